@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     telegram_api_url: str = Field(
         default=TELEGRAM_API_URL, description="Bot API base URL, ending in /bot."
     )
+    bot_username: str = Field(
+        default="",
+        description="The bot's @username, for invitation links; asked of Telegram if empty.",
+    )
     data_key: str = Field(
         default="",
         description="Fernet key(s) for free text, comma-separated, newest first.",
@@ -47,16 +51,16 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}; use a name like Europe/London") from exc
+            raise ValueError(
+                f"unknown time zone {value!r}; use a name like Europe/London"
+            ) from exc
         return value
 
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
         if value and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-            raise ValueError(
-                "must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
-            )
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
     @property

@@ -7,17 +7,21 @@ import sys
 import click
 
 from bot.settings import SettingsError
+from storage.admin import AdminError
+from storage.crypto import DataKeyError
+from storage.database import SchemaOutdated
+
+# Errors an operator can fix from the message alone: one line, no traceback.
+OPERATOR_ERRORS = (SettingsError, AdminError, DataKeyError, SchemaOutdated)
 
 
 class _FriendlyGroup(click.Group):
-    """A click group that turns known operator errors into one line, not a traceback."""
-
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except SettingsError as exc:
+        except OPERATOR_ERRORS as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(2)
+            sys.exit(1)
 
 
 @click.group(cls=_FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,16 +29,14 @@ def cli() -> None:
     """My Say: help children tell their IRO what they think before their review."""
 
 
-def _register() -> None:
-    # Imported here so `mysay --help` stays fast and each module owns its commands.
-    from bot.cli import admin, database, flows, screen
-
-    for module in (database, admin, flows, screen):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
 def main() -> None:
     """Entry point of the `mysay` console script."""
-    _register()
     cli()
+
+
+# Each module owns its commands; imported after `cli` exists so they can be added to it.
+from bot.cli import admin, database  # noqa: E402
+
+for _module in (database, admin):
+    for _command in _module.COMMANDS:
+        cli.add_command(_command)

@@ -1,0 +1,211 @@
+"""`mysay staff|child|review|import|invite`: setting up people and meetings."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from tqdm import tqdm
+
+from bot.bootstrap import Services, open_services
+from bot.deep_links import bot_username, deep_link
+from bot.settings import load_settings
+from storage import admin, imports
+from storage.models import REVIEW_KINDS, STAFF_ROLES
+from storage.uow import UnitOfWork
+
+T = TypeVar("T")
+
+
+def run_in_uow(action: Callable[[UnitOfWork, Services], Awaitable[T]]) -> T:
+    """Run one action in one committed unit of work."""
+
+    async def go() -> T:
+        async with open_services(load_settings()) as services, services.uow() as uow:
+            result = await action(uow, services)
+            await uow.commit()
+            return result
+
+    return asyncio.run(go())
+
+
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+@click.group()
+def staff() -> None:
+    """Add and list IROs, managers and admins."""
+
+
+@staff.command("add")
+@click.option("--username", required=True, help="A short login name, unique.")
+@click.option("--name", required=True, help="The name shown to colleagues.")
+@click.option("--role", required=True, type=click.Choice(STAFF_ROLES))
+@click.option("--telegram-id", type=int, help="Numeric Telegram user id, if known.")
+def staff_add(username: str, name: str, role: str, telegram_id: int | None) -> None:
+    """Add a staff member."""
+
+    async def action(uow: UnitOfWork, services: Services) -> None:
+        await admin.add_staff(uow, username, name, role, telegram_id, services.clock())
+
+    run_in_uow(action)
+    click.echo(f"Added {role} {username}.")
+
+
+@staff.command("list")
+def staff_list() -> None:
+    """List staff members."""
+
+    async def action(uow: UnitOfWork, _services: Services) -> list[str]:
+        return [
+            f"{s.username}\t{s.role}\t{s.name}\t{'linked' if s.telegram_id else 'not linked'}"
+            for s in await uow.staff.list()
+        ]
+
+    lines = run_in_uow(action)
+    click.echo("\n".join(lines) if lines else "No staff yet. Add one with `mysay staff add`.")
+
+
+@click.group()
+def child() -> None:
+    """Add children by case reference."""
+
+
+@child.command("add")
+@click.option("--case-ref", required=True, help="The local authority's case reference.")
+@click.option("--birth-date", callback=_iso_date, help="YYYY-MM-DD")
+@click.option("--gender")
+@click.option("--ethnicity")
+@click.option("--legal-status")
+@click.option("--iro", "iro_username", help="Username of the allocated IRO.")
+def child_add(
+    case_ref: str,
+    birth_date: date | None,
+    gender: str | None,
+    ethnicity: str | None,
+    legal_status: str | None,
+    iro_username: str | None,
+) -> None:
+    """Add a child."""
+
+    async def action(uow: UnitOfWork, services: Services) -> None:
+        await admin.add_child(
+            uow,
+            case_ref,
+            services.clock(),
+            birth_date=birth_date,
+            gender=gender,
+            ethnicity=ethnicity,
+            legal_status=legal_status,
+            iro_username=iro_username,
+        )
+
+    run_in_uow(action)
+    click.echo(f"Added child {case_ref}.")
+
+
+@click.group()
+def review() -> None:
+    """Add looked-after reviews and child protection conferences."""
+
+
+@review.command("add")
+@click.option("--case-ref", required=True)
+@click.option("--kind", required=True, type=click.Choice(REVIEW_KINDS))
+@click.option("--due", required=True, callback=_iso_date, help="YYYY-MM-DD")
+@click.option("--held", callback=_iso_date, help="YYYY-MM-DD, if already held.")
+def review_add(case_ref: str, kind: str, due: date, held: date | None) -> None:
+    """Add a review or conference for a child."""
+
+    async def action(uow: UnitOfWork, services: Services) -> None:
+        await admin.add_review(uow, case_ref, kind, due, held, services.clock())
+
+    run_in_uow(action)
+    click.echo(f"Added {kind} for {case_ref} due {due.isoformat()}.")
+
+
+@click.group("import")
+def import_() -> None:
+    """Import children or reviews from CSV (all or nothing; safe to repeat)."""
+
+
+def _import(path: Path, columns: tuple[str, ...], importer: imports.Importer) -> None:
+    async def action(uow: UnitOfWork, services: Services) -> imports.ImportResult:
+        rows = tqdm(imports.read_rows(path, columns), desc=path.name, unit=" rows", leave=False)
+        return await importer(uow, list(rows), services.clock())
+
+    try:
+        result = run_in_uow(action)
+    except imports.ImportRejected as rejected:
+        for problem in rejected.problems:
+            click.echo(f"{path}: {problem}", err=True)
+        raise click.ClickException(
+            f"{len(rejected.problems)} problem(s); nothing was imported"
+        ) from None
+    click.echo(
+        f"{path}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged."
+    )
+
+
+@import_.command("children")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_children(file: Path) -> None:
+    """Import children: case_ref,birth_date,gender,ethnicity,legal_status,iro_username."""
+    _import(file, imports.CHILD_COLUMNS, imports.import_children)
+
+
+@import_.command("reviews")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_reviews(file: Path) -> None:
+    """Import reviews: case_ref,kind,due_date,held_on,iro_username,participation,seen_before."""
+    _import(file, imports.REVIEW_COLUMNS, imports.import_reviews)
+
+
+@click.command()
+@click.option("--case-ref", help="Invite someone for this child.")
+@click.option("--role", type=click.Choice(["child", "parent", "carer"]))
+@click.option("--staff", "staff_username", help="Invite this staff member instead.")
+@click.option("--days", type=click.IntRange(1, 365), help="Days until it expires.")
+def invite(
+    case_ref: str | None, role: str | None, staff_username: str | None, days: int | None
+) -> None:
+    """Create a one-time invitation and print its Telegram link."""
+    if case_ref is not None and role is None:
+        raise click.UsageError("--case-ref needs --role child|parent|carer")
+    settings = load_settings()
+
+    async def action(uow: UnitOfWork, services: Services) -> admin.IssuedInvitation:
+        return await admin.create_invitation(
+            uow,
+            services.clock(),
+            days or settings.invitation_days,
+            case_ref=case_ref,
+            role=role,
+            staff_username=staff_username,
+        )
+
+    issued = run_in_uow(action)
+    click.echo(f"Code: {issued.code}")
+    click.echo(f"Expires: {issued.expires_at:%Y-%m-%d %H:%M} UTC")
+    username = asyncio.run(bot_username(settings))
+    if username:
+        click.echo(f"Link: {deep_link(username, issued.code)}")
+    else:
+        click.echo(
+            "No bot username known (set MYSAY_TELEGRAM_TOKEN or MYSAY_BOT_USERNAME); "
+            f"the link is https://t.me/<bot username>?start={issued.code}"
+        )
+
+
+COMMANDS: list[click.Command] = [staff, child, review, import_, invite]

@@ -1,0 +1,148 @@
+"""Operator actions on people and meetings: add staff, children, reviews and invitations."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from storage.models import (
+    PARTICIPANT_ROLES,
+    REVIEW_KINDS,
+    STAFF_ROLES,
+    Child,
+    Invitation,
+    Review,
+    Staff,
+)
+from storage.repositories import hash_code
+from storage.uow import UnitOfWork
+
+
+class AdminError(Exception):
+    """An operator asked for something that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    code: str
+    role: str
+    expires_at: datetime
+    case_ref: str | None
+    staff_username: str | None
+
+
+def new_invitation_code() -> str:
+    """32 URL-safe characters (192 random bits): fits a Telegram deep-link payload."""
+    return secrets.token_urlsafe(24)
+
+
+async def add_staff(
+    uow: UnitOfWork, username: str, name: str, role: str, telegram_id: int | None, now: datetime
+) -> Staff:
+    if role not in STAFF_ROLES:
+        raise AdminError(f"role must be one of {', '.join(STAFF_ROLES)}")
+    if await uow.staff.by_username(username) is not None:
+        raise AdminError(f"staff username {username!r} already exists")
+    if telegram_id is not None and await uow.staff.by_telegram_id(telegram_id) is not None:
+        raise AdminError(f"Telegram id {telegram_id} is already linked to another staff member")
+    return uow.staff.add(
+        Staff(username=username, name=name, role=role, telegram_id=telegram_id, created_at=now)
+    )
+
+
+async def staff_by_username(uow: UnitOfWork, username: str) -> Staff:
+    staff = await uow.staff.by_username(username)
+    if staff is None:
+        raise AdminError(f"no staff member with username {username!r} (see `mysay staff list`)")
+    return staff
+
+
+async def child_by_case_ref(uow: UnitOfWork, case_ref: str) -> Child:
+    child = await uow.children.by_case_ref(case_ref)
+    if child is None:
+        raise AdminError(f"no child with case reference {case_ref!r}")
+    return child
+
+
+async def add_child(
+    uow: UnitOfWork,
+    case_ref: str,
+    now: datetime,
+    *,
+    birth_date: date | None = None,
+    gender: str | None = None,
+    ethnicity: str | None = None,
+    legal_status: str | None = None,
+    iro_username: str | None = None,
+) -> Child:
+    if await uow.children.by_case_ref(case_ref) is not None:
+        raise AdminError(f"case reference {case_ref!r} already exists")
+    iro = await staff_by_username(uow, iro_username) if iro_username else None
+    return uow.children.add(
+        Child(
+            case_ref=case_ref,
+            birth_date=birth_date,
+            gender=gender,
+            ethnicity=ethnicity,
+            legal_status=legal_status,
+            iro_id=iro.id if iro else None,
+            created_at=now,
+        )
+    )
+
+
+async def add_review(
+    uow: UnitOfWork, case_ref: str, kind: str, due: date, held: date | None, now: datetime
+) -> Review:
+    if kind not in REVIEW_KINDS:
+        raise AdminError(f"kind must be one of {', '.join(REVIEW_KINDS)}")
+    child = await child_by_case_ref(uow, case_ref)
+    if await uow.reviews.find(child.id, kind, due) is not None:
+        raise AdminError(f"{case_ref} already has a {kind} due on {due.isoformat()}")
+    return uow.reviews.add(
+        Review(
+            child_id=child.id,
+            kind=kind,
+            due_date=due,
+            held_on=held,
+            chair_id=child.iro_id,
+            created_at=now,
+        )
+    )
+
+
+async def create_invitation(
+    uow: UnitOfWork,
+    now: datetime,
+    days: int,
+    *,
+    case_ref: str | None = None,
+    role: str | None = None,
+    staff_username: str | None = None,
+) -> IssuedInvitation:
+    """Create a one-time invitation for a child's participant or for a staff member."""
+    if (case_ref is None) == (staff_username is None):
+        raise AdminError("give either a case reference with a role, or a staff username")
+    child_id = staff_id = None
+    if staff_username is not None:
+        staff_id = (await staff_by_username(uow, staff_username)).id
+        role = "staff"
+    else:
+        assert case_ref is not None
+        if role not in PARTICIPANT_ROLES or role == "staff":
+            raise AdminError("role must be child, parent or carer")
+        child_id = (await child_by_case_ref(uow, case_ref)).id
+    code = new_invitation_code()
+    expires_at = now + timedelta(days=days)
+    uow.invitations.add(
+        Invitation(
+            code_hash=hash_code(code),
+            role=role,
+            child_id=child_id,
+            staff_id=staff_id,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    return IssuedInvitation(code, role, expires_at, case_ref, staff_username)

@@ -1,0 +1,231 @@
+"""CSV imports of children and reviews: validated whole before anything is written.
+
+A file either goes in completely or not at all, and importing the same file twice
+changes nothing, so an operator can safely re-run an import after fixing a bad row.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from storage.models import PARTICIPATION_CODES, REVIEW_KINDS, Child, Review
+from storage.uow import UnitOfWork
+
+CHILD_COLUMNS = ("case_ref", "birth_date", "gender", "ethnicity", "legal_status", "iro_username")
+REVIEW_COLUMNS = (
+    "case_ref",
+    "kind",
+    "due_date",
+    "held_on",
+    "iro_username",
+    "participation",
+    "seen_before",
+)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+class ImportRejected(Exception):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, problems: list[RowProblem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems[:5]))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+Importer = Callable[
+    ["UnitOfWork", Iterable[tuple[int, dict[str, str]]], datetime], Awaitable["ImportResult"]
+]
+
+
+class _Row:
+    """One CSV line being read; each field parser records a problem instead of raising."""
+
+    def __init__(self, line: int, values: dict[str, str], problems: list[RowProblem]) -> None:
+        self.line, self.values, self.problems = line, values, problems
+
+    def text(self, column: str, required: bool = False) -> str | None:
+        value = (self.values.get(column) or "").strip()
+        if not value and required:
+            self.problems.append(RowProblem(self.line, column, "is required"))
+        return value or None
+
+    def parsed(
+        self, column: str, parse: Callable[[str], T], hint: str, required: bool = False
+    ) -> T | None:
+        value = self.text(column, required)
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except ValueError:
+            self.problems.append(RowProblem(self.line, column, f"{value!r} is not {hint}"))
+            return None
+
+
+def _date(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def _one_of(choices: Iterable[str]) -> Callable[[str], str]:
+    allowed = tuple(choices)
+
+    def parse(value: str) -> str:
+        if value.upper() in allowed:
+            return value.upper()
+        if value in allowed:
+            return value
+        raise ValueError(value)
+
+    return parse
+
+
+def _yes_no(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("yes", "y", "true", "1"):
+        return True
+    if lowered in ("no", "n", "false", "0"):
+        return False
+    raise ValueError(value)
+
+
+def read_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) after checking the header names every column."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ImportRejected([RowProblem(1, c, "missing from the header") for c in missing])
+        for row in reader:
+            yield reader.line_num, row
+
+
+async def _iro_ids(uow: UnitOfWork, usernames: set[str]) -> dict[str, int]:
+    found = {}
+    for username in usernames:
+        staff = await uow.staff.by_username(username)
+        if staff is not None:
+            found[username] = staff.id
+    return found
+
+
+async def import_children(
+    uow: UnitOfWork, rows: Iterable[tuple[int, dict[str, str]]], now: datetime
+) -> ImportResult:
+    problems: list[RowProblem] = []
+    parsed: list[tuple[int, dict[str, object]]] = []
+    for line, values in rows:
+        row = _Row(line, values, problems)
+        parsed.append(
+            (
+                line,
+                {
+                    "case_ref": row.text("case_ref", required=True),
+                    "birth_date": row.parsed("birth_date", _date, "a date (YYYY-MM-DD)"),
+                    "gender": row.text("gender"),
+                    "ethnicity": row.text("ethnicity"),
+                    "legal_status": row.text("legal_status"),
+                    "iro_username": row.text("iro_username"),
+                },
+            )
+        )
+    iros = await _iro_ids(uow, {str(f["iro_username"]) for _, f in parsed if f["iro_username"]})
+    for line, fields in parsed:
+        if fields["iro_username"] and fields["iro_username"] not in iros:
+            problems.append(RowProblem(line, "iro_username", "no such staff member"))
+    if problems:
+        raise ImportRejected(problems)
+    existing = await uow.children.by_case_refs([str(f["case_ref"]) for _, f in parsed])
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for _, fields in parsed:
+        iro_username = fields.pop("iro_username")
+        fields["iro_id"] = iros.get(str(iro_username)) if iro_username else None
+        child = existing.get(str(fields["case_ref"]))
+        if child is None:
+            child = uow.children.add(Child(created_at=now, **fields))
+            existing[child.case_ref] = child
+            counts["created"] += 1
+        else:
+            counts[_apply(child, fields)] += 1
+    return ImportResult(**counts)
+
+
+async def import_reviews(
+    uow: UnitOfWork, rows: Iterable[tuple[int, dict[str, str]]], now: datetime
+) -> ImportResult:
+    problems: list[RowProblem] = []
+    parsed: list[tuple[int, dict[str, object]]] = []
+    for line, values in rows:
+        row = _Row(line, values, problems)
+        kind_hint = "one of " + ", ".join(REVIEW_KINDS)
+        parsed.append(
+            (
+                line,
+                {
+                    "case_ref": row.text("case_ref", required=True),
+                    "kind": row.parsed("kind", _one_of(REVIEW_KINDS), kind_hint, required=True),
+                    "due_date": row.parsed("due_date", _date, "a date (YYYY-MM-DD)", True),
+                    "held_on": row.parsed("held_on", _date, "a date (YYYY-MM-DD)"),
+                    "iro_username": row.text("iro_username"),
+                    "participation": row.parsed(
+                        "participation", _one_of(PARTICIPATION_CODES), "a code PN0 to PN7"
+                    ),
+                    "seen_before": row.parsed("seen_before", _yes_no, "yes or no"),
+                },
+            )
+        )
+    children = await uow.children.by_case_refs([str(f["case_ref"]) for _, f in parsed])
+    iros = await _iro_ids(uow, {str(f["iro_username"]) for _, f in parsed if f["iro_username"]})
+    for line, fields in parsed:
+        if fields["case_ref"] and fields["case_ref"] not in children:
+            problems.append(RowProblem(line, "case_ref", "no such child; import children first"))
+        if fields["iro_username"] and fields["iro_username"] not in iros:
+            problems.append(RowProblem(line, "iro_username", "no such staff member"))
+    if problems:
+        raise ImportRejected(problems)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for _, fields in parsed:
+        child = children[str(fields.pop("case_ref"))]
+        iro_username = fields.pop("iro_username")
+        fields["chair_id"] = iros[str(iro_username)] if iro_username else child.iro_id
+        due = fields["due_date"]
+        assert isinstance(due, date)
+        review = await uow.reviews.find(child.id, str(fields["kind"]), due)
+        if review is None:
+            uow.reviews.add(Review(child_id=child.id, created_at=now, **fields))
+            await uow.flush()
+            counts["created"] += 1
+        else:
+            counts[_apply(review, fields)] += 1
+    return ImportResult(**counts)
+
+
+def _apply(row: object, fields: dict[str, object]) -> str:
+    changed = False
+    for name, value in fields.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return "updated" if changed else "unchanged"

@@ -1,0 +1,62 @@
+"""The unit of work: one transaction, rolled back unless `commit()` is called."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.crypto import TextCipher
+from storage.database import Database
+from storage.repositories import (
+    AuditRepository,
+    ChildRepository,
+    InvitationRepository,
+    OutboxRepository,
+    ParticipantRepository,
+    ReminderLog,
+    ReviewRepository,
+    RunRepository,
+    StaffRepository,
+    UpdateLog,
+)
+
+
+class UnitOfWork:
+    """`async with UnitOfWork(db, cipher) as uow: ...; await uow.commit()`."""
+
+    session: AsyncSession
+
+    def __init__(self, database: Database, cipher: TextCipher) -> None:
+        self._database = database
+        self.cipher = cipher
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._database.sessions()
+        args = (self.session, self.cipher)
+        self.staff = StaffRepository(*args)
+        self.children = ChildRepository(*args)
+        self.reviews = ReviewRepository(*args)
+        self.invitations = InvitationRepository(*args)
+        self.participants = ParticipantRepository(*args)
+        self.runs = RunRepository(*args)
+        self.audit = AuditRepository(*args)
+        self.outbox = OutboxRepository(*args)
+        self.updates = UpdateLog(*args)
+        self.reminders = ReminderLog(*args)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.session.rollback()
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def flush(self) -> None:
+        await self.session.flush()

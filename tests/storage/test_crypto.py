@@ -1,0 +1,94 @@
+"""Free text is encrypted at rest, and a wrong key fails clearly."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from bot.bootstrap import Services, open_services
+from bot.settings import Settings
+from storage.crypto import DataKeyError, TextCipher, cipher_from_settings, new_key
+from storage.models import Participant, Run
+from tests.support import FIXED_NOW
+
+SECRET = "my stepdad shouts at night and I hide under the bed"
+
+
+async def _write_answer(services: Services) -> None:
+    async with services.uow() as uow:
+        participant = uow.participants.add(
+            Participant(telegram_id=9, role="child", created_at=FIXED_NOW)
+        )
+        await uow.flush()
+        run = Run(
+            participant_id=participant.id,
+            flow_id="checkin",
+            flow_version=1,
+            status="waiting",
+            started_at=FIXED_NOW,
+            updated_at=FIXED_NOW,
+        )
+        uow.runs.write_state(run, {"answers": {"message": SECRET}})
+        uow.runs.add(run)
+        await uow.flush()
+        await uow.runs.put_answer(
+            run.id, "message", "text", choice=None, text=SECRET, theme=None, now=FIXED_NOW
+        )
+        await uow.commit()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_sqlite_file_holds_no_plaintext_of_an_answer(
+    services: Services, settings: Settings
+) -> None:
+    await _write_answer(services)
+    await services.database.dispose()
+    path = Path(settings.effective_database_url.split("///", 1)[1])
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(FULL)")
+        dump = "\n".join(connection.iterdump())
+    raw = path.read_bytes()
+    for needle in ("stepdad", "under the bed"):
+        assert needle not in dump
+        assert needle.encode() not in raw
+
+
+def test_a_wrong_key_gives_a_clear_error_not_garbage() -> None:
+    token = TextCipher([new_key()]).encrypt(SECRET)
+    with pytest.raises(DataKeyError, match="cannot be decrypted"):
+        TextCipher([new_key()]).decrypt(token)
+
+
+def test_a_malformed_key_is_named() -> None:
+    with pytest.raises(DataKeyError, match="MYSAY_DATA_KEY"):
+        TextCipher(["not-a-key"])
+
+
+def test_keys_rotate_newest_first() -> None:
+    old, new = new_key(), new_key()
+    token = TextCipher([old]).encrypt(SECRET)
+    rotated = TextCipher([new, old])
+    assert rotated.decrypt(token) == SECRET
+    assert TextCipher([new]).decrypt(rotated.rotate(token)) == SECRET
+
+
+def test_the_embedded_key_file_is_made_once_and_owner_only(tmp_path: Path) -> None:
+    first = cipher_from_settings("", tmp_path / "data")
+    key_file = tmp_path / "data" / "mysay.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    second = cipher_from_settings("", tmp_path / "data")
+    assert second.decrypt(first.encrypt(SECRET)) == SECRET
+
+
+async def test_opening_with_another_key_fails_on_read(settings: Settings) -> None:
+    async with open_services(settings, clock=lambda: FIXED_NOW) as services:
+        await _write_answer(services)
+    other = settings.model_copy(update={"data_key": new_key()})
+    async with open_services(other) as services, services.uow() as uow:
+        run = await uow.runs.get(1)
+        assert run is not None
+        with pytest.raises(DataKeyError):
+            uow.runs.read_state(run)

@@ -1,0 +1,164 @@
+"""Repository contract: the same tests on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy.orm.exc import StaleDataError
+
+from bot.bootstrap import Services
+from storage import admin
+from storage.models import Participant, Run
+from tests.support import FIXED_NOW
+
+
+async def _seed(services: Services) -> None:
+    async with services.uow() as uow:
+        await admin.add_staff(uow, "iro1", "Demo IRO", "iro", None, FIXED_NOW)
+        await uow.flush()
+        await admin.add_child(
+            uow, "C001", FIXED_NOW, birth_date=date(2014, 3, 2), iro_username="iro1"
+        )
+        await uow.flush()
+        await admin.add_review(uow, "C001", "cla_review", date(2026, 12, 7), None, FIXED_NOW)
+        await uow.commit()
+
+
+async def test_unit_of_work_rolls_back_unless_committed(services: Services) -> None:
+    async with services.uow() as uow:
+        await admin.add_staff(uow, "iro1", "Demo IRO", "iro", None, FIXED_NOW)
+    async with services.uow() as uow:
+        assert list(await uow.staff.list()) == []
+
+
+async def test_staff_children_and_reviews_are_found_again(services: Services) -> None:
+    await _seed(services)
+    async with services.uow() as uow:
+        child = await uow.children.by_case_ref("C001")
+        assert child is not None and child.birth_date == date(2014, 3, 2)
+        iro = await uow.staff.by_username("iro1")
+        assert iro is not None and child.iro_id == iro.id
+        review = await uow.reviews.next_for_child(child.id, date(2026, 11, 30))
+        assert review is not None and review.kind == "cla_review"
+        assert await uow.reviews.latest_held(child.id) is None
+
+
+async def test_adding_a_duplicate_case_ref_is_refused_with_a_reason(services: Services) -> None:
+    await _seed(services)
+    async with services.uow() as uow:
+        with pytest.raises(admin.AdminError, match="already exists"):
+            await admin.add_child(uow, "C001", FIXED_NOW)
+
+
+async def test_an_invitation_can_be_claimed_only_once(services: Services) -> None:
+    await _seed(services)
+    async with services.uow() as uow:
+        issued = await admin.create_invitation(uow, FIXED_NOW, 14, case_ref="C001", role="child")
+        await uow.commit()
+    assert 32 <= len(issued.code) <= 64
+    async with services.uow() as uow:
+        invitation = await uow.invitations.by_code(issued.code)
+        assert invitation is not None and invitation.code_hash != issued.code
+        assert await uow.invitations.claim(invitation, FIXED_NOW)
+        await uow.commit()
+    async with services.uow() as uow:
+        again = await uow.invitations.by_code(issued.code)
+        assert again is not None and not await uow.invitations.claim(again, FIXED_NOW)
+        assert await uow.invitations.by_code("not-a-code") is None
+
+
+async def test_answers_round_trip_through_encryption(services: Services) -> None:
+    await _seed(services)
+    async with services.uow() as uow:
+        child = await uow.children.by_case_ref("C001")
+        assert child is not None
+        participant = uow.participants.add(
+            Participant(telegram_id=42, role="child", child_id=child.id, created_at=FIXED_NOW)
+        )
+        await uow.flush()
+        run = Run(
+            participant_id=participant.id,
+            flow_id="checkin",
+            flow_version=1,
+            status="waiting",
+            started_at=FIXED_NOW,
+            updated_at=FIXED_NOW,
+        )
+        uow.runs.write_state(run, {"answers": {"message": "I miss my brother"}})
+        uow.runs.add(run)
+        await uow.flush()
+        await uow.runs.put_answer(
+            run.id,
+            "message",
+            "text",
+            choice=None,
+            text="I miss my brother",
+            theme="family_contact",
+            now=FIXED_NOW,
+        )
+        await uow.runs.put_answer(
+            run.id, "mood", "scale", choice="3", text=None, theme="feelings", now=FIXED_NOW
+        )
+        await uow.commit()
+        run_id = run.id
+    async with services.uow() as uow:
+        stored = await uow.runs.get(run_id)
+        assert stored is not None
+        assert uow.runs.read_state(stored) == {"answers": {"message": "I miss my brother"}}
+        answers = {a.step_id: a for a in await uow.runs.answers(run_id)}
+        assert uow.runs.answer_text(answers["message"]) == "I miss my brother"
+        assert answers["mood"].choice == "3"
+        assert b"brother" not in (answers["message"].text_cipher or b"")
+
+
+async def test_a_stale_run_write_is_refused(services: Services) -> None:
+    """Two workers loading the same run: the second write loses instead of overwriting."""
+    await _seed(services)
+    async with services.uow() as uow:
+        participant = uow.participants.add(
+            Participant(telegram_id=7, role="parent", created_at=FIXED_NOW)
+        )
+        await uow.flush()
+        run = Run(
+            participant_id=participant.id,
+            flow_id="checkin",
+            flow_version=1,
+            status="waiting",
+            started_at=FIXED_NOW,
+            updated_at=FIXED_NOW,
+            state_cipher=b"",
+        )
+        uow.runs.add(run)
+        await uow.commit()
+        run_id = run.id
+    async with services.uow() as first, services.uow() as second:
+        one, two = await first.runs.get(run_id), await second.runs.get(run_id)
+        assert one is not None and two is not None
+        one.current_step, two.current_step = "a", "b"
+        await first.commit()
+        with pytest.raises(StaleDataError):
+            await second.commit()
+
+
+async def test_an_update_id_is_processed_once(services: Services) -> None:
+    async with services.uow() as uow:
+        assert await uow.updates.first_time(1001, FIXED_NOW)
+        await uow.commit()
+    async with services.uow() as uow:
+        assert not await uow.updates.first_time(1001, FIXED_NOW)
+        assert await uow.updates.first_time(1002, FIXED_NOW)
+
+
+async def test_outbox_returns_only_due_unsent_messages(services: Services) -> None:
+    async with services.uow() as uow:
+        message = uow.outbox.add(555, "alert", "Flag on C001", FIXED_NOW)
+        later = uow.outbox.add(556, "alert", "Flag on C002", FIXED_NOW)
+        await uow.flush()
+        later.next_attempt_at = FIXED_NOW + timedelta(minutes=5)
+        await uow.commit()
+    async with services.uow() as uow:
+        due = await uow.outbox.due(FIXED_NOW)
+        assert [m.id for m in due] == [message.id]
+        assert uow.outbox.text(due[0]) == "Flag on C001"
+        assert due[0].created_at == FIXED_NOW
