@@ -1,0 +1,203 @@
+"""The shape of a flow file (spec_version 1), as pydantic models.
+
+A flow file, in short (see conversations/flows/ for full examples)::
+
+    spec_version: 1
+    id: checkin                # ids: lower case letters, digits and _, at most 24
+    version: 1                 # raise it when questions change; runs record it
+    title: {en: "Quick check-in"}
+    audience: child            # or a list: [parent, carer]
+    summary: {en: "..."}       # optional: words above the summary
+    thanks: {en: "..."}        # optional: words after sending
+    steps:
+      - id: mood
+        kind: scale            # info, choice, multi, scale, yesno, text or date
+        theme: feelings        # optional, for reports
+        optional: true         # may be skipped (not for info steps)
+        when: {age_band: [8_12, 13_plus]}   # or review_kind, audience, answer, all, any, not
+        text: {en: "How are you feeling today?"}
+        variants:              # other wording when a condition holds
+          - when: {age_band: [under_8]}
+            text: {en: "How do you feel?"}
+        options:               # choice, multi and scale; yesno has Yes and No already
+          - {id: happy, label: {en: "🙂 Happy"}}
+          - {id: not_sure, label: {en: "Not sure"}, exclusive: true}   # multi only
+
+Text steps take `max_length` (default 1000); multi steps take `min` (default 1). Every text
+shown to people is per locale and must have English (`en`).
+
+These models check types and spellings; rules that span steps (references to earlier
+steps, reachable conditions, what each step kind needs) live in `conversations.flow_check`.
+A loaded `Flow` is immutable and is what the engine runs.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from conversations.messages import DEFAULT_LOCALE, MESSAGES
+
+ID_PATTERN = r"^[a-z0-9_]{1,24}$"
+
+Audience = Literal["child", "parent", "carer", "iro"]
+AgeBand = Literal["under_8", "8_12", "13_plus"]
+ReviewKind = Literal["cla_review", "icpc", "rcpc"]
+Theme = Literal[
+    "home",
+    "school",
+    "family_contact",
+    "health",
+    "friends_activities",
+    "feelings",
+    "safety",
+    "plan",
+    "meeting",
+    "iro",
+]
+StepKind = Literal["info", "choice", "multi", "scale", "yesno", "text", "date"]
+
+AUDIENCES: tuple[str, ...] = get_args(Audience)
+AGE_BANDS: tuple[str, ...] = get_args(AgeBand)
+REVIEW_KINDS: tuple[str, ...] = get_args(ReviewKind)
+
+# Kinds whose answer is one or more option ids.
+OPTION_KINDS = frozenset({"choice", "multi", "scale", "yesno"})
+DEFAULT_TEXT_LENGTH = 1000
+
+# The step that says who may see the answers; the bot relies on these exact ids.
+SHARE_WITH_STEP = "share_with"
+SHARE_WITH_OPTIONS = frozenset({"iro", "iro_and_social_worker", "everyone_at_meeting"})
+
+Id = Annotated[str, Field(pattern=ID_PATTERN)]
+
+
+def _require_default_locale(texts: dict[str, str]) -> dict[str, str]:
+    if not texts.get(DEFAULT_LOCALE, "").strip():
+        raise ValueError(f"needs text in the default locale '{DEFAULT_LOCALE}'")
+    return texts
+
+
+# Text shown to people: one string per locale, English always present.
+LocalText = Annotated[dict[str, str], AfterValidator(_require_default_locale)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class OptionSpec(_Spec):
+    """A button. `exclusive` (multi steps only) unticks every other option, e.g. "not sure"."""
+
+    id: Id
+    label: LocalText
+    exclusive: bool = False
+
+
+class AnswerTest(_Spec):
+    """True when the earlier step's answer (or, for multi, any ticked option) is in `in`."""
+
+    step: Id
+    in_: tuple[Id, ...] = Field(alias="in", min_length=1)
+
+
+class Condition(_Spec):
+    """A `when`: every test given must hold. Unknown context values never match a list."""
+
+    age_band: tuple[AgeBand, ...] | None = Field(default=None, min_length=1)
+    review_kind: tuple[ReviewKind, ...] | None = Field(default=None, min_length=1)
+    audience: tuple[Audience, ...] | None = Field(default=None, min_length=1)
+    answer: AnswerTest | None = None
+    all_: tuple[Condition, ...] | None = Field(default=None, alias="all", min_length=1)
+    any_: tuple[Condition, ...] | None = Field(default=None, alias="any", min_length=1)
+    not_: Condition | None = Field(default=None, alias="not")
+
+    @model_validator(mode="after")
+    def _has_a_test(self) -> Condition:
+        if all(value is None for value in self.__dict__.values()):
+            raise ValueError("a condition needs at least one test")
+        return self
+
+
+class Variant(_Spec):
+    """Other wording for a step (e.g. simpler words for under-8s), used when `when` holds."""
+
+    when: Condition
+    text: LocalText
+
+
+def _yes_no_options() -> list[dict[str, Any]]:
+    return [{"id": key, "label": MESSAGES[key]} for key in ("yes", "no")]
+
+
+class Step(_Spec):
+    """One step of a flow; which fields a kind needs is checked in `flow_check`."""
+
+    id: Id
+    kind: StepKind
+    text: LocalText
+    variants: tuple[Variant, ...] = ()
+    options: tuple[OptionSpec, ...] = ()
+    optional: bool = False
+    when: Condition | None = None
+    theme: Theme | None = None
+    max_length: int | None = Field(default=None, ge=1, le=4000)
+    min: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_yes_no(cls, data: Any) -> Any:
+        # Yes/no steps get the engine's translated Yes and No unless the file words them.
+        if isinstance(data, dict) and data.get("kind") == "yesno" and "options" not in data:
+            return {**data, "options": _yes_no_options()}
+        return data
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        """Return the ids of this step's options, in order."""
+        return tuple(option.id for option in self.options)
+
+    @property
+    def is_question(self) -> bool:
+        """Say whether the step waits for an answer (every kind but info)."""
+        return self.kind != "info"
+
+    @property
+    def text_limit(self) -> int | None:
+        """Return the longest answer accepted, for text steps."""
+        return (self.max_length or DEFAULT_TEXT_LENGTH) if self.kind == "text" else None
+
+
+class FlowHeader(_Spec):
+    """Everything in a flow file but its steps."""
+
+    spec_version: Literal[1]
+    id: Id
+    version: int = Field(ge=1)
+    title: LocalText
+    audience: tuple[Audience, ...] = Field(min_length=1)
+    summary: LocalText | None = None
+    thanks: LocalText | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _audience_as_list(cls, data: Any) -> Any:
+        # `audience: child` reads better in a file than `audience: [child]`; accept both.
+        if isinstance(data, dict) and isinstance(data.get("audience"), str):
+            return {**data, "audience": [data["audience"]]}
+        return data
+
+
+class Flow(FlowHeader):
+    """A loaded, checked flow: what the engine runs."""
+
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+    def step(self, step_id: str | None) -> Step | None:
+        """Return the step with this id, or None."""
+        return next((step for step in self.steps if step.id == step_id), None)
+
+    def index(self, step_id: str) -> int:
+        """Return the position of a step; unknown ids sort after every step."""
+        return next((i for i, s in enumerate(self.steps) if s.id == step_id), len(self.steps))

@@ -1,0 +1,44 @@
+"""The engine's own words (rejections, yes/no, summary), per locale with English as fallback.
+
+Questions live in the flow files; only text that every flow shares lives here.
+"""
+
+from __future__ import annotations
+
+DEFAULT_LOCALE = "en"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "use_buttons": {"en": "Please choose one of the buttons."},
+    "type_answer": {"en": "Please type your answer."},
+    "empty_text": {"en": "Please type something, or choose skip."},
+    "too_long": {
+        "en": "That is a bit long - please keep it under {max_length} characters.",
+    },
+    "bad_date": {"en": "Please type the date like 25/12/2024."},
+    "required": {"en": "This question needs an answer, so it cannot be skipped."},
+    "too_few": {"en": "Please choose at least {min}."},
+    "cannot_go_back": {"en": "There is nothing to go back to."},
+    "not_reviewing": {"en": "You can do that when you have seen all your answers."},
+    "reviewing": {"en": "Please choose send, change an answer, or save for later."},
+    "unknown_step": {"en": "That is not one of your answers."},
+    "finished": {"en": "This one is finished. You can start again any time."},
+    "flow_changed": {"en": "These questions have changed. Please start again."},
+    "yes": {"en": "Yes"},
+    "no": {"en": "No"},
+    "not_answered": {"en": "Not answered"},
+    "summary": {"en": "Here is what you said. You can change anything before you send it."},
+    "send": {"en": "Send"},
+    "save_for_later": {"en": "Save for later"},
+    "cancel": {"en": "Cancel"},
+    "thanks": {"en": "Thank you. Your answers have been sent."},
+}
+
+
+def localise(texts: dict[str, str], locale: str) -> str:
+    """Pick the text for `locale`, falling back to English (which flow checks guarantee)."""
+    return texts.get(locale) or texts[DEFAULT_LOCALE]
+
+
+def message(key: str, locale: str, **values: object) -> str:
+    """Return the engine message `key` in `locale`, with `values` filled in."""
+    return localise(MESSAGES[key], locale).format(**values)

@@ -1,0 +1,80 @@
+"""Build the events that show a question or the summary, in the run's language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from conversations.conditions import holds
+from conversations.events import Asked, Option, SummaryItem, SummaryShown
+from conversations.flow_spec import Flow, Step
+from conversations.messages import localise, message
+from conversations.runs import AnswerValue, RunContext
+
+SUMMARY_ACTIONS = ("send", "save_for_later", "cancel")
+
+
+def step_text(step: Step, answers: Mapping[str, AnswerValue], context: RunContext) -> str:
+    """Return the step's wording: the first variant whose `when` holds, else its text."""
+    variant = next((v for v in step.variants if holds(v.when, answers, context)), None)
+    return localise(variant.text if variant else step.text, context.locale)
+
+
+def asked(
+    step: Step,
+    context: RunContext,
+    answers: Mapping[str, AnswerValue],
+    selection: Sequence[str],
+    can_go_back: bool,
+) -> Asked:
+    """Return the question event, showing the current answer (or ticks) as selected."""
+    previous = answers.get(step.id)
+    if step.kind == "multi":
+        selected = tuple(selection)
+    else:
+        selected = (previous,) if isinstance(previous, str) and step.options else ()
+    return Asked(
+        step_id=step.id,
+        kind=step.kind,
+        text=step_text(step, answers, context),
+        options=tuple(
+            Option(option.id, localise(option.label, context.locale)) for option in step.options
+        ),
+        can_skip=step.optional,
+        can_go_back=can_go_back,
+        selected=selected,
+        max_length=step.text_limit,
+    )
+
+
+def summary(
+    flow: Flow,
+    context: RunContext,
+    answers: Mapping[str, AnswerValue],
+    visited: Sequence[str],
+) -> SummaryShown:
+    """Return the summary of every answered or visited (skipped) question, in flow order."""
+    locale = context.locale
+    items = tuple(
+        SummaryItem(
+            step.id, step_text(step, answers, context), _answer_text(step, answers, locale)
+        )
+        for step in flow.steps
+        if step.id in answers or step.id in visited
+    )
+    actions = tuple(Option(key, message(key, locale)) for key in SUMMARY_ACTIONS)
+    intro = localise(flow.summary, locale) if flow.summary else message("summary", locale)
+    return SummaryShown(intro, items, actions)
+
+
+def _answer_text(step: Step, answers: Mapping[str, AnswerValue], locale: str) -> str:
+    value = answers.get(step.id)
+    if value is None:
+        return message("not_answered", locale)
+    if step.options:
+        chosen = value if isinstance(value, list) else [value]
+        labels = {option.id: localise(option.label, locale) for option in step.options}
+        return ", ".join(labels.get(option, option) for option in chosen)
+    if step.kind == "date" and isinstance(value, str):
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    return str(value)

@@ -1,0 +1,228 @@
+"""Checks of flow files: broken files are reported with file, step and field, also by the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli.flows import flows
+from conversations.flow_check import (
+    FLOWS_DIR,
+    FlowError,
+    FlowProblem,
+    check_flow_file,
+    load_flow,
+    load_flows,
+)
+from conversations.flow_spec import SHARE_WITH_OPTIONS, SHARE_WITH_STEP, Flow
+
+HEADER = """\
+spec_version: 1
+id: broken
+version: 1
+title: {en: Broken}
+audience: child
+steps:
+"""
+
+WORRIES = """\
+  - id: worries
+    kind: text
+    text: {en: "Any worries?"}
+"""
+ATTEND = """\
+  - id: attend
+    kind: choice
+    text: {en: "Will you come?"}
+    options:
+      - {id: yes, label: {en: Yes}}
+      - {id: no, label: {en: No}}
+"""
+
+# name: (steps, (step, field, words in the message))
+BROKEN = {
+    "missing_option_text": (
+        ATTEND.replace("{id: no, label: {en: No}}", "{id: no, label: {cy: Na}}"),
+        ("attend", "options.1.label", "needs text in the default locale 'en'"),
+    ),
+    "when_refers_to_a_later_step": (
+        WORRIES.replace("kind: text", "kind: text\n    when: {answer: {step: attend, in: [no]}}")
+        + ATTEND,
+        ("worries", "when", "refers to later step 'attend'"),
+    ),
+    "duplicate_id": (ATTEND + ATTEND, ("attend", "id", "is used by an earlier step")),
+    "unknown_kind": (
+        WORRIES.replace("kind: text", "kind: essay"),
+        ("worries", "kind", "Input should be 'info', 'choice'"),
+    ),
+    "when_can_never_match": (
+        ATTEND
+        + WORRIES.replace(
+            "kind: text", "kind: text\n    when: {answer: {step: attend, in: [maybe]}}"
+        ),
+        ("worries", "when", "step 'attend' has no option 'maybe', so this can never match"),
+    ),
+    "contradiction": (
+        ATTEND
+        + WORRIES.replace(
+            "kind: text",
+            "kind: text\n    when: {all: [{age_band: [under_8]}, {not: {age_band: [under_8]}}]}",
+        ),
+        ("worries", "when", "can never be true"),
+    ),
+    "bad_id": (WORRIES.replace("id: worries", "id: Worries!"), ("Worries!", "id", "pattern")),
+    "choice_without_options": (
+        WORRIES.replace("kind: text", "kind: choice"),
+        ("worries", "options", "needs at least two options"),
+    ),
+    "missing_prompt_text": (
+        WORRIES.replace('text: {en: "Any worries?"}', "text: {fr: Des soucis}"),
+        ("worries", "text", "needs text in the default locale 'en'"),
+    ),
+    "share_with_unknown_option": (
+        ATTEND.replace("id: attend", f"id: {SHARE_WITH_STEP}"),
+        (SHARE_WITH_STEP, "options", "choice step with options from"),
+    ),
+}
+
+
+def write(tmp_path: Path, name: str, steps: str) -> Path:
+    """Write a flow file with the common header and these steps."""
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(HEADER + steps)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_check_names_the_file_the_step_and_the_field(tmp_path: Path, name: str) -> None:
+    steps, (step, field, words) = BROKEN[name]
+    problems = check_flow_file(write(tmp_path, name, steps))
+    assert len(problems) == 1, problems
+    [problem] = problems
+    assert (problem.file, problem.step, problem.field) == (f"{name}.yaml", step, field)
+    assert words in problem.message
+    assert str(problem).startswith(f"{name}.yaml: step '{step}': field '{field}': ")
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_the_cli_reports_each_broken_file_and_fails(tmp_path: Path, name: str) -> None:
+    steps, (step, field, _) = BROKEN[name]
+    path = write(tmp_path, name, steps)
+    result = CliRunner().invoke(flows, ["check", str(path)])
+    assert result.exit_code == 1
+    assert f"{name}.yaml: step '{step}': field '{field}': " in result.output
+
+
+def test_load_flow_raises_with_the_problem_in_the_message(tmp_path: Path) -> None:
+    steps, _ = BROKEN["when_refers_to_a_later_step"]
+    with pytest.raises(FlowError) as raised:
+        load_flow(write(tmp_path, "child_before_review", steps))
+    assert str(raised.value) == (
+        "child_before_review.yaml: step 'worries': field 'when': refers to later step 'attend'"
+    )
+
+
+def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
+    steps = BROKEN["unknown_kind"][0] + BROKEN["missing_option_text"][0] + ATTEND
+    problems = check_flow_file(write(tmp_path, "many", steps))
+    assert {(p.step, p.field) for p in problems} == {
+        ("worries", "kind"),
+        ("attend", "options.1.label"),
+        ("attend", "id"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "- just a list",
+            FlowProblem("odd.yaml", None, None, "must be a mapping with a list of steps"),
+        ),
+        (
+            HEADER + "  []",
+            FlowProblem("odd.yaml", None, "steps", "must be a non-empty list of steps"),
+        ),
+        (
+            HEADER.replace("spec_version: 1", "spec_version: 2") + WORRIES,
+            FlowProblem("odd.yaml", None, "spec_version", "Input should be 1"),
+        ),
+    ],
+)
+def test_problems_outside_steps(tmp_path: Path, text: str, expected: FlowProblem) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text(text)
+    assert check_flow_file(path) == [expected]
+
+
+def test_unreadable_yaml_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("steps: [unclosed")
+    [problem] = check_flow_file(path)
+    assert problem.file == "bad.yaml" and problem.message.startswith("cannot be read")
+
+
+def test_yes_no_and_age_bands_stay_text_without_quotes(tmp_path: Path) -> None:
+    steps = ATTEND + WORRIES.replace(
+        "kind: text", "kind: text\n    when: {age_band: [8_12], answer: {step: attend, in: [no]}}"
+    )
+    flow = load_flow(write(tmp_path, "unquoted", steps))
+    assert flow.steps[0].option_ids == ("yes", "no")
+
+
+def test_the_packaged_flows_pass_the_check() -> None:
+    result = CliRunner().invoke(flows, ["check"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "6 flows OK\n"
+
+
+def test_the_packaged_flows_use_the_ids_the_bot_relies_on(
+    packaged_flows: dict[str, Flow],
+) -> None:
+    expected = {
+        "child_before_review": {"attend", "talk_to_iro_first", "advocate", "share_with"},
+        "child_before_conference": {"attend", "advocate", "share_with"},
+        "child_after_review": {"seen_before", "rating"},
+        "parent_feedback": {
+            "reports_shared",
+            "meeting_explained",
+            "listened_to",
+            "child_focus",
+            "rating",
+            "better",
+            "may_quote",
+        },
+        "checkin": {"mood", "message", "contact_me"},
+        "iro_outcome": {
+            "held_on",
+            "in_timescale",
+            "participation",
+            "seen_before",
+            "note_to_child",
+        },
+    }
+    assert set(packaged_flows) == set(expected)
+    for flow_id, step_ids in expected.items():
+        flow = packaged_flows[flow_id]
+        assert step_ids <= {step.id for step in flow.steps}, flow_id
+        share = flow.step(SHARE_WITH_STEP)
+        if share is not None:
+            assert set(share.option_ids) == SHARE_WITH_OPTIONS
+    participation = packaged_flows["iro_outcome"].step("participation")
+    assert participation is not None
+    assert participation.option_ids == tuple(f"pn{n}" for n in range(8))
+
+
+def test_two_files_with_one_flow_id_are_refused(tmp_path: Path) -> None:
+    for name in ("one", "two"):
+        write(tmp_path, name, WORRIES)
+    with pytest.raises(FlowError, match=r"two\.yaml: field 'id': flow id 'broken' is used by"):
+        load_flows(tmp_path)
+
+
+def test_check_accepts_a_folder(tmp_path: Path) -> None:
+    write(tmp_path, "fine", WORRIES)
+    result = CliRunner().invoke(flows, ["check", str(tmp_path), str(FLOWS_DIR)])
+    assert (result.exit_code, result.output) == (0, "7 flows OK\n")
