@@ -1,0 +1,333 @@
+"""Benchmark the participation report on a synthetic national year.
+
+Generates children, meetings, runs, answers and invitations with bulk inserts (executemany
+on SQLite, COPY on PostgreSQL), then times `build_participation_report` against one
+hand-written GROUP BY over the same table and prints both times and their ratio.
+
+    .venv/bin/python -m benchmarks.reports                      # 400k meetings, 5M answers
+    .venv/bin/python -m benchmarks.reports --meetings 20000 --answers 250000
+    .venv/bin/python -m benchmarks.reports --database-url postgresql+asyncpg://u@host/db
+
+The SQLite file goes under benchmarks/out/ (git-ignored) and is replaced on every run; a
+PostgreSQL database is emptied first, so point it at a scratch database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from alembic import command
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from feedback_reports.participation import build_participation_report
+from storage.crypto import TextCipher, new_key
+from storage.database import Database, alembic_config
+
+OUT = Path(__file__).parent / "out"
+YEAR_START, YEAR_END = date(2026, 1, 1), date(2026, 12, 31)
+ANSWERS_PER_RUN = 20
+BATCH = 50_000
+CODES = [f"PN{n}" for n in range(8)]
+KINDS = ["cla_review"] * 8 + ["icpc", "rcpc"]
+FACES = ["very_unhappy", "unhappy", "ok", "happy", "very_happy", "not_sure"]
+THEMES = ["home", "school", "family_contact", "health", "feelings", "plan", "meeting", "iro"]
+HAND_WRITTEN = """
+SELECT kind, participation, COUNT(*) FROM review
+WHERE held_on BETWEEN :start AND :end GROUP BY kind, participation
+"""
+
+Row = tuple[Any, ...]
+
+
+def _now() -> datetime:
+    return datetime(2027, 1, 15, tzinfo=UTC)
+
+
+def _moment(day: date, rng: random.Random) -> datetime:
+    return datetime(day.year, day.month, day.day, rng.randrange(8, 21), tzinfo=UTC)
+
+
+def generate(meetings: int, answers: int, seed: int) -> dict[str, tuple[list[str], Iterator[Row]]]:
+    """Return, per table, its column names and a generator of rows (Python values)."""
+    rng = random.Random(seed)
+    children = max(1, meetings // 3)
+    runs = max(1, answers // ANSWERS_PER_RUN)
+    created = datetime(2025, 1, 1, tzinfo=UTC)
+    token = TextCipher([new_key()]).encrypt("x")  # state blobs are opaque to reports
+
+    def staff() -> Iterator[Row]:
+        yield from ((i, f"iro{i}", f"IRO {i}", "iro", created) for i in range(1, 201))
+
+    def child() -> Iterator[Row]:
+        for i in range(1, children + 1):
+            birth = date(2008, 1, 1) + timedelta(days=rng.randrange(18 * 365))
+            yield (
+                i,
+                f"C{i:07d}",
+                birth,
+                rng.choice(["female", "male", "female", "male", None]),
+                rng.randrange(1, 201),
+                created,
+            )
+
+    def review() -> Iterator[Row]:
+        for i in range(1, meetings + 1):
+            # Three meetings per child, months apart, so (child, kind, due) stays unique.
+            child_id, slot = (i - 1) % children + 1, (i - 1) // children
+            due = YEAR_START + timedelta(days=slot * 120 + rng.randrange(110))
+            held = due + timedelta(days=rng.choice([-2, 0, 0, 0, 1, 5]))
+            in_scale = rng.choice([None, None, True, False])
+            yield (
+                i,
+                child_id,
+                rng.choice(KINDS),
+                due,
+                held,
+                rng.choice(CODES),
+                rng.random() < 0.7,
+                in_scale,
+                created,
+            )
+
+    def participant() -> Iterator[Row]:
+        for i in range(1, children + 1):
+            yield (i, 10_000_000 + i, "child", i, "en", created)
+            yield (children + i, 20_000_000 + i, rng.choice(["parent", "carer"]), i, "en", created)
+
+    review_of_run = [rng.randrange(1, meetings + 1) for _ in range(runs)]
+
+    def run() -> Iterator[Row]:
+        for i, review_id in enumerate(review_of_run, start=1):
+            child_id = (review_id - 1) % children + 1
+            is_child = rng.random() < 0.8
+            start = YEAR_START + timedelta(days=rng.randrange(365))
+            sent = _moment(start + timedelta(days=rng.randrange(4)), rng)
+            status = "submitted" if rng.random() < 0.85 else "waiting"
+            yield (
+                i,
+                child_id if is_child else children + child_id,
+                review_id,
+                "child_before_review" if is_child else "parent_feedback",
+                1,
+                status,
+                rng.choice([None, "iro", "everyone_at_meeting"]),
+                token,
+                _moment(start, rng),
+                sent,
+                sent if status == "submitted" else None,
+                1,
+            )
+
+    def answer() -> Iterator[Row]:
+        ident = 0
+        for run_id in range(1, runs + 1):
+            for step in range(ANSWERS_PER_RUN):
+                ident += 1
+                row: Row
+                if step == ANSWERS_PER_RUN - 1:
+                    row = ("text", None, token, rng.uniform(-1, 1), rng.choice(THEMES))
+                else:
+                    row = ("scale", rng.choice(FACES), None, None, None)
+                yield (
+                    ident,
+                    run_id,
+                    f"s{step}",
+                    row[0],
+                    row[1],
+                    row[2],
+                    THEMES[step % len(THEMES)],
+                    row[3],
+                    row[4],
+                    created,
+                )
+
+    def invitation() -> Iterator[Row]:
+        for i in range(1, children + 1):
+            made = _moment(YEAR_START + timedelta(days=rng.randrange(365)), rng)
+            used = made + timedelta(days=1) if rng.random() < 0.6 else None
+            yield (i, f"{i:064d}", "child", i, made, made + timedelta(days=14), used)
+
+    return {
+        "staff": (["id", "username", "name", "role", "created_at"], staff()),
+        "child": (["id", "case_ref", "birth_date", "gender", "iro_id", "created_at"], child()),
+        "review": (
+            [
+                "id",
+                "child_id",
+                "kind",
+                "due_date",
+                "held_on",
+                "participation",
+                "seen_before",
+                "in_timescale",
+                "created_at",
+            ],
+            review(),
+        ),
+        "participant": (
+            ["id", "telegram_id", "role", "child_id", "locale", "created_at"],
+            participant(),
+        ),
+        "run": (
+            [
+                "id",
+                "participant_id",
+                "review_id",
+                "flow_id",
+                "flow_version",
+                "status",
+                "share_with",
+                "state_cipher",
+                "started_at",
+                "updated_at",
+                "submitted_at",
+                "version",
+            ],
+            run(),
+        ),
+        "answer": (
+            [
+                "id",
+                "run_id",
+                "step_id",
+                "kind",
+                "choice",
+                "text_cipher",
+                "theme",
+                "sentiment",
+                "text_themes",
+                "answered_at",
+            ],
+            answer(),
+        ),
+        "invitation": (
+            ["id", "code_hash", "role", "child_id", "created_at", "expires_at", "used_at"],
+            invitation(),
+        ),
+    }
+
+
+def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _sqlite_value(value: Any) -> Any:
+    # The text forms SQLAlchemy's SQLite types write and read back.
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def load_sqlite(path: Path, tables: dict[str, tuple[list[str], Iterator[Row]]]) -> None:
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA synchronous=OFF")
+    for table, (columns, rows) in tables.items():
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        )
+        for batch in _batches(rows):
+            connection.executemany(sql, [tuple(map(_sqlite_value, row)) for row in batch])
+        connection.commit()
+    connection.execute("ANALYZE")
+    connection.close()
+
+
+async def load_postgres(url: str, tables: dict[str, tuple[list[str], Iterator[Row]]]) -> None:
+    parsed = make_url(url)
+    connection = await asyncpg.connect(
+        host=parsed.host,
+        port=parsed.port,
+        user=parsed.username,
+        password=parsed.password,
+        database=parsed.database,
+    )
+    try:
+        for table, (columns, rows) in tables.items():
+            for batch in _batches(rows):
+                await connection.copy_records_to_table(table, records=batch, columns=columns)
+        await connection.execute("ANALYZE")
+    finally:
+        await connection.close()
+
+
+async def reset_postgres(url: str) -> None:
+    database = Database.connect(url)
+    async with database.engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await database.dispose()
+
+
+async def time_reports(url: str) -> tuple[float, float, int]:
+    """Return seconds for the report, seconds for the hand-written query, and meetings held."""
+    database = Database.connect(url)
+    try:
+        from storage.uow import UnitOfWork
+
+        async with UnitOfWork(database, TextCipher([new_key()])) as uow:
+            started = time.perf_counter()
+            report = await build_participation_report(uow, YEAR_START, YEAR_END, "benchmark")
+            report_seconds = time.perf_counter() - started
+        held = sum(metrics.held for metrics in report.kinds().values())
+        async with database.engine.connect() as connection:
+            started = time.perf_counter()
+            await connection.execute(text(HAND_WRITTEN), {"start": YEAR_START, "end": YEAR_END})
+            hand_seconds = time.perf_counter() - started
+    finally:
+        await database.dispose()
+    return report_seconds, hand_seconds, held
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--database-url", default=f"sqlite+aiosqlite:///{OUT / 'reports.db'}")
+    parser.add_argument("--meetings", type=int, default=400_000)
+    parser.add_argument("--answers", type=int, default=5_000_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    url: str = args.database_url
+    started = time.perf_counter()
+    if url.startswith("sqlite"):
+        path = Path(url.split("///", 1)[1])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+    else:
+        asyncio.run(reset_postgres(url))
+    command.upgrade(alembic_config(url), "head")
+    tables = generate(args.meetings, args.answers, args.seed)
+    if url.startswith("sqlite"):
+        load_sqlite(path, tables)
+    else:
+        asyncio.run(load_postgres(url, tables))
+    print(
+        f"generated {args.meetings:,} meetings and {args.answers:,} answers "
+        f"in {time.perf_counter() - started:.1f}s"
+    )
+    report_seconds, hand_seconds, held = asyncio.run(time_reports(url))
+    print(f"participation report: {report_seconds:.2f}s ({held:,} meetings held in 2026)")
+    print(f"hand-written GROUP BY: {hand_seconds:.2f}s")
+    print(f"ratio: {report_seconds / hand_seconds:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

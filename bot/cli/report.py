@@ -1,0 +1,94 @@
+"""`mysay report record|participation`: a child's review record, and the service's metrics."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+import click
+
+from bot.bootstrap import open_services
+from bot.settings import load_settings
+from feedback_reports import render_participation, render_record
+from feedback_reports.participation import build_participation_report
+from feedback_reports.queries import READERS, Reader
+from feedback_reports.record import ReportError, build_review_record
+
+RECORD_FORMATS = {
+    "text": render_record.render_text,
+    "md": render_record.render_markdown,
+    "html": render_record.render_html,
+}
+PARTICIPATION_FORMATS = {
+    "json": render_participation.render_json,
+    "csv": render_participation.render_csv,
+    "html": render_participation.render_html,
+}
+
+
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+def _write(text: str, out: Path | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {out}.", err=True)
+
+
+@click.group()
+def report() -> None:
+    """Make review-record summaries and participation reports."""
+
+
+@report.command("record")
+@click.option("--case-ref", required=True, help="The child's case reference.")
+@click.option("--review-id", type=int, help="Which review; default: the next, else the latest.")
+@click.option("--reader", type=click.Choice(READERS), default="iro", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(tuple(RECORD_FORMATS)), default="text")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def record(
+    case_ref: str, review_id: int | None, reader: Reader, fmt: str, out: Path | None
+) -> None:
+    """Summarise what a child (and their family) said before one review."""
+
+    async def go() -> str:
+        async with open_services(load_settings()) as services, services.uow() as uow:
+            found = await build_review_record(
+                uow, case_ref, review_id, reader, actor="cli", now=services.clock()
+            )
+            return RECORD_FORMATS[fmt](found)
+
+    try:
+        _write(asyncio.run(go()), out)
+    except ReportError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@report.command("participation")
+@click.option("--from", "start", required=True, callback=_iso_date, help="YYYY-MM-DD")
+@click.option("--to", "end", required=True, callback=_iso_date, help="YYYY-MM-DD, included.")
+@click.option("--format", "fmt", type=click.Choice(tuple(PARTICIPATION_FORMATS)), default="json")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def participation(start: date, end: date, fmt: str, out: Path | None) -> None:
+    """Report how children took part in meetings held in a period, and families' feedback."""
+    if end < start:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+
+    async def go() -> str:
+        async with open_services(load_settings()) as services, services.uow() as uow:
+            built = await build_participation_report(
+                uow, start, end, actor="cli", now=services.clock()
+            )
+            return PARTICIPATION_FORMATS[fmt](built)
+
+    _write(asyncio.run(go()), out)
+
+
+COMMANDS: list[click.Command] = [report]

@@ -1,0 +1,95 @@
+"""Charts for the HTML participation report: matplotlib to base64 PNG, with no display.
+
+Figures are built with `matplotlib.figure.Figure` rather than pyplot: they draw on the Agg
+canvas, never touch a GUI backend, and hold no global state between reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from feedback_reports.participation import ParticipationReport
+from storage.models import PARTICIPATION_CODES
+
+
+def _axes(width: float, height: float) -> tuple[Figure, Axes]:
+    figure = Figure(figsize=(width, height))
+    FigureCanvasAgg(figure)
+    return figure, figure.subplots()
+
+
+def _png(figure: Figure) -> str:
+    buffer = io.BytesIO()
+    figure.tight_layout()
+    figure.savefig(buffer, format="png", dpi=96)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def participation_codes(report: ParticipationReport) -> str:
+    """Return a grouped bar chart of meetings per PN code, one bar per kind of meeting."""
+    figure, axes = _axes(8, 3.5)
+    width = 0.27
+    for offset, (kind, metrics) in enumerate(report.kinds().items()):
+        positions = [i + (offset - 1) * width for i in range(len(PARTICIPATION_CODES))]
+        axes.bar(positions, [metrics.pn[c] for c in PARTICIPATION_CODES], width, label=kind)
+    axes.set_xticks(range(len(PARTICIPATION_CODES)), PARTICIPATION_CODES)
+    axes.set_ylabel("meetings")
+    axes.set_title("How children took part (participation codes)")
+    axes.legend()
+    return _png(figure)
+
+
+def quarterly_trend(report: ParticipationReport) -> str:
+    """Return a line chart of attended % and views-via-My-Say % by quarter."""
+    figure, axes = _axes(8, 3)
+    names = [t.quarter for t in report.trend]
+    for field, label in (
+        ("attended_pct", "attended %"),
+        ("views_via_bot_pct", "views via My Say %"),
+    ):
+        values = [getattr(t, field) for t in report.trend]
+        axes.plot(
+            names, [v if v is not None else float("nan") for v in values], marker="o", label=label
+        )
+    axes.set_ylim(0, 100)
+    axes.set_title("Trend by quarter")
+    axes.legend()
+    return _png(figure)
+
+
+def funnel(report: ParticipationReport) -> str:
+    """Return a bar chart of invited, joined, started and sent, per audience."""
+    figure, axes = _axes(8, 3)
+    stages = ("invited", "joined", "started", "sent")
+    width = 0.27
+    for offset, (audience, counts) in enumerate(report.funnel.by_audience.items()):
+        positions = [i + (offset - 1) * width for i in range(len(stages))]
+        axes.bar(positions, [getattr(counts, s) or 0 for s in stages], width, label=audience)
+    axes.set_xticks(range(len(stages)), stages)
+    axes.set_title("From invitation to sending views")
+    axes.legend()
+    return _png(figure)
+
+
+def ratings(report: ParticipationReport) -> str:
+    """Return a bar chart of parents' and carers' ratings, 1 to 5."""
+    figure, axes = _axes(5, 2.6)
+    axes.bar(list(report.feedback.rating), list(report.feedback.rating.values()), color="#5a8")
+    axes.set_xlabel("rating")
+    axes.set_title("Parents' and carers' ratings")
+    return _png(figure)
+
+
+def all_charts(report: ParticipationReport) -> dict[str, str]:
+    """Return every chart as base64 PNG, keyed by a short name used in the template."""
+    return {
+        "codes": participation_codes(report),
+        "trend": quarterly_trend(report),
+        "funnel": funnel(report),
+        "ratings": ratings(report),
+    }

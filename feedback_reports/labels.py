@@ -1,0 +1,98 @@
+"""Question wording and option labels for reports, looked up in the flow files.
+
+This is the one place reports turn step and option ids into words. If a flow file cannot be
+loaded (or a run was recorded on a step that no longer exists) the ids themselves are shown,
+so a report never fails because a questionnaire changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+
+from conversations.flow_check import FlowError, load_flows
+from conversations.flow_spec import Flow
+
+logger = logging.getLogger(__name__)
+
+PARTICIPATION_WORDS = {
+    "PN0": "Child under 4 at the time of the meeting",
+    "PN1": "Attended and spoke for themselves",
+    "PN2": "Attended, and an advocate spoke for them",
+    "PN3": "Attended and conveyed their views without words (symbols, pictures, play)",
+    "PN4": "Attended but did not speak, convey views, or have an advocate speak",
+    "PN5": "Did not attend, but briefed an advocate who spoke for them",
+    "PN6": "Did not attend, but conveyed their views another way",
+    "PN7": "Did not attend, and their views were not conveyed",
+}
+
+KIND_WORDS = {
+    "cla_review": "Looked-after review",
+    "icpc": "Initial child protection conference",
+    "rcpc": "Review child protection conference",
+}
+
+# Faces for mood scales, used when a label carries none (or the flow is not available).
+FACES = {
+    "very_unhappy": "😢",
+    "unhappy": "🙁",
+    "ok": "😐",
+    "happy": "🙂",
+    "very_happy": "😄",
+    "not_sure": "🤷",
+}
+# Answers that say "I don't know" never count as better or worse.
+UNRANKED = frozenset({"not_sure"})
+
+
+@dataclass(frozen=True)
+class OptionWords:
+    """An option as a reader sees it: plain words, and a face if the label starts with one."""
+
+    words: str
+    face: str | None = None
+
+
+@lru_cache(maxsize=1)
+def _flows() -> dict[str, Flow]:
+    try:
+        return load_flows()
+    except FlowError:
+        logger.warning("flow files could not be loaded; reports will show step ids")
+        return {}
+
+
+def question(flow_id: str, step_id: str, locale: str = "en") -> str:
+    """Return the question a step asked, or its id if the flow or step is unknown."""
+    step = _flows()[flow_id].step(step_id) if flow_id in _flows() else None
+    if step is None:
+        return step_id.replace("_", " ")
+    return step.text.get(locale) or step.text["en"]
+
+
+def option(flow_id: str, step_id: str, option_id: str, locale: str = "en") -> OptionWords:
+    """Return an option's words (and face), or the id itself if it is unknown."""
+    step = _flows()[flow_id].step(step_id) if flow_id in _flows() else None
+    found = next((o for o in step.options if o.id == option_id), None) if step else None
+    if found is None:
+        return OptionWords(option_id.replace("_", " "), FACES.get(option_id))
+    label = found.label.get(locale) or found.label["en"]
+    first, _, rest = label.partition(" ")
+    if rest and not any(ch.isalnum() for ch in first):
+        return OptionWords(rest, first)
+    return OptionWords(label, FACES.get(option_id))
+
+
+def rank(flow_id: str, step_id: str, option_id: str) -> int | None:
+    """Return an option's position on a scale (higher is better), or None if unranked."""
+    if option_id in UNRANKED:
+        return None
+    step = _flows()[flow_id].step(step_id) if flow_id in _flows() else None
+    if step is not None:
+        ids = [o for o in step.option_ids if o not in UNRANKED]
+        return ids.index(option_id) if option_id in ids else None
+    faces = [o for o in FACES if o not in UNRANKED]
+    if option_id in faces:
+        return faces.index(option_id)
+    return int(option_id) if option_id.isdigit() else None

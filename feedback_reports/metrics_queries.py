@@ -1,0 +1,292 @@
+"""Aggregate SQL for participation metrics: the database counts, Python only adds up groups.
+
+Every query groups in the database and returns at most a few thousand rows however many
+meetings there are. Per-meeting values (age band, quarter, "views via My Say") are computed
+in a subquery and grouped by the outer query, so no bound parameter is repeated in GROUP BY
+(PostgreSQL would refuse that). Date arithmetic differs between SQLite and PostgreSQL, so
+the three helpers below branch on the dialect explicitly; everything else is portable SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, TypeAlias
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    distinct,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.models import Answer, Child, Invitation, Participant, Review, Run
+
+ATTENDED = ("PN1", "PN2", "PN3", "PN4")
+CONVEYED = ("PN5", "PN6")
+ADVOCATE = ("PN2", "PN5")
+NOT_CONVEYED = ("PN7",)
+AUDIENCES = ("child", "parent", "carer")
+FAMILY = ("parent", "carer")
+
+# Any SQL expression or mapped column; and a select of any row shape (SQLAlchemy 2.1 typing).
+Expr: TypeAlias = ColumnElement[Any] | QueryableAttribute[Any]
+Query: TypeAlias = Select[*tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Quarter:
+    label: str
+    start: date
+    end: date
+
+
+def quarters(start: date, end: date) -> list[Quarter]:
+    """Return the calendar quarters that overlap [start, end], labelled like 2026-Q1."""
+    found = []
+    year, q = start.year, (start.month - 1) // 3
+    while date(year, q * 3 + 1, 1) <= end:
+        first = date(year, q * 3 + 1, 1)
+        after = date(year + (q == 3), (q + 1) % 4 * 3 + 1, 1)
+        found.append(Quarter(f"{year}-Q{q + 1}", first, after - timedelta(days=1)))
+        year, q = (year + 1, 0) if q == 3 else (year, q + 1)
+    return found
+
+
+def _ymd(column: Expr | date, dialect: str) -> ColumnElement[int]:
+    """A date as the integer YYYYMMDD, so ages compare without date arithmetic."""
+    if isinstance(column, date):
+        return literal_column(column.strftime("%Y%m%d"), Integer)
+    if dialect == "postgresql":
+        return cast(func.to_char(column, "YYYYMMDD"), Integer)
+    return cast(func.strftime("%Y%m%d", column), Integer)
+
+
+def _utc_day(column: Expr, dialect: str) -> ColumnElement[date]:
+    """The UTC calendar day of a stored timestamp."""
+    if dialect == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)
+
+
+def _days_between(earlier: Expr, later: Expr, dialect: str) -> ColumnElement[int]:
+    if dialect == "postgresql":
+        return later - earlier
+    return cast(func.julianday(later) - func.julianday(earlier), Integer)
+
+
+def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
+    """Under 8, 8 to 12 or 13 and over on a given day; unknown without a birth date."""
+    # YYYYMMDD differences compare like ages: 8 years old <=> difference >= 80000.
+    diff = _ymd(on, dialect) - _ymd(birth, dialect)
+    return case(
+        (birth.is_(None), literal_column("'unknown'")),
+        (diff < 80000, literal_column("'under_8'")),
+        (diff < 130000, literal_column("'8_12'")),
+        else_=literal_column("'13_plus'"),
+    )
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def dialect_of(session: AsyncSession) -> str:
+    bind = session.bind
+    assert bind is not None, "the unit of work's session has no engine"
+    return bind.dialect.name
+
+
+def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+def meetings_query(start: date, end: date, dialect: str) -> Query:
+    """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender."""
+    views = exists(
+        select(Run.id)
+        .join(Participant, Participant.id == Run.participant_id)
+        .where(
+            Run.review_id == Review.id,
+            Run.status == "submitted",
+            Participant.role == "child",
+            _utc_day(Run.submitted_at, dialect) <= Review.held_on,
+        )
+    )
+    quarter = case(
+        *((Review.held_on.between(q.start, q.end), q.label) for q in quarters(start, end)),
+        else_=None,
+    )
+    in_timescale = or_(
+        Review.in_timescale.is_(True),
+        and_(Review.in_timescale.is_(None), Review.held_on <= Review.due_date),
+    )
+    per_meeting = (
+        select(
+            Review.kind.label("kind"),
+            func.coalesce(Review.participation, literal_column("'none'")).label("code"),
+            quarter.label("quarter"),
+            age_band(Child.birth_date, Review.held_on, dialect).label("band"),
+            func.coalesce(Child.gender, literal_column("'unknown'")).label("gender"),
+            _one_if(in_timescale).label("in_timescale"),
+            _one_if(Review.seen_before.is_(True)).label("seen_before"),
+            _one_if(views).label("views"),
+        )
+        .join(Child, Child.id == Review.child_id)
+        .where(Review.held_on.between(start, end))
+        .subquery()
+    )
+    c = per_meeting.c
+    return select(
+        c.kind,
+        c.code,
+        c.quarter,
+        c.band,
+        c.gender,
+        func.count().label("held"),
+        func.sum(c.in_timescale).label("in_timescale"),
+        func.sum(c.seen_before).label("seen_before"),
+        func.sum(c.views).label("views"),
+    ).group_by(c.kind, c.code, c.quarter, c.band, c.gender)
+
+
+def invitations_query(start: date, end: date, dialect: str) -> Query:
+    """Invitations created and used in the period, by role and the child's age at period end."""
+    since, until = day_start(start), day_start(end + timedelta(days=1))
+    created = (Invitation.created_at >= since) & (Invitation.created_at < until)
+    used = (Invitation.used_at >= since) & (Invitation.used_at < until)
+    per_invitation = (
+        select(
+            Invitation.role.label("role"),
+            age_band(Child.birth_date, end, dialect).label("band"),
+            _one_if(created).label("invited"),
+            _one_if(used).label("joined"),
+        )
+        .outerjoin(Child, Child.id == Invitation.child_id)
+        .where(Invitation.role.in_(AUDIENCES), or_(created, used))
+        .subquery()
+    )
+    c = per_invitation.c
+    return select(
+        c.role, c.band, func.sum(c.invited).label("invited"), func.sum(c.joined).label("joined")
+    ).group_by(c.role, c.band)
+
+
+def runs_query(start: date, end: date, dialect: str) -> Query:
+    """People who started, and who sent, a run in the period, by role and age band."""
+    since, until = day_start(start), day_start(end + timedelta(days=1))
+    started = (Run.started_at >= since) & (Run.started_at < until)
+    sent = (Run.status == "submitted") & (Run.submitted_at >= since) & (Run.submitted_at < until)
+    per_run = (
+        select(
+            Participant.role.label("role"),
+            age_band(Child.birth_date, end, dialect).label("band"),
+            Run.participant_id.label("participant_id"),
+            case((started, Run.participant_id), else_=None).label("starter"),
+            case((sent, Run.participant_id), else_=None).label("sender"),
+        )
+        .join(Participant, Participant.id == Run.participant_id)
+        .outerjoin(Child, Child.id == Participant.child_id)
+        .where(Participant.role.in_(AUDIENCES), or_(started, sent))
+        .subquery()
+    )
+    c = per_run.c
+    return select(
+        c.role,
+        c.band,
+        func.count(distinct(c.starter)).label("started"),
+        func.count(distinct(c.sender)).label("sent"),
+    ).group_by(c.role, c.band)
+
+
+def days_before_meeting_query(start: date, end: date, dialect: str) -> Query:
+    """How many children's runs were sent each number of days before their meeting."""
+    sent_day = _utc_day(Run.submitted_at, dialect)
+    per_run = (
+        select(_days_between(sent_day, Review.held_on, dialect).label("days"))
+        .select_from(Run)
+        .join(Participant, Participant.id == Run.participant_id)
+        .join(Review, Review.id == Run.review_id)
+        .where(
+            Participant.role == "child",
+            Run.status == "submitted",
+            Review.held_on.between(start, end),
+            sent_day <= Review.held_on,
+        )
+        .subquery()
+    )
+    return select(per_run.c.days, func.count().label("runs")).group_by(per_run.c.days)
+
+
+def _family_runs(start: date, end: date) -> Query:
+    since, until = day_start(start), day_start(end + timedelta(days=1))
+    return (
+        select(Run.id)
+        .join(Participant, Participant.id == Run.participant_id)
+        .where(
+            Participant.role.in_(FAMILY),
+            Run.status == "submitted",
+            Run.submitted_at >= since,
+            Run.submitted_at < until,
+        )
+    )
+
+
+def respondents_query(start: date, end: date) -> Query:
+    """Parents' and carers' submitted runs in the period, by role."""
+    return (
+        select(Participant.role, func.count(Run.id))
+        .join(Participant, Participant.id == Run.participant_id)
+        .where(Run.id.in_(_family_runs(start, end)))
+        .group_by(Participant.role)
+    )
+
+
+def feedback_choices_query(start: date, end: date) -> Query:
+    """Counts of each option chosen by parents and carers, per flow and step."""
+    return (
+        select(Run.flow_id, Answer.step_id, Answer.choice, func.count())
+        .join(Run, Run.id == Answer.run_id)
+        .where(
+            Answer.run_id.in_(_family_runs(start, end)),
+            Answer.kind.in_(("choice", "yesno", "scale")),
+            Answer.choice.is_not(None),
+        )
+        .group_by(Run.flow_id, Answer.step_id, Answer.choice)
+    )
+
+
+def feedback_themes_query(start: date, end: date) -> Query:
+    """Counts of each distinct theme list found in parents' and carers' free text."""
+    return (
+        select(Answer.text_themes, func.count())
+        .where(Answer.run_id.in_(_family_runs(start, end)), Answer.text_themes.is_not(None))
+        .group_by(Answer.text_themes)
+    )
+
+
+def quotable_query(start: date, end: date, limit: int) -> Select[Answer]:
+    """Free-text answers from runs whose author said yes to being quoted."""
+    consent = select(Answer.run_id).where(Answer.step_id == "may_quote", Answer.choice == "yes")
+    return (
+        select(Answer)
+        .where(
+            Answer.run_id.in_(_family_runs(start, end)),
+            Answer.run_id.in_(consent),
+            Answer.kind == "text",
+            Answer.text_cipher.is_not(None),
+        )
+        .order_by(Answer.answered_at, Answer.id)
+        .limit(limit)
+    )

@@ -1,0 +1,120 @@
+"""Read-side queries for the review-record summary (SQLAlchemy over `storage.models`).
+
+Reports only read; every write (the audit event) goes through the repositories. Visibility is
+applied here, in SQL, so a run the participant did not share with a reader is never loaded
+for that reader at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+
+from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Answer, Flag, Participant, Review, Run
+
+Reader = Literal["iro", "social_worker", "meeting"]
+READERS: tuple[Reader, ...] = ("iro", "social_worker", "meeting")
+
+# Who may read a run, by the participant's `share_with` choice. NULL means the participant
+# was never asked (e.g. a check-in or parent feedback): only the IRO reads it.
+_SHARED_WITH: dict[Reader, tuple[str, ...]] = {
+    "iro": ("iro", "iro_and_social_worker", "everyone_at_meeting"),
+    "social_worker": ("iro_and_social_worker", "everyone_at_meeting"),
+    "meeting": ("everyone_at_meeting",),
+}
+
+
+def visible_to(reader: Reader) -> ColumnElement[bool]:
+    """Return the condition on `run.share_with` for runs this reader may see."""
+    allowed = Run.share_with.in_(_SHARED_WITH[reader])
+    return or_(allowed, Run.share_with.is_(None)) if reader == "iro" else allowed
+
+
+async def submitted_runs(
+    session: AsyncSession, review_id: int, reader: Reader
+) -> list[tuple[Run, str]]:
+    """Return the submitted runs for a review that `reader` may see, with the author's role."""
+    query = (
+        select(Run, Participant.role)
+        .join(Participant, Participant.id == Run.participant_id)
+        .where(Run.review_id == review_id, Run.status == "submitted", visible_to(reader))
+        .order_by(Run.submitted_at, Run.id)
+    )
+    return [(run, role) for run, role in (await session.execute(query)).all()]
+
+
+async def checkins_between(
+    session: AsyncSession, child_id: int, after: date | None, until: date, reader: Reader
+) -> list[Run]:
+    """Return a child's submitted check-ins not tied to a review, in (after, until]."""
+    query = (
+        select(Run)
+        .join(Participant, Participant.id == Run.participant_id)
+        .where(
+            Participant.child_id == child_id,
+            Participant.role == "child",
+            Run.review_id.is_(None),
+            Run.status == "submitted",
+            Run.submitted_at < _day_start(until + timedelta(days=1)),
+            visible_to(reader),
+        )
+        .order_by(Run.submitted_at, Run.id)
+    )
+    if after is not None:
+        query = query.where(Run.submitted_at >= _day_start(after + timedelta(days=1)))
+    return list((await session.scalars(query)).all())
+
+
+async def answers_by_run(session: AsyncSession, run_ids: Sequence[int]) -> dict[int, list[Answer]]:
+    """Return the answers of the given runs, in the order they were stored."""
+    grouped: dict[int, list[Answer]] = defaultdict(list)
+    if not run_ids:
+        return grouped
+    query = select(Answer).where(Answer.run_id.in_(run_ids)).order_by(Answer.run_id, Answer.id)
+    for answer in await session.scalars(query):
+        grouped[answer.run_id].append(answer)
+    return grouped
+
+
+async def previous_review(session: AsyncSession, review: Review) -> Review | None:
+    """Return the child's review or conference due before this one, if any."""
+    query = (
+        select(Review)
+        .where(Review.child_id == review.child_id, Review.due_date < review.due_date)
+        .order_by(Review.due_date.desc(), Review.id.desc())
+    )
+    return await session.scalar(query)
+
+
+async def default_review(session: AsyncSession, child_id: int, today: date) -> Review | None:
+    """Return the review a reader most likely means: the next one not held, else the latest."""
+    upcoming = (
+        select(Review)
+        .where(Review.child_id == child_id, Review.held_on.is_(None), Review.due_date >= today)
+        .order_by(Review.due_date, Review.id)
+    )
+    found = await session.scalar(upcoming)
+    if found is not None:
+        return found
+    latest = select(Review).where(Review.child_id == child_id)
+    return await session.scalar(latest.order_by(Review.due_date.desc(), Review.id.desc()))
+
+
+async def flags_for(session: AsyncSession, child_id: int, run_ids: Sequence[int]) -> list[Flag]:
+    """Return the child's flags raised on these runs, and any flag not yet closed."""
+    related = Flag.run_id.in_(run_ids) if run_ids else Flag.id.is_(None)
+    query = (
+        select(Flag)
+        .where(Flag.child_id == child_id, or_(related, Flag.status != "closed"))
+        .order_by(Flag.created_at, Flag.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=UTC)

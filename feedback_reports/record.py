@@ -1,0 +1,375 @@
+"""The review-record summary: what one child (and their family) said before one review.
+
+`build_review_record` gathers it through the unit of work and writes an audit event; the
+renderers in `feedback_reports.render_record` turn the value into text, Markdown or HTML.
+Only submitted runs the participant chose to share with the reader are included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from feedback_reports import labels, queries
+from feedback_reports.queries import READERS, Reader
+from feedback_reports.text_signals import sentiment_word
+from storage.models import Answer, Review, Run
+from storage.uow import UnitOfWork
+
+THEME_TITLES = {
+    "home": "Home",
+    "school": "School or college",
+    "family_contact": "Family time",
+    "health": "Health",
+    "friends_activities": "Friends and things I enjoy",
+    "feelings": "Feelings",
+    "safety": "Feeling safe",
+    "plan": "My plan",
+    "meeting": "My meeting",
+    "iro": "My IRO",
+    "other": "Anything else",
+}
+READER_WORDS = {
+    "iro": "the IRO",
+    "social_worker": "the IRO and the child's social worker",
+    "meeting": "everyone at the meeting",
+}
+# Steps shown in "How I want to take part" rather than under a theme.
+TAKING_PART_STEPS = ("attend", "talk_to_iro_first", "advocate")
+NOT_SHOWN_STEPS = frozenset({"share_with"})
+
+
+class ReportError(Exception):
+    """A report cannot be made as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class AnswerLine:
+    """One answered question: option words, or the participant's own words."""
+
+    question: str
+    answer: str
+    own_words: bool = False
+    sentiment: str | None = None
+    sentiment_score: float | None = None
+    mentions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    theme: str
+    title: str
+    answers: tuple[AnswerLine, ...]
+
+
+@dataclass(frozen=True)
+class TakingPart:
+    attend: str | None = None
+    talk_to_iro_first: str | None = None
+    advocate: str | None = None
+    who_at_meeting: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mood:
+    question: str
+    words: str
+    face: str | None
+    on: date | None
+
+
+@dataclass(frozen=True)
+class Change:
+    """How a scale answer moved since the previous review: better, worse or same."""
+
+    question: str
+    before: str
+    now: str
+    direction: str
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    level: str
+    status: str
+    raised_on: date
+
+
+@dataclass(frozen=True)
+class FamilyFeedback:
+    role: str
+    submitted_on: date | None
+    answers: tuple[AnswerLine, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    participation: str | None
+    participation_words: str | None
+    seen_before: bool | None
+    held_on: date | None
+    in_timescale: bool | None
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    """Everything a reader may see about one child's review, ready to render."""
+
+    case_ref: str
+    review_id: int
+    review_kind: str
+    due_date: date
+    held_on: date | None
+    reader: str
+    reader_words: str
+    generated_at: datetime
+    child_runs: int
+    previous_review_due: date | None
+    taking_part: TakingPart
+    themes: tuple[ThemeGroup, ...]
+    moods: tuple[Mood, ...]
+    changes: tuple[Change, ...]
+    flags: tuple[FlagLine, ...]
+    family: tuple[FamilyFeedback, ...]
+    outcome: Outcome | None
+    notes: tuple[str, ...] = field(default=())
+
+
+async def build_review_record(
+    uow: UnitOfWork,
+    case_ref: str,
+    review_id: int | None = None,
+    reader: Reader = "iro",
+    actor: str = "cli",
+    *,
+    now: datetime | None = None,
+) -> ReviewRecord:
+    """Gather one review's record for `reader`, record the read in the audit log, and commit.
+
+    Committing here keeps the audit event even if the caller fails while rendering.
+    Raises `ReportError` for an unknown child, review or reader.
+    """
+    if reader not in READERS:
+        raise ReportError(f"reader must be one of {', '.join(READERS)}")
+    now = now or datetime.now(UTC)
+    child = await uow.children.by_case_ref(case_ref)
+    if child is None:
+        raise ReportError(f"no child with case reference {case_ref!r}")
+    review = await _pick_review(uow, child.id, review_id, now.date())
+    session = uow.session
+    runs = await queries.submitted_runs(session, review.id, reader)
+    child_runs = [run for run, role in runs if role == "child"]
+    family_runs = [(run, role) for run, role in runs if role in ("parent", "carer")]
+    previous = await queries.previous_review(session, review)
+    checkins = await queries.checkins_between(
+        session,
+        child.id,
+        (previous.held_on or previous.due_date) if previous else None,
+        review.held_on or review.due_date,
+        reader,
+    )
+    earlier_runs = (
+        [run for run, role in await queries.submitted_runs(session, previous.id, reader)]
+        if previous
+        else []
+    )
+    everything = [*child_runs, *checkins, *(run for run, _ in family_runs), *earlier_runs]
+    answers = await queries.answers_by_run(session, [run.id for run in everything])
+    # Flags are about safety, so they are for the IRO and social worker, not the whole meeting.
+    flags = (
+        await queries.flags_for(session, child.id, [run.id for run in child_runs + checkins])
+        if reader != "meeting"
+        else []
+    )
+    record = ReviewRecord(
+        case_ref=child.case_ref,
+        review_id=review.id,
+        review_kind=labels.KIND_WORDS.get(review.kind, review.kind),
+        due_date=review.due_date,
+        held_on=review.held_on,
+        reader=reader,
+        reader_words=READER_WORDS[reader],
+        generated_at=now,
+        child_runs=len(child_runs),
+        previous_review_due=previous.due_date if previous else None,
+        taking_part=_taking_part(child_runs, answers),
+        themes=_themes(uow, child_runs, answers),
+        moods=_moods([*checkins, *child_runs], answers),
+        changes=_changes(child_runs, earlier_runs, answers),
+        flags=tuple(FlagLine(f.level, f.status, f.created_at.date()) for f in flags),
+        family=tuple(
+            FamilyFeedback(role, _day(run.submitted_at), _lines(uow, run, answers[run.id]))
+            for run, role in family_runs
+        ),
+        outcome=_outcome(review),
+        notes=_notes(reader, len(child_runs)),
+    )
+    uow.audit.record(
+        now,
+        actor,
+        "report_record_generated",
+        child.id,
+        review_id=review.id,
+        reader=reader,
+        runs=len(everything),
+    )
+    await uow.commit()
+    return record
+
+
+async def _pick_review(
+    uow: UnitOfWork, child_id: int, review_id: int | None, today: date
+) -> Review:
+    if review_id is None:
+        review = await queries.default_review(uow.session, child_id, today)
+        if review is None:
+            raise ReportError("this child has no reviews or conferences yet")
+        return review
+    review = await uow.reviews.get(review_id)
+    if review is None or review.child_id != child_id:
+        raise ReportError(f"review {review_id} is not one of this child's reviews")
+    return review
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.date() if moment else None
+
+
+def _words(run: Run, answer: Answer) -> str:
+    """Return an option answer in words (several options joined with commas)."""
+    if answer.choice is None:
+        return ""
+    if answer.kind == "date":
+        return answer.choice
+    ids = answer.choice.split(",") if answer.kind == "multi" else [answer.choice]
+    return ", ".join(labels.option(run.flow_id, answer.step_id, i).words for i in ids)
+
+
+def _line(uow: UnitOfWork, run: Run, answer: Answer) -> AnswerLine:
+    asked = labels.question(run.flow_id, answer.step_id)
+    if answer.kind != "text":
+        return AnswerLine(asked, _words(run, answer))
+    own = uow.runs.answer_text(answer) or ""
+    mentions = tuple(t for t in (answer.text_themes or "").split(",") if t and t != answer.theme)
+    return AnswerLine(
+        asked,
+        own,
+        own_words=True,
+        sentiment=sentiment_word(answer.sentiment),
+        sentiment_score=answer.sentiment,
+        mentions=mentions,
+    )
+
+
+def _lines(uow: UnitOfWork, run: Run, answers: list[Answer]) -> tuple[AnswerLine, ...]:
+    return tuple(_line(uow, run, a) for a in answers if a.step_id not in NOT_SHOWN_STEPS)
+
+
+def _is_mood(answer: Answer) -> bool:
+    return answer.kind == "scale" and answer.choice in labels.FACES
+
+
+def _is_who(answer: Answer) -> bool:
+    return answer.kind == "multi" and answer.theme == "meeting"
+
+
+def _taking_part(runs: list[Run], answers: dict[int, list[Answer]]) -> TakingPart:
+    found: dict[str, str] = {}
+    who: tuple[str, ...] = ()
+    for run in runs:  # oldest first, so the latest answer wins
+        for answer in answers[run.id]:
+            if answer.step_id in TAKING_PART_STEPS:
+                found[answer.step_id] = _words(run, answer)
+            elif _is_who(answer) and answer.choice:
+                ids = answer.choice.split(",")
+                who = tuple(labels.option(run.flow_id, answer.step_id, i).words for i in ids)
+    return TakingPart(
+        attend=found.get("attend"),
+        talk_to_iro_first=found.get("talk_to_iro_first"),
+        advocate=found.get("advocate"),
+        who_at_meeting=who,
+    )
+
+
+def _themes(
+    uow: UnitOfWork, runs: list[Run], answers: dict[int, list[Answer]]
+) -> tuple[ThemeGroup, ...]:
+    grouped: dict[str, list[AnswerLine]] = {}
+    for run in runs:
+        for answer in answers[run.id]:
+            special = answer.step_id in TAKING_PART_STEPS or answer.step_id in NOT_SHOWN_STEPS
+            if special or _is_who(answer) or _is_mood(answer):
+                continue
+            theme = answer.theme if answer.theme in THEME_TITLES else "other"
+            grouped.setdefault(theme, []).append(_line(uow, run, answer))
+    return tuple(
+        ThemeGroup(theme, title, tuple(grouped[theme]))
+        for theme, title in THEME_TITLES.items()
+        if theme in grouped
+    )
+
+
+def _moods(runs: list[Run], answers: dict[int, list[Answer]]) -> tuple[Mood, ...]:
+    moods = []
+    for run in runs:
+        for answer in answers[run.id]:
+            if _is_mood(answer) and answer.choice:
+                words = labels.option(run.flow_id, answer.step_id, answer.choice)
+                asked = labels.question(run.flow_id, answer.step_id)
+                moods.append(Mood(asked, words.words, words.face, _day(run.submitted_at)))
+    return tuple(moods)
+
+
+def _scales(runs: list[Run], answers: dict[int, list[Answer]]) -> dict[tuple[str, str], str]:
+    latest: dict[tuple[str, str], str] = {}
+    for run in runs:
+        for answer in answers[run.id]:
+            if answer.kind == "scale" and answer.choice:
+                latest[(run.flow_id, answer.step_id)] = answer.choice
+    return latest
+
+
+def _changes(
+    runs: list[Run], earlier: list[Run], answers: dict[int, list[Answer]]
+) -> tuple[Change, ...]:
+    now, before = _scales(runs, answers), _scales(earlier, answers)
+    changes = []
+    for (flow_id, step_id), choice in now.items():
+        old = before.get((flow_id, step_id))
+        if old is None:
+            continue
+        new_rank, old_rank = (labels.rank(flow_id, step_id, c) for c in (choice, old))
+        if new_rank is None or old_rank is None:
+            continue
+        direction = "better" if new_rank > old_rank else "worse" if new_rank < old_rank else "same"
+        changes.append(
+            Change(
+                labels.question(flow_id, step_id),
+                labels.option(flow_id, step_id, old).words,
+                labels.option(flow_id, step_id, choice).words,
+                direction,
+            )
+        )
+    return tuple(changes)
+
+
+def _outcome(review: Review) -> Outcome | None:
+    if review.participation is None and review.held_on is None:
+        return None
+    return Outcome(
+        participation=review.participation,
+        participation_words=labels.PARTICIPATION_WORDS.get(review.participation or ""),
+        seen_before=review.seen_before,
+        held_on=review.held_on,
+        in_timescale=review.in_timescale,
+    )
+
+
+def _notes(reader: Reader, child_runs: int) -> tuple[str, ...]:
+    notes = [
+        f"Shows only what was sent and shared with {READER_WORDS[reader]}.",
+        "Sentiment is a rough computer reading of the words, not a judgement.",
+    ]
+    if child_runs == 0:
+        notes.insert(0, "The child has not sent any views for this meeting that you can see.")
+    return tuple(notes)

@@ -1,0 +1,186 @@
+"""Renderers for a `ReviewRecord`: plain text, Markdown and printable HTML.
+
+All three are pure functions of the record. People's words are cleaned of control characters
+everywhere, escaped for Markdown, and autoescaped by Jinja2 in HTML. Plain text leaves out
+faces (emoji) because case-management systems often mangle them; the words say the same.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterator
+
+from feedback_reports.record import AnswerLine, ReviewRecord
+from feedback_reports.templating import clean, environment, escape_markdown
+
+WIDTH = 80
+
+
+def _yes_no(value: bool | None) -> str:
+    return "not recorded" if value is None else "yes" if value else "no"
+
+
+def _date(value: object) -> str:
+    return "not recorded" if value is None else str(value)
+
+
+def _sentiment(line: AnswerLine) -> str:
+    if line.sentiment is None:
+        return ""
+    mentions = f"; also mentions {', '.join(line.mentions)}" if line.mentions else ""
+    return f"(light signal: {line.sentiment}{mentions})"
+
+
+def _sections(record: ReviewRecord) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """Yield (heading, [(label, value)]) in reading order; values are raw, unescaped."""
+    header = [
+        ("Case reference", record.case_ref),
+        ("Meeting", record.review_kind),
+        ("Due", _date(record.due_date)),
+        ("Held", _date(record.held_on)),
+        ("Prepared for", record.reader_words),
+        ("Prepared at", record.generated_at.strftime("%Y-%m-%d %H:%M UTC")),
+    ]
+    yield "Review record summary", header
+    part = record.taking_part
+    yield (
+        "How I want to take part",
+        [
+            ("Come to my meeting", part.attend or "not answered"),
+            ("Talk to my IRO first", part.talk_to_iro_first or "not answered"),
+            ("An advocate", part.advocate or "not answered"),
+            ("Who I want at my meeting", ", ".join(part.who_at_meeting) or "not answered"),
+        ],
+    )
+
+
+def render_text(record: ReviewRecord) -> str:
+    """Render plain text wrapped at 80 columns, with no markup, for a case-management system."""
+    out: list[str] = []
+
+    def para(text: str, indent: str = "") -> None:
+        for piece in clean(text).split("\n"):
+            out.extend(
+                textwrap.wrap(piece, WIDTH, initial_indent=indent, subsequent_indent=indent)
+                or [indent.rstrip()]
+            )
+
+    def heading(title: str) -> None:
+        out.extend(["", title.upper(), "-" * len(title)])
+
+    for title, rows in _sections(record):
+        heading(title)
+        for label, value in rows:
+            para(f"{label}: {value}")
+    for note in record.notes:
+        para(f"Note: {note}")
+    for group in record.themes:
+        heading(group.title)
+        for line in group.answers:
+            para(f"Q: {line.question}")
+            para(f'"{line.answer}"' if line.own_words else line.answer, "   ")
+            if line.sentiment:
+                para(_sentiment(line), "   ")
+    if record.moods:
+        heading("How I feel")
+        for mood in record.moods:
+            para(f"{mood.question} {mood.words} ({_date(mood.on)})")
+    if record.changes:
+        heading("Since my last review")
+        for change in record.changes:
+            para(f"{change.question} {change.direction}: was {change.before}, now {change.now}")
+    if record.flags:
+        heading("Safeguarding flags")
+        for flag in record.flags:
+            para(f"{flag.level} concern, {flag.status}, raised {flag.raised_on}")
+    for feedback in record.family:
+        heading(f"Feedback from a {feedback.role}")
+        for line in feedback.answers:
+            para(f"Q: {line.question}")
+            para(f'"{line.answer}"' if line.own_words else line.answer, "   ")
+    if record.outcome:
+        heading("Outcome recorded by the IRO")
+        outcome = record.outcome
+        code = outcome.participation
+        para(f"Participation: {f'{code} - {outcome.participation_words}' if code else 'none'}")
+        para(f"Held on: {_date(outcome.held_on)}")
+        para(f"In timescale: {_yes_no(outcome.in_timescale)}")
+        para(f"Seen before the meeting: {_yes_no(outcome.seen_before)}")
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def render_markdown(record: ReviewRecord) -> str:
+    """Render Markdown; every word that came from a person or the database is escaped."""
+    md = escape_markdown
+    out: list[str] = []
+
+    def quote(text: str) -> None:
+        out.extend(f"> {md(piece)}" if piece else ">" for piece in clean(text).split("\n"))
+        out.append("")
+
+    for index, (title, rows) in enumerate(_sections(record)):
+        out.extend([f"{'#' if index == 0 else '##'} {md(title)}", ""])
+        out.extend(f"- **{md(label)}:** {md(value)}" for label, value in rows)
+        out.append("")
+    out.extend(f"*{md(note)}*" for note in record.notes)
+    out.append("")
+    for group in record.themes:
+        out.extend([f"## {md(group.title)}", ""])
+        for line in group.answers:
+            out.extend([f"**{md(line.question)}**", ""])
+            if line.own_words:
+                quote(line.answer)
+                if line.sentiment:
+                    out.extend([f"*{md(_sentiment(line))}*", ""])
+            else:
+                out.extend([md(line.answer), ""])
+    if record.moods:
+        out.extend(["## How I feel", ""])
+        out.extend(
+            f"- {md(m.question)} {m.face or ''} {md(m.words)} \\({md(_date(m.on))}\\)"
+            for m in record.moods
+        )
+        out.append("")
+    if record.changes:
+        out.extend(["## Since my last review", ""])
+        out.extend(
+            f"- {md(c.question)} **{c.direction}**: was {md(c.before)}, now {md(c.now)}"
+            for c in record.changes
+        )
+        out.append("")
+    if record.flags:
+        out.extend(["## Safeguarding flags", ""])
+        out.extend(
+            f"- {md(f.level)} concern, {md(f.status)}, raised {md(str(f.raised_on))}"
+            for f in record.flags
+        )
+        out.append("")
+    for feedback in record.family:
+        out.extend([f"## Feedback from a {md(feedback.role)}", ""])
+        for line in feedback.answers:
+            out.extend([f"**{md(line.question)}**", ""])
+            if line.own_words:
+                quote(line.answer)
+            else:
+                out.extend([md(line.answer), ""])
+    if record.outcome:
+        o = record.outcome
+        code = f"{o.participation} - {o.participation_words}" if o.participation else "none"
+        out.extend(["## Outcome recorded by the IRO", ""])
+        out.append(f"- **Participation:** {md(code)}")
+        out.append(f"- **Held on:** {md(_date(o.held_on))}")
+        out.append(f"- **In timescale:** {_yes_no(o.in_timescale)}")
+        out.append(f"- **Seen before the meeting:** {_yes_no(o.seen_before)}")
+    return "\n".join(out).strip("\n") + "\n"
+
+
+def render_html(record: ReviewRecord) -> str:
+    """Render a printable HTML page with inline CSS and no external resources."""
+    template = environment().get_template("record.html.j2")
+    return template.render(
+        record=record,
+        sections=list(_sections(record)),
+        clean=clean,
+        yes_no=_yes_no,
+        date=_date,
+    )

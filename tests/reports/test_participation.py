@@ -1,0 +1,421 @@
+"""Participation metrics: every figure of a known year, computed in SQL on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.bootstrap import open_services
+from bot.cli.report import report
+from bot.settings import Settings
+from feedback_reports.participation import pct, suppress
+from storage import admin
+from storage.models import Review
+from tests.reports.helpers import Given, at, cli_env, parse_strict, participant, run
+from tests.support import FIXED_NOW, mysay
+
+CHILDREN = """case_ref,birth_date,gender,ethnicity,legal_status,iro_username
+T1,2011-01-15,female,,,iro1
+T2,2011-01-15,female,,,iro1
+T3,2011-01-15,female,,,iro1
+T4,2011-01-15,female,,,iro1
+T5,2011-01-15,female,,,iro1
+T6,2011-01-15,male,,,iro1
+M1,2016-01-15,male,,,iro1
+M2,2016-01-15,male,,,iro1
+M3,2016-01-15,male,,,iro1
+M4,2016-01-15,male,,,iro1
+M5,2016-01-15,male,,,iro1
+Y1,2021-01-15,female,,,iro1
+B1,2018-06-15,male,,,iro1
+Z1,2023-03-01,female,,,iro1
+U1,,,,,iro1
+"""
+# Numbered as in the comments of the expectations below.
+REVIEWS = """case_ref,kind,due_date,held_on,iro_username,participation,seen_before
+T1,cla_review,2026-01-10,2026-01-10,,PN1,yes
+T2,cla_review,2026-02-10,2026-02-12,,PN1,yes
+T3,cla_review,2026-04-10,2026-04-09,,PN2,no
+T4,cla_review,2026-05-10,2026-05-10,,PN6,yes
+T5,cla_review,2026-07-10,2026-07-10,,PN5,yes
+T6,cla_review,2026-08-10,2026-08-10,,PN7,no
+M1,cla_review,2026-10-10,2026-10-10,,PN3,yes
+M2,cla_review,2026-10-20,2026-10-21,,PN4,
+Y1,cla_review,2026-03-01,2026-03-01,,PN6,yes
+B1,cla_review,2026-06-14,2026-06-14,,PN1,yes
+Z1,cla_review,2026-09-01,2026-09-01,,PN0,no
+U1,cla_review,2026-11-01,2026-11-01,,,
+T1,cla_review,2025-12-20,2025-12-20,,PN1,yes
+T1,cla_review,2027-01-05,,,,
+T2,cla_review,2027-01-01,2027-01-02,,PN1,yes
+M3,icpc,2026-02-01,2026-02-01,,PN1,no
+M4,icpc,2026-05-01,2026-04-30,,PN7,no
+M3,rcpc,2026-05-01,2026-05-01,,PN5,yes
+B1,rcpc,2026-06-15,2026-06-15,,PN2,yes
+M5,rcpc,2026-12-31,2026-12-31,,PN1,yes
+"""
+
+
+async def _review(uow: object, case_ref: str, kind: str, due: str) -> Review:
+    from storage.uow import UnitOfWork
+
+    assert isinstance(uow, UnitOfWork)
+    child = await uow.children.by_case_ref(case_ref)
+    assert child is not None
+    found = await uow.reviews.find(child.id, kind, date.fromisoformat(due))
+    assert found is not None
+    return found
+
+
+async def _seed_runs_and_invitations(settings: Settings) -> None:
+    async with open_services(settings, clock=lambda: FIXED_NOW) as services, services.uow() as uow:
+        # Recorded by the IRO: late but agreed in timescale; on the day but recorded as not.
+        (await _review(uow, "M2", "cla_review", "2026-10-20")).in_timescale = True
+        (await _review(uow, "Y1", "cla_review", "2026-03-01")).in_timescale = False
+        for case_ref, role, created, used in [
+            ("T1", "child", "2026-01-02", "2026-01-03"),
+            ("T4", "child", "2026-04-01", "2026-04-02"),
+            ("T5", "child", "2026-06-01", "2026-06-02"),
+            ("Y1", "child", "2026-02-01", "2026-02-02"),
+            ("M3", "child", "2026-03-01", "2026-03-02"),
+            ("M1", "child", "2026-09-01", None),
+            ("T1", "child", "2025-12-01", "2025-12-02"),
+            ("T6", "child", "2025-12-30", "2026-01-05"),
+            ("T1", "parent", "2026-01-04", "2026-01-05"),
+            ("T2", "parent", "2026-01-04", None),
+            ("M3", "carer", "2026-03-01", "2026-03-03"),
+        ]:
+            issued = await admin.create_invitation(
+                uow, at(created), 14, case_ref=case_ref, role=role
+            )
+            await uow.flush()
+            if used:
+                invitation = await uow.invitations.by_code(issued.code)
+                assert invitation is not None
+                await uow.invitations.claim(invitation, at(used))
+        ids = {}
+        for case_ref in ("T1", "T4", "T5", "T6", "Y1", "M3"):
+            child = await uow.children.by_case_ref(case_ref)
+            assert child is not None
+            ids[case_ref] = child.id
+        p_t1, p_t4, p_t5, _p_t6, p_y1, p_m3 = [
+            await participant(uow, 100 + i, "child", child_id)
+            for i, child_id in enumerate(ids.values())
+        ]
+        parent = await participant(uow, 200, "parent", ids["T1"])
+        carer = await participant(uow, 201, "carer", ids["M3"])
+        r1 = await _review(uow, "T1", "cla_review", "2026-01-10")
+        share = Given("share_with", "choice", "iro", theme="meeting")
+        await run(
+            uow,
+            p_t1,
+            r1,
+            "child_before_review",
+            share,
+            started="2026-01-05",
+            submitted="2026-01-08",
+            share_with="iro",
+        )
+        await run(
+            uow,
+            p_t1,
+            r1,
+            "checkin",
+            Given("mood", "scale", "happy", theme="feelings"),
+            started="2026-01-09",
+            submitted="2026-01-09",
+        )
+        await run(
+            uow,
+            p_t4,
+            await _review(uow, "T4", "cla_review", "2026-05-10"),
+            "child_before_review",
+            started="2026-05-01",
+            submitted="2026-05-10T12:00",
+        )
+        await run(
+            uow,
+            p_t5,
+            await _review(uow, "T5", "cla_review", "2026-07-10"),
+            "child_before_review",
+            started="2026-07-01",
+            submitted="2026-07-11",
+        )
+        await run(
+            uow,
+            p_y1,
+            await _review(uow, "Y1", "cla_review", "2026-03-01"),
+            "child_before_review",
+            started="2026-02-20",
+            status="reviewing",
+        )
+        m3_rcpc = await _review(uow, "M3", "rcpc", "2026-05-01")
+        await run(
+            uow,
+            p_m3,
+            m3_rcpc,
+            "child_before_conference",
+            started="2026-04-20",
+            submitted="2026-04-28",
+        )
+        await run(
+            uow,
+            p_t1,
+            await _review(uow, "T1", "cla_review", "2025-12-20"),
+            "child_before_review",
+            started="2025-12-10",
+            submitted="2025-12-15",
+        )
+        await run(
+            uow,
+            parent,
+            r1,
+            "parent_feedback",
+            Given("reports_shared", "choice", "yes", theme="meeting"),
+            Given("listened_to", "choice", "yes", theme="iro"),
+            Given("rating", "scale", "4", theme="iro"),
+            Given(
+                "better",
+                "text",
+                text="The meeting was too short <script>alert(1)</script>",
+                theme="iro",
+                text_themes="meeting",
+            ),
+            Given("may_quote", "yesno", "yes", theme="iro"),
+            started="2026-01-11",
+            submitted="2026-01-12",
+        )
+        await run(uow, parent, r1, "parent_feedback", started="2026-02-01", status="cancelled")
+        await run(
+            uow,
+            carer,
+            m3_rcpc,
+            "parent_feedback",
+            Given("reports_shared", "choice", "late", theme="meeting"),
+            Given("listened_to", "choice", "partly", theme="iro"),
+            Given("rating", "scale", "5", theme="iro"),
+            Given(
+                "better",
+                "text",
+                text="Please do not quote this carer",
+                theme="iro",
+                text_themes="meeting,plan",
+            ),
+            Given("may_quote", "yesno", "no", theme="iro"),
+            started="2026-05-02",
+            submitted="2026-05-03",
+        )
+        await uow.commit()
+
+
+def _kind(
+    held: int,
+    in_ts: float | None,
+    attended: float | None,
+    conveyed: float | None,
+    advocate: float | None,
+    not_conveyed: float | None,
+    seen: float | None,
+    views: float | None,
+    pn: dict[str, int],
+) -> dict[str, object]:
+    return {
+        "held": held,
+        "in_timescale_pct": in_ts,
+        "attended_pct": attended,
+        "conveyed_without_attending_pct": conveyed,
+        "advocate_pct": advocate,
+        "not_conveyed_pct": not_conveyed,
+        "seen_before_pct": seen,
+        "views_via_bot_pct": views,
+        "pn": {f"PN{n}": pn.get(f"PN{n}", 0) for n in range(8)},
+    }
+
+
+def _group(
+    held: int | None,
+    attended: int | None = None,
+    attended_pct: float | None = None,
+    conveyed: int | None = None,
+    not_conveyed: int | None = None,
+    views: int | None = None,
+) -> dict[str, object]:
+    return {
+        "held": held,
+        "attended": attended,
+        "attended_pct": attended_pct,
+        "conveyed_without_attending": conveyed,
+        "conveyed_without_attending_pct": None,
+        "not_conveyed": not_conveyed,
+        "not_conveyed_pct": None,
+        "views_via_bot": views,
+        "views_via_bot_pct": None,
+    }
+
+
+def _funnel(
+    invited: int | None, joined: int | None, started: int | None, sent: int | None
+) -> dict[str, int | None]:
+    return {"invited": invited, "joined": joined, "started": started, "sent": sent}
+
+
+@pytest.fixture
+def year(settings: Settings, tmp_path: Path) -> dict[str, str]:
+    """A year of meetings imported through the CLI, plus runs and invitations."""
+    env = cli_env(settings, tmp_path)
+    assert mysay("db", "upgrade", env=env).exit_code == 0
+    added = mysay("staff", "add", "--username", "iro1", "--name", "IRO", "--role", "iro", env=env)
+    assert added.exit_code == 0, added.output
+    for name, text in (("children", CHILDREN), ("reviews", REVIEWS)):
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text, encoding="utf-8")
+        result = mysay("import", name, str(path), env=env)
+        assert result.exit_code == 0, result.output
+    asyncio.run(_seed_runs_and_invitations(settings))
+    return env
+
+
+def _participation(env: dict[str, str], *args: str) -> str:
+    result = CliRunner().invoke(report, ["participation", *args], env=env)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) -> None:
+    data = json.loads(_participation(year, "--from", "2026-01-01", "--to", "2026-12-31"))
+    assert data["period"] == {"from": "2026-01-01", "to": "2026-12-31"}
+    assert data["cla_review"] == _kind(
+        12,
+        83.3,
+        50.0,
+        25.0,
+        16.7,
+        8.3,
+        58.3,
+        16.7,
+        {"PN0": 1, "PN1": 3, "PN2": 1, "PN3": 1, "PN4": 1, "PN5": 1, "PN6": 2, "PN7": 1},
+    )
+    assert data["icpc"] == _kind(2, 100.0, 50.0, 0.0, 0.0, 50.0, 0.0, 0.0, {"PN1": 1, "PN7": 1})
+    assert data["rcpc"] == _kind(
+        3, 100.0, 66.7, 33.3, 66.7, 0.0, 100.0, 33.3, {"PN1": 1, "PN2": 1, "PN5": 1}
+    )
+    assert data["trend"] == [
+        {"quarter": "2026-Q1", "held": 4, "attended_pct": 75.0, "views_via_bot_pct": 25.0},
+        {"quarter": "2026-Q2", "held": 6, "attended_pct": 50.0, "views_via_bot_pct": 33.3},
+        {"quarter": "2026-Q3", "held": 3, "attended_pct": 0.0, "views_via_bot_pct": 0.0},
+        {"quarter": "2026-Q4", "held": 4, "attended_pct": 75.0, "views_via_bot_pct": 0.0},
+    ]
+    # B1 is 7 at one meeting and 8 at the next; Y1, B1 (first) and Z1 make three under-8s.
+    assert data["breakdowns"]["age_band"] == {
+        "under_8": _group(None),
+        "8_12": _group(7, 5, 71.4),
+        "13_plus": _group(6),
+        "unknown": _group(None),
+    }
+    assert data["breakdowns"]["gender"] == {
+        "female": _group(7),
+        "male": _group(9, 6, 66.7),
+        "unknown": _group(None),
+    }
+    assert data["funnel"] == {
+        "by_audience": {
+            "child": _funnel(6, 6, 5, 4),
+            "parent": _funnel(2, 1, 1, 1),
+            "carer": _funnel(1, 1, 1, 1),
+        },
+        "by_age_band": {
+            "under_8": _funnel(None, None, None, None),
+            "8_12": _funnel(None, None, None, None),
+            "13_plus": _funnel(None, None, None, None),
+            "unknown": _funnel(None, None, None, None),
+        },
+        "sent_before_meeting": 4,
+        "median_days_sent_before_meeting": 1.5,
+    }
+    feedback = data["feedback"]
+    assert feedback["respondents"] == {"parent": 1, "carer": 1}
+    assert feedback["rating"] == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1}
+    assert feedback["themes"] == {"meeting": 2, "plan": 1}
+    assert feedback["quotes"] == ["The meeting was too short <script>alert(1)</script>"]
+    questions = feedback["questions"]
+    assert set(questions) == {"reports_shared", "listened_to", "rating", "may_quote"}
+    assert questions["reports_shared"] == {
+        "question": "Were the reports shared with you before the meeting?",
+        "answered": 2,
+        "options": {
+            "late": {"label": "Yes, but too late to read them properly", "count": 1, "pct": 50.0},
+            "yes": {"label": "Yes, in good time", "count": 1, "pct": 50.0},
+        },
+    }
+    assert questions["listened_to"]["options"]["partly"] == {
+        "label": "Partly",
+        "count": 1,
+        "pct": 50.0,
+    }
+    assert questions["rating"]["options"]["5"] == {
+        "label": "5 - Excellent",
+        "count": 1,
+        "pct": 50.0,
+    }
+    assert questions["may_quote"]["answered"] == 2
+
+
+def test_a_period_with_no_meetings_gives_null_percentages_not_zero(year: dict[str, str]) -> None:
+    data = json.loads(_participation(year, "--from", "2030-01-01", "--to", "2030-03-31"))
+    assert data["cla_review"] == _kind(0, None, None, None, None, None, None, None, {})
+    assert data["trend"] == [
+        {"quarter": "2030-Q1", "held": 0, "attended_pct": None, "views_via_bot_pct": None}
+    ]
+    assert data["funnel"]["median_days_sent_before_meeting"] is None
+
+
+def test_csv_and_html_show_hidden_counts_as_less_than_five(
+    year: dict[str, str], tmp_path: Path
+) -> None:
+    args = ("--from", "2026-01-01", "--to", "2026-12-31")
+    rows = dict(csv.reader(io.StringIO(_participation(year, *args, "--format", "csv"))))
+    assert rows["cla_review.held"] == "12"
+    assert rows["breakdowns.age_band.under_8.held"] == "<5"
+    assert rows["breakdowns.age_band.8_12.attended"] == "5"
+    assert rows["cla_review.pn.PN6"] == "2"
+    out = tmp_path / "participation.html"
+    _participation(year, *args, "--format", "html", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    parsed = parse_strict(html)
+    assert "script" not in parsed.tags
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;5" in html and html.count("data:image/png;base64,") == 4
+    assert "http://" not in html and "https://" not in html
+
+
+def test_every_participation_report_is_audited(year: dict[str, str], settings: Settings) -> None:
+    _participation(year, "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv")
+
+    async def events() -> list[dict[str, object]]:
+        async with open_services(settings) as services, services.uow() as uow:
+            found = await uow.audit.list("report_participation_generated")
+            return [dict(e.detail, actor=e.actor, child_id=e.child_id) for e in found]
+
+    assert asyncio.run(events()) == [
+        {"start": "2026-01-01", "end": "2026-12-31", "actor": "cli", "child_id": None}
+    ]
+
+
+def test_small_counts_are_suppressed_and_percentages_need_a_denominator() -> None:
+    assert [suppress(n) for n in (0, 1, 4, 5, 120)] == [None, None, None, 5, 120]
+    assert pct(1, 3) == 33.3 and pct(2, 3) == 66.7
+    assert pct(0, 0) is None and pct(None, 10) is None and pct(3, None) is None
+
+
+def test_a_bad_period_is_refused(year: dict[str, str]) -> None:
+    result = CliRunner().invoke(
+        report, ["participation", "--from", "2026-12-31", "--to", "2026-01-01"], env=year
+    )
+    assert result.exit_code == 2 and "--to is before --from" in result.output
