@@ -1,0 +1,365 @@
+"""Load, check and run the safeguarding rules kept as YAML data in `safeguarding_rules/`.
+
+The folder holds three kinds of file:
+
+- `normalisation.yaml`: the text-speak word map, phrase map and real double-letter words;
+- `fragments.yaml`: named pieces of pattern (`{hit}`, `{child}` ...) shared by rules;
+- every other `*.yaml`: a list of rules.
+
+A rule matches when one of its patterns is found in the normalised text and none of its
+`unless` patterns is found in the few words around that match. The `unless` patterns
+are how idioms ("this homework is killing me"), stories ("in the film he ...") and
+negations ("nobody hits me") cancel a match without hiding a real disclosure elsewhere
+in the same message.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib.resources.abc import Traversable
+
+import yaml
+
+from conversations.safeguarding.model import CATEGORIES, Assessment, Level
+from conversations.safeguarding.normalise import Normaliser
+
+SPEC_VERSION = 1
+NORMALISATION_FILE = "normalisation.yaml"
+FRAGMENTS_FILE = "fragments.yaml"
+# How many words either side of a match an `unless` pattern may look at: enough for
+# "in the film he kills himself", small enough that "in the film" three sentences
+# earlier cannot cancel a disclosure.
+WINDOW_WORDS = 6
+
+_RULE_KEYS = frozenset({"id", "category", "level", "patterns", "unless", "why"})
+_REQUIRED_RULE_KEYS = ("id", "category", "level", "patterns")
+# Ids have no spaces, so no message of two words or more can ever appear inside one.
+_RULE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z0-9_]+")
+_FRAGMENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_FRAGMENT_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_PLAIN_WORDS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+_UNBOUNDED = re.compile(r"[+*]|\{\d*,\}")
+# A group that is nothing but a list of plain words, such as an expanded `{hit}`.
+_WORD_LIST_GROUP = re.compile(r"\(\?:([a-z0-9 ]+(?:\|[a-z0-9 ]+)+)\)")
+_ANY_QUANTIFIER = re.compile(r"[+*?{]")
+
+
+class RulesError(ValueError):
+    """A safeguarding rules file is malformed; the message names the file and the rule."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled rule: patterns that flag a category at a level, and what cancels them."""
+
+    id: str
+    category: str
+    level: Level
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None
+
+    def matches(self, text: str) -> bool:
+        """Tell whether a pattern matches normalised `text` with no `unless` near it."""
+        for match in self.pattern.finditer(text):
+            if self.unless is None:
+                return True
+            if self.unless.search(_window(text, match.start(), match.end())) is None:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class Screener:
+    """Normalise a message and run every rule over it."""
+
+    normalise: Normaliser
+    rules: tuple[Rule, ...]
+
+    def assess(self, text: str) -> Assessment:
+        """Screen one message and return its level, categories and matched rule ids."""
+        normalised = self.normalise(text)
+        matched = [rule for rule in self.rules if rule.matches(normalised)]
+        if not matched:
+            return Assessment()
+        return Assessment(
+            level=max(rule.level for rule in matched),
+            categories=tuple(sorted({rule.category for rule in matched})),
+            rules=tuple(sorted(rule.id for rule in matched)),
+        )
+
+
+def load_screener(directory: Traversable) -> Screener:
+    """Read, check and compile every file in a rules folder.
+
+    Raises:
+        RulesError: A file is missing or malformed; the message names the file and,
+            for a rule, its id.
+    """
+    normaliser = _load_normaliser(directory / NORMALISATION_FILE)
+    fragments = _load_fragments(directory / FRAGMENTS_FILE)
+    rule_files = sorted(
+        (entry for entry in directory.iterdir() if entry.name.endswith(".yaml")),
+        key=lambda entry: entry.name,
+    )
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for entry in rule_files:
+        if entry.name in (NORMALISATION_FILE, FRAGMENTS_FILE):
+            continue
+        for rule in _load_rule_file(entry, fragments):
+            if rule.id in seen:
+                raise RulesError(
+                    f"{entry.name}: rule {rule.id}: id already used in {seen[rule.id]}"
+                )
+            seen[rule.id] = entry.name
+            rules.append(rule)
+    if not rules:
+        raise RulesError(f"{directory.name}: no rule files found")
+    return Screener(normalise=normaliser, rules=tuple(rules))
+
+
+def _read(entry: Traversable, *sections: str) -> dict[str, object]:
+    """Read one YAML file, check its spec_version and that it has every one of `sections`."""
+    if not entry.is_file():
+        raise RulesError(f"{entry.name}: file not found")
+    try:
+        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RulesError(f"{entry.name}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RulesError(f"{entry.name}: expected a mapping with spec_version")
+    if data.get("spec_version") != SPEC_VERSION:
+        raise RulesError(f"{entry.name}: spec_version must be {SPEC_VERSION}")
+    for section in sections:
+        if section not in data:
+            raise RulesError(f"{entry.name}: missing {section!r}")
+    return data
+
+
+def _load_normaliser(entry: Traversable) -> Normaliser:
+    """Build the normaliser from `normalisation.yaml`."""
+    data = _read(entry, "words", "phrases", "doubled_words")
+    words = _plain_mapping(entry.name, "words", data["words"], single_word_keys=True)
+    phrases = _plain_mapping(entry.name, "phrases", data["phrases"], single_word_keys=False)
+    doubled = data["doubled_words"]
+    if not isinstance(doubled, list):
+        raise RulesError(f"{entry.name}: doubled_words must be a list of words")
+    for word in doubled:
+        if not (isinstance(word, str) and _PLAIN_WORDS.fullmatch(word)) or " " in word:
+            raise RulesError(f"{entry.name}: doubled_words: {word!r} is not one lower-case word")
+    return Normaliser(words, phrases, frozenset(doubled))
+
+
+def _plain_mapping(
+    file_name: str, section: str, mapping: object, *, single_word_keys: bool
+) -> dict[str, str]:
+    """Check a mapping of normalised words to normalised words, entry by entry."""
+    if not isinstance(mapping, dict):
+        raise RulesError(f"{file_name}: {section} must be a mapping")
+    for key, value in mapping.items():
+        if not (isinstance(key, str) and _PLAIN_WORDS.fullmatch(key)) or (
+            single_word_keys and " " in key
+        ):
+            raise RulesError(f"{file_name}: {section}: {key!r} is not in normalised form")
+        if not (isinstance(value, str) and _PLAIN_WORDS.fullmatch(value)):
+            raise RulesError(f"{file_name}: {section}: {key}: {value!r} is not in normalised form")
+    return mapping
+
+
+def _load_fragments(entry: Traversable) -> dict[str, str]:
+    """Read `fragments.yaml` and expand fragments used inside other fragments."""
+    raw = _read(entry, "fragments")["fragments"]
+    if not isinstance(raw, dict):
+        raise RulesError(f"{entry.name}: fragments must be a mapping")
+    for name, value in raw.items():
+        if not (isinstance(name, str) and _FRAGMENT_NAME.fullmatch(name)):
+            raise RulesError(f"{entry.name}: fragment name {name!r} must be lower_snake_case")
+        if not isinstance(value, str):
+            raise RulesError(f"{entry.name}: fragment {name}: must be a string")
+    expanded: dict[str, str] = {}
+    for name in raw:
+        expanded[name] = _expand(raw[name], raw, f"{entry.name}: fragment {name}", (name,))
+        _check_pattern(expanded[name], f"{entry.name}: fragment {name}")
+    return expanded
+
+
+def _expand(pattern: str, fragments: Mapping[str, str], where: str, chain: tuple[str, ...]) -> str:
+    """Replace every `{name}` in `pattern` with its fragment, recursively."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in fragments:
+            raise RulesError(f"{where}: unknown fragment {{{name}}}")
+        if name in chain:
+            raise RulesError(f"{where}: fragment {{{name}}} refers to itself")
+        return _expand(fragments[name], fragments, where, (*chain, name))
+
+    return _FRAGMENT_REF.sub(replace, pattern)
+
+
+def _load_rule_file(entry: Traversable, fragments: Mapping[str, str]) -> Iterable[Rule]:
+    """Read and compile every rule in one rule file."""
+    raw_rules = _read(entry, "rules")["rules"]
+    if not isinstance(raw_rules, list) or not raw_rules:
+        raise RulesError(f"{entry.name}: rules must be a non-empty list")
+    for position, raw in enumerate(raw_rules, start=1):
+        rule_id = raw.get("id") if isinstance(raw, dict) else None
+        where = f"{entry.name}: rule {rule_id if isinstance(rule_id, str) else f'#{position}'}"
+        if not isinstance(raw, dict):
+            raise RulesError(f"{where}: must be a mapping")
+        yield _compile_rule(raw, fragments, where)
+
+
+def _compile_rule(raw: Mapping[str, object], fragments: Mapping[str, str], where: str) -> Rule:
+    """Check one rule's fields and compile its patterns."""
+    unknown = sorted(set(map(str, raw)) - _RULE_KEYS)
+    if unknown:
+        raise RulesError(f"{where}: unknown field(s) {', '.join(unknown)}")
+    for key in _REQUIRED_RULE_KEYS:
+        if key not in raw:
+            raise RulesError(f"{where}: missing field {key}")
+    rule_id, category, level = raw["id"], raw["category"], raw["level"]
+    if not (isinstance(rule_id, str) and _RULE_ID.fullmatch(rule_id)):
+        raise RulesError(f"{where}: id must look like area.name in lower_snake_case")
+    if category not in CATEGORIES:
+        raise RulesError(f"{where}: unknown category {category!r}")
+    if level not in (Level.CONCERN, Level.URGENT):
+        raise RulesError(f"{where}: level must be concern or urgent, not {level!r}")
+    if "why" in raw and not isinstance(raw["why"], str):
+        raise RulesError(f"{where}: why must be a string")
+    pattern = _compile_list(raw["patterns"], fragments, f"{where}: patterns", word_start=True)
+    unless = (
+        _compile_list(raw["unless"], fragments, f"{where}: unless", word_start=False)
+        if "unless" in raw
+        else None
+    )
+    return Rule(rule_id, str(category), Level(str(level)), pattern, unless)
+
+
+def _compile_list(
+    raw: object, fragments: Mapping[str, str], where: str, *, word_start: bool
+) -> re.Pattern[str]:
+    """Expand and check a list of patterns, then compile them as one alternation.
+
+    With `word_start`, every pattern must begin with `\\b` (rules match whole words),
+    which lets the alternation be guarded by one cheap look-behind: scanning a long
+    message then skips the middle of every word, about a third faster.
+    """
+    if not isinstance(raw, list) or not raw or not all(isinstance(item, str) for item in raw):
+        raise RulesError(f"{where}: must be a non-empty list of strings")
+    expanded = []
+    for position, item in enumerate(raw, start=1):
+        if word_start and not item.startswith("\\b"):
+            raise RulesError(f"{where} #{position}: must start with \\b (match whole words)")
+        pattern = _expand(item, fragments, f"{where} #{position}", ())
+        _check_pattern(pattern, f"{where} #{position}")
+        expanded.append(_WORD_LIST_GROUP.sub(_word_list_as_trie, pattern))
+    alternation = "|".join(f"(?:{pattern})" for pattern in expanded)
+    return re.compile(f"(?<![a-z0-9])(?:{alternation})" if word_start else alternation)
+
+
+def _word_list_as_trie(group: re.Match[str]) -> str:
+    """Rewrite one `(?:word|word|...)` group matched by _WORD_LIST_GROUP as a trie."""
+    return f"(?:{_trie(group.group(1).split('|'))})"
+
+
+def _trie(words: Iterable[str]) -> str:
+    """Rewrite a list of words as one regex sharing prefixes ("hit|hits" -> "hit(?:s)?").
+
+    Python's `re` tries the branches of an alternation one by one at every position;
+    the word lists here run to a hundred words, and sharing prefixes roughly halves the
+    time to screen a long message. The set of strings matched is unchanged.
+    """
+    root: dict[str, dict] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _render(root)
+
+
+def _render(node: dict[str, dict]) -> str:
+    """Render one trie node as a regex (helper of `_trie`)."""
+    branches = [re.escape(char) + _render(child) for char, child in sorted(node.items()) if char]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        return f"(?:{body})?"
+    return body
+
+
+def _check_pattern(pattern: str, where: str) -> None:
+    """Check that one pattern compiles and has none of the nested repeats that explode."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise RulesError(f"{where}: invalid pattern: {exc}") from exc
+    if _has_nested_repeat(pattern):
+        raise RulesError(
+            f"{where}: a repeated group contains a repeat, which can take exponential time;"
+            " bound the outer repeat, e.g. (?:[a-z]+ ){0,3}"
+        )
+
+
+def _has_nested_repeat(pattern: str) -> bool:
+    """Tell whether a group holding a quantifier is itself repeated without bound.
+
+    This catches the usual cause of catastrophic backtracking, `(a+)+` and `(\\w+ )*`;
+    it is a guard for people editing the data, not a proof. Bounded outer repeats such as
+    `(?:[a-z]+ ){0,3}` are allowed: their cost grows with the bound, not exponentially.
+    """
+    open_groups: list[bool] = []  # per open group: does it contain a quantifier?
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index = _class_end(pattern, index)
+        elif char == "(":
+            open_groups.append(False)
+        elif char == ")" and open_groups:
+            inner = open_groups.pop()
+            if inner and _UNBOUNDED.match(pattern, index + 1):
+                return True
+            if open_groups and (inner or _ANY_QUANTIFIER.match(pattern, index + 1)):
+                open_groups[-1] = True
+        elif char in "+*{" and open_groups:
+            open_groups[-1] = True
+        index += 1
+    return False
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """Return the index of the `]` closing the character class opened at `start`."""
+    index = start + 1
+    if index < len(pattern) and pattern[index] == "^":
+        index += 1
+    if index < len(pattern) and pattern[index] == "]":
+        index += 1
+    while index < len(pattern) and pattern[index] != "]":
+        index += 2 if pattern[index] == "\\" else 1
+    return index
+
+
+def _window(text: str, start: int, end: int) -> str:
+    """Return the match at text[start:end] with up to WINDOW_WORDS words either side."""
+    low = start
+    for _ in range(WINDOW_WORDS):
+        space = text.rfind(" ", 0, max(low - 1, 0))
+        low = space + 1
+        if space < 0:
+            break
+    high = end
+    for _ in range(WINDOW_WORDS):
+        space = text.find(" ", high + 1)
+        if space < 0:
+            high = len(text)
+            break
+        high = space
+    return text[low:high]

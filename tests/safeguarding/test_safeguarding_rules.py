@@ -1,0 +1,208 @@
+"""Safeguarding screening: the API, normalisation, idioms, disclosures and rule files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conversations.safeguarding import (
+    CATEGORIES,
+    Assessment,
+    Level,
+    RulesError,
+    assess,
+    default_screener,
+    load_screener,
+)
+
+RULES_DIR = Path(__file__).resolve().parents[2] / "conversations" / "safeguarding_rules"
+
+
+def test_levels_are_ordered_by_severity_not_alphabetically() -> None:
+    assert Level.NONE < Level.CONCERN < Level.URGENT
+    assert max([Level.CONCERN, Level.URGENT, Level.NONE]) is Level.URGENT
+    assert sorted(Level) == [Level.NONE, Level.CONCERN, Level.URGENT]
+    assert Level.URGENT == "urgent"
+
+
+def test_an_assessment_gives_level_and_categories_as_json() -> None:
+    assessment = assess("my step dad hits me and I want to kms")
+    assert assessment.to_json_dict() == {
+        "level": "urgent",
+        "categories": ["physical_abuse", "self_harm_suicide"],
+    }
+    assert list(assessment.categories) == sorted(set(assessment.categories))
+    assert list(assessment.rules) == sorted(set(assessment.rules))
+
+
+def test_an_empty_message_is_none() -> None:
+    assert assess("") == Assessment(Level.NONE, (), ())
+    assert assess("   \n\t ").level is Level.NONE
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("I DON'T know, I\u2019m sooo tired!!!", "i dont know im so tired"),
+        ("i wanna kms", "i want to kill myself"),
+        ("ur gonna b fine", "your going to b fine"),
+        ("mum's bf", "mums boyfriend"),
+        ("my step-dad", "my stepdad"),
+        ("he keeps hurtin me at skool", "he keeps hurting me at school"),
+        ("killlll meeee", "kill me"),
+        ("i cant take it any more", "i cant take it anymore"),
+        ("café  naïve", "cafe naive"),
+        ("no one cares", "nobody cares"),
+        ("unaliving myself", "killing myself"),
+    ],
+)
+def test_normalisation_handles_how_young_people_write(raw: str, normalised: str) -> None:
+    assert default_screener().normalise(raw) == normalised
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this homework is killing me",
+        "I could kill for a pizza",
+        "I died laughing",
+        "my feet are killing me",
+        "I'm dying to see my nan",
+        "dead tired",
+        "in the film he kills himself",
+        "the character got abused in the book",
+        "we killed it at football",
+        "I'd kill to go to Spain",
+        # Judged an idiom: an everyday reason (being late) and nothing about telling.
+        "she'll kill me if I'm late",
+        "kmsl that video",
+        "my brother beat me at fifa",
+        "I'm not being bullied any more",
+        "nobody hurts me at home",
+        "I would never kill myself",
+        "got kicked out of maths for talking",
+    ],
+)
+def test_idioms_stories_and_negations_do_not_flag(text: str) -> None:
+    assert assess(text).level is Level.NONE, assess(text).rules
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my brother gets hit", "physical_abuse"),
+        ("my sister said dad touches her", "sexual_abuse"),
+        ("my best mate is going to kill herself", "self_harm_suicide"),
+        ("my friend has been cutting her arms", "self_harm_suicide"),
+        ("dad will kill me if I tell anyone", "threats_or_immediate_danger"),
+        ("ive been sofa surfing since mum kicked me out", "homelessness"),
+        ("older boys make me sell weed for them", "exploitation"),
+        ("im home alone every night with no food", "neglect"),
+    ],
+)
+def test_disclosures_about_themselves_or_a_sibling_or_friend_are_urgent(
+    text: str, category: str
+) -> None:
+    assessment = assess(text)
+    assert assessment.level is Level.URGENT
+    assert category in assessment.categories
+
+
+def test_an_idiom_does_not_hide_a_disclosure_in_the_same_message() -> None:
+    text = "this homework is killing me. in the film he kills himself. " * 3 + "i want to kms"
+    assert assess(text).level is Level.URGENT
+
+
+def test_a_story_mentioned_far_away_does_not_cancel_a_disclosure() -> None:
+    text = (
+        "in the film it was sad and long and boring and then at home "
+        "my mate said she will kill herself"
+    )
+    assert "self_harm_suicide" in assess(text).categories
+
+
+def test_every_category_in_the_rules_is_a_known_category() -> None:
+    assert {rule.category for rule in default_screener().rules} <= CATEGORIES
+
+
+def test_rule_ids_are_opaque_codes_never_message_text() -> None:
+    known = {rule.id for rule in default_screener().rules}
+    text = "my step dad hits me when hes drunk and i want to kms"
+    assessment = assess(text)
+    assert assessment.rules
+    assert set(assessment.rules) <= known
+    for rule_id in assessment.rules:
+        assert " " not in rule_id
+        assert text not in rule_id
+        assert "drunk" not in rule_id
+
+
+def _write_rules(folder: Path, rules_yaml: str) -> Path:
+    """Copy the packaged normalisation and fragments beside one test rule file."""
+    for name in ("normalisation.yaml", "fragments.yaml"):
+        (folder / name).write_text((RULES_DIR / name).read_text(encoding="utf-8"))
+    (folder / "test_rules.yaml").write_text(rules_yaml, encoding="utf-8")
+    return folder
+
+
+def test_rules_load_from_any_folder_and_unless_cancels_only_nearby(tmp_path: Path) -> None:
+    screener = load_screener(
+        _write_rules(
+            tmp_path,
+            """
+spec_version: 1
+rules:
+  - id: test.apple
+    category: low_mood
+    level: concern
+    patterns: ['\\bapples?\\b']
+    unless: ['\\bno apples\\b']
+""",
+        )
+    )
+    assert screener.assess("I like apples").rules == ("test.apple",)
+    assert screener.assess("there are no apples").level is Level.NONE
+    assert screener.assess("no apples " + "word " * 10 + "apple").level is Level.CONCERN
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("category: nope\n    level: concern\n    patterns: ['\\bx']", "unknown category"),
+        ("category: low_mood\n    level: none\n    patterns: ['\\bx']", "level must be"),
+        ("category: low_mood\n    level: concern\n    patterns: ['\\b(x']", "invalid pattern"),
+        ("category: low_mood\n    level: concern\n    patterns: ['\\b{nope}']", "{nope}"),
+        ("category: low_mood\n    level: concern\n    patterns: ['x']", "must start with"),
+        ("category: low_mood\n    level: concern\n    patterns: ['\\b(?:a+)+b']", "exponential"),
+        ("category: low_mood\n    level: concern\n    patterns: []", "non-empty list"),
+        (
+            "category: low_mood\n    level: concern\n    patterns: ['\\bx']\n    colour: red",
+            "colour",
+        ),
+        ("category: low_mood\n    level: concern", "missing field patterns"),
+    ],
+)
+def test_a_malformed_rule_names_the_file_and_the_rule(
+    tmp_path: Path, rule: str, message: str
+) -> None:
+    _write_rules(tmp_path, f"spec_version: 1\nrules:\n  - id: test.broken\n    {rule}\n")
+    with pytest.raises(RulesError) as error:
+        load_screener(tmp_path)
+    assert "test_rules.yaml: rule test.broken" in str(error.value)
+    assert message in str(error.value)
+
+
+def test_a_duplicate_rule_id_is_refused(tmp_path: Path) -> None:
+    rule = (
+        "  - id: test.same\n    category: low_mood\n    level: concern\n    patterns: ['\\bx']\n"
+    )
+    _write_rules(tmp_path, "spec_version: 1\nrules:\n" + rule + rule)
+    with pytest.raises(RulesError, match=r"test\.same: id already used"):
+        load_screener(tmp_path)
+
+
+def test_a_rule_file_without_spec_version_is_refused(tmp_path: Path) -> None:
+    _write_rules(tmp_path, "rules: []\n")
+    with pytest.raises(RulesError, match=r"test_rules\.yaml: spec_version must be 1"):
+        load_screener(tmp_path)
