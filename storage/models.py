@@ -156,6 +156,8 @@ class Run(Base):
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     read_by_iro_at: Mapped[datetime | None]
+    # The message that shows the current question, so the bot can tidy its buttons away.
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # Optimistic lock: two workers writing the same run cannot both win.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import TextCipher
@@ -16,6 +16,7 @@ from storage.models import (
     Answer,
     AuditEvent,
     Child,
+    Flag,
     Invitation,
     OutboxMessage,
     Participant,
@@ -70,6 +71,10 @@ class ChildRepository(_Repository):
 
     async def get(self, child_id: int) -> Child | None:
         return await self.session.get(Child, child_id)
+
+    async def allocated_to(self, iro_id: int) -> Sequence[Child]:
+        query = select(Child).where(Child.iro_id == iro_id).order_by(Child.case_ref)
+        return (await self.session.scalars(query)).all()
 
     async def by_case_refs(self, case_refs: Sequence[str]) -> dict[str, Child]:
         rows = await self.session.scalars(select(Child).where(Child.case_ref.in_(case_refs)))
@@ -170,6 +175,21 @@ class ParticipantRepository(_Repository):
         )
         return (await self.session.scalars(query)).all()
 
+    async def find_link(
+        self, telegram_id: int, role: str, child_id: int | None, staff_id: int | None
+    ) -> Participant | None:
+        query = select(Participant).where(
+            Participant.telegram_id == telegram_id,
+            Participant.role == role,
+            Participant.child_id.is_(None)
+            if child_id is None
+            else Participant.child_id == child_id,
+            Participant.staff_id.is_(None)
+            if staff_id is None
+            else Participant.staff_id == staff_id,
+        )
+        return await self.session.scalar(query)
+
     async def for_child(self, child_id: int) -> Sequence[Participant]:
         query = select(Participant).where(Participant.child_id == child_id)
         return (await self.session.scalars(query.order_by(Participant.id))).all()
@@ -262,6 +282,12 @@ class AuditRepository(_Repository):
             AuditEvent(at=at, actor=actor, action=action, child_id=child_id, detail=detail)
         )
 
+    async def count_since(self, action: str, actor: str, since: datetime) -> int:
+        query = select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == action, AuditEvent.actor == actor, AuditEvent.at >= since
+        )
+        return int(await self.session.scalar(query) or 0)
+
     async def list(self, action: str | None = None) -> Sequence[AuditEvent]:
         query = select(AuditEvent).order_by(AuditEvent.id)
         if action is not None:
@@ -301,8 +327,60 @@ class OutboxRepository(_Repository):
         )
         return (await self.session.scalars(query)).all()
 
+    async def lease(self, message_id: int, now: datetime, until: datetime) -> OutboxMessage | None:
+        """Take the message for sending unless another worker has it; None if taken."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=until)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        return await self.session.get(OutboxMessage, message_id, populate_existing=True)
+
+    async def pending(self) -> Sequence[OutboxMessage]:
+        query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+        return (await self.session.scalars(query.order_by(OutboxMessage.id))).all()
+
     def text(self, message: OutboxMessage) -> str:
         return self.cipher.decrypt(message.text_cipher)
+
+
+class FlagRepository(_Repository):
+    async def get(self, flag_id: int) -> Flag | None:
+        return await self.session.get(Flag, flag_id)
+
+    async def unresolved(self, child_ids: Sequence[int] | None) -> Sequence[Flag]:
+        """Flags not yet closed, urgent first; `None` means every child (managers)."""
+        query = select(Flag).where(Flag.status != "closed")
+        if child_ids is not None:
+            query = query.where(Flag.child_id.in_(child_ids))
+        query = query.order_by(Flag.level.desc(), Flag.created_at)
+        return (await self.session.scalars(query)).all()
+
+    async def overdue_urgent(self, now: datetime) -> Sequence[Flag]:
+        query = select(Flag).where(
+            Flag.level == "urgent",
+            Flag.status == "open",
+            Flag.escalated_at.is_(None),
+            Flag.respond_by <= now,
+        )
+        return (await self.session.scalars(query.order_by(Flag.id))).all()
+
+    def text(self, flag: Flag) -> str:
+        return self.cipher.decrypt(flag.text_cipher)
+
+    def close_note(self, flag: Flag) -> str | None:
+        return (
+            None if flag.close_note_cipher is None else self.cipher.decrypt(flag.close_note_cipher)
+        )
+
+    def set_close_note(self, flag: Flag, note: str) -> None:
+        flag.close_note_cipher = self.cipher.encrypt(note)
 
 
 class UpdateLog(_Repository):

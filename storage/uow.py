@@ -11,6 +11,7 @@ from storage.database import Database
 from storage.repositories import (
     AuditRepository,
     ChildRepository,
+    FlagRepository,
     InvitationRepository,
     OutboxRepository,
     ParticipantRepository,
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.runs = RunRepository(*args)
         self.audit = AuditRepository(*args)
         self.outbox = OutboxRepository(*args)
+        self.flags = FlagRepository(*args)
         self.updates = UpdateLog(*args)
         self.reminders = ReminderLog(*args)
         return self

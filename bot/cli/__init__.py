@@ -7,12 +7,13 @@ import sys
 import click
 
 from bot.settings import SettingsError
+from conversations.flow_check import FlowError
 from storage.admin import AdminError
 from storage.crypto import DataKeyError
 from storage.database import SchemaOutdated
 
 # Errors an operator can fix from the message alone: one line, no traceback.
-OPERATOR_ERRORS = (SettingsError, AdminError, DataKeyError, SchemaOutdated)
+OPERATOR_ERRORS = (SettingsError, AdminError, DataKeyError, SchemaOutdated, FlowError)
 
 
 class _FriendlyGroup(click.Group):
@@ -35,8 +36,8 @@ def main() -> None:
 
 
 # Each module owns its commands; imported after `cli` exists so they can be added to it.
-from bot.cli import admin, database  # noqa: E402
+from bot.cli import admin, database, flows, report, screen, serving  # noqa: E402
 
-for _module in (database, admin):
+for _module in (database, admin, flows, report, screen, serving):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -1,0 +1,97 @@
+"""Button data: short, versioned, parsed strictly, and never trusted.
+
+Telegram gives a button 64 bytes of data that any client can forge, so a parsed button only
+says what the person claims; the use cases check it against the database (is this run theirs,
+is it at that step) before anything changes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from conversations.events import (
+    Back,
+    Cancel,
+    Change,
+    Choose,
+    Done,
+    Input,
+    SaveForLater,
+    Send,
+    Skip,
+    Toggle,
+)
+
+MAX_BYTES = 64
+SUMMARY = "-"
+
+# One letter per engine input, so ids keep as much of the 64 bytes as possible.
+_VERBS: dict[str, type] = {
+    "c": Choose,
+    "t": Toggle,
+    "d": Done,
+    "s": Skip,
+    "b": Back,
+    "g": Change,
+    "S": Send,
+    "L": SaveForLater,
+    "X": Cancel,
+}
+_LETTERS = {kind: letter for letter, kind in _VERBS.items()}
+_RUN_BUTTON = re.compile(
+    r"^r1\|(\d{1,12})\|([a-z0-9_]{1,24}|-)\|([ctdsbgSLX])\|([a-z0-9_]{0,24})$"
+)
+_FLAG_BUTTON = re.compile(r"^f1\|(\d{1,12})\|(open|ack)$")
+
+
+class CallbackTooLong(ValueError):
+    """A button would carry more than Telegram's 64 bytes."""
+
+
+@dataclass(frozen=True)
+class RunButton:
+    """A button on a question or a summary: which run, which step, which input."""
+
+    run_id: int
+    step_id: str | None
+    action: Input
+
+
+@dataclass(frozen=True)
+class FlagButton:
+    flag_id: int
+    verb: str
+
+
+def run_button(run_id: int, step_id: str | None, action: Input) -> str:
+    arg = getattr(action, "option_id", None) or getattr(action, "step_id", None) or ""
+    data = f"r1|{run_id}|{step_id or SUMMARY}|{_LETTERS[type(action)]}|{arg}"
+    if len(data.encode()) > MAX_BYTES:
+        raise CallbackTooLong(data)
+    return data
+
+
+def flag_button(flag_id: int, verb: str) -> str:
+    return f"f1|{flag_id}|{verb}"
+
+
+def parse(data: str | None) -> RunButton | FlagButton | None:
+    """The button's claim, or None for anything malformed, old or foreign."""
+    if not data:
+        return None
+    if match := _RUN_BUTTON.match(data):
+        run_id, step_id, letter, arg = match.groups()
+        kind = _VERBS[letter]
+        if kind in (Choose, Toggle, Change):
+            if not arg:
+                return None
+            action: Input = kind(arg)
+        elif arg:
+            return None
+        else:
+            action = kind()
+        return RunButton(int(run_id), None if step_id == SUMMARY else step_id, action)
+    if match := _FLAG_BUTTON.match(data):
+        return FlagButton(int(match.group(1)), match.group(2))
+    return None

@@ -1,0 +1,24 @@
+"""`mysay run`: the bot itself."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from bot.runtime import configure_logging, poll, require_token
+from bot.settings import load_settings
+from conversations.flow_check import load_flows
+
+
+@click.command()
+def run() -> None:
+    """Run the bot with long polling (stop with Ctrl+C or SIGTERM)."""
+    settings = load_settings()
+    require_token(settings)
+    load_flows()  # A broken flow file stops start-up here, naming file, step and field.
+    configure_logging()
+    asyncio.run(poll(settings))
+
+
+COMMANDS: list[click.Command] = [run]

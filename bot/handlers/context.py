@@ -1,0 +1,33 @@
+"""What handlers need, kept in `application.bot_data` and read back with a type."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, ContextTypes
+
+from bot.bootstrap import Services
+from bot.usecases.conversation import Conversations
+from conversations.flow_spec import Flow
+
+KEY = "mysay"
+
+
+@dataclass
+class BotDeps:
+    services: Services
+    flows: dict[str, Flow]
+    conversations: Conversations
+    # Set by the application: drains the outbox now (alerts must not wait for the sweep).
+    deliver_outbox: Callable[[], Awaitable[Any]] | None = None
+
+
+def deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:
+    found: BotDeps = context.application.bot_data[KEY]
+    return found
+
+
+def install(application: Application[Any, Any, Any, Any, Any, Any], bot_deps: BotDeps) -> None:
+    application.bot_data[KEY] = bot_deps

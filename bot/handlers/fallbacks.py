@@ -1,0 +1,47 @@
+"""Handlers for what the bot cannot take: media, edits, unknown commands, odd buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.commands import STAFF_COMMANDS
+from bot.handlers.context import deps
+from bot.handlers.sending import present, say, with_retries
+
+
+async def _show_where_we_are(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_user is not None and update.effective_chat is not None
+    bot_deps = deps(context)
+    outcome = await bot_deps.conversations.current(update.effective_user.id)
+    await present(context.bot, update.effective_chat.id, bot_deps, outcome)
+
+
+async def refuse_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say that only words and buttons work, then show the current question again."""
+    assert update.effective_chat is not None
+    await say(context.bot, update.effective_chat.id, texts.NOT_SUPPORTED)
+    await _show_where_we_are(update, context)
+
+
+async def refuse_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain that edits do not change a stored answer."""
+    assert update.effective_chat is not None
+    await say(context.bot, update.effective_chat.id, texts.EDITED)
+
+
+async def refuse_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point to /help, or say a staff command is not for families."""
+    assert update.effective_chat is not None and update.effective_message is not None
+    word = (update.effective_message.text or "/").split()[0].lstrip("/").split("@")[0].lower()
+    text = texts.STAFF_ONLY_COMMAND if word in STAFF_COMMANDS else texts.UNKNOWN_COMMAND
+    await say(context.bot, update.effective_chat.id, text)
+
+
+async def refuse_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer a button that no longer means anything, and show where we are."""
+    query = update.callback_query
+    assert query is not None
+    await with_retries(lambda: query.answer(texts.NOTICES["stale_button"][:190]))
+    await _show_where_we_are(update, context)

@@ -1,0 +1,184 @@
+"""Handlers for children, parents and carers: joining, flows, and the always-there commands."""
+
+from __future__ import annotations
+
+from telegram import BotCommandScopeChat, CallbackQuery, Message, Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.callbacks import RunButton
+from bot.commands import commands_for
+from bot.handlers.context import deps
+from bot.handlers.sending import keyboard, present, remove_buttons, say, with_retries
+from bot.render import render, split_text
+from bot.usecases.conversation import Notice, Outcome, Purpose
+from bot.usecases.joining import JoinResult, redeem
+from conversations.events import Asked, Cancel, Text
+
+SHARE_LABELS = {
+    None: "only your IRO",
+    "iro": "only your IRO",
+    "iro_and_social_worker": "your IRO and your social worker",
+    "everyone_at_meeting": "everyone at your meeting",
+}
+
+
+def _ids(update: Update) -> tuple[int, int]:
+    assert update.effective_user is not None and update.effective_chat is not None
+    return update.effective_user.id, update.effective_chat.id
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Redeem the invitation in a deep link, or explain how to get one."""
+    user_id, chat_id = _ids(update)
+    if not context.args:
+        await say(context.bot, chat_id, texts.WELCOME_NO_CODE)
+        return
+    joined = await redeem(deps(context).services, user_id, context.args[0][:64])
+    if joined.result is JoinResult.joined and joined.role is not None:
+        await with_retries(
+            lambda: context.bot.set_my_commands(
+                commands_for(joined.role), scope=BotCommandScopeChat(chat_id)
+            )
+        )
+        await say(context.bot, chat_id, texts.WELCOME[joined.role])
+    elif joined.result is JoinResult.already_joined:
+        await say(context.bot, chat_id, texts.ALREADY_JOINED)
+    else:
+        await say(context.bot, chat_id, texts.CODE_REFUSED[joined.result.value])
+
+
+async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, purpose: Purpose) -> None:
+    user_id, chat_id = _ids(update)
+    bot_deps = deps(context)
+    outcome = await bot_deps.conversations.begin(user_id, update.update_id, purpose)
+    await present(context.bot, chat_id, bot_deps, outcome)
+
+
+async def get_ready_for_review(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start or resume getting ready for the next review or conference."""
+    await _begin(update, context, Purpose.review)
+
+
+async def give_feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start feedback on the last meeting (children) or on the IRO service (families)."""
+    await _begin(update, context, Purpose.feedback)
+
+
+async def check_in(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start a quick check-in between reviews."""
+    await _begin(update, context, Purpose.checkin)
+
+
+async def answer_with_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Screen typed words, then give them to the open run as an answer."""
+    user_id, chat_id = _ids(update)
+    assert update.message is not None and update.message.text is not None
+    bot_deps = deps(context)
+    outcome = await bot_deps.conversations.act(
+        user_id, update.update_id, Text(update.message.text)
+    )
+    await present(context.bot, chat_id, bot_deps, outcome)
+
+
+async def press_button(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, button: RunButton
+) -> None:
+    """Give a pressed button to its run, tidying the question it was on."""
+    user_id, chat_id = _ids(update)
+    query = update.callback_query
+    assert query is not None
+    bot_deps = deps(context)
+    outcome = await bot_deps.conversations.act(user_id, update.update_id, button.action, button)
+    await with_retries(query.answer)
+    stale = Notice.stale_button in outcome.notices
+    first = outcome.events[0] if outcome.events else None
+    same_question = isinstance(first, Asked) and first.step_id == button.step_id and not stale
+    if not stale and not same_question:
+        await _mark_answered(context, chat_id, query)
+    if same_question:
+        # A ticked box on a multi step: redraw the same message instead of a new one.
+        await _redraw(context, chat_id, query, outcome)
+        return
+    await present(context.bot, chat_id, bot_deps, outcome)
+
+
+async def _mark_answered(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, query: CallbackQuery
+) -> None:
+    message = query.message
+    if not isinstance(message, Message) or message.text is None:
+        return
+    label = next(
+        (
+            button.text
+            for row in (message.reply_markup.inline_keyboard if message.reply_markup else ())
+            for button in row
+            if button.callback_data == query.data
+        ),
+        None,
+    )
+    if label is None:
+        await remove_buttons(context.bot, chat_id, message.message_id)
+        return
+    await with_retries(
+        lambda: context.bot.edit_message_text(
+            f"{message.text}\n\n✓ {label}", chat_id, message.message_id, reply_markup=None
+        )
+    )
+
+
+async def _redraw(
+    context: ContextTypes.DEFAULT_TYPE, chat_id: int, query: CallbackQuery, outcome: Outcome
+) -> None:
+    assert query.message is not None
+    message_id = query.message.message_id
+    rendered = render(outcome.events[:1], outcome.run_id)[0]
+    await with_retries(
+        lambda: context.bot.edit_message_reply_markup(
+            chat_id, message_id, reply_markup=keyboard(rendered.buttons)
+        )
+    )
+
+
+async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop the open run; nothing in it is shared."""
+    user_id, chat_id = _ids(update)
+    bot_deps = deps(context)
+    outcome = await bot_deps.conversations.act(user_id, update.update_id, Cancel())
+    if Notice.no_open_run in outcome.notices:
+        await say(context.bot, chat_id, texts.NOTICES[Notice.cancelled_nothing])
+        return
+    await present(context.bot, chat_id, bot_deps, outcome)
+
+
+async def show_my_answers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List what this person sent, and who can see it."""
+    user_id, chat_id = _ids(update)
+    sent = await deps(context).conversations.sent_runs(user_id)
+    if not sent:
+        await say(context.bot, chat_id, "You haven't sent anything yet.")
+        return
+    for run in sent:
+        lines = [f"{run.flow_title} - sent {run.submitted_on:%d/%m/%Y}"]
+        lines.append(f"Who can see it: {SHARE_LABELS.get(run.share_with, 'only your IRO')}")
+        lines.extend(f"- {question}\n  {answer}" for question, answer in run.answers)
+        for chunk in split_text("\n".join(lines)):
+            await say(context.bot, chat_id, chunk.text)
+
+
+async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what this person can do, by who they are."""
+    user_id, chat_id = _ids(update)
+    role = await deps(context).conversations.role_of(user_id)
+    await say(context.bot, chat_id, texts.HELP[role or "none"])
+
+
+async def show_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say what is kept, who sees it and for how long."""
+    await say(context.bot, _ids(update)[1], texts.PRIVACY)
+
+
+async def show_help_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Say who to contact now; works at any moment, in or out of a flow."""
+    await say(context.bot, _ids(update)[1], texts.HELP_NOW)

@@ -1,0 +1,108 @@
+"""Sending to Telegram: retries on network trouble, keyboards, and showing an outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, NetworkError, RetryAfter
+
+from bot import texts
+from bot.handlers.context import BotDeps
+from bot.render import ChatMessage, render
+from bot.usecases.conversation import Outcome
+from conversations.safeguarding import Level
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+ATTEMPTS = 5
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
+    """Call Telegram, waiting out 429s and retrying network errors and 5xx a few times."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return await call()
+        except RetryAfter as error:
+            if attempt == ATTEMPTS:
+                raise
+            await asyncio.sleep(retry_seconds(error))
+        except BadRequest:
+            raise
+        except NetworkError as error:
+            if attempt == ATTEMPTS:
+                raise
+            logger.info("Telegram call failed (%s); retrying", type(error).__name__)
+            await asyncio.sleep(min(0.2 * 2**attempt, 5))
+    raise AssertionError("unreachable")
+
+
+def keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup | None:
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def markup_from_dict(markup: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
+    if not markup:
+        return None
+    return keyboard(
+        tuple(
+            tuple((button["text"], button["callback_data"]) for button in row)
+            for row in markup.get("inline_keyboard", [])
+        )
+    )
+
+
+async def send(bot: Bot, chat_id: int, message: ChatMessage) -> Message:
+    markup = keyboard(message.buttons)
+    return await with_retries(lambda: bot.send_message(chat_id, message.text, reply_markup=markup))
+
+
+async def say(bot: Bot, chat_id: int, text: str) -> Message:
+    return await send(bot, chat_id, ChatMessage(text))
+
+
+async def remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
+    """Tidy an answered question away; it may already be tidy, which is fine."""
+    with contextlib.suppress(BadRequest):
+        await with_retries(
+            lambda: bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+        )
+
+
+async def present(bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome) -> None:
+    """Show an outcome: support first if the words were worrying, then the flow.
+
+    The flag and its alerts are already committed; sending them now only saves the wait
+    for the next outbox sweep, so a failure here loses nothing.
+    """
+    screening = outcome.screening
+    if screening is not None and screening.level is Level.URGENT:
+        await say(bot, chat_id, texts.SUPPORT_URGENT)
+    elif screening is not None and screening.level is Level.CONCERN:
+        await say(bot, chat_id, texts.SUPPORT_CONCERN)
+    if screening is not None and screening.level is not Level.NONE and deps.deliver_outbox:
+        await deps.deliver_outbox()
+    for notice in outcome.notices:
+        if texts.NOTICES[notice]:
+            await say(bot, chat_id, texts.NOTICES[notice])
+    if outcome.tidy_message_id is not None:
+        await remove_buttons(bot, chat_id, outcome.tidy_message_id)
+    for message in render(outcome.events, outcome.run_id):
+        sent = await send(bot, chat_id, message)
+        if message.step_id is not None and outcome.run_id is not None:
+            await deps.conversations.remember_prompt(outcome.run_id, sent.message_id)

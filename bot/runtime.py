@@ -1,0 +1,70 @@
+"""Running the bot: long polling until SIGINT or SIGTERM, with a clean stop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from telegram import Update
+
+from bot.bootstrap import Services, open_services
+from bot.settings import Settings, SettingsError
+from bot.telegram_app import PTBApplication, announce_commands, build_application
+
+logger = logging.getLogger(__name__)
+
+
+def configure_logging(level: int = logging.INFO) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def require_token(settings: Settings) -> None:
+    if not settings.telegram_token:
+        raise SettingsError(
+            "setting MYSAY_TELEGRAM_TOKEN is missing: get a token from @BotFather and set it "
+            "in the environment or .env (or try My Say without one: `mysay try`)"
+        )
+
+
+async def until_stopped() -> None:
+    """Wait for SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def poll(
+    settings: Settings,
+    *,
+    stopped: Callable[[], Awaitable[None]] = until_stopped,
+    services_ready: Callable[[Services, PTBApplication], Awaitable[None]] | None = None,
+) -> None:
+    """Run the bot with long polling until `stopped` returns."""
+    async with open_services(settings) as services:
+        application = build_application(services)
+        async with application:
+            await announce_commands(application)
+            await application.start()
+            assert application.updater is not None
+            await application.updater.start_polling(
+                allowed_updates=Update.ALL_TYPES, timeout=25, poll_interval=0
+            )
+            logger.info("My Say is ready: polling as @%s", application.bot.username)
+            if services_ready is not None:
+                await services_ready(services, application)
+            try:
+                await stopped()
+            finally:
+                logger.info("My Say is stopping")
+                await application.updater.stop()
+                await application.stop()

@@ -1,0 +1,176 @@
+"""The python-telegram-bot Application: handlers per audience, jobs, and error handling."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommandScopeAllPrivateChats, Update
+from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot import texts
+from bot.bootstrap import Services
+from bot.callbacks import FlagButton, RunButton, parse
+from bot.commands import commands_for
+from bot.handlers import fallbacks, participants, staff
+from bot.handlers.context import BotDeps, deps, install
+from bot.handlers.sending import markup_from_dict, retry_seconds, say
+from bot.usecases.conversation import Conversations
+from bot.usecases.outbox import DeliveryFailed, DeliveryReport, deliver_due
+from bot.usecases.safeguarding import escalate_overdue
+from conversations.flow_check import load_flows
+from conversations.safeguarding import assess
+from feedback_reports.text_signals import analyse
+
+logger = logging.getLogger(__name__)
+
+OUTBOX_SWEEP_SECONDS = 5
+ESCALATION_SWEEP_SECONDS = 60
+
+PTBApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def _analyse(text: str) -> tuple[float | None, tuple[str, ...]]:
+    signals = analyse(text)
+    return signals.sentiment, signals.themes
+
+
+def build_application(services: Services, *, polling: bool = True) -> PTBApplication:
+    """Build the bot on these services; the Bot API URL and token come from settings."""
+    settings = services.settings
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        # One update at a time keeps each chat's updates in order (see DESIGN principle 1).
+        .concurrent_updates(False)
+        .post_init(announce_commands)
+    )
+    if not polling:
+        builder = builder.updater(None)
+    application = builder.build()
+    flows = load_flows()
+    bot_deps = BotDeps(services, flows, Conversations(services, flows, assess, _analyse))
+
+    async def deliver_now() -> DeliveryReport:
+        return await deliver_due(services, _sender(application))
+
+    bot_deps.deliver_outbox = deliver_now
+    install(application, bot_deps)
+    _add_handlers(application)
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(_sweep_outbox, OUTBOX_SWEEP_SECONDS, first=1)
+        application.job_queue.run_repeating(_escalate, ESCALATION_SWEEP_SECONDS, first=5)
+    return application
+
+
+def _add_handlers(application: PTBApplication) -> None:
+    private = filters.ChatType.PRIVATE
+    commands = {
+        "start": participants.start,
+        "review": participants.get_ready_for_review,
+        "feedback": participants.give_feedback,
+        "checkin": participants.check_in,
+        "cancel": participants.cancel,
+        "myanswers": participants.show_my_answers,
+        "help": participants.show_help,
+        "privacy": participants.show_privacy,
+        "helpnow": participants.show_help_now,
+        "flags": staff.list_flags,
+        "close": staff.close_flag,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handler(CallbackQueryHandler(press_any_button))
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, fallbacks.refuse_edit)
+    )
+    application.add_handler(
+        MessageHandler(private & filters.COMMAND, fallbacks.refuse_unknown_command)
+    )
+    application.add_handler(
+        MessageHandler(
+            private & filters.TEXT & filters.UpdateType.MESSAGE, participants.answer_with_text
+        )
+    )
+    application.add_handler(
+        MessageHandler(private & filters.UpdateType.MESSAGE, fallbacks.refuse_media)
+    )
+    application.add_error_handler(apologise)
+
+
+async def press_any_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Route a pressed button by what its data claims; anything unparseable is stale."""
+    query = update.callback_query
+    assert query is not None
+    button = parse(query.data)
+    if isinstance(button, RunButton):
+        await participants.press_button(update, context, button)
+    elif isinstance(button, FlagButton):
+        await staff.press_flag_button(update, context, button)
+    else:
+        await fallbacks.refuse_stale_button(update, context)
+
+
+async def apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure by update id only (never the words) and say sorry to the person."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    logger.error(
+        "update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error
+    )
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await say(context.bot, update.effective_chat.id, texts.SORRY)
+        except TelegramError:
+            logger.warning("could not apologise for update %s", update_id)
+
+
+def _sender(application: PTBApplication) -> Any:
+    async def send(chat_id: int, text: str, markup: dict[str, Any] | None) -> None:
+        try:
+            await application.bot.send_message(
+                chat_id, text, reply_markup=markup_from_dict(markup)
+            )
+        except RetryAfter as error:
+            raise DeliveryFailed("rate limited", retry_seconds(error)) from error
+        except Forbidden as error:
+            raise DeliveryFailed(f"forbidden: {error.message}") from error
+        except TelegramError as error:
+            raise DeliveryFailed(type(error).__name__) from error
+
+    return send
+
+
+async def _sweep_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+    bot_deps = deps(context)
+    if bot_deps.deliver_outbox is not None:
+        await bot_deps.deliver_outbox()
+
+
+async def _escalate(context: ContextTypes.DEFAULT_TYPE) -> None:
+    services = deps(context).services
+    async with services.uow() as uow:
+        escalated = await escalate_overdue(uow, services.clock())
+        await uow.commit()
+    if escalated:
+        logger.warning("escalated %d unacknowledged urgent flag(s) to managers", escalated)
+        await _sweep_outbox(context)
+
+
+async def announce_commands(application: PTBApplication) -> None:
+    """Show newcomers the menu for people not yet linked; each link gets its own menu."""
+    await application.bot.set_my_commands(
+        commands_for(None), scope=BotCommandScopeAllPrivateChats()
+    )

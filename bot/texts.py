@@ -1,0 +1,157 @@
+"""What the bot says outside flows: welcome, help, privacy, help now, and gentle refusals.
+
+Flow questions live in the flow files; these are the bot's own words, kept together so they
+can be read (and later translated) in one place. Plain text only: no Markdown to escape.
+"""
+
+from __future__ import annotations
+
+CHILDLINE = "Childline: call 0800 1111 (free, any time) or chat at childline.org.uk"
+EMERGENCY = "If you are in danger right now, call 999."
+
+WELCOME_NO_CODE = (
+    "Hello! This is My Say.\n\n"
+    "My Say helps you get ready for your review or meeting, so your Independent Reviewing "
+    "Officer (IRO) knows what you think and feel.\n\n"
+    "To start, you need an invitation link from your IRO. Ask them, or your social worker, "
+    "to send you one.\n\n"
+    "/helpnow - who to talk to if you need help now\n/privacy - what we keep and who sees it"
+)
+
+WELCOME = {
+    "child": (
+        "Welcome to My Say! You are now linked to your IRO's service.\n\n"
+        "When you are ready, type /review to get ready for your next meeting. "
+        "You can stop and carry on later whenever you like.\n\n/help shows everything I can do."
+    ),
+    "parent": (
+        "Welcome to My Say. You can tell the service how the meeting went for you.\n\n"
+        "Type /feedback to start. /help shows everything I can do."
+    ),
+    "carer": (
+        "Welcome to My Say. You can tell the service how the meeting went for you.\n\n"
+        "Type /feedback to start. /help shows everything I can do."
+    ),
+    "staff": (
+        "Welcome to My Say. Your Telegram account is now linked to your staff account.\n\n"
+        "/upcoming - your reviews in the next 14 days\n/flags - safeguarding flags to act on\n"
+        "/help - everything else"
+    ),
+}
+
+ALREADY_JOINED = "You are already linked. /help shows what you can do."
+CODE_REFUSED = {
+    "unknown": (
+        "Sorry, I don't recognise that invitation. Please check the link, or ask your IRO "
+        "for a new one."
+    ),
+    "expired": "That invitation has expired. Please ask your IRO for a new link.",
+    "used": (
+        "That invitation has already been used. If that wasn't you, please tell your IRO. "
+        "They can send you a new link."
+    ),
+    "too_many_tries": (
+        "That's a lot of tries. Please wait a little while, then try the link from your IRO again."
+    ),
+}
+
+HELP = {
+    "child": (
+        "Here is what I can do:\n"
+        "/review - get ready for your next review or meeting\n"
+        "/feedback - tell us how your last meeting went\n"
+        "/checkin - a quick check-in between meetings\n"
+        "/myanswers - what you sent, and who can see it\n"
+        "/privacy - what we keep and who sees it\n"
+        "/helpnow - who to talk to if you need help now\n"
+        "/cancel - stop what you are doing (nothing is shared)"
+    ),
+    "parent": (
+        "Here is what I can do:\n"
+        "/feedback - tell us how the meeting went for you\n"
+        "/checkin - tell the IRO something between meetings\n"
+        "/myanswers - what you sent\n"
+        "/privacy - what we keep and who sees it\n"
+        "/helpnow - who to contact if a child needs help now\n"
+        "/cancel - stop what you are doing (nothing is shared)"
+    ),
+    "staff": (
+        "Staff commands:\n"
+        "/upcoming - your reviews in the next 14 days\n"
+        "/views CASE_REF - the child's views for their next meeting\n"
+        "/invite CASE_REF child|parent|carer - a joining link to pass on\n"
+        "/outcome CASE_REF - record how the last meeting went\n"
+        "/flags - safeguarding flags to act on\n"
+        "/close FLAG_NUMBER NOTE - close a flag with a note"
+    ),
+    "none": WELCOME_NO_CODE,
+}
+HELP["carer"] = HELP["parent"]
+
+PRIVACY = (
+    "What My Say keeps, and who sees it:\n\n"
+    "- Your answers, kept safe and encrypted. We don't keep your Telegram name or username.\n"
+    "- Nothing is shared until you press Send. When you send, you choose who can see it: "
+    "only your IRO, your IRO and social worker, or everyone at your meeting.\n"
+    "- If you write something that makes us worried you are not safe, your IRO (and their "
+    "manager) will be told, so they can help.\n"
+    "- Your IRO's service keeps your answers for as long as the law says they must keep "
+    "your records, then they are deleted.\n\n"
+    "/myanswers shows what you sent."
+)
+
+HELP_NOW = (
+    "If you need help now:\n\n"
+    f"- {EMERGENCY}\n"
+    f"- {CHILDLINE}\n"
+    "- Your IRO's service: call your local children's services; out of hours, their "
+    "emergency duty team.\n\n"
+    "You can carry on with My Say whenever you want."
+)
+
+SUPPORT_URGENT = (
+    "Thank you for telling me. You did the right thing.\n\n"
+    "Your IRO will be told today, so they can help keep you safe.\n\n"
+    f"{EMERGENCY}\n{CHILDLINE}\n\n"
+    "You can carry on with your answers if you want to, or stop here."
+)
+
+SUPPORT_CONCERN = (
+    "Thank you for telling me. Your IRO will read this and can help. "
+    "If you need to talk to someone now, type /helpnow."
+)
+
+NOTICES = {
+    "not_linked": WELCOME_NO_CODE,
+    "staff_only": "That is for children and families. /help shows the staff commands.",
+    "no_review": (
+        "You don't have a review or meeting booked yet. Your IRO will let you know. "
+        "You can use /checkin any time."
+    ),
+    "no_meeting_yet": (
+        "You can give feedback after your meeting. /review helps you get ready for it."
+    ),
+    "no_open_run": (
+        "Thanks for your message. I'm not asking you anything at the moment. "
+        "/help shows what you can do."
+    ),
+    "stale_button": "That button is from an earlier message. Here is where we are now:",
+    "resumed": "Welcome back! Let's carry on where you left off.",
+    "duplicate": "",
+    "cancelled_nothing": "There is nothing to cancel.",
+}
+
+SAVED = "Saved. Nothing has been shared. Type /review (or the command you used) to carry on."
+CANCELLED = "Stopped. Nothing was shared. You can start again any time."
+NOT_SUPPORTED = (
+    "I can only read typed words and button presses, so I can't use that. "
+    "Please type your answer or press a button."
+)
+EDITED = (
+    "I saw you edited a message. I keep what you first sent. To change an answer, "
+    "use Change on the summary before you send."
+)
+UNKNOWN_COMMAND = "I don't know that command. /help shows what I can do."
+STAFF_ONLY_COMMAND = "Sorry, that command is only for IROs and managers."
+SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+READ_RECEIPT = "Your IRO has read what you sent."

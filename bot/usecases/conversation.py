@@ -1,0 +1,373 @@
+"""Running flows for participants: picking the flow, feeding inputs, storing every answer.
+
+Each call is one transaction: the update id, the screened text, any safeguarding flag and
+the new state of the run are committed together before the caller replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+from bot.bootstrap import Services
+from bot.callbacks import RunButton
+from bot.usecases.safeguarding import Screening, raise_flag
+from conversations.engine import Transition, current_prompt, handle, start
+from conversations.events import Event, Input, Rejected, SummaryShown, Text
+from conversations.flow_spec import Flow
+from conversations.runs import AnswerValue, RunContext, RunStatus, age_band_for
+from conversations.runs import Run as EngineRun
+from conversations.safeguarding import Assessment
+from storage.models import Child, Participant, Review, Run
+from storage.uow import UnitOfWork
+
+TextAnalyser = Callable[[str], tuple[float | None, tuple[str, ...]]]
+
+
+class Purpose(StrEnum):
+    """What a participant asked to do, by command."""
+
+    review = "review"
+    feedback = "feedback"
+    checkin = "checkin"
+
+
+class Notice(StrEnum):
+    """Things the bot tells a participant that are not part of a flow."""
+
+    not_linked = "not_linked"
+    staff_only = "staff_only"
+    no_review = "no_review"
+    no_meeting_yet = "no_meeting_yet"
+    no_open_run = "no_open_run"
+    stale_button = "stale_button"
+    resumed = "resumed"
+    duplicate = "duplicate"
+    cancelled_nothing = "cancelled_nothing"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to show after one action; `events` come from the engine."""
+
+    events: tuple[Event, ...] = ()
+    run_id: int | None = None
+    notices: tuple[Notice, ...] = ()
+    screening: Assessment | None = None
+    tidy_message_id: int | None = None
+    review_kind: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SentRun:
+    """One run the participant sent, for /myanswers."""
+
+    flow_title: str
+    submitted_on: date
+    share_with: str | None
+    answers: tuple[tuple[str, str], ...]
+
+
+def age_on(birth_date: date | None, day: date) -> int | None:
+    if birth_date is None:
+        return None
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
+
+
+class Conversations:
+    """Participants' conversations, stored in the database and run by the flow engine."""
+
+    def __init__(
+        self,
+        services: Services,
+        flows: dict[str, Flow],
+        screening: Screening,
+        analyse: TextAnalyser,
+    ) -> None:
+        self.services = services
+        self.flows = flows
+        self.screening = screening
+        self.analyse = analyse
+
+    async def begin(self, telegram_id: int, update_id: int, purpose: Purpose) -> Outcome:
+        """Start (or resume) the flow that fits this participant's next or last meeting."""
+        now = self.services.clock()
+        async with self.services.uow() as uow:
+            if not await uow.updates.first_time(update_id, now):
+                return Outcome(notices=(Notice.duplicate,))
+            participant = await _participant(uow, telegram_id)
+            if participant is None or participant.child_id is None:
+                notice = Notice.staff_only if participant else Notice.not_linked
+                return Outcome(notices=(notice,))
+            child = await uow.children.get(participant.child_id)
+            assert child is not None
+            today = self.services.today().date()
+            choice = await self._choose_flow(uow, participant, child, purpose, today)
+            if isinstance(choice, Notice):
+                await uow.commit()
+                return Outcome(notices=(choice,))
+            flow, review = choice
+            for open_run in await uow.runs.open_for(participant.id):
+                same_review = open_run.review_id == (review.id if review else None)
+                if open_run.flow_id == flow.id and same_review:
+                    await uow.commit()
+                    state = EngineRun.from_dict(uow.runs.read_state(open_run))
+                    events = current_prompt(flow, state)
+                    return Outcome(tuple(events), open_run.id, (Notice.resumed,))
+            context = RunContext(
+                audience=participant.role,
+                age_band=_age_band(child, today),
+                review_kind=review.kind if review else None,
+                locale=participant.locale,
+            )
+            transition = start(flow, context, now)
+            row = uow.runs.add(
+                Run(
+                    participant_id=participant.id,
+                    review_id=review.id if review else None,
+                    flow_id=flow.id,
+                    flow_version=flow.version,
+                    status=RunStatus.waiting.value,
+                    started_at=now,
+                    updated_at=now,
+                    state_cipher=b"",
+                )
+            )
+            await uow.flush()
+            await self._store(uow, row, flow, None, transition)
+            await uow.commit()
+            return Outcome(tuple(transition.events), row.id, review_kind=context.review_kind)
+
+    async def act(
+        self,
+        telegram_id: int,
+        update_id: int,
+        action: Input,
+        button: RunButton | None = None,
+    ) -> Outcome:
+        """Apply one input to the participant's open run; text is screened first, always.
+
+        A `button` must name this participant's open run at the step it is on (or at its
+        summary); otherwise it is stale or forged and changes nothing.
+        """
+        run_id = button.run_id if button else None
+        now = self.services.clock()
+        async with self.services.uow() as uow:
+            if not await uow.updates.first_time(update_id, now):
+                return Outcome(notices=(Notice.duplicate,))
+            participants = await uow.participants.for_telegram_id(telegram_id)
+            row = await _open_run(uow, participants, run_id)
+            screening = None
+            if isinstance(action, Text):
+                participant = _owner(participants, row)
+                screening = await raise_flag(
+                    uow,
+                    self.screening,
+                    participant,
+                    row,
+                    action.text,
+                    now,
+                    self.services.settings.flag_escalate_minutes,
+                )
+            if row is None:
+                await uow.commit()
+                notice = Notice.no_open_run if participants else Notice.not_linked
+                stale = run_id is not None
+                return Outcome(
+                    notices=(Notice.stale_button if stale else notice,), screening=screening
+                )
+            flow = self.flows[row.flow_id]
+            state = EngineRun.from_dict(uow.runs.read_state(row))
+            if button is not None and button.step_id != state.current_step:
+                await uow.commit()
+                events = tuple(current_prompt(flow, state))
+                return Outcome(events, row.id, (Notice.stale_button,), screening)
+            transition = handle(flow, state, action, now)
+            refused = any(isinstance(event, Rejected) for event in transition.events)
+            # A refused answer leaves the question (and its buttons) where they were.
+            tidy = None if refused else row.prompt_message_id
+            await self._store(uow, row, flow, state, transition)
+            await uow.commit()
+            return Outcome(tuple(transition.events), row.id, (), screening, tidy)
+
+    async def current(self, telegram_id: int) -> Outcome:
+        """Where this person's open run is, to show again; changes nothing."""
+        async with self.services.uow() as uow:
+            participants = await uow.participants.for_telegram_id(telegram_id)
+            row = await _open_run(uow, participants, None)
+            if row is None:
+                return Outcome()
+            state = EngineRun.from_dict(uow.runs.read_state(row))
+            return Outcome(tuple(current_prompt(self.flows[row.flow_id], state)), row.id)
+
+    async def role_of(self, telegram_id: int) -> str | None:
+        """The role this account has (a child link wins over others), or None."""
+        async with self.services.uow() as uow:
+            participant = await _participant(uow, telegram_id)
+            return participant.role if participant else None
+
+    async def remember_prompt(self, run_id: int, message_id: int) -> None:
+        """Note which message shows the run's current question, to tidy it later."""
+        async with self.services.uow() as uow:
+            row = await uow.runs.get(run_id)
+            if row is not None:
+                row.prompt_message_id = message_id
+                await uow.commit()
+
+    async def sent_runs(self, telegram_id: int) -> list[SentRun]:
+        """What this person sent, newest first, in their own words."""
+        async with self.services.uow() as uow:
+            participants = await uow.participants.for_telegram_id(telegram_id)
+            rows = await uow.runs.submitted_for([p.id for p in participants])
+            sent = []
+            for row in rows:
+                flow = self.flows.get(row.flow_id)
+                if flow is None or row.submitted_at is None:
+                    continue
+                state = EngineRun.from_dict(uow.runs.read_state(row))
+                sent.append(
+                    SentRun(
+                        flow_title=flow.title.get(state.context.locale) or flow.title["en"],
+                        submitted_on=row.submitted_at.astimezone(
+                            self.services.settings.zone
+                        ).date(),
+                        share_with=row.share_with,
+                        answers=_answer_lines(flow, state),
+                    )
+                )
+            return sent
+
+    async def _choose_flow(
+        self,
+        uow: UnitOfWork,
+        participant: Participant,
+        child: Child,
+        purpose: Purpose,
+        today: date,
+    ) -> tuple[Flow, Review | None] | Notice:
+        next_review = await uow.reviews.next_for_child(child.id, today)
+        last_held = await uow.reviews.latest_held(child.id)
+        if purpose is Purpose.checkin:
+            return self.flows["checkin"], next_review
+        if participant.role in ("parent", "carer"):
+            review = last_held or next_review
+            if review is None:
+                return Notice.no_review
+            return self.flows["parent_feedback"], review
+        if purpose is Purpose.feedback:
+            if last_held is None:
+                return Notice.no_meeting_yet
+            return self.flows["child_after_review"], last_held
+        if next_review is None:
+            return Notice.no_review
+        flow_id = (
+            "child_before_review"
+            if next_review.kind == "cla_review"
+            else "child_before_conference"
+        )
+        return self.flows[flow_id], next_review
+
+    async def _store(
+        self,
+        uow: UnitOfWork,
+        row: Run,
+        flow: Flow,
+        before: EngineRun | None,
+        transition: Transition,
+    ) -> None:
+        after = transition.run
+        now = after.updated_at
+        row.status = after.status.value
+        row.current_step = after.current_step
+        row.updated_at = now
+        share_with = after.answers.get("share_with")
+        row.share_with = share_with if isinstance(share_with, str) else None
+        if after.status is RunStatus.submitted and row.submitted_at is None:
+            row.submitted_at = now
+        if after.status is not RunStatus.waiting:
+            row.prompt_message_id = None
+        uow.runs.write_state(row, after.to_dict())
+        old = before.answers if before else {}
+        for step_id, value in after.answers.items():
+            if old.get(step_id) != value:
+                await self._put_answer(uow, row.id, flow, step_id, value)
+        if set(old) - set(after.answers):
+            await uow.runs.drop_answers_except(row.id, list(after.answers))
+
+    async def _put_answer(
+        self, uow: UnitOfWork, run_id: int, flow: Flow, step_id: str, value: AnswerValue
+    ) -> None:
+        step = flow.step(step_id)
+        kind = step.kind if step else "text"
+        now = self.services.clock()
+        if kind == "text":
+            sentiment, themes = self.analyse(str(value))
+            await uow.runs.put_answer(
+                run_id,
+                step_id,
+                kind,
+                choice=None,
+                text=str(value),
+                theme=step.theme if step else None,
+                now=now,
+                sentiment=sentiment,
+                text_themes=",".join(themes) or None,
+            )
+            return
+        choice = ",".join(value) if isinstance(value, list) else value
+        await uow.runs.put_answer(
+            run_id,
+            step_id,
+            kind,
+            choice=choice,
+            text=None,
+            theme=step.theme if step else None,
+            now=now,
+        )
+
+
+def _age_band(child: Child, today: date) -> str | None:
+    age = age_on(child.birth_date, today)
+    return age_band_for(age) if age is not None else None
+
+
+async def _participant(uow: UnitOfWork, telegram_id: int) -> Participant | None:
+    """The account's newest link, preferring a link to a child over a staff link."""
+    links = await uow.participants.for_telegram_id(telegram_id)
+    return next((p for p in links if p.child_id is not None), links[0] if links else None)
+
+
+async def _open_run(
+    uow: UnitOfWork, participants: Sequence[Participant], run_id: int | None
+) -> Run | None:
+    """The run this input is for: the named one if it is this person's and open."""
+    mine = [p.id for p in participants]
+    if not mine:
+        return None
+    if run_id is not None:
+        row = await uow.runs.get(run_id)
+        ok = row is not None and row.participant_id in mine
+        return row if ok and row is not None and row.status in ("waiting", "reviewing") else None
+    for participant_id in mine:
+        open_runs = await uow.runs.open_for(participant_id)
+        if open_runs:
+            return open_runs[0]
+    return None
+
+
+def _owner(participants: Sequence[Participant], row: Run | None) -> Participant | None:
+    if row is not None:
+        return next((p for p in participants if p.id == row.participant_id), None)
+    return next((p for p in participants if p.child_id is not None), None)
+
+
+def _answer_lines(flow: Flow, state: EngineRun) -> tuple[tuple[str, str], ...]:
+    # The engine words a summary only for a run under review; a sent run reads the same.
+    events = current_prompt(flow, replace(state, status=RunStatus.reviewing))
+    summary = next((e for e in events if isinstance(e, SummaryShown)), None)
+    items = summary.items if summary else ()
+    return tuple((item.question, item.answer_text) for item in items)

@@ -1,0 +1,110 @@
+"""Staff acting on safeguarding flags: list, read (audited), acknowledge, close with a note."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.bootstrap import Services
+from bot.usecases.staff_access import NotAllowed, sees_every_child, staff_member, visible_child_ids
+from storage.models import Flag, Staff
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class FlagLine:
+    flag_id: int
+    case_ref: str
+    level: str
+    categories: tuple[str, ...]
+    status: str
+    created_at: datetime
+    respond_by: datetime | None
+
+
+@dataclass(frozen=True)
+class FlagWords:
+    line: FlagLine
+    text: str
+
+
+async def _line(uow: UnitOfWork, flag: Flag) -> FlagLine:
+    child = await uow.children.get(flag.child_id) if flag.child_id else None
+    return FlagLine(
+        flag.id,
+        child.case_ref if child else "unknown",
+        flag.level,
+        tuple(c for c in flag.categories.split(",") if c),
+        flag.status,
+        flag.created_at,
+        flag.respond_by,
+    )
+
+
+async def _visible_flag(uow: UnitOfWork, staff: Staff, flag_id: int) -> Flag:
+    flag = await uow.flags.get(flag_id)
+    if flag is None:
+        raise NotAllowed("no such flag")
+    if sees_every_child(staff):
+        return flag
+    child = await uow.children.get(flag.child_id) if flag.child_id else None
+    if child is None or child.iro_id != staff.id:
+        raise NotAllowed("not your case")
+    return flag
+
+
+async def open_flags(services: Services, telegram_id: int) -> list[FlagLine]:
+    async with services.uow() as uow:
+        staff = await staff_member(uow, telegram_id)
+        flags = await uow.flags.unresolved(await visible_child_ids(uow, staff))
+        return [await _line(uow, flag) for flag in flags]
+
+
+async def read_flag(services: Services, telegram_id: int, flag_id: int) -> FlagWords:
+    """The words behind a flag; every read is written to the audit log."""
+    async with services.uow() as uow:
+        staff = await staff_member(uow, telegram_id)
+        flag = await _visible_flag(uow, staff, flag_id)
+        uow.audit.record(
+            services.clock(),
+            f"staff:{staff.id}",
+            "flag_words_read",
+            flag.child_id,
+            flag_id=flag.id,
+        )
+        await uow.commit()
+        return FlagWords(await _line(uow, flag), uow.flags.text(flag))
+
+
+async def acknowledge(services: Services, telegram_id: int, flag_id: int) -> FlagLine:
+    async with services.uow() as uow:
+        staff = await staff_member(uow, telegram_id)
+        flag = await _visible_flag(uow, staff, flag_id)
+        if flag.status == "open":
+            flag.status = "acknowledged"
+            flag.acknowledged_at = services.clock()
+            flag.acknowledged_by_id = staff.id
+            uow.audit.record(
+                services.clock(),
+                f"staff:{staff.id}",
+                "flag_acknowledged",
+                flag.child_id,
+                flag_id=flag.id,
+            )
+        await uow.commit()
+        return await _line(uow, flag)
+
+
+async def close(services: Services, telegram_id: int, flag_id: int, note: str) -> FlagLine:
+    """Close a flag with a note of what was done (the note is encrypted like all free text)."""
+    async with services.uow() as uow:
+        staff = await staff_member(uow, telegram_id)
+        flag = await _visible_flag(uow, staff, flag_id)
+        now = services.clock()
+        if flag.acknowledged_at is None:
+            flag.acknowledged_at, flag.acknowledged_by_id = now, staff.id
+        flag.status, flag.closed_at, flag.closed_by_id = "closed", now, staff.id
+        uow.flags.set_close_note(flag, note)
+        uow.audit.record(now, f"staff:{staff.id}", "flag_closed", flag.child_id, flag_id=flag.id)
+        await uow.commit()
+        return await _line(uow, flag)

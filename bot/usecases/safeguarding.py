@@ -1,0 +1,152 @@
+"""The response to a worrying message: a flag, alerts through the outbox, escalation.
+
+A flag is written in the same transaction as the answer it came from, and its alerts are
+queued in the outbox in that transaction too, so no error after screening can lose one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.callbacks import flag_button
+from conversations.safeguarding import Assessment, Level
+from storage.models import Child, Flag, Participant, Run, Staff
+from storage.uow import UnitOfWork
+
+Screening = Callable[[str], Assessment]
+
+CONCERN_WORKING_DAYS = 2
+
+
+def working_days_after(start: datetime, days: int) -> datetime:
+    """The same time of day `days` working days (Monday to Friday) later."""
+    moment = start
+    while days:
+        moment += timedelta(days=1)
+        if moment.weekday() < 5:
+            days -= 1
+    return moment
+
+
+async def raise_flag(
+    uow: UnitOfWork,
+    screen: Screening,
+    participant: Participant | None,
+    run: Run | None,
+    text: str,
+    now: datetime,
+    escalate_minutes: int,
+) -> Assessment | None:
+    """Screen a participant's words; for a concern, store a flag and queue its alerts.
+
+    Staff words are not screened: they are professionals writing about a case.
+    """
+    if participant is None or participant.role == "staff":
+        return None
+    assessment = screen(text)
+    if assessment.level is Level.NONE:
+        return assessment
+    child = await uow.children.get(participant.child_id) if participant.child_id else None
+    respond_by = (
+        now + timedelta(minutes=escalate_minutes)
+        if assessment.level is Level.URGENT
+        else working_days_after(now, CONCERN_WORKING_DAYS)
+    )
+    flag = Flag(
+        child_id=child.id if child else None,
+        participant_id=participant.id,
+        run_id=run.id if run else None,
+        step_id=run.current_step if run else None,
+        level=assessment.level.value,
+        categories=",".join(assessment.categories),
+        rules=",".join(assessment.rules),
+        text_cipher=uow.cipher.encrypt(text),
+        status="open",
+        created_at=now,
+        respond_by=respond_by,
+    )
+    uow.session.add(flag)
+    await uow.flush()
+    recipients = await alert_recipients(uow, child, managers_too=True)
+    for staff in recipients:
+        assert staff.telegram_id is not None
+        uow.outbox.add(
+            staff.telegram_id,
+            "flag_alert",
+            alert_text(flag, child, participant.role, escalated=False),
+            now,
+            reply_markup=flag_buttons(flag.id),
+            flag_id=flag.id,
+        )
+    uow.audit.record(
+        now,
+        f"participant:{participant.id}",
+        "flag_raised",
+        flag.child_id,
+        flag_id=flag.id,
+        level=flag.level,
+        alerts=len(recipients),
+    )
+    return assessment
+
+
+async def alert_recipients(
+    uow: UnitOfWork, child: Child | None, *, managers_too: bool
+) -> list[Staff]:
+    """The child's IRO and (if asked) every manager, where linked in Telegram."""
+    people: list[Staff] = []
+    if child is not None and child.iro_id is not None:
+        iro = await uow.staff.get(child.iro_id)
+        if iro is not None:
+            people.append(iro)
+    if managers_too or not people:
+        people.extend(m for m in await uow.staff.managers() if m not in people)
+    return [p for p in people if p.telegram_id is not None]
+
+
+def alert_text(flag: Flag, child: Child | None, raised_by: str, *, escalated: bool) -> str:
+    heading = "ESCALATED: not yet acknowledged" if escalated else "Safeguarding alert"
+    case = child.case_ref if child else "unknown case"
+    categories = ", ".join(c.replace("_", " ") for c in flag.categories.split(",") if c)
+    return (
+        f"{heading}\n"
+        f"Case: {case}\n"
+        f"Level: {flag.level.upper()}\n"
+        f"Categories: {categories or 'unspecified'}\n"
+        f"Written by: the {raised_by}\n"
+        f"Flag #{flag.id}. Open it to read the words and acknowledge."
+    )
+
+
+def flag_buttons(flag_id: int) -> dict[str, Any]:
+    return {
+        "inline_keyboard": [
+            [
+                {"text": "Open the words", "callback_data": flag_button(flag_id, "open")},
+                {"text": "Acknowledge", "callback_data": flag_button(flag_id, "ack")},
+            ]
+        ]
+    }
+
+
+async def escalate_overdue(uow: UnitOfWork, now: datetime) -> int:
+    """Alert managers again about urgent flags nobody acknowledged in time."""
+    flags: Sequence[Flag] = await uow.flags.overdue_urgent(now)
+    for flag in flags:
+        child = await uow.children.get(flag.child_id) if flag.child_id else None
+        for manager in await uow.staff.managers():
+            if manager.telegram_id is None:
+                continue
+            uow.outbox.add(
+                manager.telegram_id,
+                "flag_escalation",
+                alert_text(flag, child, "participant", escalated=True),
+                now,
+                reply_markup=flag_buttons(flag.id),
+                flag_id=flag.id,
+            )
+        flag.escalated_at = now
+        uow.audit.record(now, "system", "flag_escalated", flag.child_id, flag_id=flag.id)
+    return len(flags)

@@ -1,0 +1,39 @@
+"""Who a staff member is, and which children's records they may open.
+
+An IRO sees the children allocated to them; managers and admins see every child. A refusal
+says nothing about whether the record exists, so nothing is disclosed by asking.
+"""
+
+from __future__ import annotations
+
+from storage.models import Child, Staff
+from storage.uow import UnitOfWork
+
+
+class NotAllowed(Exception):
+    """This person may not do that (or it does not exist; we do not say which)."""
+
+
+async def staff_member(uow: UnitOfWork, telegram_id: int) -> Staff:
+    staff = await uow.staff.by_telegram_id(telegram_id)
+    if staff is None:
+        raise NotAllowed("not staff")
+    return staff
+
+
+def sees_every_child(staff: Staff) -> bool:
+    return staff.role in ("manager", "admin")
+
+
+async def visible_child_ids(uow: UnitOfWork, staff: Staff) -> list[int] | None:
+    """Ids of the children this person may see; None means all of them."""
+    if sees_every_child(staff):
+        return None
+    return [child.id for child in await uow.children.allocated_to(staff.id)]
+
+
+async def child_for(uow: UnitOfWork, staff: Staff, case_ref: str) -> Child:
+    child = await uow.children.by_case_ref(case_ref)
+    if child is None or not (sees_every_child(staff) or child.iro_id == staff.id):
+        raise NotAllowed("not your case")
+    return child

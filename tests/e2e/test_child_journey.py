@@ -1,0 +1,42 @@
+"""A child joins with an invitation and gets ready for their review, end to end."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import Answer, Run
+from tests.e2e.conftest import CHILD_ID, RunningBot
+from tests.e2e.driver import answer_until_summary, labels
+
+
+async def test_a_child_joins_answers_changes_one_answer_and_sends(bot: RunningBot) -> None:
+    child = bot.person(CHILD_ID)
+    await child.type(f"/start {await bot.invite('C001', 'child')}")
+    assert "Welcome to My Say" in (await child.read()).text
+
+    await child.type("/review")
+    first = await child.question()
+    assert "where you live" in first.text
+    summary = await answer_until_summary(child, first)
+    assert "1. How do things feel where you live?\n   → 😢 Really unhappy" in summary.text
+
+    await child.press("Change 1", summary)
+    again = await child.question()
+    assert "where you live" in again.text
+    await child.press("Really happy", again)
+    summary = await child.read(lambda m: not m.edited and "Send" in labels(m))
+    assert "1. How do things feel where you live?\n   → 😄 Really happy" in summary.text
+    await child.press("Send", summary)
+    thanks = await child.read(lambda m: not m.edited)
+    assert thanks.text.startswith("Thank you")
+
+    async with bot.services.uow() as uow:
+        runs = (await uow.session.scalars(select(Run))).all()
+        assert [(r.flow_id, r.status) for r in runs] == [("child_before_review", "submitted")]
+        answers = {a.step_id: a for a in (await uow.session.scalars(select(Answer))).all()}
+        assert answers["home_more"].choice is None
+        assert uow.runs.answer_text(answers["home_more"]) == "typed answer 1"
+        assert answers["share_with"].choice == "iro"
+        assert runs[0].share_with == "iro"
+        happiest = answers["home_feel"].choice
+    assert happiest == "very_happy"

@@ -1,0 +1,77 @@
+"""Invitations (good, expired, reused, guessed) and a parent's feedback, end to end."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import Participant, Run
+from tests.e2e.conftest import CHILD_ID, PARENT_ID, RunningBot
+from tests.e2e.driver import answer_until_summary, join
+from tests.support import MutableClock
+
+
+async def _participants(bot: RunningBot) -> list[tuple[int, str]]:
+    async with bot.services.uow() as uow:
+        rows = (await uow.session.scalars(select(Participant).order_by(Participant.id))).all()
+        return [(p.telegram_id, p.role) for p in rows]
+
+
+async def test_start_without_a_code_explains_how_to_get_an_invitation(bot: RunningBot) -> None:
+    stranger = bot.person(5555)
+    await stranger.type("/start")
+    reply = await stranger.read()
+    assert "invitation link from your IRO" in reply.text
+    await stranger.type("/review")
+    assert "invitation link from your IRO" in (await stranger.read()).text
+    assert await _participants(bot) == []
+
+
+async def test_an_expired_invitation_is_refused_kindly_and_changes_nothing(
+    bot: RunningBot, clock: MutableClock
+) -> None:
+    code = await bot.invite("C001", "child")
+    clock.advance(days=15)
+    reply = await join(bot.person(CHILD_ID), code)
+    assert "expired" in reply.text and "new link" in reply.text
+    assert await _participants(bot) == []
+
+
+async def test_a_used_invitation_cannot_link_a_second_account(bot: RunningBot) -> None:
+    code = await bot.invite("C001", "child")
+    assert "Welcome" in (await join(bot.person(CHILD_ID), code)).text
+    reply = await join(bot.person(7777), code)
+    assert "already been used" in reply.text
+    assert await _participants(bot) == [(CHILD_ID, "child")]
+
+
+async def test_repeated_bad_codes_are_rate_limited(bot: RunningBot) -> None:
+    guesser = bot.person(6666)
+    for attempt in range(5):
+        assert "don't recognise" in (await join(guesser, f"guess{attempt}")).text
+    good = await bot.invite("C001", "child")
+    assert "a lot of tries" in (await join(guesser, good)).text
+    assert await _participants(bot) == []
+
+
+async def test_telegram_names_are_not_stored(bot: RunningBot) -> None:
+    await join(bot.person(CHILD_ID), await bot.invite("C001", "child"))
+    async with bot.services.uow() as uow:
+        raw = await uow.session.execute(select(Participant.__table__))
+        columns = set(raw.keys())
+    assert not {"first_name", "last_name", "username"} & columns
+
+
+async def test_a_parent_gives_feedback_and_it_is_stored(bot: RunningBot) -> None:
+    parent = bot.person(PARENT_ID)
+    assert "feedback" in (await join(parent, await bot.invite("C001", "parent"))).text
+    await parent.type("/feedback")
+    first = await parent.question()
+    summary = await answer_until_summary(parent, first)
+    await parent.press("Send", summary)
+    assert (await parent.read(lambda m: not m.edited)).text.startswith("Thank you")
+    async with bot.services.uow() as uow:
+        runs = (await uow.session.scalars(select(Run))).all()
+        assert [(r.flow_id, r.status) for r in runs] == [("parent_feedback", "submitted")]
+        answers = {a.step_id: a for a in await uow.runs.answers(runs[0].id)}
+        assert uow.runs.answer_text(answers["better"]) == "typed answer 1"
+        assert {"reports_shared", "listened_to", "rating", "may_quote"} <= set(answers)

@@ -1,0 +1,121 @@
+"""Faults from Telegram and a killed process lose nothing a participant was told was saved."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.bootstrap import open_services
+from bot.emulator import BotApiEmulator
+from bot.settings import Settings
+from storage.models import Answer, ProcessedUpdate, Run
+from tests.e2e.conftest import CHILD_ID, RunningBot, seed_case
+from tests.e2e.driver import Person, join, labels
+
+
+async def test_429_and_5xx_from_telegram_lose_no_message(bot: RunningBot) -> None:
+    child = bot.person(CHILD_ID)
+    await join(child, await bot.invite("C001", "child"))
+    await bot.emulator.fail_next("sendMessage", count=1, status=429, retry_after=1)
+    await bot.emulator.fail_next("sendMessage", count=2, status=502)
+    await child.type("/review")
+    first = await child.question()
+    assert "where you live" in first.text
+    await bot.emulator.fail_next("editMessageText", count=1, status=500)
+    await bot.emulator.fail_next("sendMessage", count=1, status=429, retry_after=1)
+    await child.press("OK", first)
+    assert (await child.read(lambda m: m.edited)).text.endswith("✓ 😐 OK")
+    assert "Type your answer" in (await child.question()).text
+    await bot.emulator.drop_next("sendMessage", count=1)
+    await child.type("it is fine")
+    assert "school" in (await child.question()).text
+
+
+def _bot_process(settings: Settings) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "MYSAY_DATABASE_URL": settings.effective_database_url,
+        "MYSAY_DATA_DIR": str(settings.data_dir),
+        "MYSAY_DATA_KEY": settings.data_key,
+        "MYSAY_TELEGRAM_TOKEN": settings.telegram_token,
+        "MYSAY_TELEGRAM_API_URL": settings.telegram_api_url,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.fixture
+async def bot_process(
+    bot_settings: Settings,
+) -> AsyncIterator[Callable[[], subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        process = _bot_process(bot_settings)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=10)
+
+
+async def _counts(settings: Settings) -> tuple[int, int, str | None]:
+    async with open_services(settings) as services, services.uow() as uow:
+        answers = await uow.session.scalar(select(func.count(Answer.id)))
+        updates = await uow.session.scalar(select(func.count(ProcessedUpdate.update_id)))
+        step = await uow.session.scalar(select(Run.current_step))
+        return int(answers or 0), int(updates or 0), step
+
+
+async def test_a_killed_bot_resumes_at_the_same_step_with_every_answer_kept(
+    emulator: BotApiEmulator,
+    bot_settings: Settings,
+    bot_process: Callable[[], subprocess.Popen[bytes]],
+) -> None:
+    async with open_services(bot_settings) as services:
+        await seed_case(services)
+        running = RunningBot(services, None, emulator)  # type: ignore[arg-type]
+        code = await running.invite("C001", "child")
+    child = Person(emulator, CHILD_ID)
+    process = bot_process()
+    await join(child, code)
+    await child.type("/review")
+    await child.press("OK", await child.question())
+    await child.question()
+    await child.type("my room is nice")
+    school = await child.question()
+    assert "school" in school.text
+
+    # Killed right after an acknowledged answer: it is kept.
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    answers, _, step = await _counts(bot_settings)
+    assert (answers, step) == (2, "school_feel")
+
+    # Killed as it starts, with a button press waiting: the press is handled after restart.
+    await child.press("Happy", school)
+    process = bot_process()
+    await asyncio.sleep(0)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    bot_process()
+    await child.type("/review")
+    resumed = await child.question()
+    answers, _, step = await _counts(bot_settings)
+    assert (answers, step) == (3, "school_more")
+    assert "school" in resumed.text and "Type your answer" in resumed.text
+    assert "Happy" not in " ".join(labels(resumed))
