@@ -93,7 +93,7 @@ def _question(event: Asked, run_id: int) -> ChatMessage:
     if navigation:
         rows.append(tuple(navigation))
     text = event.text
-    if event.kind in ("text", "date") and event.max_length:
+    if event.kind in ("text", "date"):
         text += "\n\n(Type your answer below.)"
     return ChatMessage(text, tuple(rows), step_id=event.step_id)
 

@@ -22,11 +22,13 @@ from bot import texts
 from bot.bootstrap import Services
 from bot.callbacks import FlagButton, RunButton, parse
 from bot.commands import commands_for
-from bot.handlers import fallbacks, participants, staff
+from bot.handlers import fallbacks, iro, participants, staff
 from bot.handlers.context import BotDeps, deps, install
 from bot.handlers.sending import markup_from_dict, retry_seconds, say
 from bot.usecases.conversation import Conversations
 from bot.usecases.outbox import DeliveryFailed, DeliveryReport, deliver_due
+from bot.usecases.outcomes import OUTCOME_FLOW, record_outcome
+from bot.usecases.run_store import RunStore
 from bot.usecases.safeguarding import escalate_overdue
 from conversations.flow_check import load_flows
 from conversations.safeguarding import assess
@@ -62,7 +64,9 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
         builder = builder.updater(None)
     application = builder.build()
     flows = load_flows()
-    bot_deps = BotDeps(services, flows, Conversations(services, flows, assess, _analyse))
+    store = RunStore(_analyse, services.clock, {OUTCOME_FLOW: record_outcome})
+    conversations = Conversations(services, flows, assess, store)
+    bot_deps = BotDeps(services, flows, conversations, store)
 
     async def deliver_now() -> DeliveryReport:
         return await deliver_due(services, _sender(application))
@@ -90,6 +94,10 @@ def _add_handlers(application: PTBApplication) -> None:
         "helpnow": participants.show_help_now,
         "flags": staff.list_flags,
         "close": staff.close_flag,
+        "upcoming": iro.list_upcoming,
+        "views": iro.read_views,
+        "invite": iro.invite_someone,
+        "outcome": iro.record_outcome,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=private))

@@ -10,6 +10,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.bootstrap import Services
 from bot.usecases.conversation import Conversations
+from bot.usecases.run_store import RunStore
 from conversations.flow_spec import Flow
 
 KEY = "mysay"
@@ -20,6 +21,7 @@ class BotDeps:
     services: Services
     flows: dict[str, Flow]
     conversations: Conversations
+    store: RunStore
     # Set by the application: drains the outbox now (alerts must not wait for the sweep).
     deliver_outbox: Callable[[], Awaitable[Any]] | None = None
 

@@ -16,6 +16,7 @@ from bot import texts
 from bot.handlers.context import BotDeps
 from bot.render import ChatMessage, render
 from bot.usecases.conversation import Outcome
+from conversations.events import Submitted
 from conversations.safeguarding import Level
 
 logger = logging.getLogger(__name__)
@@ -106,3 +107,6 @@ async def present(bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome) -> No
         sent = await send(bot, chat_id, message)
         if message.step_id is not None and outcome.run_id is not None:
             await deps.conversations.remember_prompt(outcome.run_id, sent.message_id)
+    # A sent run may have queued messages for others (an outcome's note to the child).
+    if any(isinstance(event, Submitted) for event in outcome.events) and deps.deliver_outbox:
+        await deps.deliver_outbox()

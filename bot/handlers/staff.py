@@ -11,7 +11,7 @@ from bot.handlers.context import deps
 from bot.handlers.sending import say, send, with_retries
 from bot.render import ChatMessage, split_text
 from bot.usecases import flags
-from bot.usecases.staff_access import NotAllowed
+from bot.usecases.staff_access import NotAllowed, NotStaff
 
 NOT_FOUND_OR_NOT_YOURS = "Sorry, you can't see that, or it doesn't exist."
 
@@ -35,7 +35,7 @@ async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat_id, user_id = _chat_and_user(update)
     try:
         lines = await flags.open_flags(deps(context).services, user_id)
-    except NotAllowed:
+    except NotStaff:
         await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
         return
     if not lines:
@@ -71,6 +71,8 @@ async def press_flag_button(
         else:
             line = await flags.acknowledge(services, user_id, button.flag_id)
             await say(context.bot, chat_id, f"Acknowledged. {_describe(line)}")
+    except NotStaff:
+        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
     except NotAllowed:
         await say(context.bot, chat_id, NOT_FOUND_OR_NOT_YOURS)
 
@@ -85,6 +87,9 @@ async def close_flag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     note = " ".join(args[1:])
     try:
         line = await flags.close(deps(context).services, user_id, int(args[0].lstrip("#")), note)
+    except NotStaff:
+        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
+        return
     except NotAllowed:
         await say(context.bot, chat_id, NOT_FOUND_OR_NOT_YOURS)
         return

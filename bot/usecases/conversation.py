@@ -6,24 +6,23 @@ the new state of the run are committed together before the caller replies.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
 from bot.bootstrap import Services
 from bot.callbacks import RunButton
+from bot.usecases.run_store import RunStore
 from bot.usecases.safeguarding import Screening, raise_flag
-from conversations.engine import Transition, current_prompt, handle, start
+from conversations.engine import current_prompt, handle
 from conversations.events import Event, Input, Rejected, SummaryShown, Text
 from conversations.flow_spec import Flow
-from conversations.runs import AnswerValue, RunContext, RunStatus, age_band_for
 from conversations.runs import Run as EngineRun
+from conversations.runs import RunContext, RunStatus, age_band_for
 from conversations.safeguarding import Assessment
 from storage.models import Child, Participant, Review, Run
 from storage.uow import UnitOfWork
-
-TextAnalyser = Callable[[str], tuple[float | None, tuple[str, ...]]]
 
 
 class Purpose(StrEnum):
@@ -86,12 +85,12 @@ class Conversations:
         services: Services,
         flows: dict[str, Flow],
         screening: Screening,
-        analyse: TextAnalyser,
+        store: RunStore,
     ) -> None:
         self.services = services
         self.flows = flows
         self.screening = screening
-        self.analyse = analyse
+        self.store = store
 
     async def begin(self, telegram_id: int, update_id: int, purpose: Purpose) -> Outcome:
         """Start (or resume) the flow that fits this participant's next or last meeting."""
@@ -111,36 +110,16 @@ class Conversations:
                 await uow.commit()
                 return Outcome(notices=(choice,))
             flow, review = choice
-            for open_run in await uow.runs.open_for(participant.id):
-                same_review = open_run.review_id == (review.id if review else None)
-                if open_run.flow_id == flow.id and same_review:
-                    await uow.commit()
-                    state = EngineRun.from_dict(uow.runs.read_state(open_run))
-                    events = current_prompt(flow, state)
-                    return Outcome(tuple(events), open_run.id, (Notice.resumed,))
             context = RunContext(
                 audience=participant.role,
                 age_band=_age_band(child, today),
                 review_kind=review.kind if review else None,
                 locale=participant.locale,
             )
-            transition = start(flow, context, now)
-            row = uow.runs.add(
-                Run(
-                    participant_id=participant.id,
-                    review_id=review.id if review else None,
-                    flow_id=flow.id,
-                    flow_version=flow.version,
-                    status=RunStatus.waiting.value,
-                    started_at=now,
-                    updated_at=now,
-                    state_cipher=b"",
-                )
-            )
-            await uow.flush()
-            await self._store(uow, row, flow, None, transition)
+            started = await self.store.start_or_resume(uow, participant, flow, review, context)
             await uow.commit()
-            return Outcome(tuple(transition.events), row.id, review_kind=context.review_kind)
+            notices = (Notice.resumed,) if started.resumed else ()
+            return Outcome(started.events, started.run_id, notices)
 
     async def act(
         self,
@@ -190,7 +169,7 @@ class Conversations:
             refused = any(isinstance(event, Rejected) for event in transition.events)
             # A refused answer leaves the question (and its buttons) where they were.
             tidy = None if refused else row.prompt_message_id
-            await self._store(uow, row, flow, state, transition)
+            await self.store.save(uow, row, flow, state, transition)
             await uow.commit()
             return Outcome(tuple(transition.events), row.id, (), screening, tidy)
 
@@ -270,64 +249,6 @@ class Conversations:
             else "child_before_conference"
         )
         return self.flows[flow_id], next_review
-
-    async def _store(
-        self,
-        uow: UnitOfWork,
-        row: Run,
-        flow: Flow,
-        before: EngineRun | None,
-        transition: Transition,
-    ) -> None:
-        after = transition.run
-        now = after.updated_at
-        row.status = after.status.value
-        row.current_step = after.current_step
-        row.updated_at = now
-        share_with = after.answers.get("share_with")
-        row.share_with = share_with if isinstance(share_with, str) else None
-        if after.status is RunStatus.submitted and row.submitted_at is None:
-            row.submitted_at = now
-        if after.status is not RunStatus.waiting:
-            row.prompt_message_id = None
-        uow.runs.write_state(row, after.to_dict())
-        old = before.answers if before else {}
-        for step_id, value in after.answers.items():
-            if old.get(step_id) != value:
-                await self._put_answer(uow, row.id, flow, step_id, value)
-        if set(old) - set(after.answers):
-            await uow.runs.drop_answers_except(row.id, list(after.answers))
-
-    async def _put_answer(
-        self, uow: UnitOfWork, run_id: int, flow: Flow, step_id: str, value: AnswerValue
-    ) -> None:
-        step = flow.step(step_id)
-        kind = step.kind if step else "text"
-        now = self.services.clock()
-        if kind == "text":
-            sentiment, themes = self.analyse(str(value))
-            await uow.runs.put_answer(
-                run_id,
-                step_id,
-                kind,
-                choice=None,
-                text=str(value),
-                theme=step.theme if step else None,
-                now=now,
-                sentiment=sentiment,
-                text_themes=",".join(themes) or None,
-            )
-            return
-        choice = ",".join(value) if isinstance(value, list) else value
-        await uow.runs.put_answer(
-            run_id,
-            step_id,
-            kind,
-            choice=choice,
-            text=None,
-            theme=step.theme if step else None,
-            now=now,
-        )
 
 
 def _age_band(child: Child, today: date) -> str | None:

@@ -14,10 +14,14 @@ class NotAllowed(Exception):
     """This person may not do that (or it does not exist; we do not say which)."""
 
 
+class NotStaff(NotAllowed):
+    """The account is not linked to a staff member at all."""
+
+
 async def staff_member(uow: UnitOfWork, telegram_id: int) -> Staff:
     staff = await uow.staff.by_telegram_id(telegram_id)
     if staff is None:
-        raise NotAllowed("not staff")
+        raise NotStaff("not staff")
     return staff
 
 

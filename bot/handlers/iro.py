@@ -1,0 +1,136 @@
+"""Handlers for IROs and managers: upcoming reviews, a child's views, invitations, outcomes."""
+
+from __future__ import annotations
+
+import io
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import texts
+from bot.handlers.context import deps
+from bot.handlers.sending import present, say, with_retries
+from bot.render import split_text
+from bot.usecases import iro_tools
+from bot.usecases.outcomes import OUTCOME_FLOW, begin_outcome
+from bot.usecases.staff_access import NotAllowed, NotStaff
+from feedback_reports.record import ReportError
+
+NOT_YOURS = "Sorry, you can't see that case, or it doesn't exist."
+KINDS = {"cla_review": "review", "icpc": "initial conference", "rcpc": "review conference"}
+
+
+def _ids(update: Update) -> tuple[int, int]:
+    assert update.effective_user is not None and update.effective_chat is not None
+    return update.effective_chat.id, update.effective_user.id
+
+
+async def _say_long(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> None:
+    for chunk in split_text(text):
+        await say(context.bot, chat_id, chunk.text)
+
+
+async def list_upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List my reviews in the next 14 days, and how far each child and family has got."""
+    chat_id, user_id = _ids(update)
+    try:
+        reviews = await iro_tools.upcoming(deps(context).services, user_id)
+    except NotStaff:
+        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
+        return
+    if not reviews:
+        await say(context.bot, chat_id, "No reviews in the next 14 days.")
+        return
+    lines = ["Your reviews in the next 14 days:"]
+    for review in reviews:
+        seen = {True: "yes", False: "no", None: "not recorded"}[review.seen_before]
+        lines.append(
+            f"\n{review.due_date:%a %d %b} - {review.case_ref} ({KINDS[review.kind]})\n"
+            f"  Child: {review.child.words()}\n"
+            f"  Parents/carers: {review.family.words()}\n"
+            f"  Seen by you before: {seen}"
+        )
+    await _say_long(context, chat_id, "\n".join(lines))
+
+
+def _case_ref(context: ContextTypes.DEFAULT_TYPE) -> str | None:
+    return context.args[0].strip().upper() if context.args else None
+
+
+async def read_views(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the child's views for their next meeting, and send them as an HTML file."""
+    chat_id, user_id = _ids(update)
+    case_ref = _case_ref(context)
+    if case_ref is None:
+        await say(context.bot, chat_id, "Please write: /views CASE_REF")
+        return
+    bot_deps = deps(context)
+    try:
+        views = await iro_tools.read_views(bot_deps.services, user_id, case_ref)
+    except NotStaff:
+        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
+        return
+    except (NotAllowed, ReportError):
+        await say(context.bot, chat_id, NOT_YOURS)
+        return
+    await _say_long(context, chat_id, views.text)
+    document = io.BytesIO(views.html.encode("utf-8"))
+    await with_retries(
+        lambda: context.bot.send_document(
+            chat_id, document, filename=views.file_name, caption="For the case record"
+        )
+    )
+    if bot_deps.deliver_outbox is not None:
+        await bot_deps.deliver_outbox()  # the child's read receipt
+
+
+async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Make a one-time joining link for a child, parent or carer on my case."""
+    chat_id, user_id = _ids(update)
+    args = context.args or []
+    if len(args) != 2 or args[1].lower() not in ("child", "parent", "carer"):
+        await say(context.bot, chat_id, "Please write: /invite CASE_REF child|parent|carer")
+        return
+    try:
+        made = await iro_tools.invite(
+            deps(context).services, user_id, args[0].upper(), args[1].lower(), context.bot.username
+        )
+    except NotStaff:
+        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
+        return
+    except NotAllowed:
+        await say(context.bot, chat_id, NOT_YOURS)
+        return
+    where = made.link or f"code {made.code} (send /start {made.code} to the bot)"
+    await say(
+        context.bot,
+        chat_id,
+        f"Invitation for the {made.role} on {made.case_ref}, valid for "
+        f"{deps(context).services.settings.invitation_days} days and once only:\n{where}",
+    )
+
+
+async def record_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start recording the outcome of the child's latest meeting."""
+    chat_id, user_id = _ids(update)
+    case_ref = _case_ref(context)
+    if case_ref is None:
+        await say(context.bot, chat_id, "Please write: /outcome CASE_REF")
+        return
+    bot_deps = deps(context)
+    try:
+        outcome = await begin_outcome(
+            bot_deps.services,
+            bot_deps.flows[OUTCOME_FLOW],
+            bot_deps.store,
+            user_id,
+            update.update_id,
+            case_ref,
+        )
+    except NotStaff:
+        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
+        return
+    except NotAllowed:
+        await say(context.bot, chat_id, NOT_YOURS)
+        return
+    await present(context.bot, chat_id, bot_deps, outcome)

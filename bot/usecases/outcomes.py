@@ -1,0 +1,100 @@
+"""An IRO records a meeting's outcome (a flow too), and the child hears what was decided."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.bootstrap import Services
+from bot.usecases.conversation import Notice, Outcome
+from bot.usecases.run_store import RunStore
+from bot.usecases.staff_access import child_for, staff_member
+from conversations.flow_spec import Flow
+from conversations.runs import Run as EngineRun
+from conversations.runs import RunContext
+from storage.models import Participant, Run, Staff
+from storage.uow import UnitOfWork
+
+OUTCOME_FLOW = "iro_outcome"
+NOTE_HEADING = "What happened at your meeting"
+
+
+async def begin_outcome(
+    services: Services,
+    flow: Flow,
+    store: RunStore,
+    telegram_id: int,
+    update_id: int,
+    case_ref: str,
+) -> Outcome:
+    """Start (or resume) recording the outcome of the child's latest meeting.
+
+    Raises `NotAllowed` unless this person is the child's IRO or a manager.
+    """
+    now = services.clock()
+    async with services.uow() as uow:
+        if not await uow.updates.first_time(update_id, now):
+            return Outcome(notices=(Notice.duplicate,))
+        staff = await staff_member(uow, telegram_id)
+        child = await child_for(uow, staff, case_ref)
+        review = await uow.reviews.latest_for_child(child.id, services.today().date())
+        if review is None:
+            await uow.commit()
+            return Outcome(notices=(Notice.no_review,))
+        participant = await _staff_link(uow, staff, telegram_id, now)
+        context = RunContext(audience="iro", review_kind=review.kind)
+        started = await store.start_or_resume(uow, participant, flow, review, context)
+        await uow.commit()
+        notices = (Notice.resumed,) if started.resumed else ()
+        return Outcome(started.events, started.run_id, notices)
+
+
+async def _staff_link(
+    uow: UnitOfWork, staff: Staff, telegram_id: int, now: datetime
+) -> Participant:
+    """The staff member's own participant row (made here if they were linked by the CLI)."""
+    link = await uow.participants.find_link(telegram_id, "staff", None, staff.id)
+    if link is None:
+        link = uow.participants.add(
+            Participant(telegram_id=telegram_id, role="staff", staff_id=staff.id, created_at=now)
+        )
+        await uow.flush()
+    return link
+
+
+async def record_outcome(uow: UnitOfWork, row: Run, state: EngineRun) -> None:
+    """Copy a sent outcome onto the review and queue the note to the child."""
+    if row.review_id is None:
+        return
+    review = await uow.reviews.get(row.review_id)
+    if review is None:
+        return
+    answers = state.answers
+    held_on = answers.get("held_on")
+    if isinstance(held_on, str):
+        review.held_on = date.fromisoformat(held_on)
+    review.in_timescale = _yes(answers.get("in_timescale"))
+    review.seen_before = _yes(answers.get("seen_before"))
+    participation = answers.get("participation")
+    review.participation = participation.upper() if isinstance(participation, str) else None
+    note = answers.get("note_to_child")
+    note_text = note if isinstance(note, str) and note.strip() else None
+    uow.reviews.encrypt_note(review, note_text)
+    now = state.updated_at
+    if note_text is not None:
+        for participant in await uow.participants.for_child(review.child_id):
+            if participant.role == "child":
+                uow.outbox.add(
+                    participant.telegram_id, "meeting_note", f"{NOTE_HEADING}\n\n{note_text}", now
+                )
+    uow.audit.record(
+        now,
+        f"participant:{row.participant_id}",
+        "outcome_recorded",
+        review.child_id,
+        review_id=review.id,
+        participation=review.participation,
+    )
+
+
+def _yes(value: object) -> bool | None:
+    return None if value is None else value == "yes"

@@ -1,0 +1,130 @@
+"""Keeping runs in the database: the engine's value encrypted whole, one row per answer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+
+from bot.bootstrap import Clock
+from conversations.engine import Transition, current_prompt, start
+from conversations.events import Event
+from conversations.flow_spec import Flow
+from conversations.runs import AnswerValue, RunContext, RunStatus
+from conversations.runs import Run as EngineRun
+from storage.models import Participant, Review, Run
+from storage.uow import UnitOfWork
+
+TextAnalyser = Callable[[str], tuple[float | None, tuple[str, ...]]]
+# Work that follows a sent run of one flow (an IRO's outcome updates the review), done in
+# the same transaction as the send.
+SubmitHook = Callable[[UnitOfWork, Run, EngineRun], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Started:
+    events: tuple[Event, ...]
+    run_id: int
+    resumed: bool
+
+
+class RunStore:
+    """Starts, resumes and saves runs; knows nothing of Telegram."""
+
+    def __init__(
+        self,
+        analyse: TextAnalyser,
+        clock: Clock,
+        on_submitted: Mapping[str, SubmitHook] | None = None,
+    ) -> None:
+        self.analyse = analyse
+        self.clock = clock
+        self.on_submitted = dict(on_submitted or {})
+
+    async def start_or_resume(
+        self,
+        uow: UnitOfWork,
+        participant: Participant,
+        flow: Flow,
+        review: Review | None,
+        context: RunContext,
+    ) -> Started:
+        """Resume this person's open run of the flow for this meeting, or start one."""
+        for open_run in await uow.runs.open_for(participant.id):
+            same_review = open_run.review_id == (review.id if review else None)
+            if open_run.flow_id == flow.id and same_review:
+                state = EngineRun.from_dict(uow.runs.read_state(open_run))
+                return Started(tuple(current_prompt(flow, state)), open_run.id, True)
+        now = self.clock()
+        transition = start(flow, context, now)
+        row = uow.runs.add(
+            Run(
+                participant_id=participant.id,
+                review_id=review.id if review else None,
+                flow_id=flow.id,
+                flow_version=flow.version,
+                status=RunStatus.waiting.value,
+                started_at=now,
+                updated_at=now,
+                state_cipher=b"",
+            )
+        )
+        await uow.flush()
+        await self.save(uow, row, flow, None, transition)
+        return Started(tuple(transition.events), row.id, False)
+
+    async def save(
+        self,
+        uow: UnitOfWork,
+        row: Run,
+        flow: Flow,
+        before: EngineRun | None,
+        transition: Transition,
+    ) -> None:
+        """Store the run after a transition: its state, and only the answers that changed."""
+        after = transition.run
+        now = after.updated_at
+        row.status = after.status.value
+        row.current_step = after.current_step
+        row.updated_at = now
+        share_with = after.answers.get("share_with")
+        row.share_with = share_with if isinstance(share_with, str) else None
+        if after.status is not RunStatus.waiting:
+            row.prompt_message_id = None
+        uow.runs.write_state(row, after.to_dict())
+        old = before.answers if before else {}
+        for step_id, value in after.answers.items():
+            if old.get(step_id) != value:
+                await self._put_answer(uow, row.id, flow, step_id, value)
+        if set(old) - set(after.answers):
+            await uow.runs.drop_answers_except(row.id, list(after.answers))
+        if after.status is RunStatus.submitted and row.submitted_at is None:
+            row.submitted_at = now
+            hook = self.on_submitted.get(flow.id)
+            if hook is not None:
+                await hook(uow, row, after)
+
+    async def _put_answer(
+        self, uow: UnitOfWork, run_id: int, flow: Flow, step_id: str, value: AnswerValue
+    ) -> None:
+        step = flow.step(step_id)
+        kind = step.kind if step else "text"
+        theme = step.theme if step else None
+        now = self.clock()
+        if kind == "text":
+            sentiment, themes = self.analyse(str(value))
+            await uow.runs.put_answer(
+                run_id,
+                step_id,
+                kind,
+                choice=None,
+                text=str(value),
+                theme=theme,
+                now=now,
+                sentiment=sentiment,
+                text_themes=",".join(themes) or None,
+            )
+            return
+        choice = ",".join(value) if isinstance(value, list) else value
+        await uow.runs.put_answer(
+            run_id, step_id, kind, choice=choice, text=None, theme=theme, now=now
+        )

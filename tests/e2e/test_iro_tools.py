@@ -1,0 +1,101 @@
+"""An IRO in Telegram: upcoming reviews, the child's views with a read receipt, an outcome."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import AuditEvent, Review
+from tests.e2e.conftest import CHILD_ID, IRO_ID, OTHER_IRO_ID, PARENT_ID, RunningBot
+from tests.e2e.driver import Person, answer_until_summary, join
+
+
+async def _child_sends_views(bot: RunningBot) -> Person:
+    child = bot.person(CHILD_ID)
+    await join(child, await bot.invite("C001", "child"))
+    await child.type("/review")
+    summary = await answer_until_summary(child, await child.question())
+    await child.press("Send", summary)
+    await child.read(lambda m: not m.edited and m.text.startswith("Thank you"))
+    return child
+
+
+async def _linked_iro(bot: RunningBot, user_id: int = IRO_ID, username: str = "iro1") -> Person:
+    iro = bot.person(user_id)
+    assert "staff account" in (await join(iro, await bot.invite(None, None, username))).text
+    return iro
+
+
+async def test_an_iro_sees_upcoming_reads_views_and_records_the_outcome(bot: RunningBot) -> None:
+    child = await _child_sends_views(bot)
+    iro = await _linked_iro(bot)
+
+    await iro.type("/upcoming")
+    upcoming = await iro.read()
+    assert "C001 (review)" in upcoming.text
+    assert "Child: sent their views" in upcoming.text
+    assert "Parents/carers: not invited" in upcoming.text
+    assert "C002" not in upcoming.text  # allocated to another IRO
+
+    await iro.type("/views C001")
+    views = await iro.read_until("C001")
+    assert "typed answer 1" in views.text  # the child's own words
+    document = await iro.read(lambda m: bool(m.documents))
+    assert document.documents[0].file_name.startswith("my-say-C001")
+    assert b"typed answer 1" in document.documents[0].content
+    assert "Your IRO has read what you sent" in (await child.read_until("read what you sent")).text
+
+    await iro.type("/invite C001 parent")
+    invitation = await iro.read_until("Invitation for the parent")
+    code = invitation.text.split("start=")[1].split()[0]
+    assert "Welcome" in (await join(bot.person(PARENT_ID), code)).text
+
+    await iro.type("/outcome C001")
+    assert "When was the meeting held" in (await iro.question()).text
+    await iro.type("07/12/2026")
+    await iro.press("Yes", await iro.question())
+    await iro.press("PN1", await iro.question())
+    await iro.press("Yes", await iro.question())
+    await iro.question()
+    await iro.type("You will stay with your foster family and see your brother every week.")
+    summary = await iro.read(lambda m: not m.edited and any("Send" in t for t, _ in m.buttons))
+    await iro.press("Send", summary)
+    assert "Outcome recorded" in (await iro.read_until("Outcome recorded")).text
+
+    note = await child.read_until("What happened at your meeting")
+    assert "see your brother every week" in note.text
+    async with bot.services.uow() as uow:
+        review = (
+            await uow.session.scalars(select(Review).where(Review.kind == "cla_review"))
+        ).first()
+        assert review is not None
+        assert (review.participation, review.seen_before, review.in_timescale) == (
+            "PN1",
+            True,
+            True,
+        )
+        assert review.held_on is not None and review.held_on.isoformat() == "2026-12-07"
+        actions = [e.action for e in (await uow.session.scalars(select(AuditEvent))).all()]
+        assert "report_record_generated" in actions and "outcome_recorded" in actions
+
+
+async def test_a_child_asking_for_views_is_refused(bot: RunningBot) -> None:
+    child = await _child_sends_views(bot)
+    for command in ("/views C001", "/upcoming", "/outcome C001", "/invite C001 child", "/flags"):
+        await child.type(command)
+        assert "only for IROs and managers" in (await child.read()).text, command
+    await child.type("/close 1 nothing")
+    assert "only for IROs and managers" in (await child.read()).text
+
+
+async def test_an_iro_cannot_see_a_child_not_allocated_to_them(bot: RunningBot) -> None:
+    await _child_sends_views(bot)
+    other = await _linked_iro(bot, OTHER_IRO_ID, "iro2")
+    for command in ("/views C001", "/outcome C001", "/invite C001 parent", "/views NOPE"):
+        await other.type(command)
+        reply = await other.read()
+        assert "can't see that case, or it doesn't exist" in reply.text
+        assert "typed answer" not in reply.text
+    assert not any(m.documents for m in await other.transcript())
+    async with bot.services.uow() as uow:
+        reads = await uow.audit.list("report_record_generated")
+        assert reads == []
