@@ -43,6 +43,16 @@ async def until_stopped() -> None:
             loop.remove_signal_handler(sig)
 
 
+async def start_polling(application: PTBApplication, *, long_poll_seconds: int = 25) -> None:
+    """Start an initialised application on long polling, with the newcomers' menu set."""
+    await announce_commands(application)
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(
+        allowed_updates=Update.ALL_TYPES, timeout=long_poll_seconds, poll_interval=0
+    )
+
+
 async def poll(
     settings: Settings,
     *,
@@ -53,12 +63,7 @@ async def poll(
     async with open_services(settings) as services:
         application = build_application(services)
         async with application:
-            await announce_commands(application)
-            await application.start()
-            assert application.updater is not None
-            await application.updater.start_polling(
-                allowed_updates=Update.ALL_TYPES, timeout=25, poll_interval=0
-            )
+            await start_polling(application)
             logger.info("My Say is ready: polling as @%s", application.bot.username)
             if services_ready is not None:
                 await services_ready(services, application)
@@ -66,5 +71,6 @@ async def poll(
                 await stopped()
             finally:
                 logger.info("My Say is stopping")
-                await application.updater.stop()
+                if application.updater is not None:
+                    await application.updater.stop()
                 await application.stop()

@@ -10,6 +10,7 @@ import pytest
 
 from bot.bootstrap import Services, open_services
 from bot.emulator import BotApiEmulator
+from bot.runtime import start_polling
 from bot.settings import Settings
 from bot.telegram_app import PTBApplication, build_application
 from storage import admin
@@ -89,9 +90,7 @@ async def start_bot(
         services = await opened.__aenter__()
         application = build_application(services)
         await application.initialize()
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0, timeout=1)
+        await start_polling(application, long_poll_seconds=1)
         running.append((application, opened))
         return RunningBot(services, application, emulator)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.models import Participant, Run
-from tests.e2e.conftest import CHILD_ID, PARENT_ID, RunningBot
+from tests.e2e.conftest import CHILD_ID, IRO_ID, PARENT_ID, RunningBot
 from tests.e2e.driver import answer_until_summary, join
 from tests.support import MutableClock
 
@@ -75,3 +75,22 @@ async def test_a_parent_gives_feedback_and_it_is_stored(bot: RunningBot) -> None
         answers = {a.step_id: a for a in await uow.runs.answers(runs[0].id)}
         assert uow.runs.answer_text(answers["better"]) == "typed answer 1"
         assert {"reports_shared", "listened_to", "rating", "may_quote"} <= set(answers)
+
+
+async def _menu(bot: RunningBot, chat_id: int) -> set[str]:
+    commands = await bot.emulator.commands({"type": "chat", "chat_id": chat_id})
+    return {command["command"] for command in commands}
+
+
+async def test_each_audience_gets_its_own_command_menu(bot: RunningBot) -> None:
+    await join(bot.person(CHILD_ID), await bot.invite("C001", "child"))
+    await join(bot.person(PARENT_ID), await bot.invite("C001", "parent"))
+    await join(bot.person(IRO_ID), await bot.invite(None, None, "iro1"))
+    staff_commands = {"upcoming", "views", "invite", "outcome", "flags"}
+    child_menu, parent_menu = await _menu(bot, CHILD_ID), await _menu(bot, PARENT_ID)
+    assert {"review", "feedback", "checkin", "myanswers", "helpnow"} <= child_menu
+    assert {"feedback", "checkin", "helpnow"} <= parent_menu and "review" not in parent_menu
+    assert not staff_commands & (child_menu | parent_menu)
+    assert staff_commands <= await _menu(bot, IRO_ID)
+    everyone = {c["command"] for c in await bot.emulator.commands({"type": "all_private_chats"})}
+    assert {"start", "help", "helpnow"} <= everyone and not staff_commands & everyone

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.handlers.context import BotDeps
 from bot.telegram_app import PTBApplication
 from storage.models import AuditEvent, Flag, OutboxMessage
-from tests.e2e.conftest import CHILD_ID, IRO_ID, MANAGER_ID, RunningBot
+from tests.e2e.conftest import CHILD_ID, IRO_ID, MANAGER_ID, PARENT_ID, RunningBot
 from tests.e2e.driver import Person, join
 from tests.support import MutableClock, eventually
 
@@ -138,3 +138,34 @@ async def test_idioms_raise_no_flag(bot: RunningBot) -> None:
     assert "school" in (await child.question()).text
     async with bot.services.uow() as uow:
         assert (await uow.session.scalars(select(Flag))).all() == []
+
+
+async def test_a_message_outside_any_flow_is_screened_too(bot: RunningBot) -> None:
+    iro, _manager = await _linked_staff(bot)
+    child = bot.person(CHILD_ID)
+    await join(child, await bot.invite("C001", "child"))
+    await child.type("i dont want to be alive anymore")
+    support = await child.read()
+    assert "0800 1111" in support.text
+    assert "C001" in (await iro.read_until("Safeguarding alert")).text
+    async with bot.services.uow() as uow:
+        flag = (await uow.session.scalars(select(Flag))).one()
+        assert (flag.level, flag.run_id) == ("urgent", None)
+
+
+async def test_a_parents_worry_about_the_child_raises_a_flag(bot: RunningBot) -> None:
+    iro, _manager = await _linked_staff(bot)
+    parent = bot.person(PARENT_ID)
+    await join(parent, await bot.invite("C001", "parent"))
+    await parent.type("/feedback")
+    question = await parent.question()
+    for _ in range(6):
+        if "Type your answer" in question.text:
+            break
+        await parent.press(question.buttons[0][0], question)
+        question = await parent.question()
+    await parent.type("her stepdad hits her when he is drunk")
+    assert "C001" in (await iro.read_until("Safeguarding alert")).text
+    async with bot.services.uow() as uow:
+        flag = (await uow.session.scalars(select(Flag))).one()
+        assert flag.level == "urgent" and flag.child_id is not None
