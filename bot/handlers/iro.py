@@ -7,16 +7,13 @@ import io
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import texts
 from bot.handlers.context import deps
+from bot.handlers.refusals import staff_only
 from bot.handlers.sending import present, say, with_retries
 from bot.render import split_text
 from bot.usecases import iro_tools
 from bot.usecases.outcomes import OUTCOME_FLOW, begin_outcome
-from bot.usecases.staff_access import NotAllowed, NotStaff
-from feedback_reports.record import ReportError
 
-NOT_YOURS = "Sorry, you can't see that case, or it doesn't exist."
 KINDS = {"cla_review": "review", "icpc": "initial conference", "rcpc": "review conference"}
 
 
@@ -30,14 +27,11 @@ async def _say_long(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str)
         await say(context.bot, chat_id, chunk.text)
 
 
+@staff_only
 async def list_upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List my reviews in the next 14 days, and how far each child and family has got."""
     chat_id, user_id = _ids(update)
-    try:
-        reviews = await iro_tools.upcoming(deps(context).services, user_id)
-    except NotStaff:
-        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
-        return
+    reviews = await iro_tools.upcoming(deps(context).services, user_id)
     if not reviews:
         await say(context.bot, chat_id, "No reviews in the next 14 days.")
         return
@@ -57,6 +51,7 @@ def _case_ref(context: ContextTypes.DEFAULT_TYPE) -> str | None:
     return context.args[0].strip().upper() if context.args else None
 
 
+@staff_only
 async def read_views(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the child's views for their next meeting, and send them as an HTML file."""
     chat_id, user_id = _ids(update)
@@ -65,14 +60,7 @@ async def read_views(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await say(context.bot, chat_id, "Please write: /views CASE_REF")
         return
     bot_deps = deps(context)
-    try:
-        views = await iro_tools.read_views(bot_deps.services, user_id, case_ref)
-    except NotStaff:
-        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
-        return
-    except (NotAllowed, ReportError):
-        await say(context.bot, chat_id, NOT_YOURS)
-        return
+    views = await iro_tools.read_views(bot_deps.services, user_id, case_ref)
     await _say_long(context, chat_id, views.text)
     document = io.BytesIO(views.html.encode("utf-8"))
     await with_retries(
@@ -84,6 +72,7 @@ async def read_views(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await bot_deps.deliver_outbox()  # the child's read receipt
 
 
+@staff_only
 async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Make a one-time joining link for a child, parent or carer on my case."""
     chat_id, user_id = _ids(update)
@@ -91,16 +80,9 @@ async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if len(args) != 2 or args[1].lower() not in ("child", "parent", "carer"):
         await say(context.bot, chat_id, "Please write: /invite CASE_REF child|parent|carer")
         return
-    try:
-        made = await iro_tools.invite(
-            deps(context).services, user_id, args[0].upper(), args[1].lower(), context.bot.username
-        )
-    except NotStaff:
-        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
-        return
-    except NotAllowed:
-        await say(context.bot, chat_id, NOT_YOURS)
-        return
+    made = await iro_tools.invite(
+        deps(context).services, user_id, args[0].upper(), args[1].lower(), context.bot.username
+    )
     where = made.link or f"code {made.code} (send /start {made.code} to the bot)"
     await say(
         context.bot,
@@ -110,6 +92,7 @@ async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
 
 
+@staff_only
 async def record_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Start recording the outcome of the child's latest meeting."""
     chat_id, user_id = _ids(update)
@@ -118,19 +101,12 @@ async def record_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await say(context.bot, chat_id, "Please write: /outcome CASE_REF")
         return
     bot_deps = deps(context)
-    try:
-        outcome = await begin_outcome(
-            bot_deps.services,
-            bot_deps.flows[OUTCOME_FLOW],
-            bot_deps.store,
-            user_id,
-            update.update_id,
-            case_ref,
-        )
-    except NotStaff:
-        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
-        return
-    except NotAllowed:
-        await say(context.bot, chat_id, NOT_YOURS)
-        return
+    outcome = await begin_outcome(
+        bot_deps.services,
+        bot_deps.flows[OUTCOME_FLOW],
+        bot_deps.store,
+        user_id,
+        update.update_id,
+        case_ref,
+    )
     await present(context.bot, chat_id, bot_deps, outcome)

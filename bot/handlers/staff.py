@@ -5,15 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import texts
 from bot.callbacks import FlagButton, flag_button
 from bot.handlers.context import deps
+from bot.handlers.refusals import staff_only
 from bot.handlers.sending import say, send, with_retries
 from bot.render import ChatMessage, split_text
 from bot.usecases import flags
-from bot.usecases.staff_access import NotAllowed, NotStaff
-
-NOT_FOUND_OR_NOT_YOURS = "Sorry, you can't see that, or it doesn't exist."
 
 
 def _describe(line: flags.FlagLine) -> str:
@@ -30,14 +27,11 @@ def _chat_and_user(update: Update) -> tuple[int, int]:
     return update.effective_chat.id, update.effective_user.id
 
 
+@staff_only
 async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the open flags this person may see, each with buttons to open it."""
     chat_id, user_id = _chat_and_user(update)
-    try:
-        lines = await flags.open_flags(deps(context).services, user_id)
-    except NotStaff:
-        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
-        return
+    lines = await flags.open_flags(deps(context).services, user_id)
     if not lines:
         await say(context.bot, chat_id, "No open safeguarding flags.")
         return
@@ -51,6 +45,7 @@ async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await send(context.bot, chat_id, ChatMessage(_describe(line), buttons))
 
 
+@staff_only
 async def press_flag_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, button: FlagButton
 ) -> None:
@@ -60,23 +55,19 @@ async def press_flag_button(
     assert query is not None
     services = deps(context).services
     await with_retries(query.answer)
-    try:
-        if button.verb == "open":
-            words = await flags.read_flag(services, user_id, button.flag_id)
-            text = f"{_describe(words.line)}\n\nTheir words:\n{words.text}\n\n" + (
-                f"To close it: /close {button.flag_id} what you did"
-            )
-            for chunk in split_text(text):
-                await say(context.bot, chat_id, chunk.text)
-        else:
-            line = await flags.acknowledge(services, user_id, button.flag_id)
-            await say(context.bot, chat_id, f"Acknowledged. {_describe(line)}")
-    except NotStaff:
-        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
-    except NotAllowed:
-        await say(context.bot, chat_id, NOT_FOUND_OR_NOT_YOURS)
+    if button.verb == "open":
+        words = await flags.read_flag(services, user_id, button.flag_id)
+        text = f"{_describe(words.line)}\n\nTheir words:\n{words.text}\n\n" + (
+            f"To close it: /close {button.flag_id} what you did"
+        )
+        for chunk in split_text(text):
+            await say(context.bot, chat_id, chunk.text)
+    else:
+        line = await flags.acknowledge(services, user_id, button.flag_id)
+        await say(context.bot, chat_id, f"Acknowledged. {_describe(line)}")
 
 
+@staff_only
 async def close_flag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Close a flag with a note: /close 12 spoke to the child and carer today."""
     chat_id, user_id = _chat_and_user(update)
@@ -85,12 +76,5 @@ async def close_flag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await say(context.bot, chat_id, "Please write: /close FLAG_NUMBER what you did")
         return
     note = " ".join(args[1:])
-    try:
-        line = await flags.close(deps(context).services, user_id, int(args[0].lstrip("#")), note)
-    except NotStaff:
-        await say(context.bot, chat_id, texts.STAFF_ONLY_COMMAND)
-        return
-    except NotAllowed:
-        await say(context.bot, chat_id, NOT_FOUND_OR_NOT_YOURS)
-        return
+    line = await flags.close(deps(context).services, user_id, int(args[0].lstrip("#")), note)
     await say(context.bot, chat_id, f"Closed. {_describe(line)}")

@@ -93,7 +93,7 @@ async def test_an_iro_cannot_see_a_child_not_allocated_to_them(bot: RunningBot) 
     for command in ("/views C001", "/outcome C001", "/invite C001 parent", "/views NOPE"):
         await other.type(command)
         reply = await other.read()
-        assert "can't see that case, or it doesn't exist" in reply.text
+        assert "can't see that, or it doesn't exist" in reply.text
         assert "typed answer" not in reply.text
     assert not any(m.documents for m in await other.transcript())
     async with bot.services.uow() as uow:
