@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
+MAX_REMINDER_DAYS = 60
 
 
 class SettingsError(Exception):
@@ -44,6 +46,23 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Europe/London", description="IANA time zone of the service.")
     flag_escalate_minutes: int = Field(default=60, ge=1)
     invitation_days: int = Field(default=14, ge=1, le=365)
+    webhook_url: str = Field(
+        default="",
+        description="Public HTTPS URL Telegram posts updates to (`mysay serve` only).",
+    )
+    webhook_secret: str = Field(
+        default="",
+        # Telegram's rule for secret_token; it comes back in X-Telegram-Bot-Api-Secret-Token.
+        pattern=r"^[A-Za-z0-9_-]{0,256}$",
+        description="Secret Telegram sends with every webhook update: 1-256 of A-Za-z0-9_-.",
+    )
+    listen_host: str = Field(default="127.0.0.1", description="Address `mysay serve` binds.")
+    listen_port: int = Field(default=8080, ge=0, le=65535, description="Port `mysay serve` binds.")
+    # NoDecode: operators write "10,3", not the JSON list pydantic-settings expects by default.
+    reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(10, 3),
+        description="Days before a review when children and families get a reminder.",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -56,11 +75,43 @@ class Settings(BaseSettings):
             ) from exc
         return value
 
+    @field_validator("reminder_days", mode="before")
+    @classmethod
+    def _day_offsets(cls, value: Any) -> tuple[int, ...]:
+        """Read "10,3" (or a sequence of ints) as distinct whole days, largest first."""
+        if isinstance(value, str):
+            parts = value.split(",")
+        elif isinstance(value, list | tuple):
+            parts = list(value)
+        else:
+            parts = [value]
+        try:
+            days = [int(str(part).strip()) for part in parts if str(part).strip()]
+        except ValueError:
+            raise ValueError(
+                f"expected whole numbers of days separated by commas, like 10,3; got {value!r}"
+            ) from None
+        if not days:
+            raise ValueError("give at least one number of days, like 10,3")
+        if any(not 1 <= day <= MAX_REMINDER_DAYS for day in days):
+            raise ValueError(f"each number of days must be from 1 to {MAX_REMINDER_DAYS}")
+        if len(set(days)) != len(days):
+            raise ValueError(f"a number of days is repeated in {value!r}")
+        return tuple(sorted(days, reverse=True))
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:
         if value and not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str) -> str:
+        # Telegram itself accepts only https; plain http is for a local emulator.
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an absolute URL such as https://mysay.example.org/telegram")
         return value
 
     @property

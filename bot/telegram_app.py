@@ -28,6 +28,7 @@ from bot.handlers.sending import markup_from_dict, retry_seconds, say
 from bot.usecases.conversation import Conversations
 from bot.usecases.outbox import DeliveryFailed, DeliveryReport, deliver_due
 from bot.usecases.outcomes import OUTCOME_FLOW, record_outcome
+from bot.usecases.reminders import queue_due_reminders
 from bot.usecases.run_store import RunStore
 from bot.usecases.safeguarding import escalate_overdue
 from conversations.flow_check import load_flows
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 OUTBOX_SWEEP_SECONDS = 5
 ESCALATION_SWEEP_SECONDS = 60
+REMINDER_SWEEP_SECONDS = 300
 
 PTBApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -77,6 +79,7 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
     if application.job_queue is not None:
         application.job_queue.run_repeating(_sweep_outbox, OUTBOX_SWEEP_SECONDS, first=1)
         application.job_queue.run_repeating(_escalate, ESCALATION_SWEEP_SECONDS, first=5)
+        application.job_queue.run_repeating(_remind, REMINDER_SWEEP_SECONDS, first=10)
     return application
 
 
@@ -174,6 +177,11 @@ async def _escalate(context: ContextTypes.DEFAULT_TYPE) -> None:
         await uow.commit()
     if escalated:
         logger.warning("escalated %d unacknowledged urgent flag(s) to managers", escalated)
+        await _sweep_outbox(context)
+
+
+async def _remind(context: ContextTypes.DEFAULT_TYPE) -> None:
+    if await queue_due_reminders(deps(context).services):
         await _sweep_outbox(context)
 
 

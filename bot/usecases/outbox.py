@@ -10,14 +10,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from bot.bootstrap import Services
+from bot.usecases.reminders import QUIET_UNTIL, in_quiet_hours
 
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
+# Nudges wait for the morning; safeguarding alerts and replies never wait.
+QUIET_PURPOSES = ("reminder", "digest")
 MAX_BACKOFF = timedelta(minutes=5)
 
 
@@ -39,6 +42,21 @@ class DeliveryReport:
     deferred: int
 
 
+def local_time(services: Services) -> time:
+    return services.today().time()
+
+
+def next_morning(services: Services) -> datetime:
+    """The end of the current quiet hours, in UTC."""
+    local = services.today()
+    morning = local.replace(
+        hour=QUIET_UNTIL.hour, minute=QUIET_UNTIL.minute, second=0, microsecond=0
+    )
+    if morning <= local:
+        morning += timedelta(days=1)
+    return morning.astimezone(UTC)
+
+
 def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** min(attempts, 10)), MAX_BACKOFF)
 
@@ -53,6 +71,12 @@ async def deliver_due(services: Services, send: SendMessage, limit: int = 50) ->
         async with services.uow() as uow:
             message = await uow.outbox.lease(message_id, now, now + LEASE)
             if message is None:
+                continue
+            if message.purpose in QUIET_PURPOSES and in_quiet_hours(local_time(services)):
+                # A reminder queued before 21:00 and retried late still waits for morning.
+                message.next_attempt_at = next_morning(services)
+                await uow.commit()
+                deferred += 1
                 continue
             await uow.commit()
             text = uow.outbox.text(message)
