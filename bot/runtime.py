@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.bootstrap import Services, open_services
+from bot.bootstrap import open_services
 from bot.settings import Settings, SettingsError
 from bot.telegram_app import PTBApplication, announce_commands, build_application
 
@@ -54,23 +54,24 @@ async def start_polling(application: PTBApplication, *, long_poll_seconds: int =
 
 
 async def poll(
-    settings: Settings,
-    *,
-    stopped: Callable[[], Awaitable[None]] = until_stopped,
-    services_ready: Callable[[Services, PTBApplication], Awaitable[None]] | None = None,
+    settings: Settings, *, stopped: Callable[[], Awaitable[None]] = until_stopped
 ) -> None:
     """Run the bot with long polling until `stopped` returns."""
-    async with open_services(settings) as services:
-        application = build_application(services)
-        async with application:
-            await start_polling(application)
-            logger.info("My Say is ready: polling as @%s", application.bot.username)
-            if services_ready is not None:
-                await services_ready(services, application)
-            try:
-                await stopped()
-            finally:
-                logger.info("My Say is stopping")
-                if application.updater is not None:
-                    await application.updater.stop()
-                await application.stop()
+    # Listen for the stop signal before saying we are ready, so no SIGTERM is missed.
+    waiting = asyncio.ensure_future(stopped())
+    await asyncio.sleep(0)
+    try:
+        async with open_services(settings) as services:
+            application = build_application(services)
+            async with application:
+                await start_polling(application)
+                logger.info("My Say is ready: polling as @%s", application.bot.username)
+                try:
+                    await waiting
+                finally:
+                    logger.info("My Say is stopping")
+                    if application.updater is not None:
+                        await application.updater.stop()
+                    await application.stop()
+    finally:
+        waiting.cancel()

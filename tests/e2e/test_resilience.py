@@ -7,7 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,6 +20,7 @@ from bot.settings import Settings
 from storage.models import Answer, ProcessedUpdate, Run
 from tests.e2e.conftest import CHILD_ID, RunningBot, seed_case
 from tests.e2e.driver import Person, join, labels
+from tests.support import mysay
 
 
 async def test_429_and_5xx_from_telegram_lose_no_message(bot: RunningBot) -> None:
@@ -119,3 +122,38 @@ async def test_a_killed_bot_resumes_at_the_same_step_with_every_answer_kept(
     assert (answers, step) == (3, "school_more")
     assert "school" in resumed.text and "Type your answer" in resumed.text
     assert "Happy" not in " ".join(labels(resumed))
+
+
+def _read_line_with(process: subprocess.Popen[bytes], needle: str, seconds: float = 20) -> str:
+    """The first line of the bot's log that contains `needle` (never a child's words)."""
+    assert process.stderr is not None
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        line = process.stderr.readline().decode()
+        if needle in line:
+            return line
+        if not line and process.poll() is not None:
+            break
+    raise AssertionError(f"the bot never logged {needle!r}")
+
+
+async def test_mysay_run_logs_when_ready_and_stops_cleanly_on_sigterm(
+    emulator: BotApiEmulator,
+    bot_settings: Settings,
+    bot_process: Callable[[], subprocess.Popen[bytes]],
+) -> None:
+    async with open_services(bot_settings) as services:
+        await seed_case(services)
+    process = bot_process()
+    ready = await asyncio.to_thread(_read_line_with, process, "ready")
+    assert "polling as @" in ready and bot_settings.telegram_token not in ready
+    process.send_signal(signal.SIGTERM)
+    assert await asyncio.to_thread(process.wait, 20) == 0
+
+
+def test_mysay_run_without_a_token_says_which_setting_is_missing(tmp_path: Path) -> None:
+    result = mysay(
+        "run", env={"MYSAY_TELEGRAM_TOKEN": "", "MYSAY_DATA_DIR": str(tmp_path / "data")}
+    )
+    assert result.exit_code == 1
+    assert "MYSAY_TELEGRAM_TOKEN" in result.output and "Traceback" not in result.output
