@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from click.testing import CliRunner, Result
 
 from bot.cli import cli
+from storage.models import Participant, Run
+from storage.uow import UnitOfWork
 
 FIXED_NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -39,3 +42,30 @@ async def eventually(check: Callable[[], Awaitable[bool]], seconds: float = 10.0
             return False
         await asyncio.sleep(0.05)
     return True
+
+
+async def add_run(
+    uow: UnitOfWork,
+    *,
+    telegram_id: int,
+    role: str = "child",
+    child_id: int | None = None,
+    state: dict[str, Any] | None = None,
+) -> Run:
+    """A participant and a waiting check-in run of theirs, flushed so both have ids."""
+    participant = uow.participants.add(
+        Participant(telegram_id=telegram_id, role=role, child_id=child_id, created_at=FIXED_NOW)
+    )
+    await uow.flush()
+    run = Run(
+        participant_id=participant.id,
+        flow_id="checkin",
+        flow_version=1,
+        status="waiting",
+        started_at=FIXED_NOW,
+        updated_at=FIXED_NOW,
+    )
+    uow.runs.write_state(run, state or {})
+    uow.runs.add(run)
+    await uow.flush()
+    return run

@@ -11,29 +11,14 @@ import pytest
 from bot.bootstrap import Services, open_services
 from bot.settings import Settings
 from storage.crypto import DataKeyError, TextCipher, cipher_from_settings, new_key
-from storage.models import Participant, Run
-from tests.support import FIXED_NOW
+from tests.support import FIXED_NOW, add_run
 
 SECRET = "my stepdad shouts at night and I hide under the bed"
 
 
 async def _write_answer(services: Services) -> None:
     async with services.uow() as uow:
-        participant = uow.participants.add(
-            Participant(telegram_id=9, role="child", created_at=FIXED_NOW)
-        )
-        await uow.flush()
-        run = Run(
-            participant_id=participant.id,
-            flow_id="checkin",
-            flow_version=1,
-            status="waiting",
-            started_at=FIXED_NOW,
-            updated_at=FIXED_NOW,
-        )
-        uow.runs.write_state(run, {"answers": {"message": SECRET}})
-        uow.runs.add(run)
-        await uow.flush()
+        run = await add_run(uow, telegram_id=9, state={"answers": {"message": SECRET}})
         await uow.runs.put_answer(
             run.id, "message", "text", choice=None, text=SECRET, theme=None, now=FIXED_NOW
         )

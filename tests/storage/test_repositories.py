@@ -9,8 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from bot.bootstrap import Services
 from storage import admin
-from storage.models import Participant, Run
-from tests.support import FIXED_NOW
+from tests.support import FIXED_NOW, add_run
 
 
 async def _seed(services: Services) -> None:
@@ -73,21 +72,12 @@ async def test_answers_round_trip_through_encryption(services: Services) -> None
     async with services.uow() as uow:
         child = await uow.children.by_case_ref("C001")
         assert child is not None
-        participant = uow.participants.add(
-            Participant(telegram_id=42, role="child", child_id=child.id, created_at=FIXED_NOW)
+        run = await add_run(
+            uow,
+            telegram_id=42,
+            child_id=child.id,
+            state={"answers": {"message": "I miss my brother"}},
         )
-        await uow.flush()
-        run = Run(
-            participant_id=participant.id,
-            flow_id="checkin",
-            flow_version=1,
-            status="waiting",
-            started_at=FIXED_NOW,
-            updated_at=FIXED_NOW,
-        )
-        uow.runs.write_state(run, {"answers": {"message": "I miss my brother"}})
-        uow.runs.add(run)
-        await uow.flush()
         await uow.runs.put_answer(
             run.id,
             "message",
@@ -116,20 +106,7 @@ async def test_a_stale_run_write_is_refused(services: Services) -> None:
     """Two workers loading the same run: the second write loses instead of overwriting."""
     await _seed(services)
     async with services.uow() as uow:
-        participant = uow.participants.add(
-            Participant(telegram_id=7, role="parent", created_at=FIXED_NOW)
-        )
-        await uow.flush()
-        run = Run(
-            participant_id=participant.id,
-            flow_id="checkin",
-            flow_version=1,
-            status="waiting",
-            started_at=FIXED_NOW,
-            updated_at=FIXED_NOW,
-            state_cipher=b"",
-        )
-        uow.runs.add(run)
+        run = await add_run(uow, telegram_id=7, role="parent")
         await uow.commit()
         run_id = run.id
     async with services.uow() as first, services.uow() as second:
