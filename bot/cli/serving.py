@@ -1,4 +1,4 @@
-"""`mysay run`: the bot itself."""
+"""`mysay run` and `mysay serve`: the bot itself, by long polling or behind a webhook."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 
 from bot.runtime import configure_logging, poll, require_token
 from bot.settings import load_settings
+from bot.webhook import require_webhook, serve_webhook
 from conversations.flow_check import load_flows
 
 
@@ -21,4 +22,15 @@ def run() -> None:
     asyncio.run(poll(settings))
 
 
-COMMANDS: list[click.Command] = [run]
+@click.command()
+def serve() -> None:
+    """Run the bot behind a web server Telegram posts to (stop with Ctrl+C or SIGTERM)."""
+    settings = load_settings()
+    require_token(settings)
+    require_webhook(settings)
+    load_flows()  # A broken flow file stops start-up here, naming file, step and field.
+    configure_logging()
+    asyncio.run(serve_webhook(settings))
+
+
+COMMANDS: list[click.Command] = [run, serve]

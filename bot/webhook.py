@@ -1,0 +1,166 @@
+"""Webhook mode: an aiohttp server Telegram posts updates to, running the bot beside it.
+
+`create_web_app` builds the web application (routes, and the bot's start and stop in its
+`cleanup_ctx`); `serve_webhook` is what `mysay serve` runs. Production puts a TLS-terminating
+reverse proxy in front; this server listens on `listen_host:listen_port`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+from yarl import URL
+
+from bot.bootstrap import Services, open_services
+from bot.runtime import until_stopped
+from bot.settings import Settings, SettingsError
+from bot.telegram_app import PTBApplication, announce_commands, build_application
+
+logger = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+HEALTH_TIMEOUT_SECONDS = 5.0
+
+SERVICES = web.AppKey("services", Services)
+APPLICATION: web.AppKey[PTBApplication] = web.AppKey("application", Application)
+WEBHOOK_SECRET = web.AppKey("webhook_secret", bytes)
+UPDATE_LOCK = web.AppKey("update_lock", asyncio.Lock)
+
+
+def require_webhook(settings: Settings) -> None:
+    """Refuse to serve without a webhook URL and secret, naming the missing setting."""
+    if not settings.webhook_url:
+        raise SettingsError(
+            "setting MYSAY_WEBHOOK_URL is missing: set it to the public HTTPS URL Telegram "
+            "should post updates to, e.g. https://mysay.example.org/telegram"
+        )
+    if not settings.webhook_secret:
+        raise SettingsError(
+            "setting MYSAY_WEBHOOK_SECRET is missing: set it to 1-256 characters of "
+            "A-Za-z0-9_-, e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+        )
+
+
+def webhook_path(settings: Settings) -> str:
+    """Give the route Telegram posts to: the path of the public webhook URL."""
+    return URL(settings.webhook_url).path or "/"
+
+
+def create_web_app(
+    services: Services, application: PTBApplication, settings: Settings
+) -> web.Application:
+    """Build the web application: the webhook route, /health, and the bot's lifetime."""
+    require_webhook(settings)
+    app = web.Application()
+    app[SERVICES] = services
+    app[APPLICATION] = application
+    app[WEBHOOK_SECRET] = settings.webhook_secret.encode()
+    app[UPDATE_LOCK] = asyncio.Lock()
+    app.router.add_post(webhook_path(settings), receive_update)
+    app.router.add_get("/health", health)
+    # The staff dashboard will mount here later, as a sub-application under /dashboard.
+    app.cleanup_ctx.append(_running_bot)
+    return app
+
+
+async def _running_bot(app: web.Application) -> AsyncIterator[None]:
+    """Start the bot when the server starts and stop it, cleanly, when the server stops."""
+    application = app[APPLICATION]
+    async with application:
+        # post_init only runs under run_polling/run_webhook, so announce the menu here.
+        await announce_commands(application)
+        await application.start()
+        try:
+            yield
+        finally:
+            await application.stop()
+
+
+async def receive_update(request: web.Request) -> web.Response:
+    """Check the secret, handle the update, then answer Telegram."""
+    given = request.headers.get(SECRET_HEADER, "").encode(errors="replace")
+    if not hmac.compare_digest(given, request.app[WEBHOOK_SECRET]):
+        raise web.HTTPForbidden()
+    try:
+        data: Any = await request.json()
+    except ValueError:
+        raise web.HTTPBadRequest(text="body must be a JSON update") from None
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        raise web.HTTPBadRequest(text="body must be a JSON update")
+    application = request.app[APPLICATION]
+    try:
+        update = Update.de_json(data, application.bot)
+    except (TypeError, ValueError, KeyError, AttributeError):
+        raise web.HTTPBadRequest(text="body must be a JSON update") from None
+    # Handle it before answering: Telegram resends an update until it gets a 200, so a
+    # process killed mid-update loses nothing (a resent update is recognised by its id).
+    # One at a time, as in polling mode, keeps each chat's updates in order.
+    async with request.app[UPDATE_LOCK]:
+        await application.process_update(update)
+    return web.Response()
+
+
+async def health(request: web.Request) -> web.Response:
+    """Say whether the server is up and its database answers."""
+    try:
+        async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+            await request.app[SERVICES].database.current_revision()
+    except Exception as exc:  # any failure to answer means unhealthy, whatever its type
+        logger.warning("health check: the database did not answer (%s)", type(exc).__name__)
+        return web.json_response({"status": "database unavailable"}, status=503)
+    return web.json_response({"status": "ok"})
+
+
+async def register_webhook(application: PTBApplication, settings: Settings) -> None:
+    """Tell Telegram where to post updates, with the secret and every update type."""
+    await application.bot.set_webhook(
+        settings.webhook_url,
+        secret_token=settings.webhook_secret,
+        allowed_updates=Update.ALL_TYPES,
+    )
+
+
+async def serve_webhook(
+    settings: Settings, *, stopped: Callable[[], Awaitable[object]] = until_stopped
+) -> None:
+    """Run the bot behind the web server until `stopped` returns."""
+    require_webhook(settings)
+    # Listen for the stop signal before saying we are ready, so no SIGTERM is missed.
+    waiting = asyncio.ensure_future(stopped())
+    await asyncio.sleep(0)
+    try:
+        async with open_services(settings) as services:
+            application = build_application(services, polling=False)
+            # No access log: the proxy in front keeps one, and ours would only add noise.
+            runner = web.AppRunner(
+                create_web_app(services, application, settings),
+                access_log=None,
+                shutdown_timeout=5,
+            )
+            await runner.setup()
+            try:
+                site = web.TCPSite(runner, settings.listen_host, settings.listen_port)
+                await site.start()
+                # Only now can Telegram's first post find someone listening.
+                await register_webhook(application, settings)
+                host, port = runner.addresses[0][:2]
+                logger.info(
+                    "My Say is ready: @%s listening on %s:%s for %s",
+                    application.bot.username,
+                    host,
+                    port,
+                    webhook_path(settings),
+                )
+                await waiting
+            finally:
+                logger.info("My Say is stopping")
+                await runner.cleanup()
+    finally:
+        waiting.cancel()

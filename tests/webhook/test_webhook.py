@@ -1,0 +1,327 @@
+"""Webhook mode: the emulator posts updates to our aiohttp server, which hands them to the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.bootstrap import Services, open_services
+from bot.emulator import BotApiEmulator
+from bot.settings import Settings
+from bot.telegram_app import PTBApplication, build_application
+from bot.webhook import SECRET_HEADER, create_web_app, register_webhook, serve_webhook
+from storage import admin
+from tests.e2e.conftest import CHILD_ID, seed_case
+from tests.e2e.driver import Person
+from tests.support import MutableClock, eventually, mysay
+
+REPO = Path(__file__).resolve().parents[2]
+SECRET = "webhook-Secret_123"
+STRANGER = 4242
+
+
+def _bound_socket() -> socket.socket:
+    """A listening address chosen by the OS, known before the web app is built."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    return sock
+
+
+def _webhook_settings(settings: Settings, emulator: BotApiEmulator, port: int) -> Settings:
+    return settings.model_copy(
+        update={
+            "telegram_token": emulator.token,
+            "telegram_api_url": emulator.base_url,
+            "webhook_url": f"http://127.0.0.1:{port}/telegram",
+            "webhook_secret": SECRET,
+        }
+    )
+
+
+@dataclass
+class WebhookBot:
+    services: Services
+    application: PTBApplication
+    emulator: BotApiEmulator
+    settings: Settings
+
+    @property
+    def url(self) -> str:
+        return self.settings.webhook_url
+
+    @property
+    def health_url(self) -> str:
+        return self.url.replace("/telegram", "/health")
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    async with BotApiEmulator() as emu:
+        yield emu
+
+
+@pytest.fixture
+async def webhook_bot(settings: Settings, emulator: BotApiEmulator) -> AsyncIterator[WebhookBot]:
+    """The bot behind its web app on a free port, with the webhook set and a case seeded."""
+    sock = _bound_socket()
+    bot_settings = _webhook_settings(settings, emulator, sock.getsockname()[1])
+    async with open_services(bot_settings, clock=MutableClock()) as services:
+        application = build_application(services, polling=False)
+        runner = web.AppRunner(create_web_app(services, application, bot_settings))
+        await runner.setup()
+        try:
+            await web.SockSite(runner, sock).start()
+            await register_webhook(application, bot_settings)
+            await seed_case(services)
+            yield WebhookBot(services, application, emulator, bot_settings)
+        finally:
+            await runner.cleanup()
+
+
+def _message_update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
+    user = {"id": user_id, "is_bot": False, "first_name": "Sam"}
+    message = {
+        "message_id": 1,
+        "date": 1_800_000_000,
+        "chat": {"id": user_id, "type": "private", "first_name": "Sam"},
+        "from": user,
+        "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text)}]
+    return {"update_id": update_id, "message": message}
+
+
+async def _post(url: str, body: Any, headers: dict[str, str] | None = None) -> int:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, json=body, headers=headers or {}) as response,
+    ):
+        return response.status
+
+
+async def test_starting_sets_the_webhook_with_its_url_secret_and_every_update_type(
+    webhook_bot: WebhookBot,
+) -> None:
+    state = webhook_bot.emulator.state
+    assert state.webhook == {"url": webhook_bot.url, "secret_token": SECRET}
+    info = await webhook_bot.application.bot.get_webhook_info()
+    assert info.url == webhook_bot.url
+    newcomer_menu = await webhook_bot.emulator.commands({"type": "all_private_chats"})
+    assert "helpnow" in [command["command"] for command in newcomer_menu]
+
+
+async def test_a_child_joins_and_answers_with_updates_arriving_by_webhook(
+    webhook_bot: WebhookBot,
+) -> None:
+    services = webhook_bot.services
+    async with services.uow() as uow:
+        invitation = await admin.create_invitation(
+            uow, services.clock(), 14, case_ref="C001", role="child"
+        )
+        await uow.commit()
+    child = Person(webhook_bot.emulator, CHILD_ID)
+
+    await child.type(f"/start {invitation.code}")
+    assert "Welcome to My Say" in ((await child.read()).text or "")
+    await child.type("/review")
+    first = await child.question()
+    assert "where you live" in (first.text or "")
+    await child.press("Happy", first)
+    second = await child.question()
+    assert "anything you want to say about where you live" in (second.text or "")
+
+    assert webhook_bot.emulator.state.webhook_errors == {}
+
+    async def all_delivered() -> bool:
+        # The bot answers each POST once the update is handled, so the last 200 can trail
+        # the reply it caused.
+        return webhook_bot.emulator.state.updates == []
+
+    assert await eventually(all_delivered)  # every update was delivered by POST
+
+
+async def test_posts_without_the_right_secret_are_refused(webhook_bot: WebhookBot) -> None:
+    update = _message_update(900, STRANGER, "/start")
+
+    assert await _post(webhook_bot.url, update) == 403
+    assert await _post(webhook_bot.url, update, {SECRET_HEADER: "not-the-secret"}) == 403
+    assert await _post(webhook_bot.url, update, {SECRET_HEADER: SECRET[:-1]}) == 403
+
+
+async def test_a_body_that_is_not_a_json_update_is_refused(webhook_bot: WebhookBot) -> None:
+    headers = {SECRET_HEADER: SECRET}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(webhook_bot.url, data=b"{not json", headers=headers) as response,
+    ):
+        assert response.status == 400
+    assert await _post(webhook_bot.url, [1, 2, 3], headers) == 400
+    assert await _post(webhook_bot.url, {"message": {}}, headers) == 400
+
+
+async def test_a_posted_update_with_the_secret_is_answered_at_once_and_processed(
+    webhook_bot: WebhookBot,
+) -> None:
+    emulator = webhook_bot.emulator
+    # The stranger has pressed Start in Telegram, so the bot may write to them.
+    emulator.state.chat_started(emulator.state.chat(STRANGER))
+
+    status = await _post(
+        webhook_bot.url, _message_update(900, STRANGER, "/start"), {SECRET_HEADER: SECRET}
+    )
+
+    assert status == 200
+    reply = await emulator.wait_for_message(STRANGER, timeout=10)
+    assert "you need an invitation link" in (reply.text or "")
+
+
+async def test_health_is_ok_while_the_database_answers(
+    webhook_bot: WebhookBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with aiohttp.ClientSession() as session:
+        async with session.get(webhook_bot.health_url) as response:
+            assert response.status == 200
+            assert await response.json() == {"status": "ok"}
+
+        async def unreachable() -> str:
+            raise ConnectionRefusedError("database down")
+
+        monkeypatch.setattr(webhook_bot.services.database, "current_revision", unreachable)
+        async with session.get(webhook_bot.health_url) as response:
+            assert response.status == 503
+
+
+async def test_serve_runs_until_stopped_and_never_logs_the_token_or_secret(
+    settings: Settings, emulator: BotApiEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    sock = _bound_socket()
+    port = sock.getsockname()[1]
+    sock.close()  # serve_webhook binds it again; nothing else is racing for it in a test
+    serve_settings = _webhook_settings(settings, emulator, port).model_copy(
+        update={"listen_host": "127.0.0.1", "listen_port": port}
+    )
+    stop = asyncio.Event()
+    # The level `configure_logging` sets (PTB's DEBUG lines carry request parameters).
+    caplog.set_level(logging.INFO)
+
+    serving = asyncio.create_task(serve_webhook(serve_settings, stopped=stop.wait))
+    ready = "My Say is ready"
+
+    async def started() -> bool:
+        return ready in caplog.text or serving.done()
+
+    assert await eventually(started)
+    assert ready in caplog.text, caplog.text
+    health = serve_settings.webhook_url.replace("/telegram", "/health")
+    async with aiohttp.ClientSession() as session, session.get(health) as response:
+        assert response.status == 200
+    stop.set()
+    await asyncio.wait_for(serving, 10)
+
+    assert emulator.state.webhook["url"] == serve_settings.webhook_url
+    assert [r.message for r in caplog.records if r.message.startswith(ready)] == [
+        f"{ready}: @mysay_test_bot listening on 127.0.0.1:{port} for /telegram"
+    ]
+    # httpx's request lines carry the token; `configure_logging` silences them below WARNING.
+    logged = "\n".join(r.getMessage() for r in caplog.records if r.name != "httpx")
+    assert SECRET not in logged
+    assert emulator.token not in logged
+
+
+@pytest.mark.parametrize(
+    ("missing", "env"),
+    [
+        ("MYSAY_WEBHOOK_URL", {"MYSAY_WEBHOOK_URL": "", "MYSAY_WEBHOOK_SECRET": SECRET}),
+        (
+            "MYSAY_WEBHOOK_SECRET",
+            {"MYSAY_WEBHOOK_URL": "https://example.org/telegram", "MYSAY_WEBHOOK_SECRET": ""},
+        ),
+    ],
+)
+def test_serve_without_a_webhook_setting_says_which_one_in_one_line(
+    missing: str, env: dict[str, str]
+) -> None:
+    result = mysay("serve", env={"MYSAY_TELEGRAM_TOKEN": "123456:TEST", **env})
+
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [result.output.strip()]
+    assert result.output.startswith(f"error: setting {missing} is missing")
+
+
+def test_a_malformed_webhook_secret_is_refused_naming_the_setting() -> None:
+    env = {
+        "MYSAY_TELEGRAM_TOKEN": "123456:TEST",
+        "MYSAY_WEBHOOK_URL": "https://example.org/telegram",
+        "MYSAY_WEBHOOK_SECRET": "has spaces!",
+    }
+    result = mysay("serve", env=env)
+
+    assert result.exit_code == 1
+    assert "MYSAY_WEBHOOK_SECRET is invalid" in result.output
+
+
+async def test_mysay_serve_says_when_ready_and_stops_cleanly_on_sigterm(
+    settings: Settings, emulator: BotApiEmulator, tmp_path: Path
+) -> None:
+    sock = _bound_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    serve_settings = _webhook_settings(settings, emulator, port)
+    env = {
+        **os.environ,
+        "MYSAY_DATA_DIR": str(settings.data_dir),
+        "MYSAY_DATABASE_URL": settings.database_url,
+        "MYSAY_DATA_KEY": settings.data_key,
+        "MYSAY_TELEGRAM_TOKEN": emulator.token,
+        "MYSAY_TELEGRAM_API_URL": emulator.base_url,
+        "MYSAY_WEBHOOK_URL": serve_settings.webhook_url,
+        "MYSAY_WEBHOOK_SECRET": SECRET,
+        "MYSAY_LISTEN_PORT": str(port),
+        "PYTHONPATH": str(REPO),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"], cwd=tmp_path, env=env, stderr=subprocess.PIPE
+    )
+    try:
+        # On a timeout, the kill below ends the reading thread too.
+        ready = await asyncio.wait_for(
+            asyncio.to_thread(_line_with, process, "My Say is ready"), 30
+        )
+        assert f"listening on 127.0.0.1:{port} for /telegram" in ready
+        assert emulator.state.webhook == {
+            "url": serve_settings.webhook_url,
+            "secret_token": SECRET,
+        }
+
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(process.wait, 20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.stderr is not None
+    rest = process.stderr.read().decode()
+    assert "My Say is stopping" in rest
+    assert SECRET not in ready + rest and emulator.token not in ready + rest
+
+
+def _line_with(process: subprocess.Popen[bytes], needle: str) -> str:
+    """The first log line that contains `needle`, or an error once the process has ended."""
+    assert process.stderr is not None
+    for raw in process.stderr:
+        if needle in (line := raw.decode()):
+            return line
+    raise AssertionError(f"`mysay serve` ended without logging {needle!r}")
