@@ -36,8 +36,8 @@ def main() -> None:
 
 
 # Each module owns its commands; imported after `cli` exists so they can be added to it.
-from bot.cli import admin, database, flows, report, screen, serving  # noqa: E402
+from bot.cli import admin, database, flows, playground, report, screen, serving  # noqa: E402
 
-for _module in (database, admin, flows, report, screen, serving):
+for _module in (database, admin, flows, report, screen, serving, playground):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

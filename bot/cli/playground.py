@@ -1,0 +1,30 @@
+"""`mysay try`: chat with My Say in this terminal as a demo child, parent or IRO."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from bot.playground import log_to_file, playground_settings, prepare_database, run_playground
+from bot.settings import load_settings
+from conversations.flow_check import load_flows
+
+
+@click.command("try")
+def try_() -> None:
+    """Try My Say without Telegram: play a demo child, parent or IRO in this terminal."""
+    settings = playground_settings(load_settings())
+    log = log_to_file(settings.data_dir)
+    load_flows()  # A broken flow file stops start-up here, naming file, step and field.
+    click.echo("Starting a pretend Telegram and the bot (demo data in the data folder)…")
+    # Before the event loop starts: Alembic's env.py runs a loop of its own.
+    prepare_database(settings.effective_database_url)
+    asyncio.run(run_playground(settings))
+    click.echo(f"Bye! The bot's log is in {log}.")
+
+
+COMMANDS: list[click.Command] = [try_]
+
+if __name__ == "__main__":
+    try_()

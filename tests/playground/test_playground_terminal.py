@@ -1,0 +1,117 @@
+"""`mysay try` in a real pseudo-terminal: a child gets ready for review, then the IRO looks."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TIMEOUT = 30
+
+
+def last_message(output: str) -> tuple[str, list[tuple[int, str]]]:
+    """The text and numbered buttons of the last message printed before the prompt."""
+    lines = output.replace("\r", "").splitlines()
+    bars = [i for i, line in enumerate(lines) if "│" in line]
+    if not bars:
+        return "", []
+    end = start = bars[-1]
+    while start > 0 and "│" in lines[start - 1]:
+        start -= 1
+    text = "\n".join(line.split("│", 1)[1].strip() for line in lines[start : end + 1])
+    buttons = [
+        (int(found[1]), found[2].strip())
+        for line in lines[end + 1 :]
+        if (found := re.match(r"\s+\[(\d+)\] (.+)", line))
+    ]
+    return text, buttons
+
+
+def number_of(buttons: list[tuple[int, str]], label: str) -> str | None:
+    return next((str(number) for number, text in buttons if label in text), None)
+
+
+@pytest.fixture
+def playground(tmp_path: Path) -> Iterator[pexpect.spawn]:
+    env = {
+        **os.environ,
+        "MYSAY_DATA_DIR": str(tmp_path / "data"),
+        "MYSAY_DATABASE_URL": "",
+        "MYSAY_DATA_KEY": "",
+        "PYTHONPATH": str(REPO),
+    }
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "bot.cli.playground"],
+        cwd=str(tmp_path),  # no stray .env from the repository
+        env=env,
+        encoding="utf-8",
+        timeout=TIMEOUT,
+        dimensions=(50, 200),
+    )
+    yield child
+    if child.isalive():
+        child.terminate(force=True)
+
+
+def test_a_child_gets_ready_for_review_and_the_iro_sees_no_alert(
+    playground: pexpect.spawn,
+) -> None:
+    playground.expect("/switch child\\|parent\\|iro")
+    playground.expect("Welcome to My Say!")
+    playground.expect("child> ")
+
+    playground.sendline("/review")
+    playground.expect("child> ")
+    text, buttons = last_message(playground.before)
+    assert "How do things feel where you live?" in text
+    playground.sendline(number_of(buttons, "Happy"))
+    playground.expect("✓ 🙂 Happy")
+    playground.expect("child> ")
+    text, buttons = last_message(playground.before)
+    assert "Type your answer below" in text
+    playground.sendline("I like my room")
+
+    for _ in range(40):
+        playground.expect("child> ")
+        text, buttons = last_message(playground.before)
+        if "Thank you" in text:
+            break
+        choice = (
+            number_of(buttons, "Send")
+            or number_of(buttons, "Skip")
+            or number_of(buttons, "Done")
+            or "1"
+        )
+        playground.sendline(choice)
+    else:
+        pytest.fail("the review never reached its thank-you message")
+
+    playground.sendline("/switch iro")
+    playground.expect("You are now the IRO")
+    playground.expect("iro> ")
+    assert "linked to your staff account" in playground.before
+    assert "Safeguarding alert" not in playground.before
+
+    playground.sendline("/quit")
+    playground.expect("Bye!")
+    playground.expect(pexpect.EOF)
+    playground.close()
+    assert playground.exitstatus == 0
+
+
+def test_ctrl_c_stops_the_bot_and_the_emulator_cleanly(playground: pexpect.spawn) -> None:
+    playground.expect("child> ")
+
+    playground.sendintr()
+
+    playground.expect("Bye!")
+    playground.expect(pexpect.EOF)
+    playground.close()
+    assert playground.exitstatus == 0
