@@ -116,8 +116,16 @@ def alert_text(flag: Flag, child: Child | None, raised_by: str, *, escalated: bo
         f"Level: {flag.level.upper()}\n"
         f"Categories: {categories or 'unspecified'}\n"
         f"Written by: the {raised_by}\n"
+        f"{_deadline(flag)}"
         f"Flag #{flag.id}. Open it to read the words and acknowledge."
     )
+
+
+def _deadline(flag: Flag) -> str:
+    if flag.respond_by is None:
+        return ""
+    what = "Acknowledge by" if flag.level == "urgent" else "Respond by"
+    return f"{what}: {flag.respond_by:%a %d %b %H:%M} UTC\n"
 
 
 def flag_buttons(flag_id: int) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Any
 from bot.bootstrap import open_services
 from bot.settings import Settings
 from bot.usecases.outbox import DeliveryFailed, deliver_due
+from bot.usecases.safeguarding import working_days_after
 from tests.support import MutableClock
 
 LATE_EVENING = datetime(2026, 11, 30, 22, 30, tzinfo=UTC)  # 22:30 in London (GMT)
@@ -58,3 +59,10 @@ async def test_reminders_wait_for_morning_but_alerts_do_not(settings: Settings) 
         clock.now = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
         await deliver_due(services, send)
         assert [chat for chat, _ in send.sent] == [2, 1]
+
+
+def test_a_concern_is_due_two_working_days_later() -> None:
+    friday = datetime(2026, 12, 4, 15, 0, tzinfo=UTC)
+    assert working_days_after(friday, 2) == datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
+    monday = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    assert working_days_after(monday, 2) == datetime(2026, 12, 9, 9, 0, tzinfo=UTC)

@@ -49,8 +49,11 @@ async def test_a_disclosure_gets_support_an_alert_and_is_closed_with_a_note(
 
     alert = await iro.read_until("Safeguarding alert")
     assert "Case: C001" in alert.text and "URGENT" in alert.text
-    assert "physical abuse" in alert.text
+    assert "physical abuse" in alert.text and "Acknowledge by: Mon 30 Nov 10:00" in alert.text
     assert DISCLOSURE not in alert.text
+    await iro.type("/flags")
+    listed = await iro.read_until("#1 URGENT")
+    assert "case C001" in listed.text and "respond by" in listed.text
     await iro.press("Open the words", alert)
     words = await iro.read_until("Their words")
     assert DISCLOSURE in words.text
@@ -58,6 +61,8 @@ async def test_a_disclosure_gets_support_an_alert_and_is_closed_with_a_note(
     assert "Acknowledged" in (await iro.read_until("Acknowledged")).text
     await iro.type("/close 1 Spoke to the child and carer; strategy discussion booked")
     assert "Closed" in (await iro.read_until("Closed")).text
+    await iro.type("/flags")
+    assert "No open safeguarding flags" in (await iro.read_until("safeguarding flags")).text
 
     async with bot.services.uow() as uow:
         flag = (await uow.session.scalars(select(Flag))).one()
@@ -169,3 +174,15 @@ async def test_a_parents_worry_about_the_child_raises_a_flag(bot: RunningBot) ->
     async with bot.services.uow() as uow:
         flag = (await uow.session.scalars(select(Flag))).one()
         assert flag.level == "urgent" and flag.child_id is not None
+
+
+async def test_a_concern_reaches_the_iro_with_two_working_days_to_respond(
+    bot: RunningBot,
+) -> None:
+    iro, _manager = await _linked_staff(bot)
+    child = bot.person(CHILD_ID)
+    await join(child, await bot.invite("C001", "child"))
+    await child.type("people at school keep bullying me")
+    assert "Your IRO will read this" in (await child.read()).text
+    alert = await iro.read_until("Safeguarding alert")
+    assert "Level: CONCERN" in alert.text and "Respond by: Wed 02 Dec 09:00" in alert.text
