@@ -109,6 +109,7 @@ class Outcome:
     seen_before: bool | None
     held_on: date | None
     in_timescale: bool | None
+    note_to_child: str | None = None
 
 
 @dataclass(frozen=True)
@@ -201,7 +202,7 @@ async def build_review_record(
             FamilyFeedback(role, _day(run.submitted_at), _lines(uow, run, answers[run.id]))
             for run, role in family_runs
         ),
-        outcome=_outcome(review),
+        outcome=_outcome(review, uow.reviews.note_to_child(review)),
         notes=_notes(reader, len(child_runs)),
     )
     uow.audit.record(
@@ -353,7 +354,7 @@ def _changes(
     return tuple(changes)
 
 
-def _outcome(review: Review) -> Outcome | None:
+def _outcome(review: Review, note_to_child: str | None) -> Outcome | None:
     if review.participation is None and review.held_on is None:
         return None
     return Outcome(
@@ -362,6 +363,7 @@ def _outcome(review: Review) -> Outcome | None:
         seen_before=review.seen_before,
         held_on=review.held_on,
         in_timescale=review.in_timescale,
+        note_to_child=note_to_child,
     )
 
 

@@ -106,6 +106,8 @@ def render_text(record: ReviewRecord) -> str:
         para(f"Held on: {_date(outcome.held_on)}")
         para(f"In timescale: {_yes_no(outcome.in_timescale)}")
         para(f"Seen before the meeting: {_yes_no(outcome.seen_before)}")
+        if outcome.note_to_child:
+            para(f"Note to the child: {outcome.note_to_child}")
     return "\n".join(out).strip("\n") + "\n"
 
 
@@ -171,6 +173,8 @@ def render_markdown(record: ReviewRecord) -> str:
         out.append(f"- **Held on:** {md(_date(o.held_on))}")
         out.append(f"- **In timescale:** {_yes_no(o.in_timescale)}")
         out.append(f"- **Seen before the meeting:** {_yes_no(o.seen_before)}")
+        if o.note_to_child:
+            out.append(f"- **Note to the child:** {md(o.note_to_child)}")
     return "\n".join(out).strip("\n") + "\n"
 
 

@@ -7,7 +7,7 @@ the new state of the run are committed together before the caller replies.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -56,8 +56,6 @@ class Outcome:
     notices: tuple[Notice, ...] = ()
     screening: Assessment | None = None
     tidy_message_id: int | None = None
-    review_kind: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

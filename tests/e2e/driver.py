@@ -28,7 +28,7 @@ class Person:
         return message
 
     async def read_until(self, text: str) -> SentMessage:
-        return await self.read(lambda m: text in m.text)
+        return await self.read(lambda m: text in (m.text or ""))
 
     async def question(self) -> SentMessage:
         """The next new message that waits for an answer (buttons or a typed answer)."""

@@ -63,6 +63,9 @@ async def test_an_iro_sees_upcoming_reads_views_and_records_the_outcome(bot: Run
 
     note = await child.read_until("What happened at your meeting")
     assert "see your brother every week" in note.text
+    await iro.type("/views C001")
+    record = await iro.read_until("Note to the child")
+    assert "PN1" in record.text and "Note to the child: You will stay" in record.text
     async with bot.services.uow() as uow:
         review = (
             await uow.session.scalars(select(Review).where(Review.kind == "cla_review"))
