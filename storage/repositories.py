@@ -354,6 +354,9 @@ class FlagRepository(_Repository):
     async def get(self, flag_id: int) -> Flag | None:
         return await self.session.get(Flag, flag_id)
 
+    async def from_update(self, update_id: int) -> Flag | None:
+        return await self.session.scalar(select(Flag).where(Flag.source_update_id == update_id))
+
     async def unresolved(self, child_ids: Sequence[int] | None) -> Sequence[Flag]:
         """Flags not yet closed, urgent first; `None` means every child (managers)."""
         query = select(Flag).where(Flag.status != "closed")

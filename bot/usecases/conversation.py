@@ -133,23 +133,14 @@ class Conversations:
         """
         run_id = button.run_id if button else None
         now = self.services.clock()
+        screening = None
+        if isinstance(action, Text):
+            screening = await self._screen(telegram_id, update_id, run_id, action.text)
         async with self.services.uow() as uow:
             if not await uow.updates.first_time(update_id, now):
                 return Outcome(notices=(Notice.duplicate,))
             participants = await uow.participants.for_telegram_id(telegram_id)
             row = await _open_run(uow, participants, run_id)
-            screening = None
-            if isinstance(action, Text):
-                participant = _owner(participants, row)
-                screening = await raise_flag(
-                    uow,
-                    self.screening,
-                    participant,
-                    row,
-                    action.text,
-                    now,
-                    self.services.settings.flag_escalate_minutes,
-                )
             if row is None:
                 await uow.commit()
                 notice = Notice.no_open_run if participants else Notice.not_linked
@@ -170,6 +161,30 @@ class Conversations:
             await self.store.save(uow, row, flow, state, transition)
             await uow.commit()
             return Outcome(tuple(transition.events), row.id, (), screening, tidy)
+
+    async def _screen(
+        self, telegram_id: int, update_id: int, run_id: int | None, text: str
+    ) -> Assessment | None:
+        """Screen typed words and store any flag in a transaction of its own.
+
+        Committed before the answer is even looked at, so no later failure (a refused
+        answer, a lost race, a crash) can take a safeguarding flag down with it.
+        """
+        async with self.services.uow() as uow:
+            participants = await uow.participants.for_telegram_id(telegram_id)
+            row = await _open_run(uow, participants, run_id)
+            screening = await raise_flag(
+                uow,
+                self.screening,
+                _owner(participants, row),
+                row,
+                text,
+                self.services.clock(),
+                self.services.settings.flag_escalate_minutes,
+                update_id,
+            )
+            await uow.commit()
+            return screening
 
     async def current(self, telegram_id: int) -> Outcome:
         """Where this person's open run is, to show again; changes nothing."""

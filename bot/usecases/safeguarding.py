@@ -38,15 +38,19 @@ async def raise_flag(
     text: str,
     now: datetime,
     escalate_minutes: int,
+    update_id: int | None = None,
 ) -> Assessment | None:
     """Screen a participant's words; for a concern, store a flag and queue its alerts.
 
-    Staff words are not screened: they are professionals writing about a case.
+    Staff words are not screened: they are professionals writing about a case. The same
+    update screened again (Telegram resends) raises no second flag.
     """
     if participant is None or participant.role == "staff":
         return None
     assessment = screen(text)
     if assessment.level is Level.NONE:
+        return assessment
+    if update_id is not None and await uow.flags.from_update(update_id) is not None:
         return assessment
     child = await uow.children.get(participant.child_id) if participant.child_id else None
     respond_by = (
@@ -59,6 +63,7 @@ async def raise_flag(
         participant_id=participant.id,
         run_id=run.id if run else None,
         step_id=run.current_step if run else None,
+        source_update_id=update_id,
         level=assessment.level.value,
         categories=",".join(assessment.categories),
         rules=",".join(assessment.rules),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.bootstrap import Services
@@ -13,7 +14,7 @@ from conversations.events import Choose, Text
 from conversations.flow_check import load_flows
 from conversations.safeguarding import assess
 from storage import admin
-from storage.models import Answer
+from storage.models import Answer, Flag
 from tests.e2e.conftest import CHILD_ID, seed_case
 
 
@@ -59,3 +60,33 @@ async def test_a_button_for_another_step_changes_nothing(services: Services) -> 
     outcome = await conversations.act(CHILD_ID, 2, stale.action, stale)
     assert Notice.stale_button in outcome.notices
     assert await _answers(services) == 0
+
+
+class BrokenStore(RunStore):
+    """A run store whose every save fails, as a full disk or a lost race would."""
+
+    async def save(self, *args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+
+async def test_a_failure_after_screening_keeps_the_flag_and_its_alerts(
+    services: Services,
+) -> None:
+    conversations = await _joined_child(services)
+    await conversations.begin(CHILD_ID, 1, Purpose.review)
+    await conversations.act(CHILD_ID, 2, Choose("ok"))
+    broken = Conversations(
+        services, conversations.flows, assess, BrokenStore(lambda t: (0.0, ()), services.clock)
+    )
+    with pytest.raises(RuntimeError):
+        await broken.act(CHILD_ID, 3, Text("my stepdad hits me"))
+    async with services.uow() as uow:
+        flags = (await uow.session.scalars(select(Flag))).all()
+        assert [(f.level, f.source_update_id) for f in flags] == [("urgent", 3)]
+        assert [m.purpose for m in await uow.outbox.due(services.clock())] == ["flag_alert"] * 2
+    # Telegram resends the update: the answer goes in now, and no second flag is raised.
+    outcome = await conversations.act(CHILD_ID, 3, Text("my stepdad hits me"))
+    assert outcome.screening is not None and outcome.screening.level == "urgent"
+    async with services.uow() as uow:
+        assert len((await uow.session.scalars(select(Flag))).all()) == 1
+    assert await _answers(services) == 2

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 04:19:45.613364
+Create Date: 2026-11-30 04:46:41.459336
 """
 
 from __future__ import annotations
@@ -211,6 +211,7 @@ def upgrade() -> None:
         sa.Column("participant_id", sa.Integer(), nullable=True),
         sa.Column("run_id", sa.Integer(), nullable=True),
         sa.Column("step_id", sa.String(length=32), nullable=True),
+        sa.Column("source_update_id", sa.BigInteger(), nullable=True),
         sa.Column("level", sa.String(length=16), nullable=False),
         sa.Column("categories", sa.String(length=400), nullable=False),
         sa.Column("rules", sa.String(length=800), nullable=False),
@@ -236,6 +237,7 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["run_id"], ["run.id"], name=op.f("fk_flag_run_id_run")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_flag")),
+        sa.UniqueConstraint("source_update_id", name=op.f("uq_flag_source_update_id")),
     )
     with op.batch_alter_table("flag", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_flag_child_id"), ["child_id"], unique=False)
