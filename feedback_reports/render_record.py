@@ -92,7 +92,7 @@ def render_text(record: ReviewRecord) -> str:
     if record.flags:
         heading("Safeguarding flags")
         for flag in record.flags:
-            para(f"{flag.level} concern, {flag.status}, raised {flag.raised_on}")
+            para(f"Level {flag.level}, {flag.status}, raised {flag.raised_on}")
     for feedback in record.family:
         heading(f"Feedback from a {feedback.role}")
         for line in feedback.answers:
@@ -153,7 +153,7 @@ def render_markdown(record: ReviewRecord) -> str:
     if record.flags:
         out.extend(["## Safeguarding flags", ""])
         out.extend(
-            f"- {md(f.level)} concern, {md(f.status)}, raised {md(str(f.raised_on))}"
+            f"- Level {md(f.level)}, {md(f.status)}, raised {md(str(f.raised_on))}"
             for f in record.flags
         )
         out.append("")
