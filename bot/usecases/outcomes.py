@@ -16,6 +16,7 @@ from storage.uow import UnitOfWork
 
 OUTCOME_FLOW = "iro_outcome"
 NOTE_HEADING = "What happened at your meeting"
+NOTE_FOOTER = "If you'd like to tell us how your meeting went for you, type /feedback."
 
 
 async def begin_outcome(
@@ -84,7 +85,10 @@ async def record_outcome(uow: UnitOfWork, row: Run, state: EngineRun) -> None:
         for participant in await uow.participants.for_child(review.child_id):
             if participant.role == "child":
                 uow.outbox.add(
-                    participant.telegram_id, "meeting_note", f"{NOTE_HEADING}\n\n{note_text}", now
+                    participant.telegram_id,
+                    "meeting_note",
+                    f"{NOTE_HEADING}\n\n{note_text}\n\n{NOTE_FOOTER}",
+                    now,
                 )
     uow.audit.record(
         now,

@@ -1,11 +1,12 @@
 """The response to a worrying message: a flag, alerts through the outbox, escalation.
 
-A flag is written in the same transaction as the answer it came from, and its alerts are
-queued in the outbox in that transaction too, so no error after screening can lose one.
+A flag and its alerts (queued in the outbox) are committed together in a transaction of
+their own, before the answer they came from is stored, so no later error can lose them.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,8 @@ from bot.callbacks import flag_button
 from conversations.safeguarding import Assessment, Level
 from storage.models import Child, Flag, Participant, Run, Staff
 from storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
 
 Screening = Callable[[str], Assessment]
 
@@ -75,6 +78,13 @@ async def raise_flag(
     uow.session.add(flag)
     await uow.flush()
     recipients = await alert_recipients(uow, child, managers_too=True)
+    if not recipients:
+        # The flag is stored and listed by /flags, but nobody hears of it now: say so loudly.
+        logger.error(
+            "safeguarding flag %d (%s) has no IRO or manager linked in Telegram to alert",
+            flag.id,
+            flag.level,
+        )
     for staff in recipients:
         assert staff.telegram_id is not None
         uow.outbox.add(
