@@ -36,8 +36,17 @@ def main() -> None:
 
 
 # Each module owns its commands; imported after `cli` exists so they can be added to it.
-from bot.cli import admin, database, flows, playground, report, screen, serving  # noqa: E402
+from bot.cli import (  # noqa: E402
+    admin,
+    database,
+    flags,
+    flows,
+    playground,
+    report,
+    screen,
+    serving,
+)
 
-for _module in (database, admin, flows, report, screen, serving, playground):
+for _module in (database, admin, flows, report, screen, flags, serving, playground):
     for _command in _module.COMMANDS:
         cli.add_command(_command)

@@ -12,6 +12,7 @@ import click
 from tqdm import tqdm
 
 from bot.bootstrap import Services, open_services
+from bot.cli.options import iso_date
 from bot.deep_links import bot_username, deep_link
 from bot.settings import load_settings
 from storage import admin, imports
@@ -31,15 +32,6 @@ def run_in_uow(action: Callable[[UnitOfWork, Services], Awaitable[T]]) -> T:
             return result
 
     return asyncio.run(go())
-
-
-def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
 @click.group()
@@ -83,7 +75,7 @@ def child() -> None:
 
 @child.command("add")
 @click.option("--case-ref", required=True, help="The local authority's case reference.")
-@click.option("--birth-date", callback=_iso_date, help="YYYY-MM-DD")
+@click.option("--birth-date", callback=iso_date, help="YYYY-MM-DD")
 @click.option("--gender")
 @click.option("--ethnicity")
 @click.option("--legal-status")
@@ -122,8 +114,8 @@ def review() -> None:
 @review.command("add")
 @click.option("--case-ref", required=True)
 @click.option("--kind", required=True, type=click.Choice(REVIEW_KINDS))
-@click.option("--due", required=True, callback=_iso_date, help="YYYY-MM-DD")
-@click.option("--held", callback=_iso_date, help="YYYY-MM-DD, if already held.")
+@click.option("--due", required=True, callback=iso_date, help="YYYY-MM-DD")
+@click.option("--held", callback=iso_date, help="YYYY-MM-DD, if already held.")
 def review_add(case_ref: str, kind: str, due: date, held: date | None) -> None:
     """Add a review or conference for a child."""
 

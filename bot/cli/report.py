@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bot.bootstrap import open_services
+from bot.cli.options import iso_date
 from bot.settings import load_settings
 from feedback_reports import render_participation, render_record
 from feedback_reports.participation import build_participation_report
@@ -25,13 +26,6 @@ PARTICIPATION_FORMATS = {
     "csv": render_participation.render_csv,
     "html": render_participation.render_html,
 }
-
-
-def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
 def _write(text: str, out: Path | None) -> None:
@@ -72,8 +66,8 @@ def record(
 
 
 @report.command("participation")
-@click.option("--from", "start", required=True, callback=_iso_date, help="YYYY-MM-DD")
-@click.option("--to", "end", required=True, callback=_iso_date, help="YYYY-MM-DD, included.")
+@click.option("--from", "start", required=True, callback=iso_date, help="YYYY-MM-DD")
+@click.option("--to", "end", required=True, callback=iso_date, help="YYYY-MM-DD, included.")
 @click.option("--format", "fmt", type=click.Choice(tuple(PARTICIPATION_FORMATS)), default="json")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 def participation(start: date, end: date, fmt: str, out: Path | None) -> None:

@@ -53,11 +53,13 @@ async def _visible_flag(uow: UnitOfWork, staff: Staff, flag_id: int) -> Flag:
     return flag
 
 
-async def open_flags(services: Services, telegram_id: int) -> list[FlagLine]:
+async def open_flags(services: Services, telegram_id: int | None) -> list[FlagLine]:
+    """Flags not yet closed that this staff member may see (all of them for the CLI: None)."""
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
-        flags = await uow.flags.unresolved(await visible_child_ids(uow, staff))
-        return [await _line(uow, flag) for flag in flags]
+        child_ids = None
+        if telegram_id is not None:
+            child_ids = await visible_child_ids(uow, await staff_member(uow, telegram_id))
+        return [await _line(uow, flag) for flag in await uow.flags.unresolved(child_ids)]
 
 
 async def read_flag(services: Services, telegram_id: int, flag_id: int) -> FlagWords:
