@@ -139,3 +139,12 @@ async def test_outbox_returns_only_due_unsent_messages(services: Services) -> No
         assert [m.id for m in due] == [message.id]
         assert uow.outbox.text(due[0]) == "Flag on C001"
         assert due[0].created_at == FIXED_NOW
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(services: Services) -> None:
+    async with services.database.engine.connect() as connection:
+        journal = await connection.exec_driver_sql("PRAGMA journal_mode")
+        timeout = await connection.exec_driver_sql("PRAGMA busy_timeout")
+        assert journal.scalar() == "wal"
+        assert int(timeout.scalar() or 0) >= 5000
