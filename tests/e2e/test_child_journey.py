@@ -29,6 +29,10 @@ async def test_a_child_joins_answers_changes_one_answer_and_sends(bot: RunningBo
     await child.press("Send", summary)
     thanks = await child.read(lambda m: not m.edited)
     assert thanks.text.startswith("Thank you")
+    await child.type("/myanswers")
+    mine = await child.read_until("Who can see it")
+    assert "Who can see it: only your IRO" in mine.text
+    assert "typed answer 1" in mine.text and "Really happy" in mine.text
 
     async with bot.services.uow() as uow:
         runs = (await uow.session.scalars(select(Run))).all()
