@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.models import Answer, Run
-from tests.e2e.conftest import CHILD_ID, RunningBot
-from tests.e2e.driver import answer_until_summary, labels
+from tests.e2e.conftest import CHILD_ID, RunningBot, StartBot, seed_case
+from tests.e2e.driver import answer_until_summary, join, labels
 
 
 async def test_a_child_joins_answers_changes_one_answer_and_sends(bot: RunningBot) -> None:
@@ -44,3 +44,29 @@ async def test_a_child_joins_answers_changes_one_answer_and_sends(bot: RunningBo
         assert runs[0].share_with == "iro"
         happiest = answers["home_feel"].choice
     assert happiest == "very_happy"
+
+
+async def test_a_child_with_a_conference_gets_the_three_houses_and_feedback_after(
+    start_bot: StartBot,
+) -> None:
+    bot = await start_bot()
+    await seed_case(bot.services, kind="icpc", held=True)
+    child = bot.person(CHILD_ID)
+    await join(child, await bot.invite("C001", "child"))
+    await child.type("/review")
+    assert "keeping you safe" in (await child.read()).text
+    assert "three houses" in (await child.read()).text
+    assert "Type your answer" in (await child.question()).text
+    await child.type("/cancel")
+    assert "Nothing was shared" in (await child.read_until("Nothing was shared")).text
+    await child.type("/feedback")
+    first = await child.question()
+    summary = await answer_until_summary(child, first)
+    await child.press("Send", summary)
+    await child.read(lambda m: not m.edited and m.text.startswith("Thank you"))
+    async with bot.services.uow() as uow:
+        runs = (await uow.session.scalars(select(Run).order_by(Run.id))).all()
+        assert [(r.flow_id, r.status) for r in runs] == [
+            ("child_before_conference", "cancelled"),
+            ("child_after_review", "submitted"),
+        ]
