@@ -157,3 +157,24 @@ def test_mysay_run_without_a_token_says_which_setting_is_missing(tmp_path: Path)
     )
     assert result.exit_code == 1
     assert "MYSAY_TELEGRAM_TOKEN" in result.output and "Traceback" not in result.output
+
+
+async def test_a_failing_update_is_logged_by_id_only_and_the_person_gets_an_apology(
+    bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    child = bot.person(CHILD_ID)
+    await join(child, await bot.invite("C001", "child"))
+    await child.type("/review")
+    await child.press("OK", await child.question())
+    await child.question()
+    # Telegram refuses the next message outright (400): the handler fails after the
+    # answer was stored, and the error handler takes over.
+    await bot.emulator.fail_next("sendMessage", count=1, status=400)
+    await child.type("my secret words about home")
+    sorry = await child.read_until("Sorry, something went wrong")
+    assert "try again" in sorry.text
+    failures = [r for r in caplog.records if r.name == "bot.telegram_app"]
+    assert failures and "secret words" not in caplog.text  # tracebacks included
+    assert any("update" in r.getMessage() and "failed" in r.getMessage() for r in failures)
+    await child.type("/review")
+    assert "school" in (await child.question()).text  # the answer was kept
