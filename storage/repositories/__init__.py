@@ -1,0 +1,27 @@
+"""Repositories, one module per area; import them from here."""
+
+from storage.repositories.delivery import OutboxRepository, ReminderLog, UpdateLog
+from storage.repositories.meetings import ReviewRepository, RunRepository
+from storage.repositories.people import (
+    ChildRepository,
+    InvitationRepository,
+    ParticipantRepository,
+    StaffRepository,
+    hash_code,
+)
+from storage.repositories.records import AuditRepository, FlagRepository
+
+__all__ = [
+    "AuditRepository",
+    "ChildRepository",
+    "FlagRepository",
+    "InvitationRepository",
+    "OutboxRepository",
+    "ParticipantRepository",
+    "ReminderLog",
+    "ReviewRepository",
+    "RunRepository",
+    "StaffRepository",
+    "UpdateLog",
+    "hash_code",
+]

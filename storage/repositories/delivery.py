@@ -1,0 +1,87 @@
+"""Messages on their way out, and the logs that stop anything happening twice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+
+from storage.models import OutboxMessage, ProcessedUpdate, ReminderSent
+from storage.repositories.base import Repository
+
+
+class OutboxRepository(Repository):
+    def add(
+        self,
+        chat_id: int,
+        purpose: str,
+        text: str,
+        now: datetime,
+        reply_markup: dict[str, Any] | None = None,
+        flag_id: int | None = None,
+    ) -> OutboxMessage:
+        message = OutboxMessage(
+            chat_id=chat_id,
+            purpose=purpose,
+            text_cipher=self.cipher.encrypt(text),
+            reply_markup=reply_markup,
+            flag_id=flag_id,
+            created_at=now,
+            next_attempt_at=now,
+            attempts=0,
+        )
+        self.session.add(message)
+        return message
+
+    async def due(self, now: datetime, limit: int = 50) -> Sequence[OutboxMessage]:
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def lease(self, message_id: int, now: datetime, until: datetime) -> OutboxMessage | None:
+        """Take the message for sending unless another worker has it; None if taken."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=until)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        return await self.session.get(OutboxMessage, message_id, populate_existing=True)
+
+    async def pending(self) -> Sequence[OutboxMessage]:
+        query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+        return (await self.session.scalars(query.order_by(OutboxMessage.id))).all()
+
+    def text(self, message: OutboxMessage) -> str:
+        return self.cipher.decrypt(message.text_cipher)
+
+
+class UpdateLog(Repository):
+    """Telegram update ids already handled."""
+
+    async def first_time(self, update_id: int, now: datetime) -> bool:
+        """Record the update id; False if it was recorded before."""
+        if await self.session.get(ProcessedUpdate, update_id) is not None:
+            return False
+        self.session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
+        return True
+
+
+class ReminderLog(Repository):
+    async def sent(self, key: str) -> bool:
+        found = await self.session.scalar(select(ReminderSent.id).where(ReminderSent.key == key))
+        return found is not None
+
+    def record(self, key: str, now: datetime) -> None:
+        self.session.add(ReminderSent(key=key, sent_at=now))

@@ -1,0 +1,147 @@
+"""Reviews and the runs (with their answers) that participants make for them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from storage.models import Answer, Review, Run
+from storage.repositories.base import Repository
+
+
+class ReviewRepository(Repository):
+    def add(self, review: Review) -> Review:
+        self.session.add(review)
+        return review
+
+    async def get(self, review_id: int) -> Review | None:
+        return await self.session.get(Review, review_id)
+
+    async def find(self, child_id: int, kind: str, due_date: date) -> Review | None:
+        query = select(Review).where(
+            Review.child_id == child_id, Review.kind == kind, Review.due_date == due_date
+        )
+        return await self.session.scalar(query)
+
+    async def next_for_child(self, child_id: int, today: date) -> Review | None:
+        """The earliest review not yet held and not overdue by more than a week."""
+        query = (
+            select(Review)
+            .where(Review.child_id == child_id, Review.held_on.is_(None))
+            .order_by(Review.due_date)
+        )
+        for review in await self.session.scalars(query):
+            if (today - review.due_date).days <= 7:
+                return review
+        return None
+
+    async def latest_held(self, child_id: int) -> Review | None:
+        query = (
+            select(Review)
+            .where(Review.child_id == child_id, Review.held_on.is_not(None))
+            .order_by(Review.held_on.desc(), Review.id.desc())
+        )
+        return await self.session.scalar(query)
+
+    async def latest_for_child(self, child_id: int, today: date) -> Review | None:
+        """The meeting an outcome is recorded for: the latest one due by today, else the next."""
+        due = (
+            select(Review)
+            .where(Review.child_id == child_id, Review.due_date <= today)
+            .order_by(Review.due_date.desc(), Review.id.desc())
+        )
+        found = await self.session.scalar(due)
+        if found is not None:
+            return found
+        return await self.next_for_child(child_id, today)
+
+    def encrypt_note(self, review: Review, note: str | None) -> None:
+        review.note_to_child_cipher = self.cipher.encrypt(note) if note else None
+
+    def note_to_child(self, review: Review) -> str | None:
+        if review.note_to_child_cipher is None:
+            return None
+        return self.cipher.decrypt(review.note_to_child_cipher)
+
+
+class RunRepository(Repository):
+    """Runs and their answers; the engine's run value is kept encrypted as one JSON blob."""
+
+    def add(self, run: Run) -> Run:
+        self.session.add(run)
+        return run
+
+    async def get(self, run_id: int) -> Run | None:
+        return await self.session.get(Run, run_id)
+
+    async def open_for(self, participant_id: int) -> Sequence[Run]:
+        query = (
+            select(Run)
+            .where(Run.participant_id == participant_id, Run.status.in_(("waiting", "reviewing")))
+            .order_by(Run.updated_at.desc())
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def submitted_for(self, participant_ids: Sequence[int]) -> Sequence[Run]:
+        query = (
+            select(Run)
+            .where(Run.participant_id.in_(participant_ids), Run.status == "submitted")
+            .order_by(Run.submitted_at.desc())
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def for_review(self, review_id: int) -> Sequence[Run]:
+        query = select(Run).where(Run.review_id == review_id).order_by(Run.id)
+        return (await self.session.scalars(query)).all()
+
+    def write_state(self, run: Run, state: dict[str, Any]) -> None:
+        run.state_cipher = self.cipher.encrypt(json.dumps(state, sort_keys=True))
+
+    def read_state(self, run: Run) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.cipher.decrypt(run.state_cipher))
+        return value
+
+    async def answers(self, run_id: int) -> Sequence[Answer]:
+        query = select(Answer).where(Answer.run_id == run_id).order_by(Answer.id)
+        return (await self.session.scalars(query)).all()
+
+    async def put_answer(
+        self,
+        run_id: int,
+        step_id: str,
+        kind: str,
+        *,
+        choice: str | None,
+        text: str | None,
+        theme: str | None,
+        now: datetime,
+        sentiment: float | None = None,
+        text_themes: str | None = None,
+    ) -> Answer:
+        """Insert or replace the answer to one step."""
+        answer = await self.session.scalar(
+            select(Answer).where(Answer.run_id == run_id, Answer.step_id == step_id)
+        )
+        if answer is None:
+            answer = Answer(run_id=run_id, step_id=step_id)
+            self.session.add(answer)
+        answer.kind = kind
+        answer.choice = choice
+        answer.text_cipher = self.cipher.encrypt(text) if text is not None else None
+        answer.theme = theme
+        answer.sentiment = sentiment
+        answer.text_themes = text_themes
+        answer.answered_at = now
+        return answer
+
+    async def drop_answers_except(self, run_id: int, keep: Sequence[str]) -> None:
+        for answer in await self.answers(run_id):
+            if answer.step_id not in keep:
+                await self.session.delete(answer)
+
+    def answer_text(self, answer: Answer) -> str | None:
+        return None if answer.text_cipher is None else self.cipher.decrypt(answer.text_cipher)

@@ -1,0 +1,118 @@
+"""Staff, children, the Telegram accounts linked to them, and invitations."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select, update
+
+from storage.models import Child, Invitation, Participant, Staff
+from storage.repositories.base import Repository
+
+
+def hash_code(code: str) -> str:
+    """The stored form of an invitation code."""
+    return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+class StaffRepository(Repository):
+    def add(self, staff: Staff) -> Staff:
+        self.session.add(staff)
+        return staff
+
+    async def by_username(self, username: str) -> Staff | None:
+        return await self.session.scalar(select(Staff).where(Staff.username == username))
+
+    async def by_telegram_id(self, telegram_id: int) -> Staff | None:
+        return await self.session.scalar(select(Staff).where(Staff.telegram_id == telegram_id))
+
+    async def get(self, staff_id: int) -> Staff | None:
+        return await self.session.get(Staff, staff_id)
+
+    async def list(self) -> Sequence[Staff]:
+        return (await self.session.scalars(select(Staff).order_by(Staff.username))).all()
+
+    async def managers(self) -> Sequence[Staff]:
+        query = select(Staff).where(Staff.role == "manager").order_by(Staff.id)
+        return (await self.session.scalars(query)).all()
+
+
+class ChildRepository(Repository):
+    def add(self, child: Child) -> Child:
+        self.session.add(child)
+        return child
+
+    async def by_case_ref(self, case_ref: str) -> Child | None:
+        return await self.session.scalar(select(Child).where(Child.case_ref == case_ref))
+
+    async def get(self, child_id: int) -> Child | None:
+        return await self.session.get(Child, child_id)
+
+    async def allocated_to(self, iro_id: int) -> Sequence[Child]:
+        query = select(Child).where(Child.iro_id == iro_id).order_by(Child.case_ref)
+        return (await self.session.scalars(query)).all()
+
+    async def by_case_refs(self, case_refs: Sequence[str]) -> dict[str, Child]:
+        rows = await self.session.scalars(select(Child).where(Child.case_ref.in_(case_refs)))
+        return {child.case_ref: child for child in rows}
+
+
+class ParticipantRepository(Repository):
+    def add(self, participant: Participant) -> Participant:
+        self.session.add(participant)
+        return participant
+
+    async def get(self, participant_id: int) -> Participant | None:
+        return await self.session.get(Participant, participant_id)
+
+    async def for_telegram_id(self, telegram_id: int) -> Sequence[Participant]:
+        """Every link this Telegram account has, newest first."""
+        query = (
+            select(Participant)
+            .where(Participant.telegram_id == telegram_id)
+            .order_by(Participant.id.desc())
+        )
+        return (await self.session.scalars(query)).all()
+
+    async def find_link(
+        self, telegram_id: int, role: str, child_id: int | None, staff_id: int | None
+    ) -> Participant | None:
+        query = select(Participant).where(
+            Participant.telegram_id == telegram_id,
+            Participant.role == role,
+            Participant.child_id.is_(None)
+            if child_id is None
+            else Participant.child_id == child_id,
+            Participant.staff_id.is_(None)
+            if staff_id is None
+            else Participant.staff_id == staff_id,
+        )
+        return await self.session.scalar(query)
+
+    async def for_child(self, child_id: int) -> Sequence[Participant]:
+        query = select(Participant).where(Participant.child_id == child_id)
+        return (await self.session.scalars(query.order_by(Participant.id))).all()
+
+
+class InvitationRepository(Repository):
+    def add(self, invitation: Invitation) -> Invitation:
+        self.session.add(invitation)
+        return invitation
+
+    async def by_code(self, code: str) -> Invitation | None:
+        query = select(Invitation).where(Invitation.code_hash == hash_code(code))
+        return await self.session.scalar(query)
+
+    async def claim(self, invitation: Invitation, now: datetime) -> bool:
+        """Mark the invitation used; False if another request used it first."""
+        result = await self.session.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+            .values(used_at=now)
+        )
+        claimed = bool(result.rowcount)  # type: ignore[attr-defined]
+        if claimed:
+            invitation.used_at = now
+        return claimed

@@ -1,0 +1,69 @@
+"""What the service must be able to account for: the audit log and safeguarding flags."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from storage.models import AuditEvent, Flag
+from storage.repositories.base import Repository
+
+
+class AuditRepository(Repository):
+    def record(
+        self, at: datetime, actor: str, action: str, child_id: int | None = None, **detail: Any
+    ) -> None:
+        self.session.add(
+            AuditEvent(at=at, actor=actor, action=action, child_id=child_id, detail=detail)
+        )
+
+    async def count_since(self, action: str, actor: str, since: datetime) -> int:
+        query = select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == action, AuditEvent.actor == actor, AuditEvent.at >= since
+        )
+        return int(await self.session.scalar(query) or 0)
+
+    async def list(self, action: str | None = None) -> Sequence[AuditEvent]:
+        query = select(AuditEvent).order_by(AuditEvent.id)
+        if action is not None:
+            query = query.where(AuditEvent.action == action)
+        return (await self.session.scalars(query)).all()
+
+
+class FlagRepository(Repository):
+    async def get(self, flag_id: int) -> Flag | None:
+        return await self.session.get(Flag, flag_id)
+
+    async def from_update(self, update_id: int) -> Flag | None:
+        return await self.session.scalar(select(Flag).where(Flag.source_update_id == update_id))
+
+    async def unresolved(self, child_ids: Sequence[int] | None) -> Sequence[Flag]:
+        """Flags not yet closed, urgent first; `None` means every child (managers)."""
+        query = select(Flag).where(Flag.status != "closed")
+        if child_ids is not None:
+            query = query.where(Flag.child_id.in_(child_ids))
+        query = query.order_by(Flag.level.desc(), Flag.created_at)
+        return (await self.session.scalars(query)).all()
+
+    async def overdue_urgent(self, now: datetime) -> Sequence[Flag]:
+        query = select(Flag).where(
+            Flag.level == "urgent",
+            Flag.status == "open",
+            Flag.escalated_at.is_(None),
+            Flag.respond_by <= now,
+        )
+        return (await self.session.scalars(query.order_by(Flag.id))).all()
+
+    def text(self, flag: Flag) -> str:
+        return self.cipher.decrypt(flag.text_cipher)
+
+    def close_note(self, flag: Flag) -> str | None:
+        return (
+            None if flag.close_note_cipher is None else self.cipher.decrypt(flag.close_note_cipher)
+        )
+
+    def set_close_note(self, flag: Flag, note: str) -> None:
+        flag.close_note_cipher = self.cipher.encrypt(note)
