@@ -24,6 +24,9 @@ from conversations.safeguarding import Assessment
 from storage.models import Child, Participant, Review, Run
 from storage.uow import UnitOfWork
 
+# The engine's reason for refusing a run whose flow file no longer has its step.
+FLOW_CHANGED = "flow_changed"
+
 
 class Purpose(StrEnum):
     """What a participant asked to do, by command."""
@@ -155,7 +158,13 @@ class Conversations:
                 events = tuple(current_prompt(flow, state))
                 return Outcome(events, row.id, (Notice.stale_button,), screening)
             transition = handle(flow, state, action, now)
-            refused = any(isinstance(event, Rejected) for event in transition.events)
+            refusals = [e.reason for e in transition.events if isinstance(e, Rejected)]
+            if FLOW_CHANGED in refusals:
+                # The engine cannot go on with this run ("please start again"): let it go.
+                self.store.retire(row)
+                await uow.commit()
+                return Outcome(tuple(transition.events), row.id, (), screening)
+            refused = bool(refusals)
             # A refused answer leaves the question (and its buttons) where they were.
             tidy = None if refused else row.prompt_message_id
             await self.store.save(uow, row, flow, state, transition)

@@ -53,7 +53,11 @@ class RunStore:
             same_review = open_run.review_id == (review.id if review else None)
             if open_run.flow_id == flow.id and same_review:
                 state = EngineRun.from_dict(uow.runs.read_state(open_run))
-                return Started(tuple(current_prompt(flow, state)), open_run.id, True)
+                events = tuple(current_prompt(flow, state))
+                if events:
+                    return Started(events, open_run.id, True)
+                # The flow file changed under this run (its step is gone): start afresh.
+                self.retire(open_run)
         now = self.clock()
         transition = start(flow, context, now)
         row = uow.runs.add(
@@ -71,6 +75,12 @@ class RunStore:
         await uow.flush()
         await self.save(uow, row, flow, None, transition)
         return Started(tuple(transition.events), row.id, False)
+
+    def retire(self, row: Run) -> None:
+        """Close a run its flow can no longer continue, so it never blocks the person."""
+        row.status = RunStatus.cancelled.value
+        row.updated_at = self.clock()
+        row.prompt_message_id = None
 
     async def save(
         self,

@@ -10,11 +10,11 @@ from bot.callbacks import RunButton
 from bot.usecases.conversation import Conversations, Notice, Purpose
 from bot.usecases.joining import JoinResult, redeem
 from bot.usecases.run_store import RunStore
-from conversations.events import Choose, Text
+from conversations.events import Asked, Choose, Rejected, Text
 from conversations.flow_check import load_flows
 from conversations.safeguarding import assess
 from storage import admin
-from storage.models import Answer, Flag
+from storage.models import Answer, Flag, Run
 from tests.e2e.conftest import CHILD_ID, seed_case
 
 
@@ -90,3 +90,36 @@ async def test_a_failure_after_screening_keeps_the_flag_and_its_alerts(
     async with services.uow() as uow:
         assert len((await uow.session.scalars(select(Flag))).all()) == 1
     assert await _answers(services) == 2
+
+
+async def _strand_the_open_run(services: Services) -> None:
+    """Make the open run point at a step its flow no longer has, as after a flow edit."""
+    async with services.uow() as uow:
+        row = (await uow.session.scalars(select(Run))).one()
+        state = uow.runs.read_state(row)
+        state["current_step"] = "removed_step"
+        uow.runs.write_state(row, state)
+        row.current_step = "removed_step"
+        await uow.commit()
+
+
+async def test_a_run_stranded_by_a_flow_edit_never_blocks_the_child(services: Services) -> None:
+    conversations = await _joined_child(services)
+    await conversations.begin(CHILD_ID, 1, Purpose.review)
+    await _strand_the_open_run(services)
+    refused = await conversations.act(CHILD_ID, 2, Text("hello"))
+    assert [e.reason for e in refused.events if isinstance(e, Rejected)] == ["flow_changed"]
+    again = await conversations.begin(CHILD_ID, 3, Purpose.review)
+    assert any(isinstance(e, Asked) for e in again.events)
+    async with services.uow() as uow:
+        statuses = [r.status for r in (await uow.session.scalars(select(Run).order_by(Run.id)))]
+    assert statuses == ["cancelled", "waiting"]
+
+
+async def test_resuming_a_stranded_run_starts_afresh(services: Services) -> None:
+    conversations = await _joined_child(services)
+    await conversations.begin(CHILD_ID, 1, Purpose.review)
+    await _strand_the_open_run(services)
+    again = await conversations.begin(CHILD_ID, 2, Purpose.review)
+    assert Notice.resumed not in again.notices
+    assert any(isinstance(e, Asked) for e in again.events)
