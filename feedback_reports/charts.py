@@ -12,7 +12,9 @@ import io
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
+from feedback_reports.labels import KIND_WORDS
 from feedback_reports.participation import ParticipationReport
 from storage.models import PARTICIPATION_CODES
 
@@ -36,8 +38,12 @@ def participation_codes(report: ParticipationReport) -> str:
     width = 0.27
     for offset, (kind, metrics) in enumerate(report.kinds().items()):
         positions = [i + (offset - 1) * width for i in range(len(PARTICIPATION_CODES))]
-        axes.bar(positions, [metrics.pn[c] for c in PARTICIPATION_CODES], width, label=kind)
+        counts = [metrics.pn[c] for c in PARTICIPATION_CODES]
+        axes.bar(positions, counts, width, label=KIND_WORDS[kind])
     axes.set_xticks(range(len(PARTICIPATION_CODES)), PARTICIPATION_CODES)
+    # Counts start at zero, even in a period with no meetings (matplotlib would centre on 0).
+    axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylabel("meetings")
     axes.set_title("How children took part (participation codes)")
     axes.legend()

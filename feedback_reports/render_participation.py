@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from feedback_reports import charts
+from feedback_reports import charts, labels
 from feedback_reports.participation import SUPPRESS_BELOW, ParticipationReport
 from feedback_reports.templating import environment
 
@@ -73,5 +73,6 @@ def render_html(report: ParticipationReport) -> str:
         report=report,
         data=as_json_data(report),
         charts=charts.all_charts(report),
+        kind_words=labels.KIND_WORDS,
         shown=shown,
     )
