@@ -42,7 +42,9 @@ def participation_codes(report: ParticipationReport) -> str:
         axes.bar(positions, counts, width, label=KIND_WORDS[kind])
     axes.set_xticks(range(len(PARTICIPATION_CODES)), PARTICIPATION_CODES)
     # Counts start at zero, even in a period with no meetings (matplotlib would centre on 0).
-    axes.set_ylim(bottom=0)
+    counted = (m.pn[code] for m in report.kinds().values() for code in PARTICIPATION_CODES)
+    highest = max(counted, default=0)
+    axes.set_ylim(0, max(highest, 1) * 1.1)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylabel("meetings")
     axes.set_title("How children took part (participation codes)")

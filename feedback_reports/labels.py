@@ -27,6 +27,13 @@ PARTICIPATION_WORDS = {
     "PN7": "Did not attend, and their views were not conveyed",
 }
 
+AGE_BAND_WORDS = {
+    "under_8": "under 8",
+    "8_12": "8 to 12",
+    "13_plus": "13 and over",
+    "unknown": "age not known",
+}
+
 KIND_WORDS = {
     "cla_review": "Looked-after review",
     "icpc": "Initial child protection conference",

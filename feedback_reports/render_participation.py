@@ -74,5 +74,6 @@ def render_html(report: ParticipationReport) -> str:
         data=as_json_data(report),
         charts=charts.all_charts(report),
         kind_words=labels.KIND_WORDS,
+        age_band_words=labels.AGE_BAND_WORDS,
         shown=shown,
     )
