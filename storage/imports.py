@@ -122,12 +122,18 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[
             yield reader.line_num, row
 
 
-async def _iro_ids(uow: UnitOfWork, usernames: set[str]) -> dict[str, int]:
+async def _iro_ids(
+    uow: UnitOfWork, parsed: list[tuple[int, dict[str, object]]], problems: list[RowProblem]
+) -> dict[str, int]:
+    """Staff ids by the usernames the rows name; an unknown username is a row problem."""
     found = {}
-    for username in usernames:
+    for username in {str(f["iro_username"]) for _, f in parsed if f["iro_username"]}:
         staff = await uow.staff.by_username(username)
         if staff is not None:
             found[username] = staff.id
+    for line, fields in parsed:
+        if fields["iro_username"] and fields["iro_username"] not in found:
+            problems.append(RowProblem(line, "iro_username", "no such staff member"))
     return found
 
 
@@ -151,10 +157,7 @@ async def import_children(
                 },
             )
         )
-    iros = await _iro_ids(uow, {str(f["iro_username"]) for _, f in parsed if f["iro_username"]})
-    for line, fields in parsed:
-        if fields["iro_username"] and fields["iro_username"] not in iros:
-            problems.append(RowProblem(line, "iro_username", "no such staff member"))
+    iros = await _iro_ids(uow, parsed, problems)
     if problems:
         raise ImportRejected(problems)
     existing = await uow.children.by_case_refs([str(f["case_ref"]) for _, f in parsed])
@@ -177,9 +180,9 @@ async def import_reviews(
 ) -> ImportResult:
     problems: list[RowProblem] = []
     parsed: list[tuple[int, dict[str, object]]] = []
+    kind_hint = "one of " + ", ".join(REVIEW_KINDS)
     for line, values in rows:
         row = _Row(line, values, problems)
-        kind_hint = "one of " + ", ".join(REVIEW_KINDS)
         parsed.append(
             (
                 line,
@@ -197,12 +200,10 @@ async def import_reviews(
             )
         )
     children = await uow.children.by_case_refs([str(f["case_ref"]) for _, f in parsed])
-    iros = await _iro_ids(uow, {str(f["iro_username"]) for _, f in parsed if f["iro_username"]})
     for line, fields in parsed:
         if fields["case_ref"] and fields["case_ref"] not in children:
             problems.append(RowProblem(line, "case_ref", "no such child; import children first"))
-        if fields["iro_username"] and fields["iro_username"] not in iros:
-            problems.append(RowProblem(line, "iro_username", "no such staff member"))
+    iros = await _iro_ids(uow, parsed, problems)
     if problems:
         raise ImportRejected(problems)
     counts = {"created": 0, "updated": 0, "unchanged": 0}

@@ -1,4 +1,8 @@
-"""`mysay run` and `mysay serve`: the bot itself, by long polling or behind a webhook."""
+"""`mysay run` and `mysay serve`: the bot itself, by long polling or behind a webhook.
+
+Flow files are checked once, when the application is built; a broken one stops start-up
+with one line naming file, step and field.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ import click
 from bot.runtime import configure_logging, poll, require_token
 from bot.settings import load_settings
 from bot.webhook import require_webhook, serve_webhook
-from conversations.flow_check import load_flows
 
 
 @click.command()
@@ -17,7 +20,6 @@ def run() -> None:
     """Run the bot with long polling (stop with Ctrl+C or SIGTERM)."""
     settings = load_settings()
     require_token(settings)
-    load_flows()  # A broken flow file stops start-up here, naming file, step and field.
     configure_logging()
     asyncio.run(poll(settings))
 
@@ -28,7 +30,6 @@ def serve() -> None:
     settings = load_settings()
     require_token(settings)
     require_webhook(settings)
-    load_flows()  # A broken flow file stops start-up here, naming file, step and field.
     configure_logging()
     asyncio.run(serve_webhook(settings))
 

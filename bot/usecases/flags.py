@@ -41,6 +41,10 @@ async def _line(uow: UnitOfWork, flag: Flag) -> FlagLine:
     )
 
 
+def _audit(uow: UnitOfWork, at: datetime, staff: Staff, flag: Flag, action: str) -> None:
+    uow.audit.record(at, f"staff:{staff.id}", action, flag.child_id, flag_id=flag.id)
+
+
 async def _visible_flag(uow: UnitOfWork, staff: Staff, flag_id: int) -> Flag:
     flag = await uow.flags.get(flag_id)
     if flag is None:
@@ -67,13 +71,7 @@ async def read_flag(services: Services, telegram_id: int, flag_id: int) -> FlagW
     async with services.uow() as uow:
         staff = await staff_member(uow, telegram_id)
         flag = await _visible_flag(uow, staff, flag_id)
-        uow.audit.record(
-            services.clock(),
-            f"staff:{staff.id}",
-            "flag_words_read",
-            flag.child_id,
-            flag_id=flag.id,
-        )
+        _audit(uow, services.clock(), staff, flag, "flag_words_read")
         await uow.commit()
         return FlagWords(await _line(uow, flag), uow.flags.text(flag))
 
@@ -86,13 +84,7 @@ async def acknowledge(services: Services, telegram_id: int, flag_id: int) -> Fla
             flag.status = "acknowledged"
             flag.acknowledged_at = services.clock()
             flag.acknowledged_by_id = staff.id
-            uow.audit.record(
-                services.clock(),
-                f"staff:{staff.id}",
-                "flag_acknowledged",
-                flag.child_id,
-                flag_id=flag.id,
-            )
+            _audit(uow, services.clock(), staff, flag, "flag_acknowledged")
         await uow.commit()
         return await _line(uow, flag)
 
@@ -107,6 +99,6 @@ async def close(services: Services, telegram_id: int, flag_id: int, note: str) -
             flag.acknowledged_at, flag.acknowledged_by_id = now, staff.id
         flag.status, flag.closed_at, flag.closed_by_id = "closed", now, staff.id
         uow.flags.set_close_note(flag, note)
-        uow.audit.record(now, f"staff:{staff.id}", "flag_closed", flag.child_id, flag_id=flag.id)
+        _audit(uow, now, staff, flag, "flag_closed")
         await uow.commit()
         return await _line(uow, flag)
