@@ -20,6 +20,8 @@ def configure_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # The schema check at start-up would otherwise log two lines of Alembic detail.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def require_token(settings: Settings) -> None:
