@@ -6,6 +6,13 @@ can be read (and later translated) in one place. Plain text only: no Markdown to
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from conversations.safeguarding.model import PARENT_CATEGORIES, Level
+
+if TYPE_CHECKING:
+    from bot.usecases.safeguarding import Screened
+
 CHILDLINE = "Childline: call 0800 1111 (free, any time) or chat at childline.org.uk"
 EMERGENCY = "If you are in danger right now, call 999."
 
@@ -120,6 +127,38 @@ SUPPORT_CONCERN = (
     "Thank you for telling me. Your IRO will read this and can help. "
     "If you need to talk to someone now, type /helpnow."
 )
+
+# A parent's or carer's words get replies written for adults: their own crisis lines, and
+# for worries about the plan, advice for families rather than Childline.
+SUPPORT_URGENT_PARENT = (
+    "Thank you for telling us. The IRO will be told today.\n\n"
+    "If a child or anyone else is in danger right now, call 999.\n"
+    "If you are struggling yourself, Samaritans are there day and night: call 116 123 "
+    "(free).\n\n"
+    "You can carry on with your answers, or stop here."
+)
+SUPPORT_CONCERN_PARENT = (
+    "Thank you for telling us. The IRO will read this and follow it up with you. "
+    "If a child is in danger right now, call 999."
+)
+PARENT_WORRY = (
+    "Thank you for telling us how you feel. The IRO will read this before the meeting. "
+    "For free, independent advice about social care and the plan for your child, Family "
+    "Rights Group's advice line is 0808 801 0366."
+)
+
+
+def support_reply(screened: Screened) -> str | None:
+    """The words to send back first when screening found something, by who wrote it."""
+    parent = screened.author in ("parent", "carer")
+    if screened.level is Level.URGENT:
+        return SUPPORT_URGENT_PARENT if parent else SUPPORT_URGENT
+    if screened.level is Level.CONCERN:
+        return SUPPORT_CONCERN_PARENT if parent else SUPPORT_CONCERN
+    if parent and set(screened.assessment.categories) & PARENT_CATEGORIES:
+        return PARENT_WORRY
+    return None
+
 
 NOTICES = {
     "not_linked": WELCOME_NO_CODE,

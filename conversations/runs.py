@@ -7,12 +7,20 @@ survives restarts and can move between bot workers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
 # An option id (choice, yesno, scale), a list of option ids (multi), free text, or an ISO date.
 AnswerValue = str | list[str]
+
+
+def age_on(birth_date: date | None, day: date) -> int | None:
+    """A person's age in whole years on `day`, if their birth date is known."""
+    if birth_date is None:
+        return None
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
 
 
 def age_band_for(age_years: int) -> str:

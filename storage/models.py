@@ -192,6 +192,9 @@ class Flag(Base):
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("run.id"))
     step_id: Mapped[str | None] = mapped_column(String(32))
+    # The question's wording (never the child's words), so the reader knows what was asked
+    # even after the flow file changes.
+    question: Mapped[str | None] = mapped_column(String(400))
     # The Telegram update the words came in, so a resent update raises no second flag.
     source_update_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     level: Mapped[str] = mapped_column(String(16))

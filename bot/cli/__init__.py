@@ -1,31 +1,80 @@
-"""The `mysay` command line: one group, a module per area of work."""
+"""The `mysay` command line: one group, a module per area of work, each imported when used.
+
+Importing every module up front cost seconds (the bot, the reports, matplotlib) before
+even `--help` could answer, so the group knows each command's module and one-line help
+and imports a module only to run one of its commands.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from bot.settings import SettingsError
-from conversations.flow_check import FlowError
-from storage.admin import AdminError
-from storage.crypto import DataKeyError
-from storage.database import SchemaOutdated
+# name: (module under bot.cli, one-line help shown by `mysay --help`).
+COMMAND_MODULES: dict[str, tuple[str, str]] = {
+    "db": ("database", "Create, upgrade and inspect the database schema."),
+    "keygen": (
+        "database",
+        "Print a new key for MYSAY_DATA_KEY (to rotate, put it first: NEW,OLD).",
+    ),
+    "staff": ("admin", "Add and list IROs, managers and admins."),
+    "child": ("admin", "Add children by case reference."),
+    "review": ("admin", "Add looked-after reviews and child protection conferences."),
+    "import": ("admin", "Import children or reviews from CSV (all or nothing; safe to repeat)."),
+    "invite": ("admin", "Create a one-time invitation and print its Telegram link."),
+    "flows": ("flows", "Check and try the questionnaires (flows)."),
+    "report": ("report", "Make review-record summaries and participation reports."),
+    "screen": ("screen", "Screen lines of text for safeguarding concerns, or measure screening."),
+    "safeguarding": ("safeguarding", "Look after safeguarding screening's learned layer."),
+    "flags": ("flags", "See safeguarding flags (IROs act on them in Telegram with /flags)."),
+    "run": ("serving", "Run the bot with long polling (stop with Ctrl+C or SIGTERM)."),
+    "serve": ("serving", "Run the bot behind a web server Telegram posts to."),
+    "try": ("playground", "Try My Say without Telegram: play a demo child, parent or IRO."),
+}
 
-# Errors an operator can fix from the message alone: one line, no traceback.
-OPERATOR_ERRORS = (SettingsError, AdminError, DataKeyError, SchemaOutdated, FlowError)
+
+def _operator_error(exc: Exception) -> bool:
+    """Tell whether an operator can fix `exc` from its message alone (no traceback)."""
+    # Imported here, once something failed, so a command that works never pays for them.
+    from bot.settings import SettingsError
+    from conversations.flow_check import FlowError
+    from conversations.safeguarding import ModelError, RulesError
+    from storage.admin import AdminError
+    from storage.crypto import DataKeyError
+    from storage.database import SchemaOutdated
+
+    operator_errors = (SettingsError, AdminError, DataKeyError, SchemaOutdated, FlowError)
+    return isinstance(exc, (*operator_errors, ModelError, RulesError))
 
 
-class _FriendlyGroup(click.Group):
+class _LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMAND_MODULES)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMAND_MODULES:
+            return None
+        module = importlib.import_module(f"bot.cli.{COMMAND_MODULES[cmd_name][0]}")
+        return next(command for command in module.COMMANDS if command.name == cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMAND_MODULES[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except OPERATOR_ERRORS as exc:
+        except Exception as exc:
+            if not _operator_error(exc):
+                raise
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
 
 
-@click.group(cls=_FriendlyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """My Say: help children tell their IRO what they think before their review."""
 
@@ -33,20 +82,3 @@ def cli() -> None:
 def main() -> None:
     """Entry point of the `mysay` console script."""
     cli()
-
-
-# Each module owns its commands; imported after `cli` exists so they can be added to it.
-from bot.cli import (  # noqa: E402
-    admin,
-    database,
-    flags,
-    flows,
-    playground,
-    report,
-    screen,
-    serving,
-)
-
-for _module in (database, admin, flows, report, screen, flags, serving, playground):
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)

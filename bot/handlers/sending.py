@@ -17,7 +17,7 @@ from bot.handlers.context import BotDeps
 from bot.render import ChatMessage, render
 from bot.usecases.conversation import Outcome
 from conversations.events import Submitted
-from conversations.safeguarding import Level
+from conversations.safeguarding.model import Level
 
 logger = logging.getLogger(__name__)
 
@@ -92,10 +92,9 @@ async def present(bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome) -> No
     for the next outbox sweep, so a failure here loses nothing.
     """
     screening = outcome.screening
-    if screening is not None and screening.level is Level.URGENT:
-        await say(bot, chat_id, texts.SUPPORT_URGENT)
-    elif screening is not None and screening.level is Level.CONCERN:
-        await say(bot, chat_id, texts.SUPPORT_CONCERN)
+    support = texts.support_reply(screening) if screening is not None else None
+    if support:
+        await say(bot, chat_id, support)
     if screening is not None and screening.level is not Level.NONE and deps.deliver_outbox:
         await deps.deliver_outbox()
     for notice in outcome.notices:

@@ -18,7 +18,7 @@ def _describe(line: flags.FlagLine) -> str:
     due = f", respond by {line.respond_by:%d/%m %H:%M} UTC" if line.respond_by else ""
     return (
         f"#{line.flag_id} {line.level.upper()} - case {line.case_ref} - {categories} "
-        f"({line.status}{due})"
+        f"({line.status}{due})\n{line.explanation}"
     )
 
 

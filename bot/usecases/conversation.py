@@ -14,13 +14,12 @@ from enum import StrEnum
 from bot.bootstrap import Services
 from bot.callbacks import RunButton
 from bot.usecases.run_store import RunStore
-from bot.usecases.safeguarding import Screening, raise_flag
+from bot.usecases.safeguarding import Screened, Screening, raise_flag
 from conversations.engine import current_prompt, handle
 from conversations.events import Event, Input, Rejected, SummaryShown, Text
 from conversations.flow_spec import Flow
 from conversations.runs import Run as EngineRun
-from conversations.runs import RunContext, RunStatus, age_band_for
-from conversations.safeguarding import Assessment
+from conversations.runs import RunContext, RunStatus, age_band_for, age_on
 from storage.models import Child, Participant, Review, Run
 from storage.uow import UnitOfWork
 
@@ -57,7 +56,7 @@ class Outcome:
     events: tuple[Event, ...] = ()
     run_id: int | None = None
     notices: tuple[Notice, ...] = ()
-    screening: Assessment | None = None
+    screening: Screened | None = None
     tidy_message_id: int | None = None
 
 
@@ -69,13 +68,6 @@ class SentRun:
     submitted_on: date
     share_with: str | None
     answers: tuple[tuple[str, str], ...]
-
-
-def age_on(birth_date: date | None, day: date) -> int | None:
-    if birth_date is None:
-        return None
-    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
-    return day.year - birth_date.year - before_birthday
 
 
 class Conversations:
@@ -173,7 +165,7 @@ class Conversations:
 
     async def _screen(
         self, telegram_id: int, update_id: int, run_id: int | None, text: str
-    ) -> Assessment | None:
+    ) -> Screened | None:
         """Screen typed words and store any flag in a transaction of its own.
 
         Committed before the answer is even looked at, so no later failure (a refused
@@ -191,9 +183,16 @@ class Conversations:
                 self.services.clock(),
                 self.services.settings.flag_escalate_minutes,
                 update_id,
+                self._question(row),
             )
             await uow.commit()
             return screening
+
+    def _question(self, row: Run | None) -> str | None:
+        """The default wording of the question a run is waiting on, if it is on one."""
+        flow = self.flows.get(row.flow_id) if row is not None else None
+        step = flow.step(row.current_step) if flow is not None and row is not None else None
+        return step.text.get("en") if step is not None and step.is_question else None
 
     async def current(self, telegram_id: int) -> Outcome:
         """Where this person's open run is, to show again; changes nothing."""

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.bootstrap import Services
+from bot.usecases.safeguarding import flag_explanation
 from bot.usecases.staff_access import NotAllowed, sees_every_child, staff_member, visible_child_ids
 from storage.models import Flag, Staff
 from storage.uow import UnitOfWork
@@ -20,6 +21,8 @@ class FlagLine:
     status: str
     created_at: datetime
     respond_by: datetime | None
+    # Which question was answered and why it was flagged; never the words.
+    explanation: str
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ async def _line(uow: UnitOfWork, flag: Flag) -> FlagLine:
         flag.status,
         flag.created_at,
         flag.respond_by,
+        flag_explanation(flag),
     )
 
 

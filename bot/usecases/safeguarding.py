@@ -8,19 +8,35 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.callbacks import flag_button
-from conversations.safeguarding import Assessment, Level
+from conversations.runs import age_band_for, age_on
+from conversations.safeguarding import Assessment, Level, ScreeningContext
+from conversations.safeguarding.screener import describe_reasons
 from storage.models import Child, Flag, Participant, Run, Staff
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
-Screening = Callable[[str], Assessment]
+Screening = Callable[[str, ScreeningContext], Assessment]
 
 CONCERN_WORKING_DAYS = 2
+
+
+@dataclass(frozen=True)
+class Screened:
+    """What screening found in a participant's words, and who wrote them (for the reply)."""
+
+    assessment: Assessment
+    author: str
+
+    @property
+    def level(self) -> Level:
+        """The level screening found."""
+        return self.assessment.level
 
 
 def working_days_after(start: datetime, days: int) -> datetime:
@@ -42,20 +58,29 @@ async def raise_flag(
     now: datetime,
     escalate_minutes: int,
     update_id: int | None = None,
-) -> Assessment | None:
+    question: str | None = None,
+) -> Screened | None:
     """Screen a participant's words; for a concern, store a flag and queue its alerts.
 
     Staff words are not screened: they are professionals writing about a case. The same
-    update screened again (Telegram resends) raises no second flag.
+    update screened again (Telegram resends) raises no second flag. `question` is the
+    wording of the question answered, if any: screening and the alert both use it.
     """
     if participant is None or participant.role == "staff":
         return None
-    assessment = screen(text)
-    if assessment.level is Level.NONE:
-        return assessment
-    if update_id is not None and await uow.flags.from_update(update_id) is not None:
-        return assessment
     child = await uow.children.get(participant.child_id) if participant.child_id else None
+    age = age_on(child.birth_date, now.date()) if child else None
+    context = ScreeningContext(
+        author=participant.role,
+        age_band=age_band_for(age) if age is not None else None,
+        question=question,
+    )
+    assessment = screen(text, context)
+    screened = Screened(assessment, participant.role)
+    if assessment.level is Level.NONE:
+        return screened
+    if update_id is not None and await uow.flags.from_update(update_id) is not None:
+        return screened
     respond_by = (
         now + timedelta(minutes=escalate_minutes)
         if assessment.level is Level.URGENT
@@ -66,6 +91,7 @@ async def raise_flag(
         participant_id=participant.id,
         run_id=run.id if run else None,
         step_id=run.current_step if run else None,
+        question=question,
         source_update_id=update_id,
         level=assessment.level.value,
         categories=",".join(assessment.categories),
@@ -104,7 +130,7 @@ async def raise_flag(
         level=flag.level,
         alerts=len(recipients),
     )
-    return assessment
+    return screened
 
 
 async def alert_recipients(
@@ -121,6 +147,15 @@ async def alert_recipients(
     return [p for p in people if p.telegram_id is not None]
 
 
+def flag_explanation(flag: Flag) -> str:
+    """Which question was answered and why it was flagged; never the words themselves."""
+    answering = (
+        f"Answering: {flag.question}\n" if flag.question else "Written outside a question\n"
+    )
+    reasons = describe_reasons([r for r in flag.rules.split(",") if r])
+    return f"{answering}\nWhy: {reasons}\n"
+
+
 def alert_text(flag: Flag, child: Child | None, raised_by: str, *, escalated: bool) -> str:
     heading = "ESCALATED: not yet acknowledged" if escalated else "Safeguarding alert"
     case = child.case_ref if child else "unknown case"
@@ -131,6 +166,7 @@ def alert_text(flag: Flag, child: Child | None, raised_by: str, *, escalated: bo
         f"Level: {flag.level.upper()}\n"
         f"Categories: {categories or 'unspecified'}\n"
         f"Written by: the {raised_by}\n"
+        f"{flag_explanation(flag)}"
         f"{_deadline(flag)}"
         f"Flag #{flag.id}. Open it to read the words and acknowledge."
     )

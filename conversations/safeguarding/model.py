@@ -76,16 +76,49 @@ CATEGORIES: frozenset[str] = frozenset(
     }
 )
 
+# A parent's or carer's own worries, which are not a risk to the child: fear about the plan
+# (removal, contact) and conflict with the service. They never raise the level, but they
+# decide which words a parent gets back.
+PARENT_CATEGORIES: frozenset[str] = frozenset({"worry_about_plan", "conflict_with_service"})
+
+# Who may write to My Say, as screening needs to know it.
+AUTHORS: frozenset[str] = frozenset({"child", "parent", "carer"})
+
+
+@dataclass(frozen=True)
+class ScreeningContext:
+    """What screening knows about a message besides its words.
+
+    Attributes:
+        author: Who wrote it: child, parent or carer. A parent's "they'll take my son
+            away" is fear of the plan, not a threat to a child.
+        age_band: The child's age band (`under_8`, `8_to_12`, `13_plus`), when known.
+        question: The wording of the question being answered, when there is one; it
+            goes into the alert so the reader knows what the child was asked.
+    """
+
+    author: str = "child"
+    age_band: str | None = None
+    question: str | None = None
+
+    @property
+    def is_parent(self) -> bool:
+        """Tell whether a parent or carer wrote the message."""
+        return self.author in ("parent", "carer")
+
 
 @dataclass(frozen=True)
 class Assessment:
     """The outcome of screening one message.
 
     Attributes:
-        level: The highest level among the matched rules, or none.
-        categories: The matched rules' categories, sorted and unique.
-        rules: The ids of the matched rules, sorted and unique. Ids come from the rule
-            files only, never from the message, so they are safe to log.
+        level: The highest level any layer of screening found, or none.
+        categories: The categories found, sorted and unique.
+        rules: Why, as sorted unique ids: a rule's id (`physical.hurt_by_someone`), or
+            `classifier.<category>` when the learned classifier raised the level, or
+            `uncertain.classifier` when it was unsure and asked a person to read it.
+            Ids come from the rule files and the model, never from the message, so they
+            are safe to log and to show in an alert.
     """
 
     level: Level = Level.NONE

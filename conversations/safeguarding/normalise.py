@@ -4,19 +4,74 @@ The result holds only lower-case ASCII letters, digits and single spaces. Apostr
 are dropped rather than spaced ("don't" -> "dont", "mum's" -> "mums"), stretched
 letters are squashed ("sooo" -> "so", "killlll" -> "kill"), and text-speak and common
 misspellings are mapped to plain words from the data file `normalisation.yaml`.
+
+Emoji carry meaning, so each becomes one word named after it ("🔪" -> "emojikitchenknife"),
+which the word map may turn into a plain word ("knife"). A word that is in neither the
+English dictionary nor the word map, and is one or two edits from a word the rules look
+for, is mended to that word ("kiks" -> "kicks", "cuting" -> "cutting").
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache, lru_cache
+from importlib.resources import files
+
+import emoji
+from symspellpy import SymSpell, Verbosity
 
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u0060\u00b4\u2032]")
 # Combining marks left by NFKD decomposition, so "é" becomes "e" rather than a space.
 _COMBINING = re.compile("[\u0300-\u036f]+")
 _NOT_WORD = re.compile("[^a-z0-9]+")
 _STRETCHED = re.compile(r"([a-z])\1{2,}")
+_NOT_LETTER = re.compile("[^a-z]+")
+# symspellpy ships an English frequency dictionary: every word in it counts as spelt right.
+_DICTIONARY = "frequency_dictionary_en_82_765.txt"
+# Shorter words are too close to too many others to mend safely ("hit" vs "hat").
+MEND_MIN_LENGTH = 4
+
+
+def emoji_word(_: str, data: dict[str, str]) -> str:
+    """Name one emoji as a single word, so "🔪" and "kitchen knife" stay distinguishable."""
+    return f" emoji{_NOT_LETTER.sub('', data['en'].lower())} "
+
+
+@cache
+def english_words() -> frozenset[str]:
+    """The words of symspellpy's shipped English dictionary, read once."""
+    text = (files("symspellpy") / _DICTIONARY).read_text(encoding="utf-8")
+    return frozenset(line.split(" ", 1)[0] for line in text.splitlines())
+
+
+class SpellingMender:
+    """Mend a misspelt word to the nearest word screening looks for, if one is near enough.
+
+    Args:
+        known: Words left as they are (the English dictionary and the text-speak map).
+        targets: Words a misspelling may be mended to; short ones are ignored.
+    """
+
+    def __init__(self, known: frozenset[str], targets: Iterable[str]) -> None:
+        self._known = known
+        self._symspell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+        for word in targets:
+            if len(word) >= MEND_MIN_LENGTH:
+                self._symspell.create_dictionary_entry(word, 1)
+        self.mend = lru_cache(maxsize=8192)(self._mend)
+
+    def _mend(self, word: str) -> str:
+        if len(word) < MEND_MIN_LENGTH or word in self._known or not word.isalpha():
+            return word
+        if word.startswith("emoji"):
+            return word
+        distance = 1 if len(word) < 7 else 2
+        found = self._symspell.lookup(word, Verbosity.CLOSEST, max_edit_distance=distance)
+        # Ties are broken by spelling, not by symspellpy's set order, which changes with
+        # Python's hash seed: the same message must always normalise the same way.
+        return min((item.distance, item.term) for item in found)[1] if found else word
 
 
 class Normaliser:
@@ -28,12 +83,18 @@ class Normaliser:
             ("step dad" -> "stepdad", "no one" -> "nobody").
         doubled: Words whose double letter is real, so that a stretched "killll" is
             squashed to "kill" and not to "kil" (everything else squashes to one letter).
+        mend: Mends a word the word map does not know (a `SpellingMender`), or None.
     """
 
     def __init__(
-        self, words: Mapping[str, str], phrases: Mapping[str, str], doubled: frozenset[str]
+        self,
+        words: Mapping[str, str],
+        phrases: Mapping[str, str],
+        doubled: frozenset[str],
+        mend: Callable[[str], str] | None = None,
     ) -> None:
         self._words = dict(words)
+        self._mend = mend or str
         self._phrases = dict(phrases)
         self._doubled = doubled
         # Longest phrases first so "my step dad" style overlaps prefer the fuller phrase.
@@ -46,10 +107,13 @@ class Normaliser:
 
     def __call__(self, text: str) -> str:
         """Return the normalised form of `text`."""
+        text = emoji.replace_emoji(text, replace=emoji_word)
         text = _APOSTROPHES.sub("", text.casefold())
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
         tokens = _NOT_WORD.sub(" ", text).split()
-        text = " ".join(self._words.get(word, word) for word in map(self._squash, tokens))
+        text = " ".join(
+            self._words.get(word) or self._mend(word) for word in map(self._squash, tokens)
+        )
         if self._phrase_re is not None:
             text = self._phrase_re.sub(lambda match: self._phrases[match.group(0)], text)
         return text

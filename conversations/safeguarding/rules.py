@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from importlib.resources.abc import Traversable
 
 import yaml
 
-from conversations.safeguarding.model import CATEGORIES, Assessment, Level
-from conversations.safeguarding.normalise import Normaliser
+from conversations.safeguarding.model import AUTHORS, CATEGORIES, Assessment, Level
+from conversations.safeguarding.normalise import Normaliser, SpellingMender, english_words
 
 SPEC_VERSION = 1
 NORMALISATION_FILE = "normalisation.yaml"
@@ -33,7 +34,7 @@ FRAGMENTS_FILE = "fragments.yaml"
 # earlier cannot cancel a disclosure.
 WINDOW_WORDS = 6
 
-_RULE_KEYS = frozenset({"id", "category", "level", "patterns", "unless", "why"})
+_RULE_KEYS = frozenset({"id", "category", "level", "patterns", "unless", "why", "authors"})
 _REQUIRED_RULE_KEYS = ("id", "category", "level", "patterns")
 # Ids have no spaces, so no message of two words or more can ever appear inside one.
 _RULE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z0-9_]+")
@@ -44,6 +45,7 @@ _UNBOUNDED = re.compile(r"[+*]|\{\d*,\}")
 # A group that is nothing but a list of plain words, such as an expanded `{hit}`.
 _WORD_LIST_GROUP = re.compile(r"\(\?:([a-z0-9 ]+(?:\|[a-z0-9 ]+)+)\)")
 _ANY_QUANTIFIER = re.compile(r"[+*?{]")
+_PATTERN_WORD = re.compile(r"[a-z]{4,}")
 
 
 class RulesError(ValueError):
@@ -59,45 +61,74 @@ class Rule:
     level: Level
     pattern: re.Pattern[str]
     unless: re.Pattern[str] | None
+    # Who the rule reads: "I'm scared" is a child's worry, but a parent's fear of the plan.
+    authors: frozenset[str] = AUTHORS
 
-    def matches(self, text: str) -> bool:
-        """Tell whether a pattern matches normalised `text` with no `unless` near it."""
+    def check(self, text: str) -> Hit:
+        """Tell whether a pattern matches normalised `text` with no `unless` near it.
+
+        A pattern that matched only where an `unless` cancelled it is an idiom, a story or
+        a negation the rule recognised ("this homework is killing me").
+        """
+        hit = Hit.NONE
         for match in self.pattern.finditer(text):
             if self.unless is None:
-                return True
+                return Hit.MATCHED
             if self.unless.search(_window(text, match.start(), match.end())) is None:
-                return True
-        return False
+                return Hit.MATCHED
+            hit = Hit.CANCELLED
+        return hit
+
+
+class Hit(Enum):
+    """What one rule made of a message."""
+
+    NONE = "none"
+    MATCHED = "matched"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
-class Screener:
+class Findings:
+    """What the rules made of a message: the assessment, and whether they saw an idiom."""
+
+    assessment: Assessment
+    recognised_idiom: bool
+
+
+@dataclass(frozen=True)
+class RuleSet:
     """Normalise a message and run every rule over it."""
 
     normalise: Normaliser
     rules: tuple[Rule, ...]
 
-    def assess(self, text: str) -> Assessment:
-        """Screen one message and return its level, categories and matched rule ids."""
-        normalised = self.normalise(text)
-        matched = [rule for rule in self.rules if rule.matches(normalised)]
+    def assess(self, text: str, author: str = "child") -> Assessment:
+        """Screen one message with the rules alone."""
+        return self.match(self.normalise(text), author).assessment
+
+    def match(self, normalised: str, author: str) -> Findings:
+        """Run the rules that read `author`'s words over normalised text."""
+        hits = [(rule, rule.check(normalised)) for rule in self.rules if author in rule.authors]
+        matched = [rule for rule, hit in hits if hit is Hit.MATCHED]
+        idiom = any(hit is Hit.CANCELLED for _, hit in hits)
         if not matched:
-            return Assessment()
-        return Assessment(
+            return Findings(Assessment(), idiom)
+        assessment = Assessment(
             level=max(rule.level for rule in matched),
             categories=tuple(sorted({rule.category for rule in matched})),
             rules=tuple(sorted(rule.id for rule in matched)),
         )
+        return Findings(assessment, idiom)
 
 
-def load_screener(directory: Traversable) -> Screener:
+def load_rules(directory: Traversable) -> RuleSet:
     """Read, check and compile every file in a rules folder.
 
     Raises:
         RulesError: A file is missing or malformed; the message names the file and,
             for a rule, its id.
     """
-    normaliser = _load_normaliser(directory / NORMALISATION_FILE)
     fragments = _load_fragments(directory / FRAGMENTS_FILE)
     rule_files = sorted(
         (entry for entry in directory.iterdir() if entry.name.endswith(".yaml")),
@@ -117,7 +148,12 @@ def load_screener(directory: Traversable) -> Screener:
             rules.append(rule)
     if not rules:
         raise RulesError(f"{directory.name}: no rule files found")
-    return Screener(normalise=normaliser, rules=tuple(rules))
+    # Misspellings are mended towards the ways of hurting someone, and the listed words.
+    hurting = {
+        word for name in ("hit", "hit_done") for word in _PATTERN_WORD.findall(fragments[name])
+    }
+    normaliser = _load_normaliser(directory / NORMALISATION_FILE, hurting)
+    return RuleSet(normalise=normaliser, rules=tuple(rules))
 
 
 def _read(entry: Traversable, *sections: str) -> dict[str, object]:
@@ -138,9 +174,10 @@ def _read(entry: Traversable, *sections: str) -> dict[str, object]:
     return data
 
 
-def _load_normaliser(entry: Traversable) -> Normaliser:
-    """Build the normaliser from `normalisation.yaml`."""
-    data = _read(entry, "words", "phrases", "doubled_words")
+def _load_normaliser(entry: Traversable, targets: set[str]) -> Normaliser:
+    """Build the normaliser from `normalisation.yaml`, mending misspellings to `targets`
+    and to the file's `mend_to` words."""
+    data = _read(entry, "words", "phrases", "doubled_words", "mend_to")
     words = _plain_mapping(entry.name, "words", data["words"], single_word_keys=True)
     phrases = _plain_mapping(entry.name, "phrases", data["phrases"], single_word_keys=False)
     doubled = data["doubled_words"]
@@ -149,7 +186,15 @@ def _load_normaliser(entry: Traversable) -> Normaliser:
     for word in doubled:
         if not (isinstance(word, str) and _PLAIN_WORDS.fullmatch(word)) or " " in word:
             raise RulesError(f"{entry.name}: doubled_words: {word!r} is not one lower-case word")
-    return Normaliser(words, phrases, frozenset(doubled))
+    mend_to = data["mend_to"]
+    if not (
+        isinstance(mend_to, list) and all(isinstance(w, str) and w.isalpha() for w in mend_to)
+    ):
+        raise RulesError(f"{entry.name}: mend_to must be a list of single words")
+    known = english_words() | set(words) | {w for value in words.values() for w in value.split()}
+    return Normaliser(
+        words, phrases, frozenset(doubled), SpellingMender(known, targets | set(mend_to)).mend
+    )
 
 
 def _plain_mapping(
@@ -229,13 +274,18 @@ def _compile_rule(raw: Mapping[str, object], fragments: Mapping[str, str], where
         raise RulesError(f"{where}: level must be concern or urgent, not {level!r}")
     if "why" in raw and not isinstance(raw["why"], str):
         raise RulesError(f"{where}: why must be a string")
+    authors = raw.get("authors", sorted(AUTHORS))
+    if not (isinstance(authors, list) and authors and set(map(str, authors)) <= AUTHORS):
+        raise RulesError(f"{where}: authors must be a list from {sorted(AUTHORS)}")
     pattern = _compile_list(raw["patterns"], fragments, f"{where}: patterns", word_start=True)
     unless = (
         _compile_list(raw["unless"], fragments, f"{where}: unless", word_start=False)
         if "unless" in raw
         else None
     )
-    return Rule(rule_id, str(category), Level(str(level)), pattern, unless)
+    return Rule(
+        rule_id, str(category), Level(str(level)), pattern, unless, frozenset(map(str, authors))
+    )
 
 
 def _compile_list(

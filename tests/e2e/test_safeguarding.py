@@ -50,10 +50,13 @@ async def test_a_disclosure_gets_support_an_alert_and_is_closed_with_a_note(
     alert = await iro.read_until("Safeguarding alert")
     assert "Case: C001" in alert.text and "URGENT" in alert.text
     assert "physical abuse" in alert.text and "Acknowledge by: Mon 30 Nov 10:00" in alert.text
+    # Why, and in answer to what, but never the words themselves.
+    assert "Answering: " in alert.text and "Why: rule physical.hurt_by_someone" in alert.text
     assert DISCLOSURE not in alert.text
     await iro.type("/flags")
     listed = await iro.read_until("#1 URGENT")
     assert "case C001" in listed.text and "respond by" in listed.text
+    assert "Why: rule physical.hurt_by_someone" in listed.text and DISCLOSURE not in listed.text
     await iro.press("Open the words", alert)
     words = await iro.read_until("Their words")
     assert DISCLOSURE in words.text
@@ -158,8 +161,7 @@ async def test_a_message_outside_any_flow_is_screened_too(bot: RunningBot) -> No
         assert (flag.level, flag.run_id) == ("urgent", None)
 
 
-async def test_a_parents_worry_about_the_child_raises_a_flag(bot: RunningBot) -> None:
-    iro, _manager = await _linked_staff(bot)
+async def _parent_at_a_text_question(bot: RunningBot) -> Person:
     parent = bot.person(PARENT_ID)
     await join(parent, await bot.invite("C001", "parent"))
     await parent.type("/feedback")
@@ -169,11 +171,31 @@ async def test_a_parents_worry_about_the_child_raises_a_flag(bot: RunningBot) ->
             break
         await parent.press(question.buttons[0][0], question)
         question = await parent.question()
+    return parent
+
+
+async def test_a_parents_worry_about_the_child_raises_a_flag(bot: RunningBot) -> None:
+    iro, _manager = await _linked_staff(bot)
+    parent = await _parent_at_a_text_question(bot)
     await parent.type("her stepdad hits her when he is drunk")
-    assert "C001" in (await iro.read_until("Safeguarding alert")).text
+    support = await parent.read(lambda m: "999" in m.text)
+    # Words for an adult: their own crisis line, not Childline.
+    assert "116 123" in support.text and "0800 1111" not in support.text
+    alert = await iro.read_until("Safeguarding alert")
+    assert "C001" in alert.text and "Written by: the parent" in alert.text
     async with bot.services.uow() as uow:
         flag = (await uow.session.scalars(select(Flag))).one()
         assert flag.level == "urgent" and flag.child_id is not None
+
+
+async def test_a_parents_fear_of_the_plan_gets_advice_and_raises_no_flag(bot: RunningBot) -> None:
+    await _linked_staff(bot)
+    parent = await _parent_at_a_text_question(bot)
+    await parent.type("im so scared theyll take my son away from me at this meeting")
+    reply = await parent.read(lambda m: "Family Rights Group" in m.text or "0800" in m.text)
+    assert "Family Rights Group" in reply.text and "Childline" not in reply.text
+    async with bot.services.uow() as uow:
+        assert (await uow.session.scalars(select(Flag))).all() == []
 
 
 async def test_a_concern_reaches_the_iro_with_two_working_days_to_respond(

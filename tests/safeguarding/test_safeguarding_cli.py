@@ -17,12 +17,10 @@ def test_screen_prints_one_json_object_per_input_line() -> None:
     lines = ["my step dad hits me", "", "this homework is killing me", "i feel sad all the time"]
     result = CliRunner().invoke(screen.screen_command, input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
-    assert [json.loads(line) for line in result.output.splitlines()] == [
-        {"level": "urgent", "categories": ["physical_abuse"]},
-        {"level": "none", "categories": []},
-        {"level": "none", "categories": []},
-        {"level": "concern", "categories": ["low_mood"]},
-    ]
+    found = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["level"] for line in found] == ["urgent", "none", "none", "concern"]
+    assert "physical_abuse" in found[0]["categories"] and "low_mood" in found[3]["categories"]
+    assert found[1]["categories"] == found[2]["categories"] == []
 
 
 def test_screen_never_echoes_the_input_even_when_showing_rule_ids() -> None:

@@ -12,8 +12,8 @@ from conversations.safeguarding import (
     Level,
     RulesError,
     assess,
-    default_screener,
-    load_screener,
+    default_rules,
+    load_rules,
 )
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "conversations" / "safeguarding_rules"
@@ -58,7 +58,7 @@ def test_an_empty_message_is_none() -> None:
     ],
 )
 def test_normalisation_handles_how_young_people_write(raw: str, normalised: str) -> None:
-    assert default_screener().normalise(raw) == normalised
+    assert default_rules().normalise(raw) == normalised
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,9 @@ def test_normalisation_handles_how_young_people_write(raw: str, normalised: str)
     ],
 )
 def test_idioms_stories_and_negations_do_not_flag(text: str) -> None:
-    assert assess(text).level is Level.NONE, assess(text).rules
+    assert default_rules().assess(text).level is Level.NONE, default_rules().assess(text).rules
+    # With every layer, an idiom the rules recognised is never urgent.
+    assert assess(text).level is not Level.URGENT, assess(text).rules
 
 
 @pytest.mark.parametrize(
@@ -123,11 +125,11 @@ def test_a_story_mentioned_far_away_does_not_cancel_a_disclosure() -> None:
 
 
 def test_every_category_in_the_rules_is_a_known_category() -> None:
-    assert {rule.category for rule in default_screener().rules} <= CATEGORIES
+    assert {rule.category for rule in default_rules().rules} <= CATEGORIES
 
 
 def test_rule_ids_are_opaque_codes_never_message_text() -> None:
-    known = {rule.id for rule in default_screener().rules}
+    known = {rule.id for rule in default_rules().rules}
     text = "my step dad hits me when hes drunk and i want to kms"
     assessment = assess(text)
     assert assessment.rules
@@ -147,7 +149,7 @@ def _write_rules(folder: Path, rules_yaml: str) -> Path:
 
 
 def test_rules_load_from_any_folder_and_unless_cancels_only_nearby(tmp_path: Path) -> None:
-    screener = load_screener(
+    screener = load_rules(
         _write_rules(
             tmp_path,
             """
@@ -188,7 +190,7 @@ def test_a_malformed_rule_names_the_file_and_the_rule(
 ) -> None:
     _write_rules(tmp_path, f"spec_version: 1\nrules:\n  - id: test.broken\n    {rule}\n")
     with pytest.raises(RulesError) as error:
-        load_screener(tmp_path)
+        load_rules(tmp_path)
     assert "test_rules.yaml: rule test.broken" in str(error.value)
     assert message in str(error.value)
 
@@ -199,10 +201,10 @@ def test_a_duplicate_rule_id_is_refused(tmp_path: Path) -> None:
     )
     _write_rules(tmp_path, "spec_version: 1\nrules:\n" + rule + rule)
     with pytest.raises(RulesError, match=r"test\.same: id already used"):
-        load_screener(tmp_path)
+        load_rules(tmp_path)
 
 
 def test_a_rule_file_without_spec_version_is_refused(tmp_path: Path) -> None:
     _write_rules(tmp_path, "rules: []\n")
     with pytest.raises(RulesError, match=r"test_rules\.yaml: spec_version must be 1"):
-        load_screener(tmp_path)
+        load_rules(tmp_path)

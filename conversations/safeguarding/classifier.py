@@ -1,0 +1,188 @@
+"""The learned layer of screening: a linear model read from a plain JSON file.
+
+The model is trained by `mysay safeguarding train` (see `training.py`) on the corpus the
+project ships, and written as JSON with one feature per line: its inverse document
+frequency, its weight for each level and for each category. Anyone can read why a word
+pushes a message up, and loading it runs no code (unlike a pickle).
+
+Scoring repeats scikit-learn's sums exactly: sublinear term frequency times idf, scaled to
+unit length, then a multinomial logistic model for the level and one-vs-rest logistic
+models for the categories.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass, replace
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+import numpy as np
+
+from conversations.safeguarding.features import analyse, document
+from conversations.safeguarding.model import Level, ScreeningContext
+
+MODEL_FORMAT = "mysay-safeguarding-linear"
+MODEL_VERSION = 1
+LEVEL_ORDER = (Level.NONE, Level.CONCERN, Level.URGENT)
+# A long message is also scored in overlapping windows of this many words, so that one
+# disclosure at the end of a long cheerful message is not diluted by everything around it.
+WINDOW_WORDS = 40
+WINDOW_STRIDE = 20
+# Past this many words, windows stop overlapping, to bound the time a huge paste takes.
+OVERLAP_LIMIT = 2000
+
+
+class ModelError(ValueError):
+    """The classifier file is missing or malformed; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where the model's probabilities turn into levels.
+
+    Attributes:
+        urgent: P(urgent) at or above this is urgent.
+        concern: P(concern) + P(urgent) at or above this is a concern.
+        unsure_urgent: P(urgent) at or above this is at least a concern, so a person reads
+            a message the model half-believes is urgent.
+        category: A category's probability at or above this names it.
+    """
+
+    urgent: float
+    concern: float
+    unsure_urgent: float
+    category: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the model says about one message."""
+
+    level: Level
+    unsure: bool
+    probabilities: dict[Level, float]
+    categories: tuple[str, ...]
+
+    def lowered(self) -> Verdict:
+        """The same verdict one level lower: an urgent one becomes an unsure concern."""
+        if self.level is Level.URGENT:
+            return replace(self, level=Level.CONCERN, unsure=True)
+        return replace(self, level=Level.NONE, unsure=False, categories=())
+
+
+@dataclass(frozen=True)
+class LinearClassifier:
+    """A trained linear model over the features of `features.analyse`."""
+
+    index: dict[str, int]
+    idf: np.ndarray
+    level_weights: np.ndarray  # features x levels
+    level_bias: np.ndarray
+    categories: tuple[str, ...]
+    category_weights: np.ndarray  # features x categories
+    category_bias: np.ndarray
+    thresholds: Thresholds
+
+    def predict(self, normalised: str, context: ScreeningContext) -> Verdict:
+        """Score normalised text written in `context`: the most worrying of its windows."""
+        words = normalised.split()
+        if len(words) <= WINDOW_WORDS:
+            return self._predict_one(normalised, context)
+        stride = WINDOW_STRIDE if len(words) <= OVERLAP_LIMIT else WINDOW_WORDS
+        # dict.fromkeys drops repeated windows (a pasted line repeated a thousand times).
+        windows = dict.fromkeys(
+            " ".join(words[start : start + WINDOW_WORDS])
+            for start in range(0, len(words) - WINDOW_WORDS + stride, stride)
+        )
+        verdicts = [self._predict_one(window, context) for window in windows]
+        if len(words) <= OVERLAP_LIMIT:
+            verdicts.append(self._predict_one(normalised, context))
+        return max(verdicts, key=_worry)
+
+    def _predict_one(self, normalised: str, context: ScreeningContext) -> Verdict:
+        rows, values = self._vector(normalised, context)
+        level_scores = self.level_bias + values @ self.level_weights[rows]
+        category_scores = self.category_bias + values @ self.category_weights[rows]
+        exp = np.exp(level_scores - level_scores.max())
+        probabilities = exp / exp.sum()
+        p = {level: float(probabilities[i]) for i, level in enumerate(LEVEL_ORDER)}
+        category_p = 1 / (1 + np.exp(-category_scores))
+        ranked = sorted(zip(category_p.tolist(), self.categories, strict=True), reverse=True)
+        named = tuple(name for prob, name in ranked if prob >= self.thresholds.category)
+        level, unsure = self._level(p)
+        if level is not Level.NONE and not named:
+            named = (ranked[0][1],)
+        return Verdict(level, unsure, p, named)
+
+    def _level(self, p: dict[Level, float]) -> tuple[Level, bool]:
+        t = self.thresholds
+        if p[Level.URGENT] >= t.urgent:
+            return Level.URGENT, False
+        if p[Level.URGENT] + p[Level.CONCERN] >= t.concern:
+            return Level.CONCERN, False
+        if p[Level.URGENT] >= t.unsure_urgent:
+            return Level.CONCERN, True
+        return Level.NONE, False
+
+    def _vector(self, normalised: str, context: ScreeningContext) -> tuple[np.ndarray, np.ndarray]:
+        counts = Counter(
+            self.index[feature]
+            for feature in analyse(document(normalised, context))
+            if feature in self.index
+        )
+        if not counts:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        tf = np.fromiter((1 + math.log(n) for n in counts.values()), float, count=len(counts))
+        values = tf * self.idf[rows]
+        return rows, values / np.linalg.norm(values)
+
+
+def _worry(verdict: Verdict) -> tuple[int, float]:
+    """Order verdicts by level, then by how likely a person needs to read the message."""
+    p = verdict.probabilities
+    return verdict.level.rank, p[Level.URGENT] + p[Level.CONCERN]
+
+
+def load_classifier(source: Traversable | Path) -> LinearClassifier:
+    """Read a model file written by `training.write_model`.
+
+    Raises:
+        ModelError: The file is missing, not JSON, or not a model of this format.
+    """
+    name = source.name
+    try:
+        data = json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ModelError(f"{name}: file not found; run `mysay safeguarding train`") from exc
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{name}: not valid JSON: {exc}") from exc
+    if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{name}: not a {MODEL_FORMAT} file")
+    if data.get("version") != MODEL_VERSION:
+        raise ModelError(f"{name}: version must be {MODEL_VERSION}")
+    try:
+        levels = tuple(Level(level) for level in data["levels"])
+        if levels != LEVEL_ORDER:
+            raise ModelError(f"{name}: levels must be {[str(x) for x in LEVEL_ORDER]}")
+        rows = data["features"]
+        names = [row[0] for row in rows]
+        return LinearClassifier(
+            index={feature: i for i, feature in enumerate(names)},
+            idf=np.array([row[1] for row in rows], dtype=float),
+            level_weights=np.array([row[2] for row in rows], dtype=float).reshape(-1, 3),
+            level_bias=np.array(data["level_bias"], dtype=float),
+            categories=tuple(data["categories"]),
+            category_weights=np.array([row[3] for row in rows], dtype=float).reshape(
+                -1, len(data["categories"])
+            ),
+            category_bias=np.array(data["category_bias"], dtype=float),
+            thresholds=Thresholds(**data["thresholds"]),
+        )
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        if isinstance(exc, ModelError):
+            raise
+        raise ModelError(f"{name}: malformed model: {exc!r}") from exc

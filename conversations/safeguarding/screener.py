@@ -1,0 +1,94 @@
+"""One screener in layers: normalisation, the reviewed rules, and a learned classifier.
+
+How the layers combine, so that a disclosure is never lost between them:
+
+- a strong signal from any layer raises the level: the result is the higher of the rules'
+  level and the classifier's;
+- an uncertain signal from the classifier becomes a concern, so a person reads it; it never
+  drops silently to none;
+- idioms and jokes lower a level, never an explicit disclosure: the rules' `unless`
+  patterns cancel a match only around the words that matched ("mum will murder me lol"),
+  so a disclosure elsewhere in the message still matches; and when the rules recognised
+  an idiom and matched nothing, the classifier's level is lowered by one step (urgent to
+  concern, so a person still reads it; concern to none). Nothing lowers what a rule found;
+- a parent's or carer's own worry about the plan, or conflict with the service, is named as
+  a category but is not a risk to the child, so it never raises the level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conversations.safeguarding.classifier import LinearClassifier
+from conversations.safeguarding.model import (
+    PARENT_CATEGORIES,
+    Assessment,
+    Level,
+    ScreeningContext,
+)
+from conversations.safeguarding.rules import RuleSet
+
+CLASSIFIER_REASON = "classifier"
+UNSURE_REASON = "uncertain.classifier"
+
+
+@dataclass(frozen=True)
+class Screener:
+    """Screen a message with every layer and explain the result."""
+
+    ruleset: RuleSet
+    classifier: LinearClassifier | None
+
+    def assess(self, text: str, context: ScreeningContext | None = None) -> Assessment:
+        """Return the level, categories and reasons for one message written in `context`."""
+        context = context or ScreeningContext()
+        normalised = self.ruleset.normalise(text)
+        findings = self.ruleset.match(normalised, context.author)
+        by_rules = findings.assessment
+        if self.classifier is None or not normalised:
+            return by_rules
+        verdict = self.classifier.predict(normalised, context)
+        if findings.recognised_idiom and by_rules.level is Level.NONE:
+            verdict = verdict.lowered()
+        named = set(verdict.categories)
+        risks = named - PARENT_CATEGORIES
+        parent_worries = named & PARENT_CATEGORIES if context.is_parent else set()
+        level = verdict.level
+        if parent_worries and not risks:
+            level = Level.NONE
+        reasons = set(by_rules.rules)
+        categories = set(by_rules.categories) | parent_worries
+        if level > by_rules.level:
+            if verdict.unsure:
+                reasons.add(UNSURE_REASON)
+            reasons |= {f"{CLASSIFIER_REASON}.{name}" for name in risks or {"unspecified"}}
+        if level is not Level.NONE:
+            # The classifier may name a category the rules missed (a sexual situation the
+            # rules read as neglect), which the reader of the flag should see.
+            categories |= risks
+        return Assessment(
+            level=max(level, by_rules.level),
+            categories=tuple(sorted(categories)),
+            rules=tuple(sorted(reasons)),
+        )
+
+
+def describe_reasons(reasons: tuple[str, ...] | list[str]) -> str:
+    """Say in words why screening flagged a message, for the person who reads the flag.
+
+    >>> describe_reasons(["classifier.sexual_abuse", "neglect.no_food"])
+    'rule neglect.no_food; classifier (sexual abuse)'
+    """
+    rules = [
+        reason for reason in reasons if not reason.startswith((CLASSIFIER_REASON, "uncertain."))
+    ]
+    learned = [
+        reason.split(".", 1)[1].replace("_", " ")
+        for reason in reasons
+        if reason.startswith(f"{CLASSIFIER_REASON}.")
+    ]
+    parts = [f"rule {rule}" for rule in rules]
+    if learned:
+        unsure = ", unsure: please read" if UNSURE_REASON in reasons else ""
+        parts.append(f"classifier ({', '.join(learned)}{unsure})")
+    return "; ".join(parts) or "unspecified"

@@ -1,0 +1,169 @@
+"""Train the learned layer of screening from the corpus the project ships.
+
+`mysay safeguarding train` calls `train()` and `write_model()`. Training is deterministic:
+the same corpus gives the same file. It needs scikit-learn, which screening itself does not
+(the model is applied by `classifier.py` with numpy alone).
+
+The level model is a multinomial logistic regression over TF-IDF features, with classes
+weighted so the rarer urgent and concern messages count as much as harmless ones. Where
+probabilities turn into levels is chosen on out-of-fold predictions over the corpus, never
+on an evaluation set.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from conversations.safeguarding.classifier import (
+    LEVEL_ORDER,
+    MODEL_FORMAT,
+    MODEL_VERSION,
+    Thresholds,
+)
+from conversations.safeguarding.features import analyse, document
+from conversations.safeguarding.labelled import KNOWN_CATEGORIES, LabelledMessage
+
+MAX_FEATURES = 30_000
+MIN_DOCUMENTS = 2
+# Inverse regularisation strength, chosen by cross-validation on the corpus.
+LEVEL_C = 16.0
+CATEGORY_C = 16.0
+# A category needs this many examples before the model may name it.
+MIN_CATEGORY_EXAMPLES = 8
+FOLDS = 5
+SEED = 20261202
+# Out of fold, at most these shares of the corpus's harmless messages (most of them hard
+# negatives, written to look worrying) may be raised to urgent, to concern, and to concern
+# because the model half-believes they are urgent. A person reading a false alarm costs
+# minutes; a missed disclosure can cost a child.
+MAX_NONE_AS_URGENT = 0.05
+MAX_NONE_FLAGGED = 0.10
+MAX_NONE_UNSURE = 0.12
+CATEGORY_THRESHOLD = 0.5
+# Weights are written with this many significant digits: enough to agree with
+# scikit-learn's own predictions to about 1e-6, small enough to review.
+DIGITS = 6
+
+Normalise = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class TrainedModel:
+    """Everything `write_model` needs, as plain values."""
+
+    features: list[str]
+    idf: list[float]
+    level_weights: list[list[float]]
+    level_bias: list[float]
+    categories: list[str]
+    category_weights: list[list[float]]
+    category_bias: list[float]
+    thresholds: Thresholds
+    corpus_size: int
+
+
+def train(messages: Sequence[LabelledMessage], normalise: Normalise) -> TrainedModel:
+    """Fit the level and category models and choose the thresholds."""
+    docs = [document(normalise(m.text), m.context) for m in messages]
+    labels = np.array([LEVEL_ORDER.index(m.level) for m in messages])
+    vectoriser = TfidfVectorizer(
+        analyzer=analyse, min_df=MIN_DOCUMENTS, max_features=MAX_FEATURES, sublinear_tf=True
+    )
+    matrix = vectoriser.fit_transform(docs)
+    level_model = _logistic(LEVEL_C).fit(matrix, labels)
+    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+    out_of_fold = cross_val_predict(
+        _logistic(LEVEL_C), matrix, labels, cv=folds, method="predict_proba"
+    )
+    category_names = sorted(
+        name
+        for name in KNOWN_CATEGORIES
+        if sum(name in m.categories for m in messages) >= MIN_CATEGORY_EXAMPLES
+    )
+    category_weights, category_bias = [], []
+    for name in category_names:
+        wanted = np.array([name in m.categories for m in messages], dtype=int)
+        # Unweighted: a category is named on its own evidence, not inflated like the levels.
+        model = _logistic(CATEGORY_C, balanced=False).fit(matrix, wanted)
+        category_weights.append(model.coef_[0])
+        category_bias.append(float(model.intercept_[0]))
+    names = vectoriser.get_feature_names_out().tolist()
+    return TrainedModel(
+        features=names,
+        idf=_rounded(vectoriser.idf_),
+        level_weights=[_rounded(row) for row in level_model.coef_.T],
+        level_bias=_rounded(level_model.intercept_),
+        categories=category_names,
+        category_weights=[_rounded(row) for row in np.array(category_weights).T],
+        category_bias=_rounded(np.array(category_bias)),
+        thresholds=choose_thresholds(out_of_fold, labels),
+        corpus_size=len(messages),
+    )
+
+
+def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray) -> Thresholds:
+    """Pick the lowest thresholds whose out-of-fold false flags stay within the limits."""
+    none = probabilities[labels == 0]
+    p_urgent = none[:, 2]
+    p_flag = none[:, 1] + none[:, 2]
+    return Thresholds(
+        urgent=_lowest(p_urgent, MAX_NONE_AS_URGENT),
+        concern=_lowest(p_flag, MAX_NONE_FLAGGED),
+        unsure_urgent=min(
+            _lowest(p_urgent, MAX_NONE_UNSURE), _lowest(p_urgent, MAX_NONE_AS_URGENT)
+        ),
+        category=CATEGORY_THRESHOLD,
+    )
+
+
+def _lowest(scores: np.ndarray, max_share: float) -> float:
+    """The lowest threshold that raises at most `max_share` of `scores` (rounded up)."""
+    allowed = int(max_share * len(scores))
+    ranked = np.sort(scores)[::-1]
+    # Everything strictly above the (allowed+1)-th highest score is raised.
+    cut = float(ranked[allowed]) if allowed < len(ranked) else 0.0
+    return round(min(max(cut + 1e-6, 0.05), 0.95), 4)
+
+
+def write_model(model: TrainedModel, path: Path) -> None:
+    """Write the model as JSON, one feature per line, so a diff reads like a review."""
+    header = {
+        "format": MODEL_FORMAT,
+        "version": MODEL_VERSION,
+        "about": (
+            "Safeguarding screening's learned layer, written by `mysay safeguarding train`."
+            " Each feature row: [feature, idf, weights for none/concern/urgent,"
+            " weights per category]. Features: @author context, w: word, b: bigram,"
+            " c: character n-gram inside a word."
+        ),
+        "corpus_size": model.corpus_size,
+        "levels": [str(level) for level in LEVEL_ORDER],
+        "thresholds": asdict(model.thresholds),
+        "level_bias": model.level_bias,
+        "categories": model.categories,
+        "category_bias": model.category_bias,
+    }
+    head = json.dumps(header, indent=1, ensure_ascii=False)[:-2]
+    rows = ",\n".join(
+        json.dumps([name, idf, levels, categories], ensure_ascii=False)
+        for name, idf, levels, categories in zip(
+            model.features, model.idf, model.level_weights, model.category_weights, strict=True
+        )
+    )
+    path.write_text(f'{head},\n "features": [\n{rows}\n]}}\n', encoding="utf-8")
+
+
+def _logistic(c: float, *, balanced: bool = True) -> LogisticRegression:
+    return LogisticRegression(C=c, class_weight="balanced" if balanced else None, max_iter=5000)
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    return [float(f"{value:.{DIGITS}g}") for value in values]

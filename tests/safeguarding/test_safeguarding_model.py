@@ -1,0 +1,110 @@
+"""The learned layer: the shipped corpus, the shipped model, and training that reproduces it."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conversations.safeguarding import CATEGORIES, Level, ScreeningContext, assess, default_rules
+from conversations.safeguarding.classifier import ModelError, load_classifier
+from conversations.safeguarding.labelled import KNOWN_CATEGORIES, read_all, read_labelled
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = sorted((ROOT / "conversations" / "safeguarding_corpus").glob("*.tsv"))
+MODEL = ROOT / "conversations" / "safeguarding_model" / "classifier.json"
+BLIND = sorted((Path(__file__).parent / "blind").glob("*.tsv"))
+MYSAY = Path(sys.executable).with_name("mysay")
+
+
+def _key(text: str) -> str:
+    return " ".join("".join(c for c in text.lower() if c.isalnum() or c == " ").split())
+
+
+def test_the_corpus_covers_what_the_screener_must_learn() -> None:
+    messages = read_all(CORPUS)
+    levels = Counter(message.level for message in messages)
+    assert len(messages) >= 4000
+    assert levels[Level.NONE] >= 1500
+    assert {c for m in messages for c in m.categories} == KNOWN_CATEGORIES
+    ages = {m.age for m in messages if m.author == "child"}
+    assert set(range(6, 18)) <= ages
+    assert sum(m.author != "child" for m in messages) >= 300
+    assert all(m.categories for m in messages if m.level is not Level.NONE)
+
+
+def test_no_evaluation_message_is_in_the_training_corpus() -> None:
+    trained = {_key(m.text) for m in read_all(CORPUS)}
+    for path in BLIND:
+        leaked = [m.text for m in read_labelled(path) if _key(m.text) in trained]
+        assert leaked == [], f"{path.name} shares {len(leaked)} messages with the corpus"
+
+
+def test_the_shipped_model_was_trained_on_the_shipped_corpus() -> None:
+    header = json.loads(MODEL.read_text(encoding="utf-8"))
+    assert header["corpus_size"] == len(read_all(CORPUS)), "run `mysay safeguarding train`"
+    assert set(header["categories"]) <= KNOWN_CATEGORIES
+    assert set(header["categories"]) >= CATEGORIES
+
+
+def test_a_broken_model_file_is_named_in_the_error(tmp_path: Path) -> None:
+    broken = tmp_path / "classifier.json"
+    broken.write_text('{"format": "something else"}', encoding="utf-8")
+    with pytest.raises(ModelError, match=r"classifier\.json: not a mysay-safeguarding-linear"):
+        load_classifier(broken)
+    with pytest.raises(ModelError, match="file not found"):
+        load_classifier(tmp_path / "missing.json")
+
+
+def test_training_reproduces_the_shipped_model(tmp_path: Path) -> None:
+    retrained_path = tmp_path / "retrained.json"
+    subprocess.run(
+        [str(MYSAY), "safeguarding", "train", "--out", str(retrained_path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    shipped, retrained = load_classifier(MODEL), load_classifier(retrained_path)
+    assert shipped.thresholds == retrained.thresholds
+    sample = random.Random(3).sample(read_all(CORPUS), 300)
+    normalised = [default_rules().normalise(m.text) for m in sample]
+    for message, text in zip(sample, normalised, strict=True):
+        a = shipped.predict(text, message.context)
+        b = retrained.predict(text, message.context)
+        assert a.level is b.level
+        for level in Level:
+            assert a.probabilities[level] == pytest.approx(b.probabilities[level], abs=1e-4)
+
+
+def test_a_parents_fear_of_the_plan_is_not_a_risk_to_the_child() -> None:
+    parent = ScreeningContext(author="parent")
+    fear = assess("im terrified theyre going to take my kids off me at this meeting", parent)
+    assert fear.level is Level.NONE
+    assert "worry_about_plan" in fear.categories
+    disclosure = assess("my partner hits my son when hes drunk", parent)
+    assert disclosure.level is Level.URGENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dad kiks me when hes angry",
+        "i keep cuting my arms",
+        "he does stuff to me when mum is on nights and says its our secret",
+        "i want to 🔪 myself",
+    ],
+)
+def test_how_children_really_write_is_still_urgent(text: str) -> None:
+    assert assess(text).level is Level.URGENT
+
+
+def test_a_classifier_flag_says_so_without_the_words() -> None:
+    found = assess("i have been giving all my stuff away, i wont need it soon")
+    assert found.level is not Level.NONE
+    assert any(reason.startswith(("classifier.", "uncertain.")) for reason in found.rules)
+    assert all(" " not in reason for reason in found.rules)
