@@ -45,8 +45,8 @@ SEED = 20261202
 # because the model half-believes they are urgent. A person reading a false alarm costs
 # minutes; a missed disclosure can cost a child.
 MAX_NONE_AS_URGENT = 0.05
-MAX_NONE_FLAGGED = 0.10
-MAX_NONE_UNSURE = 0.12
+MAX_NONE_FLAGGED = 0.06
+MAX_NONE_UNSURE = 0.08
 CATEGORY_THRESHOLD = 0.5
 # Weights are written with this many significant digits: enough to agree with
 # scikit-learn's own predictions to about 1e-6, small enough to review.
