@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
 
-from conversations.safeguarding.features import analyse, document
+from conversations.safeguarding.features import author_feature, pair_features, word_features
 from conversations.safeguarding.model import Level, ScreeningContext
 
 MODEL_FORMAT = "mysay-safeguarding-linear"
@@ -33,6 +32,8 @@ WINDOW_WORDS = 40
 WINDOW_STRIDE = 20
 # Past this many words, windows stop overlapping, to bound the time a huge paste takes.
 OVERLAP_LIMIT = 2000
+# Words whose feature rows are remembered; a child's vocabulary is much smaller than this.
+WORD_CACHE_SIZE = 50_000
 
 
 class ModelError(ValueError):
@@ -79,12 +80,13 @@ class LinearClassifier:
 
     index: dict[str, int]
     idf: np.ndarray
-    level_weights: np.ndarray  # features x levels
-    level_bias: np.ndarray
+    # One row per feature: its weights for the three levels, then for each category, so
+    # one lookup and one product score both.
+    weights: np.ndarray
+    bias: np.ndarray
     categories: tuple[str, ...]
-    category_weights: np.ndarray  # features x categories
-    category_bias: np.ndarray
     thresholds: Thresholds
+    _word_cache: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
 
     def predict(self, normalised: str, context: ScreeningContext) -> Verdict:
         """Score normalised text written in `context`: the most worrying of its windows."""
@@ -103,19 +105,25 @@ class LinearClassifier:
         return max(verdicts, key=_worry)
 
     def _predict_one(self, normalised: str, context: ScreeningContext) -> Verdict:
-        rows, values = self._vector(normalised, context)
-        level_scores = self.level_bias + values @ self.level_weights[rows]
-        category_scores = self.category_bias + values @ self.category_weights[rows]
-        exp = np.exp(level_scores - level_scores.max())
-        probabilities = exp / exp.sum()
-        p = {level: float(probabilities[i]) for i, level in enumerate(LEVEL_ORDER)}
-        category_p = 1 / (1 + np.exp(-category_scores))
-        ranked = sorted(zip(category_p.tolist(), self.categories, strict=True), reverse=True)
-        named = tuple(name for prob, name in ranked if prob >= self.thresholds.category)
+        rows, values = self.vector(normalised, context)
+        scores = (self.bias + values @ self.weights[rows]).tolist()
+        level_scores = scores[:3]
+        top = max(level_scores)
+        exp = [math.exp(score - top) for score in level_scores]
+        p = {level: exp[i] / sum(exp) for i, level in enumerate(LEVEL_ORDER)}
         level, unsure = self._level(p)
+        # A category is named when its probability reaches the threshold: compare the score
+        # with the threshold's log-odds rather than computing every probability.
+        ranked = sorted(zip(scores[3:], self.categories, strict=True), reverse=True)
+        named = tuple(name for score, name in ranked if score >= self._category_logit)
         if level is not Level.NONE and not named:
             named = (ranked[0][1],)
         return Verdict(level, unsure, p, named)
+
+    @property
+    def _category_logit(self) -> float:
+        threshold = self.thresholds.category
+        return math.log(threshold / (1 - threshold))
 
     def _level(self, p: dict[Level, float]) -> tuple[Level, bool]:
         t = self.thresholds
@@ -127,18 +135,30 @@ class LinearClassifier:
             return Level.CONCERN, True
         return Level.NONE, False
 
-    def _vector(self, normalised: str, context: ScreeningContext) -> tuple[np.ndarray, np.ndarray]:
-        counts = Counter(
-            self.index[feature]
-            for feature in analyse(document(normalised, context))
-            if feature in self.index
-        )
-        if not counts:
+    def vector(self, normalised: str, context: ScreeningContext) -> tuple[np.ndarray, np.ndarray]:
+        """The TF-IDF vector of `features.analyse`, built from rows cached per word."""
+        index = self.index
+        words = normalised.split()
+        rows: list[int] = [index[f] for f in pair_features(words) if f in index]
+        author = index.get(author_feature(context.author))
+        if author is not None:
+            rows.append(author)
+        for word in words:
+            rows.extend(self._word_rows(word))
+        if not rows:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
-        rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter((1 + math.log(n) for n in counts.values()), float, count=len(counts))
-        values = tf * self.idf[rows]
-        return rows, values / np.linalg.norm(values)
+        found, counts = np.unique(np.array(rows, dtype=np.intp), return_counts=True)
+        values = (1 + np.log(counts)) * self.idf[found]
+        return found, values / np.linalg.norm(values)
+
+    def _word_rows(self, word: str) -> list[int]:
+        """The model rows of one word's features; words repeat, so they are remembered."""
+        rows = self._word_cache.get(word)
+        if rows is None:
+            rows = [self.index[f] for f in word_features(word) if f in self.index]
+            if len(self._word_cache) < WORD_CACHE_SIZE:
+                self._word_cache[word] = rows
+        return rows
 
 
 def _worry(verdict: Verdict) -> tuple[int, float]:
@@ -169,17 +189,14 @@ def load_classifier(source: Traversable | Path) -> LinearClassifier:
         if levels != LEVEL_ORDER:
             raise ModelError(f"{name}: levels must be {[str(x) for x in LEVEL_ORDER]}")
         rows = data["features"]
-        names = [row[0] for row in rows]
+        categories = tuple(data["categories"])
+        width = len(LEVEL_ORDER) + len(categories)
         return LinearClassifier(
-            index={feature: i for i, feature in enumerate(names)},
+            index={row[0]: i for i, row in enumerate(rows)},
             idf=np.array([row[1] for row in rows], dtype=float),
-            level_weights=np.array([row[2] for row in rows], dtype=float).reshape(-1, 3),
-            level_bias=np.array(data["level_bias"], dtype=float),
-            categories=tuple(data["categories"]),
-            category_weights=np.array([row[3] for row in rows], dtype=float).reshape(
-                -1, len(data["categories"])
-            ),
-            category_bias=np.array(data["category_bias"], dtype=float),
+            weights=np.array([row[2] + row[3] for row in rows], dtype=float).reshape(-1, width),
+            bias=np.array(data["level_bias"] + data["category_bias"], dtype=float),
+            categories=categories,
             thresholds=Thresholds(**data["thresholds"]),
         )
     except (KeyError, TypeError, ValueError, IndexError) as exc:

@@ -34,15 +34,30 @@ def analyse(doc: str) -> list[str]:
     """Return every feature of a `document()` string, repeated as often as it occurs."""
     author, text = doc.split(_SEPARATOR, 1)
     words = text.split()
-    features = [f"@author={author}"]
-    features.extend(f"w:{word}" for word in words)
-    features.extend(f"b:{first} {second}" for first, second in itertools.pairwise(words))
+    features = [author_feature(author), *pair_features(words)]
     for word in words:
-        padded = f" {word} "
-        for size in CHAR_SIZES:
-            if len(padded) < size:
-                break
-            features.extend(
-                f"c:{padded[start : start + size]}" for start in range(len(padded) - size + 1)
-            )
+        features.extend(word_features(word))
+    return features
+
+
+def author_feature(author: str) -> str:
+    """The feature naming who wrote the message."""
+    return f"@author={author}"
+
+
+def pair_features(words: list[str]) -> list[str]:
+    """The bigram features of a message's words."""
+    return [f"b:{first} {second}" for first, second in itertools.pairwise(words)]
+
+
+def word_features(word: str) -> list[str]:
+    """The features of one word: itself, and its character n-grams with the spaces around it."""
+    features = [f"w:{word}"]
+    padded = f" {word} "
+    for size in CHAR_SIZES:
+        if len(padded) < size:
+            break
+        features.extend(
+            f"c:{padded[start : start + size]}" for start in range(len(padded) - size + 1)
+        )
     return features

@@ -107,7 +107,8 @@ class Normaliser:
 
     def __call__(self, text: str) -> str:
         """Return the normalised form of `text`."""
-        text = emoji.replace_emoji(text, replace=emoji_word)
+        if not text.isascii():  # emoji's own scan is slow; most messages have none
+            text = emoji.replace_emoji(text, replace=emoji_word)
         text = _APOSTROPHES.sub("", text.casefold())
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
         tokens = _NOT_WORD.sub(" ", text).split()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import pytest
 
 from conversations.safeguarding import CATEGORIES, Level, ScreeningContext, assess, default_rules
 from conversations.safeguarding.classifier import ModelError, load_classifier
+from conversations.safeguarding.features import analyse, document
 from conversations.safeguarding.labelled import KNOWN_CATEGORIES, read_all, read_labelled
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,3 +110,20 @@ def test_a_classifier_flag_says_so_without_the_words() -> None:
     assert found.level is not Level.NONE
     assert any(reason.startswith(("classifier.", "uncertain.")) for reason in found.rules)
     assert all(" " not in reason for reason in found.rules)
+
+
+def test_the_classifier_builds_the_same_features_as_training() -> None:
+    classifier = load_classifier(MODEL)
+    for message in random.Random(5).sample(read_all(CORPUS), 200):
+        normalised = default_rules().normalise(message.text)
+        counts = Counter(
+            classifier.index[f]
+            for f in analyse(document(normalised, message.context))
+            if f in classifier.index
+        )
+        rows, values = classifier.vector(normalised, message.context)
+        assert dict(zip(rows.tolist(), values.tolist(), strict=True)).keys() == counts.keys()
+        expected = {row: (1 + math.log(n)) * classifier.idf[row] for row, n in counts.items()}
+        norm = math.sqrt(sum(v * v for v in expected.values()))
+        for row, value in zip(rows.tolist(), values.tolist(), strict=True):
+            assert value == pytest.approx(expected[row] / norm)
