@@ -66,7 +66,9 @@ async def bot_api(request: web.Request) -> web.StreamResponse:
         result = await handler(state, await read_params(request))
     except ApiError as exc:
         logger.debug("%s failed with %d", name, exc.status)
+        state.calls[(handler.__name__, exc.status)] += 1
         return _error(exc)
+    state.calls[(handler.__name__, 200)] += 1
     return web.json_response({"ok": True, "result": result})
 
 

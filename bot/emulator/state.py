@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,6 +126,8 @@ class EmulatorState:
         self.faults: dict[str, deque[Fault]] = {}
         self.webhook: JSON = {"url": "", "secret_token": None}
         self.webhook_errors: JSON = {}
+        # Every Bot API call answered, by (method, HTTP status): what a bot's calls cost.
+        self.calls: Counter[tuple[str, int]] = Counter()
 
     # ids, time and change notification
 

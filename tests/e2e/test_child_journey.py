@@ -70,3 +70,18 @@ async def test_a_child_with_a_conference_gets_the_three_houses_and_feedback_afte
             ("child_before_conference", "cancelled"),
             ("child_after_review", "submitted"),
         ]
+
+
+async def test_answering_with_buttons_makes_no_telegram_call_that_changes_nothing(
+    bot: RunningBot,
+) -> None:
+    child = bot.person(CHILD_ID)
+    await join(child, await bot.invite("C001", "child"))
+    await child.type("/review")
+    summary = await answer_until_summary(child, await child.question())
+    await child.press("Send", summary)
+    assert (await child.read(lambda m: not m.edited)).text.startswith("Thank you")
+    calls = bot.emulator.state.calls
+    failed = {call: count for call, count in calls.items() if call[1] != 200}
+    assert failed == {}, failed
+    assert calls[("edit_message_text", 200)] >= 3  # each pressed question marked answered
