@@ -16,6 +16,7 @@ from storage.repositories import (
     OutboxRepository,
     ParticipantRepository,
     ReminderLog,
+    ReminderQueries,
     ReviewRepository,
     RunRepository,
     StaffRepository,
@@ -46,6 +47,7 @@ class UnitOfWork:
         self.flags = FlagRepository(*args)
         self.updates = UpdateLog(*args)
         self.reminders = ReminderLog(*args)
+        self.due_reminders = ReminderQueries(*args)
         return self
 
     async def __aexit__(

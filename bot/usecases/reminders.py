@@ -24,35 +24,47 @@ offset that applies is sent, and only while the review is still in the future. M
 never name the child nor say what kind of meeting it is, since notifications show on lock
 screens: "your review", "your meeting", "the meeting".
 
-Each message is queued in its own transaction together with a `reminder_sent` row whose key
-is unique, so a second sweep or a second worker racing this one cannot queue it twice.
+The sweep reads a page at a time (PAGE_SIZE rows, SQL doing the selection: reviews due,
+no answer yet) and queues each page in one transaction with its `reminder_sent` keys, whose
+unique index means a second sweep or a second worker racing this one cannot queue anything
+twice: a page that collides is read again and only what is still unsent is queued. Between
+pages the sweep yields to the event loop, so children's answers never wait long behind it,
+and its memory stays that of one page whatever the caseload.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.bootstrap import Services
-from storage.models import Child, Participant, ReminderSent, Review, Run, Staff
-from storage.uow import UnitOfWork
+from storage.repositories.reminders import WaitingReview
 
 logger = logging.getLogger(__name__)
 
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)
 DIGEST_DAYS = 7
-# Long enough for an IRO with a heavy week, well under Telegram's 4096 characters.
-DIGEST_MAX_LINES = 30
+# Enough to act on from a phone; a longer week is summed up with a count.
+DIGEST_MAX_LINES = 10
+# Rows read and queued per transaction: small enough that a page never holds the event loop
+# for long, large enough that 10,000 reminders take few transactions.
+PAGE_SIZE = 200
+DIGEST_PAGE_SIZE = 50
 
 FAMILY_ROLES = ("parent", "carer")
 CHILD_VIEW_FLOWS = ("child_before_review", "child_before_conference")
 FAMILY_FEEDBACK_FLOWS = ("parent_feedback",)
+# Which submitted flows count as having answered, by role: a reminder stops once they have.
+ANSWERED_BY = {
+    "child": CHILD_VIEW_FLOWS,
+    **{role: FAMILY_FEEDBACK_FLOWS for role in FAMILY_ROLES},
+}
 
 KIND_LABELS = {
     "cla_review": "looked-after review",
@@ -82,16 +94,11 @@ async def queue_due_reminders(services: Services) -> int:
     if in_quiet_hours(local.time()):
         return 0
     today = local.date()
-    async with services.uow() as uow:
-        candidates = [
-            *await family_reminders(uow, today, services.settings.reminder_days),
-            *await iro_digests(uow, today),
-        ]
-        done = await _keys_already_sent(uow, [message.key for message in candidates])
     queued = 0
-    for message in candidates:
-        if message.key not in done and await _queue_once(services, message, now):
-            queued += 1
+    async for page in _family_pages(services, today):
+        queued += await _queue_page(services, page, now)
+    async for page in _digest_pages(services, today):
+        queued += await _queue_page(services, page, now)
     if queued:
         logger.info("queued %d reminder(s) and digest(s)", queued)
     return queued
@@ -114,95 +121,69 @@ def offset_due(days_left: int, offsets: Sequence[int]) -> int | None:
     return min(reached) if reached else None
 
 
-async def family_reminders(
-    uow: UnitOfWork, today: date, offsets: Sequence[int]
-) -> list[DueMessage]:
-    """Reminders due today for children, parents and carers, sent before or not."""
-    horizon = today + timedelta(days=max(offsets))
-    query = (
-        select(Review, Participant)
-        .join(Participant, Participant.child_id == Review.child_id)
-        .where(
-            Review.held_on.is_(None),
-            Review.due_date > today,
-            Review.due_date <= horizon,
-            Participant.role.in_(("child", *FAMILY_ROLES)),
-        )
-        .order_by(Review.due_date, Review.id, Participant.id)
-    )
-    pairs = (await uow.session.execute(query)).all()
-    answered = await _submitted(uow, {review.id for review, _ in pairs})
-    due: list[DueMessage] = []
-    for review, participant in pairs:
-        flows = CHILD_VIEW_FLOWS if participant.role == "child" else FAMILY_FEEDBACK_FLOWS
-        if any((review.id, participant.id, flow) in answered for flow in flows):
-            continue
-        days = offset_due((review.due_date - today).days, offsets)
-        if days is None:
-            continue
-        due.append(
-            DueMessage(
-                key=f"review:{review.id}:participant:{participant.id}:days:{days}",
-                chat_id=participant.telegram_id,
-                purpose="reminder",
-                text=reminder_text(participant.role, review, today),
+async def _family_pages(services: Services, today: date) -> AsyncIterator[list[DueMessage]]:
+    """Reminders due today for children, parents and carers, a page at a time."""
+    offsets = services.settings.reminder_days
+    after = (0, 0)
+    while True:
+        async with services.uow() as uow:
+            members = await uow.due_reminders.family_page(
+                due_after=today,
+                due_by=today + timedelta(days=max(offsets)),
+                after=after,
+                limit=PAGE_SIZE,
+                answered_by=ANSWERED_BY,
             )
-        )
-    return due
+        if not members:
+            return
+        after = (members[-1].participant_id, members[-1].review_id)
+        due = []
+        for member in members:
+            days = offset_due((member.due_date - today).days, offsets)
+            if days is not None:
+                key = f"review:{member.review_id}:participant:{member.participant_id}:days:{days}"
+                text = reminder_text(member.role, member.kind, member.due_date, today)
+                due.append(DueMessage(key, member.telegram_id, "reminder", text))
+        yield due
+        await asyncio.sleep(0)  # let updates in between pages
 
 
-async def iro_digests(uow: UnitOfWork, today: date) -> list[DueMessage]:
-    """Today's digest for each IRO in Telegram who has reviews coming up without views."""
-    iros = (
-        await uow.session.scalars(
-            select(Staff).where(Staff.role == "iro", Staff.telegram_id.is_not(None))
-        )
-    ).all()
-    if not iros:
-        return []
-    query = (
-        select(Review, Child)
-        .join(Child, Child.id == Review.child_id)
-        .where(
-            Child.iro_id.in_([iro.id for iro in iros]),
-            Review.held_on.is_(None),
-            Review.due_date >= today,
-            Review.due_date <= today + timedelta(days=DIGEST_DAYS),
-        )
-        .order_by(Review.due_date, Child.case_ref)
-    )
-    pairs = (await uow.session.execute(query)).all()
-    answered = {
-        review_id
-        for review_id, _, flow in await _submitted(uow, {review.id for review, _ in pairs})
-        if flow in CHILD_VIEW_FLOWS
-    }
-    joined = await _children_joined(uow, {child.id for _, child in pairs})
-    waiting: dict[int, list[tuple[Review, Child]]] = {}
-    for review, child in pairs:
-        if review.id not in answered and child.iro_id is not None:
-            waiting.setdefault(child.iro_id, []).append((review, child))
-    due: list[DueMessage] = []
-    for iro in iros:
-        reviews = waiting.get(iro.id)
-        if not reviews or iro.telegram_id is None:
-            continue
-        due.append(
-            DueMessage(
-                key=f"digest:{iro.id}:{today.isoformat()}",
-                chat_id=iro.telegram_id,
-                purpose="digest",
-                text=digest_text(reviews, joined),
+async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[DueMessage]]:
+    """Today's digest for each IRO in Telegram with reviews coming up without views."""
+    after = 0
+    while True:
+        async with services.uow() as uow:
+            iros = await uow.due_reminders.iro_page(after, DIGEST_PAGE_SIZE)
+            if not iros:
+                return
+            waiting = await uow.due_reminders.waiting_reviews(
+                [iro_id for iro_id, _ in iros],
+                today,
+                today + timedelta(days=DIGEST_DAYS),
+                CHILD_VIEW_FLOWS,
             )
-        )
-    return due
+        after = iros[-1][0]
+        by_iro: dict[int, list[WaitingReview]] = {}
+        for review in waiting:
+            by_iro.setdefault(review.iro_id, []).append(review)
+        yield [
+            DueMessage(
+                f"digest:{iro_id}:{today.isoformat()}",
+                telegram_id,
+                "digest",
+                digest_text(by_iro[iro_id]),
+            )
+            for iro_id, telegram_id in iros
+            if iro_id in by_iro
+        ]
+        await asyncio.sleep(0)
 
 
-def reminder_text(role: str, review: Review, today: date) -> str:
+def reminder_text(role: str, kind: str, due: date, today: date) -> str:
     """A short, warm reminder that names neither the child nor the kind of meeting."""
-    when = _when(review.due_date, today)
+    when = _when(due, today)
     if role == "child":
-        noun = "review" if review.kind == "cla_review" else "meeting"
+        noun = "review" if kind == "cla_review" else "meeting"
         return (
             f"Hi! Your {noun} is {when}. If you'd like your IRO to know what you think, "
             "type /review. You can stop any time."
@@ -213,20 +194,28 @@ def reminder_text(role: str, review: Review, today: date) -> str:
     )
 
 
-def digest_text(reviews: Sequence[tuple[Review, Child]], joined: set[int]) -> str:
-    """The IRO's list: date, case reference, kind, and whether the child is on My Say."""
+def digest_text(reviews: Sequence[WaitingReview]) -> str:
+    """The IRO's list: date, case reference, kind, and whether the child is on My Say.
+
+    A large caseload gets a count and the first DIGEST_MAX_LINES, so the message stays
+    short enough to read on a phone whatever the caseload; /upcoming lists every one.
+    """
     lines = [
-        f"• {_short_day(review.due_date)}: {child.case_ref}, "
+        f"• {_short_day(review.due_date)}: {review.case_ref}, "
         f"{KIND_LABELS.get(review.kind, review.kind)}, "
-        + ("child is on My Say" if child.id in joined else "child has not joined My Say")
-        for review, child in reviews
+        + ("child is on My Say" if review.child_joined else "child has not joined My Say")
+        for review in reviews[:DIGEST_MAX_LINES]
     ]
-    if len(lines) > DIGEST_MAX_LINES:
-        extra = len(lines) - DIGEST_MAX_LINES
-        lines = [*lines[:DIGEST_MAX_LINES], f"…and {extra} more."]
+    heading = f"Your reviews in the next {DIGEST_DAYS} days with no views from the child yet:"
+    if len(reviews) > DIGEST_MAX_LINES:
+        heading = (
+            f"You have {len(reviews)} reviews in the next {DIGEST_DAYS} days with no views "
+            f"from the child yet. The first {DIGEST_MAX_LINES}:"
+        )
+        lines.append(f"…and {len(reviews) - DIGEST_MAX_LINES} more: /upcoming lists them all.")
     return (
-        f"Good morning. Your reviews in the next {DIGEST_DAYS} days with no views from the "
-        "child yet:\n\n" + "\n".join(lines) + "\n\n/invite CASE_REF child makes a joining link."
+        f"Good morning. {heading}\n\n" + "\n".join(lines) + "\n\n"
+        "/invite CASE_REF child makes a joining link."
     )
 
 
@@ -239,48 +228,24 @@ def _short_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-async def _submitted(uow: UnitOfWork, review_ids: Iterable[int]) -> set[tuple[int, int, str]]:
-    """(review id, participant id, flow id) of every submitted run for these reviews."""
-    ids = list(review_ids)
-    if not ids:
-        return set()
-    query = select(Run.review_id, Run.participant_id, Run.flow_id).where(
-        Run.review_id.in_(ids), Run.status == "submitted"
-    )
-    return {
-        (review_id, participant_id, flow_id)
-        for review_id, participant_id, flow_id in await uow.session.execute(query)
-        if review_id is not None
-    }
+async def _queue_page(services: Services, messages: list[DueMessage], now: datetime) -> int:
+    """Queue a page's messages not sent before, in one transaction; return how many.
 
-
-async def _children_joined(uow: UnitOfWork, child_ids: Iterable[int]) -> set[int]:
-    ids = list(child_ids)
-    if not ids:
-        return set()
-    query = select(Participant.child_id).where(
-        Participant.child_id.in_(ids), Participant.role == "child"
-    )
-    return {child_id for child_id in await uow.session.scalars(query) if child_id is not None}
-
-
-async def _keys_already_sent(uow: UnitOfWork, keys: Sequence[str]) -> set[str]:
-    """Which of these keys were queued before (one query, so a quiet sweep stays cheap)."""
-    if not keys:
-        return set()
-    query = select(ReminderSent.key).where(ReminderSent.key.in_(keys))
-    return set(await uow.session.scalars(query))
-
-
-async def _queue_once(services: Services, message: DueMessage, now: datetime) -> bool:
-    """Queue the message with its key in one transaction; False if someone else just did."""
-    async with services.uow() as uow:
-        uow.reminders.record(message.key, now)
-        uow.outbox.add(message.chat_id, message.purpose, message.text, now)
-        try:
-            await uow.commit()
-        except IntegrityError:
-            # Another worker committed the same key after our read: theirs goes out, not ours.
-            logger.info("reminder %s already queued by another worker", message.key)
-            return False
-    return True
+    Another worker may commit some of the same keys between our read and our commit; then
+    the unique key refuses the whole page, and we read again and queue what is left.
+    """
+    while messages:
+        async with services.uow() as uow:
+            done = await uow.due_reminders.sent_among([message.key for message in messages])
+            messages = [message for message in messages if message.key not in done]
+            if not messages:
+                return 0
+            rows = [(m.key, m.chat_id, m.purpose, m.text) for m in messages]
+            try:
+                await uow.due_reminders.queue(rows, now)
+                await uow.commit()
+            except IntegrityError:
+                logger.info("another worker queued some of these reminders; reading again")
+                continue
+        return len(messages)
+    return 0

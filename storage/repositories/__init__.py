@@ -10,6 +10,7 @@ from storage.repositories.people import (
     hash_code,
 )
 from storage.repositories.records import AuditRepository, FlagRepository
+from storage.repositories.reminders import ReminderQueries
 
 __all__ = [
     "AuditRepository",
@@ -19,6 +20,7 @@ __all__ = [
     "OutboxRepository",
     "ParticipantRepository",
     "ReminderLog",
+    "ReminderQueries",
     "ReviewRepository",
     "RunRepository",
     "StaffRepository",

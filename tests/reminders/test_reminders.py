@@ -12,7 +12,7 @@ from bot.settings import Settings
 from bot.usecases import reminders
 from bot.usecases.reminders import digest_text, offset_due, queue_due_reminders
 from storage import admin
-from storage.models import Child, Review
+from storage.repositories.reminders import ReminderQueries, WaitingReview
 from tests.reminders.helpers import (
     CHILD_TG,
     IRO_TG,
@@ -215,6 +215,25 @@ async def test_two_workers_sweeping_at_once_queue_each_message_once(
         assert sorted(m.chat_id for m in await queued(two)) == [CHILD_TG, PARENT_TG, IRO_TG]
 
 
+async def test_two_workers_sweeping_many_pages_queue_every_reminder_exactly_once(
+    settings: Settings, clock: MutableClock
+) -> None:
+    clock.now = london(2026, 12, 5, 9)
+    children = reminders.PAGE_SIZE * 2 + 37  # several pages, the last one short
+    async with (
+        open_services(settings, clock=clock) as one,
+        open_services(settings, clock=clock) as two,
+    ):
+        await add_iro(one, "iro1", IRO_TG)
+        for n in range(children):
+            child_id, _ = await add_case(one, f"C{n:04d}", THURSDAY_10_DECEMBER)
+            await link(one, 10_000 + n, "child", child_id)
+        counts = await asyncio.gather(queue_due_reminders(one), queue_due_reminders(two))
+        assert sum(counts) == children + 1  # every child's reminder and the IRO's digest
+        chats = [m.chat_id for m in await queued(two)]
+    assert sorted(chats) == sorted([IRO_TG, *(10_000 + n for n in range(children))])
+
+
 async def test_a_worker_that_read_before_another_committed_backs_off_on_the_unique_key(
     swept: Services, clock: MutableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -222,13 +241,18 @@ async def test_a_worker_that_read_before_another_committed_backs_off_on_the_uniq
     await seed_family(swept, THURSDAY_10_DECEMBER, IRO_TG)
     assert await queue_due_reminders(swept) == 3
 
-    async def read_before_the_other_commit(*_: object) -> set[str]:
-        return set()
+    reads: list[int] = []
+    real_read = ReminderQueries.sent_among
 
-    # As if this sweep had read `reminder_sent` just before another worker committed.
-    monkeypatch.setattr(reminders, "_keys_already_sent", read_before_the_other_commit)
+    async def read_before_the_other_commit(self: ReminderQueries, keys: list[str]) -> set[str]:
+        # As if the first read happened just before another worker committed these keys.
+        reads.append(len(keys))
+        return set() if len(reads) == 1 else await real_read(self, keys)
+
+    monkeypatch.setattr(ReminderQueries, "sent_among", read_before_the_other_commit)
     assert await queue_due_reminders(swept) == 0
     assert len(await queued(swept)) == 3
+    assert len(reads) >= 2  # the refused page was read again
 
 
 async def test_each_iro_gets_one_digest_a_day_of_next_weeks_reviews_without_views(
@@ -273,15 +297,13 @@ async def test_each_iro_gets_one_digest_a_day_of_next_weeks_reviews_without_view
     assert len(await queued(swept, "digest")) == 4
 
 
-def test_a_long_digest_stops_well_short_of_telegrams_limit() -> None:
-    pairs = [
-        (
-            Review(id=n, kind="rcpc", due_date=date(2026, 12, 1)),
-            Child(id=n, case_ref=f"CASE-{n:05d}-LONG-REFERENCE"),
-        )
+def test_a_long_digest_gives_a_count_and_the_first_few() -> None:
+    waiting = [
+        WaitingReview(1, n, date(2026, 12, 1), "rcpc", f"CASE-{n:05d}-LONG-REFERENCE", False)
         for n in range(100)
     ]
-    text = digest_text(pairs, joined=set())
+    text = digest_text(waiting)
     assert text.count("•") == reminders.DIGEST_MAX_LINES
-    assert "…and 70 more." in text
-    assert len(text) < 4096
+    assert "You have 100 reviews in the next 7 days" in text
+    assert f"…and {100 - reminders.DIGEST_MAX_LINES} more: /upcoming lists them all." in text
+    assert len(text) < 1500
