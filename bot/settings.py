@@ -59,6 +59,18 @@ class Settings(BaseSettings):
     listen_host: str = Field(default="127.0.0.1", description="Address `mysay serve` binds.")
     listen_port: int = Field(default=8080, ge=0, le=65535, description="Port `mysay serve` binds.")
     # NoDecode: operators write "10,3", not the JSON list pydantic-settings expects by default.
+    keep_processed_updates_days: int = Field(
+        default=3,
+        ge=1,
+        le=365,
+        description="Days to remember handled update ids (Telegram resends within a day).",
+    )
+    keep_sent_messages_days: int = Field(
+        default=30, ge=1, le=3650, description="Days to keep delivered outbox messages."
+    )
+    keep_expired_invitations_days: int = Field(
+        default=30, ge=1, le=3650, description="Days to keep unused invitations after expiry."
+    )
     reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(10, 3),
         description="Days before a review when children and families get a reminder.",

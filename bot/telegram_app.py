@@ -26,6 +26,7 @@ from bot.handlers import fallbacks, iro, participants, staff
 from bot.handlers.context import BotDeps, deps, install
 from bot.handlers.sending import markup_from_dict, retry_seconds, say
 from bot.usecases.conversation import Conversations
+from bot.usecases.housekeeping import prune_old_records
 from bot.usecases.outbox import DeliveryFailed, DeliveryReport, deliver_due
 from bot.usecases.outcomes import OUTCOME_FLOW, record_outcome
 from bot.usecases.reminders import queue_due_reminders
@@ -40,6 +41,9 @@ logger = logging.getLogger(__name__)
 OUTBOX_SWEEP_SECONDS = 5
 ESCALATION_SWEEP_SECONDS = 60
 REMINDER_SWEEP_SECONDS = 300
+# Pruning old rows matters over days, not minutes; the first run waits until start-up is over.
+HOUSEKEEPING_SWEEP_SECONDS = 6 * 3600
+HOUSEKEEPING_FIRST_SECONDS = 120
 
 PTBApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -80,6 +84,9 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
         application.job_queue.run_repeating(_sweep_outbox, OUTBOX_SWEEP_SECONDS, first=1)
         application.job_queue.run_repeating(_escalate, ESCALATION_SWEEP_SECONDS, first=5)
         application.job_queue.run_repeating(_remind, REMINDER_SWEEP_SECONDS, first=10)
+        application.job_queue.run_repeating(
+            _tidy_up, HOUSEKEEPING_SWEEP_SECONDS, first=HOUSEKEEPING_FIRST_SECONDS
+        )
     return application
 
 
@@ -183,6 +190,10 @@ async def _escalate(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _remind(context: ContextTypes.DEFAULT_TYPE) -> None:
     if await queue_due_reminders(deps(context).services):
         await _sweep_outbox(context)
+
+
+async def _tidy_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await prune_old_records(deps(context).services)
 
 
 async def announce_commands(application: PTBApplication) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -116,14 +117,18 @@ class Invitation(Base):
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None]
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"))
 
 
 class Review(Base):
     __tablename__ = "review"
-    __table_args__ = (UniqueConstraint("child_id", "kind", "due_date"),)
+    __table_args__ = (
+        UniqueConstraint("child_id", "kind", "due_date"),
+        # Reminders and digests read reviews not yet held, due in the next days.
+        Index("ix_review_not_held_due", "held_on", "due_date"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
@@ -216,6 +221,8 @@ class AuditEvent(Base):
     """Who read or changed what; details never carry a child's words."""
 
     __tablename__ = "audit_event"
+    # The invitation-guessing limit counts one actor's recent refusals at every /start.
+    __table_args__ = (Index("ix_audit_event_actor_action_at", "actor", "action", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(index=True)
@@ -229,6 +236,8 @@ class OutboxMessage(Base):
     """A message stored before it is sent, retried until Telegram accepts it."""
 
     __tablename__ = "outbox_message"
+    # The outbox sweep reads what is unsent and due, oldest first.
+    __table_args__ = (Index("ix_outbox_message_due", "sent_at", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
@@ -259,4 +268,4 @@ class ProcessedUpdate(Base):
     __tablename__ = "processed_update"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime]
+    processed_at: Mapped[datetime] = mapped_column(index=True)

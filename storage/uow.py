@@ -12,6 +12,7 @@ from storage.repositories import (
     AuditRepository,
     ChildRepository,
     FlagRepository,
+    Housekeeping,
     InvitationRepository,
     OutboxRepository,
     ParticipantRepository,
@@ -48,6 +49,7 @@ class UnitOfWork:
         self.updates = UpdateLog(*args)
         self.reminders = ReminderLog(*args)
         self.due_reminders = ReminderQueries(*args)
+        self.housekeeping = Housekeeping(*args)
         return self
 
     async def __aexit__(

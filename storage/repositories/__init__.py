@@ -1,6 +1,7 @@
 """Repositories, one module per area; import them from here."""
 
 from storage.repositories.delivery import OutboxRepository, ReminderLog, UpdateLog
+from storage.repositories.housekeeping import Housekeeping
 from storage.repositories.meetings import ReviewRepository, RunRepository
 from storage.repositories.people import (
     ChildRepository,
@@ -16,6 +17,7 @@ __all__ = [
     "AuditRepository",
     "ChildRepository",
     "FlagRepository",
+    "Housekeeping",
     "InvitationRepository",
     "OutboxRepository",
     "ParticipantRepository",
