@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 Screening = Callable[[str, ScreeningContext], Assessment]
 
 CONCERN_WORKING_DAYS = 2
+ESCALATION_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -190,9 +191,13 @@ def flag_buttons(flag_id: int) -> dict[str, Any]:
     }
 
 
-async def escalate_overdue(uow: UnitOfWork, now: datetime) -> int:
-    """Alert managers again about urgent flags nobody acknowledged in time."""
-    flags: Sequence[Flag] = await uow.flags.overdue_urgent(now)
+async def escalate_overdue(uow: UnitOfWork, now: datetime, limit: int = ESCALATION_PAGE) -> int:
+    """Alert managers again about urgent flags nobody acknowledged in time.
+
+    At most `limit` flags a call, oldest first, so one transaction stays small; the sweep
+    runs every minute, so any more are escalated on the next.
+    """
+    flags: Sequence[Flag] = await uow.flags.overdue_urgent(now, limit)
     for flag in flags:
         child = await uow.children.get(flag.child_id) if flag.child_id else None
         for manager in await uow.staff.managers():

@@ -48,14 +48,15 @@ class FlagRepository(Repository):
         query = query.order_by(Flag.level.desc(), Flag.created_at)
         return (await self.session.scalars(query)).all()
 
-    async def overdue_urgent(self, now: datetime) -> Sequence[Flag]:
+    async def overdue_urgent(self, now: datetime, limit: int) -> Sequence[Flag]:
+        """The oldest `limit` urgent flags past their deadline and not yet escalated."""
         query = select(Flag).where(
             Flag.level == "urgent",
             Flag.status == "open",
             Flag.escalated_at.is_(None),
             Flag.respond_by <= now,
         )
-        return (await self.session.scalars(query.order_by(Flag.id))).all()
+        return (await self.session.scalars(query.order_by(Flag.id).limit(limit))).all()
 
     def text(self, flag: Flag) -> str:
         return self.cipher.decrypt(flag.text_cipher)
