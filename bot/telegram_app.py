@@ -24,7 +24,9 @@ from bot.callbacks import FlagButton, RunButton, parse
 from bot.commands import commands_for
 from bot.handlers import fallbacks, iro, participants, staff
 from bot.handlers.context import BotDeps, deps, install
+from bot.handlers.outage import hold_for_later, replay_spool
 from bot.handlers.sending import markup_from_dict, retry_seconds, say
+from bot.spool import UpdateSpool
 from bot.usecases.conversation import Conversations
 from bot.usecases.housekeeping import prune_old_records
 from bot.usecases.outbox import DeliveryFailed, DeliveryReport, deliver_due
@@ -41,6 +43,8 @@ logger = logging.getLogger(__name__)
 OUTBOX_SWEEP_SECONDS = 5
 ESCALATION_SWEEP_SECONDS = 60
 REMINDER_SWEEP_SECONDS = 300
+# Updates kept while the database was down are tried again this often.
+SPOOL_REPLAY_SECONDS = 5
 # Pruning old rows matters over days, not minutes; the first run waits until start-up is over.
 HOUSEKEEPING_SWEEP_SECONDS = 6 * 3600
 HOUSEKEEPING_FIRST_SECONDS = 120
@@ -78,12 +82,14 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
         return await deliver_due(services, _sender(application))
 
     bot_deps.deliver_outbox = deliver_now
+    bot_deps.spool = UpdateSpool(services.settings.data_dir, services.cipher)
     install(application, bot_deps)
     _add_handlers(application)
     if application.job_queue is not None:
         application.job_queue.run_repeating(_sweep_outbox, OUTBOX_SWEEP_SECONDS, first=1)
         application.job_queue.run_repeating(_escalate, ESCALATION_SWEEP_SECONDS, first=5)
         application.job_queue.run_repeating(_remind, REMINDER_SWEEP_SECONDS, first=10)
+        application.job_queue.run_repeating(replay_spool, SPOOL_REPLAY_SECONDS, first=1)
         application.job_queue.run_repeating(
             _tidy_up, HOUSEKEEPING_SWEEP_SECONDS, first=HOUSEKEEPING_FIRST_SECONDS
         )
@@ -144,6 +150,8 @@ async def press_any_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 async def apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure by update id only (never the words) and say sorry to the person."""
+    if isinstance(update, Update) and await hold_for_later(update, context):
+        return
     update_id = update.update_id if isinstance(update, Update) else None
     logger.error(
         "update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error

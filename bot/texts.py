@@ -193,4 +193,8 @@ EDITED = (
 UNKNOWN_COMMAND = "I don't know that command. /help shows what I can do."
 STAFF_ONLY_COMMAND = "Sorry, that command is only for IROs and managers."
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+SAVING_LATER = (
+    "I couldn't save that just now. I've kept it and I'll keep trying, so you don't need "
+    "to send it again."
+)
 READ_RECEIPT = "Your IRO has read what you sent."

@@ -11,6 +11,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -23,6 +25,17 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 class SchemaOutdated(Exception):
     """The database schema is behind the code."""
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Tell whether `error` means the database could not be reached, rather than a bug.
+
+    A server that is down, restarting or unreachable, a dropped connection, an exhausted
+    pool or a locked SQLite file: work that failed this way can be tried again later.
+    """
+    if isinstance(error, OperationalError | InterfaceError | PoolTimeout | OSError | TimeoutError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def create_engine(url: str) -> AsyncEngine:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
 from bot.bootstrap import Services
+from bot.spool import UpdateSpool
 from bot.usecases.conversation import Conversations
 from bot.usecases.run_store import RunStore
 from conversations.flow_spec import Flow
@@ -24,6 +25,9 @@ class BotDeps:
     store: RunStore
     # Set by the application: drains the outbox now (alerts must not wait for the sweep).
     deliver_outbox: Callable[[], Awaitable[Any]] | None = None
+    # Where updates wait while the database is down, and the ids being replayed from it.
+    spool: UpdateSpool | None = None
+    replaying: set[int] = field(default_factory=set)
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:

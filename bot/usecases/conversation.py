@@ -20,9 +20,11 @@ from conversations.events import Event, Input, Rejected, SummaryShown, Text
 from conversations.flow_spec import Flow
 from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, RunStatus, age_band_for, age_on
+from conversations.safeguarding import ScreeningContext
 from storage.models import Child, Participant, Review, Run
 from storage.uow import UnitOfWork
 
+AUTHOR_CACHE_SIZE = 100_000
 # The engine's reason for refusing a run whose flow file no longer has its step.
 FLOW_CHANGED = "flow_changed"
 
@@ -84,6 +86,9 @@ class Conversations:
         self.flows = flows
         self.screening = screening
         self.store = store
+        # Who each account last wrote as, so screening without the database still knows
+        # a parent from a child. Bounded: an outage needs it only for recent writers.
+        self._authors: dict[int, str] = {}
 
     async def begin(self, telegram_id: int, update_id: int, purpose: Purpose) -> Outcome:
         """Start (or resume) the flow that fits this participant's next or last meeting."""
@@ -174,6 +179,7 @@ class Conversations:
         async with self.services.uow() as uow:
             participants = await uow.participants.for_telegram_id(telegram_id)
             row = await _open_run(uow, participants, run_id)
+            self._remember_author(telegram_id, _owner(participants, row))
             screening = await raise_flag(
                 uow,
                 self.screening,
@@ -193,6 +199,18 @@ class Conversations:
         flow = self.flows.get(row.flow_id) if row is not None else None
         step = flow.step(row.current_step) if flow is not None and row is not None else None
         return step.text.get("en") if step is not None and step.is_question else None
+
+    def screen_offline(self, telegram_id: int, text: str) -> Screened:
+        """Screen words with no database at hand (an outage): for the support reply only."""
+        author = self._authors.get(telegram_id, "child")
+        return Screened(self.screening(text, ScreeningContext(author=author)), author)
+
+    def _remember_author(self, telegram_id: int, participant: Participant | None) -> None:
+        if participant is None or participant.role == "staff":
+            return
+        if len(self._authors) >= AUTHOR_CACHE_SIZE:
+            self._authors.clear()
+        self._authors[telegram_id] = participant.role
 
     async def current(self, telegram_id: int) -> Outcome:
         """Where this person's open run is, to show again; changes nothing."""

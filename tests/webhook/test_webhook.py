@@ -6,89 +6,25 @@ import asyncio
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 
-from bot.bootstrap import Services, open_services
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
-from bot.telegram_app import PTBApplication, build_application
-from bot.webhook import SECRET_HEADER, create_web_app, register_webhook, serve_webhook
+from bot.webhook import SECRET_HEADER, serve_webhook
 from storage import admin
-from tests.e2e.conftest import CHILD_ID, seed_case
+from tests.e2e.conftest import CHILD_ID
 from tests.e2e.driver import Person
-from tests.support import MutableClock, eventually, mysay
+from tests.support import eventually, mysay
+from tests.webhook.conftest import SECRET, WebhookBot, bound_socket, webhook_settings
 
 REPO = Path(__file__).resolve().parents[2]
-SECRET = "webhook-Secret_123"
 STRANGER = 4242
-
-
-def _bound_socket() -> socket.socket:
-    """A listening address chosen by the OS, known before the web app is built."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
-def _webhook_settings(settings: Settings, emulator: BotApiEmulator, port: int) -> Settings:
-    return settings.model_copy(
-        update={
-            "telegram_token": emulator.token,
-            "telegram_api_url": emulator.base_url,
-            "webhook_url": f"http://127.0.0.1:{port}/telegram",
-            "webhook_secret": SECRET,
-        }
-    )
-
-
-@dataclass
-class WebhookBot:
-    services: Services
-    application: PTBApplication
-    emulator: BotApiEmulator
-    settings: Settings
-
-    @property
-    def url(self) -> str:
-        return self.settings.webhook_url
-
-    @property
-    def health_url(self) -> str:
-        return self.url.replace("/telegram", "/health")
-
-
-@pytest.fixture
-async def emulator() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator() as emu:
-        yield emu
-
-
-@pytest.fixture
-async def webhook_bot(settings: Settings, emulator: BotApiEmulator) -> AsyncIterator[WebhookBot]:
-    """The bot behind its web app on a free port, with the webhook set and a case seeded."""
-    sock = _bound_socket()
-    bot_settings = _webhook_settings(settings, emulator, sock.getsockname()[1])
-    async with open_services(bot_settings, clock=MutableClock()) as services:
-        application = build_application(services, polling=False)
-        runner = web.AppRunner(create_web_app(services, application, bot_settings))
-        await runner.setup()
-        try:
-            await web.SockSite(runner, sock).start()
-            await register_webhook(application, bot_settings)
-            await seed_case(services)
-            yield WebhookBot(services, application, emulator, bot_settings)
-        finally:
-            await runner.cleanup()
 
 
 def _message_update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
@@ -208,10 +144,10 @@ async def test_health_is_ok_while_the_database_answers(
 async def test_serve_runs_until_stopped_and_never_logs_the_token_or_secret(
     settings: Settings, emulator: BotApiEmulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    sock = _bound_socket()
+    sock = bound_socket()
     port = sock.getsockname()[1]
     sock.close()  # serve_webhook binds it again; nothing else is racing for it in a test
-    serve_settings = _webhook_settings(settings, emulator, port).model_copy(
+    serve_settings = webhook_settings(settings, emulator, port).model_copy(
         update={"listen_host": "127.0.0.1", "listen_port": port}
     )
     stop = asyncio.Event()
@@ -277,10 +213,10 @@ def test_a_malformed_webhook_secret_is_refused_naming_the_setting() -> None:
 async def test_mysay_serve_says_when_ready_and_stops_cleanly_on_sigterm(
     settings: Settings, emulator: BotApiEmulator, tmp_path: Path
 ) -> None:
-    sock = _bound_socket()
+    sock = bound_socket()
     port = sock.getsockname()[1]
     sock.close()
-    serve_settings = _webhook_settings(settings, emulator, port)
+    serve_settings = webhook_settings(settings, emulator, port)
     env = {
         **os.environ,
         "MYSAY_DATA_DIR": str(settings.data_dir),
