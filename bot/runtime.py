@@ -16,8 +16,17 @@ from bot.telegram_app import PTBApplication, announce_commands, build_applicatio
 logger = logging.getLogger(__name__)
 
 
+# Libraries whose DEBUG lines carry what people typed, names, invitation codes or the bot
+# token (PTB logs request parameters and raw updates, the drivers log statements and their
+# values). They never log below INFO, whatever level the operator asks for.
+CHATTY_LIBRARIES = ("telegram", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy", "aiohttp")
+
+
 def configure_logging(level: int = logging.INFO) -> None:
+    """Log at `level`, but never below INFO for libraries that would log people's words."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in CHATTY_LIBRARIES:
+        logging.getLogger(name).setLevel(max(level, logging.INFO))
     # httpx logs every request URL at INFO, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # The schema check at start-up would otherwise log two lines of Alembic detail.

@@ -97,7 +97,9 @@ async def receive_update(request: web.Request) -> web.Response:
     application = request.app[APPLICATION]
     try:
         update = Update.de_json(data, application.bot)
-    except (TypeError, ValueError, KeyError, AttributeError):
+    except Exception as exc:  # any shape PTB cannot read (a date past year 9999, a string chat)
+        # The update id only: the body may hold a child's words.
+        logger.warning("update %s refused: %s", data["update_id"], type(exc).__name__)
         raise web.HTTPBadRequest(text="body must be a JSON update") from None
     # Handle it before answering: Telegram resends an update until it gets a 200, so a
     # process killed mid-update loses nothing (a resent update is recognised by its id).

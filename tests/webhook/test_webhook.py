@@ -107,6 +107,13 @@ async def test_a_body_that_is_not_a_json_update_is_refused(webhook_bot: WebhookB
         assert response.status == 400
     assert await _post(webhook_bot.url, [1, 2, 3], headers) == 400
     assert await _post(webhook_bot.url, {"message": {}}, headers) == 400
+    # Authenticated but malformed inside: a date no clock can hold, a chat that is a string.
+    huge_date = _message_update(77, CHILD_ID, "hello")
+    huge_date["message"]["date"] = 10**30
+    assert await _post(webhook_bot.url, huge_date, headers) == 400
+    odd_chat = _message_update(78, CHILD_ID, "hello")
+    odd_chat["message"]["chat"] = "not a chat"
+    assert await _post(webhook_bot.url, odd_chat, headers) == 400
 
 
 async def test_a_posted_update_with_the_secret_is_answered_at_once_and_processed(
