@@ -36,7 +36,9 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
         await say(context.bot, chat_id, texts.WELCOME_NO_CODE)
         return
-    joined = await redeem(deps(context).services, user_id, context.args[0][:64])
+    joined = await redeem(deps(context).services, user_id, context.args[0][:64], update.update_id)
+    if joined.result is JoinResult.duplicate:
+        return  # Telegram resent a /start already answered
     if joined.result is JoinResult.joined and joined.role is not None:
         await with_retries(
             lambda: context.bot.set_my_commands(

@@ -21,6 +21,7 @@ class JoinResult(StrEnum):
     expired = "expired"
     used = "used"
     too_many_tries = "too_many_tries"
+    duplicate = "duplicate"
 
 
 @dataclass(frozen=True)
@@ -33,19 +34,34 @@ def actor_for(telegram_id: int) -> str:
     return f"telegram:{telegram_id}"
 
 
-async def redeem(services: Services, telegram_id: int, code: str) -> Joined:
-    """Use an invitation code; a failed attempt changes nothing but the attempt count."""
+async def redeem(services: Services, telegram_id: int, code: str, update_id: int) -> Joined:
+    """Use an invitation code; a failed attempt changes nothing but the attempt count.
+
+    The same /start resent by Telegram is recognised by its update id and changes nothing;
+    a code this same account already used is "already joined", not a bad guess.
+    """
     now = services.clock()
     actor = actor_for(telegram_id)
     async with services.uow() as uow:
+        if not await uow.updates.first_time(update_id, now):
+            return Joined(JoinResult.duplicate)
         recent = await uow.audit.count_since("invitation_refused", actor, now - BAD_CODE_WINDOW)
         if recent >= MAX_BAD_CODES:
+            await uow.commit()
             return Joined(JoinResult.too_many_tries)
         invitation = await uow.invitations.by_code(code)
         refusal = None
         if invitation is None:
             refusal = JoinResult.unknown
         elif invitation.used_at is not None:
+            user = (
+                await uow.participants.get(invitation.used_by_id)
+                if invitation.used_by_id
+                else None
+            )
+            if user is not None and user.telegram_id == telegram_id:
+                await uow.commit()
+                return Joined(JoinResult.already_joined, invitation.role)
             refusal = JoinResult.used
         elif invitation.expires_at <= now:
             refusal = JoinResult.expired

@@ -30,7 +30,7 @@ async def _joined_child(services: Services) -> Conversations:
             uow, services.clock(), 14, case_ref="C001", role="child"
         )
         await uow.commit()
-    assert (await redeem(services, CHILD_ID, issued.code)).result is JoinResult.joined
+    assert (await redeem(services, CHILD_ID, issued.code, 999_001)).result is JoinResult.joined
     return _conversations(services)
 
 
