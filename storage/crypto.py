@@ -60,7 +60,7 @@ def cipher_from_settings(data_key: str, data_dir: Path) -> TextCipher:
 def _embedded_key(path: Path) -> str:
     if path.exists():
         return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = new_key()
     # O_EXCL so two processes starting together cannot each write a different key.
     try:

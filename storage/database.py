@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,12 +39,22 @@ def is_unavailable(error: BaseException) -> bool:
     return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
+def make_private_file(path: Path) -> None:
+    """Create `path` (empty) and its folder readable by their owner alone, if they are new.
+
+    The database holds case references, birth dates and Telegram ids in the clear; SQLite
+    gives its journal files the database file's permissions, so they are private too.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 def create_engine(url: str) -> AsyncEngine:
     """Create an async engine; for SQLite, make the folder and turn on WAL and a busy timeout."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            make_private_file(Path(path))
         engine = create_async_engine(url, connect_args={"timeout": 30})
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import date
 from pathlib import Path
 
@@ -32,7 +33,11 @@ def _write(text: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
         return
-    out.write_text(text, encoding="utf-8")
+    # Records hold children's words in the clear: readable by their owner alone.
+    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode unless told
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
     click.echo(f"Wrote {out}.", err=True)
 
 
