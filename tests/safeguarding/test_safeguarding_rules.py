@@ -82,6 +82,12 @@ def test_normalisation_handles_how_young_people_write(raw: str, normalised: str)
         "nobody hurts me at home",
         "I would never kill myself",
         "got kicked out of maths for talking",
+        "my mum is going to kill me when she sees my school report lol",
+        "im gonna kill my brother if he eats my chips again",
+        "i miss my mum but i see her on saturdays",
+        "house rules are actually abuse i have to do the dishwasher every day",
+        "going country this weekend with my carers, they have a caravan",
+        "got punched in the face in sparring at boxing club",
     ],
 )
 def test_idioms_stories_and_negations_do_not_flag(text: str) -> None:
@@ -208,3 +214,17 @@ def test_a_rule_file_without_spec_version_is_refused(tmp_path: Path) -> None:
     _write_rules(tmp_path, "rules: []\n")
     with pytest.raises(RulesError, match=r"test_rules\.yaml: spec_version must be 1"):
         load_rules(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he said he will kill me if i tell anyone lol",
+        "my stepdad said he will kill me if i report him",
+        "they make me go country and carry stuff for them",
+        "i miss my mum, contact keeps getting cancelled",
+        "my carer hits me, its abuse",
+    ],
+)
+def test_the_idiom_cancels_leave_real_disclosures_flagged(text: str) -> None:
+    assert default_rules().assess(text).level is not Level.NONE
