@@ -14,6 +14,7 @@ from typing import Any
 
 from feedback_reports import charts, labels
 from feedback_reports.participation import SUPPRESS_BELOW, ParticipationReport
+from feedback_reports.spreadsheet import text_cell
 from feedback_reports.templating import environment
 
 HIDDEN = f"<{SUPPRESS_BELOW}"
@@ -56,7 +57,8 @@ def render_csv(report: ParticipationReport) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["measure", "value"])
     for path, value in _flatten(data, ""):
-        writer.writerow([path, _shown(path, value)])
+        shown = _shown(path, value)
+        writer.writerow([path, text_cell(shown) if isinstance(value, str) else shown])
     return buffer.getvalue()
 
 

@@ -21,6 +21,9 @@ from storage.models import Review
 from tests.reports.helpers import Given, at, cli_env, parse_strict, participant, run
 from tests.support import FIXED_NOW, mysay
 
+# A parent's quote that is also a spreadsheet formula, and HTML.
+QUOTE = '=HYPERLINK("x.example","go") The meeting was too short <script>alert(1)</script>'
+
 CHILDREN = """case_ref,birth_date,gender,ethnicity,legal_status,iro_username
 T1,2011-01-15,female,,,iro1
 T2,2011-01-15,female,,,iro1
@@ -184,7 +187,7 @@ async def _seed_runs_and_invitations(settings: Settings) -> None:
             Given(
                 "better",
                 "text",
-                text="The meeting was too short <script>alert(1)</script>",
+                text=QUOTE,
                 theme="iro",
                 text_themes="meeting",
             ),
@@ -343,7 +346,7 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
     assert feedback["respondents"] == {"parent": 1, "carer": 1}
     assert feedback["rating"] == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 1}
     assert feedback["themes"] == {"meeting": 2, "plan": 1}
-    assert feedback["quotes"] == ["The meeting was too short <script>alert(1)</script>"]
+    assert feedback["quotes"] == [QUOTE]  # JSON is data: the words as written
     questions = feedback["questions"]
     assert set(questions) == {"reports_shared", "listened_to", "rating", "may_quote"}
     assert questions["reports_shared"] == {
@@ -385,6 +388,8 @@ def test_csv_and_html_show_hidden_counts_as_less_than_five(
     assert rows["breakdowns.age_band.under_8.held"] == "<5"
     assert rows["breakdowns.age_band.8_12.attended"] == "5"
     assert rows["cla_review.pn.PN6"] == "2"
+    # A quote that a spreadsheet would run as a formula is neutralised.
+    assert rows["feedback.quotes.0"] == "'" + QUOTE
     out = tmp_path / "participation.html"
     _participation(year, *args, "--format", "html", "--out", str(out))
     html = out.read_text(encoding="utf-8")
