@@ -16,6 +16,7 @@ import sys
 import threading
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from telegram import Update
@@ -158,7 +159,7 @@ async def seed_demo(services: Services) -> list[tuple[int, str]]:
             held = today - timedelta(days=91)
             await admin.add_review(uow, DEMO_CASE, "cla_review", held, held, now)
         child_id, parent_id, iro_id = (persona.user_id for persona in PERSONAS)
-        wanted: list[tuple[int, dict[str, str]]] = [
+        wanted: list[tuple[int, dict[str, Any]]] = [
             (child_id, {"case_ref": DEMO_CASE, "role": "child"}),
             (parent_id, {"case_ref": DEMO_CASE, "role": "parent"}),
             (iro_id, {"staff_username": DEMO_IRO}),

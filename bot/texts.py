@@ -60,6 +60,14 @@ CODE_REFUSED = {
     "too_many_tries": (
         "That's a lot of tries. Please wait a little while, then try the link from your IRO again."
     ),
+    "family_account": (
+        "This Telegram account is linked to a child or family, so it can't be used for a staff "
+        "account. Please open the staff link from your own work account."
+    ),
+    "staff_elsewhere": (
+        "That staff account is already linked to another Telegram account. If you have a new "
+        "phone or account, ask your manager or the My Say admin for a move link."
+    ),
 }
 
 HELP = {

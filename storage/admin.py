@@ -112,6 +112,10 @@ async def add_review(
     )
 
 
+# The invitation role of a staff link that may move the identity from another account.
+STAFF_MOVE = "staff_move"
+
+
 async def create_invitation(
     uow: UnitOfWork,
     now: datetime,
@@ -120,14 +124,22 @@ async def create_invitation(
     case_ref: str | None = None,
     role: str | None = None,
     staff_username: str | None = None,
+    move: bool = False,
 ) -> IssuedInvitation:
-    """Create a one-time invitation for a child's participant or for a staff member."""
+    """Create a one-time invitation for a child's participant or for a staff member.
+
+    A staff member already linked to a Telegram account can only be linked to another one
+    by a move invitation (`move=True`), which an admin makes on purpose: an ordinary staff
+    link cannot take the identity over.
+    """
     if (case_ref is None) == (staff_username is None):
         raise AdminError("give either a case reference with a role, or a staff username")
+    if move and staff_username is None:
+        raise AdminError("only a staff member's link can move an account")
     child_id = staff_id = None
     if staff_username is not None:
         staff_id = (await staff_by_username(uow, staff_username)).id
-        role = "staff"
+        role = STAFF_MOVE if move else "staff"
     else:
         assert case_ref is not None
         if role not in PARTICIPANT_ROLES or role == "staff":

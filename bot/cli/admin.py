@@ -169,8 +169,18 @@ def import_reviews(file: Path) -> None:
 @click.option("--role", type=click.Choice(["child", "parent", "carer"]))
 @click.option("--staff", "staff_username", help="Invite this staff member instead.")
 @click.option("--days", type=click.IntRange(1, 365), help="Days until it expires.")
+@click.option(
+    "--move",
+    is_flag=True,
+    help="With --staff: let the link move the staff member to a new Telegram account "
+    "(the old account is told and loses access).",
+)
 def invite(
-    case_ref: str | None, role: str | None, staff_username: str | None, days: int | None
+    case_ref: str | None,
+    role: str | None,
+    staff_username: str | None,
+    days: int | None,
+    move: bool,
 ) -> None:
     """Create a one-time invitation and print its Telegram link."""
     if case_ref is not None and role is None:
@@ -185,6 +195,7 @@ def invite(
             case_ref=case_ref,
             role=role,
             staff_username=staff_username,
+            move=move,
         )
 
     issued = run_in_uow(action)

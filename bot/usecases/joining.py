@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.bootstrap import Services
+from storage.admin import STAFF_MOVE
 from storage.models import Participant
+from storage.uow import UnitOfWork
+
+# Sent to the account a staff identity moved away from, so a takeover cannot go unnoticed.
+STAFF_MOVED = (
+    "Your My Say staff access has moved to another Telegram account. If you did not ask "
+    "for this, tell your manager or the My Say admin straight away."
+)
 
 # Guessing codes is pointless (192 random bits), but a flood of bad codes is still refused.
 MAX_BAD_CODES = 5
@@ -22,6 +30,8 @@ class JoinResult(StrEnum):
     used = "used"
     too_many_tries = "too_many_tries"
     duplicate = "duplicate"
+    family_account = "family_account"
+    staff_elsewhere = "staff_elsewhere"
 
 
 @dataclass(frozen=True)
@@ -69,8 +79,17 @@ async def redeem(services: Services, telegram_id: int, code: str, update_id: int
             uow.audit.record(now, actor, "invitation_refused", reason=str(refusal))
             await uow.commit()
             return Joined(refusal or JoinResult.unknown)
+        role = "staff" if invitation.role == STAFF_MOVE else invitation.role
+        if invitation.staff_id is not None:
+            refused = await _staff_link_refusal(
+                uow, telegram_id, invitation.staff_id, invitation.role
+            )
+            if refused is not None:
+                uow.audit.record(now, actor, "staff_link_refused", reason=str(refused))
+                await uow.commit()
+                return Joined(refused)
         existing = await uow.participants.find_link(
-            telegram_id, invitation.role, invitation.child_id, invitation.staff_id
+            telegram_id, role, invitation.child_id, invitation.staff_id
         )
         if not await uow.invitations.claim(invitation, now):
             return Joined(JoinResult.used)
@@ -78,7 +97,7 @@ async def redeem(services: Services, telegram_id: int, code: str, update_id: int
             existing = uow.participants.add(
                 Participant(
                     telegram_id=telegram_id,
-                    role=invitation.role,
+                    role=role,
                     child_id=invitation.child_id,
                     staff_id=invitation.staff_id,
                     created_at=now,
@@ -90,11 +109,44 @@ async def redeem(services: Services, telegram_id: int, code: str, update_id: int
             result = JoinResult.already_joined
         invitation.used_by_id = existing.id
         if invitation.staff_id is not None:
-            staff = await uow.staff.get(invitation.staff_id)
-            if staff is not None:
-                staff.telegram_id = telegram_id
+            await _move_staff_to(uow, invitation.staff_id, telegram_id, now)
         uow.audit.record(
             now, actor, "invitation_redeemed", invitation.child_id, role=invitation.role
         )
         await uow.commit()
-        return Joined(result, invitation.role)
+        return Joined(result, role)
+
+
+async def _staff_link_refusal(
+    uow: UnitOfWork, telegram_id: int, staff_id: int, invitation_role: str
+) -> JoinResult | None:
+    """Why this account may not take this staff identity, or None if it may.
+
+    An account linked to a child or family never becomes staff (a child must not be able
+    to read other children's views). A staff member already on another account moves only
+    with a move invitation, which an admin makes on purpose.
+    """
+    links = await uow.participants.for_telegram_id(telegram_id)
+    if any(link.child_id is not None for link in links):
+        return JoinResult.family_account
+    staff = await uow.staff.get(staff_id)
+    elsewhere = staff is not None and staff.telegram_id not in (None, telegram_id)
+    if elsewhere and invitation_role != STAFF_MOVE:
+        return JoinResult.staff_elsewhere
+    return None
+
+
+async def _move_staff_to(uow: UnitOfWork, staff_id: int, telegram_id: int, now: datetime) -> None:
+    """Link the staff identity to this account; unlink the account it leaves, and tell it."""
+    staff = await uow.staff.get(staff_id)
+    if staff is None:
+        return
+    previous = staff.telegram_id
+    staff.telegram_id = telegram_id
+    if previous is None or previous == telegram_id:
+        return
+    for link in await uow.participants.for_telegram_id(previous):
+        if link.staff_id == staff_id:
+            link.staff_id = None  # kept for the audit trail, but linked to nobody now
+    uow.outbox.add(previous, "staff_moved", STAFF_MOVED, now)
+    uow.audit.record(now, f"staff:{staff_id}", "staff_account_moved")
