@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from telegram import BotCommandScopeAllPrivateChats, Update
+from telegram.constants import ChatType
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -25,7 +26,7 @@ from bot.commands import commands_for
 from bot.handlers import fallbacks, iro, participants, staff
 from bot.handlers.context import BotDeps, deps, install
 from bot.handlers.outage import hold_for_later, replay_spool
-from bot.handlers.sending import markup_from_dict, retry_seconds, say
+from bot.handlers.sending import markup_from_dict, retry_seconds, say, with_retries
 from bot.spool import UpdateSpool
 from bot.usecases.conversation import Conversations
 from bot.usecases.housekeeping import prune_old_records
@@ -139,6 +140,11 @@ async def press_any_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """Route a pressed button by what its data claims; anything unparseable is stale."""
     query = update.callback_query
     assert query is not None
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        # A button forwarded into a group must not post a child's words there.
+        await with_retries(lambda: query.answer(texts.PRIVATE_CHATS_ONLY, show_alert=True))
+        return
     button = parse(query.data)
     if isinstance(button, RunButton):
         await participants.press_button(update, context, button)

@@ -198,6 +198,7 @@ EDITED = (
     "I saw you edited a message. I keep what you first sent. To change an answer, "
     "use Change on the summary before you send."
 )
+PRIVATE_CHATS_ONLY = "My Say's buttons only work in your private chat with the bot."
 UNKNOWN_COMMAND = "I don't know that command. /help shows what I can do."
 STAFF_ONLY_COMMAND = "Sorry, that command is only for IROs and managers."
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.emulator.models import CallbackAnswer
 from bot.handlers.context import BotDeps
 from bot.telegram_app import PTBApplication
 from storage.models import AuditEvent, Flag, OutboxMessage
@@ -12,6 +13,7 @@ from tests.e2e.driver import Person, join
 from tests.support import MutableClock, eventually
 
 DISCLOSURE = "my stepdad hits me when mum is at work"
+GROUP_ID = -100200300
 
 
 async def _linked_staff(bot: RunningBot) -> tuple[Person, Person]:
@@ -208,3 +210,39 @@ async def test_a_concern_reaches_the_iro_with_two_working_days_to_respond(
     assert "Your IRO will read this" in (await child.read()).text
     alert = await iro.read_until("Safeguarding alert")
     assert "Level: CONCERN" in alert.text and "Respond by: Wed 02 Dec 09:00" in alert.text
+
+
+async def test_an_alert_forwarded_into_a_group_never_shows_the_words_there(
+    bot: RunningBot,
+) -> None:
+    iro, _manager = await _linked_staff(bot)
+    await _child_types_a_disclosure(bot)
+    alert = await iro.read_until("Safeguarding alert")
+    state = bot.emulator.state
+    group = state.chat(GROUP_ID)
+    group.started = True  # the bot could post there, if it wrongly tried
+    data = next(d for label, d in alert.buttons if "Open" in label)
+    query_id = "group-press"
+    state.callbacks[query_id] = CallbackAnswer(query_id, state.next_update_id, IRO_ID, data)
+    group_chat = {"id": GROUP_ID, "type": "group", "title": "Team chat"}
+    message = {"message_id": 1, "date": state.now(), "chat": group_chat, "text": alert.text}
+    state.push_update(
+        "callback_query",
+        {
+            "id": query_id,
+            "from": {"id": IRO_ID, "is_bot": False, "first_name": "Iro"},
+            "message": message,
+            "chat_instance": "group",
+            "data": data,
+        },
+    )
+
+    async def answered() -> bool:
+        return state.callbacks[query_id].answered
+
+    assert await eventually(answered)
+    assert "private chat" in (state.callbacks[query_id].text or "")
+    assert group.events == []
+    async with bot.services.uow() as uow:
+        reads = (await uow.session.scalars(select(AuditEvent))).all()
+        assert "flag_words_read" not in [event.action for event in reads]
