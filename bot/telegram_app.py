@@ -159,6 +159,10 @@ async def apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(update, Update) and await hold_for_later(update, context):
         return
     update_id = update.update_id if isinstance(update, Update) else None
+    if isinstance(context.error, Forbidden):
+        # They blocked the bot or never started it: there is nobody to answer, nothing lost.
+        logger.info("update %s: Telegram refused to let us answer (%s)", update_id, "Forbidden")
+        return
     logger.error(
         "update %s failed: %s", update_id, type(context.error).__name__, exc_info=context.error
     )
