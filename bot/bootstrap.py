@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from bot.settings import Settings
 from storage.crypto import TextCipher, cipher_from_settings
 from storage.database import Database
+from storage.keys import verify_data_key
 from storage.uow import UnitOfWork
 
 Clock = Callable[[], datetime]
@@ -46,6 +47,7 @@ async def open_services(
     try:
         if check_schema:
             await database.ensure_current()
+            await verify_data_key(database, cipher, clock())
         yield Services(settings, database, cipher, clock)
     finally:
         await database.dispose()

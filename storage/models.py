@@ -269,3 +269,13 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class KeyCheck(Base):
+    """A known word encrypted with the data key, so a lost or swapped key is noticed at start."""
+
+    __tablename__ = "key_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]

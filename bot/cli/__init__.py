@@ -19,6 +19,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
         "database",
         "Print a new key for MYSAY_DATA_KEY (to rotate, put it first: NEW,OLD).",
     ),
+    "key": ("database", "Change the key free text is encrypted with (`mysay key rotate`)."),
     "staff": ("admin", "Add and list IROs, managers and admins."),
     "child": ("admin", "Add children by case reference."),
     "review": ("admin", "Add looked-after reviews and child protection conferences."),

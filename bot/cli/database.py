@@ -1,4 +1,4 @@
-"""`mysay db ...` and `mysay keygen`: schema migrations and encryption keys."""
+"""`mysay db ...`, `mysay keygen` and `mysay key rotate`: schema migrations and encryption keys."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import click
 from alembic import command
 
 from bot.settings import load_settings
-from storage.crypto import new_key
+from storage.crypto import cipher_from_settings, new_key
 from storage.database import Database, alembic_config, head_revision
+from storage.keys import rotate_keys
 
 
 @click.group()
@@ -54,4 +55,40 @@ def keygen() -> None:
     click.echo(new_key())
 
 
-COMMANDS: list[click.Command] = [db, keygen]
+@click.group()
+def key() -> None:
+    """Change the key free text is encrypted with."""
+
+
+@key.command()
+def rotate() -> None:
+    """Re-encrypt every stored text under the newest key (set MYSAY_DATA_KEY=NEW,OLD first).
+
+    Safe to stop and run again: it goes table by table, a batch per transaction. When it is
+    done, MYSAY_DATA_KEY can be set to the new key alone.
+    """
+    settings = load_settings()
+    if "," not in settings.data_key:
+        raise click.UsageError(
+            "set MYSAY_DATA_KEY to NEW,OLD (a key from `mysay keygen` first, then the old one)"
+        )
+    cipher = cipher_from_settings(settings.data_key, settings.data_dir)
+
+    def report(table: str, count: int) -> None:
+        click.echo(f"{table}: {count} row(s) re-encrypted")
+
+    async def go() -> int:
+        database = Database.connect(settings.effective_database_url)
+        try:
+            await database.ensure_current()
+            return await rotate_keys(database, cipher, report)
+        finally:
+            await database.dispose()
+
+    done = asyncio.run(go())
+    click.echo(
+        f"Done: {done} value(s) now under the new key. MYSAY_DATA_KEY may now be NEW alone."
+    )
+
+
+COMMANDS: list[click.Command] = [db, keygen, key]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import stat
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from bot.bootstrap import Services, open_services
 from bot.settings import Settings
 from storage.crypto import DataKeyError, TextCipher, cipher_from_settings, new_key
-from tests.support import FIXED_NOW, add_run
+from tests.support import FIXED_NOW, add_run, mysay
 
 SECRET = "my stepdad shouts at night and I hide under the bed"
 
@@ -68,12 +69,50 @@ def test_the_embedded_key_file_is_made_once_and_owner_only(tmp_path: Path) -> No
     assert second.decrypt(first.encrypt(SECRET)) == SECRET
 
 
-async def test_opening_with_another_key_fails_on_read(settings: Settings) -> None:
+async def test_opening_with_another_key_is_refused_at_start(settings: Settings) -> None:
     async with open_services(settings, clock=lambda: FIXED_NOW) as services:
         await _write_answer(services)
     other = settings.model_copy(update={"data_key": new_key()})
-    async with open_services(other) as services, services.uow() as uow:
+    with pytest.raises(DataKeyError, match="does not open this database"):
+        async with open_services(other):
+            pass
+
+
+def test_a_lost_key_file_stops_the_program_with_one_line(tmp_path: Path) -> None:
+    env = {
+        "MYSAY_DATA_DIR": str(tmp_path / "data"),
+        "MYSAY_DATA_KEY": "",
+        "MYSAY_DATABASE_URL": "",
+        "MYSAY_TELEGRAM_TOKEN": "",
+    }
+    assert mysay("db", "upgrade", env=env).exit_code == 0
+    assert mysay("staff", "list", env=env).exit_code == 0  # stores the key check value
+    (tmp_path / "data" / "mysay.key").unlink()  # lost; a new one would be made silently
+    refused = mysay("staff", "list", env=env)
+    assert refused.exit_code == 1
+    assert refused.output.startswith("error: the data key does not open this database")
+    assert "Traceback" not in refused.output
+
+
+async def test_key_rotate_reencrypts_everything_and_the_old_key_can_go(
+    settings: Settings, tmp_path: Path
+) -> None:
+    async with open_services(settings, clock=lambda: FIXED_NOW) as services:
+        await _write_answer(services)
+    old, new = settings.data_key, new_key()
+    env = {
+        "MYSAY_DATABASE_URL": settings.effective_database_url,
+        "MYSAY_DATA_DIR": str(tmp_path / "data"),
+        "MYSAY_DATA_KEY": f"{new},{old}",
+        "MYSAY_TELEGRAM_TOKEN": "",
+    }
+    first = await asyncio.to_thread(mysay, "key", "rotate", env=env)
+    assert first.exit_code == 0, first.output
+    assert "re-encrypted" in first.output and "Done:" in first.output
+    again = await asyncio.to_thread(mysay, "key", "rotate", env=env)  # resumable: safe twice
+    assert again.exit_code == 0, again.output
+    only_new = settings.model_copy(update={"data_key": new})
+    async with open_services(only_new) as services, services.uow() as uow:
         run = await uow.runs.get(1)
         assert run is not None
-        with pytest.raises(DataKeyError):
-            uow.runs.read_state(run)
+        assert uow.runs.read_state(run)  # readable with the new key alone
