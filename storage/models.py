@@ -201,7 +201,9 @@ class Flag(Base):
     # even after the flow file changes.
     question: Mapped[str | None] = mapped_column(String(400))
     # The Telegram update the words came in, so a resent update raises no second flag.
-    source_update_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # Not unique: Telegram may start update ids again after a quiet week, and a new flag
+    # must never be refused because an old one had the same id (see FlagRepository).
+    source_update_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     level: Mapped[str] = mapped_column(String(16))
     categories: Mapped[str] = mapped_column(String(400))
     rules: Mapped[str] = mapped_column(String(800))

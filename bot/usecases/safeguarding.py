@@ -25,6 +25,8 @@ Screening = Callable[[str, ScreeningContext], Assessment]
 
 CONCERN_WORKING_DAYS = 2
 ESCALATION_PAGE = 100
+# Telegram resends an unconfirmed update for up to a day; allow it twice over.
+RESEND_WINDOW = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,11 @@ async def raise_flag(
     screened = Screened(assessment, participant.role)
     if assessment.level is Level.NONE:
         return screened
-    if update_id is not None and await uow.flags.from_update(update_id) is not None:
+    resent_since = now - RESEND_WINDOW
+    if (
+        update_id is not None
+        and await uow.flags.from_update(update_id, participant.id, resent_since) is not None
+    ):
         return screened
     respond_by = (
         now + timedelta(minutes=escalate_minutes)

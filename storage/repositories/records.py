@@ -37,8 +37,21 @@ class FlagRepository(Repository):
     async def get(self, flag_id: int) -> Flag | None:
         return await self.session.get(Flag, flag_id)
 
-    async def from_update(self, update_id: int) -> Flag | None:
-        return await self.session.scalar(select(Flag).where(Flag.source_update_id == update_id))
+    async def from_update(
+        self, update_id: int, participant_id: int, since: datetime
+    ) -> Flag | None:
+        """The flag this participant's update raised lately, if Telegram sent it again.
+
+        Telegram resends an update within a day; an id seen longer ago, or from someone
+        else, is another update that happens to share it.
+        """
+        return await self.session.scalar(
+            select(Flag).where(
+                Flag.source_update_id == update_id,
+                Flag.participant_id == participant_id,
+                Flag.created_at >= since,
+            )
+        )
 
     async def unresolved(self, child_ids: Sequence[int] | None) -> Sequence[Flag]:
         """Flags not yet closed, urgent first; `None` means every child (managers)."""

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from bot.bootstrap import Services
 from bot.callbacks import RunButton
 from bot.usecases.conversation import Conversations, Notice, Purpose
+from bot.usecases.housekeeping import prune_old_records
 from bot.usecases.joining import JoinResult, redeem
 from bot.usecases.run_store import RunStore
 from conversations.events import Asked, Choose, Rejected, Text
@@ -16,6 +20,7 @@ from conversations.safeguarding import assess
 from storage import admin
 from storage.models import Answer, Flag, Run
 from tests.e2e.conftest import CHILD_ID, seed_case
+from tests.support import FIXED_NOW
 
 
 def _conversations(services: Services) -> Conversations:
@@ -90,6 +95,24 @@ async def test_a_failure_after_screening_keeps_the_flag_and_its_alerts(
     async with services.uow() as uow:
         assert len((await uow.session.scalars(select(Flag))).all()) == 1
     assert await _answers(services) == 2
+
+
+async def test_an_update_id_telegram_reuses_a_week_later_is_a_new_update(
+    services: Services,
+) -> None:
+    conversations = await _joined_child(services)
+    await conversations.begin(CHILD_ID, 1, Purpose.review)
+    await conversations.act(CHILD_ID, 2, Choose("ok"))
+    await conversations.act(CHILD_ID, 3, Text("my stepdad hits me"))
+    # After a quiet week Telegram may number updates from 1 again.
+    later = replace(services, clock=lambda: FIXED_NOW + timedelta(days=8))
+    await prune_old_records(later)
+    again = Conversations(later, conversations.flows, assess, conversations.store)
+    outcome = await again.act(CHILD_ID, 3, Text("he hurt me again last night"))
+    assert Notice.duplicate not in outcome.notices
+    async with services.uow() as uow:
+        flags = (await uow.session.scalars(select(Flag))).all()
+        assert [f.source_update_id for f in flags] == [3, 3]  # a second flag, not refused
 
 
 async def _strand_the_open_run(services: Services) -> None:
