@@ -9,7 +9,9 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
+from bot.bootstrap import Services
 from bot.cli import cli
+from storage import admin
 from storage.models import Participant, Run
 from storage.uow import UnitOfWork
 
@@ -69,3 +71,15 @@ async def add_run(
     uow.runs.add(run)
     await uow.flush()
     return run
+
+
+async def issue_invitation(
+    services: Services, case_ref: str | None, role: str | None, staff: str | None = None
+) -> str:
+    """A fresh invitation code for a child's participant or a staff member."""
+    async with services.uow() as uow:
+        issued = await admin.create_invitation(
+            uow, services.clock(), 14, case_ref=case_ref, role=role, staff_username=staff
+        )
+        await uow.commit()
+    return issued.code

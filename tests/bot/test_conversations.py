@@ -17,10 +17,9 @@ from bot.usecases.run_store import RunStore
 from conversations.events import Asked, Choose, Rejected, Text
 from conversations.flow_check import load_flows
 from conversations.safeguarding import assess
-from storage import admin
 from storage.models import Answer, Flag, Run
 from tests.e2e.conftest import CHILD_ID, seed_case
-from tests.support import FIXED_NOW
+from tests.support import FIXED_NOW, issue_invitation
 
 
 def _conversations(services: Services) -> Conversations:
@@ -30,12 +29,8 @@ def _conversations(services: Services) -> Conversations:
 
 async def _joined_child(services: Services) -> Conversations:
     await seed_case(services)
-    async with services.uow() as uow:
-        issued = await admin.create_invitation(
-            uow, services.clock(), 14, case_ref="C001", role="child"
-        )
-        await uow.commit()
-    assert (await redeem(services, CHILD_ID, issued.code, 999_001)).result is JoinResult.joined
+    code = await issue_invitation(services, "C001", "child")
+    assert (await redeem(services, CHILD_ID, code, 999_001)).result is JoinResult.joined
     return _conversations(services)
 
 

@@ -6,6 +6,7 @@ from bot.bootstrap import Services
 from bot.usecases.joining import STAFF_MOVED, JoinResult, actor_for, redeem
 from storage import admin
 from tests.e2e.conftest import CHILD_ID, IRO_ID, PARENT_ID, seed_case
+from tests.support import issue_invitation
 
 
 async def _refusals(services: Services, telegram_id: int) -> int:
@@ -19,22 +20,19 @@ async def test_a_resent_start_and_a_second_press_of_the_link_are_not_bad_guesses
     services: Services,
 ) -> None:
     await seed_case(services)
-    async with services.uow() as uow:
-        issued = await admin.create_invitation(
-            uow, services.clock(), 14, case_ref="C001", role="child"
-        )
-        await uow.commit()
-    assert (await redeem(services, CHILD_ID, issued.code, 10)).result is JoinResult.joined
-    assert (await redeem(services, CHILD_ID, issued.code, 10)).result is JoinResult.duplicate
-    again = await redeem(services, CHILD_ID, issued.code, 11)
+    code = await issue_invitation(services, "C001", "child")
+    assert (await redeem(services, CHILD_ID, code, 10)).result is JoinResult.joined
+    assert (await redeem(services, CHILD_ID, code, 10)).result is JoinResult.duplicate
+    again = await redeem(services, CHILD_ID, code, 11)
     assert (again.result, again.role) == (JoinResult.already_joined, "child")
     assert await _refusals(services, CHILD_ID) == 0
     # Someone else with the same code is refused, and that counts.
-    assert (await redeem(services, PARENT_ID, issued.code, 12)).result is JoinResult.used
+    assert (await redeem(services, PARENT_ID, code, 12)).result is JoinResult.used
     assert await _refusals(services, PARENT_ID) == 1
 
 
 async def _staff_invite(services: Services, username: str, *, move: bool = False) -> str:
+    """A staff link, or with `move` the admin's move link (issue_invitation has no move)."""
     async with services.uow() as uow:
         issued = await admin.create_invitation(
             uow, services.clock(), 14, staff_username=username, move=move
@@ -51,12 +49,8 @@ async def _iro_account(services: Services) -> int | None:
 
 async def test_a_childs_account_cannot_take_a_staff_identity(services: Services) -> None:
     await seed_case(services)  # iro1 is linked to IRO_ID
-    async with services.uow() as uow:
-        issued = await admin.create_invitation(
-            uow, services.clock(), 14, case_ref="C001", role="child"
-        )
-        await uow.commit()
-    assert (await redeem(services, CHILD_ID, issued.code, 20)).result is JoinResult.joined
+    code = await issue_invitation(services, "C001", "child")
+    assert (await redeem(services, CHILD_ID, code, 20)).result is JoinResult.joined
     code = await _staff_invite(services, "iro1")
     refused = await redeem(services, CHILD_ID, code, 21)
     assert refused.result is JoinResult.family_account

@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.telegram_app import PTBApplication, build_application
 from storage import admin
 from tests.e2e.driver import Person
-from tests.support import MutableClock
+from tests.support import MutableClock, issue_invitation
 
 CHILD_ID, PARENT_ID, IRO_ID, MANAGER_ID, OTHER_IRO_ID = 1001, 1002, 2001, 2002, 2003
 
@@ -50,12 +50,7 @@ class RunningBot:
     async def invite(
         self, case_ref: str | None, role: str | None, staff: str | None = None
     ) -> str:
-        async with self.services.uow() as uow:
-            issued = await admin.create_invitation(
-                uow, self.services.clock(), 14, case_ref=case_ref, role=role, staff_username=staff
-            )
-            await uow.commit()
-        return issued.code
+        return await issue_invitation(self.services, case_ref, role, staff)
 
 
 async def seed_case(services: Services, *, kind: str = "cla_review", held: bool = False) -> None:

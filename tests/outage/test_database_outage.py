@@ -23,13 +23,12 @@ from bot.bootstrap import Services
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from bot.texts import SAVING_LATER
-from storage import admin
 from storage.crypto import new_key
 from storage.database import alembic_config
 from storage.models import Flag, Run
 from tests.e2e.conftest import CHILD_ID, IRO_ID, StartBot, seed_case
 from tests.e2e.driver import Person, join
-from tests.support import eventually
+from tests.support import eventually, issue_invitation
 from tests.webhook.conftest import WebhookBot
 
 DISCLOSURE = "my stepdad hits me when mum is at work"
@@ -126,8 +125,11 @@ async def disclosure_during_outage(
 ) -> None:
     """Stop the server as a child types a disclosure; start it again; nothing is lost."""
     iro, child = Person(emulator, IRO_ID), Person(emulator, CHILD_ID)
-    assert "staff account" in (await join(iro, await invite(services, None, None, "iro1"))).text
-    await join(child, await invite(services, "C001", "child"))
+    assert (
+        "staff account"
+        in (await join(iro, await issue_invitation(services, None, None, "iro1"))).text
+    )
+    await join(child, await issue_invitation(services, "C001", "child"))
     await child.type("/review")
     await child.press("OK", await child.question())
     await child.question()
@@ -152,14 +154,3 @@ async def disclosure_during_outage(
             return len(flags) == 1 and DISCLOSURE in str(uow.runs.read_state(run))
 
     assert await eventually(answer_stored, seconds=30)
-
-
-async def invite(
-    services: Services, case_ref: str | None, role: str | None, staff: str | None = None
-) -> str:
-    async with services.uow() as uow:
-        issued = await admin.create_invitation(
-            uow, services.clock(), 14, case_ref=case_ref, role=role, staff_username=staff
-        )
-        await uow.commit()
-    return issued.code
