@@ -175,7 +175,12 @@ async def seed_demo(services: Services) -> list[tuple[int, str]]:
 
 async def play(settings: Settings, read_line: ReadLine, write: Write) -> None:
     """Start the emulator and the bot, link the demo people, and chat until the person leaves."""
-    async with BotApiEmulator(bot_username="mysay_playground_bot") as emulator:
+    # Number updates on from the last session's, or the bot would drop them as already seen.
+    async with open_services(settings) as services, services.uow() as uow:
+        first_update_id = await uow.updates.latest() + 1
+    async with BotApiEmulator(
+        bot_username="mysay_playground_bot", first_update_id=first_update_id
+    ) as emulator:
         for persona in PERSONAS:
             emulator.state.register_user(persona.user_id, first_name=persona.key.title())
         bot_settings = settings.model_copy(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from storage.models import OutboxMessage, ProcessedUpdate, ReminderSent
 from storage.repositories.base import Repository
@@ -69,6 +69,10 @@ class OutboxRepository(Repository):
 
 class UpdateLog(Repository):
     """Telegram update ids already handled."""
+
+    async def latest(self) -> int:
+        """The highest update id handled (0 if none), for an emulator to number on from."""
+        return int(await self.session.scalar(select(func.max(ProcessedUpdate.update_id))) or 0)
 
     async def first_time(self, update_id: int, now: datetime) -> bool:
         """Record the update id; False if it was recorded before."""

@@ -37,8 +37,8 @@ def number_of(buttons: list[tuple[int, str]], label: str) -> str | None:
     return next((str(number) for number, text in buttons if label in text), None)
 
 
-@pytest.fixture
-def playground(tmp_path: Path) -> Iterator[pexpect.spawn]:
+def spawn_playground(tmp_path: Path) -> pexpect.spawn:
+    """`mysay try` in a pseudo-terminal, on the playground data in `tmp_path`."""
     env = {
         **os.environ,
         "MYSAY_DATA_DIR": str(tmp_path / "data"),
@@ -46,7 +46,7 @@ def playground(tmp_path: Path) -> Iterator[pexpect.spawn]:
         "MYSAY_DATA_KEY": "",
         "PYTHONPATH": str(REPO),
     }
-    child = pexpect.spawn(
+    return pexpect.spawn(
         sys.executable,
         ["-m", "bot.cli.playground"],
         cwd=str(tmp_path),  # no stray .env from the repository
@@ -55,6 +55,11 @@ def playground(tmp_path: Path) -> Iterator[pexpect.spawn]:
         timeout=TIMEOUT,
         dimensions=(50, 200),
     )
+
+
+@pytest.fixture
+def playground(tmp_path: Path) -> Iterator[pexpect.spawn]:
+    child = spawn_playground(tmp_path)
     yield child
     if child.isalive():
         child.terminate(force=True)
@@ -115,3 +120,23 @@ def test_ctrl_c_stops_the_bot_and_the_emulator_cleanly(playground: pexpect.spawn
     playground.expect(pexpect.EOF)
     playground.close()
     assert playground.exitstatus == 0
+
+
+def test_a_second_playground_session_answers_too(tmp_path: Path) -> None:
+    first = spawn_playground(tmp_path)
+    first.expect("child> ")
+    first.sendline("/quit")
+    first.expect(pexpect.EOF)
+    first.close()
+
+    second = spawn_playground(tmp_path)
+    try:
+        second.expect("child> ")
+        second.sendline("/review")
+        second.expect("child> ")
+        text, _ = last_message(second.before)
+        assert "How do things feel where you live?" in text
+        second.sendline("/quit")
+        second.expect(pexpect.EOF)
+    finally:
+        second.close(force=True)
