@@ -125,12 +125,19 @@ def test_ctrl_c_stops_the_bot_and_the_emulator_cleanly(playground: pexpect.spawn
 def test_a_second_playground_session_answers_too(tmp_path: Path) -> None:
     first = spawn_playground(tmp_path)
     first.expect("child> ")
+    first.sendline("/review")  # update ids the bot now remembers having handled
+    first.expect("child> ")
+    _, buttons = last_message(first.before)
+    first.sendline(number_of(buttons, "Happy"))
+    first.expect("child> ")
     first.sendline("/quit")
     first.expect(pexpect.EOF)
     first.close()
 
     second = spawn_playground(tmp_path)
     try:
+        second.expect("child> ")
+        second.sendline("/cancel")
         second.expect("child> ")
         second.sendline("/review")
         second.expect("child> ")
