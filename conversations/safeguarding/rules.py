@@ -25,6 +25,7 @@ import yaml
 
 from conversations.safeguarding.model import AUTHORS, CATEGORIES, Assessment, Level
 from conversations.safeguarding.normalise import Normaliser, SpellingMender, english_words
+from conversations.safeguarding.patterns import PatternError, check_pattern, word_lists_as_tries
 
 SPEC_VERSION = 1
 NORMALISATION_FILE = "normalisation.yaml"
@@ -41,10 +42,7 @@ _RULE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z0-9_]+")
 _FRAGMENT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _FRAGMENT_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _PLAIN_WORDS = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
-_UNBOUNDED = re.compile(r"[+*]|\{\d*,\}")
-# A group that is nothing but a list of plain words, such as an expanded `{hit}`.
-_WORD_LIST_GROUP = re.compile(r"\(\?:([a-z0-9 ]+(?:\|[a-z0-9 ]+)+)\)")
-_ANY_QUANTIFIER = re.compile(r"[+*?{]")
+# The words of four letters or more in a fragment, which misspellings are mended towards.
 _PATTERN_WORD = re.compile(r"[a-z]{4,}")
 
 
@@ -226,7 +224,7 @@ def _load_fragments(entry: Traversable) -> dict[str, str]:
     expanded: dict[str, str] = {}
     for name in raw:
         expanded[name] = _expand(raw[name], raw, f"{entry.name}: fragment {name}", (name,))
-        _check_pattern(expanded[name], f"{entry.name}: fragment {name}")
+        _check(expanded[name], f"{entry.name}: fragment {name}")
     return expanded
 
 
@@ -304,97 +302,18 @@ def _compile_list(
         if word_start and not item.startswith("\\b"):
             raise RulesError(f"{where} #{position}: must start with \\b (match whole words)")
         pattern = _expand(item, fragments, f"{where} #{position}", ())
-        _check_pattern(pattern, f"{where} #{position}")
-        expanded.append(_WORD_LIST_GROUP.sub(_word_list_as_trie, pattern))
+        _check(pattern, f"{where} #{position}")
+        expanded.append(word_lists_as_tries(pattern))
     alternation = "|".join(f"(?:{pattern})" for pattern in expanded)
     return re.compile(f"(?<![a-z0-9])(?:{alternation})" if word_start else alternation)
 
 
-def _word_list_as_trie(group: re.Match[str]) -> str:
-    """Rewrite one `(?:word|word|...)` group matched by _WORD_LIST_GROUP as a trie."""
-    return f"(?:{_trie(group.group(1).split('|'))})"
-
-
-def _trie(words: Iterable[str]) -> str:
-    """Rewrite a list of words as one regex sharing prefixes ("hit|hits" -> "hit(?:s)?").
-
-    Python's `re` tries the branches of an alternation one by one at every position;
-    the word lists here run to a hundred words, and sharing prefixes roughly halves the
-    time to screen a long message. The set of strings matched is unchanged.
-    """
-    root: dict[str, dict] = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return _render(root)
-
-
-def _render(node: dict[str, dict]) -> str:
-    """Render one trie node as a regex (helper of `_trie`)."""
-    branches = [re.escape(char) + _render(child) for char, child in sorted(node.items()) if char]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if "" in node:
-        return f"(?:{body})?"
-    return body
-
-
-def _check_pattern(pattern: str, where: str) -> None:
-    """Check that one pattern compiles and has none of the nested repeats that explode."""
+def _check(pattern: str, where: str) -> None:
+    """Check one pattern; a problem names where the pattern came from."""
     try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise RulesError(f"{where}: invalid pattern: {exc}") from exc
-    if _has_nested_repeat(pattern):
-        raise RulesError(
-            f"{where}: a repeated group contains a repeat, which can take exponential time;"
-            " bound the outer repeat, e.g. (?:[a-z]+ ){0,3}"
-        )
-
-
-def _has_nested_repeat(pattern: str) -> bool:
-    """Tell whether a group holding a quantifier is itself repeated without bound.
-
-    This catches the usual cause of catastrophic backtracking, `(a+)+` and `(\\w+ )*`;
-    it is a guard for people editing the data, not a proof. Bounded outer repeats such as
-    `(?:[a-z]+ ){0,3}` are allowed: their cost grows with the bound, not exponentially.
-    """
-    open_groups: list[bool] = []  # per open group: does it contain a quantifier?
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            index = _class_end(pattern, index)
-        elif char == "(":
-            open_groups.append(False)
-        elif char == ")" and open_groups:
-            inner = open_groups.pop()
-            if inner and _UNBOUNDED.match(pattern, index + 1):
-                return True
-            if open_groups and (inner or _ANY_QUANTIFIER.match(pattern, index + 1)):
-                open_groups[-1] = True
-        elif char in "+*{" and open_groups:
-            open_groups[-1] = True
-        index += 1
-    return False
-
-
-def _class_end(pattern: str, start: int) -> int:
-    """Return the index of the `]` closing the character class opened at `start`."""
-    index = start + 1
-    if index < len(pattern) and pattern[index] == "^":
-        index += 1
-    if index < len(pattern) and pattern[index] == "]":
-        index += 1
-    while index < len(pattern) and pattern[index] != "]":
-        index += 2 if pattern[index] == "\\" else 1
-    return index
+        check_pattern(pattern)
+    except PatternError as exc:
+        raise RulesError(f"{where}: {exc}") from exc
 
 
 def _window(text: str, start: int, end: int) -> str:
