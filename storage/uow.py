@@ -16,7 +16,6 @@ from storage.repositories import (
     InvitationRepository,
     OutboxRepository,
     ParticipantRepository,
-    ReminderLog,
     ReminderQueries,
     ReviewRepository,
     RunRepository,
@@ -47,7 +46,6 @@ class UnitOfWork:
         self.outbox = OutboxRepository(*args)
         self.flags = FlagRepository(*args)
         self.updates = UpdateLog(*args)
-        self.reminders = ReminderLog(*args)
         self.due_reminders = ReminderQueries(*args)
         self.housekeeping = Housekeeping(*args)
         return self

@@ -72,15 +72,6 @@ class Evaluation:
         """Harmless messages screened as concern or urgent."""
         return self.share(Level.NONE, lambda got: got is not Level.NONE)
 
-    def headline(self) -> dict[str, float | None]:
-        """The four figures the issue tracks, by name."""
-        return {
-            "urgent_recall": self.urgent_recall,
-            "urgent_flagged": self.urgent_flagged,
-            "concern_flagged": self.concern_flagged,
-            "false_flags": self.false_flags,
-        }
-
 
 def evaluate(messages: Sequence[LabelledMessage], screen: Screen) -> Evaluation:
     """Screen every message and compare with its labels."""

@@ -1,6 +1,6 @@
 """Repositories, one module per area; import them from here."""
 
-from storage.repositories.delivery import OutboxRepository, ReminderLog, UpdateLog
+from storage.repositories.delivery import OutboxRepository, UpdateLog
 from storage.repositories.housekeeping import Housekeeping
 from storage.repositories.meetings import ReviewRepository, RunRepository
 from storage.repositories.people import (
@@ -21,7 +21,6 @@ __all__ = [
     "InvitationRepository",
     "OutboxRepository",
     "ParticipantRepository",
-    "ReminderLog",
     "ReminderQueries",
     "ReviewRepository",
     "RunRepository",

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from storage.models import OutboxMessage, ProcessedUpdate, ReminderSent
+from storage.models import OutboxMessage, ProcessedUpdate
 from storage.repositories.base import Repository
 
 
@@ -80,12 +80,3 @@ class UpdateLog(Repository):
             return False
         self.session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
         return True
-
-
-class ReminderLog(Repository):
-    async def sent(self, key: str) -> bool:
-        found = await self.session.scalar(select(ReminderSent.id).where(ReminderSent.key == key))
-        return found is not None
-
-    def record(self, key: str, now: datetime) -> None:
-        self.session.add(ReminderSent(key=key, sent_at=now))
