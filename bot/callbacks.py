@@ -43,6 +43,7 @@ _RUN_BUTTON = re.compile(
     r"^r1\|(\d{1,12})\|([a-z0-9_]{1,24}|-)\|([ctdsbgSLX])\|([a-z0-9_]{0,24})$"
 )
 _FLAG_BUTTON = re.compile(r"^f1\|(\d{1,12})\|(open|ack)$")
+_REQUEST_BUTTON = re.compile(r"^q1\|(\d{1,12})\|done$")
 
 
 class CallbackTooLong(ValueError):
@@ -64,6 +65,13 @@ class FlagButton:
     verb: str
 
 
+@dataclass(frozen=True)
+class RequestButton:
+    """'Done' under a child's request in /requests."""
+
+    request_id: int
+
+
 def run_button(run_id: int, step_id: str | None, action: Input) -> str:
     arg = getattr(action, "option_id", None) or getattr(action, "step_id", None) or ""
     data = f"r1|{run_id}|{step_id or SUMMARY}|{_LETTERS[type(action)]}|{arg}"
@@ -76,7 +84,11 @@ def flag_button(flag_id: int, verb: str) -> str:
     return f"f1|{flag_id}|{verb}"
 
 
-def parse(data: str | None) -> RunButton | FlagButton | None:
+def request_button(request_id: int) -> str:
+    return f"q1|{request_id}|done"
+
+
+def parse(data: str | None) -> RunButton | FlagButton | RequestButton | None:
     """The button's claim, or None for anything malformed, old or foreign."""
     if not data:
         return None
@@ -94,4 +106,6 @@ def parse(data: str | None) -> RunButton | FlagButton | None:
         return RunButton(int(run_id), None if step_id == SUMMARY else step_id, action)
     if match := _FLAG_BUTTON.match(data):
         return FlagButton(int(match.group(1)), match.group(2))
+    if match := _REQUEST_BUTTON.match(data):
+        return RequestButton(int(match.group(1)))
     return None

@@ -29,12 +29,13 @@ _MENUS = {
         ("invite", "A joining link: /invite CASE_REF child|parent|carer"),
         ("outcome", "Record a meeting: /outcome CASE_REF"),
         ("flags", "Safeguarding flags to act on"),
+        ("requests", "What children have asked me for"),
         *_EVERYONE,
     ],
 }
 _MENUS["carer"] = _MENUS["parent"]
 
-STAFF_COMMANDS = ("upcoming", "views", "invite", "outcome", "flags", "close")
+STAFF_COMMANDS = ("upcoming", "views", "invite", "outcome", "flags", "close", "requests", "done")
 
 
 def commands_for(role: str | None) -> list[BotCommand]:

@@ -21,7 +21,7 @@ from telegram.ext import (
 
 from bot import texts
 from bot.bootstrap import Services
-from bot.callbacks import FlagButton, RunButton, parse
+from bot.callbacks import FlagButton, RequestButton, RunButton, parse
 from bot.commands import commands_for
 from bot.handlers import fallbacks, iro, participants, staff
 from bot.handlers.context import BotDeps, deps, install
@@ -33,11 +33,16 @@ from bot.usecases.housekeeping import prune_old_records
 from bot.usecases.outbox import DeliveryFailed, DeliveryReport, deliver_due
 from bot.usecases.outcomes import OUTCOME_FLOW, record_outcome
 from bot.usecases.reminders import queue_due_reminders
+from bot.usecases.requests import escalate_unseen, raise_requests
 from bot.usecases.run_store import RunStore
 from bot.usecases.safeguarding import escalate_overdue
 from conversations.flow_check import load_flows
+from conversations.flow_spec import Flow
+from conversations.runs import Run as EngineRun
 from conversations.safeguarding import assess
 from feedback_reports.text_signals import analyse
+from storage.models import Run
+from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +80,15 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
         builder = builder.updater(None)
     application = builder.build()
     flows = load_flows()
-    store = RunStore(_analyse, services.clock, {OUTCOME_FLOW: record_outcome})
+
+    async def raise_child_requests(
+        uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun
+    ) -> object:
+        return await raise_requests(uow, row, flow, run, services.clock(), services.settings.zone)
+
+    store = RunStore(
+        _analyse, services.clock, {OUTCOME_FLOW: record_outcome}, [raise_child_requests]
+    )
     conversations = Conversations(services, flows, assess, store)
     bot_deps = BotDeps(services, flows, conversations, store)
 
@@ -111,6 +124,8 @@ def _add_handlers(application: PTBApplication) -> None:
         "helpnow": participants.show_help_now,
         "flags": staff.list_flags,
         "close": staff.close_flag,
+        "requests": staff.list_requests,
+        "done": staff.close_request,
         "upcoming": iro.list_upcoming,
         "views": iro.read_views,
         "invite": iro.invite_someone,
@@ -150,6 +165,8 @@ async def press_any_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await participants.press_button(update, context, button)
     elif isinstance(button, FlagButton):
         await staff.press_flag_button(update, context, button)
+    elif isinstance(button, RequestButton):
+        await staff.press_request_done(update, context, button)
     else:
         await fallbacks.refuse_stale_button(update, context)
 
@@ -199,9 +216,13 @@ async def _escalate(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = deps(context).services
     async with services.uow() as uow:
         escalated = await escalate_overdue(uow, services.clock())
+        unseen = await escalate_unseen(uow, services.clock(), services.settings.zone)
         await uow.commit()
     if escalated:
         logger.warning("escalated %d unacknowledged urgent flag(s) to managers", escalated)
+    if unseen:
+        logger.info("told managers of %d child request(s) nobody has seen", unseen)
+    if escalated or unseen:
         await _sweep_outbox(context)
 
 

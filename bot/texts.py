@@ -42,7 +42,7 @@ WELCOME = {
     "staff": (
         "Welcome to My Say. Your Telegram account is now linked to your staff account.\n\n"
         "/upcoming - your reviews in the next 14 days\n/flags - safeguarding flags to act on\n"
-        "/help - everything else"
+        "/requests - what children have asked you for\n/help - everything else"
     ),
 }
 
@@ -97,7 +97,9 @@ HELP = {
         "/invite CASE_REF child|parent|carer - a joining link to pass on\n"
         "/outcome CASE_REF - record how the last meeting went\n"
         "/flags - safeguarding flags to act on\n"
-        "/close FLAG_NUMBER NOTE - close a flag with a note"
+        "/close FLAG_NUMBER NOTE - close a flag with a note\n"
+        "/requests - what children have asked you for (they hear you have seen it)\n"
+        "/done REQUEST_NUMBER NOTE - mark a request done; the child receives the note"
     ),
     "none": WELCOME_NO_CODE,
 }

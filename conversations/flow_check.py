@@ -213,6 +213,12 @@ def _kind_problems(step: Step) -> Iterable[tuple[str, str]]:
         yield "min", "only multi steps have a minimum, and it cannot exceed the options"
     if step.optional and step.kind == "info":
         yield "optional", "an info step asks nothing, so it cannot be optional"
+    if step.request is not None:
+        if step.kind not in OPTION_KINDS:
+            yield "request", "only a step with options can raise a request"
+        unknown = [option for option in step.request.on if option not in ids]
+        if unknown and step.kind in OPTION_KINDS:
+            yield "request.on", f"names options the step does not have: {', '.join(unknown)}"
     shares_badly = step.kind != "choice" or not set(ids) <= SHARE_WITH_OPTIONS
     if step.id == SHARE_WITH_STEP and shares_badly:
         allowed = ", ".join(sorted(SHARE_WITH_OPTIONS))

@@ -23,7 +23,11 @@ A flow file, in short (see conversations/flows/ for full examples)::
           - {id: happy, label: {en: "🙂 Happy"}}
           - {id: not_sure, label: {en: "Not sure"}, exclusive: true}   # multi only
 
-Text steps take `max_length` (default 1000); multi steps take `min` (default 1). Every text
+Text steps take `max_length` (default 1000); multi steps take `min` (default 1). A step with
+options may raise a request that reaches the IRO (see `RequestSpec`)::
+
+        request: {kind: talk_to_iro, on: [yes], about: {en: "..."}, seen: {en: "..."}}
+ Every text
 shown to people is per locale and must have English (`en`).
 
 These models check types and spellings; rules that span steps (references to earlier
@@ -131,6 +135,20 @@ def _yes_no_options() -> list[dict[str, Any]]:
     return [{"id": key, "label": MESSAGES[key]} for key in ("yes", "no")]
 
 
+class RequestSpec(_Spec):
+    """An answer that asks a person for something (to talk, an advocate): a request.
+
+    When a sent run's answer to the step is one of `on`, a request of `kind` is raised: the
+    IRO is alerted with `about` (never the child's words) and, once the IRO has seen it,
+    the child is told `seen`.
+    """
+
+    kind: Id
+    on: tuple[Id, ...] = Field(default=("yes",), min_length=1)
+    about: LocalText
+    seen: LocalText
+
+
 class Step(_Spec):
     """One step of a flow; which fields a kind needs is checked in `flow_check`."""
 
@@ -144,6 +162,7 @@ class Step(_Spec):
     theme: Theme | None = None
     max_length: int | None = Field(default=None, ge=1, le=4000)
     min: int | None = Field(default=None, ge=0)
+    request: RequestSpec | None = None
 
     @model_validator(mode="before")
     @classmethod

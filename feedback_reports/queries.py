@@ -15,7 +15,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Answer, Flag, Participant, Review, Run
+from storage.models import Answer, ChildRequest, Flag, Participant, Review, Run
 
 Reader = Literal["iro", "social_worker", "meeting"]
 READERS: tuple[Reader, ...] = ("iro", "social_worker", "meeting")
@@ -112,6 +112,19 @@ async def flags_for(session: AsyncSession, child_id: int, run_ids: Sequence[int]
         select(Flag)
         .where(Flag.child_id == child_id, or_(related, Flag.status != "closed"))
         .order_by(Flag.created_at, Flag.id)
+    )
+    return list((await session.scalars(query)).all())
+
+
+async def requests_for(
+    session: AsyncSession, child_id: int, run_ids: Sequence[int]
+) -> list[ChildRequest]:
+    """Return the child's requests made in these runs, and any request not yet done."""
+    related = ChildRequest.run_id.in_(run_ids) if run_ids else ChildRequest.id.is_(None)
+    query = (
+        select(ChildRequest)
+        .where(ChildRequest.child_id == child_id, or_(related, ChildRequest.status != "done"))
+        .order_by(ChildRequest.created_at, ChildRequest.id)
     )
     return list((await session.scalars(query)).all())
 

@@ -96,6 +96,15 @@ class FlagLine:
 
 
 @dataclass(frozen=True)
+class RequestLine:
+    """Something the child asked for (to talk, an advocate) and where it has got to."""
+
+    about: str
+    status: str
+    made_on: date
+
+
+@dataclass(frozen=True)
 class FamilyFeedback:
     role: str
     submitted_on: date | None
@@ -131,6 +140,7 @@ class ReviewRecord:
     moods: tuple[Mood, ...]
     changes: tuple[Change, ...]
     flags: tuple[FlagLine, ...]
+    requests: tuple[RequestLine, ...]
     family: tuple[FamilyFeedback, ...]
     outcome: Outcome | None
     notes: tuple[str, ...] = field(default=())
@@ -176,12 +186,12 @@ async def build_review_record(
     )
     everything = [*child_runs, *checkins, *(run for run, _ in family_runs), *earlier_runs]
     answers = await queries.answers_by_run(session, [run.id for run in everything])
-    # Flags are about safety, so they are for the IRO and social worker, not the whole meeting.
-    flags = (
-        await queries.flags_for(session, child.id, [run.id for run in child_runs + checkins])
-        if reader != "meeting"
-        else []
-    )
+    # Flags are about safety, and requests may be too (a check-in asking to talk), so they
+    # are for the IRO and social worker, not the whole meeting.
+    own_run_ids = [run.id for run in child_runs + checkins]
+    private = reader != "meeting"
+    flags = await queries.flags_for(session, child.id, own_run_ids) if private else []
+    requests = await queries.requests_for(session, child.id, own_run_ids) if private else []
     record = ReviewRecord(
         case_ref=child.case_ref,
         review_id=review.id,
@@ -198,6 +208,7 @@ async def build_review_record(
         moods=_moods([*checkins, *child_runs], answers),
         changes=_changes(child_runs, earlier_runs, answers),
         flags=tuple(FlagLine(f.level, f.status, f.created_at.date()) for f in flags),
+        requests=tuple(RequestLine(r.about, r.status, r.created_at.date()) for r in requests),
         family=tuple(
             FamilyFeedback(role, _day(run.submitted_at), _lines(uow, run, answers[run.id]))
             for run, role in family_runs

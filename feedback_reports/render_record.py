@@ -93,6 +93,10 @@ def render_text(record: ReviewRecord) -> str:
         heading("Safeguarding flags")
         for flag in record.flags:
             para(f"Level {flag.level}, {flag.status}, raised {flag.raised_on}")
+    if record.requests:
+        heading("What I asked for")
+        for request in record.requests:
+            para(f"{request.about.capitalize()} ({request.status}, {request.made_on})")
     for feedback in record.family:
         heading(f"Feedback from a {feedback.role}")
         for line in feedback.answers:
@@ -155,6 +159,13 @@ def render_markdown(record: ReviewRecord) -> str:
         out.extend(
             f"- Level {md(f.level)}, {md(f.status)}, raised {md(str(f.raised_on))}"
             for f in record.flags
+        )
+        out.append("")
+    if record.requests:
+        out.extend(["## What I asked for", ""])
+        out.extend(
+            f"- {md(r.about.capitalize())} ({md(r.status)}, {md(str(r.made_on))})"
+            for r in record.requests
         )
         out.append("")
     for feedback in record.family:

@@ -219,6 +219,37 @@ class Flag(Base):
     close_note_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
+class ChildRequest(Base):
+    """Something a child asked a person for in a sent run (to talk, an advocate).
+
+    new -> seen (the IRO has read it; the child is told) -> done (with an optional note,
+    which the child receives). `kind`, `flow_id` and `step_id` find the flow's words.
+    """
+
+    __tablename__ = "child_request"
+    __table_args__ = (Index("ix_child_request_status_escalate_at", "status", "escalate_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    run_id: Mapped[int] = mapped_column(ForeignKey("run.id"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
+    flow_id: Mapped[str] = mapped_column(String(32))
+    step_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    # What the IRO is told the child asked for, in the flow's words (never the child's).
+    about: Mapped[str] = mapped_column(String(400))
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    created_at: Mapped[datetime]
+    # When a manager hears of it if nobody has seen it by then (2 working days).
+    escalate_at: Mapped[datetime]
+    escalated_at: Mapped[datetime | None]
+    seen_at: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    note_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
 class AuditEvent(Base):
     """Who read or changed what; details never carry a child's words."""
 

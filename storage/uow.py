@@ -17,6 +17,7 @@ from storage.repositories import (
     OutboxRepository,
     ParticipantRepository,
     ReminderQueries,
+    RequestRepository,
     ReviewRepository,
     RunRepository,
     StaffRepository,
@@ -45,6 +46,7 @@ class UnitOfWork:
         self.audit = AuditRepository(*args)
         self.outbox = OutboxRepository(*args)
         self.flags = FlagRepository(*args)
+        self.requests = RequestRepository(*args)
         self.updates = UpdateLog(*args)
         self.due_reminders = ReminderQueries(*args)
         self.housekeeping = Housekeeping(*args)

@@ -44,6 +44,7 @@ async def list_upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
             f"  Parents/carers: {review.family.words()}\n"
             f"  Seen by you before: {seen}"
         )
+        lines.extend(f"  Asked for: {request}" for request in review.requests)
     await _say_long(context, chat_id, "\n".join(lines))
 
 

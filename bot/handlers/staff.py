@@ -1,16 +1,21 @@
-"""Handlers for IROs and managers: safeguarding flags (more staff tools live beside it)."""
+"""Handlers for IROs and managers: safeguarding flags and children's requests."""
 
 from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.callbacks import FlagButton, flag_button
+from bot.callbacks import FlagButton, RequestButton, flag_button, request_button
 from bot.handlers.context import deps
 from bot.handlers.refusals import staff_only
 from bot.handlers.sending import say, send, with_retries
 from bot.render import ChatMessage, split_text
-from bot.usecases import flags
+from bot.usecases import flags, requests
+
+REQUEST_DONE_HOW = (
+    "Press Done when a request is dealt with, or write /done NUMBER and a note: "
+    "the child receives your note."
+)
 
 
 def _describe(line: flags.FlagLine) -> str:
@@ -78,3 +83,65 @@ async def close_flag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     note = " ".join(args[1:])
     line = await flags.close(deps(context).services, user_id, int(args[0].lstrip("#")), note)
     await say(context.bot, chat_id, f"Closed. {_describe(line)}")
+
+
+def _describe_request(line: requests.RequestLine) -> str:
+    note = f"\nYour note: {line.note}" if line.note else ""
+    return (
+        f"#{line.request_id} case {line.case_ref} ({line.status}): {line.about}\n"
+        f"Asked {line.made}, about their {line.meeting}{note}"
+    )
+
+
+@staff_only
+async def list_requests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List what children on my cases have asked for; the child hears that I have seen it."""
+    chat_id, user_id = _chat_and_user(update)
+    bot_deps = deps(context)
+    lines = await requests.open_requests(bot_deps.services, bot_deps.flows, user_id)
+    if not lines:
+        await say(context.bot, chat_id, "No open requests from children.")
+        return
+    for line in lines:
+        buttons = ((("Done", request_button(line.request_id)),),)
+        await send(context.bot, chat_id, ChatMessage(_describe_request(line), buttons))
+    await say(context.bot, chat_id, REQUEST_DONE_HOW)
+    await _deliver(context)
+
+
+@staff_only
+async def close_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Mark a request done, with a note the child receives: /done 4 I'll call you on Friday."""
+    chat_id, _ = _chat_and_user(update)
+    args = context.args or []
+    if not args or not args[0].lstrip("#").isdigit():
+        await say(context.bot, chat_id, "Please write: /done REQUEST_NUMBER and a note (optional)")
+        return
+    await _mark_done(update, context, int(args[0].lstrip("#")), " ".join(args[1:]) or None)
+
+
+@staff_only
+async def press_request_done(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, button: RequestButton
+) -> None:
+    """'Done' under a request: closed without a note."""
+    assert update.callback_query is not None
+    await with_retries(update.callback_query.answer)
+    await _mark_done(update, context, button.request_id, None)
+
+
+async def _mark_done(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, request_id: int, note: str | None
+) -> None:
+    chat_id, user_id = _chat_and_user(update)
+    bot_deps = deps(context)
+    line = await requests.mark_done(bot_deps.services, bot_deps.flows, user_id, request_id, note)
+    told = " The child has your note." if note else ""
+    await say(context.bot, chat_id, f"Done.{told}\n{_describe_request(line)}")
+    await _deliver(context)
+
+
+async def _deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
+    deliver = deps(context).deliver_outbox
+    if deliver is not None:
+        await deliver()

@@ -52,6 +52,8 @@ class UpcomingReview:
     child: PeopleStatus
     family: PeopleStatus
     seen_before: bool | None
+    # What the child has asked for about this meeting and is not done yet (#id: what).
+    requests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,11 @@ async def upcoming(services: Services, telegram_id: int) -> list[UpcomingReview]
                 await _status(uow, child.id, review.id, ("child",)),
                 await _status(uow, child.id, review.id, ("parent", "carer")),
                 review.seen_before,
+                tuple(
+                    f"#{request.id} {request.about} ({request.status})"
+                    for request in await uow.requests.for_review(review.id)
+                    if request.status != "done"
+                ),
             )
             for review, child in rows
         ]

@@ -20,7 +20,14 @@ logger = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)
 # Nudges wait for the morning; safeguarding alerts and replies never wait.
-QUIET_PURPOSES = ("reminder", "digest")
+QUIET_PURPOSES = (
+    "reminder",
+    "digest",
+    "request_alert",
+    "request_escalation",
+    "request_seen",
+    "request_done",
+)
 MAX_BACKOFF = timedelta(minutes=5)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.bootstrap import Clock
@@ -18,6 +18,8 @@ TextAnalyser = Callable[[str], tuple[float | None, tuple[str, ...]]]
 # Work that follows a sent run of one flow (an IRO's outcome updates the review), done in
 # the same transaction as the send.
 SubmitHook = Callable[[UnitOfWork, Run, EngineRun], Awaitable[None]]
+# Work that follows every sent run, whatever its flow (a child's requests reach the IRO).
+AnySubmitHook = Callable[[UnitOfWork, Run, Flow, EngineRun], Awaitable[object]]
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,12 @@ class RunStore:
         analyse: TextAnalyser,
         clock: Clock,
         on_submitted: Mapping[str, SubmitHook] | None = None,
+        on_any_submitted: Sequence[AnySubmitHook] = (),
     ) -> None:
         self.analyse = analyse
         self.clock = clock
         self.on_submitted = dict(on_submitted or {})
+        self.on_any_submitted = tuple(on_any_submitted)
 
     async def start_or_resume(
         self,
@@ -112,6 +116,8 @@ class RunStore:
             hook = self.on_submitted.get(flow.id)
             if hook is not None:
                 await hook(uow, row, after)
+            for any_hook in self.on_any_submitted:
+                await any_hook(uow, row, flow, after)
 
     async def _put_answer(
         self, uow: UnitOfWork, run_id: int, flow: Flow, step_id: str, value: AnswerValue

@@ -12,6 +12,7 @@ from storage.repositories.people import (
 )
 from storage.repositories.records import AuditRepository, FlagRepository
 from storage.repositories.reminders import ReminderQueries
+from storage.repositories.requests import RequestRepository
 
 __all__ = [
     "AuditRepository",
@@ -22,6 +23,7 @@ __all__ = [
     "OutboxRepository",
     "ParticipantRepository",
     "ReminderQueries",
+    "RequestRepository",
     "ReviewRepository",
     "RunRepository",
     "StaffRepository",

@@ -41,6 +41,13 @@ ATTEND = """\
       - {id: no, label: {en: No}}
 """
 
+REQUEST = """\
+    request:
+      kind: talk
+      on: {on}
+      about: {{en: "would like to talk"}}
+      seen: {{en: "Your IRO knows."}}"""
+
 # name: (steps, (step, field, words in the message))
 BROKEN = {
     "missing_option_text": (
@@ -80,6 +87,14 @@ BROKEN = {
     "missing_prompt_text": (
         WORRIES.replace('text: {en: "Any worries?"}', "text: {fr: Des soucis}"),
         ("worries", "text", "needs text in the default locale 'en'"),
+    ),
+    "request_on_a_text_step": (
+        WORRIES.replace("kind: text", "kind: text\n" + REQUEST.format(on="[yes]")),
+        ("worries", "request", "only a step with options can raise a request"),
+    ),
+    "request_on_an_unknown_option": (
+        ATTEND.replace("kind: choice", "kind: choice\n" + REQUEST.format(on="[maybe]")),
+        ("attend", "request.on", "names options the step does not have: maybe"),
     ),
     "share_with_unknown_option": (
         ATTEND.replace("id: attend", f"id: {SHARE_WITH_STEP}"),

@@ -1,0 +1,19 @@
+"""Dates and times as people read them, in the service's own time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+
+def moment_words(moment: datetime, zone: ZoneInfo) -> str:
+    """'Fri 4 Dec, 6:42 pm' in the service's zone: what an alert's deadline reads like."""
+    local = moment.astimezone(zone)
+    hour = local.hour % 12 or 12
+    half = "am" if local.hour < 12 else "pm"
+    return f"{local:%a} {local.day} {local:%b}, {hour}:{local:%M} {half}"
+
+
+def day_words(day: date) -> str:
+    """'Monday 7 December': a meeting's day as a child reads it."""
+    return f"{day:%A} {day.day} {day:%B}"
