@@ -38,6 +38,9 @@ class LabelledMessage:
     author: str = "child"
     age: int | None = None
     shape: str = ""
+    # Who wrote it, as the file's name up to its first "_" (`part3_variants.tsv` is part3):
+    # training chooses its thresholds on writers it did not learn from.
+    writer: str = ""
 
     @property
     def context(self) -> ScreeningContext:
@@ -95,4 +98,5 @@ def _message(file_name: str, line: int, row: dict[str, str | None]) -> LabelledM
         author=author,
         age=int(age_text) if age_text else None,
         shape=(row.get("shape") or "").strip(),
+        writer=file_name.split("_", 1)[0].removesuffix(".tsv"),
     )

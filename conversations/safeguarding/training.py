@@ -7,7 +7,9 @@ the same corpus gives the same file. It needs scikit-learn, which screening itse
 The level model is a multinomial logistic regression over TF-IDF features, with classes
 weighted so the rarer urgent and concern messages count as much as harmless ones. Where
 probabilities turn into levels is chosen on out-of-fold predictions over the corpus, never
-on an evaluation set.
+on an evaluation set, and the folds leave out one writer at a time (`writer` of each
+message): a model always scores its own writer's messages more confidently than a
+stranger's, and children are strangers.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
 
 from conversations.safeguarding.classifier import (
     LEVEL_ORDER,
@@ -30,6 +32,8 @@ from conversations.safeguarding.classifier import (
 )
 from conversations.safeguarding.features import analyse, document
 from conversations.safeguarding.labelled import KNOWN_CATEGORIES, LabelledMessage
+
+Normalise = Callable[[str], str]
 
 MAX_FEATURES = 30_000
 MIN_DOCUMENTS = 2
@@ -51,8 +55,6 @@ CATEGORY_THRESHOLD = 0.5
 # Weights are written with this many significant digits: enough to agree with
 # scikit-learn's own predictions to about 1e-6, small enough to review.
 DIGITS = 6
-
-Normalise = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,13 @@ def train(messages: Sequence[LabelledMessage], normalise: Normalise) -> TrainedM
     )
     matrix = vectoriser.fit_transform(docs)
     level_model = _logistic(LEVEL_C).fit(matrix, labels)
-    folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+    writers = np.array([m.writer for m in messages])
+    if len(set(writers)) >= FOLDS:
+        folds: GroupKFold | StratifiedKFold = GroupKFold(len(set(writers)))
+    else:
+        folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
     out_of_fold = cross_val_predict(
-        _logistic(LEVEL_C), matrix, labels, cv=folds, method="predict_proba"
+        _logistic(LEVEL_C), matrix, labels, cv=folds, groups=writers, method="predict_proba"
     )
     category_names = sorted(
         name
