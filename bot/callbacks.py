@@ -17,6 +17,7 @@ from conversations.events import (
     Choose,
     Done,
     Input,
+    Resume,
     SaveForLater,
     Send,
     Skip,
@@ -37,10 +38,13 @@ _VERBS: dict[str, type] = {
     "S": Send,
     "L": SaveForLater,
     "X": Cancel,
+    "R": Resume,
 }
+# Confirming a cancel is its own letter, so an old Cancel button never throws answers away.
+_CONFIRMED_CANCEL = "Y"
 _LETTERS = {kind: letter for letter, kind in _VERBS.items()}
 _RUN_BUTTON = re.compile(
-    r"^r1\|(\d{1,12})\|([a-z0-9_]{1,24}|-)\|([ctdsbgSLX])\|([a-z0-9_]{0,24})$"
+    r"^r1\|(\d{1,12})\|([a-z0-9_]{1,24}|-)\|([ctdsbgSLXRY])\|([a-z0-9_]{0,24})$"
 )
 _FLAG_BUTTON = re.compile(r"^f1\|(\d{1,12})\|(open|ack)$")
 _REQUEST_BUTTON = re.compile(r"^q1\|(\d{1,12})\|done$")
@@ -74,7 +78,9 @@ class RequestButton:
 
 def run_button(run_id: int, step_id: str | None, action: Input) -> str:
     arg = getattr(action, "option_id", None) or getattr(action, "step_id", None) or ""
-    data = f"r1|{run_id}|{step_id or SUMMARY}|{_LETTERS[type(action)]}|{arg}"
+    confirmed = isinstance(action, Cancel) and action.confirmed
+    letter = _CONFIRMED_CANCEL if confirmed else _LETTERS[type(action)]
+    data = f"r1|{run_id}|{step_id or SUMMARY}|{letter}|{arg}"
     if len(data.encode()) > MAX_BYTES:
         raise CallbackTooLong(data)
     return data
@@ -88,12 +94,18 @@ def request_button(request_id: int) -> str:
     return f"q1|{request_id}|done"
 
 
+def _step(step_id: str) -> str | None:
+    return None if step_id == SUMMARY else step_id
+
+
 def parse(data: str | None) -> RunButton | FlagButton | RequestButton | None:
     """The button's claim, or None for anything malformed, old or foreign."""
     if not data:
         return None
     if match := _RUN_BUTTON.match(data):
         run_id, step_id, letter, arg = match.groups()
+        if letter == _CONFIRMED_CANCEL:
+            return None if arg else RunButton(int(run_id), _step(step_id), Cancel(confirmed=True))
         kind = _VERBS[letter]
         if kind in (Choose, Toggle, Change):
             if not arg:
@@ -103,7 +115,7 @@ def parse(data: str | None) -> RunButton | FlagButton | RequestButton | None:
             return None
         else:
             action = kind()
-        return RunButton(int(run_id), None if step_id == SUMMARY else step_id, action)
+        return RunButton(int(run_id), _step(step_id), action)
     if match := _FLAG_BUTTON.match(data):
         return FlagButton(int(match.group(1)), match.group(2))
     if match := _REQUEST_BUTTON.match(data):

@@ -11,6 +11,7 @@ from conversations.events import (
     Asked,
     Back,
     Cancel,
+    CancelAsked,
     Cancelled,
     Change,
     Choose,
@@ -18,6 +19,7 @@ from conversations.events import (
     Event,
     Input,
     Rejected,
+    Resume,
     Said,
     Saved,
     SaveForLater,
@@ -29,6 +31,8 @@ from conversations.events import (
 )
 
 TELEGRAM_LIMIT = 4096
+# An earlier typed answer shown again under its question is cut to this many characters.
+SHOWN_EARLIER = 300
 Button = tuple[str, str]
 
 
@@ -60,6 +64,12 @@ def render(events: Iterable[Event], run_id: int | None) -> list[ChatMessage]:
             messages.append(ChatMessage(texts.CANCELLED))
         elif isinstance(event, Rejected):
             messages.append(ChatMessage(event.message))
+        elif isinstance(event, CancelAsked) and run_id is not None:
+            buttons = (
+                (event.confirm, run_button(run_id, event.step_id, Cancel(confirmed=True))),
+                (event.keep, run_button(run_id, event.step_id, Resume())),
+            )
+            messages.append(ChatMessage(event.text, (buttons,)))
     return messages
 
 
@@ -93,6 +103,8 @@ def _question(event: Asked, run_id: int) -> ChatMessage:
     if navigation:
         rows.append(tuple(navigation))
     text = event.text
+    if event.earlier_text:
+        text += f"\n\nBefore, you wrote: {_shortened(event.earlier_text)}"
     if event.kind in ("text", "date"):
         text += "\n\n(Type your answer below.)"
     return ChatMessage(text, tuple(rows), step_id=event.step_id)
@@ -123,6 +135,10 @@ def _summary(event: SummaryShown, run_id: int) -> list[ChatMessage]:
     )
     *leading, last = split_text("\n".join(lines))
     return [*leading, ChatMessage(last.text, tuple(rows), is_summary=True)]
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= SHOWN_EARLIER else text[:SHOWN_EARLIER].rstrip() + "…"
 
 
 def split_text(text: str) -> list[ChatMessage]:

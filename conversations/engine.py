@@ -24,6 +24,7 @@ from conversations.events import (
     Asked,
     Back,
     Cancel,
+    CancelAsked,
     Cancelled,
     Change,
     Choose,
@@ -31,6 +32,7 @@ from conversations.events import (
     Event,
     Input,
     Rejected,
+    Resume,
     Said,
     Saved,
     SaveForLater,
@@ -45,6 +47,7 @@ from conversations.events import (
 from conversations.flow_spec import SHARE_WITH_STEP, Flow, Step
 from conversations.messages import localise, message
 from conversations.runs import AnswerValue, Run, RunContext, RunStatus, copy_answer
+from conversations.typed_answers import is_skip_word, typed_option
 
 _DATE_FORMATS = (
     (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"), "%d/%m/%Y"),
@@ -131,12 +134,16 @@ def handle(flow: Flow, run: Run, action: Input, now: datetime) -> Transition:
     Pass the flow with the run's `flow_id`. A newer version of it is accepted as long as the
     run's current step still exists; otherwise the run is refused with reason `flow_changed`.
     """
+    if isinstance(action, Resume) and run.flow_id == flow.id and not run.status.finished:
+        return Transition(run, current_prompt(flow, run))
     draft = _Draft.of(flow, run)
     reason, values = _apply(draft, action) if run.flow_id == flow.id else _refuse("flow_changed")
     if reason is None:
         return draft.finish(run, now)
     text = message(reason, run.context.locale, **values)
-    return Transition(run, [Rejected(reason, text)])
+    # Words where a button was wanted: offer the buttons again, below the kind word.
+    again = current_prompt(flow, run) if reason == "use_buttons" else []
+    return Transition(run, [Rejected(reason, text), *again])
 
 
 def current_prompt(flow: Flow, run: Run) -> list[Event]:
@@ -166,6 +173,16 @@ def _apply(draft: _Draft, action: Input) -> _Outcome:
     if not _position_is_valid(draft):
         return _refuse("flow_changed")
     match action:
+        case Cancel(confirmed=False) if draft.answers:
+            draft.events.append(
+                CancelAsked(
+                    draft.current_step,
+                    draft.say("cancel_confirm"),
+                    draft.say("cancel_yes"),
+                    draft.say("cancel_no"),
+                )
+            )
+            return _OK
         case Cancel():
             draft.status, draft.current_step, draft.selection = RunStatus.cancelled, None, []
             draft.return_to_summary = False
@@ -212,6 +229,7 @@ def _position_is_valid(draft: _Draft) -> bool:
 
 
 def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
+    action = _as_typed(draft, step, action)
     match action:
         case Skip():
             if not step.optional:
@@ -254,6 +272,22 @@ def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
             _record(draft, step, parsed.isoformat())
             return _OK
     return _refuse("type_answer" if step.kind in ("text", "date") else "use_buttons")
+
+
+def _as_typed(draft: _Draft, step: Step, action: Input) -> Input:
+    """Words typed where a button was expected, or 'idk' to an optional question, read as
+    the button they name."""
+    if not isinstance(action, Text):
+        return action
+    if step.kind in ("choice", "scale", "yesno", "multi"):
+        locale = draft.context.locale
+        labels = [(option.id, localise(option.label, locale)) for option in step.options]
+        option_id = typed_option(action.text, labels)
+        if option_id is not None:
+            return Toggle(option_id) if step.kind == "multi" else Choose(option_id)
+    if step.optional and is_skip_word(action.text):
+        return Skip()
+    return action
 
 
 def _toggled(step: Step, selection: list[str], option_id: str) -> list[str]:

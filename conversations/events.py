@@ -68,10 +68,19 @@ class SaveForLater:
 
 @dataclass(frozen=True)
 class Cancel:
-    """Stop and throw the run away."""
+    """Stop and throw the run away; with answers given, only once `confirmed`."""
+
+    confirmed: bool = False
 
 
-Input = Choose | Toggle | Done | Text | Skip | Back | Change | Send | SaveForLater | Cancel
+@dataclass(frozen=True)
+class Resume:
+    """Carry on where the run is (after deciding not to cancel)."""
+
+
+Input = (
+    Choose | Toggle | Done | Text | Skip | Back | Change | Send | SaveForLater | Cancel | Resume
+)
 
 
 # Events: what happened, named in the past tense or as nouns.
@@ -113,6 +122,18 @@ class Asked:
     can_go_back: bool
     selected: tuple[str, ...]
     max_length: int | None
+    # A typed answer given before (coming back with Back, or changing it), shown again.
+    earlier_text: str | None = None
+
+
+@dataclass(frozen=True)
+class CancelAsked:
+    """Cancel was asked for with answers given: the person must confirm it."""
+
+    step_id: str | None
+    text: str
+    confirm: str
+    keep: str
 
 
 @dataclass(frozen=True)
@@ -187,5 +208,6 @@ Event = (
     | Submitted
     | Saved
     | Cancelled
+    | CancelAsked
     | Rejected
 )

@@ -23,8 +23,9 @@ A flow file, in short (see conversations/flows/ for full examples)::
           - {id: happy, label: {en: "🙂 Happy"}}
           - {id: not_sure, label: {en: "Not sure"}, exclusive: true}   # multi only
 
-Text steps take `max_length` (default 1000); multi steps take `min` (default 1). A step with
-options may raise a request that reaches the IRO (see `RequestSpec`)::
+Text steps take `max_length` (default 4096, Telegram's limit); multi steps take `min`
+(default 1). A step with options may raise a request that reaches the IRO (see
+`RequestSpec`)::
 
         request: {kind: talk_to_iro, on: [yes], about: {en: "..."}, seen: {en: "..."}}
  Every text
@@ -68,7 +69,8 @@ REVIEW_KINDS: tuple[str, ...] = get_args(ReviewKind)
 
 # Kinds whose answer is one or more option ids.
 OPTION_KINDS = frozenset({"choice", "multi", "scale", "yesno"})
-DEFAULT_TEXT_LENGTH = 1000
+# Telegram's own limit for one message: a child's answer is never refused for its length.
+DEFAULT_TEXT_LENGTH = 4096
 
 # The step that says who may see the answers; the bot relies on these exact ids.
 SHARE_WITH_STEP = "share_with"
@@ -160,7 +162,7 @@ class Step(_Spec):
     optional: bool = False
     when: Condition | None = None
     theme: Theme | None = None
-    max_length: int | None = Field(default=None, ge=1, le=4000)
+    max_length: int | None = Field(default=None, ge=1, le=DEFAULT_TEXT_LENGTH)
     min: int | None = Field(default=None, ge=0)
     request: RequestSpec | None = None
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 DEFAULT_LOCALE = "en"
 
 MESSAGES: dict[str, dict[str, str]] = {
-    "use_buttons": {"en": "Please choose one of the buttons."},
+    "use_buttons": {
+        "en": "I didn't quite catch that. Tap one of the buttons, or type its number.",
+    },
     "type_answer": {"en": "Please type your answer."},
     "empty_text": {"en": "Please type something, or choose skip."},
     "too_long": {
@@ -30,6 +32,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "send": {"en": "Send"},
     "save_for_later": {"en": "Save for later"},
     "cancel": {"en": "Cancel"},
+    "cancel_confirm": {
+        "en": "Stop and throw away your answers? Nothing has been sent to anyone yet.",
+    },
+    "cancel_yes": {"en": "Yes, throw them away"},
+    "cancel_no": {"en": "No, carry on"},
     "thanks": {"en": "Thank you. Your answers have been sent."},
 }
 

@@ -44,6 +44,9 @@ def asked(
         can_go_back=can_go_back,
         selected=selected,
         max_length=step.text_limit,
+        earlier_text=previous
+        if step.kind in ("text", "date") and isinstance(previous, str)
+        else None,
     )
 
 

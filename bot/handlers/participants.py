@@ -15,7 +15,7 @@ from bot.handlers.sending import keyboard, present, remove_buttons, say, with_re
 from bot.render import render, split_text
 from bot.usecases.conversation import Notice, Outcome, Purpose
 from bot.usecases.joining import JoinResult, redeem
-from conversations.events import Asked, Cancel, Text
+from conversations.events import Asked, Cancel, Resume, Text
 
 SHARE_LABELS = {
     None: "only your IRO",
@@ -97,7 +97,11 @@ async def press_button(
     await with_retries(query.answer)
     stale = Notice.stale_button in outcome.notices
     first = outcome.events[0] if outcome.events else None
-    same_question = isinstance(first, Asked) and first.step_id == button.step_id and not stale
+    # Only ticking a box redraws its question; "carry on" after a cancel asks it anew.
+    ticked = not isinstance(button.action, Resume)
+    same_question = (
+        ticked and isinstance(first, Asked) and first.step_id == button.step_id and not stale
+    )
     if not stale and not same_question:
         await _mark_answered(context, chat_id, query)
         if query.message is not None and outcome.tidy_message_id == query.message.message_id:

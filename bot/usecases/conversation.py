@@ -16,7 +16,7 @@ from bot.callbacks import RunButton
 from bot.usecases.run_store import RunStore
 from bot.usecases.safeguarding import Screened, Screening, raise_flag
 from conversations.engine import current_prompt, handle
-from conversations.events import Event, Input, Rejected, SummaryShown, Text
+from conversations.events import Asked, Event, Input, Rejected, SummaryShown, Text
 from conversations.flow_spec import Flow
 from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, RunStatus, age_band_for, age_on
@@ -161,9 +161,10 @@ class Conversations:
                 self.store.retire(row)
                 await uow.commit()
                 return Outcome(tuple(transition.events), row.id, (), screening)
-            refused = bool(refusals)
-            # A refused answer leaves the question (and its buttons) where they were.
-            tidy = None if refused else row.prompt_message_id
+            # A refused answer leaves the question (and its buttons) where they were, unless
+            # the question is offered again below it.
+            asked_again = any(isinstance(e, Asked) for e in transition.events)
+            tidy = row.prompt_message_id if asked_again or not refusals else None
             await self.store.save(uow, row, flow, state, transition)
             await uow.commit()
             return Outcome(tuple(transition.events), row.id, (), screening, tidy)

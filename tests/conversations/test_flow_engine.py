@@ -14,12 +14,14 @@ from conversations.events import (
     Asked,
     Back,
     Cancel,
+    CancelAsked,
     Cancelled,
     Change,
     Choose,
     Done,
     Input,
     Rejected,
+    Resume,
     Said,
     Saved,
     SaveForLater,
@@ -52,8 +54,11 @@ def refused(flow: Flow, transition: Transition, action: Input) -> Rejected:
     """Apply a bad input; check the run is unchanged and return the rejection."""
     after = handle(flow, transition.run, action, NOW)
     assert after.run == transition.run
-    [event] = after.events
+    event, *again = after.events
     assert isinstance(event, Rejected)
+    # Words where a button was wanted offer the question again; nothing else follows.
+    assert all(isinstance(e, Asked) for e in again)
+    assert bool(again) == (event.reason == "use_buttons")
     return event
 
 
@@ -114,11 +119,29 @@ class TestChoices:
 
     def test_an_unknown_option_is_refused_politely(self, sample_flow: Flow) -> None:
         event = refused(sample_flow, start(sample_flow, CHILD, NOW), Choose("furious"))
-        assert event.message == "Please choose one of the buttons."
+        assert event.message.startswith("I didn't quite catch that. Tap one of the buttons")
 
-    def test_typing_on_a_choice_step_is_refused(self, sample_flow: Flow) -> None:
-        event = refused(sample_flow, start(sample_flow, CHILD, NOW), Text("happy"))
+    @pytest.mark.parametrize("typed", ["happy", "3", "3.", " Happy! ", "HAPPY"])
+    def test_typing_a_buttons_label_or_number_picks_it(
+        self, sample_flow: Flow, typed: str
+    ) -> None:
+        t = feed(sample_flow, start(sample_flow, CHILD, NOW), Text(typed))
+        assert t.run.answers == {"mood": "happy"}
+
+    @pytest.mark.parametrize("typed", ["ecstatic", "7", "0", "🙂"])
+    def test_typing_anything_else_offers_the_buttons_again(
+        self, sample_flow: Flow, typed: str
+    ) -> None:
+        event = refused(sample_flow, start(sample_flow, CHILD, NOW), Text(typed))
         assert event.reason == "use_buttons"
+
+    @pytest.mark.parametrize("face", ["😢", "😢\ufe0f", " 😢 "])
+    def test_typing_a_face_picks_the_face(
+        self, packaged_flows: dict[str, Flow], face: str
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        t = feed(flow, start(flow, CHILD, NOW), Text(face))
+        assert t.run.answers == {"mood": "very_unhappy"}
 
     def test_a_yesno_step_has_yes_and_no(self, sample_flow: Flow) -> None:
         t = feed(sample_flow, start(sample_flow, TEEN, NOW), Choose("ok"), Choose("yes"))
@@ -139,12 +162,39 @@ class TestText:
             "too_long", "That is a bit long - please keep it under 20 characters."
         )
 
-    def test_the_default_limit_is_1000(self, packaged_flows: dict[str, Flow]) -> None:
+    def test_the_default_limit_is_telegrams_own(self, packaged_flows: dict[str, Flow]) -> None:
         flow = packaged_flows["checkin"]
         t = feed(flow, start(flow, CHILD, NOW), Choose("ok"))
-        assert asked(t).max_length == 1000
-        assert refused(flow, t, Text("x" * 1001)).reason == "too_long"
-        assert feed(flow, t, Text("x" * 1000)).run.answers["message"] == "x" * 1000
+        assert asked(t).max_length == 4096
+        assert refused(flow, t, Text("x" * 4097)).reason == "too_long"
+        assert feed(flow, t, Text("x" * 4096)).run.answers["message"] == "x" * 4096
+
+    @pytest.mark.parametrize("typed", ["skip", "Pass", "idk", "I don't know", "dont know."])
+    def test_typing_skip_or_dont_know_skips_an_optional_question(
+        self, packaged_flows: dict[str, Flow], typed: str
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        t = feed(flow, start(flow, CHILD, NOW), Choose("ok"), Text(typed))
+        assert "message" not in t.run.answers and t.run.current_step == "contact_me"
+
+    def test_cancel_with_answers_asks_first_and_resume_carries_on(
+        self, packaged_flows: dict[str, Flow]
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        t = feed(flow, start(flow, CHILD, NOW), Choose("ok"))
+        asking = handle(flow, t.run, Cancel(), NOW)
+        assert asking.run == t.run and isinstance(asking.events[0], CancelAsked)
+        carried_on = handle(flow, t.run, Resume(), NOW)
+        assert carried_on.run == t.run and asked(carried_on).step_id == "message"
+        cancelled = handle(flow, t.run, Cancel(confirmed=True), NOW)
+        assert cancelled.run.status is RunStatus.cancelled
+        nothing_yet = handle(flow, start(flow, CHILD, NOW).run, Cancel(), NOW)
+        assert nothing_yet.run.status is RunStatus.cancelled
+
+    def test_back_shows_the_earlier_typed_answer(self, packaged_flows: dict[str, Flow]) -> None:
+        flow = packaged_flows["checkin"]
+        t = feed(flow, start(flow, CHILD, NOW), Choose("ok"), Text("school was fine"), Back())
+        assert asked(t).step_id == "message" and asked(t).earlier_text == "school was fine"
 
     def test_empty_text_is_refused(self, sample_flow: Flow) -> None:
         assert refused(sample_flow, self.at_why_not(sample_flow), Text("   ")).reason == (
@@ -364,10 +414,10 @@ class TestEndings:
     @pytest.mark.parametrize("at_summary", [True, False])
     def test_cancel_ends_the_run(self, sample_flow: Flow, at_summary: bool) -> None:
         before = to_summary(sample_flow) if at_summary else start(sample_flow, CHILD, NOW)
-        t = feed(sample_flow, before, Cancel())
+        t = feed(sample_flow, before, Cancel(confirmed=True))
         assert t.events == [Cancelled()] and t.run.status is RunStatus.cancelled
 
-    @pytest.mark.parametrize("ending", [Send(), Cancel()])
+    @pytest.mark.parametrize("ending", [Send(), Cancel(confirmed=True)])
     @pytest.mark.parametrize("later", [Send(), Choose("ok"), Back(), Cancel(), SaveForLater()])
     def test_nothing_is_accepted_after_the_end(
         self, sample_flow: Flow, ending: Input, later: Input

@@ -107,7 +107,10 @@ def check_invariants(flow: Flow, before: Run, action: Input, after: Transition) 
     """Assert everything that must hold after any input."""
     run = after.run
     if any(isinstance(event, Rejected) for event in after.events):
-        assert run == before and len(after.events) == 1
+        # A refusal changes nothing; a button wanted is offered again (the question only).
+        rejected, *again = after.events
+        assert run == before and isinstance(rejected, Rejected)
+        assert all(isinstance(event, Asked) for event in again)
     assert Run.from_dict(json.loads(json.dumps(run.to_dict()))) == run
     if run.status is RunStatus.waiting:
         step = flow.step(run.current_step)

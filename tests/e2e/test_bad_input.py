@@ -65,12 +65,16 @@ async def test_an_edited_message_does_not_change_the_stored_answer(bot: RunningB
         assert uow.runs.answer_text(answer) == "my room is nice"
 
 
-async def test_text_over_the_limit_is_refused_and_nothing_is_stored(bot: RunningBot) -> None:
-    child, _ = await _child_at_first_text_question(bot)
-    before = await _stored(bot)
-    await child.type("a" * 3000)
-    assert "a bit long" in (await child.read()).text
-    assert await _stored(bot) == before
+async def test_a_3000_character_answer_is_kept_whole(bot: RunningBot) -> None:
+    child, first_question = await _child_at_first_text_question(bot)
+    long_answer = " ".join(["my room is nice and my carers are kind"] * 80)[:3000]
+    await child.type(long_answer)
+    assert (await child.question()).message_id != first_question.message_id
+    async with bot.services.uow() as uow:
+        answer = (
+            await uow.session.scalars(select(Answer).where(Answer.step_id == "home_more"))
+        ).one()
+        assert uow.runs.answer_text(answer) == long_answer
 
 
 async def test_stale_and_forged_buttons_change_nothing(bot: RunningBot) -> None:

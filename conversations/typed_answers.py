@@ -1,0 +1,50 @@
+"""Reading words typed where the flow expected a button: "2", "yes please", "😢", "idk".
+
+Children type rather than tap, especially on a small phone or an old app; a typed answer
+that plainly names a button is that button, so nobody is told off for typing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Typed to an optional question, these skip it rather than becoming the answer.
+SKIP_WORDS = frozenset(
+    {"skip", "pass", "idk", "dunno", "dont know", "i dont know", "i do not know", "no idea"}
+)
+_NOT_WORD = re.compile(r"[^\w\s]")
+# Emoji presentation selectors and joiners: "☹️" and "☹" are the same face.
+_INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))
+_NUMBER = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*$")
+
+
+def plain(text: str) -> str:
+    """Lower case without apostrophes or punctuation: "Don't know!" is "dont know"."""
+    text = text.lower().replace("\u2019", "'").replace("'", "")
+    return " ".join(_NOT_WORD.sub(" ", text).split())
+
+
+def is_skip_word(text: str) -> bool:
+    return plain(text) in SKIP_WORDS
+
+
+def typed_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
+    """The option (id, label) that typed `text` names, by number, label, id or face."""
+    number = _NUMBER.match(text)
+    if number:
+        index = int(number.group(1)) - 1
+        return options[index][0] if 0 <= index < len(options) else None
+    typed = plain(text)
+    if typed:
+        for option_id, label in options:
+            if typed in (plain(label), plain(option_id.replace("_", " "))):
+                return option_id
+        return None
+    # Nothing but symbols: an emoji that starts a label ("😢 Really unhappy") picks it.
+    face = text.strip().translate(_INVISIBLE)
+    for option_id, label in options:
+        first = label.split()[0].translate(_INVISIBLE) if label.split() else ""
+        if face and first == face:
+            return option_id
+    return None
