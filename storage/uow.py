@@ -10,13 +10,17 @@ from storage.crypto import TextCipher
 from storage.database import Database
 from storage.repositories import (
     AuditRepository,
+    ChildRecords,
     ChildRepository,
+    ErasureRepository,
     FlagRepository,
     Housekeeping,
     InvitationRepository,
+    KeptFigures,
     OutboxRepository,
     ParticipantRepository,
     ReminderQueries,
+    RetentionQueries,
     ReviewRepository,
     RunRepository,
     StaffRepository,
@@ -48,6 +52,10 @@ class UnitOfWork:
         self.updates = UpdateLog(*args)
         self.due_reminders = ReminderQueries(*args)
         self.housekeeping = Housekeeping(*args)
+        self.kept_figures = KeptFigures(*args)
+        self.retention = RetentionQueries(*args)
+        self.child_records = ChildRecords(*args)
+        self.erasure = ErasureRepository(*args)
         return self
 
     async def __aexit__(
