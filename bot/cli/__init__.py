@@ -30,6 +30,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "screen": ("screen", "Screen lines of text for safeguarding concerns, or measure screening."),
     "safeguarding": ("safeguarding", "Look after safeguarding screening's learned layer."),
     "flags": ("flags", "See safeguarding flags (IROs act on them in Telegram with /flags)."),
+    "retention": ("lifecycle", "Delete what is past its keeping period (`mysay retention run`)."),
     "run": ("serving", "Run the bot with long polling (stop with Ctrl+C or SIGTERM)."),
     "serve": ("serving", "Run the bot behind a web server Telegram posts to."),
     "try": ("playground", "Try My Say without Telegram: play a demo child, parent or IRO."),
