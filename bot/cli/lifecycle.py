@@ -1,17 +1,23 @@
-"""`mysay retention`: keeping data only as long as it should be.
+"""`mysay retention|subject-access`: keeping data only as long as it should be.
 
-It never prints a child's words: counts only.
+None of these prints a child's words: counts and file names only. The files they write are
+readable by their owner alone.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from pathlib import Path
 from typing import TypeVar
 
 import click
 
 from bot.bootstrap import Services, open_services
+from bot.cli.output import write_private
 from bot.settings import load_settings
 from bot.usecases.retention import (
     RetentionCounts,
@@ -19,6 +25,8 @@ from bot.usecases.retention import (
     enforce_retention,
     limits_for,
 )
+from bot.usecases.subject_access import export_child
+from feedback_reports.render_subject_access import render_html
 
 T = TypeVar("T")
 
@@ -70,4 +78,38 @@ def retention_run(dry_run: bool) -> None:
         click.echo(f"Deleted {_counts(counts)}.")
 
 
-COMMANDS: list[click.Command] = [retention]
+def _file_stem(case_ref: str, day: date) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", case_ref)
+    return f"subject-access-{safe}-{day:%Y%m%d}"
+
+
+@click.command("subject-access")
+@click.option("--case-ref", required=True, help="The child's case reference (any capitals).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the JSON and HTML files (created, owner-only, if new).",
+)
+def subject_access(case_ref: str, out: Path) -> None:
+    """Export everything held about one child, as JSON and HTML, for a subject access request.
+
+    The words are decrypted into the files, which only their owner can read; the export is
+    recorded in the audit log.
+    """
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+    async def action(services: Services) -> dict[str, object]:
+        return await export_child(services, case_ref, actor="cli")
+
+    data = _with_services(action)
+    made = datetime.fromisoformat(str(data["generated_at"]))
+    stem = _file_stem(str(data["case_ref"]), made.date())
+    json_path, html_path = out / f"{stem}.json", out / f"{stem}.html"
+    write_private(json_path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    write_private(html_path, render_html(data))
+    click.echo(f"Wrote {json_path} and {html_path}.")
+
+
+COMMANDS: list[click.Command] = [retention, subject_access]
