@@ -1,4 +1,4 @@
-"""`mysay retention|subject-access`: keeping data only as long as it should be.
+"""`mysay retention|subject-access|erase`: keeping data only as long as it should be.
 
 None of these prints a child's words: counts and file names only. The files they write are
 readable by their owner alone.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -19,6 +20,7 @@ import click
 from bot.bootstrap import Services, open_services
 from bot.cli.output import write_private
 from bot.settings import load_settings
+from bot.usecases.erasure import ErasureCounts, erase_child, plan_erasure
 from bot.usecases.retention import (
     RetentionCounts,
     count_past_retention,
@@ -112,4 +114,31 @@ def subject_access(case_ref: str, out: Path) -> None:
     click.echo(f"Wrote {json_path} and {html_path}.")
 
 
-COMMANDS: list[click.Command] = [retention, subject_access]
+def _plan_lines(counts: ErasureCounts) -> str:
+    return (
+        f"{counts.participants} linked account(s), {counts.runs} run(s) with "
+        f"{counts.answers} answer(s), {counts.invitations} invitation(s); the words of "
+        f"{counts.flags_cleared} safeguarding flag(s)"
+    )
+
+
+@click.command()
+@click.option("--case-ref", required=True, help="The child's case reference (any capitals).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase(case_ref: str, yes: bool) -> None:
+    """Erase a child's accounts, runs, answers and invitations, on request.
+
+    Keeps the meetings and the participation report's figures, the flags without their
+    words, the audit log, and a tombstone (the case reference's hash and the date).
+    """
+    plan = _with_services(lambda services: plan_erasure(services, case_ref))
+    click.echo(f"Erasing {plan.case_ref} deletes {_plan_lines(plan)}.")
+    click.echo("Meetings and the participation report's figures are kept. This cannot be undone.")
+    if not yes and not click.confirm("Erase?", default=False):
+        click.echo("Nothing was erased.")
+        sys.exit(1)
+    done = _with_services(lambda services: erase_child(services, plan.case_ref, actor="cli"))
+    click.echo(f"Erased {done.case_ref}: deleted {_plan_lines(done)}.")
+
+
+COMMANDS: list[click.Command] = [retention, subject_access, erase]
