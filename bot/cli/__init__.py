@@ -33,6 +33,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "retention": ("lifecycle", "Delete what is past its keeping period (`mysay retention run`)."),
     "subject-access": ("lifecycle", "Export everything held about one child (JSON and HTML)."),
     "erase": ("lifecycle", "Erase a child's accounts, runs and answers; keep the figures."),
+    "audit": ("lifecycle", "Export the audit log as CSV (`mysay audit export`)."),
     "run": ("serving", "Run the bot with long polling (stop with Ctrl+C or SIGTERM)."),
     "serve": ("serving", "Run the bot behind a web server Telegram posts to."),
     "try": ("playground", "Try My Say without Telegram: play a demo child, parent or IRO."),

@@ -1,4 +1,4 @@
-"""`mysay retention|subject-access|erase`: keeping data only as long as it should be.
+"""`mysay retention|subject-access|erase|audit`: keeping data only as long as it should be.
 
 None of these prints a child's words: counts and file names only. The files they write are
 readable by their owner alone.
@@ -18,8 +18,10 @@ from typing import TypeVar
 import click
 
 from bot.bootstrap import Services, open_services
-from bot.cli.output import write_private
+from bot.cli.options import iso_date
+from bot.cli.output import open_private, write_private
 from bot.settings import load_settings
+from bot.usecases.audit_export import write_audit_csv
 from bot.usecases.erasure import ErasureCounts, erase_child, plan_erasure
 from bot.usecases.retention import (
     RetentionCounts,
@@ -141,4 +143,28 @@ def erase(case_ref: str, yes: bool) -> None:
     click.echo(f"Erased {done.case_ref}: deleted {_plan_lines(done)}.")
 
 
-COMMANDS: list[click.Command] = [retention, subject_access, erase]
+@click.group()
+def audit() -> None:
+    """Export the audit log (who read or changed what)."""
+
+
+@audit.command("export")
+@click.option("--from", "start", required=True, callback=iso_date, help="YYYY-MM-DD (UTC).")
+@click.option("--to", "end", required=True, callback=iso_date, help="YYYY-MM-DD, included.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def audit_export(start: date, end: date, out: Path | None) -> None:
+    """Export audit events of a period as CSV (to standard output, or an owner-only file)."""
+    if end < start:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+
+    async def action(services: Services) -> int:
+        if out is None:
+            return await write_audit_csv(services, start, end, sys.stdout)
+        with open_private(out) as file:
+            return await write_audit_csv(services, start, end, file)
+
+    rows = _with_services(action)
+    click.echo(f"Exported {rows} audit event(s).", err=True)
+
+
+COMMANDS: list[click.Command] = [retention, subject_access, erase, audit]
