@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
@@ -71,6 +71,23 @@ class Settings(BaseSettings):
     keep_expired_invitations_days: int = Field(
         default=30, ge=1, le=3650, description="Days to keep unused invitations after expiry."
     )
+    # Retention (`mysay retention run`, and daily in the bot): months after a child's last
+    # meeting. Flags and the audit log are the service's own records and are kept longer.
+    keep_answers_months: int = Field(
+        default=24,
+        ge=1,
+        le=1200,
+        description="Months to keep answers, runs and notes after the child's last meeting.",
+    )
+    keep_flags_months: int = Field(
+        default=72,
+        ge=1,
+        le=1200,
+        description="Months to keep closed safeguarding flags after the child's last meeting.",
+    )
+    keep_audit_months: int = Field(
+        default=72, ge=1, le=1200, description="Months to keep audit events."
+    )
     reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(10, 3),
         description="Days before a review when children and families get a reminder.",
@@ -85,6 +102,18 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"unknown time zone {value!r}; use a name like Europe/London"
             ) from exc
+        return value
+
+    @field_validator("keep_flags_months", "keep_audit_months")
+    @classmethod
+    def _kept_as_long_as_answers(cls, value: int, info: ValidationInfo) -> int:
+        """Refuse keeping flags or audit shorter than answers: a typo must not lose them early."""
+        answers = info.data.get("keep_answers_months")
+        if answers is not None and value < answers:
+            raise ValueError(
+                f"must be at least MYSAY_KEEP_ANSWERS_MONTHS ({answers}): the records of "
+                "what was done are kept at least as long as the answers"
+            )
         return value
 
     @field_validator("reminder_days", mode="before")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import time
 from typing import Any
 
 from telegram import BotCommandScopeAllPrivateChats, Update
@@ -34,6 +35,7 @@ from bot.usecases.outbox import DeliveryFailed, DeliveryReport, deliver_due
 from bot.usecases.outcomes import OUTCOME_FLOW, record_outcome
 from bot.usecases.reminders import queue_due_reminders
 from bot.usecases.requests import escalate_unseen, raise_requests
+from bot.usecases.retention import enforce_retention
 from bot.usecases.run_store import RunStore
 from bot.usecases.safeguarding import escalate_overdue
 from conversations.flow_check import load_flows
@@ -54,6 +56,8 @@ SPOOL_REPLAY_SECONDS = 5
 # Pruning old rows matters over days, not minutes; the first run waits until start-up is over.
 HOUSEKEEPING_SWEEP_SECONDS = 6 * 3600
 HOUSEKEEPING_FIRST_SECONDS = 120
+# Retention deletes what is past its keeping period once a day, at a quiet local hour.
+RETENTION_AT = time(3, 30)
 
 PTBApplication = Application[Any, Any, Any, Any, Any, Any]
 
@@ -106,6 +110,9 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
         application.job_queue.run_repeating(replay_spool, SPOOL_REPLAY_SECONDS, first=1)
         application.job_queue.run_repeating(
             _tidy_up, HOUSEKEEPING_SWEEP_SECONDS, first=HOUSEKEEPING_FIRST_SECONDS
+        )
+        application.job_queue.run_daily(
+            _enforce_retention, RETENTION_AT.replace(tzinfo=settings.zone), name="retention"
         )
     return application
 
@@ -233,6 +240,10 @@ async def _remind(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _tidy_up(context: ContextTypes.DEFAULT_TYPE) -> None:
     await prune_old_records(deps(context).services)
+
+
+async def _enforce_retention(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await enforce_retention(deps(context).services)
 
 
 async def announce_commands(application: PTBApplication) -> None:

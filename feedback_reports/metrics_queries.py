@@ -5,6 +5,9 @@ meetings there are. Per-meeting values (age band, quarter, "views via My Say") a
 in a subquery and grouped by the outer query, so no bound parameter is repeated in GROUP BY
 (PostgreSQL would refuse that). Date arithmetic differs between SQLite and PostgreSQL, so
 the three helpers below branch on the dialect explicitly; everything else is portable SQL.
+
+Runs, answers and invitations are read together with the summaries kept of those deleted
+since (by retention or an erasure), so deleting people's words never changes a past figure.
 """
 
 from __future__ import annotations
@@ -26,19 +29,28 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.models import Answer, Child, Invitation, Participant, Review, Run
+from storage.models import (
+    Child,
+    Invitation,
+    InvitationSummary,
+    Participant,
+    Review,
+    Run,
+    RunSummary,
+)
 
 ATTENDED = ("PN1", "PN2", "PN3", "PN4")
 CONVEYED = ("PN5", "PN6")
 ADVOCATE = ("PN2", "PN5")
 NOT_CONVEYED = ("PN7",)
 AUDIENCES = ("child", "parent", "carer")
-FAMILY = ("parent", "carer")
 
 # Any SQL expression or mapped column; and a select of any row shape (SQLAlchemy 2.1 typing).
 Expr: TypeAlias = ColumnElement[Any] | QueryableAttribute[Any]
@@ -112,17 +124,71 @@ def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
 
 
+def all_runs() -> Subquery:
+    """Runs as the report counts them: live runs, and the summaries of runs deleted since.
+
+    `person` counts a participant once, whether their runs are live, summarised or both.
+    """
+    live = select(
+        Run.participant_id.label("person"),
+        Participant.role.label("role"),
+        Participant.child_id.label("child_id"),
+        Run.review_id.label("review_id"),
+        Run.status.label("status"),
+        Run.started_at.label("started_at"),
+        Run.submitted_at.label("submitted_at"),
+    ).join(Participant, Participant.id == Run.participant_id)
+    kept = select(
+        RunSummary.participant_key,
+        RunSummary.role,
+        RunSummary.child_id,
+        RunSummary.review_id,
+        RunSummary.status,
+        RunSummary.started_at,
+        RunSummary.submitted_at,
+    )
+    return union_all(live, kept).subquery("all_runs")
+
+
+def all_invitations() -> Subquery:
+    """Invitations the report counts: live ones, and those an erasure deleted."""
+    live = select(
+        Invitation.role.label("role"),
+        Invitation.child_id.label("child_id"),
+        Invitation.created_at.label("created_at"),
+        Invitation.used_at.label("used_at"),
+    )
+    kept = select(
+        InvitationSummary.role,
+        InvitationSummary.child_id,
+        InvitationSummary.created_at,
+        InvitationSummary.used_at,
+    )
+    return union_all(live, kept).subquery("all_invitations")
+
+
 def meetings_query(start: date, end: date, dialect: str) -> Query:
     """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender."""
-    views = exists(
-        select(Run.id)
-        .join(Participant, Participant.id == Run.participant_id)
-        .where(
-            Run.review_id == Review.id,
-            Run.status == "submitted",
-            Participant.role == "child",
-            _utc_day(Run.submitted_at, dialect) <= Review.held_on,
-        )
+    # Two EXISTS rather than one over `all_runs()`: the live check keeps its index lookups.
+    views = or_(
+        exists(
+            select(Run.id)
+            .join(Participant, Participant.id == Run.participant_id)
+            .where(
+                Run.review_id == Review.id,
+                Run.status == "submitted",
+                Participant.role == "child",
+                _utc_day(Run.submitted_at, dialect) <= Review.held_on,
+            )
+        ),
+        exists(
+            select(RunSummary.id).where(
+                RunSummary.review_id == Review.id,
+                RunSummary.status == "submitted",
+                RunSummary.role == "child",
+                _utc_day(RunSummary.submitted_at, dialect) <= Review.held_on,
+            )
+        ),
     )
     quarter = case(
         *((Review.held_on.between(q.start, q.end), q.label) for q in quarters(start, end)),
@@ -164,17 +230,18 @@ def meetings_query(start: date, end: date, dialect: str) -> Query:
 def invitations_query(start: date, end: date, dialect: str) -> Query:
     """Invitations created and used in the period, by role and the child's age at period end."""
     since, until = day_start(start), day_start(end + timedelta(days=1))
-    created = (Invitation.created_at >= since) & (Invitation.created_at < until)
-    used = (Invitation.used_at >= since) & (Invitation.used_at < until)
+    invitation = all_invitations().c
+    created = (invitation.created_at >= since) & (invitation.created_at < until)
+    used = (invitation.used_at >= since) & (invitation.used_at < until)
     per_invitation = (
         select(
-            Invitation.role.label("role"),
+            invitation.role.label("role"),
             age_band(Child.birth_date, end, dialect).label("band"),
             _one_if(created).label("invited"),
             _one_if(used).label("joined"),
         )
-        .outerjoin(Child, Child.id == Invitation.child_id)
-        .where(Invitation.role.in_(AUDIENCES), or_(created, used))
+        .outerjoin(Child, Child.id == invitation.child_id)
+        .where(invitation.role.in_(AUDIENCES), or_(created, used))
         .subquery()
     )
     c = per_invitation.c
@@ -186,19 +253,18 @@ def invitations_query(start: date, end: date, dialect: str) -> Query:
 def runs_query(start: date, end: date, dialect: str) -> Query:
     """People who started, and who sent, a run in the period, by role and age band."""
     since, until = day_start(start), day_start(end + timedelta(days=1))
-    started = (Run.started_at >= since) & (Run.started_at < until)
-    sent = (Run.status == "submitted") & (Run.submitted_at >= since) & (Run.submitted_at < until)
+    run = all_runs().c
+    started = (run.started_at >= since) & (run.started_at < until)
+    sent = (run.status == "submitted") & (run.submitted_at >= since) & (run.submitted_at < until)
     per_run = (
         select(
-            Participant.role.label("role"),
+            run.role.label("role"),
             age_band(Child.birth_date, end, dialect).label("band"),
-            Run.participant_id.label("participant_id"),
-            case((started, Run.participant_id), else_=None).label("starter"),
-            case((sent, Run.participant_id), else_=None).label("sender"),
+            case((started, run.person), else_=None).label("starter"),
+            case((sent, run.person), else_=None).label("sender"),
         )
-        .join(Participant, Participant.id == Run.participant_id)
-        .outerjoin(Child, Child.id == Participant.child_id)
-        .where(Participant.role.in_(AUDIENCES), or_(started, sent))
+        .outerjoin(Child, Child.id == run.child_id)
+        .where(run.role.in_(AUDIENCES), or_(started, sent))
         .subquery()
     )
     c = per_run.c
@@ -212,81 +278,19 @@ def runs_query(start: date, end: date, dialect: str) -> Query:
 
 def days_before_meeting_query(start: date, end: date, dialect: str) -> Query:
     """How many children's runs were sent each number of days before their meeting."""
-    sent_day = _utc_day(Run.submitted_at, dialect)
+    runs = all_runs()
+    run = runs.c
+    sent_day = _utc_day(run.submitted_at, dialect)
     per_run = (
         select(_days_between(sent_day, Review.held_on, dialect).label("days"))
-        .select_from(Run)
-        .join(Participant, Participant.id == Run.participant_id)
-        .join(Review, Review.id == Run.review_id)
+        .select_from(runs)
+        .join(Review, Review.id == run.review_id)
         .where(
-            Participant.role == "child",
-            Run.status == "submitted",
+            run.role == "child",
+            run.status == "submitted",
             Review.held_on.between(start, end),
             sent_day <= Review.held_on,
         )
         .subquery()
     )
     return select(per_run.c.days, func.count().label("runs")).group_by(per_run.c.days)
-
-
-def _family_runs(start: date, end: date) -> Query:
-    since, until = day_start(start), day_start(end + timedelta(days=1))
-    return (
-        select(Run.id)
-        .join(Participant, Participant.id == Run.participant_id)
-        .where(
-            Participant.role.in_(FAMILY),
-            Run.status == "submitted",
-            Run.submitted_at >= since,
-            Run.submitted_at < until,
-        )
-    )
-
-
-def respondents_query(start: date, end: date) -> Query:
-    """Parents' and carers' submitted runs in the period, by role."""
-    return (
-        select(Participant.role, func.count(Run.id))
-        .join(Participant, Participant.id == Run.participant_id)
-        .where(Run.id.in_(_family_runs(start, end)))
-        .group_by(Participant.role)
-    )
-
-
-def feedback_choices_query(start: date, end: date) -> Query:
-    """Counts of each option chosen by parents and carers, per flow and step."""
-    return (
-        select(Run.flow_id, Answer.step_id, Answer.choice, func.count())
-        .join(Run, Run.id == Answer.run_id)
-        .where(
-            Answer.run_id.in_(_family_runs(start, end)),
-            Answer.kind.in_(("choice", "yesno", "scale")),
-            Answer.choice.is_not(None),
-        )
-        .group_by(Run.flow_id, Answer.step_id, Answer.choice)
-    )
-
-
-def feedback_themes_query(start: date, end: date) -> Query:
-    """Counts of each distinct theme list found in parents' and carers' free text."""
-    return (
-        select(Answer.text_themes, func.count())
-        .where(Answer.run_id.in_(_family_runs(start, end)), Answer.text_themes.is_not(None))
-        .group_by(Answer.text_themes)
-    )
-
-
-def quotable_query(start: date, end: date, limit: int) -> Select[Answer]:
-    """Free-text answers from runs whose author said yes to being quoted."""
-    consent = select(Answer.run_id).where(Answer.step_id == "may_quote", Answer.choice == "yes")
-    return (
-        select(Answer)
-        .where(
-            Answer.run_id.in_(_family_runs(start, end)),
-            Answer.run_id.in_(consent),
-            Answer.kind == "text",
-            Answer.text_cipher.is_not(None),
-        )
-        .order_by(Answer.answered_at, Answer.id)
-        .limit(limit)
-    )

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.engine import Row as SqlRow
 
+from feedback_reports import feedback_queries as fq
 from feedback_reports import labels
 from feedback_reports import metrics_queries as q
 from storage.models import PARTICIPATION_CODES, REVIEW_KINDS
@@ -272,13 +273,13 @@ def _median(counts: Counter[int]) -> float | None:
 
 async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
     session = uow.session
-    respondents = {role: 0 for role in q.FAMILY}
+    respondents = {role: 0 for role in fq.FAMILY}
     respondents.update(
-        {str(r): int(n) for r, n in await session.execute(q.respondents_query(start, end))}
+        {str(r): int(n) for r, n in await session.execute(fq.respondents_query(start, end))}
     )
     chosen: dict[tuple[str, str], dict[str, int]] = defaultdict(dict)
     for flow_id, step_id, choice, count in await session.execute(
-        q.feedback_choices_query(start, end)
+        fq.feedback_choices_query(start, end)
     ):
         chosen[(flow_id, step_id)][choice] = int(count)
     questions = {}
@@ -300,11 +301,11 @@ async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
             },
         )
     themes: Counter[str] = Counter()
-    for joined, count in await session.execute(q.feedback_themes_query(start, end)):
+    for joined, count in await session.execute(fq.feedback_themes_query(start, end)):
         themes.update({theme: int(count) for theme in str(joined).split(",") if theme})
     quotes = [
         text
-        for answer in await session.scalars(q.quotable_query(start, end, QUOTE_LIMIT))
+        for answer in await session.scalars(fq.quotable_query(start, end, QUOTE_LIMIT))
         if (text := uow.runs.answer_text(answer))
     ]
     return Feedback(

@@ -265,6 +265,70 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class ErasedChild(Base):
+    """A tombstone: a child's data was erased on request. Only the case reference's hash stays.
+
+    The child row itself is kept without its case reference (its meetings still count in the
+    participation report); this row lets an operator tell that a reference was erased, and when.
+    """
+
+    __tablename__ = "erased_child"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref_hash: Mapped[str] = mapped_column(String(64), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"))
+    erased_at: Mapped[datetime]
+
+
+class RunSummary(Base):
+    """What the participation report counts about a run since deleted: no words, no account.
+
+    Written when retention or an erasure deletes a child's, parent's or carer's run, so the
+    report's figures for past periods do not change when the words go.
+    """
+
+    __tablename__ = "run_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"), index=True)
+    # Counts people once: the participant's id while the link exists; once the participant
+    # is erased, minus the smallest id of their summaries, a number nobody else can have.
+    participant_key: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    flow_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+
+
+class AnswerSummary(Base):
+    """A parent's or carer's chosen option, or the themes of their words, from a deleted run."""
+
+    __tablename__ = "answer_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_summary_id: Mapped[int] = mapped_column(
+        ForeignKey("run_summary.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    choice: Mapped[str | None] = mapped_column(String(400))
+    text_themes: Mapped[str | None] = mapped_column(String(200))
+
+
+class InvitationSummary(Base):
+    """When an invitation deleted by an erasure was made and used, for the report's funnel."""
+
+    __tablename__ = "invitation_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
 class OutboxMessage(Base):
     """A message stored before it is sent, retried until Telegram accepts it."""
 

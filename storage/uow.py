@@ -10,14 +10,18 @@ from storage.crypto import TextCipher
 from storage.database import Database
 from storage.repositories import (
     AuditRepository,
+    ChildRecords,
     ChildRepository,
+    ErasureRepository,
     FlagRepository,
     Housekeeping,
     InvitationRepository,
+    KeptFigures,
     OutboxRepository,
     ParticipantRepository,
     ReminderQueries,
     RequestRepository,
+    RetentionQueries,
     ReviewRepository,
     RunRepository,
     StaffRepository,
@@ -50,6 +54,10 @@ class UnitOfWork:
         self.updates = UpdateLog(*args)
         self.due_reminders = ReminderQueries(*args)
         self.housekeeping = Housekeeping(*args)
+        self.kept_figures = KeptFigures(*args)
+        self.retention = RetentionQueries(*args)
+        self.child_records = ChildRecords(*args)
+        self.erasure = ErasureRepository(*args)
         return self
 
     async def __aexit__(

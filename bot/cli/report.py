@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import date
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import click
 
 from bot.bootstrap import open_services
 from bot.cli.options import iso_date
+from bot.cli.output import write_private
 from bot.settings import load_settings
 from feedback_reports import render_participation, render_record
 from feedback_reports.participation import build_participation_report
@@ -34,10 +34,7 @@ def _write(text: str, out: Path | None) -> None:
         click.echo(text, nl=False)
         return
     # Records hold children's words in the clear: readable by their owner alone.
-    descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode unless told
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
+    write_private(out, text)
     click.echo(f"Wrote {out}.", err=True)
 
 

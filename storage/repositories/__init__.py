@@ -1,6 +1,8 @@
 """Repositories, one module per area; import them from here."""
 
+from storage.repositories.child_records import ChildRecords
 from storage.repositories.delivery import OutboxRepository, UpdateLog
+from storage.repositories.erasure import ErasureRepository
 from storage.repositories.housekeeping import Housekeeping
 from storage.repositories.meetings import ReviewRepository, RunRepository
 from storage.repositories.people import (
@@ -13,17 +15,23 @@ from storage.repositories.people import (
 from storage.repositories.records import AuditRepository, FlagRepository
 from storage.repositories.reminders import ReminderQueries
 from storage.repositories.requests import RequestRepository
+from storage.repositories.retention import RetentionQueries
+from storage.repositories.summaries import KeptFigures
 
 __all__ = [
     "AuditRepository",
+    "ChildRecords",
     "ChildRepository",
+    "ErasureRepository",
     "FlagRepository",
     "Housekeeping",
     "InvitationRepository",
+    "KeptFigures",
     "OutboxRepository",
     "ParticipantRepository",
     "ReminderQueries",
     "RequestRepository",
+    "RetentionQueries",
     "ReviewRepository",
     "RunRepository",
     "StaffRepository",

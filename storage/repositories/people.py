@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from storage.models import Child, Invitation, Participant, Staff
 from storage.repositories.base import Repository
@@ -49,6 +49,11 @@ class ChildRepository(Repository):
 
     async def get(self, child_id: int) -> Child | None:
         return await self.session.get(Child, child_id)
+
+    async def matching(self, case_ref: str) -> Sequence[Child]:
+        """Children whose case reference is `case_ref` in any mix of capitals."""
+        query = select(Child).where(func.lower(Child.case_ref) == case_ref.strip().lower())
+        return (await self.session.scalars(query.order_by(Child.id))).all()
 
     async def allocated_to(self, iro_id: int) -> Sequence[Child]:
         query = select(Child).where(Child.iro_id == iro_id).order_by(Child.case_ref)

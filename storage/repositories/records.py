@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 
-from storage.models import AuditEvent, Flag
+from storage.models import AuditEvent, Child, Flag
 from storage.repositories.base import Repository
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One audit event as exported, with the case reference of the child it is about."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    case_ref: str | None
+    detail: dict[str, Any]
 
 
 class AuditRepository(Repository):
@@ -25,6 +38,31 @@ class AuditRepository(Repository):
             AuditEvent.action == action, AuditEvent.actor == actor, AuditEvent.at >= since
         )
         return int(await self.session.scalar(query) or 0)
+
+    async def page(
+        self, since: datetime, until: datetime, after: tuple[datetime, int] | None, limit: int
+    ) -> list[AuditLine]:
+        """Events from `since` until before `until`, oldest first, after (time, id) `after`.
+
+        Plain values, not ORM objects, so a long export holds one page at a time.
+        """
+        query = (
+            select(
+                AuditEvent.id,
+                AuditEvent.at,
+                AuditEvent.actor,
+                AuditEvent.action,
+                Child.case_ref,
+                AuditEvent.detail,
+            )
+            .outerjoin(Child, Child.id == AuditEvent.child_id)
+            .where(AuditEvent.at >= since, AuditEvent.at < until)
+            .order_by(AuditEvent.at, AuditEvent.id)
+            .limit(limit)
+        )
+        if after is not None:
+            query = query.where(tuple_(AuditEvent.at, AuditEvent.id) > tuple_(*after))
+        return [AuditLine(*row) for row in await self.session.execute(query)]
 
     async def list(self, action: str | None = None) -> Sequence[AuditEvent]:
         query = select(AuditEvent).order_by(AuditEvent.id)

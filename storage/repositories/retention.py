@@ -1,0 +1,115 @@
+"""What the retention limits find past their time: count it, or delete it a batch at a time.
+
+A child's answers, runs and notes are past their time when the child's last meeting (held,
+or due if not held yet; when the child was added if no meeting is recorded) is older than
+the limit, and the run itself was last touched before it too. Closed flags follow the same
+rule with their own limit; an open flag is never deleted. Audit events go by their own date.
+Each `*_past` query returns ids oldest first, at most `limit`, so a caller deletes in short
+transactions.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, exists, func, select, update
+
+from storage.models import Answer, AuditEvent, Child, Flag, OutboxMessage, Participant, Review, Run
+from storage.repositories.base import Repository
+
+
+def children_past(before: datetime) -> Select[int]:
+    """Ids of children whose last meeting (or, with none, their adding) is before `before`."""
+    day = before.date()
+    met_since = exists().where(
+        Review.child_id == Child.id, func.coalesce(Review.held_on, Review.due_date) >= day
+    )
+    ever_met = exists().where(Review.child_id == Child.id)
+    return select(Child.id).where(~met_since, ever_met | (Child.created_at < before))
+
+
+def _runs_past(before: datetime) -> Select[int]:
+    children = children_past(before)
+    their_reviews = select(Review.id).where(Review.child_id.in_(children))
+    return (
+        select(Run.id)
+        .join(Participant, Participant.id == Run.participant_id)
+        .where(
+            Run.updated_at < before,
+            Participant.child_id.in_(children) | Run.review_id.in_(their_reviews),
+        )
+    )
+
+
+def _notes_past(before: datetime) -> Select[int]:
+    return select(Review.id).where(
+        Review.note_to_child_cipher.is_not(None), Review.child_id.in_(children_past(before))
+    )
+
+
+def _flags_past(before: datetime) -> Select[int]:
+    return select(Flag.id).where(
+        Flag.status == "closed",
+        func.coalesce(Flag.closed_at, Flag.created_at) < before,
+        Flag.child_id.is_(None) | Flag.child_id.in_(children_past(before)),
+    )
+
+
+class RetentionQueries(Repository):
+    """Finds and deletes what is past its keeping period; the caller commits each batch."""
+
+    async def runs_past(self, before: datetime, limit: int) -> list[int]:
+        """Runs (with their answers) of children past the limit, oldest first."""
+        return await self._first(_runs_past(before), Run.id, limit)
+
+    async def count_runs_past(self, before: datetime) -> tuple[int, int]:
+        """How many runs, and how many answers in them, are past the limit."""
+        runs = _runs_past(before)
+        answers = select(Answer.id).where(Answer.run_id.in_(runs))
+        return await self._count(runs), await self._count(answers)
+
+    async def notes_past(self, before: datetime, limit: int) -> list[int]:
+        """Reviews whose note to the child is past the limit."""
+        return await self._first(_notes_past(before), Review.id, limit)
+
+    async def count_notes_past(self, before: datetime) -> int:
+        return await self._count(_notes_past(before))
+
+    async def clear_notes(self, review_ids: list[int]) -> None:
+        await self.session.execute(
+            update(Review).where(Review.id.in_(review_ids)).values(note_to_child_cipher=None)
+        )
+
+    async def flags_past(self, before: datetime, limit: int) -> list[int]:
+        """Closed flags past the limit for flags."""
+        return await self._first(_flags_past(before), Flag.id, limit)
+
+    async def count_flags_past(self, before: datetime) -> int:
+        return await self._count(_flags_past(before))
+
+    async def delete_flags(self, flag_ids: list[int]) -> None:
+        """Delete flags, with any message about them still in the outbox."""
+        await self.session.execute(
+            delete(OutboxMessage).where(OutboxMessage.flag_id.in_(flag_ids))
+        )
+        await self.session.execute(delete(Flag).where(Flag.id.in_(flag_ids)))
+
+    async def count_audit_before(self, before: datetime) -> int:
+        return await self._count(select(AuditEvent.id).where(AuditEvent.at < before))
+
+    async def delete_audit_before(self, before: datetime, limit: int) -> int:
+        """Delete the oldest `limit` audit events from before `before`; return how many."""
+        oldest = await self._first(
+            select(AuditEvent.id).where(AuditEvent.at < before), AuditEvent.id, limit
+        )
+        if oldest:
+            await self.session.execute(delete(AuditEvent).where(AuditEvent.id.in_(oldest)))
+        return len(oldest)
+
+    async def _first(self, query: Select[int], key: Any, limit: int) -> list[int]:
+        return list(await self.session.scalars(query.order_by(key).limit(limit)))
+
+    async def _count(self, query: Select[int]) -> int:
+        counted = select(func.count()).select_from(query.subquery())
+        return int(await self.session.scalar(counted) or 0)
