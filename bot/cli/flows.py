@@ -10,6 +10,7 @@ import click
 
 from conversations.flow_check import FLOWS_DIR, FlowError, check_flow_file, load_flow, load_flows
 from conversations.flow_spec import AUDIENCES, REVIEW_KINDS, Flow
+from conversations.reading_level import reading_warnings
 from conversations.runner import run_conversation
 from conversations.runs import RunContext, age_band_for
 
@@ -22,7 +23,10 @@ def flows() -> None:
 @flows.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
-    """Check flow files (all packaged flows if no PATH is given); exit 1 on any problem."""
+    """Check flow files (all packaged flows if no PATH is given); exit 1 on any problem.
+
+    Also warns (without failing) when a prompt a child sees reads above their age band.
+    """
     files = sorted(
         file
         for path in (paths or (FLOWS_DIR,))
@@ -33,7 +37,11 @@ def check(paths: tuple[Path, ...]) -> None:
         click.echo(str(problem), err=True)
     if problems:
         sys.exit(1)
-    click.echo(f"{len(files)} flows OK")
+    warnings = [str(w) for file in files for w in reading_warnings(load_flow(file))]
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    hard = f", {len(warnings)} prompt(s) above their reading level" if warnings else ""
+    click.echo(f"{len(files)} flows OK{hard}")
 
 
 @flows.command()

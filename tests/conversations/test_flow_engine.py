@@ -254,7 +254,7 @@ class TestMulti:
         self, packaged_flows: dict[str, Flow]
     ) -> None:
         flow = packaged_flows["child_before_review"]
-        t = start(flow, CHILD, NOW)
+        t = start(flow, TEEN, NOW)  # who comes to the meeting is asked from 13
         while asked(t).step_id != "who_at_meeting":
             t = feed(flow, t, Skip())
         t = feed(flow, t, Done())

@@ -1,0 +1,31 @@
+"""A 6-year-old gets the short version of the review flow, in Telegram."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from storage import admin
+from tests.e2e.conftest import RunningBot
+from tests.e2e.driver import answer_until_summary, join, labels
+
+YOUNG_CHILD_ID = 1010
+
+
+async def test_an_under_8_gets_at_most_eight_short_questions(bot: RunningBot) -> None:
+    now = bot.services.clock()
+    async with bot.services.uow() as uow:
+        await admin.add_child(uow, "Y001", now, birth_date=date(2020, 3, 1), iro_username="iro1")
+        await uow.flush()
+        await admin.add_review(uow, "Y001", "cla_review", date(2026, 12, 9), None, now)
+        await uow.commit()
+    child = bot.person(YOUNG_CHILD_ID)
+    await join(child, await bot.invite("Y001", "child"))
+    await child.type("/review")
+    welcome = await child.read()
+    assert "Soon there is a meeting about you" in welcome.text
+    first = await child.question()
+    assert "How do you feel at home?" in first.text and "😢 Really unhappy" in labels(first)
+    summary = await answer_until_summary(child, first)
+    changes = [label for label in labels(summary) if label.startswith("Change")]
+    assert 1 <= len(changes) <= 8
+    assert "Is something making you sad or scared?" in summary.text
