@@ -140,7 +140,7 @@ async def seed_demo(services: Services) -> list[tuple[int, str]]:
     days = services.settings.invitation_days
     async with services.uow() as uow:
         for username, name, role in (
-            (DEMO_IRO, "Demo IRO", "iro"),
+            (DEMO_IRO, "Sam Patel", "iro"),
             (DEMO_MANAGER, "Demo Manager", "manager"),
         ):
             if await uow.staff.by_username(username) is None:

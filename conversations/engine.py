@@ -198,7 +198,11 @@ def _apply(draft: _Draft, action: Input) -> _Outcome:
         case Send():
             share_with = draft.answers.get(SHARE_WITH_STEP)
             flow_thanks = draft.flow.thanks
-            thanks = localise(flow_thanks, draft.context.locale) if flow_thanks else None
+            thanks = (
+                prompts.personal(localise(flow_thanks, draft.context.locale), draft.context)
+                if flow_thanks
+                else None
+            )
             draft.status, draft.current_step = RunStatus.submitted, None
             draft.events.append(
                 Submitted(
@@ -317,6 +321,11 @@ def _record(draft: _Draft, step: Step, value: AnswerValue) -> None:
     draft.events.append(
         AnswerRecorded(step.id, copy_answer(value), step.theme, free_text=step.kind == "text")
     )
+    reply = step.replies.get(value) if isinstance(value, str) else None
+    if reply is not None:
+        draft.events.append(
+            Said(prompts.personal(localise(reply, draft.context.locale), draft.context))
+        )
     _move_on(draft, step, applied_before)
 
 

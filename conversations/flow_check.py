@@ -213,6 +213,9 @@ def _kind_problems(step: Step) -> Iterable[tuple[str, str]]:
         yield "min", "only multi steps have a minimum, and it cannot exceed the options"
     if step.optional and step.kind == "info":
         yield "optional", "an info step asks nothing, so it cannot be optional"
+    unknown_replies = [option for option in step.replies if option not in ids]
+    if unknown_replies:
+        yield "replies", f"names options the step does not have: {', '.join(unknown_replies)}"
     if step.request is not None:
         if step.kind not in OPTION_KINDS:
             yield "request", "only a step with options can raise a request"

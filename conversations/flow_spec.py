@@ -28,6 +28,10 @@ Text steps take `max_length` (default 4096, Telegram's limit); multi steps take 
 `RequestSpec`)::
 
         request: {kind: talk_to_iro, on: [yes], about: {en: "..."}, seen: {en: "..."}}
+
+A step with options may answer some of them kindly (`replies: {unhappy: {en: "..."}}`), and
+any text may name the IRO and the meeting: `{iro}` is the IRO's first name (or "your IRO")
+and `{meeting}` is "on Tuesday 8 December" (or "soon").
  Every text
 shown to people is per locale and must have English (`en`).
 
@@ -165,6 +169,8 @@ class Step(_Spec):
     max_length: int | None = Field(default=None, ge=1, le=DEFAULT_TEXT_LENGTH)
     min: int | None = Field(default=None, ge=0)
     request: RequestSpec | None = None
+    # What the bot says back when an option is picked ("I'm sorry things feel hard"), by id.
+    replies: dict[Id, LocalText] = Field(default_factory=dict)
 
     @model_validator(mode="before")
     @classmethod

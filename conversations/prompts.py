@@ -17,7 +17,14 @@ SUMMARY_ACTIONS = ("send", "save_for_later", "cancel")
 def step_text(step: Step, answers: Mapping[str, AnswerValue], context: RunContext) -> str:
     """Return the step's wording: the first variant whose `when` holds, else its text."""
     variant = next((v for v in step.variants if holds(v.when, answers, context)), None)
-    return localise(variant.text if variant else step.text, context.locale)
+    return personal(localise(variant.text if variant else step.text, context.locale), context)
+
+
+def personal(text: str, context: RunContext) -> str:
+    """Fill in {iro} ("your IRO, Sam") and {meeting} ("on Tuesday 8 December") where known."""
+    iro = f"your IRO, {context.iro_name}," if context.iro_name else "your IRO"
+    meeting = f"on {context.meeting_day}" if context.meeting_day else "soon"
+    return text.replace("{iro}", iro).replace("{meeting}", meeting)
 
 
 def asked(

@@ -42,6 +42,10 @@ class RunContext:
     age_band: str | None = None
     review_kind: str | None = None
     locale: str = "en"
+    # Words a flow's text may name with {iro} and {meeting}: the IRO's first name and the
+    # meeting's day ("Tuesday 8 December"); without them, "your IRO" and "your meeting".
+    iro_name: str | None = None
+    meeting_day: str | None = None
 
 
 class RunStatus(StrEnum):
@@ -92,6 +96,8 @@ class Run:
                 "age_band": self.context.age_band,
                 "review_kind": self.context.review_kind,
                 "locale": self.context.locale,
+                "iro_name": self.context.iro_name,
+                "meeting_day": self.context.meeting_day,
             },
             "started_at": self.started_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from bot.bootstrap import Services
 from bot.callbacks import RunButton
+from bot.dates import day_words
 from bot.usecases.run_store import RunStore
 from bot.usecases.safeguarding import Screened, Screening, raise_flag
 from conversations.engine import current_prompt, handle
@@ -108,11 +109,14 @@ class Conversations:
                 await uow.commit()
                 return Outcome(notices=(choice,))
             flow, review = choice
+            iro = await uow.staff.get(child.iro_id) if child.iro_id else None
             context = RunContext(
                 audience=participant.role,
                 age_band=_age_band(child, today),
                 review_kind=review.kind if review else None,
                 locale=participant.locale,
+                iro_name=iro.name.split()[0] if iro and iro.name.strip() else None,
+                meeting_day=day_words(review.due_date) if review else None,
             )
             started = await self.store.start_or_resume(uow, participant, flow, review, context)
             await uow.commit()

@@ -96,6 +96,10 @@ BROKEN = {
         ATTEND.replace("kind: choice", "kind: choice\n" + REQUEST.format(on="[maybe]")),
         ("attend", "request.on", "names options the step does not have: maybe"),
     ),
+    "reply_to_an_unknown_option": (
+        ATTEND.replace("kind: choice", "kind: choice\n    replies: {maybe: {en: Thanks}}"),
+        ("attend", "replies", "names options the step does not have: maybe"),
+    ),
     "share_with_unknown_option": (
         ATTEND.replace("id: attend", f"id: {SHARE_WITH_STEP}"),
         (SHARE_WITH_STEP, "options", "choice step with options from"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -190,6 +191,26 @@ class TestText:
         assert cancelled.run.status is RunStatus.cancelled
         nothing_yet = handle(flow, start(flow, CHILD, NOW).run, Cancel(), NOW)
         assert nothing_yet.run.status is RunStatus.cancelled
+
+    def test_an_unhappy_face_is_answered_kindly_in_the_flows_words(
+        self, packaged_flows: dict[str, Flow]
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        sad = feed(flow, start(flow, CHILD, NOW), Choose("unhappy"))
+        said = [e.text for e in sad.events if isinstance(e, Said)]
+        assert said == ["Thank you for telling me. I'm sorry you feel like this today."]
+        happy = feed(flow, start(flow, CHILD, NOW), Choose("happy"))
+        assert not any(isinstance(e, Said) for e in happy.events)
+
+    def test_the_iro_and_the_meeting_are_named_when_known(
+        self, packaged_flows: dict[str, Flow]
+    ) -> None:
+        flow = packaged_flows["child_before_review"]
+        known = replace(TEEN, iro_name="Sam", meeting_day="Monday 7 December")
+        welcome = start(flow, known, NOW).events[0]
+        assert isinstance(welcome, Said) and "Your review is on Monday 7 December." in welcome.text
+        unknown = start(flow, TEEN, NOW).events[0]
+        assert isinstance(unknown, Said) and "Your review is soon." in unknown.text
 
     def test_back_shows_the_earlier_typed_answer(self, packaged_flows: dict[str, Flow]) -> None:
         flow = packaged_flows["checkin"]

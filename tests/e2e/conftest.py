@@ -57,7 +57,7 @@ async def seed_case(services: Services, *, kind: str = "cla_review", held: bool 
     """An IRO, a manager, another IRO, and child C001 (aged 13) with a review next week."""
     now = services.clock()
     async with services.uow() as uow:
-        await admin.add_staff(uow, "iro1", "Demo IRO", "iro", IRO_ID, now)
+        await admin.add_staff(uow, "iro1", "Sam Patel", "iro", IRO_ID, now)
         await admin.add_staff(uow, "manager1", "Demo Manager", "manager", MANAGER_ID, now)
         await admin.add_staff(uow, "iro2", "Other IRO", "iro", OTHER_IRO_ID, now)
         await uow.flush()

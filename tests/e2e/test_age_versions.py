@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from storage import admin
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import CHILD_ID, RunningBot
 from tests.e2e.driver import answer_until_summary, join, labels
 
 YOUNG_CHILD_ID = 1010
@@ -22,10 +22,27 @@ async def test_an_under_8_gets_at_most_eight_short_questions(bot: RunningBot) ->
     await join(child, await bot.invite("Y001", "child"))
     await child.type("/review")
     welcome = await child.read()
-    assert "Soon there is a meeting about you" in welcome.text
+    assert "There is a meeting about you on Wednesday 9 December" in welcome.text
     first = await child.question()
     assert "How do you feel at home?" in first.text and "😢 Really unhappy" in labels(first)
     summary = await answer_until_summary(child, first)
     changes = [label for label in labels(summary) if label.startswith("Change")]
     assert 1 <= len(changes) <= 8
     assert "Is something making you sad or scared?" in summary.text
+    assert "Do you want to talk to your IRO first?" in summary.text
+
+
+async def test_the_flow_names_the_iro_and_the_day_and_answers_a_sad_face_kindly(
+    bot: RunningBot,
+) -> None:
+    child = bot.person(CHILD_ID)
+    await join(child, await bot.invite("C001", "child"))
+    await child.type("/review")
+    welcome = await child.read()
+    assert "Your review is on Monday 7 December." in welcome.text
+    assert "Independent Reviewing Officer" in welcome.text
+    await child.press("Really unhappy", await child.question())
+    kind = await child.read_until("Thank you for telling me")
+    assert "I'm sorry things feel hard at home." in kind.text
+    summary = await answer_until_summary(child, await child.question())
+    assert "Would you like to talk to your IRO, Sam, before the meeting?" in summary.text
