@@ -11,7 +11,6 @@ _EVERYONE = [
 ]
 _FAMILY = [
     ("myanswers", "What I sent, and who can see it"),
-    ("checkin", "A quick check-in between meetings"),
     ("cancel", "Stop what I'm doing (nothing is shared)"),
 ]
 _MENUS = {
@@ -19,6 +18,7 @@ _MENUS = {
     "child": [
         ("review", "Get ready for my review or meeting"),
         ("feedback", "Tell you how my last meeting went"),
+        ("checkin", "A quick check-in between meetings"),
         *_FAMILY,
         *_EVERYONE,
     ],

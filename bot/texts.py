@@ -83,8 +83,7 @@ HELP = {
     ),
     "parent": (
         "Here is what I can do:\n"
-        "/feedback - tell us how the meeting went for you\n"
-        "/checkin - tell the IRO something between meetings\n"
+        "/feedback - tell the IRO service how a meeting about your child went for you\n"
         "/myanswers - what you sent\n"
         "/privacy - what we keep and who sees it\n"
         "/helpnow - who to contact if a child needs help now\n"
@@ -104,6 +103,20 @@ HELP = {
     "none": WELCOME_NO_CODE,
 }
 HELP["carer"] = HELP["parent"]
+
+PRIVACY_FOR_PARENTS = (
+    "What My Say keeps, and who sees it:\n\n"
+    "- Your feedback, kept safe and encrypted. We don't keep your Telegram name or username.\n"
+    "- Nothing is shared until you press Send. Your feedback goes to the IRO service (the "
+    "IRO and their managers) to make meetings better for families. It is not shared with "
+    "your child.\n"
+    "- If you write something that suggests a child is not safe, the IRO and their manager "
+    "will be told, as any professional would be.\n"
+    "- The service keeps your feedback for as long as its records policy says, then deletes "
+    "it. You can ask the service for a copy of everything it holds about you (a subject "
+    "access request).\n\n"
+    "/myanswers shows what you sent."
+)
 
 PRIVACY = (
     "What My Say keeps, and who sees it:\n\n"
@@ -188,6 +201,17 @@ NOTICES = {
     "resumed": "Welcome back! Let's carry on where you left off.",
     "duplicate": "",
     "cancelled_nothing": "There is nothing to cancel.",
+    "checkin_for_children": (
+        "Check-ins are for children and young people. You can tell the IRO service how a "
+        "meeting went for you with /feedback."
+    ),
+    "other_paused": (
+        "Your other answers are saved for later, so nothing is lost. Let's do this first."
+    ),
+    "already_sent": (
+        "You already sent your views for this meeting, and your IRO has them. "
+        "Anything you send now is added to them."
+    ),
 }
 
 SAVED = "Saved. Nothing has been shared. Type /review (or the command you used) to carry on."

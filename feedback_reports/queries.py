@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Answer, ChildRequest, Flag, Participant, Review, Run
@@ -46,6 +46,23 @@ async def submitted_runs(
         .order_by(Run.submitted_at, Run.id)
     )
     return [(run, role) for run, role in (await session.execute(query)).all()]
+
+
+async def withheld_child_runs(session: AsyncSession, review_id: int, reader: Reader) -> int:
+    """Count the child's runs for a review sent but not shared with `reader`."""
+    # A run with no choice recorded is the IRO's alone (see `visible_to`).
+    no_choice = Run.share_with.is_(None) if reader != "iro" else false()
+    query = (
+        select(func.count(Run.id))
+        .join(Participant, Participant.id == Run.participant_id)
+        .where(
+            Run.review_id == review_id,
+            Run.status == "submitted",
+            Participant.role == "child",
+            or_(~visible_to(reader), no_choice),
+        )
+    )
+    return int(await session.scalar(query) or 0)
 
 
 async def checkins_between(

@@ -134,6 +134,8 @@ class ReviewRecord:
     reader_words: str
     generated_at: datetime
     child_runs: int
+    # The child's sent views this reader may not see (the child chose who reads them).
+    withheld_runs: int
     previous_review_due: date | None
     taking_part: TakingPart
     themes: tuple[ThemeGroup, ...]
@@ -202,6 +204,7 @@ async def build_review_record(
         reader_words=READER_WORDS[reader],
         generated_at=now,
         child_runs=len(child_runs),
+        withheld_runs=await queries.withheld_child_runs(session, review.id, reader),
         previous_review_due=previous.due_date if previous else None,
         taking_part=_taking_part(child_runs, answers),
         themes=_themes(uow, child_runs, answers),

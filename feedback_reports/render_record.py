@@ -43,13 +43,15 @@ def _sections(record: ReviewRecord) -> Iterator[tuple[str, list[tuple[str, str]]
     ]
     yield "Review record summary", header
     part = record.taking_part
+    # Views the child chose not to share with this reader are not "not answered".
+    missing = "not shared with this reader" if record.withheld_runs else "not answered"
     yield (
         "How I want to take part",
         [
-            ("Come to my meeting", part.attend or "not answered"),
-            ("Talk to my IRO first", part.talk_to_iro_first or "not answered"),
-            ("An advocate", part.advocate or "not answered"),
-            ("Who I want at my meeting", ", ".join(part.who_at_meeting) or "not answered"),
+            ("Come to my meeting", part.attend or missing),
+            ("Talk to my IRO first", part.talk_to_iro_first or missing),
+            ("An advocate", part.advocate or missing),
+            ("Who I want at my meeting", ", ".join(part.who_at_meeting) or missing),
         ],
     )
 

@@ -187,8 +187,11 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def show_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say what is kept, who sees it and for how long."""
-    await say(context.bot, _ids(update)[1], texts.PRIVACY)
+    """Say what is kept, who sees it and for how long, in words for who is asking."""
+    user_id, chat_id = _ids(update)
+    role = await deps(context).conversations.role_of(user_id)
+    parent = role in ("parent", "carer")
+    await say(context.bot, chat_id, texts.PRIVACY_FOR_PARENTS if parent else texts.PRIVACY)
 
 
 async def show_help_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -50,6 +50,9 @@ class Notice(StrEnum):
     resumed = "resumed"
     duplicate = "duplicate"
     cancelled_nothing = "cancelled_nothing"
+    other_paused = "other_paused"
+    checkin_for_children = "checkin_for_children"
+    already_sent = "already_sent"
 
 
 @dataclass(frozen=True)
@@ -118,10 +121,25 @@ class Conversations:
                 iro_name=iro.name.split()[0] if iro and iro.name.strip() else None,
                 meeting_day=day_words(review.due_date) if review else None,
             )
+            review_id = review.id if review else None
+            paused = [
+                run
+                for run in await uow.runs.open_for(participant.id)
+                if (run.flow_id, run.review_id) != (flow.id, review_id)
+            ]
+            sent_before = review is not None and any(
+                (run.participant_id, run.flow_id, run.status)
+                == (participant.id, flow.id, "submitted")
+                for run in await uow.runs.for_review(review.id)
+            )
             started = await self.store.start_or_resume(uow, participant, flow, review, context)
             await uow.commit()
-            notices = (Notice.resumed,) if started.resumed else ()
-            return Outcome(started.events, started.run_id, notices)
+            notices = [Notice.other_paused] if paused else []
+            if started.resumed:
+                notices.append(Notice.resumed)
+            elif sent_before:
+                notices.append(Notice.already_sent)
+            return Outcome(started.events, started.run_id, tuple(notices))
 
     async def act(
         self,
@@ -274,9 +292,10 @@ class Conversations:
     ) -> tuple[Flow, Review | None] | Notice:
         next_review = await uow.reviews.next_for_child(child.id, today)
         last_held = await uow.reviews.latest_held(child.id)
+        parent = participant.role in ("parent", "carer")
         if purpose is Purpose.checkin:
-            return self.flows["checkin"], next_review
-        if participant.role in ("parent", "carer"):
+            return Notice.checkin_for_children if parent else (self.flows["checkin"], next_review)
+        if parent:
             review = last_held or next_review
             if review is None:
                 return Notice.no_review

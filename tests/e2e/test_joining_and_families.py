@@ -77,6 +77,21 @@ async def test_a_parent_gives_feedback_and_it_is_stored(bot: RunningBot) -> None
         assert {"reports_shared", "listened_to", "rating", "may_quote"} <= set(answers)
 
 
+async def test_a_parent_gets_privacy_and_help_in_words_for_parents(bot: RunningBot) -> None:
+    parent = bot.person(PARENT_ID)
+    await join(parent, await bot.invite("C001", "parent"))
+    await parent.type("/privacy")
+    privacy = await parent.read_until("What My Say keeps")
+    assert "Your feedback" in privacy.text and "subject access request" in privacy.text
+    assert "your meeting" not in privacy.text  # the child's words, not a parent's
+    await parent.type("/help")
+    assert "/checkin" not in (await parent.read_until("Here is what I can do")).text
+    await parent.type("/checkin")
+    assert "/feedback" in (await parent.read_until("Check-ins are for children")).text
+    async with bot.services.uow() as uow:
+        assert (await uow.session.scalars(select(Run))).all() == []
+
+
 async def _menu(bot: RunningBot, chat_id: int) -> set[str]:
     commands = await bot.emulator.commands({"type": "chat", "chat_id": chat_id})
     return {command["command"] for command in commands}
@@ -89,7 +104,8 @@ async def test_each_audience_gets_its_own_command_menu(bot: RunningBot) -> None:
     staff_commands = {"upcoming", "views", "invite", "outcome", "flags"}
     child_menu, parent_menu = await _menu(bot, CHILD_ID), await _menu(bot, PARENT_ID)
     assert {"review", "feedback", "checkin", "myanswers", "helpnow"} <= child_menu
-    assert {"feedback", "checkin", "helpnow"} <= parent_menu and "review" not in parent_menu
+    assert {"feedback", "privacy", "helpnow"} <= parent_menu
+    assert not {"review", "checkin"} & parent_menu  # check-ins are for children
     assert not staff_commands & (child_menu | parent_menu)
     assert staff_commands <= await _menu(bot, IRO_ID)
     everyone = {c["command"] for c in await bot.emulator.commands({"type": "all_private_chats"})}

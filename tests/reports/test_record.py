@@ -169,7 +169,14 @@ async def test_an_answer_not_shared_with_a_reader_is_not_in_their_record(
         for render in (render_text, render_markdown, render_html):
             assert SECRET not in render(record)
         assert record.child_runs == 1 and record.family == ()
+        # The child's other run was not shared with them: it is withheld, not unanswered.
+        assert record.withheld_runs == 1
+        if not record.taking_part.attend:
+            assert "not shared with this reader" in render_text(record)
     assert meeting.flags == () and social_worker.flags != ()
+    async with services.uow() as uow:
+        iro = await build_review_record(uow, "C001", reader="iro", now=FIXED_NOW)
+    assert iro.withheld_runs == 0
 
 
 async def test_every_format_escapes_the_childs_words(services: Services) -> None:
