@@ -222,7 +222,7 @@ async def _sweep_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _escalate(context: ContextTypes.DEFAULT_TYPE) -> None:
     services = deps(context).services
     async with services.uow() as uow:
-        escalated = await escalate_overdue(uow, services.clock())
+        escalated = await escalate_overdue(uow, services.clock(), services.settings.zone)
         unseen = await escalate_unseen(uow, services.clock(), services.settings.zone)
         await uow.commit()
     if escalated:

@@ -232,4 +232,8 @@ SAVING_LATER = (
     "I couldn't save that just now. I've kept it and I'll keep trying, so you don't need "
     "to send it again."
 )
-READ_RECEIPT = "Your IRO has read what you sent."
+
+
+def read_receipt(what: str) -> str:
+    """'Your IRO has read your check-in from 1 December.'"""
+    return f"Your IRO has read {what}."

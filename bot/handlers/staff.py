@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import FlagButton, RequestButton, flag_button, request_button
+from bot.dates import moment_words
 from bot.handlers.context import deps
 from bot.handlers.refusals import staff_only
 from bot.handlers.sending import say, send, with_retries
@@ -18,13 +21,17 @@ REQUEST_DONE_HOW = (
 )
 
 
-def _describe(line: flags.FlagLine) -> str:
+def _describe(line: flags.FlagLine, zone: ZoneInfo) -> str:
     categories = ", ".join(c.replace("_", " ") for c in line.categories) or "unspecified"
-    due = f", respond by {line.respond_by:%d/%m %H:%M} UTC" if line.respond_by else ""
+    due = f", respond by {moment_words(line.respond_by, zone)}" if line.respond_by else ""
     return (
         f"#{line.flag_id} {line.level.upper()} - case {line.case_ref} - {categories} "
         f"({line.status}{due})\n{line.explanation}"
     )
+
+
+def _zone(context: ContextTypes.DEFAULT_TYPE) -> ZoneInfo:
+    return deps(context).services.settings.zone
 
 
 def _chat_and_user(update: Update) -> tuple[int, int]:
@@ -47,7 +54,7 @@ async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                 ("Acknowledge", flag_button(line.flag_id, "ack")),
             ),
         )
-        await send(context.bot, chat_id, ChatMessage(_describe(line), buttons))
+        await send(context.bot, chat_id, ChatMessage(_describe(line, _zone(context)), buttons))
 
 
 @staff_only
@@ -62,14 +69,14 @@ async def press_flag_button(
     await with_retries(query.answer)
     if button.verb == "open":
         words = await flags.read_flag(services, user_id, button.flag_id)
-        text = f"{_describe(words.line)}\n\nTheir words:\n{words.text}\n\n" + (
+        text = f"{_describe(words.line, _zone(context))}\n\nTheir words:\n{words.text}\n\n" + (
             f"To close it: /close {button.flag_id} what you did"
         )
         for chunk in split_text(text):
             await say(context.bot, chat_id, chunk.text)
     else:
         line = await flags.acknowledge(services, user_id, button.flag_id)
-        await say(context.bot, chat_id, f"Acknowledged. {_describe(line)}")
+        await say(context.bot, chat_id, f"Acknowledged. {_describe(line, _zone(context))}")
 
 
 @staff_only
@@ -82,7 +89,7 @@ async def close_flag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     note = " ".join(args[1:])
     line = await flags.close(deps(context).services, user_id, int(args[0].lstrip("#")), note)
-    await say(context.bot, chat_id, f"Closed. {_describe(line)}")
+    await say(context.bot, chat_id, f"Closed. {_describe(line, _zone(context))}")
 
 
 def _describe_request(line: requests.RequestLine) -> str:

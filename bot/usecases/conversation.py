@@ -211,6 +211,7 @@ class Conversations:
                 text,
                 self.services.clock(),
                 self.services.settings.flag_escalate_minutes,
+                self.services.settings.zone,
                 update_id,
                 self._question(row),
             )

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot import texts
 from bot.bootstrap import Services
+from bot.dates import day_words
 from bot.deep_links import deep_link
 from bot.usecases.staff_access import child_for, staff_member, visible_child_ids
 from feedback_reports.record import build_review_record
@@ -22,6 +24,7 @@ from storage.models import Child, Invitation, Participant, Review, Run
 from storage.uow import UnitOfWork
 
 UPCOMING_DAYS = 14
+CHECKIN_FLOW = "checkin"
 CHILD_FLOWS = ("child_before_review", "child_before_conference")
 
 
@@ -143,11 +146,13 @@ async def _send_read_receipts(
     uow: UnitOfWork, services: Services, child_id: int, review_id: int
 ) -> None:
     now = services.clock()
+    review = await uow.reviews.get(review_id)
     query = (
         select(Run, Participant)
         .join(Participant, Participant.id == Run.participant_id)
         .where(
-            Run.review_id == review_id,
+            # The views for this meeting, and check-ins sent between meetings (in the record).
+            (Run.review_id == review_id) | (Run.flow_id == CHECKIN_FLOW),
             Run.status == "submitted",
             Run.read_by_iro_at.is_(None),
             Participant.child_id == child_id,
@@ -156,7 +161,21 @@ async def _send_read_receipts(
     )
     for run, participant in (await uow.session.execute(query)).all():
         run.read_by_iro_at = now
-        uow.outbox.add(participant.telegram_id, "read_receipt", texts.READ_RECEIPT, now)
+        receipt = texts.read_receipt(_what_was_read(run, review, services.settings.zone))
+        uow.outbox.add(participant.telegram_id, "read_receipt", receipt, now)
+
+
+def _what_was_read(run: Run, review: Review | None, zone: ZoneInfo) -> str:
+    """'your check-in from 1 December', or 'what you sent for your meeting on Monday 7 December'.
+
+    Never the kind of meeting: a read receipt shows on a lock screen.
+    """
+    if run.flow_id == CHECKIN_FLOW and run.submitted_at is not None:
+        sent = run.submitted_at.astimezone(zone)
+        return f"your check-in from {sent.day} {sent:%B}"
+    if review is None:
+        return "what you sent"
+    return f"what you sent for your meeting on {day_words(review.due_date)}"
 
 
 async def invite(

@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.callbacks import flag_button
+from bot.dates import moment_words
 from conversations.runs import age_band_for, age_on
 from conversations.safeguarding import Assessment, Level, ScreeningContext
 from conversations.safeguarding.screener import describe_reasons
@@ -60,6 +62,7 @@ async def raise_flag(
     text: str,
     now: datetime,
     escalate_minutes: int,
+    zone: ZoneInfo,
     update_id: int | None = None,
     question: str | None = None,
 ) -> Screened | None:
@@ -123,7 +126,7 @@ async def raise_flag(
         uow.outbox.add(
             staff.telegram_id,
             "flag_alert",
-            alert_text(flag, child, participant.role, escalated=False),
+            alert_text(flag, child, participant.role, zone, escalated=False),
             now,
             reply_markup=flag_buttons(flag.id),
             flag_id=flag.id,
@@ -163,7 +166,9 @@ def flag_explanation(flag: Flag) -> str:
     return f"{answering}\nWhy: {reasons}\n"
 
 
-def alert_text(flag: Flag, child: Child | None, raised_by: str, *, escalated: bool) -> str:
+def alert_text(
+    flag: Flag, child: Child | None, raised_by: str, zone: ZoneInfo, *, escalated: bool
+) -> str:
     heading = "ESCALATED: not yet acknowledged" if escalated else "Safeguarding alert"
     case = child.case_ref if child else "unknown case"
     categories = ", ".join(c.replace("_", " ") for c in flag.categories.split(",") if c)
@@ -174,16 +179,16 @@ def alert_text(flag: Flag, child: Child | None, raised_by: str, *, escalated: bo
         f"Categories: {categories or 'unspecified'}\n"
         f"Written by: the {raised_by}\n"
         f"{flag_explanation(flag)}"
-        f"{_deadline(flag)}"
+        f"{_deadline(flag, zone)}"
         f"Flag #{flag.id}. Open it to read the words and acknowledge."
     )
 
 
-def _deadline(flag: Flag) -> str:
+def _deadline(flag: Flag, zone: ZoneInfo) -> str:
     if flag.respond_by is None:
         return ""
     what = "Acknowledge by" if flag.level == "urgent" else "Respond by"
-    return f"{what}: {flag.respond_by:%a %d %b %H:%M} UTC\n"
+    return f"{what}: {moment_words(flag.respond_by, zone)}\n"
 
 
 def flag_buttons(flag_id: int) -> dict[str, Any]:
@@ -197,7 +202,9 @@ def flag_buttons(flag_id: int) -> dict[str, Any]:
     }
 
 
-async def escalate_overdue(uow: UnitOfWork, now: datetime, limit: int = ESCALATION_PAGE) -> int:
+async def escalate_overdue(
+    uow: UnitOfWork, now: datetime, zone: ZoneInfo, limit: int = ESCALATION_PAGE
+) -> int:
     """Alert managers again about urgent flags nobody acknowledged in time.
 
     At most `limit` flags a call, oldest first, so one transaction stays small; the sweep
@@ -212,7 +219,7 @@ async def escalate_overdue(uow: UnitOfWork, now: datetime, limit: int = ESCALATI
             uow.outbox.add(
                 manager.telegram_id,
                 "flag_escalation",
-                alert_text(flag, child, "participant", escalated=True),
+                alert_text(flag, child, "participant", zone, escalated=True),
                 now,
                 reply_markup=flag_buttons(flag.id),
                 flag_id=flag.id,

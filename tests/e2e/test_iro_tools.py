@@ -44,7 +44,8 @@ async def test_an_iro_sees_upcoming_reads_views_and_records_the_outcome(bot: Run
     document = await iro.read(lambda m: bool(m.documents))
     assert document.documents[0].file_name.startswith("my-say-C001")
     assert b"typed answer 1" in document.documents[0].content
-    assert "Your IRO has read what you sent" in (await child.read_until("read what you sent")).text
+    receipt = await child.read_until("read what you sent")
+    assert receipt.text == "Your IRO has read what you sent for your meeting on Monday 7 December."
 
     await iro.type("/invite C001 parent")
     invitation = await iro.read_until("Invitation for the parent")

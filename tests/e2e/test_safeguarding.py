@@ -51,7 +51,7 @@ async def test_a_disclosure_gets_support_an_alert_and_is_closed_with_a_note(
 
     alert = await iro.read_until("Safeguarding alert")
     assert "Case: C001" in alert.text and "URGENT" in alert.text
-    assert "physical abuse" in alert.text and "Acknowledge by: Mon 30 Nov 10:00" in alert.text
+    assert "physical abuse" in alert.text and "Acknowledge by: Mon 30 Nov, 10:00 am" in alert.text
     # Why, and in answer to what, but never the words themselves.
     assert "Answering: " in alert.text and "Why: rule physical.hurt_by_someone" in alert.text
     assert DISCLOSURE not in alert.text
@@ -128,14 +128,14 @@ async def test_an_unacknowledged_urgent_flag_is_escalated_to_managers(
     from bot.usecases.safeguarding import escalate_overdue
 
     async with escalate.services.uow() as uow:
-        assert await escalate_overdue(uow, clock()) == 1
+        assert await escalate_overdue(uow, clock(), bot.services.settings.zone) == 1
         await uow.commit()
     assert escalate.deliver_outbox is not None
     await escalate.deliver_outbox()
     again = await manager.read_until("ESCALATED")
     assert "C001" in again.text
     async with bot.services.uow() as uow:
-        assert await escalate_overdue(uow, clock()) == 0
+        assert await escalate_overdue(uow, clock(), bot.services.settings.zone) == 0
 
 
 async def test_idioms_raise_no_flag(bot: RunningBot) -> None:
@@ -209,7 +209,7 @@ async def test_a_concern_reaches_the_iro_with_two_working_days_to_respond(
     await child.type("people at school keep bullying me")
     assert "Your IRO will read this" in (await child.read()).text
     alert = await iro.read_until("Safeguarding alert")
-    assert "Level: CONCERN" in alert.text and "Respond by: Wed 02 Dec 09:00" in alert.text
+    assert "Level: CONCERN" in alert.text and "Respond by: Wed 2 Dec, 9:00 am" in alert.text
 
 
 async def test_an_alert_forwarded_into_a_group_never_shows_the_words_there(
