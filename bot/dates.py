@@ -1,4 +1,4 @@
-"""Dates and times as people read them, in the service's own time zone."""
+"""Dates, times and meetings as staff and children read them, in the service's time zone."""
 
 from __future__ import annotations
 
@@ -17,3 +17,7 @@ def moment_words(moment: datetime, zone: ZoneInfo) -> str:
 def day_words(day: date) -> str:
     """'Monday 7 December': a meeting's day as a child reads it."""
     return f"{day:%A} {day.day} {day:%B}"
+
+
+# A meeting's kind in a staff member's words (the report has the official names).
+MEETING_WORDS = {"cla_review": "review", "icpc": "initial conference", "rcpc": "review conference"}

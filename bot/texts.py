@@ -201,6 +201,13 @@ NOTICES = {
     "resumed": "Welcome back! Let's carry on where you left off.",
     "duplicate": "",
     "cancelled_nothing": "There is nothing to cancel.",
+    "no_meeting_that_day": (
+        "This child has no meeting due that day. /outcome CASE_REF alone picks the latest."
+    ),
+    "outcome_replaces": (
+        "An outcome is already recorded for this meeting. Sending this one replaces it; "
+        "Cancel keeps the one recorded."
+    ),
     "checkin_for_children": (
         "Check-ins are for children and young people. You can tell the IRO service how a "
         "meeting went for you with /feedback."

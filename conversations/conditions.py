@@ -15,6 +15,8 @@ from conversations.runs import AnswerValue, RunContext
 
 # Past this many combinations `can_hold` gives the benefit of the doubt rather than stall.
 _MAX_COMBINATIONS = 50_000
+# Ages tried for `child_age_under`: a baby and a teenager.
+_AGES = (0, 16)
 
 
 def holds(condition: Condition, answers: Mapping[str, AnswerValue], context: RunContext) -> bool:
@@ -23,6 +25,8 @@ def holds(condition: Condition, answers: Mapping[str, AnswerValue], context: Run
         condition.age_band is None or context.age_band in condition.age_band,
         condition.review_kind is None or context.review_kind in condition.review_kind,
         condition.audience is None or context.audience in condition.audience,
+        condition.child_age_under is None
+        or (context.child_age is not None and context.child_age < condition.child_age_under),
         condition.answer is None
         or _answer_in(answers.get(condition.answer.step), condition.answer.in_),
         condition.all_ is None or all(holds(c, answers, context) for c in condition.all_),
@@ -61,10 +65,11 @@ def can_hold(
     steps = sorted({step for step, _ in referenced_steps(condition)})
     choices = [[None, *possible_answers.get(step, ())] for step in steps]
     contexts = [
-        RunContext(audience=audience, age_band=band, review_kind=kind)
+        RunContext(audience=audience, age_band=band, review_kind=kind, child_age=age)
         for audience in audiences
         for band in (None, *AGE_BANDS)
         for kind in (None, *REVIEW_KINDS)
+        for age in (None, *_AGES)
     ]
     combinations = len(contexts)
     for options in choices:

@@ -76,6 +76,8 @@ class _Draft:
     return_to_summary: bool
     selection: list[str]
     events: list[Event] = field(default_factory=list)
+    # The day the input came (for date checks); None while only showing a prompt.
+    today: date | None = None
 
     @classmethod
     def of(cls, flow: Flow, run: Run) -> _Draft:
@@ -137,6 +139,7 @@ def handle(flow: Flow, run: Run, action: Input, now: datetime) -> Transition:
     if isinstance(action, Resume) and run.flow_id == flow.id and not run.status.finished:
         return Transition(run, current_prompt(flow, run))
     draft = _Draft.of(flow, run)
+    draft.today = now.date()
     reason, values = _apply(draft, action) if run.flow_id == flow.id else _refuse("flow_changed")
     if reason is None:
         return draft.finish(run, now)
@@ -241,12 +244,12 @@ def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
             _skip(draft, step)
             return _OK
         case Choose(option_id=option_id) if step.kind in ("choice", "scale", "yesno"):
-            if option_id not in step.option_ids:
+            if option_id not in _offered_ids(draft, step):
                 return _refuse("use_buttons")
             _record(draft, step, option_id)
             return _OK
         case Toggle(option_id=option_id) if step.kind == "multi":
-            if option_id not in step.option_ids:
+            if option_id not in _offered_ids(draft, step):
                 return _refuse("use_buttons")
             draft.selection = _toggled(step, draft.selection, option_id)
             draft.events.append(_asked(draft, step))
@@ -273,9 +276,34 @@ def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
             parsed = _parse_date(text)
             if parsed is None:
                 return _refuse("bad_date")
+            if step.no_future and draft.today is not None and parsed > draft.today:
+                return _refuse("date_in_future")
+            if _long_before_due(draft, step, parsed):
+                # Asked again rather than refused: typing the same date again confirms it.
+                draft.selection = [parsed.isoformat()]
+                due = date.fromisoformat(str(draft.context.meeting_due))
+                draft.events.append(
+                    Said(draft.say("long_before_due", days=step.max_days_before_due, due=due))
+                )
+                draft.events.append(_asked(draft, step))
+                return _OK
             _record(draft, step, parsed.isoformat())
             return _OK
     return _refuse("type_answer" if step.kind in ("text", "date") else "use_buttons")
+
+
+def _offered_ids(draft: _Draft, step: Step) -> list[str]:
+    return [option.id for option in prompts.offered(step, draft.answers, draft.context)]
+
+
+def _long_before_due(draft: _Draft, step: Step, held: date) -> bool:
+    """Whether a date is further before the meeting's due day than the step allows, and
+    not already typed once (which confirms it)."""
+    due = draft.context.meeting_due
+    if step.max_days_before_due is None or due is None:
+        return False
+    too_early = (date.fromisoformat(due) - held).days > step.max_days_before_due
+    return too_early and draft.selection != [held.isoformat()]
 
 
 def _as_typed(draft: _Draft, step: Step, action: Input) -> Input:
@@ -285,7 +313,10 @@ def _as_typed(draft: _Draft, step: Step, action: Input) -> Input:
         return action
     if step.kind in ("choice", "scale", "yesno", "multi"):
         locale = draft.context.locale
-        labels = [(option.id, localise(option.label, locale)) for option in step.options]
+        labels = [
+            (option.id, localise(option.label, locale))
+            for option in prompts.offered(step, draft.answers, draft.context)
+        ]
         option_id = typed_option(action.text, labels)
         if option_id is not None:
             return Toggle(option_id) if step.kind == "multi" else Choose(option_id)

@@ -213,6 +213,8 @@ def _kind_problems(step: Step) -> Iterable[tuple[str, str]]:
         yield "min", "only multi steps have a minimum, and it cannot exceed the options"
     if step.optional and step.kind == "info":
         yield "optional", "an info step asks nothing, so it cannot be optional"
+    if (step.no_future or step.max_days_before_due is not None) and step.kind != "date":
+        yield "no_future", "only date steps have date limits"
     unknown_replies = [option for option in step.replies if option not in ids]
     if unknown_replies:
         yield "replies", f"names options the step does not have: {', '.join(unknown_replies)}"

@@ -97,14 +97,6 @@ class _Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class OptionSpec(_Spec):
-    """A button. `exclusive` (multi steps only) unticks every other option, e.g. "not sure"."""
-
-    id: Id
-    label: LocalText
-    exclusive: bool = False
-
-
 class AnswerTest(_Spec):
     """True when the earlier step's answer (or, for multi, any ticked option) is in `in`."""
 
@@ -118,6 +110,8 @@ class Condition(_Spec):
     age_band: tuple[AgeBand, ...] | None = Field(default=None, min_length=1)
     review_kind: tuple[ReviewKind, ...] | None = Field(default=None, min_length=1)
     audience: tuple[Audience, ...] | None = Field(default=None, min_length=1)
+    # True when the child's age is known and below this (the IRO's outcome flow knows it).
+    child_age_under: int | None = Field(default=None, ge=1)
     answer: AnswerTest | None = None
     all_: tuple[Condition, ...] | None = Field(default=None, alias="all", min_length=1)
     any_: tuple[Condition, ...] | None = Field(default=None, alias="any", min_length=1)
@@ -128,6 +122,18 @@ class Condition(_Spec):
         if all(value is None for value in self.__dict__.values()):
             raise ValueError("a condition needs at least one test")
         return self
+
+
+class OptionSpec(_Spec):
+    """A button. `exclusive` (multi steps only) unticks every other option, e.g. "not sure".
+
+    `when` offers the button only when it holds (PN0 only for a child under 4).
+    """
+
+    id: Id
+    label: LocalText
+    exclusive: bool = False
+    when: Condition | None = None
 
 
 class Variant(_Spec):
@@ -169,6 +175,10 @@ class Step(_Spec):
     max_length: int | None = Field(default=None, ge=1, le=DEFAULT_TEXT_LENGTH)
     min: int | None = Field(default=None, ge=0)
     request: RequestSpec | None = None
+    # Date steps: refuse a date after today; ask again for one this many days before the
+    # meeting was due (a typo is likelier than a meeting held a month early).
+    no_future: bool = False
+    max_days_before_due: int | None = Field(default=None, ge=0)
     # What the bot says back when an option is picked ("I'm sorry things feel hard"), by id.
     replies: dict[Id, LocalText] = Field(default_factory=dict)
 

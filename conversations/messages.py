@@ -17,6 +17,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "That is a bit long - please keep it under {max_length} characters.",
     },
     "bad_date": {"en": "Please type the date like 25/12/2024."},
+    "date_in_future": {"en": "That date is still to come. Please type the day it happened."},
+    "long_before_due": {
+        "en": (
+            "That is more than {days} days before the meeting was due ({due:%d/%m/%Y}). "
+            "If it is right, type it again."
+        ),
+    },
     "required": {"en": "This question needs an answer, so it cannot be skipped."},
     "too_few": {"en": "Please choose at least {min}."},
     "cannot_go_back": {"en": "There is nothing to go back to."},

@@ -7,7 +7,7 @@ from datetime import date
 
 from conversations.conditions import holds
 from conversations.events import Asked, Option, SummaryItem, SummaryShown
-from conversations.flow_spec import Flow, Step
+from conversations.flow_spec import Flow, OptionSpec, Step
 from conversations.messages import localise, message
 from conversations.runs import AnswerValue, RunContext
 
@@ -45,7 +45,8 @@ def asked(
         kind=step.kind,
         text=step_text(step, answers, context),
         options=tuple(
-            Option(option.id, localise(option.label, context.locale)) for option in step.options
+            Option(option.id, localise(option.label, context.locale))
+            for option in offered(step, answers, context)
         ),
         can_skip=step.optional,
         can_go_back=can_go_back,
@@ -55,6 +56,13 @@ def asked(
         if step.kind in ("text", "date") and isinstance(previous, str)
         else None,
     )
+
+
+def offered(
+    step: Step, answers: Mapping[str, AnswerValue], context: RunContext
+) -> list[OptionSpec]:
+    """The step's options whose own `when` holds (all of them, usually)."""
+    return [o for o in step.options if o.when is None or holds(o.when, answers, context)]
 
 
 def summary(

@@ -46,6 +46,9 @@ class RunContext:
     # meeting's day ("Tuesday 8 December"); without them, "your IRO" and "your meeting".
     iro_name: str | None = None
     meeting_day: str | None = None
+    # For the IRO's outcome: the child's age at the meeting and the day it was due (ISO).
+    child_age: int | None = None
+    meeting_due: str | None = None
 
 
 class RunStatus(StrEnum):
@@ -98,6 +101,8 @@ class Run:
                 "locale": self.context.locale,
                 "iro_name": self.context.iro_name,
                 "meeting_day": self.context.meeting_day,
+                "child_age": self.context.child_age,
+                "meeting_due": self.context.meeting_due,
             },
             "started_at": self.started_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import io
+from datetime import date, datetime
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.dates import MEETING_WORDS
 from bot.handlers.context import deps
 from bot.handlers.refusals import staff_only
 from bot.handlers.sending import present, say, with_retries
 from bot.render import split_text
 from bot.usecases import iro_tools
 from bot.usecases.outcomes import OUTCOME_FLOW, begin_outcome
-
-KINDS = {"cla_review": "review", "icpc": "initial conference", "rcpc": "review conference"}
 
 
 def _ids(update: Update) -> tuple[int, int]:
@@ -39,13 +39,21 @@ async def list_upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     for review in reviews:
         seen = {True: "yes", False: "no", None: "not recorded"}[review.seen_before]
         lines.append(
-            f"\n{review.due_date:%a %d %b} - {review.case_ref} ({KINDS[review.kind]})\n"
+            f"\n{review.due_date:%a %d %b} - {review.case_ref} ({MEETING_WORDS[review.kind]})\n"
             f"  Child: {review.child.words()}\n"
             f"  Parents/carers: {review.family.words()}\n"
             f"  Seen by you before: {seen}"
         )
         lines.extend(f"  Asked for: {request}" for request in review.requests)
     await _say_long(context, chat_id, "\n".join(lines))
+
+
+def _day(text: str) -> date | None:
+    """A meeting's day as an IRO types it: 07/12/2026."""
+    try:
+        return datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return None
 
 
 def _case_ref(context: ContextTypes.DEFAULT_TYPE) -> str | None:
@@ -98,8 +106,10 @@ async def record_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     """Start recording the outcome of the child's latest meeting."""
     chat_id, user_id = _ids(update)
     case_ref = _case_ref(context)
-    if case_ref is None:
-        await say(context.bot, chat_id, "Please write: /outcome CASE_REF")
+    args = context.args or []
+    due = _day(args[1]) if len(args) > 1 else None
+    if case_ref is None or (len(args) > 1 and due is None):
+        await say(context.bot, chat_id, "Please write: /outcome CASE_REF (or CASE_REF DD/MM/YYYY)")
         return
     bot_deps = deps(context)
     outcome = await begin_outcome(
@@ -109,5 +119,6 @@ async def record_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         user_id,
         update.update_id,
         case_ref,
+        due,
     )
     await present(context.bot, chat_id, bot_deps, outcome)

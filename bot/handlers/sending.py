@@ -100,6 +100,8 @@ async def present(bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome) -> No
     for notice in outcome.notices:
         if texts.NOTICES[notice]:
             await say(bot, chat_id, texts.NOTICES[notice])
+    for line in outcome.lines:
+        await say(bot, chat_id, line)
     if outcome.tidy_message_id is not None:
         await remove_buttons(bot, chat_id, outcome.tidy_message_id)
     for message in render(outcome.events, outcome.run_id):

@@ -52,6 +52,8 @@ class Notice(StrEnum):
     cancelled_nothing = "cancelled_nothing"
     other_paused = "other_paused"
     checkin_for_children = "checkin_for_children"
+    no_meeting_that_day = "no_meeting_that_day"
+    outcome_replaces = "outcome_replaces"
     already_sent = "already_sent"
 
 
@@ -64,6 +66,8 @@ class Outcome:
     notices: tuple[Notice, ...] = ()
     screening: Screened | None = None
     tidy_message_id: int | None = None
+    # Said before the events, after the notices (for example other meetings to pick from).
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

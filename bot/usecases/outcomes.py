@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.bootstrap import Services
+from bot.dates import MEETING_WORDS, day_words
 from bot.usecases.conversation import Notice, Outcome
 from bot.usecases.run_store import RunStore
 from bot.usecases.staff_access import child_for, staff_member
 from conversations.flow_spec import Flow
 from conversations.runs import Run as EngineRun
-from conversations.runs import RunContext
+from conversations.runs import RunContext, age_on
 from storage.models import Participant, Run, Staff
 from storage.uow import UnitOfWork
 
 OUTCOME_FLOW = "iro_outcome"
+# Meetings due this many days either side of today are offered to pick from.
+RECENT_DAYS = 90
 NOTE_HEADING = "What happened at your meeting"
 NOTE_FOOTER = "If you'd like to tell us how your meeting went for you, type /feedback."
 
@@ -26,27 +29,51 @@ async def begin_outcome(
     telegram_id: int,
     update_id: int,
     case_ref: str,
+    due: date | None = None,
 ) -> Outcome:
-    """Start (or resume) recording the outcome of the child's latest meeting.
+    """Start (or resume) recording the outcome of the child's meeting due on `due`, or of
+    their latest one; name the meeting, and the other recent ones to pick from.
 
     Raises `NotAllowed` unless this person is the child's IRO or a manager.
     """
     now = services.clock()
+    today = services.today().date()
     async with services.uow() as uow:
         if not await uow.updates.first_time(update_id, now):
             return Outcome(notices=(Notice.duplicate,))
         staff = await staff_member(uow, telegram_id)
         child = await child_for(uow, staff, case_ref)
-        review = await uow.reviews.latest_for_child(child.id, services.today().date())
+        recent = await uow.reviews.recent_for_child(
+            child.id, today - timedelta(days=RECENT_DAYS), today + timedelta(days=RECENT_DAYS)
+        )
+        if due is None:
+            review = await uow.reviews.latest_for_child(child.id, today)
+        else:
+            review = next((r for r in recent if r.due_date == due), None)
         if review is None:
             await uow.commit()
-            return Outcome(notices=(Notice.no_review,))
+            notice = Notice.no_review if due is None else Notice.no_meeting_that_day
+            return Outcome(notices=(notice,))
         participant = await _staff_link(uow, staff, telegram_id, now)
-        context = RunContext(audience="iro", review_kind=review.kind)
+        context = RunContext(
+            audience="iro",
+            review_kind=review.kind,
+            meeting_day=f"{day_words(review.due_date)} ({MEETING_WORDS[review.kind]})",
+            meeting_due=review.due_date.isoformat(),
+            child_age=age_on(child.birth_date, review.due_date),
+        )
         started = await store.start_or_resume(uow, participant, flow, review, context)
         await uow.commit()
-        notices = (Notice.resumed,) if started.resumed else ()
-        return Outcome(started.events, started.run_id, notices)
+        notices = [Notice.resumed] if started.resumed else []
+        if review.held_on is not None or review.participation is not None:
+            notices.append(Notice.outcome_replaces)
+        others = [
+            f"/outcome {child.case_ref} {r.due_date:%d/%m/%Y} ({MEETING_WORDS[r.kind]})"
+            for r in recent
+            if r.id != review.id
+        ]
+        lines = ("Other recent meetings:\n" + "\n".join(others),) if others else ()
+        return Outcome(started.events, started.run_id, tuple(notices), lines=lines)
 
 
 async def _staff_link(

@@ -13,7 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.bootstrap import Services
-from bot.dates import day_words, moment_words
+from bot.dates import MEETING_WORDS, day_words, moment_words
 from bot.usecases.safeguarding import alert_recipients, working_days_after
 from bot.usecases.staff_access import NotAllowed, sees_every_child, staff_member, visible_child_ids
 from conversations.flow_spec import Flow
@@ -24,7 +24,6 @@ from storage.uow import UnitOfWork
 
 UNSEEN_WORKING_DAYS = 2
 ESCALATION_PAGE = 100
-KIND_WORDS = {"cla_review": "review", "icpc": "initial conference", "rcpc": "review conference"}
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class RequestLine:
 def meeting_words(review: Review | None) -> str:
     if review is None:
         return "no meeting booked"
-    return f"{KIND_WORDS.get(review.kind, 'meeting')} on {day_words(review.due_date)}"
+    return f"{MEETING_WORDS.get(review.kind, 'meeting')} on {day_words(review.due_date)}"
 
 
 async def raise_requests(

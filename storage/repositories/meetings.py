@@ -59,6 +59,15 @@ class ReviewRepository(Repository):
             return found
         return await self.next_for_child(child_id, today)
 
+    async def recent_for_child(self, child_id: int, since: date, until: date) -> Sequence[Review]:
+        """The child's meetings due in [since, until], latest first (to pick an outcome's)."""
+        query = (
+            select(Review)
+            .where(Review.child_id == child_id, Review.due_date >= since, Review.due_date <= until)
+            .order_by(Review.due_date.desc(), Review.id.desc())
+        )
+        return (await self.session.scalars(query)).all()
+
     def encrypt_note(self, review: Review, note: str | None) -> None:
         review.note_to_child_cipher = self.cipher.encrypt(note) if note else None
 

@@ -129,7 +129,7 @@ yes
 yes
 We agreed you will stay with Sam and see your brother every Saturday.
 change 1
-2025-03-04
+2025-03-02
 send
 """,
     ),

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conversations import prompts
 from conversations.conditions import holds
 from conversations.engine import Transition, current_prompt, handle, start
 from conversations.events import (
@@ -80,13 +81,16 @@ def answer(flow: Flow, run: Run, finishing: bool) -> st.SearchStrategy[Input]:
         items = [s.id for s in flow.steps if s.id in run.answers or s.id in run.history]
         return st.just(Send()) if finishing else st.builds(Change, st.sampled_from(items))
     if step.kind == "multi":
-        ticks = st.builds(Toggle, st.sampled_from(step.option_ids))
+        offered_ticks = [o.id for o in prompts.offered(step, run.answers, run.context)]
+        ticks = st.builds(Toggle, st.sampled_from(offered_ticks))
         # While finishing, Done as soon as something is ticked, so the loop always ends.
         return st.just(Done()) if finishing and run.selection else ticks | st.just(Done())
     if step.options:
-        return st.builds(Choose, st.sampled_from(step.option_ids))
+        offered = [option.id for option in prompts.offered(step, run.answers, run.context)]
+        return st.builds(Choose, st.sampled_from(offered))
     if step.kind == "date":
-        return st.dates(date(2000, 1, 1), date(2099, 12, 31)).map(
+        # A held date is never in the future (dates long before a meeting are asked twice).
+        return st.dates(date(2000, 1, 1), NOW.date()).map(
             lambda d: Text(d.strftime("%d/%m/%Y"))
         )
     return st.text(min_size=1, max_size=60).filter(str.strip).map(Text)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
+from storage import admin
 from storage.models import AuditEvent, Review
 from tests.e2e.conftest import CHILD_ID, IRO_ID, OTHER_IRO_ID, PARENT_ID, RunningBot
-from tests.e2e.driver import Person, answer_until_summary, join
+from tests.e2e.driver import Person, answer_until_summary, join, labels
+from tests.support import MutableClock
 
 
 async def _child_sends_views(bot: RunningBot) -> Person:
@@ -27,7 +31,9 @@ async def _linked_iro(bot: RunningBot, user_id: int = IRO_ID, username: str = "i
     return iro
 
 
-async def test_an_iro_sees_upcoming_reads_views_and_records_the_outcome(bot: RunningBot) -> None:
+async def test_an_iro_sees_upcoming_reads_views_and_records_the_outcome(
+    bot: RunningBot, clock: MutableClock
+) -> None:
     child = await _child_sends_views(bot)
     iro = await _linked_iro(bot)
 
@@ -52,6 +58,7 @@ async def test_an_iro_sees_upcoming_reads_views_and_records_the_outcome(bot: Run
     code = invitation.text.split("start=")[1].split()[0]
     assert "Welcome" in (await join(bot.person(PARENT_ID), code)).text
 
+    clock.advance(days=8)  # the meeting on 7 December has been held
     await iro.type("/outcome C001")
     assert "When was the meeting held" in (await iro.question()).text
     await iro.type("07/12/2026")
@@ -105,3 +112,51 @@ async def test_an_iro_cannot_see_a_child_not_allocated_to_them(bot: RunningBot) 
     async with bot.services.uow() as uow:
         reads = await uow.audit.list("report_record_generated")
         assert reads == []
+
+
+async def test_outcome_names_the_meeting_and_refuses_unlikely_dates(
+    bot: RunningBot, clock: MutableClock
+) -> None:
+    iro = await _linked_iro(bot)
+    clock.advance(days=8)  # Tuesday 8 December: the review on the 7th is the latest
+    await iro.type("/outcome C001")
+    named = await iro.read_until("The outcome of the meeting due")
+    assert "due on Monday 7 December (review)" in named.text
+    await iro.question()
+    await iro.type("24/12/2026")
+    assert "still to come" in (await iro.read_until("still to come")).text
+    await iro.type("01/10/2026")
+    warned = await iro.read_until("more than 30 days before")
+    assert "(07/12/2026)" in warned.text and "type it again" in warned.text
+    await iro.question()
+    await iro.type("01/10/2026")  # typed again: confirmed
+    await iro.press("Yes", await iro.question())
+    participation = await iro.question()
+    assert "PN1" in labels(participation)[0] and not any("PN0" in x for x in labels(participation))
+
+
+async def test_outcome_offers_pn0_for_a_baby_and_other_recent_meetings(
+    bot: RunningBot, clock: MutableClock
+) -> None:
+    now = bot.services.clock()
+    async with bot.services.uow() as uow:
+        await admin.add_child(uow, "B001", now, birth_date=date(2024, 1, 1), iro_username="iro1")
+        await uow.flush()
+        await admin.add_review(uow, "B001", "icpc", date(2026, 10, 1), date(2026, 10, 1), now)
+        await admin.add_review(uow, "B001", "rcpc", date(2026, 11, 20), None, now)
+        await uow.commit()
+    iro = await _linked_iro(bot)
+    await iro.type("/outcome B001 01/10/2026")
+    assert "An outcome is already recorded" in (await iro.read_until("already recorded")).text
+    others = await iro.read_until("Other recent meetings")
+    assert "/outcome B001 20/11/2026 (review conference)" in others.text
+    assert (
+        "due on Thursday 1 October (initial conference)"
+        in (await iro.read_until("The outcome of")).text
+    )
+    await iro.question()
+    await iro.type("01/10/2026")
+    await iro.press("Yes", await iro.question())
+    assert "PN0" in labels(await iro.question())[0]
+    await iro.type("/outcome B001 02/02/2026")
+    assert "no meeting due that day" in (await iro.read_until("no meeting due")).text
