@@ -19,7 +19,17 @@ logger = logging.getLogger(__name__)
 # Libraries whose DEBUG lines carry what people typed, names, invitation codes or the bot
 # token (PTB logs request parameters and raw updates, the drivers log statements and their
 # values). They never log below INFO, whatever level the operator asks for.
-CHATTY_LIBRARIES = ("telegram", "httpcore", "aiosqlite", "asyncpg", "sqlalchemy", "aiohttp")
+CHATTY_LIBRARIES = ("telegram", "httpcore", "aiosqlite", "asyncpg", "aiohttp")
+# Libraries whose INFO lines are noise or worse, kept to warnings: SQLAlchemy logs every
+# statement with its values at INFO; httpx logs request URLs, and Bot API URLs hold the
+# token; the scheduler logs every job run (every 5 s), and jobs that did something log it
+# themselves; Alembic logs two lines of detail at every start.
+QUIET_LIBRARIES = {
+    "sqlalchemy": logging.WARNING,
+    "httpx": logging.WARNING,
+    "apscheduler": logging.WARNING,
+    "alembic": logging.WARNING,
+}
 
 
 def configure_logging(level: int = logging.INFO) -> None:
@@ -27,10 +37,8 @@ def configure_logging(level: int = logging.INFO) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in CHATTY_LIBRARIES:
         logging.getLogger(name).setLevel(max(level, logging.INFO))
-    # httpx logs every request URL at INFO, and Bot API URLs contain the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # The schema check at start-up would otherwise log two lines of Alembic detail.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for name, least in QUIET_LIBRARIES.items():
+        logging.getLogger(name).setLevel(max(level, least))
 
 
 def require_token(settings: Settings) -> None:

@@ -90,9 +90,7 @@ def answer(flow: Flow, run: Run, finishing: bool) -> st.SearchStrategy[Input]:
         return st.builds(Choose, st.sampled_from(offered))
     if step.kind == "date":
         # A held date is never in the future (dates long before a meeting are asked twice).
-        return st.dates(date(2000, 1, 1), NOW.date()).map(
-            lambda d: Text(d.strftime("%d/%m/%Y"))
-        )
+        return st.dates(date(2000, 1, 1), NOW.date()).map(lambda d: Text(d.strftime("%d/%m/%Y")))
     return st.text(min_size=1, max_size=60).filter(str.strip).map(Text)
 
 

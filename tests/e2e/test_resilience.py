@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from bot.settings import Settings
 from storage.models import Answer, ProcessedUpdate, Run
 from tests.e2e.conftest import CHILD_ID, RunningBot, seed_case
 from tests.e2e.driver import Person, join, labels
-from tests.support import mysay
+from tests.support import eventually, mysay
 
 
 async def test_429_and_5xx_from_telegram_lose_no_message(bot: RunningBot) -> None:
@@ -41,6 +40,11 @@ async def test_429_and_5xx_from_telegram_lose_no_message(bot: RunningBot) -> Non
     assert "school" in (await child.question()).text
 
 
+LOG_NAME = "bot.log"
+# Generous: a Python process importing the bot on a loaded 2-core machine.
+STARTUP_DEADLINE = 120.0
+
+
 def _bot_process(settings: Settings) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -50,12 +54,15 @@ def _bot_process(settings: Settings) -> subprocess.Popen[bytes]:
         "MYSAY_TELEGRAM_TOKEN": settings.telegram_token,
         "MYSAY_TELEGRAM_API_URL": settings.telegram_api_url,
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    # The log goes to a file, never an unread pipe: a full pipe would block the bot.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.data_dir / LOG_NAME).open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
 
 
 @pytest.fixture
@@ -74,6 +81,17 @@ async def bot_process(
         if process.poll() is None:
             process.kill()
         process.wait(timeout=10)
+
+
+async def _until_polling(emulator: BotApiEmulator, process: subprocess.Popen[bytes]) -> None:
+    """Wait for a started bot's first poll: starting takes long on a busy machine."""
+    before = emulator.state.calls[("get_updates", 200)]
+
+    async def polled() -> bool:
+        assert process.poll() is None, "the bot exited while starting"
+        return emulator.state.calls[("get_updates", 200)] > before
+
+    assert await eventually(polled, seconds=STARTUP_DEADLINE), "the bot never polled"
 
 
 async def _counts(settings: Settings) -> tuple[int, int, str | None]:
@@ -95,6 +113,7 @@ async def test_a_killed_bot_resumes_at_the_same_step_with_every_answer_kept(
         code = await running.invite("C001", "child")
     child = Person(emulator, CHILD_ID)
     process = bot_process()
+    await _until_polling(emulator, process)
     await join(child, code)
     await child.type("/review")
     await child.press("OK", await child.question())
@@ -115,7 +134,7 @@ async def test_a_killed_bot_resumes_at_the_same_step_with_every_answer_kept(
     await asyncio.sleep(0)
     os.kill(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
-    bot_process()
+    await _until_polling(emulator, bot_process())
     await child.type("/review")
     resumed = await child.question()
     answers, _, step = await _counts(bot_settings)
@@ -124,17 +143,18 @@ async def test_a_killed_bot_resumes_at_the_same_step_with_every_answer_kept(
     assert "Happy" not in " ".join(labels(resumed))
 
 
-def _read_line_with(process: subprocess.Popen[bytes], needle: str, seconds: float = 20) -> str:
+async def _logged_line_with(
+    settings: Settings, process: subprocess.Popen[bytes], needle: str
+) -> str:
     """The first line of the bot's log that contains `needle` (never a child's words)."""
-    assert process.stderr is not None
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        line = process.stderr.readline().decode()
-        if needle in line:
-            return line
-        if not line and process.poll() is not None:
-            break
-    raise AssertionError(f"the bot never logged {needle!r}")
+    path = settings.data_dir / LOG_NAME
+
+    async def found() -> bool:
+        assert process.poll() is None, "the bot exited before logging it"
+        return needle in path.read_text(encoding="utf-8")
+
+    assert await eventually(found, seconds=STARTUP_DEADLINE), f"the bot never logged {needle!r}"
+    return next(line for line in path.read_text(encoding="utf-8").splitlines() if needle in line)
 
 
 async def test_mysay_run_logs_when_ready_and_stops_cleanly_on_sigterm(
@@ -145,7 +165,7 @@ async def test_mysay_run_logs_when_ready_and_stops_cleanly_on_sigterm(
     async with open_services(bot_settings) as services:
         await seed_case(services)
     process = bot_process()
-    ready = await asyncio.to_thread(_read_line_with, process, "ready")
+    ready = await _logged_line_with(bot_settings, process, "ready")
     assert "polling as @" in ready and bot_settings.telegram_token not in ready
     process.send_signal(signal.SIGTERM)
     assert await asyncio.to_thread(process.wait, 20) == 0
