@@ -53,19 +53,19 @@ def participation_codes(report: ParticipationReport) -> str:
 
 
 def quarterly_trend(report: ParticipationReport) -> str:
-    """Return a line chart of attended % and views-via-My-Say % by quarter."""
+    """Return a line chart of attended % by quarter, one line per kind of meeting."""
     figure, axes = _axes(8, 3)
-    names = [t.quarter for t in report.trend]
-    for field, label in (
-        ("attended_pct", "attended %"),
-        ("views_via_bot_pct", "views via My Say %"),
-    ):
-        values = [getattr(t, field) for t in report.trend]
+    for kind, rows in report.trend.items():
+        values = [row.attended_pct for row in rows]
         axes.plot(
-            names, [v if v is not None else float("nan") for v in values], marker="o", label=label
+            [row.quarter for row in rows],
+            [v if v is not None else float("nan") for v in values],
+            marker="o",
+            label=f"{KIND_WORDS[kind]}s",
         )
     axes.set_ylim(0, 100)
-    axes.set_title("Trend by quarter")
+    axes.set_ylabel("attended %")
+    axes.set_title("Attended by quarter")
     axes.legend()
     return _png(figure)
 

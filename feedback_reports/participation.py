@@ -125,8 +125,8 @@ class ParticipationReport(_Model):
     rcpc: KindMetrics
     funnel: Funnel
     feedback: Feedback
-    breakdowns: Breakdowns
-    trend: list[QuarterTrend]
+    breakdowns: dict[str, Breakdowns] = Field(description="per kind of meeting")
+    trend: dict[str, list[QuarterTrend]] = Field(description="per kind of meeting")
     definitions: list[str]
 
     def kinds(self) -> dict[str, KindMetrics]:
@@ -155,17 +155,22 @@ async def build_participation_report(
     now = now or datetime.now(UTC)
     session, dialect = uow.session, q.dialect_of(uow.session)
     meetings = (await session.execute(q.meetings_query(start, end, dialect))).all()
+    # Looked-after reviews and conferences are never pooled: each figure is for one kind.
+    of_kind = {kind: [m for m in meetings if m.kind == kind] for kind in REVIEW_KINDS}
     report = ParticipationReport(
         period=Period.model_validate({"from": start, "to": end}),
         generated_at=now,
-        **{kind: _kind_metrics([m for m in meetings if m.kind == kind]) for kind in REVIEW_KINDS},
+        **{kind: _kind_metrics(of_kind[kind]) for kind in REVIEW_KINDS},
         funnel=await _funnel(uow, start, end, dialect),
         feedback=await _feedback(uow, start, end),
-        breakdowns=Breakdowns(
-            age_band=_breakdown(meetings, "band", AGE_BANDS),
-            gender=_breakdown(meetings, "gender", ()),
-        ),
-        trend=_trend(meetings, start, end),
+        breakdowns={
+            kind: Breakdowns(
+                age_band=_breakdown(of_kind[kind], "band", AGE_BANDS),
+                gender=_breakdown(of_kind[kind], "gender", ()),
+            )
+            for kind in REVIEW_KINDS
+        },
+        trend={kind: _trend(of_kind[kind], start, end) for kind in REVIEW_KINDS},
         definitions=DEFINITIONS,
     )
     uow.audit.record(

@@ -263,6 +263,12 @@ def _group(
     }
 
 
+def _quarter(
+    label: str, held: int, attended: float | None, views: float | None
+) -> dict[str, object]:
+    return {"quarter": label, "held": held, "attended_pct": attended, "views_via_bot_pct": views}
+
+
 def _funnel(
     invited: int | None, joined: int | None, started: int | None, sent: int | None
 ) -> dict[str, int | None]:
@@ -309,24 +315,40 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
     assert data["rcpc"] == _kind(
         3, 100.0, 66.7, 33.3, 66.7, 0.0, 100.0, 33.3, {"PN1": 1, "PN2": 1, "PN5": 1}
     )
-    assert data["trend"] == [
-        {"quarter": "2026-Q1", "held": 4, "attended_pct": 75.0, "views_via_bot_pct": 25.0},
-        {"quarter": "2026-Q2", "held": 6, "attended_pct": 50.0, "views_via_bot_pct": 33.3},
-        {"quarter": "2026-Q3", "held": 3, "attended_pct": 0.0, "views_via_bot_pct": 0.0},
-        {"quarter": "2026-Q4", "held": 4, "attended_pct": 75.0, "views_via_bot_pct": 0.0},
+    # Trends and breakdowns are per kind of meeting: looked-after reviews apart from conferences.
+    assert data["trend"]["cla_review"] == [
+        _quarter("2026-Q1", 3, 66.7, 33.3),
+        _quarter("2026-Q2", 3, 66.7, 33.3),
+        _quarter("2026-Q3", 3, 0.0, 0.0),
+        _quarter("2026-Q4", 3, 66.7, 0.0),
     ]
-    # B1 is 7 at one meeting and 8 at the next; Y1, B1 (first) and Z1 make three under-8s.
-    assert data["breakdowns"]["age_band"] == {
+    assert data["trend"]["icpc"] == [
+        _quarter("2026-Q1", 1, 100.0, 0.0),
+        _quarter("2026-Q2", 1, 0.0, 0.0),
+        _quarter("2026-Q3", 0, None, None),
+        _quarter("2026-Q4", 0, None, None),
+    ]
+    assert data["trend"]["rcpc"] == [
+        _quarter("2026-Q1", 0, None, None),
+        _quarter("2026-Q2", 2, 50.0, 50.0),
+        _quarter("2026-Q3", 0, None, None),
+        _quarter("2026-Q4", 1, 100.0, 0.0),
+    ]
+    # B1 is 7 at their looked-after review; M1 and M2 are 10; the T children are 15.
+    assert data["breakdowns"]["cla_review"]["age_band"] == {
         "under_8": _group(None),
-        "8_12": _group(7, 5, 71.4),
+        "8_12": _group(None),
         "13_plus": _group(6),
         "unknown": _group(None),
     }
-    assert data["breakdowns"]["gender"] == {
+    assert data["breakdowns"]["cla_review"]["gender"] == {
         "female": _group(7),
-        "male": _group(9, 6, 66.7),
+        "male": _group(None),
         "unknown": _group(None),
     }
+    # Conferences: M3 twice, M4, M5 and B1 (just 8) are all 8 to 12 and male.
+    assert data["breakdowns"]["icpc"]["age_band"]["8_12"] == _group(None)
+    assert data["breakdowns"]["rcpc"]["gender"] == {"male": _group(None)}
     assert data["funnel"] == {
         "by_audience": {
             "child": _funnel(6, 6, 5, 4),
@@ -373,9 +395,8 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
 def test_a_period_with_no_meetings_gives_null_percentages_not_zero(year: dict[str, str]) -> None:
     data = json.loads(_participation(year, "--from", "2030-01-01", "--to", "2030-03-31"))
     assert data["cla_review"] == _kind(0, None, None, None, None, None, None, None, {})
-    assert data["trend"] == [
-        {"quarter": "2030-Q1", "held": 0, "attended_pct": None, "views_via_bot_pct": None}
-    ]
+    for kind in ("cla_review", "icpc", "rcpc"):
+        assert data["trend"][kind] == [_quarter("2030-Q1", 0, None, None)]
     assert data["funnel"]["median_days_sent_before_meeting"] is None
 
 
@@ -385,8 +406,8 @@ def test_csv_and_html_show_hidden_counts_as_less_than_five(
     args = ("--from", "2026-01-01", "--to", "2026-12-31")
     rows = dict(csv.reader(io.StringIO(_participation(year, *args, "--format", "csv"))))
     assert rows["cla_review.held"] == "12"
-    assert rows["breakdowns.age_band.under_8.held"] == "<5"
-    assert rows["breakdowns.age_band.8_12.attended"] == "5"
+    assert rows["breakdowns.cla_review.age_band.under_8.held"] == "<5"
+    assert rows["breakdowns.cla_review.age_band.13_plus.held"] == "6"
     assert rows["cla_review.pn.PN6"] == "2"
     # A quote that a spreadsheet would run as a formula is neutralised.
     assert rows["feedback.quotes.0"] == "'" + QUOTE
