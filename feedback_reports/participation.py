@@ -117,9 +117,21 @@ class QuarterTrend(_Model):
     views_via_bot_pct: float | None
 
 
+class ReportOptions(_Model):
+    """How the report was asked for, so a reader can tell two reports of a period apart."""
+
+    year_start_month: int = Field(
+        default=q.FINANCIAL_YEAR_START,
+        ge=1,
+        le=12,
+        description="month the service's year starts; quarters count from it",
+    )
+
+
 class ParticipationReport(_Model):
     period: Period
     generated_at: datetime
+    options: ReportOptions
     cla_review: KindMetrics
     icpc: KindMetrics
     rcpc: KindMetrics
@@ -147,19 +159,28 @@ def suppress(count: int) -> int | None:
 
 
 async def build_participation_report(
-    uow: UnitOfWork, start: date, end: date, actor: str = "cli", *, now: datetime | None = None
+    uow: UnitOfWork,
+    start: date,
+    end: date,
+    actor: str = "cli",
+    *,
+    now: datetime | None = None,
+    options: ReportOptions | None = None,
 ) -> ParticipationReport:
     """Compute the period's metrics in the database, record an audit event and commit."""
     if end < start:
         raise ValueError("the period ends before it starts")
     now = now or datetime.now(UTC)
+    options = options or ReportOptions()
     session, dialect = uow.session, q.dialect_of(uow.session)
-    meetings = (await session.execute(q.meetings_query(start, end, dialect))).all()
+    periods = q.quarters(start, end, options.year_start_month)
+    meetings = (await session.execute(q.meetings_query(start, end, dialect, periods))).all()
     # Looked-after reviews and conferences are never pooled: each figure is for one kind.
     of_kind = {kind: [m for m in meetings if m.kind == kind] for kind in REVIEW_KINDS}
     report = ParticipationReport(
         period=Period.model_validate({"from": start, "to": end}),
         generated_at=now,
+        options=options,
         **{kind: _kind_metrics(of_kind[kind]) for kind in REVIEW_KINDS},
         funnel=await _funnel(uow, start, end, dialect),
         feedback=await _feedback(uow, start, end),
@@ -170,7 +191,7 @@ async def build_participation_report(
             )
             for kind in REVIEW_KINDS
         },
-        trend={kind: _trend(of_kind[kind], start, end) for kind in REVIEW_KINDS},
+        trend={kind: _trend(of_kind[kind], periods) for kind in REVIEW_KINDS},
         definitions=DEFINITIONS,
     )
     uow.audit.record(
@@ -220,9 +241,9 @@ def _breakdown(rows: Sequence[Row], field: str, order: tuple[str, ...]) -> dict[
     return {key: _group_metrics(value) for key, value in grouped.items()}
 
 
-def _trend(rows: Sequence[Row], start: date, end: date) -> list[QuarterTrend]:
+def _trend(rows: Sequence[Row], periods: Sequence[q.Quarter]) -> list[QuarterTrend]:
     trend = []
-    for quarter in q.quarters(start, end):
+    for quarter in periods:
         in_quarter = [r for r in rows if getattr(r, "quarter", None) == quarter.label]
         held = _sum(in_quarter, "held")
         trend.append(

@@ -13,7 +13,7 @@ from bot.cli.options import iso_date
 from bot.cli.output import write_private
 from bot.settings import load_settings
 from feedback_reports import render_participation, render_record
-from feedback_reports.participation import build_participation_report
+from feedback_reports.participation import ReportOptions, build_participation_report
 from feedback_reports.queries import READERS, Reader
 from feedback_reports.record import ReportError, build_review_record
 
@@ -78,9 +78,11 @@ def participation(start: date, end: date, fmt: str, out: Path | None) -> None:
         raise click.BadParameter("--to is before --from", param_hint="--to")
 
     async def go() -> str:
-        async with open_services(load_settings()) as services, services.uow() as uow:
+        settings = load_settings()
+        options = ReportOptions(year_start_month=settings.report_year_start_month)
+        async with open_services(settings) as services, services.uow() as uow:
             built = await build_participation_report(
-                uow, start, end, actor="cli", now=services.clock()
+                uow, start, end, actor="cli", now=services.clock(), options=options
             )
             return PARTICIPATION_FORMATS[fmt](built)
 

@@ -317,22 +317,22 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
     )
     # Trends and breakdowns are per kind of meeting: looked-after reviews apart from conferences.
     assert data["trend"]["cla_review"] == [
-        _quarter("2026-Q1", 3, 66.7, 33.3),
-        _quarter("2026-Q2", 3, 66.7, 33.3),
-        _quarter("2026-Q3", 3, 0.0, 0.0),
-        _quarter("2026-Q4", 3, 66.7, 0.0),
+        _quarter("2025-26 Q4", 3, 66.7, 33.3),
+        _quarter("2026-27 Q1", 3, 66.7, 33.3),
+        _quarter("2026-27 Q2", 3, 0.0, 0.0),
+        _quarter("2026-27 Q3", 3, 66.7, 0.0),
     ]
     assert data["trend"]["icpc"] == [
-        _quarter("2026-Q1", 1, 100.0, 0.0),
-        _quarter("2026-Q2", 1, 0.0, 0.0),
-        _quarter("2026-Q3", 0, None, None),
-        _quarter("2026-Q4", 0, None, None),
+        _quarter("2025-26 Q4", 1, 100.0, 0.0),
+        _quarter("2026-27 Q1", 1, 0.0, 0.0),
+        _quarter("2026-27 Q2", 0, None, None),
+        _quarter("2026-27 Q3", 0, None, None),
     ]
     assert data["trend"]["rcpc"] == [
-        _quarter("2026-Q1", 0, None, None),
-        _quarter("2026-Q2", 2, 50.0, 50.0),
-        _quarter("2026-Q3", 0, None, None),
-        _quarter("2026-Q4", 1, 100.0, 0.0),
+        _quarter("2025-26 Q4", 0, None, None),
+        _quarter("2026-27 Q1", 2, 50.0, 50.0),
+        _quarter("2026-27 Q2", 0, None, None),
+        _quarter("2026-27 Q3", 1, 100.0, 0.0),
     ]
     # B1 is 7 at their looked-after review; M1 and M2 are 10; the T children are 15.
     assert data["breakdowns"]["cla_review"]["age_band"] == {
@@ -396,7 +396,7 @@ def test_a_period_with_no_meetings_gives_null_percentages_not_zero(year: dict[st
     data = json.loads(_participation(year, "--from", "2030-01-01", "--to", "2030-03-31"))
     assert data["cla_review"] == _kind(0, None, None, None, None, None, None, None, {})
     for kind in ("cla_review", "icpc", "rcpc"):
-        assert data["trend"][kind] == [_quarter("2030-Q1", 0, None, None)]
+        assert data["trend"][kind] == [_quarter("2029-30 Q4", 0, None, None)]
     assert data["funnel"]["median_days_sent_before_meeting"] is None
 
 
