@@ -56,7 +56,7 @@ def quarterly_trend(report: ParticipationReport) -> str:
     """Return a line chart of attended % by quarter, one line per kind of meeting."""
     figure, axes = _axes(8, 3)
     for kind, rows in report.trend.items():
-        values = [row.attended_pct for row in rows]
+        values = [row.attended.pct for row in rows]
         axes.plot(
             [row.quarter for row in rows],
             [v if v is not None else float("nan") for v in values],

@@ -27,6 +27,12 @@ PARTICIPATION_WORDS = {
     "PN7": "Did not attend, and their views were not conveyed",
 }
 
+# Rows of the participation table: a code with its short meaning, and the meetings with none.
+CODE_ROW_WORDS = {
+    **{code: f"{code}: {words}" for code, words in PARTICIPATION_WORDS.items()},
+    "not_recorded": "No participation code recorded",
+}
+
 AGE_BAND_WORDS = {
     "under_8": "under 8",
     "8_12": "8 to 12",

@@ -51,6 +51,8 @@ ATTENDED = ("PN1", "PN2", "PN3", "PN4")
 CONVEYED = ("PN5", "PN6")
 ADVOCATE = ("PN2", "PN5")
 NOT_CONVEYED = ("PN7",)
+# The `code` of a meeting held with no participation code recorded.
+NO_CODE = "not_recorded"
 AUDIENCES = ("child", "parent", "carer")
 # England's financial year, which councils' annual reports follow, starts in April.
 FINANCIAL_YEAR_START = 4
@@ -220,12 +222,13 @@ def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quart
     per_meeting = (
         select(
             Review.kind.label("kind"),
-            func.coalesce(Review.participation, literal_column("'none'")).label("code"),
+            func.coalesce(Review.participation, literal_column(f"'{NO_CODE}'")).label("code"),
             quarter.label("quarter"),
             age_band(Child.birth_date, Review.held_on, dialect).label("band"),
             func.coalesce(Child.gender, literal_column("'unknown'")).label("gender"),
             _one_if(in_timescale).label("in_timescale"),
             _one_if(Review.seen_before.is_(True)).label("seen_before"),
+            _one_if(Review.seen_before.is_(False)).label("seen_no"),
             _one_if(views).label("views"),
         )
         .join(Child, Child.id == Review.child_id)
@@ -242,6 +245,7 @@ def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quart
         func.count().label("held"),
         func.sum(c.in_timescale).label("in_timescale"),
         func.sum(c.seen_before).label("seen_before"),
+        func.sum(c.seen_no).label("seen_no"),
         func.sum(c.views).label("views"),
     ).group_by(c.kind, c.code, c.quarter, c.band, c.gender)
 

@@ -2,9 +2,12 @@
 
 Definitions (also printed in every report):
 - A meeting is counted when `review.held_on` falls in the period (both ends included).
-- Every percentage has the meetings held as its denominator (for feedback questions: the
-  people who answered that question), rounded to one decimal place; with nothing to divide
-  by it is null rather than 0, so "no meetings" never reads as "nobody took part".
+- Every percentage is shown with its count and what it is out of, rounded to one decimal
+  place; with nothing to divide by it is null rather than 0, so "no meetings" never reads as
+  "nobody took part". Participation rates are out of the meetings with a code recorded
+  (less PN0 when it is left out); seen before, out of the meetings where it was recorded;
+  in timescale and views via My Say, out of the meetings held; feedback, out of the people
+  who answered that question. A meeting with no code recorded is counted apart, never as "no".
 - In timescale: `in_timescale` as recorded, or, when unknown, held on or before the due date.
 - Attended: PN1-PN4; conveyed without attending: PN5-PN6; advocate: PN2 or PN5; not
   conveyed: PN7. Views via My Say: at least one child's run for that meeting was sent on or
@@ -16,7 +19,7 @@ Definitions (also printed in every report):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -47,16 +50,25 @@ class Period(_Model):
     end: date = Field(alias="to")
 
 
+class Rate(_Model):
+    """A count, the denominator it is out of, and the percentage they make."""
+
+    count: int | None
+    of: int | None
+    pct: float | None
+
+
 class KindMetrics(_Model):
     held: int
-    in_timescale_pct: float | None
-    attended_pct: float | None
-    conveyed_without_attending_pct: float | None
-    advocate_pct: float | None
-    not_conveyed_pct: float | None
-    seen_before_pct: float | None
-    views_via_bot_pct: float | None
-    pn: dict[str, int]
+    in_timescale: Rate = Field(description="of the meetings held")
+    pn: dict[str, int] = Field(description="meetings per code, and with no code recorded")
+    attended: Rate = Field(description="of the meetings with a code (less PN0 if left out)")
+    conveyed_without_attending: Rate
+    advocate: Rate
+    not_conveyed: Rate
+    seen_before: Rate = Field(description="of the meetings where it was recorded")
+    seen_before_not_recorded: int
+    views_via_bot: Rate = Field(description="of the meetings held")
 
 
 class FunnelCounts(_Model):
@@ -95,14 +107,11 @@ class Feedback(_Model):
 
 class GroupMetrics(_Model):
     held: int | None
-    attended: int | None
-    attended_pct: float | None
-    conveyed_without_attending: int | None
-    conveyed_without_attending_pct: float | None
-    not_conveyed: int | None
-    not_conveyed_pct: float | None
-    views_via_bot: int | None
-    views_via_bot_pct: float | None
+    participation_not_recorded: int | None
+    attended: Rate
+    conveyed_without_attending: Rate
+    not_conveyed: Rate
+    views_via_bot: Rate
 
 
 class Breakdowns(_Model):
@@ -110,11 +119,8 @@ class Breakdowns(_Model):
     gender: dict[str, GroupMetrics]
 
 
-class QuarterTrend(_Model):
+class QuarterMetrics(GroupMetrics):
     quarter: str
-    held: int
-    attended_pct: float | None
-    views_via_bot_pct: float | None
 
 
 class ReportOptions(_Model):
@@ -126,6 +132,14 @@ class ReportOptions(_Model):
         le=12,
         description="month the service's year starts; quarters count from it",
     )
+    exclude_pn0: bool = Field(
+        default=False, description="leave PN0 (under 4) out of the participation rates"
+    )
+
+    @property
+    def rated_codes(self) -> tuple[str, ...]:
+        """The codes the participation rates are out of."""
+        return tuple(c for c in PARTICIPATION_CODES if not (self.exclude_pn0 and c == "PN0"))
 
 
 class ParticipationReport(_Model):
@@ -138,7 +152,7 @@ class ParticipationReport(_Model):
     funnel: Funnel
     feedback: Feedback
     breakdowns: dict[str, Breakdowns] = Field(description="per kind of meeting")
-    trend: dict[str, list[QuarterTrend]] = Field(description="per kind of meeting")
+    trend: dict[str, list[QuarterMetrics]] = Field(description="per kind of meeting")
     definitions: list[str]
 
     def kinds(self) -> dict[str, KindMetrics]:
@@ -181,17 +195,17 @@ async def build_participation_report(
         period=Period.model_validate({"from": start, "to": end}),
         generated_at=now,
         options=options,
-        **{kind: _kind_metrics(of_kind[kind]) for kind in REVIEW_KINDS},
+        **{kind: _kind_metrics(of_kind[kind], options) for kind in REVIEW_KINDS},
         funnel=await _funnel(uow, start, end, dialect),
         feedback=await _feedback(uow, start, end),
         breakdowns={
             kind: Breakdowns(
-                age_band=_breakdown(of_kind[kind], "band", AGE_BANDS),
-                gender=_breakdown(of_kind[kind], "gender", ()),
+                age_band=_breakdown(of_kind[kind], "band", AGE_BANDS, options),
+                gender=_breakdown(of_kind[kind], "gender", (), options),
             )
             for kind in REVIEW_KINDS
         },
-        trend={kind: _trend(of_kind[kind], periods) for kind in REVIEW_KINDS},
+        trend={kind: _trend(of_kind[kind], periods, options) for kind in REVIEW_KINDS},
         definitions=DEFINITIONS,
     )
     uow.audit.record(
@@ -206,55 +220,81 @@ def _sum(rows: Sequence[Row], field: str, codes: tuple[str, ...] | None = None) 
     return sum(int(getattr(r, field) or 0) for r in rows if codes is None or r.code in codes)
 
 
-def _kind_metrics(rows: Sequence[Row]) -> KindMetrics:
+def _rate(count: int | None, of: int | None) -> Rate:
+    return Rate(count=count, of=of, pct=pct(count, of))
+
+
+def _kind_metrics(rows: Sequence[Row], options: ReportOptions) -> KindMetrics:
     held = _sum(rows, "held")
-    pn = {code: _sum(rows, "held", (code,)) for code in PARTICIPATION_CODES}
+    rated = _sum(rows, "held", options.rated_codes)
+    seen, not_seen = _sum(rows, "seen_before"), _sum(rows, "seen_no")
     return KindMetrics(
         held=held,
-        in_timescale_pct=pct(_sum(rows, "in_timescale"), held),
-        attended_pct=pct(_sum(rows, "held", q.ATTENDED), held),
-        conveyed_without_attending_pct=pct(_sum(rows, "held", q.CONVEYED), held),
-        advocate_pct=pct(_sum(rows, "held", q.ADVOCATE), held),
-        not_conveyed_pct=pct(_sum(rows, "held", q.NOT_CONVEYED), held),
-        seen_before_pct=pct(_sum(rows, "seen_before"), held),
-        views_via_bot_pct=pct(_sum(rows, "views"), held),
-        pn=pn,
+        in_timescale=_rate(_sum(rows, "in_timescale"), held),
+        pn={code: _sum(rows, "held", (code,)) for code in (*PARTICIPATION_CODES, q.NO_CODE)},
+        attended=_rate(_sum(rows, "held", q.ATTENDED), rated),
+        conveyed_without_attending=_rate(_sum(rows, "held", q.CONVEYED), rated),
+        advocate=_rate(_sum(rows, "held", q.ADVOCATE), rated),
+        not_conveyed=_rate(_sum(rows, "held", q.NOT_CONVEYED), rated),
+        seen_before=_rate(seen, seen + not_seen),
+        seen_before_not_recorded=held - seen - not_seen,
+        views_via_bot=_rate(_sum(rows, "views"), held),
     )
 
 
-def _group_metrics(rows: Sequence[Row]) -> GroupMetrics:
-    held = suppress(_sum(rows, "held"))
-    counts = {
-        "attended": suppress(_sum(rows, "held", q.ATTENDED)),
-        "conveyed_without_attending": suppress(_sum(rows, "held", q.CONVEYED)),
-        "not_conveyed": suppress(_sum(rows, "held", q.NOT_CONVEYED)),
-        "views_via_bot": suppress(_sum(rows, "views")),
+def _group_figures(rows: Sequence[Row], options: ReportOptions) -> dict[str, int]:
+    return {
+        "held": _sum(rows, "held"),
+        "not_recorded": _sum(rows, "held", (q.NO_CODE,)),
+        "rated": _sum(rows, "held", options.rated_codes),
+        "attended": _sum(rows, "held", q.ATTENDED),
+        "conveyed": _sum(rows, "held", q.CONVEYED),
+        "not_conveyed": _sum(rows, "held", q.NOT_CONVEYED),
+        "views": _sum(rows, "views"),
     }
-    percentages = {f"{name}_pct": pct(count, held) for name, count in counts.items()}
-    return GroupMetrics.model_validate({"held": held, **counts, **percentages})
 
 
-def _breakdown(rows: Sequence[Row], field: str, order: tuple[str, ...]) -> dict[str, GroupMetrics]:
+def _group_metrics(
+    rows: Sequence[Row], options: ReportOptions, hide: Callable[[int], int | None]
+) -> dict[str, object]:
+    """A group's figures, each count passed through `hide`."""
+    n = {name: hide(value) for name, value in _group_figures(rows, options).items()}
+    return {
+        "held": n["held"],
+        "participation_not_recorded": n["not_recorded"],
+        "attended": _rate(n["attended"], n["rated"]),
+        "conveyed_without_attending": _rate(n["conveyed"], n["rated"]),
+        "not_conveyed": _rate(n["not_conveyed"], n["rated"]),
+        "views_via_bot": _rate(n["views"], n["held"]),
+    }
+
+
+def _breakdown(
+    rows: Sequence[Row], field: str, order: tuple[str, ...], options: ReportOptions
+) -> dict[str, GroupMetrics]:
     grouped: dict[str, list[Row]] = {key: [] for key in order}
     for row in rows:
         grouped.setdefault(str(getattr(row, field)), []).append(row)
-    return {key: _group_metrics(value) for key, value in grouped.items()}
+    return {
+        key: GroupMetrics.model_validate(_group_metrics(value, options, suppress))
+        for key, value in grouped.items()
+    }
 
 
-def _trend(rows: Sequence[Row], periods: Sequence[q.Quarter]) -> list[QuarterTrend]:
-    trend = []
-    for quarter in periods:
-        in_quarter = [r for r in rows if getattr(r, "quarter", None) == quarter.label]
-        held = _sum(in_quarter, "held")
-        trend.append(
-            QuarterTrend(
-                quarter=quarter.label,
-                held=held,
-                attended_pct=pct(_sum(in_quarter, "held", q.ATTENDED), held),
-                views_via_bot_pct=pct(_sum(in_quarter, "views"), held),
-            )
+def _trend(
+    rows: Sequence[Row], periods: Sequence[q.Quarter], options: ReportOptions
+) -> list[QuarterMetrics]:
+    return [
+        QuarterMetrics.model_validate(
+            {
+                "quarter": quarter.label,
+                **_group_metrics(
+                    [r for r in rows if r.quarter == quarter.label], options, lambda n: n
+                ),
+            }
         )
-    return trend
+        for quarter in periods
+    ]
 
 
 async def _funnel(uow: UnitOfWork, start: date, end: date, dialect: str) -> Funnel:

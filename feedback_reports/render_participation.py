@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from feedback_reports import charts, labels
-from feedback_reports.participation import SUPPRESS_BELOW, ParticipationReport
+from feedback_reports.participation import SUPPRESS_BELOW, ParticipationReport, Rate
 from feedback_reports.spreadsheet import text_cell
 from feedback_reports.templating import environment
 
@@ -71,11 +71,20 @@ def render_html(report: ParticipationReport) -> str:
             return HIDDEN if hidden else "n/a"
         return str(value)
 
+    def rate(value: Rate, hidden: bool = False) -> str:
+        """A percentage with its count and denominator: 54.5% (6 of 11)."""
+        parts = f"({shown(value.count, hidden)} of {shown(value.of, hidden)})"
+        if value.pct is None:
+            return f"n/a {parts}" if value.of == 0 else parts
+        return f"{value.pct}% {parts}"
+
     return template.render(
         report=report,
         data=as_json_data(report),
         charts=charts.all_charts(report),
         kind_words=labels.KIND_WORDS,
         age_band_words=labels.AGE_BAND_WORDS,
+        code_words=labels.CODE_ROW_WORDS,
         shown=shown,
+        rate=rate,
     )

@@ -72,14 +72,21 @@ def record(
 @click.option("--to", "end", required=True, callback=iso_date, help="YYYY-MM-DD, included.")
 @click.option("--format", "fmt", type=click.Choice(tuple(PARTICIPATION_FORMATS)), default="json")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
-def participation(start: date, end: date, fmt: str, out: Path | None) -> None:
+@click.option(
+    "--exclude-pn0",
+    is_flag=True,
+    help="Leave meetings coded PN0 (child under 4) out of the participation rates.",
+)
+def participation(start: date, end: date, fmt: str, out: Path | None, exclude_pn0: bool) -> None:
     """Report how children took part in meetings held in a period, and families' feedback."""
     if end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
 
     async def go() -> str:
         settings = load_settings()
-        options = ReportOptions(year_start_month=settings.report_year_start_month)
+        options = ReportOptions(
+            year_start_month=settings.report_year_start_month, exclude_pn0=exclude_pn0
+        )
         async with open_services(settings) as services, services.uow() as uow:
             built = await build_participation_report(
                 uow, start, end, actor="cli", now=services.clock(), options=options

@@ -218,55 +218,64 @@ async def _seed_runs_and_invitations(settings: Settings) -> None:
         await uow.commit()
 
 
+Rate = tuple[int | None, int | None, float | None]
+
+
+def _rate(rate: Rate) -> dict[str, object]:
+    count, of, percentage = rate
+    return {"count": count, "of": of, "pct": percentage}
+
+
 def _kind(
     held: int,
-    in_ts: float | None,
-    attended: float | None,
-    conveyed: float | None,
-    advocate: float | None,
-    not_conveyed: float | None,
-    seen: float | None,
-    views: float | None,
+    in_ts: Rate,
+    attended: Rate,
+    conveyed: Rate,
+    advocate: Rate,
+    not_conveyed: Rate,
+    seen: Rate,
+    seen_not_recorded: int,
+    views: Rate,
     pn: dict[str, int],
 ) -> dict[str, object]:
+    """One kind's main table: each rate as (count, denominator, percentage)."""
     return {
         "held": held,
-        "in_timescale_pct": in_ts,
-        "attended_pct": attended,
-        "conveyed_without_attending_pct": conveyed,
-        "advocate_pct": advocate,
-        "not_conveyed_pct": not_conveyed,
-        "seen_before_pct": seen,
-        "views_via_bot_pct": views,
-        "pn": {f"PN{n}": pn.get(f"PN{n}", 0) for n in range(8)},
+        "in_timescale": _rate(in_ts),
+        "attended": _rate(attended),
+        "conveyed_without_attending": _rate(conveyed),
+        "advocate": _rate(advocate),
+        "not_conveyed": _rate(not_conveyed),
+        "seen_before": _rate(seen),
+        "seen_before_not_recorded": seen_not_recorded,
+        "views_via_bot": _rate(views),
+        "pn": {code: pn.get(code, 0) for code in [*(f"PN{n}" for n in range(8)), "not_recorded"]},
     }
 
 
 def _group(
     held: int | None,
-    attended: int | None = None,
-    attended_pct: float | None = None,
-    conveyed: int | None = None,
-    not_conveyed: int | None = None,
-    views: int | None = None,
+    not_recorded: int | None,
+    attended: Rate,
+    conveyed: Rate,
+    not_conveyed: Rate,
+    views: Rate,
 ) -> dict[str, object]:
     return {
         "held": held,
-        "attended": attended,
-        "attended_pct": attended_pct,
-        "conveyed_without_attending": conveyed,
-        "conveyed_without_attending_pct": None,
-        "not_conveyed": not_conveyed,
-        "not_conveyed_pct": None,
-        "views_via_bot": views,
-        "views_via_bot_pct": None,
+        "participation_not_recorded": not_recorded,
+        "attended": _rate(attended),
+        "conveyed_without_attending": _rate(conveyed),
+        "not_conveyed": _rate(not_conveyed),
+        "views_via_bot": _rate(views),
     }
 
 
-def _quarter(
-    label: str, held: int, attended: float | None, views: float | None
-) -> dict[str, object]:
-    return {"quarter": label, "held": held, "attended_pct": attended, "views_via_bot_pct": views}
+def _quarter(label: str, *figures: object) -> dict[str, object]:
+    return {"quarter": label, **_group(*figures)}  # type: ignore[arg-type]
+
+
+NONE_HELD = (0, 0, (0, 0, None), (0, 0, None), (0, 0, None), (0, 0, None))
 
 
 def _funnel(
@@ -300,55 +309,76 @@ def _participation(env: dict[str, str], *args: str) -> str:
 def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) -> None:
     data = json.loads(_participation(year, "--from", "2026-01-01", "--to", "2026-12-31"))
     assert data["period"] == {"from": "2026-01-01", "to": "2026-12-31"}
+    # Percentages of participation are of the meetings with a code recorded (U1 has none);
+    # "seen before" is of the meetings where it was recorded (M2 and U1: not recorded).
     assert data["cla_review"] == _kind(
         12,
-        83.3,
-        50.0,
-        25.0,
-        16.7,
-        8.3,
-        58.3,
-        16.7,
-        {"PN0": 1, "PN1": 3, "PN2": 1, "PN3": 1, "PN4": 1, "PN5": 1, "PN6": 2, "PN7": 1},
+        (10, 12, 83.3),
+        (6, 11, 54.5),
+        (3, 11, 27.3),
+        (2, 11, 18.2),
+        (1, 11, 9.1),
+        (7, 10, 70.0),
+        2,
+        (2, 12, 16.7),
+        {"PN0": 1, "PN1": 3, "PN2": 1, "PN3": 1, "PN4": 1, "PN5": 1, "PN6": 2, "PN7": 1}
+        | {"not_recorded": 1},
     )
-    assert data["icpc"] == _kind(2, 100.0, 50.0, 0.0, 0.0, 50.0, 0.0, 0.0, {"PN1": 1, "PN7": 1})
+    assert data["icpc"] == _kind(
+        2,
+        (2, 2, 100.0),
+        (1, 2, 50.0),
+        (0, 2, 0.0),
+        (0, 2, 0.0),
+        (1, 2, 50.0),
+        (0, 2, 0.0),
+        0,
+        (0, 2, 0.0),
+        {"PN1": 1, "PN7": 1},
+    )
     assert data["rcpc"] == _kind(
-        3, 100.0, 66.7, 33.3, 66.7, 0.0, 100.0, 33.3, {"PN1": 1, "PN2": 1, "PN5": 1}
+        3,
+        (3, 3, 100.0),
+        (2, 3, 66.7),
+        (1, 3, 33.3),
+        (2, 3, 66.7),
+        (0, 3, 0.0),
+        (3, 3, 100.0),
+        0,
+        (1, 3, 33.3),
+        {"PN1": 1, "PN2": 1, "PN5": 1},
     )
     # Trends and breakdowns are per kind of meeting: looked-after reviews apart from conferences.
     assert data["trend"]["cla_review"] == [
-        _quarter("2025-26 Q4", 3, 66.7, 33.3),
-        _quarter("2026-27 Q1", 3, 66.7, 33.3),
-        _quarter("2026-27 Q2", 3, 0.0, 0.0),
-        _quarter("2026-27 Q3", 3, 66.7, 0.0),
+        _quarter("2025-26 Q4", 3, 0, (2, 3, 66.7), (1, 3, 33.3), (0, 3, 0.0), (1, 3, 33.3)),
+        _quarter("2026-27 Q1", 3, 0, (2, 3, 66.7), (1, 3, 33.3), (0, 3, 0.0), (1, 3, 33.3)),
+        _quarter("2026-27 Q2", 3, 0, (0, 3, 0.0), (1, 3, 33.3), (1, 3, 33.3), (0, 3, 0.0)),
+        # U1's meeting has no code: 2 of the 2 coded meetings were attended, not 2 of 3.
+        _quarter("2026-27 Q3", 3, 1, (2, 2, 100.0), (0, 2, 0.0), (0, 2, 0.0), (0, 3, 0.0)),
     ]
     assert data["trend"]["icpc"] == [
-        _quarter("2025-26 Q4", 1, 100.0, 0.0),
-        _quarter("2026-27 Q1", 1, 0.0, 0.0),
-        _quarter("2026-27 Q2", 0, None, None),
-        _quarter("2026-27 Q3", 0, None, None),
+        _quarter("2025-26 Q4", 1, 0, (1, 1, 100.0), (0, 1, 0.0), (0, 1, 0.0), (0, 1, 0.0)),
+        _quarter("2026-27 Q1", 1, 0, (0, 1, 0.0), (0, 1, 0.0), (1, 1, 100.0), (0, 1, 0.0)),
+        _quarter("2026-27 Q2", *NONE_HELD),
+        _quarter("2026-27 Q3", *NONE_HELD),
     ]
     assert data["trend"]["rcpc"] == [
-        _quarter("2025-26 Q4", 0, None, None),
-        _quarter("2026-27 Q1", 2, 50.0, 50.0),
-        _quarter("2026-27 Q2", 0, None, None),
-        _quarter("2026-27 Q3", 1, 100.0, 0.0),
+        _quarter("2025-26 Q4", *NONE_HELD),
+        _quarter("2026-27 Q1", 2, 0, (1, 2, 50.0), (1, 2, 50.0), (0, 2, 0.0), (1, 2, 50.0)),
+        _quarter("2026-27 Q2", *NONE_HELD),
+        _quarter("2026-27 Q3", 1, 0, (1, 1, 100.0), (0, 1, 0.0), (0, 1, 0.0), (0, 1, 0.0)),
     ]
-    # B1 is 7 at their looked-after review; M1 and M2 are 10; the T children are 15.
-    assert data["breakdowns"]["cla_review"]["age_band"] == {
-        "under_8": _group(None),
-        "8_12": _group(None),
-        "13_plus": _group(6),
-        "unknown": _group(None),
-    }
-    assert data["breakdowns"]["cla_review"]["gender"] == {
-        "female": _group(7),
-        "male": _group(None),
-        "unknown": _group(None),
-    }
-    # Conferences: M3 twice, M4, M5 and B1 (just 8) are all 8 to 12 and male.
-    assert data["breakdowns"]["icpc"]["age_band"]["8_12"] == _group(None)
-    assert data["breakdowns"]["rcpc"]["gender"] == {"male": _group(None)}
+    # Breakdowns hide counts under 5, and any percentage built on a hidden count.
+    hidden_rate: Rate = (None, 6, None)
+    assert data["breakdowns"]["cla_review"]["age_band"]["13_plus"] == _group(
+        6, None, hidden_rate, hidden_rate, hidden_rate, hidden_rate
+    )
+    assert data["breakdowns"]["cla_review"]["gender"]["female"] == _group(
+        7, None, (None, 7, None), (None, 7, None), (None, 7, None), (None, 7, None)
+    )
+    assert set(data["breakdowns"]["cla_review"]["gender"]) == {"female", "male", "unknown"}
+    assert data["breakdowns"]["icpc"]["age_band"]["8_12"]["held"] is None
+    assert set(data["breakdowns"]["rcpc"]["gender"]) == {"male"}
     assert data["funnel"] == {
         "by_audience": {
             "child": _funnel(6, 6, 5, 4),
@@ -394,9 +424,10 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
 
 def test_a_period_with_no_meetings_gives_null_percentages_not_zero(year: dict[str, str]) -> None:
     data = json.loads(_participation(year, "--from", "2030-01-01", "--to", "2030-03-31"))
-    assert data["cla_review"] == _kind(0, None, None, None, None, None, None, None, {})
+    nothing: Rate = (0, 0, None)
+    assert data["cla_review"] == _kind(0, *[nothing] * 6, 0, nothing, {})
     for kind in ("cla_review", "icpc", "rcpc"):
-        assert data["trend"][kind] == [_quarter("2029-30 Q4", 0, None, None)]
+        assert data["trend"][kind] == [_quarter("2029-30 Q4", *NONE_HELD)]
     assert data["funnel"]["median_days_sent_before_meeting"] is None
 
 
@@ -419,6 +450,22 @@ def test_csv_and_html_show_hidden_counts_as_less_than_five(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;5" in html and html.count("data:image/png;base64,") == 4
     assert "http://" not in html and "https://" not in html
+
+
+def test_pn0_can_be_left_out_of_participation_rates(year: dict[str, str]) -> None:
+    args = ("--from", "2026-01-01", "--to", "2026-12-31")
+    data = json.loads(_participation(year, *args, "--exclude-pn0"))
+    assert data["options"]["exclude_pn0"] is True
+    cla = data["cla_review"]
+    # Z1 (PN0) leaves the denominator: 10 meetings with a code other than PN0.
+    assert [cla[name] for name in ("attended", "advocate", "not_conveyed")] == [
+        _rate((6, 10, 60.0)),
+        _rate((2, 10, 20.0)),
+        _rate((1, 10, 10.0)),
+    ]
+    assert cla["pn"]["PN0"] == 1 and cla["in_timescale"] == _rate((10, 12, 83.3))
+    assert data["trend"]["cla_review"][2]["attended"] == _rate((0, 2, 0.0))
+    assert json.loads(_participation(year, *args))["options"]["exclude_pn0"] is False
 
 
 def test_every_participation_report_is_audited(year: dict[str, str], settings: Settings) -> None:
