@@ -25,44 +25,44 @@ from tests.support import FIXED_NOW, mysay
 QUOTE = '=HYPERLINK("x.example","go") The meeting was too short <script>alert(1)</script>'
 
 CHILDREN = """case_ref,birth_date,gender,ethnicity,legal_status,iro_username
-T1,2011-01-15,female,,,iro1
-T2,2011-01-15,female,,,iro1
-T3,2011-01-15,female,,,iro1
-T4,2011-01-15,female,,,iro1
-T5,2011-01-15,female,,,iro1
-T6,2011-01-15,male,,,iro1
-M1,2016-01-15,male,,,iro1
-M2,2016-01-15,male,,,iro1
-M3,2016-01-15,male,,,iro1
-M4,2016-01-15,male,,,iro1
-M5,2016-01-15,male,,,iro1
-Y1,2021-01-15,female,,,iro1
-B1,2018-06-15,male,,,iro1
-Z1,2023-03-01,female,,,iro1
+T1,2010-01-15,female,,,iro1
+T2,2010-01-15,female,,,iro1
+T3,2010-01-15,female,,,iro1
+T4,2010-01-15,female,,,iro1
+T5,2010-01-15,female,,,iro1
+T6,2010-01-15,male,,,iro1
+M1,2015-01-15,male,,,iro1
+M2,2015-01-15,male,,,iro1
+M3,2015-01-15,male,,,iro1
+M4,2015-01-15,male,,,iro1
+M5,2015-01-15,male,,,iro1
+Y1,2020-01-15,female,,,iro1
+B1,2017-06-15,male,,,iro1
+Z1,2022-03-01,female,,,iro1
 U1,,,,,iro1
 """
 # Numbered as in the comments of the expectations below.
 REVIEWS = """case_ref,kind,due_date,held_on,iro_username,participation,seen_before
-T1,cla_review,2026-01-10,2026-01-10,,PN1,yes
-T2,cla_review,2026-02-10,2026-02-12,,PN1,yes
-T3,cla_review,2026-04-10,2026-04-09,,PN2,no
-T4,cla_review,2026-05-10,2026-05-10,,PN6,yes
-T5,cla_review,2026-07-10,2026-07-10,,PN5,yes
-T6,cla_review,2026-08-10,2026-08-10,,PN7,no
-M1,cla_review,2026-10-10,2026-10-10,,PN3,yes
-M2,cla_review,2026-10-20,2026-10-21,,PN4,
-Y1,cla_review,2026-03-01,2026-03-01,,PN6,yes
-B1,cla_review,2026-06-14,2026-06-14,,PN1,yes
-Z1,cla_review,2026-09-01,2026-09-01,,PN0,no
-U1,cla_review,2026-11-01,2026-11-01,,,
-T1,cla_review,2025-12-20,2025-12-20,,PN1,yes
-T1,cla_review,2027-01-05,,,,
-T2,cla_review,2027-01-01,2027-01-02,,PN1,yes
-M3,icpc,2026-02-01,2026-02-01,,PN1,no
-M4,icpc,2026-05-01,2026-04-30,,PN7,no
-M3,rcpc,2026-05-01,2026-05-01,,PN5,yes
-B1,rcpc,2026-06-15,2026-06-15,,PN2,yes
-M5,rcpc,2026-12-31,2026-12-31,,PN1,yes
+T1,cla_review,2025-01-10,2025-01-10,,PN1,yes
+T2,cla_review,2025-02-10,2025-02-12,,PN1,yes
+T3,cla_review,2025-04-10,2025-04-09,,PN2,no
+T4,cla_review,2025-05-10,2025-05-10,,PN6,yes
+T5,cla_review,2025-07-10,2025-07-10,,PN5,yes
+T6,cla_review,2025-08-10,2025-08-10,,PN7,no
+M1,cla_review,2025-10-10,2025-10-10,,PN3,yes
+M2,cla_review,2025-10-20,2025-10-21,,PN4,
+Y1,cla_review,2025-03-01,2025-03-01,,PN6,yes
+B1,cla_review,2025-06-14,2025-06-14,,PN1,yes
+Z1,cla_review,2025-09-01,2025-09-01,,PN0,no
+U1,cla_review,2025-11-01,2025-11-01,,,
+T1,cla_review,2024-12-20,2024-12-20,,PN1,yes
+T1,cla_review,2026-01-05,,,,
+T2,cla_review,2026-01-01,2026-01-02,,PN1,yes
+M3,icpc,2025-02-01,2025-02-01,,PN1,no
+M4,icpc,2025-05-01,2025-04-30,,PN7,no
+M3,rcpc,2025-05-01,2025-05-01,,PN5,yes
+B1,rcpc,2025-06-15,2025-06-15,,PN2,yes
+M5,rcpc,2025-12-31,2025-12-31,,PN1,yes
 """
 
 
@@ -80,20 +80,20 @@ async def _review(uow: object, case_ref: str, kind: str, due: str) -> Review:
 async def _seed_runs_and_invitations(settings: Settings) -> None:
     async with open_services(settings, clock=lambda: FIXED_NOW) as services, services.uow() as uow:
         # Recorded by the IRO: late but agreed in timescale; on the day but recorded as not.
-        (await _review(uow, "M2", "cla_review", "2026-10-20")).in_timescale = True
-        (await _review(uow, "Y1", "cla_review", "2026-03-01")).in_timescale = False
+        (await _review(uow, "M2", "cla_review", "2025-10-20")).in_timescale = True
+        (await _review(uow, "Y1", "cla_review", "2025-03-01")).in_timescale = False
         for case_ref, role, created, used in [
-            ("T1", "child", "2026-01-02", "2026-01-03"),
-            ("T4", "child", "2026-04-01", "2026-04-02"),
-            ("T5", "child", "2026-06-01", "2026-06-02"),
-            ("Y1", "child", "2026-02-01", "2026-02-02"),
-            ("M3", "child", "2026-03-01", "2026-03-02"),
-            ("M1", "child", "2026-09-01", None),
-            ("T1", "child", "2025-12-01", "2025-12-02"),
-            ("T6", "child", "2025-12-30", "2026-01-05"),
-            ("T1", "parent", "2026-01-04", "2026-01-05"),
-            ("T2", "parent", "2026-01-04", None),
-            ("M3", "carer", "2026-03-01", "2026-03-03"),
+            ("T1", "child", "2025-01-02", "2025-01-03"),
+            ("T4", "child", "2025-04-01", "2025-04-02"),
+            ("T5", "child", "2025-06-01", "2025-06-02"),
+            ("Y1", "child", "2025-02-01", "2025-02-02"),
+            ("M3", "child", "2025-03-01", "2025-03-02"),
+            ("M1", "child", "2025-09-01", None),
+            ("T1", "child", "2024-12-01", "2024-12-02"),
+            ("T6", "child", "2024-12-30", "2025-01-05"),
+            ("T1", "parent", "2025-01-04", "2025-01-05"),
+            ("T2", "parent", "2025-01-04", None),
+            ("M3", "carer", "2025-03-01", "2025-03-03"),
         ]:
             issued = await admin.create_invitation(
                 uow, at(created), 14, case_ref=case_ref, role=role
@@ -114,7 +114,7 @@ async def _seed_runs_and_invitations(settings: Settings) -> None:
         ]
         parent = await participant(uow, 200, "parent", ids["T1"])
         carer = await participant(uow, 201, "carer", ids["M3"])
-        r1 = await _review(uow, "T1", "cla_review", "2026-01-10")
+        r1 = await _review(uow, "T1", "cla_review", "2025-01-10")
         share = Given("share_with", "choice", "iro", theme="meeting")
         await run(
             uow,
@@ -122,8 +122,8 @@ async def _seed_runs_and_invitations(settings: Settings) -> None:
             r1,
             "child_before_review",
             share,
-            started="2026-01-05",
-            submitted="2026-01-08",
+            started="2025-01-05",
+            submitted="2025-01-08",
             share_with="iro",
         )
         await run(
@@ -132,49 +132,49 @@ async def _seed_runs_and_invitations(settings: Settings) -> None:
             r1,
             "checkin",
             Given("mood", "scale", "happy", theme="feelings"),
-            started="2026-01-09",
-            submitted="2026-01-09",
+            started="2025-01-09",
+            submitted="2025-01-09",
         )
         await run(
             uow,
             p_t4,
-            await _review(uow, "T4", "cla_review", "2026-05-10"),
+            await _review(uow, "T4", "cla_review", "2025-05-10"),
             "child_before_review",
-            started="2026-05-01",
-            submitted="2026-05-10T12:00",
+            started="2025-05-01",
+            submitted="2025-05-10T12:00",
         )
         await run(
             uow,
             p_t5,
-            await _review(uow, "T5", "cla_review", "2026-07-10"),
+            await _review(uow, "T5", "cla_review", "2025-07-10"),
             "child_before_review",
-            started="2026-07-01",
-            submitted="2026-07-11",
+            started="2025-07-01",
+            submitted="2025-07-11",
         )
         await run(
             uow,
             p_y1,
-            await _review(uow, "Y1", "cla_review", "2026-03-01"),
+            await _review(uow, "Y1", "cla_review", "2025-03-01"),
             "child_before_review",
-            started="2026-02-20",
+            started="2025-02-20",
             status="reviewing",
         )
-        m3_rcpc = await _review(uow, "M3", "rcpc", "2026-05-01")
+        m3_rcpc = await _review(uow, "M3", "rcpc", "2025-05-01")
         await run(
             uow,
             p_m3,
             m3_rcpc,
             "child_before_conference",
-            started="2026-04-20",
-            submitted="2026-04-28",
+            started="2025-04-20",
+            submitted="2025-04-28",
         )
         await run(
             uow,
             p_t1,
-            await _review(uow, "T1", "cla_review", "2025-12-20"),
+            await _review(uow, "T1", "cla_review", "2024-12-20"),
             "child_before_review",
-            started="2025-12-10",
-            submitted="2025-12-15",
+            started="2024-12-10",
+            submitted="2024-12-15",
         )
         await run(
             uow,
@@ -192,10 +192,10 @@ async def _seed_runs_and_invitations(settings: Settings) -> None:
                 text_themes="meeting",
             ),
             Given("may_quote", "yesno", "yes", theme="iro"),
-            started="2026-01-11",
-            submitted="2026-01-12",
+            started="2025-01-11",
+            submitted="2025-01-12",
         )
-        await run(uow, parent, r1, "parent_feedback", started="2026-02-01", status="cancelled")
+        await run(uow, parent, r1, "parent_feedback", started="2025-02-01", status="cancelled")
         await run(
             uow,
             carer,
@@ -212,8 +212,8 @@ async def _seed_runs_and_invitations(settings: Settings) -> None:
                 text_themes="meeting,plan",
             ),
             Given("may_quote", "yesno", "no", theme="iro"),
-            started="2026-05-02",
-            submitted="2026-05-03",
+            started="2025-05-02",
+            submitted="2025-05-03",
         )
         await uow.commit()
 
@@ -307,8 +307,8 @@ def _participation(env: dict[str, str], *args: str) -> str:
 
 
 def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) -> None:
-    data = json.loads(_participation(year, "--from", "2026-01-01", "--to", "2026-12-31"))
-    assert data["period"] == {"from": "2026-01-01", "to": "2026-12-31"}
+    data = json.loads(_participation(year, "--from", "2025-01-01", "--to", "2025-12-31"))
+    assert data["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
     # Percentages of participation are of the meetings with a code recorded (U1 has none);
     # "seen before" is of the meetings where it was recorded (M2 and U1: not recorded).
     assert data["cla_review"] == _kind(
@@ -350,23 +350,23 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
     )
     # Trends and breakdowns are per kind of meeting: looked-after reviews apart from conferences.
     assert data["trend"]["cla_review"] == [
-        _quarter("2025-26 Q4", 3, 0, (2, 3, 66.7), (1, 3, 33.3), (0, 3, 0.0), (1, 3, 33.3)),
-        _quarter("2026-27 Q1", 3, 0, (2, 3, 66.7), (1, 3, 33.3), (0, 3, 0.0), (1, 3, 33.3)),
-        _quarter("2026-27 Q2", 3, 0, (0, 3, 0.0), (1, 3, 33.3), (1, 3, 33.3), (0, 3, 0.0)),
+        _quarter("2024-25 Q4", 3, 0, (2, 3, 66.7), (1, 3, 33.3), (0, 3, 0.0), (1, 3, 33.3)),
+        _quarter("2025-26 Q1", 3, 0, (2, 3, 66.7), (1, 3, 33.3), (0, 3, 0.0), (1, 3, 33.3)),
+        _quarter("2025-26 Q2", 3, 0, (0, 3, 0.0), (1, 3, 33.3), (1, 3, 33.3), (0, 3, 0.0)),
         # U1's meeting has no code: 2 of the 2 coded meetings were attended, not 2 of 3.
-        _quarter("2026-27 Q3", 3, 1, (2, 2, 100.0), (0, 2, 0.0), (0, 2, 0.0), (0, 3, 0.0)),
+        _quarter("2025-26 Q3", 3, 1, (2, 2, 100.0), (0, 2, 0.0), (0, 2, 0.0), (0, 3, 0.0)),
     ]
     assert data["trend"]["icpc"] == [
-        _quarter("2025-26 Q4", 1, 0, (1, 1, 100.0), (0, 1, 0.0), (0, 1, 0.0), (0, 1, 0.0)),
-        _quarter("2026-27 Q1", 1, 0, (0, 1, 0.0), (0, 1, 0.0), (1, 1, 100.0), (0, 1, 0.0)),
-        _quarter("2026-27 Q2", *NONE_HELD),
-        _quarter("2026-27 Q3", *NONE_HELD),
+        _quarter("2024-25 Q4", 1, 0, (1, 1, 100.0), (0, 1, 0.0), (0, 1, 0.0), (0, 1, 0.0)),
+        _quarter("2025-26 Q1", 1, 0, (0, 1, 0.0), (0, 1, 0.0), (1, 1, 100.0), (0, 1, 0.0)),
+        _quarter("2025-26 Q2", *NONE_HELD),
+        _quarter("2025-26 Q3", *NONE_HELD),
     ]
     assert data["trend"]["rcpc"] == [
-        _quarter("2025-26 Q4", *NONE_HELD),
-        _quarter("2026-27 Q1", 2, 0, (1, 2, 50.0), (1, 2, 50.0), (0, 2, 0.0), (1, 2, 50.0)),
-        _quarter("2026-27 Q2", *NONE_HELD),
-        _quarter("2026-27 Q3", 1, 0, (1, 1, 100.0), (0, 1, 0.0), (0, 1, 0.0), (0, 1, 0.0)),
+        _quarter("2024-25 Q4", *NONE_HELD),
+        _quarter("2025-26 Q1", 2, 0, (1, 2, 50.0), (1, 2, 50.0), (0, 2, 0.0), (1, 2, 50.0)),
+        _quarter("2025-26 Q2", *NONE_HELD),
+        _quarter("2025-26 Q3", 1, 0, (1, 1, 100.0), (0, 1, 0.0), (0, 1, 0.0), (0, 1, 0.0)),
     ]
     # Breakdowns hide counts under 5, and any percentage built on a hidden count.
     hidden_rate: Rate = (None, 6, None)
@@ -423,18 +423,18 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
 
 
 def test_a_period_with_no_meetings_gives_null_percentages_not_zero(year: dict[str, str]) -> None:
-    data = json.loads(_participation(year, "--from", "2030-01-01", "--to", "2030-03-31"))
+    data = json.loads(_participation(year, "--from", "2029-01-01", "--to", "2029-03-31"))
     nothing: Rate = (0, 0, None)
     assert data["cla_review"] == _kind(0, *[nothing] * 6, 0, nothing, {})
     for kind in ("cla_review", "icpc", "rcpc"):
-        assert data["trend"][kind] == [_quarter("2029-30 Q4", *NONE_HELD)]
+        assert data["trend"][kind] == [_quarter("2028-29 Q4", *NONE_HELD)]
     assert data["funnel"]["median_days_sent_before_meeting"] is None
 
 
 def test_csv_and_html_show_hidden_counts_as_less_than_five(
     year: dict[str, str], tmp_path: Path
 ) -> None:
-    args = ("--from", "2026-01-01", "--to", "2026-12-31")
+    args = ("--from", "2025-01-01", "--to", "2025-12-31")
     rows = dict(csv.reader(io.StringIO(_participation(year, *args, "--format", "csv"))))
     assert rows["cla_review.held"] == "12"
     assert rows["breakdowns.cla_review.age_band.under_8.held"] == "<5"
@@ -453,7 +453,7 @@ def test_csv_and_html_show_hidden_counts_as_less_than_five(
 
 
 def test_pn0_can_be_left_out_of_participation_rates(year: dict[str, str]) -> None:
-    args = ("--from", "2026-01-01", "--to", "2026-12-31")
+    args = ("--from", "2025-01-01", "--to", "2025-12-31")
     data = json.loads(_participation(year, *args, "--exclude-pn0"))
     assert data["options"]["exclude_pn0"] is True
     cla = data["cla_review"]
@@ -469,7 +469,7 @@ def test_pn0_can_be_left_out_of_participation_rates(year: dict[str, str]) -> Non
 
 
 def test_every_participation_report_is_audited(year: dict[str, str], settings: Settings) -> None:
-    _participation(year, "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv")
+    _participation(year, "--from", "2025-01-01", "--to", "2025-12-31", "--format", "csv")
 
     async def events() -> list[dict[str, object]]:
         async with open_services(settings) as services, services.uow() as uow:
@@ -477,7 +477,7 @@ def test_every_participation_report_is_audited(year: dict[str, str], settings: S
             return [dict(e.detail, actor=e.actor, child_id=e.child_id) for e in found]
 
     assert asyncio.run(events()) == [
-        {"start": "2026-01-01", "end": "2026-12-31", "actor": "cli", "child_id": None}
+        {"start": "2025-01-01", "end": "2025-12-31", "actor": "cli", "child_id": None}
     ]
 
 
@@ -489,6 +489,6 @@ def test_small_counts_are_suppressed_and_percentages_need_a_denominator() -> Non
 
 def test_a_bad_period_is_refused(year: dict[str, str]) -> None:
     result = CliRunner().invoke(
-        report, ["participation", "--from", "2026-12-31", "--to", "2026-01-01"], env=year
+        report, ["participation", "--from", "2025-12-31", "--to", "2025-01-01"], env=year
     )
     assert result.exit_code == 2 and "--to is before --from" in result.output
