@@ -250,6 +250,23 @@ def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quart
     ).group_by(c.kind, c.code, c.quarter, c.band, c.gender)
 
 
+def due_not_held_query(start: date, end: date, today: date) -> Query:
+    """Meetings due in [start, end] and before `today`, not held by the period's end, by kind.
+
+    A meeting held before the period started is not counted (it was held, early); one due
+    today or later may still be held on time, so it is not counted yet.
+    """
+    return (
+        select(Review.kind, func.count().label("due_not_held"))
+        .where(
+            Review.due_date.between(start, end),
+            Review.due_date < today,
+            or_(Review.held_on.is_(None), Review.held_on > end),
+        )
+        .group_by(Review.kind)
+    )
+
+
 def invitations_query(start: date, end: date, dialect: str) -> Query:
     """Invitations created and used in the period, by role and the child's age at period end."""
     since, until = day_start(start), day_start(end + timedelta(days=1))

@@ -9,6 +9,9 @@ Definitions (also printed in every report):
   in timescale and views via My Say, out of the meetings held; feedback, out of the people
   who answered that question. A meeting with no code recorded is counted apart, never as "no".
 - In timescale: `in_timescale` as recorded, or, when unknown, held on or before the due date.
+- Due, not held: due in the period and before the day the report was made, and not held by
+  the period's end. In timescale is out of the meetings held, so it leaves these out; the
+  second in-timescale figure counts them as late (out of held plus due, not held).
 - Attended: PN1-PN4; conveyed without attending: PN5-PN6; advocate: PN2 or PN5; not
   conveyed: PN7. Views via My Say: at least one child's run for that meeting was sent on or
   before the day it was held (UTC).
@@ -60,7 +63,11 @@ class Rate(_Model):
 
 class KindMetrics(_Model):
     held: int
+    due_not_held: int = Field(description="due in the period, not held by its end")
     in_timescale: Rate = Field(description="of the meetings held")
+    in_timescale_with_due_not_held: Rate = Field(
+        description="of the meetings held and those due, not held (counted as late)"
+    )
     pn: dict[str, int] = Field(description="meetings per code, and with no code recorded")
     attended: Rate = Field(description="of the meetings with a code (less PN0 if left out)")
     conveyed_without_attending: Rate
@@ -189,13 +196,18 @@ async def build_participation_report(
     session, dialect = uow.session, q.dialect_of(uow.session)
     periods = q.quarters(start, end, options.year_start_month)
     meetings = (await session.execute(q.meetings_query(start, end, dialect, periods))).all()
+    due_query = q.due_not_held_query(start, end, now.astimezone(UTC).date())
+    due_not_held = {str(kind): int(n) for kind, n in await session.execute(due_query)}
     # Looked-after reviews and conferences are never pooled: each figure is for one kind.
     of_kind = {kind: [m for m in meetings if m.kind == kind] for kind in REVIEW_KINDS}
     report = ParticipationReport(
         period=Period.model_validate({"from": start, "to": end}),
         generated_at=now,
         options=options,
-        **{kind: _kind_metrics(of_kind[kind], options) for kind in REVIEW_KINDS},
+        **{
+            kind: _kind_metrics(of_kind[kind], due_not_held.get(kind, 0), options)
+            for kind in REVIEW_KINDS
+        },
         funnel=await _funnel(uow, start, end, dialect),
         feedback=await _feedback(uow, start, end),
         breakdowns={
@@ -224,13 +236,16 @@ def _rate(count: int | None, of: int | None) -> Rate:
     return Rate(count=count, of=of, pct=pct(count, of))
 
 
-def _kind_metrics(rows: Sequence[Row], options: ReportOptions) -> KindMetrics:
+def _kind_metrics(rows: Sequence[Row], due_not_held: int, options: ReportOptions) -> KindMetrics:
     held = _sum(rows, "held")
     rated = _sum(rows, "held", options.rated_codes)
     seen, not_seen = _sum(rows, "seen_before"), _sum(rows, "seen_no")
+    in_timescale = _sum(rows, "in_timescale")
     return KindMetrics(
         held=held,
-        in_timescale=_rate(_sum(rows, "in_timescale"), held),
+        due_not_held=due_not_held,
+        in_timescale=_rate(in_timescale, held),
+        in_timescale_with_due_not_held=_rate(in_timescale, held + due_not_held),
         pn={code: _sum(rows, "held", (code,)) for code in (*PARTICIPATION_CODES, q.NO_CODE)},
         attended=_rate(_sum(rows, "held", q.ATTENDED), rated),
         conveyed_without_attending=_rate(_sum(rows, "held", q.CONVEYED), rated),

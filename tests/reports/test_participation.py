@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.bootstrap import open_services
+from bot.bootstrap import Services, open_services
 from bot.cli.report import report
 from bot.settings import Settings
-from feedback_reports.participation import pct, suppress
+from feedback_reports.participation import build_participation_report, pct, suppress
 from storage import admin
 from storage.models import Review
 from tests.reports.helpers import Given, at, cli_env, parse_strict, participant, run
@@ -63,6 +63,10 @@ M4,icpc,2025-05-01,2025-04-30,,PN7,no
 M3,rcpc,2025-05-01,2025-05-01,,PN5,yes
 B1,rcpc,2025-06-15,2025-06-15,,PN2,yes
 M5,rcpc,2025-12-31,2025-12-31,,PN1,yes
+T3,cla_review,2025-11-15,,,,
+T4,cla_review,2025-12-20,2026-01-03,,PN1,yes
+T5,cla_review,2025-01-05,2024-12-30,,PN1,yes
+M1,icpc,2025-03-01,,,,
 """
 
 
@@ -237,11 +241,15 @@ def _kind(
     seen_not_recorded: int,
     views: Rate,
     pn: dict[str, int],
+    due_not_held: int,
+    in_ts_with_due: Rate,
 ) -> dict[str, object]:
     """One kind's main table: each rate as (count, denominator, percentage)."""
     return {
         "held": held,
+        "due_not_held": due_not_held,
         "in_timescale": _rate(in_ts),
+        "in_timescale_with_due_not_held": _rate(in_ts_with_due),
         "attended": _rate(attended),
         "conveyed_without_attending": _rate(conveyed),
         "advocate": _rate(advocate),
@@ -323,6 +331,9 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
         (2, 12, 16.7),
         {"PN0": 1, "PN1": 3, "PN2": 1, "PN3": 1, "PN4": 1, "PN5": 1, "PN6": 2, "PN7": 1}
         | {"not_recorded": 1},
+        # T3's review was never held, T4's only after the period: due, not held.
+        2,
+        (10, 14, 71.4),
     )
     assert data["icpc"] == _kind(
         2,
@@ -335,6 +346,8 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
         0,
         (0, 2, 0.0),
         {"PN1": 1, "PN7": 1},
+        1,
+        (2, 3, 66.7),
     )
     assert data["rcpc"] == _kind(
         3,
@@ -347,6 +360,8 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
         0,
         (1, 3, 33.3),
         {"PN1": 1, "PN2": 1, "PN5": 1},
+        0,
+        (3, 3, 100.0),
     )
     # Trends and breakdowns are per kind of meeting: looked-after reviews apart from conferences.
     assert data["trend"]["cla_review"] == [
@@ -425,7 +440,7 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
 def test_a_period_with_no_meetings_gives_null_percentages_not_zero(year: dict[str, str]) -> None:
     data = json.loads(_participation(year, "--from", "2029-01-01", "--to", "2029-03-31"))
     nothing: Rate = (0, 0, None)
-    assert data["cla_review"] == _kind(0, *[nothing] * 6, 0, nothing, {})
+    assert data["cla_review"] == _kind(0, *[nothing] * 6, 0, nothing, {}, 0, nothing)
     for kind in ("cla_review", "icpc", "rcpc"):
         assert data["trend"][kind] == [_quarter("2028-29 Q4", *NONE_HELD)]
     assert data["funnel"]["median_days_sent_before_meeting"] is None
@@ -492,3 +507,34 @@ def test_a_bad_period_is_refused(year: dict[str, str]) -> None:
         report, ["participation", "--from", "2025-12-31", "--to", "2025-01-01"], env=year
     )
     assert result.exit_code == 2 and "--to is before --from" in result.output
+
+
+async def test_a_review_is_due_not_held_only_once_its_due_date_has_passed(
+    services: Services,
+) -> None:
+    async with services.uow() as uow:
+        await admin.add_child(uow, "C1", FIXED_NOW)
+        await uow.flush()
+        for due, held in [
+            ("2026-11-10", None),  # due before today (30 November), not held: counted
+            ("2026-11-20", None),  # and another
+            ("2026-10-30", None),  # due before the period
+            ("2026-11-30", None),  # due today: it may still be held today
+            ("2026-12-10", None),  # not due yet
+            ("2026-11-02", "2026-11-02"),  # held, in timescale
+        ]:
+            held_on = date.fromisoformat(held) if held else None
+            await admin.add_review(
+                uow, "C1", "cla_review", date.fromisoformat(due), held_on, FIXED_NOW
+            )
+        await uow.commit()
+    async with services.uow() as uow:
+        built = await build_participation_report(
+            uow, date(2026, 11, 1), date(2026, 12, 31), now=FIXED_NOW
+        )
+    assert built.cla_review.due_not_held == 2
+    assert built.cla_review.in_timescale_with_due_not_held.model_dump() == {
+        "count": 1,
+        "of": 3,
+        "pct": 33.3,
+    }
