@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -15,7 +16,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from feedback_reports.labels import KIND_WORDS
-from feedback_reports.participation import ParticipationReport
+from feedback_reports.participation_model import Count, ParticipationReport
+from feedback_reports.suppression import WITHHELD
 from storage.models import PARTICIPATION_CODES
 
 
@@ -32,6 +34,19 @@ def _png(figure: Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+def _bars(
+    axes: Axes, positions: list[float], counts: Sequence[Count], width: float, label: str
+) -> None:
+    """Draw counts as bars; a withheld count gets no bar but "[c]" where it would stand."""
+    shown = [c if isinstance(c, int) else 0 for c in counts]
+    axes.bar(positions, shown, width, label=label)
+    for position, count in zip(positions, counts, strict=True):
+        if count == WITHHELD:
+            axes.annotate(
+                WITHHELD, (position, 0), ha="center", va="bottom", fontsize=7, rotation=90
+            )
+
+
 def participation_codes(report: ParticipationReport) -> str:
     """Return a grouped bar chart of meetings per PN code, one bar per kind of meeting."""
     figure, axes = _axes(8, 3.5)
@@ -39,11 +54,11 @@ def participation_codes(report: ParticipationReport) -> str:
     for offset, (kind, metrics) in enumerate(report.kinds().items()):
         positions = [i + (offset - 1) * width for i in range(len(PARTICIPATION_CODES))]
         counts = [metrics.pn[c] for c in PARTICIPATION_CODES]
-        axes.bar(positions, counts, width, label=KIND_WORDS[kind])
+        _bars(axes, positions, counts, width, KIND_WORDS[kind])
     axes.set_xticks(range(len(PARTICIPATION_CODES)), PARTICIPATION_CODES)
     # Counts start at zero, even in a period with no meetings (matplotlib would centre on 0).
-    counted = (m.pn[code] for m in report.kinds().values() for code in PARTICIPATION_CODES)
-    highest = max(counted, default=0)
+    counted = [m.pn[code] for m in report.kinds().values() for code in PARTICIPATION_CODES]
+    highest = max((c for c in counted if isinstance(c, int)), default=0)
     axes.set_ylim(0, max(highest, 1) * 1.1)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     axes.set_ylabel("meetings")
@@ -56,7 +71,9 @@ def quarterly_trend(report: ParticipationReport) -> str:
     """Return a line chart of attended % by quarter, one line per kind of meeting."""
     figure, axes = _axes(8, 3)
     for kind, rows in report.trend.items():
-        values = [row.attended.pct for row in rows]
+        values = [
+            row.attended.pct if isinstance(row.attended.pct, float) else None for row in rows
+        ]
         axes.plot(
             [row.quarter for row in rows],
             [v if v is not None else float("nan") for v in values],
@@ -77,7 +94,7 @@ def funnel(report: ParticipationReport) -> str:
     width = 0.27
     for offset, (audience, counts) in enumerate(report.funnel.by_audience.items()):
         positions = [i + (offset - 1) * width for i in range(len(stages))]
-        axes.bar(positions, [getattr(counts, s) or 0 for s in stages], width, label=audience)
+        _bars(axes, positions, [getattr(counts, s) for s in stages], width, audience)
     axes.set_xticks(range(len(stages)), stages)
     axes.set_title("From invitation to sending views")
     axes.legend()

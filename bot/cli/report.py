@@ -13,9 +13,11 @@ from bot.cli.options import iso_date
 from bot.cli.output import write_private
 from bot.settings import load_settings
 from feedback_reports import render_participation, render_record
-from feedback_reports.participation import ReportOptions, build_participation_report
+from feedback_reports.participation import build_participation_report
+from feedback_reports.participation_model import ReportOptions
 from feedback_reports.queries import READERS, Reader
 from feedback_reports.record import ReportError, build_review_record
+from feedback_reports.suppression import SUPPRESS_BELOW
 
 RECORD_FORMATS = {
     "text": render_record.render_text,
@@ -77,7 +79,22 @@ def record(
     is_flag=True,
     help="Leave meetings coded PN0 (child under 4) out of the participation rates.",
 )
-def participation(start: date, end: date, fmt: str, out: Path | None, exclude_pn0: bool) -> None:
+@click.option(
+    "--suppress-below",
+    type=click.IntRange(1, 100),
+    default=SUPPRESS_BELOW,
+    show_default=True,
+    help="Withhold counts from 1 up to this (and what would give them away); 1 withholds "
+    "nothing, for figures that stay inside the service.",
+)
+def participation(
+    start: date,
+    end: date,
+    fmt: str,
+    out: Path | None,
+    exclude_pn0: bool,
+    suppress_below: int,
+) -> None:
     """Report how children took part in meetings held in a period, and families' feedback."""
     if end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
@@ -85,7 +102,9 @@ def participation(start: date, end: date, fmt: str, out: Path | None, exclude_pn
     async def go() -> str:
         settings = load_settings()
         options = ReportOptions(
-            year_start_month=settings.report_year_start_month, exclude_pn0=exclude_pn0
+            year_start_month=settings.report_year_start_month,
+            exclude_pn0=exclude_pn0,
+            suppress_below=suppress_below,
         )
         async with open_services(settings) as services, services.uow() as uow:
             built = await build_participation_report(

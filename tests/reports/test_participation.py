@@ -8,6 +8,7 @@ import io
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -15,10 +16,19 @@ from click.testing import CliRunner
 from bot.bootstrap import Services, open_services
 from bot.cli.report import report
 from bot.settings import Settings
-from feedback_reports.participation import build_participation_report, pct, suppress
+from feedback_reports.participation import build_participation_report
+from feedback_reports.participation_model import ReportOptions, pct
 from storage import admin
 from storage.models import Review
-from tests.reports.helpers import Given, at, cli_env, parse_strict, participant, run
+from tests.reports.helpers import (
+    Given,
+    at,
+    cli_env,
+    exposed,
+    parse_strict,
+    participant,
+    run,
+)
 from tests.support import FIXED_NOW, mysay
 
 # A parent's quote that is also a spreadsheet formula, and HTML.
@@ -223,6 +233,8 @@ async def _seed_runs_and_invitations(settings: Settings) -> None:
 
 
 Rate = tuple[int | None, int | None, float | None]
+Cells = dict[str, object]
+Sums = list[tuple[str, list[str]]]
 
 
 def _rate(rate: Rate) -> dict[str, object]:
@@ -286,9 +298,7 @@ def _quarter(label: str, *figures: object) -> dict[str, object]:
 NONE_HELD = (0, 0, (0, 0, None), (0, 0, None), (0, 0, None), (0, 0, None))
 
 
-def _funnel(
-    invited: int | None, joined: int | None, started: int | None, sent: int | None
-) -> dict[str, int | None]:
+def _funnel(invited: object, joined: object, started: object, sent: object) -> dict[str, object]:
     return {"invited": invited, "joined": joined, "started": started, "sent": sent}
 
 
@@ -315,7 +325,9 @@ def _participation(env: dict[str, str], *args: str) -> str:
 
 
 def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) -> None:
-    data = json.loads(_participation(year, "--from", "2025-01-01", "--to", "2025-12-31"))
+    # Nothing withheld, so every count can be checked (suppression is tested below).
+    args = ("--from", "2025-01-01", "--to", "2025-12-31", "--suppress-below", "1")
+    data = json.loads(_participation(year, *args))
     assert data["period"] == {"from": "2025-01-01", "to": "2025-12-31"}
     # Percentages of participation are of the meetings with a code recorded (U1 has none);
     # "seen before" is of the meetings where it was recorded (M2 and U1: not recorded).
@@ -383,28 +395,45 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
         _quarter("2025-26 Q2", *NONE_HELD),
         _quarter("2025-26 Q3", 1, 0, (1, 1, 100.0), (0, 1, 0.0), (0, 1, 0.0), (0, 1, 0.0)),
     ]
-    # Breakdowns hide counts under 5, and any percentage built on a hidden count.
-    hidden_rate: Rate = (None, 6, None)
-    assert data["breakdowns"]["cla_review"]["age_band"]["13_plus"] == _group(
-        6, None, hidden_rate, hidden_rate, hidden_rate, hidden_rate
-    )
-    assert data["breakdowns"]["cla_review"]["gender"]["female"] == _group(
-        7, None, (None, 7, None), (None, 7, None), (None, 7, None), (None, 7, None)
-    )
-    assert set(data["breakdowns"]["cla_review"]["gender"]) == {"female", "male", "unknown"}
-    assert data["breakdowns"]["icpc"]["age_band"]["8_12"]["held"] is None
-    assert set(data["breakdowns"]["rcpc"]["gender"]) == {"male"}
+    # B1 is 7 at their looked-after review, 8 at their conference; M children are 10; Ts 15.
+    assert data["breakdowns"]["cla_review"] == {
+        "age_band": {
+            "under_8": _group(3, 0, (1, 3, 33.3), (1, 3, 33.3), (0, 3, 0.0), (0, 3, 0.0)),
+            "8_12": _group(2, 0, (2, 2, 100.0), (0, 2, 0.0), (0, 2, 0.0), (0, 2, 0.0)),
+            "13_plus": _group(6, 0, (3, 6, 50.0), (2, 6, 33.3), (1, 6, 16.7), (2, 6, 33.3)),
+            "unknown": _group(1, 1, (0, 0, None), (0, 0, None), (0, 0, None), (0, 1, 0.0)),
+        },
+        "gender": {
+            "female": _group(7, 0, (3, 7, 42.9), (3, 7, 42.9), (0, 7, 0.0), (2, 7, 28.6)),
+            "male": _group(4, 0, (3, 4, 75.0), (0, 4, 0.0), (1, 4, 25.0), (0, 4, 0.0)),
+            "unknown": _group(1, 1, (0, 0, None), (0, 0, None), (0, 0, None), (0, 1, 0.0)),
+        },
+    }
+    icpc = _group(2, 0, (1, 2, 50.0), (0, 2, 0.0), (1, 2, 50.0), (0, 2, 0.0))
+    assert data["breakdowns"]["icpc"] == {
+        "age_band": {
+            "under_8": _group(*NONE_HELD),
+            "8_12": icpc,
+            "13_plus": _group(*NONE_HELD),
+            "unknown": _group(*NONE_HELD),
+        },
+        "gender": {"male": icpc},
+    }
+    rcpc = _group(3, 0, (2, 3, 66.7), (1, 3, 33.3), (0, 3, 0.0), (1, 3, 33.3))
+    assert data["breakdowns"]["rcpc"]["age_band"]["8_12"] == rcpc
+    assert data["breakdowns"]["rcpc"]["gender"] == {"male": rcpc}
     assert data["funnel"] == {
         "by_audience": {
             "child": _funnel(6, 6, 5, 4),
             "parent": _funnel(2, 1, 1, 1),
             "carer": _funnel(1, 1, 1, 1),
         },
+        # Ages at the end of the period: Y1 is 5, M1 and M3 are 10, the Ts 15.
         "by_age_band": {
-            "under_8": _funnel(None, None, None, None),
-            "8_12": _funnel(None, None, None, None),
-            "13_plus": _funnel(None, None, None, None),
-            "unknown": _funnel(None, None, None, None),
+            "under_8": _funnel(1, 1, 1, 0),
+            "8_12": _funnel(2, 1, 1, 1),
+            "13_plus": _funnel(3, 4, 3, 3),
+            "unknown": _funnel(0, 0, 0, 0),
         },
         "sent_before_meeting": 4,
         "median_days_sent_before_meeting": 1.5,
@@ -446,15 +475,138 @@ def test_a_period_with_no_meetings_gives_null_percentages_not_zero(year: dict[st
     assert data["funnel"]["median_days_sent_before_meeting"] is None
 
 
-def test_csv_and_html_show_hidden_counts_as_less_than_five(
-    year: dict[str, str], tmp_path: Path
+def _reader_view(data: dict[str, Any], kind: str) -> tuple[Cells, Sums]:
+    """Every count of one kind's tables and the sums a reader knows tie them.
+
+    Figures never printed (late meetings, meetings without views, PN0 in a breakdown) are
+    None: readers know they exist, so they are unknowns of the sums.
+    """
+    main = data[kind]
+    cells: Cells = {f"pn.{code}": count for code, count in main["pn"].items()}
+    cells |= {
+        "held": main["held"],
+        "due": main["due_not_held"],
+        "held_or_due": main["in_timescale_with_due_not_held"]["of"],
+        "in_ts": main["in_timescale"]["count"],
+        "late": None,
+        "rated": main["attended"]["of"],
+        "seen_yes": main["seen_before"]["count"],
+        "seen_known": main["seen_before"]["of"],
+        "seen_no": None,
+        "seen_none": main["seen_before_not_recorded"],
+        "views": main["views_via_bot"]["count"],
+        "no_views": None,
+    }
+    cells |= {name: main[name]["count"] for name in ("attended", "advocate")}
+    cells["conveyed"] = main["conveyed_without_attending"]["count"]
+    codes = [f"pn.PN{n}" for n in range(8)]
+    rated = codes[1:] if data["options"]["exclude_pn0"] else codes
+    sums: Sums = [
+        ("held", [*codes, "pn.not_recorded"]),
+        ("rated", rated),
+        ("attended", codes[1:5]),
+        ("conveyed", codes[5:7]),
+        ("advocate", ["pn.PN2", "pn.PN5"]),
+        ("held", ["in_ts", "late"]),
+        ("held_or_due", ["held", "due"]),
+        ("held", ["seen_known", "seen_none"]),
+        ("seen_known", ["seen_yes", "seen_no"]),
+        ("held", ["views", "no_views"]),
+    ]
+    whole = {
+        "held": "held",
+        "not_recorded": "pn.not_recorded",
+        "rated": "rated",
+        "attended": "attended",
+        "conveyed": "conveyed",
+        "not_conveyed": "pn.PN7",
+        "pn0": "pn.PN0",
+        "views": "views",
+        "no_views": "no_views",
+    }
+    groups = {
+        **{f"quarter.{row['quarter']}": row for row in data["trend"][kind]},
+        **{
+            f"{dimension}.{key}": row
+            for dimension, found in data["breakdowns"][kind].items()
+            for key, row in found.items()
+        },
+    }
+    for name, row in groups.items():
+        cells |= {
+            f"{name}.held": row["held"],
+            f"{name}.not_recorded": row["participation_not_recorded"],
+            f"{name}.rated": row["attended"]["of"],
+            f"{name}.attended": row["attended"]["count"],
+            f"{name}.conveyed": row["conveyed_without_attending"]["count"],
+            f"{name}.not_conveyed": row["not_conveyed"]["count"],
+            f"{name}.pn0": None,
+            f"{name}.views": row["views_via_bot"]["count"],
+            f"{name}.no_views": None,
+        }
+        parts = [f"{name}.{p}" for p in ("attended", "conveyed", "not_conveyed")]
+        pn0 = [] if data["options"]["exclude_pn0"] else [f"{name}.pn0"]
+        sums += [
+            (f"{name}.held", [f"{name}.not_recorded", f"{name}.pn0", *parts]),
+            (f"{name}.rated", [*parts, *pn0]),
+            (f"{name}.held", [f"{name}.views", f"{name}.no_views"]),
+        ]
+    for dimension in ("quarter", "age_band", "gender"):
+        names = [name for name in groups if name.startswith(f"{dimension}.")]
+        sums += [(total, [f"{n}.{part}" for n in names]) for part, total in whole.items()]
+    return cells, sums
+
+
+def _rates(value: object) -> list[dict[str, Any]]:
+    """Every rate (count, of, pct) anywhere inside a JSON value."""
+    if isinstance(value, dict):
+        if set(value) == {"count", "of", "pct"}:
+            return [value]
+        return [rate for inner in value.values() for rate in _rates(inner)]
+    if isinstance(value, list):
+        return [rate for inner in value for rate in _rates(inner)]
+    return []
+
+
+@pytest.mark.parametrize("exclude_pn0", [False, True])
+def test_small_counts_are_withheld_everywhere_and_none_can_be_worked_out(
+    year: dict[str, str], exclude_pn0: bool
 ) -> None:
+    args = ["--from", "2025-01-01", "--to", "2025-12-31"] + ["--exclude-pn0"] * exclude_pn0
+    data = json.loads(_participation(year, *args))
+    assert data["options"]["suppress_below"] == 5
+    icpc = data["icpc"]
+    assert icpc["held"] == "[c]" and icpc["pn"]["PN1"] == "[c]"
+    assert icpc["pn"]["PN2"] == 0 and icpc["due_not_held"] == "[c]"  # zeros always show
+    assert icpc["attended"] == {"count": "[c]", "of": "[c]", "pct": "[c]"}
+    # The headline stays: 12 looked-after reviews; PN6 (2) and its partners are withheld.
+    assert data["cla_review"]["held"] == 12 and data["cla_review"]["pn"]["PN6"] == "[c]"
+    for kind in ("cla_review", "icpc", "rcpc"):
+        cells, sums = _reader_view(data, kind)
+        assert (
+            sorted(
+                name for name, value in cells.items() if isinstance(value, int) and 0 < value < 5
+            )
+            == []
+        )
+        assert exposed(cells, sums) == set()
+    for rate in _rates({key: data[key] for key in ("cla_review", "icpc", "rcpc", "trend")}):
+        withheld = "[c]" in (rate["count"], rate["of"])
+        assert (rate["pct"] == "[c]") == withheld, rate
+    funnel = data["funnel"]
+    assert funnel["by_audience"]["child"] == _funnel(6, 6, 5, "[c]")
+    assert funnel["by_age_band"]["unknown"] == _funnel(0, 0, 0, 0)
+    assert funnel["by_age_band"]["13_plus"]["invited"] == "[c]"
+
+
+def test_csv_and_html_mark_withheld_counts_c(year: dict[str, str], tmp_path: Path) -> None:
     args = ("--from", "2025-01-01", "--to", "2025-12-31")
     rows = dict(csv.reader(io.StringIO(_participation(year, *args, "--format", "csv"))))
     assert rows["cla_review.held"] == "12"
-    assert rows["breakdowns.cla_review.age_band.under_8.held"] == "<5"
+    assert rows["breakdowns.cla_review.age_band.under_8.held"] == "[c]"
     assert rows["breakdowns.cla_review.age_band.13_plus.held"] == "6"
-    assert rows["cla_review.pn.PN6"] == "2"
+    assert rows["cla_review.pn.PN6"] == "[c]" and rows["icpc.pn.PN2"] == "0"
+    assert "<5" not in rows.values()
     # A quote that a spreadsheet would run as a formula is neutralised.
     assert rows["feedback.quotes.0"] == "'" + QUOTE
     out = tmp_path / "participation.html"
@@ -463,12 +615,12 @@ def test_csv_and_html_show_hidden_counts_as_less_than_five(
     parsed = parse_strict(html)
     assert "script" not in parsed.tags
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "&lt;5" in html and html.count("data:image/png;base64,") == 4
+    assert "[c]" in html and "&lt;5" not in html and html.count("data:image/png;base64,") == 4
     assert "http://" not in html and "https://" not in html
 
 
 def test_pn0_can_be_left_out_of_participation_rates(year: dict[str, str]) -> None:
-    args = ("--from", "2025-01-01", "--to", "2025-12-31")
+    args = ("--from", "2025-01-01", "--to", "2025-12-31", "--suppress-below", "1")
     data = json.loads(_participation(year, *args, "--exclude-pn0"))
     assert data["options"]["exclude_pn0"] is True
     cla = data["cla_review"]
@@ -496,8 +648,7 @@ def test_every_participation_report_is_audited(year: dict[str, str], settings: S
     ]
 
 
-def test_small_counts_are_suppressed_and_percentages_need_a_denominator() -> None:
-    assert [suppress(n) for n in (0, 1, 4, 5, 120)] == [None, None, None, 5, 120]
+def test_percentages_need_a_denominator() -> None:
     assert pct(1, 3) == 33.3 and pct(2, 3) == 66.7
     assert pct(0, 0) is None and pct(None, 10) is None and pct(3, None) is None
 
@@ -530,7 +681,11 @@ async def test_a_review_is_due_not_held_only_once_its_due_date_has_passed(
         await uow.commit()
     async with services.uow() as uow:
         built = await build_participation_report(
-            uow, date(2026, 11, 1), date(2026, 12, 31), now=FIXED_NOW
+            uow,
+            date(2026, 11, 1),
+            date(2026, 12, 31),
+            now=FIXED_NOW,
+            options=ReportOptions(suppress_below=1),
         )
     assert built.cla_review.due_not_held == 2
     assert built.cla_review.in_timescale_with_due_not_held.model_dump() == {
