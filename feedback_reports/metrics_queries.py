@@ -21,7 +21,6 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
-    and_,
     case,
     cast,
     distinct,
@@ -37,6 +36,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement
 
+from feedback_reports.timescale import in_timescale_sql
 from storage.models import (
     Child,
     Invitation,
@@ -215,10 +215,7 @@ def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quart
         *((Review.held_on.between(q.start, q.end), q.label) for q in periods),
         else_=None,
     )
-    in_timescale = or_(
-        Review.in_timescale.is_(True),
-        and_(Review.in_timescale.is_(None), Review.held_on <= Review.due_date),
-    )
+    in_timescale = in_timescale_sql()
     per_meeting = (
         select(
             Review.kind.label("kind"),

@@ -1,24 +1,8 @@
 """Participation metrics for a period: how children took part in their meetings, and feedback.
 
-Definitions (also printed in every report):
-- A meeting is counted when `review.held_on` falls in the period (both ends included).
-- Every percentage is shown with its count and what it is out of, rounded to one decimal
-  place; with nothing to divide by it is null rather than 0, so "no meetings" never reads as
-  "nobody took part". Participation rates are out of the meetings with a code recorded
-  (less PN0 when it is left out); seen before, out of the meetings where it was recorded;
-  in timescale and views via My Say, out of the meetings held; feedback, out of the people
-  who answered that question. A meeting with no code recorded is counted apart, never as "no".
-- In timescale: `in_timescale` as recorded, or, when unknown, held on or before the due date.
-- Due, not held: due in the period and before the day the report was made, and not held by
-  the period's end. In timescale is out of the meetings held, so it leaves these out; the
-  second in-timescale figure counts them as late (out of held plus due, not held).
-- Attended: PN1-PN4; conveyed without attending: PN5-PN6; advocate: PN2 or PN5; not
-  conveyed: PN7. Views via My Say: at least one child's run for that meeting was sent on or
-  before the day it was held (UTC).
-- Counts from 1 to 4 are withheld ("[c]") in the main table, the trend, the breakdowns and
-  the invitation figures, with other cells where needed so that none can be worked out from
-  the totals; zeros are always shown. A percentage is withheld when its count or its
-  denominator is.
+The meetings' figures come from `meeting_figures` (per kind, suppressed together), the
+invitations' and the families' here; `definitions` says what each figure means, in the words
+printed with every report.
 """
 
 from __future__ import annotations
@@ -29,6 +13,7 @@ from datetime import UTC, date, datetime
 from feedback_reports import feedback_queries as fq
 from feedback_reports import labels
 from feedback_reports import metrics_queries as q
+from feedback_reports.definitions import definitions
 from feedback_reports.meeting_figures import AGE_BANDS, kind_figures
 from feedback_reports.participation_model import (
     Feedback,
@@ -47,7 +32,6 @@ from storage.uow import UnitOfWork
 
 QUOTE_LIMIT = 50
 STAGES = ("invited", "joined", "started", "sent")
-DEFINITIONS = [line.strip("- ") for line in (__doc__ or "").split("\n") if line.startswith("- ")]
 
 
 async def build_participation_report(
@@ -85,7 +69,7 @@ async def build_participation_report(
         feedback=await _feedback(uow, start, end),
         breakdowns={kind: found.breakdowns for kind, found in figures.items()},
         trend={kind: found.trend for kind, found in figures.items()},
-        definitions=DEFINITIONS,
+        definitions=definitions(options),
     )
     uow.audit.record(
         now, actor, "report_participation_generated", None, start=str(start), end=str(end)

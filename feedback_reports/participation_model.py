@@ -146,6 +146,13 @@ class Feedback(_Model):
     quotes: list[str]
 
 
+class Definition(_Model):
+    """A term as the report prints it, and what it means."""
+
+    term: str
+    meaning: str
+
+
 class ParticipationReport(_Model):
     period: Period
     generated_at: datetime
@@ -157,7 +164,7 @@ class ParticipationReport(_Model):
     feedback: Feedback
     breakdowns: dict[str, Breakdowns] = Field(description="per kind of meeting")
     trend: dict[str, list[QuarterMetrics]] = Field(description="per kind of meeting")
-    definitions: list[str]
+    definitions: list[Definition]
 
     def kinds(self) -> dict[str, KindMetrics]:
         """Return the per-kind metrics keyed by review kind."""

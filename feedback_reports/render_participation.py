@@ -76,8 +76,10 @@ def render_html(report: ParticipationReport) -> str:
         data=as_json_data(report),
         charts=charts.all_charts(report),
         kind_words=labels.KIND_WORDS,
-        age_band_words=labels.AGE_BAND_WORDS,
         code_words=labels.CODE_ROW_WORDS,
+        audience_words=labels.AUDIENCE_WORDS,
+        theme_words=labels.THEME_WORDS,
+        group_words=labels.group_words,
         shown=shown,
         rate=rate,
     )

@@ -6,7 +6,9 @@ import asyncio
 import csv
 import io
 import json
+import re
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -633,6 +635,47 @@ def test_pn0_can_be_left_out_of_participation_rates(year: dict[str, str]) -> Non
     assert cla["pn"]["PN0"] == 1 and cla["in_timescale"] == _rate((10, 12, 83.3))
     assert data["trend"]["cla_review"][2]["attended"] == _rate((0, 2, 0.0))
     assert json.loads(_participation(year, *args))["options"]["exclude_pn0"] is False
+
+
+class VisibleText(HTMLParser):
+    """The words a reader sees: text outside <style>, and images' alternative text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self._style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._style = tag == "style"
+        self.words += [value or "" for name, value in attrs if name == "alt"]
+
+    def handle_endtag(self, tag: str) -> None:
+        self._style = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._style:
+            self.words.append(data)
+
+
+def test_readers_see_whole_definitions_and_no_internal_names(
+    year: dict[str, str], tmp_path: Path
+) -> None:
+    args = ("--from", "2025-01-01", "--to", "2025-12-31", "--suppress-below", "1")
+    data = json.loads(_participation(year, *args))
+    meanings = {item["term"]: item["meaning"] for item in data["definitions"]}
+    assert meanings["Due, not held"].endswith("(held plus due, not held).")
+    out = tmp_path / "participation.html"
+    _participation(year, *args, "--format", "html", "--out", str(out))
+    visible = VisibleText()
+    visible.feed(out.read_text(encoding="utf-8"))
+    text = " ".join(" ".join(visible.words).split())
+    for term, meaning in meanings.items():
+        assert f"{term}: {meaning}" in text
+    internal = re.compile(r"`|\b[a-z]+_[a-z0-9_]+\b|\b[a-z]+\.[a-z_]+\b")
+    assert internal.findall(text.replace(QUOTE, "")) == []  # a parent's words are theirs
+    # Theme ids become words; genders and age bands are named.
+    assert "the meeting (2)" in text and "the plan (1)" in text
+    assert "13 and over" in text and "Not recorded" in text
 
 
 def test_every_participation_report_is_audited(year: dict[str, str], settings: Settings) -> None:
