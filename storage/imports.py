@@ -26,6 +26,9 @@ REVIEW_COLUMNS = (
     "participation",
     "seen_before",
 )
+# Read when the header has it: the local authority's own "in timescale" (yes or no), which the
+# report and the review record use instead of comparing the held and due dates.
+OPTIONAL_REVIEW_COLUMNS = ("in_timescale",)
 
 T = TypeVar("T")
 
@@ -196,6 +199,11 @@ async def import_reviews(
                         "participation", _one_of(PARTICIPATION_CODES), "a code PN0 to PN7"
                     ),
                     "seen_before": row.parsed("seen_before", _yes_no, "yes or no"),
+                    **{
+                        column: row.parsed(column, _yes_no, "yes or no")
+                        for column in OPTIONAL_REVIEW_COLUMNS
+                        if column in values
+                    },
                 },
             )
         )
