@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from conversations.flow_check import FlowError, load_flows
 from conversations.flow_spec import Flow
+from storage import codes
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +70,9 @@ def group_words(dimension: str, key: str) -> str:
         return AGE_BAND_WORDS.get(key, key)
     if key in ("unknown", "not_recorded"):
         return "Not recorded"
-    return key.replace("_", " ").capitalize()
+    if key == "unrecognised":
+        return "Recorded, but not a DfE code"
+    return codes.GENDER.get(key, key)
 
 
 # Faces for mood scales, used when a label carries none (or the flow is not available).

@@ -7,7 +7,7 @@ be worked out neither from the trend nor from the main table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,9 +23,11 @@ from feedback_reports.participation_model import (
     ReportOptions,
 )
 from feedback_reports.suppression import Table
+from storage import codes
 from storage.models import PARTICIPATION_CODES
 
 AGE_BANDS = ("under_8", "8_12", "13_plus", "unknown")
+GENDERS = (*codes.GENDER, "unknown")
 # A grouped row of `meetings_query`: kind, code, quarter, band, gender and sums.
 Row = SqlRow[Any]
 
@@ -122,10 +124,12 @@ def _add_group(table: Table, prefix: str, rows: Sequence[Row], options: ReportOp
     table.total(f"{prefix}/held", [f"{prefix}/views", f"{prefix}/no_views"])
 
 
-def _grouped(rows: Sequence[Row], field: str, order: tuple[str, ...]) -> dict[str, list[Row]]:
-    grouped: dict[str, list[Row]] = {key: [] for key in order}
+def _grouped(
+    rows: Sequence[Row], key: Callable[[Row], str], order: tuple[str, ...]
+) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = {name: [] for name in order}
     for row in rows:
-        grouped.setdefault(str(getattr(row, field)), []).append(row)
+        grouped.setdefault(key(row), []).append(row)
     return grouped
 
 
@@ -174,8 +178,9 @@ def kind_figures(
     _add_main(table, rows, due_not_held, options)
     dimensions = {
         "quarter": {p.label: [r for r in rows if r.quarter == p.label] for p in periods},
-        "age_band": _grouped(rows, "band", AGE_BANDS),
-        "gender": _grouped(rows, "gender", ()),
+        "age_band": _grouped(rows, lambda row: str(row.band), AGE_BANDS),
+        # Stored as DfE codes; children stored before imports were checked are read alike.
+        "gender": _grouped(rows, lambda row: codes.gender_group(row.gender), GENDERS),
     }
     for dimension, groups in dimensions.items():
         for key, members in groups.items():

@@ -222,7 +222,7 @@ def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quart
             func.coalesce(Review.participation, literal_column(f"'{NO_CODE}'")).label("code"),
             quarter.label("quarter"),
             age_band(Child.birth_date, Review.held_on, dialect).label("band"),
-            func.coalesce(Child.gender, literal_column("'unknown'")).label("gender"),
+            Child.gender.label("gender"),
             _one_if(in_timescale).label("in_timescale"),
             _one_if(Review.seen_before.is_(True)).label("seen_before"),
             _one_if(Review.seen_before.is_(False)).label("seen_no"),

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from storage import codes
 from storage.models import PARTICIPATION_CODES, REVIEW_KINDS, Child, Review
 from storage.uow import UnitOfWork
 
@@ -74,6 +75,17 @@ class _Row:
         if not value and required:
             self.problems.append(RowProblem(self.line, column, "is required"))
         return value or None
+
+    def coded(self, column: str, read: Callable[[str], str]) -> str | None:
+        """A DfE code read from the column (see `codes`); a problem if the words name none."""
+        value = self.text(column)
+        if value is None:
+            return None
+        try:
+            return read(value)
+        except ValueError as exc:
+            self.problems.append(RowProblem(self.line, column, f"{value!r} {exc}"))
+            return None
 
     def parsed(
         self, column: str, parse: Callable[[str], T], hint: str, required: bool = False
@@ -153,9 +165,9 @@ async def import_children(
                 {
                     "case_ref": row.text("case_ref", required=True),
                     "birth_date": row.parsed("birth_date", _date, "a date (YYYY-MM-DD)"),
-                    "gender": row.text("gender"),
-                    "ethnicity": row.text("ethnicity"),
-                    "legal_status": row.text("legal_status"),
+                    "gender": row.coded("gender", codes.gender),
+                    "ethnicity": row.coded("ethnicity", codes.ethnicity),
+                    "legal_status": row.coded("legal_status", codes.legal_status),
                     "iro_username": row.text("iro_username"),
                 },
             )

@@ -405,9 +405,10 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
             "13_plus": _group(6, 0, (3, 6, 50.0), (2, 6, 33.3), (1, 6, 16.7), (2, 6, 33.3)),
             "unknown": _group(1, 1, (0, 0, None), (0, 0, None), (0, 0, None), (0, 1, 0.0)),
         },
+        # Imported as female and male, stored as the DfE codes 2 and 1.
         "gender": {
-            "female": _group(7, 0, (3, 7, 42.9), (3, 7, 42.9), (0, 7, 0.0), (2, 7, 28.6)),
-            "male": _group(4, 0, (3, 4, 75.0), (0, 4, 0.0), (1, 4, 25.0), (0, 4, 0.0)),
+            "2": _group(7, 0, (3, 7, 42.9), (3, 7, 42.9), (0, 7, 0.0), (2, 7, 28.6)),
+            "1": _group(4, 0, (3, 4, 75.0), (0, 4, 0.0), (1, 4, 25.0), (0, 4, 0.0)),
             "unknown": _group(1, 1, (0, 0, None), (0, 0, None), (0, 0, None), (0, 1, 0.0)),
         },
     }
@@ -419,11 +420,11 @@ def test_every_figure_of_a_known_year_matches_hand_counts(year: dict[str, str]) 
             "13_plus": _group(*NONE_HELD),
             "unknown": _group(*NONE_HELD),
         },
-        "gender": {"male": icpc},
+        "gender": {"1": icpc, "2": _group(*NONE_HELD), "unknown": _group(*NONE_HELD)},
     }
     rcpc = _group(3, 0, (2, 3, 66.7), (1, 3, 33.3), (0, 3, 0.0), (1, 3, 33.3))
     assert data["breakdowns"]["rcpc"]["age_band"]["8_12"] == rcpc
-    assert data["breakdowns"]["rcpc"]["gender"] == {"male": rcpc}
+    assert data["breakdowns"]["rcpc"]["gender"]["1"] == rcpc
     assert data["funnel"] == {
         "by_audience": {
             "child": _funnel(6, 6, 5, 4),
