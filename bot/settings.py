@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     keep_audit_months: int = Field(
         default=72, ge=1, le=1200, description="Months to keep audit events."
     )
+    report_year_start_month: int = Field(
+        default=4,
+        ge=1,
+        le=12,
+        description="Month (1-12) the service's reporting year starts; 4 is April, "
+        "the financial year. The participation report's quarters count from it.",
+    )
     reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(10, 3),
         description="Days before a review when children and families get a reminder.",

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from feedback_reports.labels import KIND_WORDS
-from feedback_reports.participation import ParticipationReport
+from feedback_reports.labels import AUDIENCE_WORDS, KIND_WORDS
+from feedback_reports.participation_model import Count, ParticipationReport
+from feedback_reports.suppression import WITHHELD
 from storage.models import PARTICIPATION_CODES
 
 
@@ -32,72 +34,106 @@ def _png(figure: Figure) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def participation_codes(report: ParticipationReport) -> str:
+def _count_axis(axes: Axes, counts: Sequence[Count], label: str) -> None:
+    """Start a count axis at zero, with whole-number ticks, even with nothing to count.
+
+    Left alone, matplotlib centres an all-zero chart on 0 (a negative axis) and puts ticks at
+    0.5 when the largest count is 1 or 2.
+    """
+    highest = max((c for c in counts if isinstance(c, int)), default=0)
+    axes.set_ylim(0, max(highest, 1) * 1.1)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_ylabel(label)
+
+
+def _bars(
+    axes: Axes, positions: list[float], counts: Sequence[Count], width: float, label: str
+) -> None:
+    """Draw counts as bars; a withheld count gets no bar but "[c]" where it would stand."""
+    shown = [c if isinstance(c, int) else 0 for c in counts]
+    axes.bar(positions, shown, width, label=label)
+    for position, count in zip(positions, counts, strict=True):
+        if count == WITHHELD:
+            axes.annotate(
+                WITHHELD, (position, 0), ha="center", va="bottom", fontsize=7, rotation=90
+            )
+
+
+def participation_codes(report: ParticipationReport) -> Figure:
     """Return a grouped bar chart of meetings per PN code, one bar per kind of meeting."""
     figure, axes = _axes(8, 3.5)
     width = 0.27
     for offset, (kind, metrics) in enumerate(report.kinds().items()):
         positions = [i + (offset - 1) * width for i in range(len(PARTICIPATION_CODES))]
         counts = [metrics.pn[c] for c in PARTICIPATION_CODES]
-        axes.bar(positions, counts, width, label=KIND_WORDS[kind])
+        _bars(axes, positions, counts, width, KIND_WORDS[kind])
     axes.set_xticks(range(len(PARTICIPATION_CODES)), PARTICIPATION_CODES)
-    # Counts start at zero, even in a period with no meetings (matplotlib would centre on 0).
-    counted = (m.pn[code] for m in report.kinds().values() for code in PARTICIPATION_CODES)
-    highest = max(counted, default=0)
-    axes.set_ylim(0, max(highest, 1) * 1.1)
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_ylabel("meetings")
+    counted = [m.pn[code] for m in report.kinds().values() for code in PARTICIPATION_CODES]
+    _count_axis(axes, counted, "meetings")
     axes.set_title("How children took part (participation codes)")
     axes.legend()
-    return _png(figure)
+    return figure
 
 
-def quarterly_trend(report: ParticipationReport) -> str:
-    """Return a line chart of attended % and views-via-My-Say % by quarter."""
+def quarterly_trend(report: ParticipationReport) -> Figure:
+    """Return a line chart of attended % by quarter, one line per kind of meeting."""
     figure, axes = _axes(8, 3)
-    names = [t.quarter for t in report.trend]
-    for field, label in (
-        ("attended_pct", "attended %"),
-        ("views_via_bot_pct", "views via My Say %"),
-    ):
-        values = [getattr(t, field) for t in report.trend]
+    for kind, rows in report.trend.items():
+        values = [
+            row.attended.pct if isinstance(row.attended.pct, float) else None for row in rows
+        ]
         axes.plot(
-            names, [v if v is not None else float("nan") for v in values], marker="o", label=label
+            [row.quarter for row in rows],
+            [v if v is not None else float("nan") for v in values],
+            marker="o",
+            label=f"{KIND_WORDS[kind]}s",
         )
     axes.set_ylim(0, 100)
-    axes.set_title("Trend by quarter")
+    axes.set_ylabel("attended %")
+    axes.set_title("Attended by quarter")
     axes.legend()
-    return _png(figure)
+    return figure
 
 
-def funnel(report: ParticipationReport) -> str:
+def funnel(report: ParticipationReport) -> Figure:
     """Return a bar chart of invited, joined, started and sent, per audience."""
     figure, axes = _axes(8, 3)
     stages = ("invited", "joined", "started", "sent")
     width = 0.27
+    counted: list[Count] = []
     for offset, (audience, counts) in enumerate(report.funnel.by_audience.items()):
         positions = [i + (offset - 1) * width for i in range(len(stages))]
-        axes.bar(positions, [getattr(counts, s) or 0 for s in stages], width, label=audience)
+        found = [getattr(counts, s) for s in stages]
+        _bars(axes, positions, found, width, AUDIENCE_WORDS.get(audience, audience))
+        counted += found
     axes.set_xticks(range(len(stages)), stages)
+    _count_axis(axes, counted, "people or invitations")
     axes.set_title("From invitation to sending views")
     axes.legend()
-    return _png(figure)
+    return figure
 
 
-def ratings(report: ParticipationReport) -> str:
+def ratings(report: ParticipationReport) -> Figure:
     """Return a bar chart of parents' and carers' ratings, 1 to 5."""
     figure, axes = _axes(5, 2.6)
-    axes.bar(list(report.feedback.rating), list(report.feedback.rating.values()), color="#5a8")
+    counts = list(report.feedback.rating.values())
+    axes.bar(list(report.feedback.rating), counts, color="#5a8")
+    _count_axis(axes, counts, "answers")
     axes.set_xlabel("rating")
     axes.set_title("Parents' and carers' ratings")
-    return _png(figure)
+    return figure
 
 
-def all_charts(report: ParticipationReport) -> dict[str, str]:
-    """Return every chart as base64 PNG, keyed by a short name used in the template."""
+def figures(report: ParticipationReport) -> dict[str, Figure]:
+    """Return every chart, keyed by a short name used in the template."""
     return {
         "codes": participation_codes(report),
         "trend": quarterly_trend(report),
         "funnel": funnel(report),
         "ratings": ratings(report),
     }
+
+
+def all_charts(report: ParticipationReport) -> dict[str, str]:
+    """Return every chart as base64 PNG, keyed by a short name used in the template."""
+    return {name: _png(figure) for name, figure in figures(report).items()}

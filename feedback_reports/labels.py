@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from conversations.flow_check import FlowError, load_flows
 from conversations.flow_spec import Flow
+from storage import codes
 
 logger = logging.getLogger(__name__)
 
@@ -27,18 +28,52 @@ PARTICIPATION_WORDS = {
     "PN7": "Did not attend, and their views were not conveyed",
 }
 
+# Rows of the participation table: a code with its short meaning, and the meetings with none.
+CODE_ROW_WORDS = {
+    **{code: f"{code}: {words}" for code, words in PARTICIPATION_WORDS.items()},
+    "not_recorded": "No participation code recorded",
+}
+
 AGE_BAND_WORDS = {
-    "under_8": "under 8",
+    "under_8": "Under 8",
     "8_12": "8 to 12",
     "13_plus": "13 and over",
-    "unknown": "age not known",
+    "unknown": "Age not recorded",
 }
+
+# Parents' and carers' words are about these themes (ids as in `conversations/flows/`).
+THEME_WORDS = {
+    "home": "home",
+    "school": "school or college",
+    "family_contact": "family time",
+    "health": "health",
+    "friends_activities": "friends and activities",
+    "feelings": "feelings",
+    "safety": "feeling safe",
+    "plan": "the plan",
+    "meeting": "the meeting",
+    "iro": "the IRO",
+}
+
+AUDIENCE_WORDS = {"child": "Children", "parent": "Parents", "carer": "Carers"}
 
 KIND_WORDS = {
     "cla_review": "Looked-after review",
     "icpc": "Initial child protection conference",
     "rcpc": "Review child protection conference",
 }
+
+
+def group_words(dimension: str, key: str) -> str:
+    """A breakdown's row as readers see it: an age band or a gender in words."""
+    if dimension == "age_band":
+        return AGE_BAND_WORDS.get(key, key)
+    if key in ("unknown", "not_recorded"):
+        return "Not recorded"
+    if key == "unrecognised":
+        return "Recorded, but not a DfE code"
+    return codes.GENDER.get(key, key)
+
 
 # Faces for mood scales, used when a label carries none (or the flow is not available).
 FACES = {

@@ -12,6 +12,7 @@ since (by retention or an erasure), so deleting people's words never changes a p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeAlias
@@ -20,7 +21,6 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
-    and_,
     case,
     cast,
     distinct,
@@ -36,6 +36,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement
 
+from feedback_reports.timescale import in_timescale_sql
 from storage.models import (
     Child,
     Invitation,
@@ -50,7 +51,11 @@ ATTENDED = ("PN1", "PN2", "PN3", "PN4")
 CONVEYED = ("PN5", "PN6")
 ADVOCATE = ("PN2", "PN5")
 NOT_CONVEYED = ("PN7",)
+# The `code` of a meeting held with no participation code recorded.
+NO_CODE = "not_recorded"
 AUDIENCES = ("child", "parent", "carer")
+# England's financial year, which councils' annual reports follow, starts in April.
+FINANCIAL_YEAR_START = 4
 
 # Any SQL expression or mapped column; and a select of any row shape (SQLAlchemy 2.1 typing).
 Expr: TypeAlias = ColumnElement[Any] | QueryableAttribute[Any]
@@ -64,16 +69,29 @@ class Quarter:
     end: date
 
 
-def quarters(start: date, end: date) -> list[Quarter]:
-    """Return the calendar quarters that overlap [start, end], labelled like 2026-Q1."""
+def quarters(start: date, end: date, first_month: int = FINANCIAL_YEAR_START) -> list[Quarter]:
+    """Return the quarters that overlap [start, end], of years starting in `first_month`.
+
+    With the default (April, England's financial year) quarters read like 2026-27 Q1 (April
+    to June 2026); with January, like 2026 Q1.
+    """
+    if not 1 <= first_month <= 12:
+        raise ValueError("a year starts in a month from 1 to 12")
+    # Months counted from year 0, so a quarter's start is a whole number of months.
+    offset = (start.year * 12 + start.month - first_month) // 3 * 3 + first_month - 1
     found = []
-    year, q = start.year, (start.month - 1) // 3
-    while date(year, q * 3 + 1, 1) <= end:
-        first = date(year, q * 3 + 1, 1)
-        after = date(year + (q == 3), (q + 1) % 4 * 3 + 1, 1)
-        found.append(Quarter(f"{year}-Q{q + 1}", first, after - timedelta(days=1)))
-        year, q = (year + 1, 0) if q == 3 else (year, q + 1)
+    while (first := _month(offset)) <= end:
+        after = _month(offset + 3)
+        year, number = divmod(offset - first_month + 1, 12)
+        name = str(year) if first_month == 1 else f"{year}-{(year + 1) % 100:02d}"
+        found.append(Quarter(f"{name} Q{number // 3 + 1}", first, after - timedelta(days=1)))
+        offset += 3
     return found
+
+
+def _month(months: int) -> date:
+    """The first day of a month counted from January of year 0."""
+    return date(months // 12, months % 12 + 1, 1)
 
 
 def _ymd(column: Expr | date, dialect: str) -> ColumnElement[int]:
@@ -167,8 +185,11 @@ def all_invitations() -> Subquery:
     return union_all(live, kept).subquery("all_invitations")
 
 
-def meetings_query(start: date, end: date, dialect: str) -> Query:
-    """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender."""
+def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quarter]) -> Query:
+    """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender.
+
+    `periods` are the quarters of the trend, as `quarters` returns them.
+    """
     # Two EXISTS rather than one over `all_runs()`: the live check keeps its index lookups.
     views = or_(
         exists(
@@ -191,22 +212,20 @@ def meetings_query(start: date, end: date, dialect: str) -> Query:
         ),
     )
     quarter = case(
-        *((Review.held_on.between(q.start, q.end), q.label) for q in quarters(start, end)),
+        *((Review.held_on.between(q.start, q.end), q.label) for q in periods),
         else_=None,
     )
-    in_timescale = or_(
-        Review.in_timescale.is_(True),
-        and_(Review.in_timescale.is_(None), Review.held_on <= Review.due_date),
-    )
+    in_timescale = in_timescale_sql()
     per_meeting = (
         select(
             Review.kind.label("kind"),
-            func.coalesce(Review.participation, literal_column("'none'")).label("code"),
+            func.coalesce(Review.participation, literal_column(f"'{NO_CODE}'")).label("code"),
             quarter.label("quarter"),
             age_band(Child.birth_date, Review.held_on, dialect).label("band"),
-            func.coalesce(Child.gender, literal_column("'unknown'")).label("gender"),
+            Child.gender.label("gender"),
             _one_if(in_timescale).label("in_timescale"),
             _one_if(Review.seen_before.is_(True)).label("seen_before"),
+            _one_if(Review.seen_before.is_(False)).label("seen_no"),
             _one_if(views).label("views"),
         )
         .join(Child, Child.id == Review.child_id)
@@ -223,8 +242,26 @@ def meetings_query(start: date, end: date, dialect: str) -> Query:
         func.count().label("held"),
         func.sum(c.in_timescale).label("in_timescale"),
         func.sum(c.seen_before).label("seen_before"),
+        func.sum(c.seen_no).label("seen_no"),
         func.sum(c.views).label("views"),
     ).group_by(c.kind, c.code, c.quarter, c.band, c.gender)
+
+
+def due_not_held_query(start: date, end: date, today: date) -> Query:
+    """Meetings due in [start, end] and before `today`, not held by the period's end, by kind.
+
+    A meeting held before the period started is not counted (it was held, early); one due
+    today or later may still be held on time, so it is not counted yet.
+    """
+    return (
+        select(Review.kind, func.count().label("due_not_held"))
+        .where(
+            Review.due_date.between(start, end),
+            Review.due_date < today,
+            or_(Review.held_on.is_(None), Review.held_on > end),
+        )
+        .group_by(Review.kind)
+    )
 
 
 def invitations_query(start: date, end: date, dialect: str) -> Query:

@@ -1,172 +1,75 @@
 """Participation metrics for a period: how children took part in their meetings, and feedback.
 
-Definitions (also printed in every report):
-- A meeting is counted when `review.held_on` falls in the period (both ends included).
-- Every percentage has the meetings held as its denominator (for feedback questions: the
-  people who answered that question), rounded to one decimal place; with nothing to divide
-  by it is null rather than 0, so "no meetings" never reads as "nobody took part".
-- In timescale: `in_timescale` as recorded, or, when unknown, held on or before the due date.
-- Attended: PN1-PN4; conveyed without attending: PN5-PN6; advocate: PN2 or PN5; not
-  conveyed: PN7. Views via My Say: at least one child's run for that meeting was sent on or
-  before the day it was held (UTC).
-- Breakdowns by age band and gender hide any count under 5 (null in JSON, "<5" elsewhere),
-  and any percentage built on a hidden count, so no child can be picked out.
+The meetings' figures come from `meeting_figures` (per kind, suppressed together), the
+invitations' and the families' here; `definitions` says what each figure means, in the words
+printed with every report.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from datetime import UTC, date, datetime
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.engine import Row as SqlRow
 
 from feedback_reports import feedback_queries as fq
 from feedback_reports import labels
 from feedback_reports import metrics_queries as q
-from storage.models import PARTICIPATION_CODES, REVIEW_KINDS
+from feedback_reports.definitions import definitions
+from feedback_reports.meeting_figures import AGE_BANDS, kind_figures
+from feedback_reports.participation_model import (
+    Feedback,
+    Funnel,
+    FunnelCounts,
+    OptionCount,
+    ParticipationReport,
+    Period,
+    QuestionCounts,
+    ReportOptions,
+    pct,
+)
+from feedback_reports.suppression import Table
+from storage.models import REVIEW_KINDS
 from storage.uow import UnitOfWork
 
-SUPPRESS_BELOW = 5
-AGE_BANDS = ("under_8", "8_12", "13_plus", "unknown")
 QUOTE_LIMIT = 50
 STAGES = ("invited", "joined", "started", "sent")
-# A grouped row of `meetings_query`: kind, code, quarter, band, gender and sums.
-Row = SqlRow[Any]
-DEFINITIONS = [line.strip("- ") for line in (__doc__ or "").split("\n") if line.startswith("- ")]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
-
-
-class Period(_Model):
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
-
-
-class KindMetrics(_Model):
-    held: int
-    in_timescale_pct: float | None
-    attended_pct: float | None
-    conveyed_without_attending_pct: float | None
-    advocate_pct: float | None
-    not_conveyed_pct: float | None
-    seen_before_pct: float | None
-    views_via_bot_pct: float | None
-    pn: dict[str, int]
-
-
-class FunnelCounts(_Model):
-    invited: int | None
-    joined: int | None
-    started: int | None
-    sent: int | None
-
-
-class Funnel(_Model):
-    by_audience: dict[str, FunnelCounts]
-    by_age_band: dict[str, FunnelCounts] = Field(description="children only; <5 hidden")
-    sent_before_meeting: int
-    median_days_sent_before_meeting: float | None
-
-
-class OptionCount(_Model):
-    label: str
-    count: int
-    pct: float | None
-
-
-class QuestionCounts(_Model):
-    question: str
-    answered: int
-    options: dict[str, OptionCount]
-
-
-class Feedback(_Model):
-    respondents: dict[str, int]
-    questions: dict[str, QuestionCounts]
-    rating: dict[str, int]
-    themes: dict[str, int]
-    quotes: list[str]
-
-
-class GroupMetrics(_Model):
-    held: int | None
-    attended: int | None
-    attended_pct: float | None
-    conveyed_without_attending: int | None
-    conveyed_without_attending_pct: float | None
-    not_conveyed: int | None
-    not_conveyed_pct: float | None
-    views_via_bot: int | None
-    views_via_bot_pct: float | None
-
-
-class Breakdowns(_Model):
-    age_band: dict[str, GroupMetrics]
-    gender: dict[str, GroupMetrics]
-
-
-class QuarterTrend(_Model):
-    quarter: str
-    held: int
-    attended_pct: float | None
-    views_via_bot_pct: float | None
-
-
-class ParticipationReport(_Model):
-    period: Period
-    generated_at: datetime
-    cla_review: KindMetrics
-    icpc: KindMetrics
-    rcpc: KindMetrics
-    funnel: Funnel
-    feedback: Feedback
-    breakdowns: Breakdowns
-    trend: list[QuarterTrend]
-    definitions: list[str]
-
-    def kinds(self) -> dict[str, KindMetrics]:
-        """Return the per-kind metrics keyed by review kind."""
-        return {kind: getattr(self, kind) for kind in REVIEW_KINDS}
-
-
-def pct(part: int | None, whole: int | None) -> float | None:
-    """Return part/whole as a percentage to one place, or None if either is unknown or 0 whole."""
-    if part is None or not whole:
-        return None
-    return round(100 * part / whole, 1)
-
-
-def suppress(count: int) -> int | None:
-    """Hide a small count that could identify a child."""
-    return count if count >= SUPPRESS_BELOW else None
 
 
 async def build_participation_report(
-    uow: UnitOfWork, start: date, end: date, actor: str = "cli", *, now: datetime | None = None
+    uow: UnitOfWork,
+    start: date,
+    end: date,
+    actor: str = "cli",
+    *,
+    now: datetime | None = None,
+    options: ReportOptions | None = None,
 ) -> ParticipationReport:
     """Compute the period's metrics in the database, record an audit event and commit."""
     if end < start:
         raise ValueError("the period ends before it starts")
     now = now or datetime.now(UTC)
+    options = options or ReportOptions()
     session, dialect = uow.session, q.dialect_of(uow.session)
-    meetings = (await session.execute(q.meetings_query(start, end, dialect))).all()
+    periods = q.quarters(start, end, options.year_start_month)
+    meetings = (await session.execute(q.meetings_query(start, end, dialect, periods))).all()
+    due_query = q.due_not_held_query(start, end, now.astimezone(UTC).date())
+    due_not_held = {str(kind): int(n) for kind, n in await session.execute(due_query)}
+    # Looked-after reviews and conferences are never pooled: each figure is for one kind.
+    figures = {
+        kind: kind_figures(
+            [m for m in meetings if m.kind == kind], due_not_held.get(kind, 0), periods, options
+        )
+        for kind in REVIEW_KINDS
+    }
     report = ParticipationReport(
         period=Period.model_validate({"from": start, "to": end}),
         generated_at=now,
-        **{kind: _kind_metrics([m for m in meetings if m.kind == kind]) for kind in REVIEW_KINDS},
-        funnel=await _funnel(uow, start, end, dialect),
+        options=options,
+        **{kind: found.metrics for kind, found in figures.items()},
+        funnel=await _funnel(uow, start, end, dialect, options),
         feedback=await _feedback(uow, start, end),
-        breakdowns=Breakdowns(
-            age_band=_breakdown(meetings, "band", AGE_BANDS),
-            gender=_breakdown(meetings, "gender", ()),
-        ),
-        trend=_trend(meetings, start, end),
-        definitions=DEFINITIONS,
+        breakdowns={kind: found.breakdowns for kind, found in figures.items()},
+        trend={kind: found.trend for kind, found in figures.items()},
+        definitions=definitions(options),
     )
     uow.audit.record(
         now, actor, "report_participation_generated", None, start=str(start), end=str(end)
@@ -175,63 +78,9 @@ async def build_participation_report(
     return report
 
 
-def _sum(rows: Sequence[Row], field: str, codes: tuple[str, ...] | None = None) -> int:
-    """Add up one column of grouped meeting rows, optionally only for some PN codes."""
-    return sum(int(getattr(r, field) or 0) for r in rows if codes is None or r.code in codes)
-
-
-def _kind_metrics(rows: Sequence[Row]) -> KindMetrics:
-    held = _sum(rows, "held")
-    pn = {code: _sum(rows, "held", (code,)) for code in PARTICIPATION_CODES}
-    return KindMetrics(
-        held=held,
-        in_timescale_pct=pct(_sum(rows, "in_timescale"), held),
-        attended_pct=pct(_sum(rows, "held", q.ATTENDED), held),
-        conveyed_without_attending_pct=pct(_sum(rows, "held", q.CONVEYED), held),
-        advocate_pct=pct(_sum(rows, "held", q.ADVOCATE), held),
-        not_conveyed_pct=pct(_sum(rows, "held", q.NOT_CONVEYED), held),
-        seen_before_pct=pct(_sum(rows, "seen_before"), held),
-        views_via_bot_pct=pct(_sum(rows, "views"), held),
-        pn=pn,
-    )
-
-
-def _group_metrics(rows: Sequence[Row]) -> GroupMetrics:
-    held = suppress(_sum(rows, "held"))
-    counts = {
-        "attended": suppress(_sum(rows, "held", q.ATTENDED)),
-        "conveyed_without_attending": suppress(_sum(rows, "held", q.CONVEYED)),
-        "not_conveyed": suppress(_sum(rows, "held", q.NOT_CONVEYED)),
-        "views_via_bot": suppress(_sum(rows, "views")),
-    }
-    percentages = {f"{name}_pct": pct(count, held) for name, count in counts.items()}
-    return GroupMetrics.model_validate({"held": held, **counts, **percentages})
-
-
-def _breakdown(rows: Sequence[Row], field: str, order: tuple[str, ...]) -> dict[str, GroupMetrics]:
-    grouped: dict[str, list[Row]] = {key: [] for key in order}
-    for row in rows:
-        grouped.setdefault(str(getattr(row, field)), []).append(row)
-    return {key: _group_metrics(value) for key, value in grouped.items()}
-
-
-def _trend(rows: Sequence[Row], start: date, end: date) -> list[QuarterTrend]:
-    trend = []
-    for quarter in q.quarters(start, end):
-        in_quarter = [r for r in rows if getattr(r, "quarter", None) == quarter.label]
-        held = _sum(in_quarter, "held")
-        trend.append(
-            QuarterTrend(
-                quarter=quarter.label,
-                held=held,
-                attended_pct=pct(_sum(in_quarter, "held", q.ATTENDED), held),
-                views_via_bot_pct=pct(_sum(in_quarter, "views"), held),
-            )
-        )
-    return trend
-
-
-async def _funnel(uow: UnitOfWork, start: date, end: date, dialect: str) -> Funnel:
+async def _funnel(
+    uow: UnitOfWork, start: date, end: date, dialect: str, options: ReportOptions
+) -> Funnel:
     audience: dict[str, Counter[str]] = {role: Counter() for role in q.AUDIENCES}
     bands: dict[str, Counter[str]] = {band: Counter() for band in AGE_BANDS}
     session = uow.session
@@ -244,16 +93,26 @@ async def _funnel(uow: UnitOfWork, start: date, end: date, dialect: str) -> Funn
             bands[row["band"]].update(found)
     days_query = q.days_before_meeting_query(start, end, dialect)
     days = Counter({int(d): int(n) for d, n in await session.execute(days_query)})
+    # Each audience's counts and the children's age bands under them, withheld together.
+    table = Table(options.suppress_below)
+    for stage in STAGES:
+        for role, counts in audience.items():
+            table.add(f"{role}/{stage}", counts[stage])
+        for band, counts in bands.items():
+            table.add(f"band/{band}/{stage}", counts[stage])
+        table.total(f"child/{stage}", [f"band/{band}/{stage}" for band in bands])
+    table.add("sent_before_meeting", days.total())
+    table.suppress()
     return Funnel(
         by_audience={
-            role: FunnelCounts(**{s: counts[s] for s in STAGES})
-            for role, counts in audience.items()
+            role: FunnelCounts(**{s: table.value(f"{role}/{s}") for s in STAGES})
+            for role in audience
         },
         by_age_band={
-            band: FunnelCounts(**{s: suppress(counts[s]) for s in STAGES})
-            for band, counts in bands.items()
+            band: FunnelCounts(**{s: table.value(f"band/{band}/{s}") for s in STAGES})
+            for band in bands
         },
-        sent_before_meeting=days.total(),
+        sent_before_meeting=table.value("sent_before_meeting"),
         median_days_sent_before_meeting=_median(days),
     )
 

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from feedback_reports import labels, queries
 from feedback_reports.queries import READERS, Reader
 from feedback_reports.text_signals import sentiment_word
+from feedback_reports.timescale import in_timescale, in_timescale_words
 from storage.models import Answer, Review, Run
 from storage.uow import UnitOfWork
 
@@ -118,6 +119,7 @@ class Outcome:
     seen_before: bool | None
     held_on: date | None
     in_timescale: bool | None
+    in_timescale_words: str
     note_to_child: str | None = None
 
 
@@ -376,7 +378,11 @@ def _outcome(review: Review, note_to_child: str | None) -> Outcome | None:
         participation_words=labels.PARTICIPATION_WORDS.get(review.participation or ""),
         seen_before=review.seen_before,
         held_on=review.held_on,
-        in_timescale=review.in_timescale,
+        # The report's definition: what was recorded, else held by the due date.
+        in_timescale=in_timescale(review.in_timescale, review.due_date, review.held_on),
+        in_timescale_words=in_timescale_words(
+            review.in_timescale, review.due_date, review.held_on
+        ),
         note_to_child=note_to_child,
     )
 

@@ -1,7 +1,7 @@
 """Renderers for a `ParticipationReport`: JSON, CSV (one figure per row) and HTML with charts.
 
-Breakdowns by age band and gender carry null where a small count was hidden; CSV and HTML
-show that as "<5" so a reader knows the figure exists but is withheld.
+A withheld count is "[c]" in every format; a percentage with nothing to divide by is null in
+JSON, empty in CSV and "n/a" in HTML.
 """
 
 from __future__ import annotations
@@ -13,13 +13,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from feedback_reports import charts, labels
-from feedback_reports.participation import SUPPRESS_BELOW, ParticipationReport
+from feedback_reports.participation_model import ParticipationReport, Rate
 from feedback_reports.spreadsheet import text_cell
+from feedback_reports.suppression import WITHHELD
 from feedback_reports.templating import environment
-
-HIDDEN = f"<{SUPPRESS_BELOW}"
-# Sections where null means "hidden because small", not "nothing to divide by".
-SUPPRESSED_SECTIONS = ("breakdowns", "funnel.by_age_band")
 
 
 def as_json_data(report: ParticipationReport) -> dict[str, Any]:
@@ -43,12 +40,6 @@ def _flatten(value: Any, path: str) -> Iterator[tuple[str, Any]]:
         yield path, value
 
 
-def _shown(path: str, value: Any) -> str:
-    if value is None:
-        return HIDDEN if path.startswith(SUPPRESSED_SECTIONS) else ""
-    return str(value)
-
-
 def render_csv(report: ParticipationReport) -> str:
     """Render every figure as a `measure,value` row (dotted paths, as in the JSON)."""
     data = as_json_data(report)
@@ -57,8 +48,12 @@ def render_csv(report: ParticipationReport) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["measure", "value"])
     for path, value in _flatten(data, ""):
-        shown = _shown(path, value)
-        writer.writerow([path, text_cell(shown) if isinstance(value, str) else shown])
+        if value is None:
+            writer.writerow([path, ""])
+        elif value == WITHHELD or not isinstance(value, str):
+            writer.writerow([path, value])
+        else:
+            writer.writerow([path, text_cell(value)])
     return buffer.getvalue()
 
 
@@ -66,16 +61,25 @@ def render_html(report: ParticipationReport) -> str:
     """Render a printable HTML report with embedded PNG charts and no external resources."""
     template = environment().get_template("participation.html.j2")
 
-    def shown(value: Any, hidden: bool = False) -> str:
-        if value is None:
-            return HIDDEN if hidden else "n/a"
-        return str(value)
+    def shown(value: Any) -> str:
+        return "n/a" if value is None else str(value)
+
+    def rate(value: Rate) -> str:
+        """A percentage with its count and denominator: 54.5% (6 of 11)."""
+        parts = f"({value.count} of {value.of})"
+        if value.pct is None or value.pct == WITHHELD:
+            return f"{shown(value.pct)} {parts}"
+        return f"{value.pct}% {parts}"
 
     return template.render(
         report=report,
         data=as_json_data(report),
         charts=charts.all_charts(report),
         kind_words=labels.KIND_WORDS,
-        age_band_words=labels.AGE_BAND_WORDS,
+        code_words=labels.CODE_ROW_WORDS,
+        audience_words=labels.AUDIENCE_WORDS,
+        theme_words=labels.THEME_WORDS,
+        group_words=labels.group_words,
         shown=shown,
+        rate=rate,
     )

@@ -110,7 +110,7 @@ def render_text(record: ReviewRecord) -> str:
         code = outcome.participation
         para(f"Participation: {f'{code} - {outcome.participation_words}' if code else 'none'}")
         para(f"Held on: {_date(outcome.held_on)}")
-        para(f"In timescale: {_yes_no(outcome.in_timescale)}")
+        para(f"In timescale: {outcome.in_timescale_words}")
         para(f"Seen before the meeting: {_yes_no(outcome.seen_before)}")
         if outcome.note_to_child:
             para(f"Note to the child: {outcome.note_to_child}")
@@ -184,7 +184,7 @@ def render_markdown(record: ReviewRecord) -> str:
         out.extend(["## Outcome recorded by the IRO", ""])
         out.append(f"- **Participation:** {md(code)}")
         out.append(f"- **Held on:** {md(_date(o.held_on))}")
-        out.append(f"- **In timescale:** {_yes_no(o.in_timescale)}")
+        out.append(f"- **In timescale:** {md(o.in_timescale_words)}")
         out.append(f"- **Seen before the meeting:** {_yes_no(o.seen_before)}")
         if o.note_to_child:
             out.append(f"- **Note to the child:** {md(o.note_to_child)}")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from storage import codes
 from storage.models import (
     PARTICIPANT_ROLES,
     REVIEW_KINDS,
@@ -83,13 +85,23 @@ async def add_child(
         Child(
             case_ref=case_ref,
             birth_date=birth_date,
-            gender=gender,
-            ethnicity=ethnicity,
-            legal_status=legal_status,
+            gender=_coded("gender", codes.gender, gender),
+            ethnicity=_coded("ethnicity", codes.ethnicity, ethnicity),
+            legal_status=_coded("legal status", codes.legal_status, legal_status),
             iro_id=iro.id if iro else None,
             created_at=now,
         )
     )
+
+
+def _coded(name: str, read: Callable[[str], str], value: str | None) -> str | None:
+    """A DfE code for `value` (None if blank); AdminError naming the field if there is none."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return read(value)
+    except ValueError as exc:
+        raise AdminError(f"{name} {value!r} {exc}") from None
 
 
 async def add_review(

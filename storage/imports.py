@@ -2,17 +2,29 @@
 
 A file either goes in completely or not at all, and importing the same file twice
 changes nothing, so an operator can safely re-run an import after fixing a bad row.
+Values are read as people write them (dates day first or ISO, DfE codes or their usual
+words, case references in any capitals) and checked against each other by `import_rules`:
+impossible rows are refused, unlikely ones imported with a warning, both by line and column.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Awaitable, Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from storage import codes
+from storage.import_rules import (
+    Findings,
+    RowProblem,
+    check_child,
+    check_review,
+    parse_date,
+    repeated,
+)
 from storage.models import PARTICIPATION_CODES, REVIEW_KINDS, Child, Review
 from storage.uow import UnitOfWork
 
@@ -26,18 +38,11 @@ REVIEW_COLUMNS = (
     "participation",
     "seen_before",
 )
+# Read when the header has it: the local authority's own "in timescale" (yes or no), which the
+# report and the review record use instead of comparing the held and due dates.
+OPTIONAL_REVIEW_COLUMNS = ("in_timescale",)
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"line {self.line}, column {self.column}: {self.message}"
 
 
 class ImportRejected(Exception):
@@ -53,6 +58,7 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
+    warnings: list[RowProblem] = field(default_factory=list)
 
 
 Importer = Callable[
@@ -72,6 +78,17 @@ class _Row:
             self.problems.append(RowProblem(self.line, column, "is required"))
         return value or None
 
+    def coded(self, column: str, read: Callable[[str], str]) -> str | None:
+        """A DfE code read from the column (see `codes`); a problem if the words name none."""
+        value = self.text(column)
+        if value is None:
+            return None
+        try:
+            return read(value)
+        except ValueError as exc:
+            self.problems.append(RowProblem(self.line, column, f"{value!r} {exc}"))
+            return None
+
     def parsed(
         self, column: str, parse: Callable[[str], T], hint: str, required: bool = False
     ) -> T | None:
@@ -85,8 +102,7 @@ class _Row:
             return None
 
 
-def _date(value: str) -> date:
-    return date.fromisoformat(value)
+DATE_HINT = "a date (YYYY-MM-DD or DD/MM/YYYY)"
 
 
 def _one_of(choices: Iterable[str]) -> Callable[[str], str]:
@@ -137,78 +153,108 @@ async def _iro_ids(
     return found
 
 
+def _key(case_ref: object) -> str:
+    """A case reference as it is matched: whatever its capitals."""
+    return str(case_ref).strip().lower()
+
+
 async def import_children(
     uow: UnitOfWork, rows: Iterable[tuple[int, dict[str, str]]], now: datetime
 ) -> ImportResult:
-    problems: list[RowProblem] = []
+    """Add or update children; `now` is the service's local time (its day is "today")."""
+    found = Findings()
     parsed: list[tuple[int, dict[str, object]]] = []
     for line, values in rows:
-        row = _Row(line, values, problems)
+        row = _Row(line, values, found.problems)
         parsed.append(
             (
                 line,
                 {
                     "case_ref": row.text("case_ref", required=True),
-                    "birth_date": row.parsed("birth_date", _date, "a date (YYYY-MM-DD)"),
-                    "gender": row.text("gender"),
-                    "ethnicity": row.text("ethnicity"),
-                    "legal_status": row.text("legal_status"),
+                    "birth_date": row.parsed("birth_date", parse_date, DATE_HINT),
+                    "gender": row.coded("gender", codes.gender),
+                    "ethnicity": row.coded("ethnicity", codes.ethnicity),
+                    "legal_status": row.coded("legal_status", codes.legal_status),
                     "iro_username": row.text("iro_username"),
                 },
             )
         )
-    iros = await _iro_ids(uow, parsed, problems)
-    if problems:
-        raise ImportRejected(problems)
+    for line, fields in parsed:
+        birth = fields["birth_date"]
+        check_child(line, birth if isinstance(birth, date) else None, now.date(), found)
+    keyed = [(line, _key(f["case_ref"])) for line, f in parsed if f["case_ref"]]
+    repeated(keyed, "case_ref", "child", found)
+    iros = await _iro_ids(uow, parsed, found.problems)
+    if found.problems:
+        raise ImportRejected(sorted(found.problems, key=lambda p: p.line))
     existing = await uow.children.by_case_refs([str(f["case_ref"]) for _, f in parsed])
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for _, fields in parsed:
         iro_username = fields.pop("iro_username")
         fields["iro_id"] = iros.get(str(iro_username)) if iro_username else None
-        child = existing.get(str(fields["case_ref"]))
+        child = existing.get(_key(fields["case_ref"]))
         if child is None:
             child = uow.children.add(Child(created_at=now, **fields))
-            existing[child.case_ref] = child
             counts["created"] += 1
         else:
+            # The reference stays as first written; only its capitals may differ here.
+            fields.pop("case_ref")
             counts[_apply(child, fields)] += 1
-    return ImportResult(**counts)
+    return ImportResult(**counts, warnings=found.warnings)
 
 
 async def import_reviews(
     uow: UnitOfWork, rows: Iterable[tuple[int, dict[str, str]]], now: datetime
 ) -> ImportResult:
-    problems: list[RowProblem] = []
+    """Add or update meetings; `now` is the service's local time (its day is "today")."""
+    found = Findings()
     parsed: list[tuple[int, dict[str, object]]] = []
     kind_hint = "one of " + ", ".join(REVIEW_KINDS)
     for line, values in rows:
-        row = _Row(line, values, problems)
+        row = _Row(line, values, found.problems)
         parsed.append(
             (
                 line,
                 {
                     "case_ref": row.text("case_ref", required=True),
                     "kind": row.parsed("kind", _one_of(REVIEW_KINDS), kind_hint, required=True),
-                    "due_date": row.parsed("due_date", _date, "a date (YYYY-MM-DD)", True),
-                    "held_on": row.parsed("held_on", _date, "a date (YYYY-MM-DD)"),
+                    "due_date": row.parsed("due_date", parse_date, DATE_HINT, True),
+                    "held_on": row.parsed("held_on", parse_date, DATE_HINT),
                     "iro_username": row.text("iro_username"),
                     "participation": row.parsed(
                         "participation", _one_of(PARTICIPATION_CODES), "a code PN0 to PN7"
                     ),
                     "seen_before": row.parsed("seen_before", _yes_no, "yes or no"),
+                    **{
+                        column: row.parsed(column, _yes_no, "yes or no")
+                        for column in OPTIONAL_REVIEW_COLUMNS
+                        if column in values
+                    },
                 },
             )
         )
+    unreadable = {problem.line for problem in found.problems}
     children = await uow.children.by_case_refs([str(f["case_ref"]) for _, f in parsed])
     for line, fields in parsed:
-        if fields["case_ref"] and fields["case_ref"] not in children:
-            problems.append(RowProblem(line, "case_ref", "no such child; import children first"))
-    iros = await _iro_ids(uow, parsed, problems)
-    if problems:
-        raise ImportRejected(problems)
+        child = children.get(_key(fields["case_ref"]))
+        if fields["case_ref"] and child is None:
+            found.problems.append(
+                RowProblem(line, "case_ref", "no such child; import children first")
+            )
+        elif child is not None and line not in unreadable:
+            check_review(line, fields, child.birth_date, now.date(), found)
+    meetings = [
+        (line, (_key(f["case_ref"]), f["kind"], f["due_date"]))
+        for line, f in parsed
+        if line not in unreadable
+    ]
+    repeated(meetings, "case_ref", "meeting (child, kind and due date)", found)
+    iros = await _iro_ids(uow, parsed, found.problems)
+    if found.problems:
+        raise ImportRejected(sorted(found.problems, key=lambda p: p.line))
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for _, fields in parsed:
-        child = children[str(fields.pop("case_ref"))]
+        child = children[_key(fields.pop("case_ref"))]
         iro_username = fields.pop("iro_username")
         fields["chair_id"] = iros[str(iro_username)] if iro_username else child.iro_id
         due = fields["due_date"]
@@ -220,7 +266,7 @@ async def import_reviews(
             counts["created"] += 1
         else:
             counts[_apply(review, fields)] += 1
-    return ImportResult(**counts)
+    return ImportResult(**counts, warnings=found.warnings)
 
 
 def _apply(row: object, fields: dict[str, object]) -> str:

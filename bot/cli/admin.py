@@ -134,7 +134,7 @@ def import_() -> None:
 def _import(path: Path, columns: tuple[str, ...], importer: imports.Importer) -> None:
     async def action(uow: UnitOfWork, services: Services) -> imports.ImportResult:
         rows = tqdm(imports.read_rows(path, columns), desc=path.name, unit=" rows", leave=False)
-        return await importer(uow, list(rows), services.clock())
+        return await importer(uow, list(rows), services.today())
 
     try:
         result = run_in_uow(action)
@@ -144,9 +144,12 @@ def _import(path: Path, columns: tuple[str, ...], importer: imports.Importer) ->
         raise click.ClickException(
             f"{len(rejected.problems)} problem(s); nothing was imported"
         ) from None
+    for warning in result.warnings:
+        click.echo(f"{path}: warning: {warning}", err=True)
     click.echo(
         f"{path}: {result.created} created, {result.updated} updated, "
-        f"{result.unchanged} unchanged."
+        f"{result.unchanged} unchanged"
+        + (f", {len(result.warnings)} warning(s) to check." if result.warnings else ".")
     )
 
 

@@ -14,8 +14,10 @@ from bot.cli.output import write_private
 from bot.settings import load_settings
 from feedback_reports import render_participation, render_record
 from feedback_reports.participation import build_participation_report
+from feedback_reports.participation_model import ReportOptions
 from feedback_reports.queries import READERS, Reader
 from feedback_reports.record import ReportError, build_review_record
+from feedback_reports.suppression import SUPPRESS_BELOW
 
 RECORD_FORMATS = {
     "text": render_record.render_text,
@@ -72,15 +74,41 @@ def record(
 @click.option("--to", "end", required=True, callback=iso_date, help="YYYY-MM-DD, included.")
 @click.option("--format", "fmt", type=click.Choice(tuple(PARTICIPATION_FORMATS)), default="json")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
-def participation(start: date, end: date, fmt: str, out: Path | None) -> None:
+@click.option(
+    "--exclude-pn0",
+    is_flag=True,
+    help="Leave meetings coded PN0 (child under 4) out of the participation rates.",
+)
+@click.option(
+    "--suppress-below",
+    type=click.IntRange(1, 100),
+    default=SUPPRESS_BELOW,
+    show_default=True,
+    help="Withhold counts from 1 up to this (and what would give them away); 1 withholds "
+    "nothing, for figures that stay inside the service.",
+)
+def participation(
+    start: date,
+    end: date,
+    fmt: str,
+    out: Path | None,
+    exclude_pn0: bool,
+    suppress_below: int,
+) -> None:
     """Report how children took part in meetings held in a period, and families' feedback."""
     if end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
 
     async def go() -> str:
-        async with open_services(load_settings()) as services, services.uow() as uow:
+        settings = load_settings()
+        options = ReportOptions(
+            year_start_month=settings.report_year_start_month,
+            exclude_pn0=exclude_pn0,
+            suppress_below=suppress_below,
+        )
+        async with open_services(settings) as services, services.uow() as uow:
             built = await build_participation_report(
-                uow, start, end, actor="cli", now=services.clock()
+                uow, start, end, actor="cli", now=services.clock(), options=options
             )
             return PARTICIPATION_FORMATS[fmt](built)
 

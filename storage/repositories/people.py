@@ -45,7 +45,16 @@ class ChildRepository(Repository):
         return child
 
     async def by_case_ref(self, case_ref: str) -> Child | None:
-        return await self.session.scalar(select(Child).where(Child.case_ref == case_ref))
+        """The child with this case reference, whatever its capitals.
+
+        References are stored as first written, and the bot upper-cases what staff type; the
+        exact match comes first (and uses the index), then one in any capitals.
+        """
+        exact = await self.session.scalar(select(Child).where(Child.case_ref == case_ref))
+        if exact is not None:
+            return exact
+        found = await self.matching(case_ref)
+        return found[0] if len(found) == 1 else None
 
     async def get(self, child_id: int) -> Child | None:
         return await self.session.get(Child, child_id)
@@ -60,8 +69,19 @@ class ChildRepository(Repository):
         return (await self.session.scalars(query)).all()
 
     async def by_case_refs(self, case_refs: Sequence[str]) -> dict[str, Child]:
-        rows = await self.session.scalars(select(Child).where(Child.case_ref.in_(case_refs)))
-        return {child.case_ref: child for child in rows}
+        """Children with these references in any capitals, keyed by the reference lower-cased.
+
+        Two children whose references differ only in capitals (stored before references were
+        matched this way) share a key: the one written exactly as asked wins.
+        """
+        wanted = {ref.strip().lower() for ref in case_refs}
+        query = select(Child).where(func.lower(Child.case_ref).in_(wanted)).order_by(Child.id)
+        found: dict[str, Child] = {}
+        for child in await self.session.scalars(query):
+            key = child.case_ref.lower()
+            if key not in found or child.case_ref in case_refs:
+                found[key] = child
+        return found
 
 
 class ParticipantRepository(Repository):

@@ -29,7 +29,7 @@ from tests.lifecycle.helpers import add_child, add_flag, add_request, add_run, a
 from tests.reports.test_participation import QUOTE, _participation, year  # noqa: F401
 from tests.support import mysay
 
-PERIOD = ("--from", "2026-01-01", "--to", "2026-12-31")
+PERIOD = ("--from", "2025-01-01", "--to", "2025-12-31")
 
 
 def _figures(report: dict[str, Any]) -> dict[str, Any]:

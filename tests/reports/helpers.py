@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
+
 from bot.settings import Settings
 from feedback_reports.text_signals import analyse
 from storage.models import Participant, Review, Run
@@ -123,3 +125,32 @@ def parse_strict(html: str) -> StrictHTML:
     parser.close()
     assert parser.open == [], f"left open: {parser.open}"
     return parser
+
+
+def exposed(cells: dict[str, object], sums: list[tuple[str, list[str]]]) -> set[str]:
+    """Cells printed "[c]" that a reader could work out from the printed ones and the sums.
+
+    `cells` maps a name to its printed count, "[c]", or None for a figure readers know exists
+    but never see printed (held minus in timescale). A cell is worked out when removing its
+    column from the system of unknowns lowers the rank (numpy, floating point): an oracle
+    apart from the code under test, which reduces exact fractions.
+    """
+    unknown = sorted(name for name, value in cells.items() if not isinstance(value, int))
+    column = {name: i for i, name in enumerate(unknown)}
+    rows = []
+    for total, parts in sums:
+        row = np.zeros(len(unknown))
+        for name, sign in [(total, 1.0), *((part, -1.0) for part in parts)]:
+            if name in column:
+                row[column[name]] += sign
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return set()
+    matrix = np.array(rows)
+    rank = np.linalg.matrix_rank(matrix)
+    return {
+        name
+        for name, i in column.items()
+        if cells[name] == "[c]" and np.linalg.matrix_rank(np.delete(matrix, i, axis=1)) < rank
+    }

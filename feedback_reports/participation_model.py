@@ -1,0 +1,171 @@
+"""The participation report as data: what `build_participation_report` returns and renderers read.
+
+A count is a whole number, or "[c]" where it is withheld so that no child can be picked out
+(see `suppression`). A percentage is null when there is nothing to divide by, and "[c]" when
+its count or its denominator is withheld.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from feedback_reports.metrics_queries import FINANCIAL_YEAR_START
+from feedback_reports.suppression import SUPPRESS_BELOW, WITHHELD
+from storage.models import PARTICIPATION_CODES, REVIEW_KINDS
+
+Count = int | Literal["[c]"]
+Share = float | Literal["[c]"] | None
+
+
+def pct(part: int | None, whole: int | None) -> float | None:
+    """Return part/whole as a percentage to one place, or None if either is unknown or 0 whole."""
+    if part is None or not whole:
+        return None
+    return round(100 * part / whole, 1)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+
+class Period(_Model):
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+
+
+class ReportOptions(_Model):
+    """How the report was asked for, so a reader can tell two reports of a period apart."""
+
+    year_start_month: int = Field(
+        default=FINANCIAL_YEAR_START,
+        ge=1,
+        le=12,
+        description="month the service's year starts; quarters count from it",
+    )
+    exclude_pn0: bool = Field(
+        default=False, description="leave PN0 (under 4) out of the participation rates"
+    )
+    suppress_below: int = Field(
+        default=SUPPRESS_BELOW,
+        ge=1,
+        le=100,
+        description="counts from 1 up to this, exclusive, are withheld; 1 withholds none",
+    )
+
+    @property
+    def rated_codes(self) -> tuple[str, ...]:
+        """The codes the participation rates are out of."""
+        return tuple(c for c in PARTICIPATION_CODES if not (self.exclude_pn0 and c == "PN0"))
+
+
+class Rate(_Model):
+    """A count, the denominator it is out of, and the percentage they make."""
+
+    count: Count
+    of: Count
+    pct: Share
+
+    @classmethod
+    def of_counts(cls, count: Count, of: Count) -> Rate:
+        """The rate of two printed counts; withheld if either is."""
+        if count == WITHHELD or of == WITHHELD:
+            return cls(count=count, of=of, pct=WITHHELD)
+        assert isinstance(count, int) and isinstance(of, int)
+        return cls(count=count, of=of, pct=pct(count, of))
+
+
+class KindMetrics(_Model):
+    held: Count
+    due_not_held: Count = Field(description="due in the period, not held by its end")
+    in_timescale: Rate = Field(description="of the meetings held")
+    in_timescale_with_due_not_held: Rate = Field(
+        description="of the meetings held and those due, not held (counted as late)"
+    )
+    pn: dict[str, Count] = Field(description="meetings per code, and with no code recorded")
+    attended: Rate = Field(description="of the meetings with a code (less PN0 if left out)")
+    conveyed_without_attending: Rate
+    advocate: Rate
+    not_conveyed: Rate
+    seen_before: Rate = Field(description="of the meetings where it was recorded")
+    seen_before_not_recorded: Count
+    views_via_bot: Rate = Field(description="of the meetings held")
+
+
+class GroupMetrics(_Model):
+    held: Count
+    participation_not_recorded: Count
+    attended: Rate
+    conveyed_without_attending: Rate
+    not_conveyed: Rate
+    views_via_bot: Rate
+
+
+class QuarterMetrics(GroupMetrics):
+    quarter: str
+
+
+class Breakdowns(_Model):
+    age_band: dict[str, GroupMetrics]
+    gender: dict[str, GroupMetrics]
+
+
+class FunnelCounts(_Model):
+    invited: Count
+    joined: Count
+    started: Count
+    sent: Count
+
+
+class Funnel(_Model):
+    by_audience: dict[str, FunnelCounts]
+    by_age_band: dict[str, FunnelCounts] = Field(description="children only")
+    sent_before_meeting: Count
+    median_days_sent_before_meeting: float | None
+
+
+class OptionCount(_Model):
+    label: str
+    count: int
+    pct: float | None
+
+
+class QuestionCounts(_Model):
+    question: str
+    answered: int
+    options: dict[str, OptionCount]
+
+
+class Feedback(_Model):
+    respondents: dict[str, int]
+    questions: dict[str, QuestionCounts]
+    rating: dict[str, int]
+    themes: dict[str, int]
+    quotes: list[str]
+
+
+class Definition(_Model):
+    """A term as the report prints it, and what it means."""
+
+    term: str
+    meaning: str
+
+
+class ParticipationReport(_Model):
+    period: Period
+    generated_at: datetime
+    options: ReportOptions
+    cla_review: KindMetrics
+    icpc: KindMetrics
+    rcpc: KindMetrics
+    funnel: Funnel
+    feedback: Feedback
+    breakdowns: dict[str, Breakdowns] = Field(description="per kind of meeting")
+    trend: dict[str, list[QuarterMetrics]] = Field(description="per kind of meeting")
+    definitions: list[Definition]
+
+    def kinds(self) -> dict[str, KindMetrics]:
+        """Return the per-kind metrics keyed by review kind."""
+        return {kind: getattr(self, kind) for kind in REVIEW_KINDS}
