@@ -42,7 +42,7 @@ from conversations.flow_check import load_flows
 from conversations.flow_spec import Flow
 from conversations.runs import Run as EngineRun
 from conversations.safeguarding import assess
-from feedback_reports.text_signals import analyse
+from feedback_reports.text_signals import find_themes
 from storage.models import Run
 from storage.uow import UnitOfWork
 
@@ -60,11 +60,6 @@ HOUSEKEEPING_FIRST_SECONDS = 120
 RETENTION_AT = time(3, 30)
 
 PTBApplication = Application[Any, Any, Any, Any, Any, Any]
-
-
-def _analyse(text: str) -> tuple[float | None, tuple[str, ...]]:
-    signals = analyse(text)
-    return signals.sentiment, signals.themes
 
 
 def build_application(services: Services, *, polling: bool = True) -> PTBApplication:
@@ -91,7 +86,7 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
         return await raise_requests(uow, row, flow, run, services.clock(), services.settings.zone)
 
     store = RunStore(
-        _analyse, services.clock, {OUTCOME_FLOW: record_outcome}, [raise_child_requests]
+        find_themes, services.clock, {OUTCOME_FLOW: record_outcome}, [raise_child_requests]
     )
     conversations = Conversations(services, flows, assess, store)
     bot_deps = BotDeps(services, flows, conversations, store)

@@ -12,11 +12,17 @@ question it has not asked before, then returns to the summary.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from conversations import prompts
+from conversations.answering import (
+    as_typed,
+    long_before_due,
+    offered_ids,
+    parse_date,
+    toggled,
+)
 from conversations.conditions import holds
 from conversations.events import (
     AnswerRecorded,
@@ -47,12 +53,6 @@ from conversations.events import (
 from conversations.flow_spec import SHARE_WITH_STEP, Flow, Step
 from conversations.messages import localise, message
 from conversations.runs import AnswerValue, Run, RunContext, RunStatus, copy_answer
-from conversations.typed_answers import is_skip_word, typed_option
-
-_DATE_FORMATS = (
-    (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"), "%d/%m/%Y"),
-    (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "%Y-%m-%d"),
-)
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def _position_is_valid(draft: _Draft) -> bool:
 
 
 def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
-    action = _as_typed(draft, step, action)
+    action = as_typed(step, draft.context, draft.answers, action)
     match action:
         case Skip():
             if not step.optional:
@@ -244,14 +244,14 @@ def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
             _skip(draft, step)
             return _OK
         case Choose(option_id=option_id) if step.kind in ("choice", "scale", "yesno"):
-            if option_id not in _offered_ids(draft, step):
+            if option_id not in offered_ids(step, draft.answers, draft.context):
                 return _refuse("use_buttons")
             _record(draft, step, option_id)
             return _OK
         case Toggle(option_id=option_id) if step.kind == "multi":
-            if option_id not in _offered_ids(draft, step):
+            if option_id not in offered_ids(step, draft.answers, draft.context):
                 return _refuse("use_buttons")
-            draft.selection = _toggled(step, draft.selection, option_id)
+            draft.selection = toggled(step, draft.selection, option_id)
             draft.events.append(_asked(draft, step))
             return _OK
         case Done() if step.kind == "multi":
@@ -273,12 +273,12 @@ def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
             _record(draft, step, text)
             return _OK
         case Text(text=text) if step.kind == "date":
-            parsed = _parse_date(text)
+            parsed = parse_date(text)
             if parsed is None:
                 return _refuse("bad_date")
             if step.no_future and draft.today is not None and parsed > draft.today:
                 return _refuse("date_in_future")
-            if _long_before_due(draft, step, parsed):
+            if long_before_due(step, draft.context, draft.selection, parsed):
                 # Asked again rather than refused: typing the same date again confirms it.
                 draft.selection = [parsed.isoformat()]
                 due = date.fromisoformat(str(draft.context.meeting_due))
@@ -290,60 +290,6 @@ def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
             _record(draft, step, parsed.isoformat())
             return _OK
     return _refuse("type_answer" if step.kind in ("text", "date") else "use_buttons")
-
-
-def _offered_ids(draft: _Draft, step: Step) -> list[str]:
-    return [option.id for option in prompts.offered(step, draft.answers, draft.context)]
-
-
-def _long_before_due(draft: _Draft, step: Step, held: date) -> bool:
-    """Whether a date is further before the meeting's due day than the step allows, and
-    not already typed once (which confirms it)."""
-    due = draft.context.meeting_due
-    if step.max_days_before_due is None or due is None:
-        return False
-    too_early = (date.fromisoformat(due) - held).days > step.max_days_before_due
-    return too_early and draft.selection != [held.isoformat()]
-
-
-def _as_typed(draft: _Draft, step: Step, action: Input) -> Input:
-    """Words typed where a button was expected, or 'idk' to an optional question, read as
-    the button they name."""
-    if not isinstance(action, Text):
-        return action
-    if step.kind in ("choice", "scale", "yesno", "multi"):
-        locale = draft.context.locale
-        labels = [
-            (option.id, localise(option.label, locale))
-            for option in prompts.offered(step, draft.answers, draft.context)
-        ]
-        option_id = typed_option(action.text, labels)
-        if option_id is not None:
-            return Toggle(option_id) if step.kind == "multi" else Choose(option_id)
-    if step.optional and is_skip_word(action.text):
-        return Skip()
-    return action
-
-
-def _toggled(step: Step, selection: list[str], option_id: str) -> list[str]:
-    if option_id in selection:
-        return [chosen for chosen in selection if chosen != option_id]
-    exclusive = {option.id for option in step.options if option.exclusive}
-    # An exclusive option ("not sure") cannot be ticked with others, and vice versa.
-    kept = [] if option_id in exclusive else [c for c in selection if c not in exclusive]
-    ticked = {*kept, option_id}
-    return [option for option in step.option_ids if option in ticked]
-
-
-def _parse_date(text: str) -> date | None:
-    text = text.strip()
-    for pattern, date_format in _DATE_FORMATS:
-        if pattern.match(text):
-            try:
-                return datetime.strptime(text, date_format).date()
-            except ValueError:
-                return None
-    return None
 
 
 def _record(draft: _Draft, step: Step, value: AnswerValue) -> None:

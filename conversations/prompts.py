@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -12,6 +13,8 @@ from conversations.messages import localise, message
 from conversations.runs import AnswerValue, RunContext
 
 SUMMARY_ACTIONS = ("send", "save_for_later", "cancel")
+_SPACE_BEFORE_STOP = re.compile(r" +([.,!?])")
+_SPACES = re.compile(r" {2,}")
 
 
 def step_text(step: Step, answers: Mapping[str, AnswerValue], context: RunContext) -> str:
@@ -21,10 +24,13 @@ def step_text(step: Step, answers: Mapping[str, AnswerValue], context: RunContex
 
 
 def personal(text: str, context: RunContext) -> str:
-    """Fill in {iro} ("your IRO, Sam") and {meeting} ("on Tuesday 8 December") where known."""
+    """Fill in {iro} ("your IRO, Sam"), {meeting} ("on Tuesday 8 December", else "soon")
+    and {held} (a past meeting's "on Monday 7 December", else nothing) where known."""
     iro = f"your IRO, {context.iro_name}," if context.iro_name else "your IRO"
-    meeting = f"on {context.meeting_day}" if context.meeting_day else "soon"
-    return text.replace("{iro}", iro).replace("{meeting}", meeting)
+    day = f"on {context.meeting_day}" if context.meeting_day else ""
+    filled = text.replace("{iro}", iro).replace("{meeting}", day or "soon").replace("{held}", day)
+    # An unknown {held} leaves "about you ." or "child  went" behind.
+    return _SPACE_BEFORE_STOP.sub(r"\1", _SPACES.sub(" ", filled))
 
 
 def asked(

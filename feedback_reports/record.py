@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 
 from feedback_reports import labels, queries
 from feedback_reports.queries import READERS, Reader
-from feedback_reports.text_signals import sentiment_word
 from feedback_reports.timescale import in_timescale, in_timescale_words
 from storage.models import Answer, Review, Run
 from storage.uow import UnitOfWork
@@ -51,8 +50,7 @@ class AnswerLine:
     question: str
     answer: str
     own_words: bool = False
-    sentiment: str | None = None
-    sentiment_score: float | None = None
+    # Other themes the words mention, in words ("family time"); a hint, never a judgement.
     mentions: tuple[str, ...] = ()
 
 
@@ -267,15 +265,12 @@ def _line(uow: UnitOfWork, run: Run, answer: Answer) -> AnswerLine:
     if answer.kind != "text":
         return AnswerLine(asked, _words(run, answer))
     own = uow.runs.answer_text(answer) or ""
-    mentions = tuple(t for t in (answer.text_themes or "").split(",") if t and t != answer.theme)
-    return AnswerLine(
-        asked,
-        own,
-        own_words=True,
-        sentiment=sentiment_word(answer.sentiment),
-        sentiment_score=answer.sentiment,
-        mentions=mentions,
+    mentions = tuple(
+        labels.THEME_WORDS.get(theme, theme.replace("_", " "))
+        for theme in (answer.text_themes or "").split(",")
+        if theme and theme != answer.theme
     )
+    return AnswerLine(asked, own, own_words=True, mentions=mentions)
 
 
 def _lines(uow: UnitOfWork, run: Run, answers: list[Answer]) -> tuple[AnswerLine, ...]:
@@ -390,7 +385,6 @@ def _outcome(review: Review, note_to_child: str | None) -> Outcome | None:
 def _notes(reader: Reader, child_runs: int) -> tuple[str, ...]:
     notes = [
         f"Shows only what was sent and shared with {READER_WORDS[reader]}.",
-        "Sentiment is a rough computer reading of the words, not a judgement.",
     ]
     if child_runs == 0:
         notes.insert(0, "The child has not sent any views for this meeting that you can see.")

@@ -24,11 +24,8 @@ def _date(value: object) -> str:
     return "not recorded" if value is None else str(value)
 
 
-def _sentiment(line: AnswerLine) -> str:
-    if line.sentiment is None:
-        return ""
-    mentions = f"; also mentions {', '.join(line.mentions)}" if line.mentions else ""
-    return f"(light signal: {line.sentiment}{mentions})"
+def _mentions(line: AnswerLine) -> str:
+    return f"(also mentions {', '.join(line.mentions)})"
 
 
 def _sections(record: ReviewRecord) -> Iterator[tuple[str, list[tuple[str, str]]]]:
@@ -81,8 +78,8 @@ def render_text(record: ReviewRecord) -> str:
         for line in group.answers:
             para(f"Q: {line.question}")
             para(f'"{line.answer}"' if line.own_words else line.answer, "   ")
-            if line.sentiment:
-                para(_sentiment(line), "   ")
+            if line.mentions:
+                para(_mentions(line), "   ")
     if record.moods:
         heading("How I feel")
         for mood in record.moods:
@@ -138,8 +135,8 @@ def render_markdown(record: ReviewRecord) -> str:
             out.extend([f"**{md(line.question)}**", ""])
             if line.own_words:
                 quote(line.answer)
-                if line.sentiment:
-                    out.extend([f"*{md(_sentiment(line))}*", ""])
+                if line.mentions:
+                    out.extend([f"*{md(_mentions(line))}*", ""])
             else:
                 out.extend([md(line.answer), ""])
     if record.moods:

@@ -1,9 +1,13 @@
-"""Light signals from a free-text answer: a sentiment score and the themes it mentions.
+"""Light signals from a free-text answer: the themes it mentions, and a sentiment reading.
 
-The bot calls `analyse` when it stores a free-text answer and keeps the result beside it
-(`answer.sentiment`, `answer.text_themes`). Both are hints for a reader, never a judgement:
-TextBlob's polarity is a word-list average that misses sarcasm and children's phrasing, so
-reports show it as "leans positive/negative" and nothing more.
+The bot calls `find_themes` when it stores a free-text answer and keeps the result beside it
+(`answer.text_themes`): the record shows "also mentions family time", a hint for the reader.
+
+Sentiment is not shown to anyone any more. Measured on 313 answers written blind to it
+(`python -m benchmarks.sentiment`), TextBlob's polarity read only a quarter of the negative
+answers as negative and a fifth of them as positive, so a "leans positive/negative" label
+would mislead the IRO. `polarity` and `sentiment_word` stay for that measurement, so a
+better reading can be compared on the same answers.
 
 Only `TextBlob(...).sentiment` is used: the other TextBlob features need NLTK corpora that are
 downloaded from the internet and are not available where My Say runs.
@@ -12,7 +16,6 @@ downloaded from the internet and are not available where My Say runs.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from textblob import TextBlob
@@ -22,19 +25,6 @@ from feedback_reports.theme_lexicon import THEME_LEXICON
 # Below this magnitude a polarity is reported as neutral; TextBlob scores many plain
 # statements a little above or below zero.
 NEUTRAL_BAND = 0.1
-
-
-@dataclass(frozen=True)
-class TextSignals:
-    """The sentiment (-1.0 to 1.0) and themes (in lexicon order) found in one answer."""
-
-    sentiment: float
-    themes: tuple[str, ...]
-
-    @property
-    def themes_text(self) -> str | None:
-        """Return the themes comma-joined, as stored in `answer.text_themes` (None if none)."""
-        return ",".join(self.themes) or None
 
 
 @lru_cache(maxsize=1)
@@ -62,11 +52,6 @@ def polarity(text: str) -> float:
     if not text.strip():
         return 0.0
     return round(float(TextBlob(text).sentiment.polarity), 2)
-
-
-def analyse(text: str) -> TextSignals:
-    """Return the light sentiment signal and the themes of one free-text answer."""
-    return TextSignals(sentiment=polarity(text), themes=find_themes(text))
 
 
 def sentiment_word(score: float | None) -> str | None:

@@ -123,7 +123,7 @@ class Conversations:
                 review_kind=review.kind if review else None,
                 locale=participant.locale,
                 iro_name=iro.name.split()[0] if iro and iro.name.strip() else None,
-                meeting_day=day_words(review.due_date) if review else None,
+                meeting_day=day_words(review.held_on or review.due_date) if review else None,
             )
             review_id = review.id if review else None
             paused = [

@@ -44,21 +44,21 @@ async def prune_old_records(services: Services, batch: int = BATCH) -> Pruned:
         return now - timedelta(days=days)
 
     pruned = Pruned(
-        processed_updates=await _in_batches(
+        processed_updates=await delete_in_batches(
             services,
             lambda uow: uow.housekeeping.prune_processed_updates(
                 days_ago(settings.keep_processed_updates_days), batch
             ),
             batch,
         ),
-        sent_messages=await _in_batches(
+        sent_messages=await delete_in_batches(
             services,
             lambda uow: uow.housekeeping.prune_sent_messages(
                 days_ago(settings.keep_sent_messages_days), batch
             ),
             batch,
         ),
-        expired_invitations=await _in_batches(
+        expired_invitations=await delete_in_batches(
             services,
             lambda uow: uow.housekeeping.prune_expired_invitations(
                 days_ago(settings.keep_expired_invitations_days), batch
@@ -76,16 +76,22 @@ async def prune_old_records(services: Services, batch: int = BATCH) -> Pruned:
     return pruned
 
 
-async def _in_batches(
-    services: Services, prune: Callable[[UnitOfWork], Awaitable[int]], batch: int
+async def delete_in_batches(
+    services: Services,
+    delete_batch: Callable[[UnitOfWork], Awaitable[int]],
+    batch: int,
+    after_batch: Callable[[int, int], None] | None = None,
 ) -> int:
-    """Run one prune a batch at a time until a batch comes back short."""
+    """Run a deletion a batch per transaction until a batch comes back short; return the
+    total. `after_batch(deleted, total)` hears of each batch that deleted something."""
     total = 0
     while True:
         async with services.uow() as uow:
-            deleted = await prune(uow)
+            deleted = await delete_batch(uow)
             await uow.commit()
         total += deleted
+        if deleted and after_batch is not None:
+            after_batch(deleted, total)
         if deleted < batch:
             return total
         await asyncio.sleep(0)  # let updates in between batches

@@ -10,14 +10,14 @@ calls this, and the bot runs it daily.
 
 from __future__ import annotations
 
-import asyncio
 import calendar
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 
 from bot.bootstrap import Services
+from bot.usecases.housekeeping import delete_in_batches
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,10 @@ async def count_past_retention(services: Services) -> RetentionCounts:
         )
 
 
+def _told(tell: Progress, kind: str) -> Callable[[int, int], None]:
+    return lambda deleted, total: tell(kind, deleted, total)
+
+
 async def enforce_retention(
     services: Services,
     *,
@@ -119,13 +123,13 @@ async def enforce_retention(
     async def audit(uow: UnitOfWork) -> int:
         return await uow.retention.delete_audit_before(limits.audit, batch)
 
-    deleted_runs = await _in_batches(services, "runs", runs, batch, tell)
+    deleted_runs = await delete_in_batches(services, runs, batch, _told(tell, "runs"))
     done = RetentionCounts(
         runs=deleted_runs,
         answers=answers,
-        notes=await _in_batches(services, "notes", notes, batch, tell),
-        flags=await _in_batches(services, "flags", flags, batch, tell),
-        audit_events=await _in_batches(services, "audit_events", audit, batch, tell),
+        notes=await delete_in_batches(services, notes, batch, _told(tell, "notes")),
+        flags=await delete_in_batches(services, flags, batch, _told(tell, "flags")),
+        audit_events=await delete_in_batches(services, audit, batch, _told(tell, "audit_events")),
     )
     if done.total:
         async with services.uow() as uow:
@@ -135,24 +139,3 @@ async def enforce_retention(
             "retention deleted %s", ", ".join(f"{n} {kind}" for kind, n in done.as_dict().items())
         )
     return done
-
-
-async def _in_batches(
-    services: Services,
-    kind: str,
-    delete_batch: Callable[[UnitOfWork], Awaitable[int]],
-    batch: int,
-    progress: Progress,
-) -> int:
-    """Run one kind's deletion a batch per transaction until a batch comes back short."""
-    total = 0
-    while True:
-        async with services.uow() as uow:
-            deleted = await delete_batch(uow)
-            await uow.commit()
-        total += deleted
-        if deleted:
-            progress(kind, deleted, total)
-        if deleted < batch:
-            return total
-        await asyncio.sleep(0)  # let updates in between batches

@@ -14,7 +14,8 @@ from conversations.runs import Run as EngineRun
 from storage.models import Participant, Review, Run
 from storage.uow import UnitOfWork
 
-TextAnalyser = Callable[[str], tuple[float | None, tuple[str, ...]]]
+# The themes a free-text answer mentions, stored beside it for the reader of the record.
+TextAnalyser = Callable[[str], tuple[str, ...]]
 # Work that follows a sent run of one flow (an IRO's outcome updates the review), done in
 # the same transaction as the send.
 SubmitHook = Callable[[UnitOfWork, Run, EngineRun], Awaitable[None]]
@@ -127,7 +128,7 @@ class RunStore:
         theme = step.theme if step else None
         now = self.clock()
         if kind == "text":
-            sentiment, themes = self.analyse(str(value))
+            themes = self.analyse(str(value))
             await uow.runs.put_answer(
                 run_id,
                 step_id,
@@ -136,7 +137,6 @@ class RunStore:
                 text=str(value),
                 theme=theme,
                 now=now,
-                sentiment=sentiment,
                 text_themes=",".join(themes) or None,
             )
             return

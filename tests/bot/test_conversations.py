@@ -23,7 +23,7 @@ from tests.support import FIXED_NOW, issue_invitation
 
 
 def _conversations(services: Services) -> Conversations:
-    store = RunStore(lambda text: (0.0, ()), services.clock)
+    store = RunStore(lambda text: (), services.clock)
     return Conversations(services, load_flows(), assess, store)
 
 

@@ -60,6 +60,8 @@ async def test_a_child_with_a_conference_gets_the_three_houses_and_feedback_afte
     await child.type("/cancel")
     assert "Nothing was shared" in (await child.read_until("Nothing was shared")).text
     await child.type("/feedback")
+    welcome = await child.read_until("You had a meeting about you")
+    assert "You had a meeting about you on Sunday 7 June." in welcome.text  # not "recently"
     first = await child.question()
     summary = await answer_until_summary(child, first)
     await child.press("Send", summary)

@@ -68,6 +68,9 @@ async def test_a_contact_request_alerts_the_iro_is_seen_done_and_the_child_told(
     receipt = await child.read_until("Your IRO has read")
     assert receipt.text == "Your IRO has read your check-in from 30 November."
     assert "Would like you to get in touch (done" in record.text
+    # Themes in words; no sentiment label (measured untrustworthy: benchmarks/sentiment.py).
+    assert "(also mentions school or college)" in record.text
+    assert "leans" not in record.text and "signal" not in record.text
     await iro.type("/requests")
     assert "No open requests" in (await iro.read_until("requests")).text
 

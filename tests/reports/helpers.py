@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.settings import Settings
-from feedback_reports.text_signals import analyse
+from feedback_reports.text_signals import find_themes
 from storage.models import Participant, Review, Run
 from storage.uow import UnitOfWork
 
@@ -67,7 +67,7 @@ async def run(
     status: str = "submitted",
     share_with: str | None = None,
 ) -> Run:
-    """Store a run and its answers; free text gets sentiment and themes as the bot would."""
+    """Store a run and its answers; free text gets its themes as the bot would."""
     added = uow.runs.add(
         Run(
             participant_id=who.id,
@@ -84,7 +84,7 @@ async def run(
     uow.runs.write_state(added, {"flow": flow_id})
     await uow.flush()
     for given in answers:
-        signals = analyse(given.text) if given.text else None
+        themes = ",".join(find_themes(given.text)) if given.text else None
         await uow.runs.put_answer(
             added.id,
             given.step_id,
@@ -93,8 +93,7 @@ async def run(
             text=given.text,
             theme=given.theme,
             now=at(submitted or started),
-            sentiment=signals.sentiment if signals else None,
-            text_themes=given.text_themes or (signals.themes_text if signals else None),
+            text_themes=given.text_themes or themes or None,
         )
     await uow.flush()
     return added
