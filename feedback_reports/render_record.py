@@ -139,34 +139,27 @@ def render_markdown(record: ReviewRecord) -> str:
                     out.extend([f"*{md(_mentions(line))}*", ""])
             else:
                 out.extend([md(line.answer), ""])
-    if record.moods:
-        out.extend(["## How I feel", ""])
-        out.extend(
-            f"- {md(m.question)} {m.face or ''} {md(m.words)} \\({md(_date(m.on))}\\)"
+    lists = {
+        "How I feel": [
+            f"{md(m.question)} {m.face or ''} {md(m.words)} \\({md(_date(m.on))}\\)"
             for m in record.moods
-        )
-        out.append("")
-    if record.changes:
-        out.extend(["## Since my last review", ""])
-        out.extend(
-            f"- {md(c.question)} **{c.direction}**: was {md(c.before)}, now {md(c.now)}"
+        ],
+        "Since my last review": [
+            f"{md(c.question)} **{c.direction}**: was {md(c.before)}, now {md(c.now)}"
             for c in record.changes
-        )
-        out.append("")
-    if record.flags:
-        out.extend(["## Safeguarding flags", ""])
-        out.extend(
-            f"- Level {md(f.level)}, {md(f.status)}, raised {md(str(f.raised_on))}"
+        ],
+        "Safeguarding flags": [
+            f"Level {md(f.level)}, {md(f.status)}, raised {md(str(f.raised_on))}"
             for f in record.flags
-        )
-        out.append("")
-    if record.requests:
-        out.extend(["## What I asked for", ""])
-        out.extend(
-            f"- {md(r.about.capitalize())} ({md(r.status)}, {md(str(r.made_on))})"
+        ],
+        "What I asked for": [
+            f"{md(r.about.capitalize())} ({md(r.status)}, {md(str(r.made_on))})"
             for r in record.requests
-        )
-        out.append("")
+        ],
+    }
+    for title, items in lists.items():
+        if items:
+            out.extend([f"## {title}", "", *(f"- {item}" for item in items), ""])
     for feedback in record.family:
         out.extend([f"## Feedback from a {md(feedback.role)}", ""])
         for line in feedback.answers:
