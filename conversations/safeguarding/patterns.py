@@ -34,6 +34,16 @@ def check_pattern(pattern: str) -> None:
         re.compile(pattern)
     except re.error as exc:
         raise PatternError(f"invalid pattern: {exc}") from exc
+    check_repeats(pattern)
+
+
+def check_repeats(pattern: str) -> None:
+    """Check only for nested repeats: cheap, so every pattern is checked at load, while
+    compiling is left to the whole list (see `rules._compile_list`).
+
+    Raises:
+        PatternError: with the reason.
+    """
     if _has_nested_repeat(pattern):
         raise PatternError(
             "a repeated group contains a repeat, which can take exponential time;"

@@ -25,7 +25,12 @@ import yaml
 
 from conversations.safeguarding.model import AUTHORS, CATEGORIES, Assessment, Level
 from conversations.safeguarding.normalise import Normaliser, SpellingMender, english_words
-from conversations.safeguarding.patterns import PatternError, check_pattern, word_lists_as_tries
+from conversations.safeguarding.patterns import (
+    PatternError,
+    check_pattern,
+    check_repeats,
+    word_lists_as_tries,
+)
 
 SPEC_VERSION = 1
 NORMALISATION_FILE = "normalisation.yaml"
@@ -302,10 +307,20 @@ def _compile_list(
         if word_start and not item.startswith("\\b"):
             raise RulesError(f"{where} #{position}: must start with \\b (match whole words)")
         pattern = _expand(item, fragments, f"{where} #{position}", ())
-        _check(pattern, f"{where} #{position}")
+        try:
+            check_repeats(pattern)
+        except PatternError as exc:
+            raise RulesError(f"{where} #{position}: {exc}") from exc
         expanded.append(word_lists_as_tries(pattern))
     alternation = "|".join(f"(?:{pattern})" for pattern in expanded)
-    return re.compile(f"(?<![a-z0-9])(?:{alternation})" if word_start else alternation)
+    try:
+        return re.compile(f"(?<![a-z0-9])(?:{alternation})" if word_start else alternation)
+    except re.error as exc:
+        # Compiling each pattern alone costs half the load time; only a failure pays it,
+        # to name the pattern at fault.
+        for position, pattern in enumerate(expanded, start=1):
+            _check(pattern, f"{where} #{position}")
+        raise RulesError(f"{where}: the patterns do not compile together: {exc}") from exc
 
 
 def _check(pattern: str, where: str) -> None:
