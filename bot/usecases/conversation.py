@@ -125,24 +125,17 @@ class Conversations:
                 iro_name=iro.name.split()[0] if iro and iro.name.strip() else None,
                 meeting_day=day_words(review.held_on or review.due_date) if review else None,
             )
-            review_id = review.id if review else None
-            paused = [
-                run
-                for run in await uow.runs.open_for(participant.id)
-                if (run.flow_id, run.review_id) != (flow.id, review_id)
-            ]
-            sent_before = review is not None and any(
+            started = await self.store.start_or_resume(uow, participant, flow, review, context)
+            notices = [Notice.other_paused] if started.others_open else []
+            if started.resumed:
+                notices.append(Notice.resumed)
+            elif review is not None and any(
                 (run.participant_id, run.flow_id, run.status)
                 == (participant.id, flow.id, "submitted")
                 for run in await uow.runs.for_review(review.id)
-            )
-            started = await self.store.start_or_resume(uow, participant, flow, review, context)
-            await uow.commit()
-            notices = [Notice.other_paused] if paused else []
-            if started.resumed:
-                notices.append(Notice.resumed)
-            elif sent_before:
+            ):
                 notices.append(Notice.already_sent)
+            await uow.commit()
             return Outcome(started.events, started.run_id, tuple(notices))
 
     async def act(

@@ -7,7 +7,13 @@ from datetime import datetime
 
 from bot.bootstrap import Services
 from bot.usecases.safeguarding import flag_explanation
-from bot.usecases.staff_access import NotAllowed, sees_every_child, staff_member, visible_child_ids
+from bot.usecases.staff_access import (
+    NotAllowed,
+    may_see,
+    sees_every_child,
+    staff_member,
+    visible_child_ids,
+)
 from storage.models import Flag, Staff
 from storage.uow import UnitOfWork
 
@@ -56,7 +62,7 @@ async def _visible_flag(uow: UnitOfWork, staff: Staff, flag_id: int) -> Flag:
     if sees_every_child(staff):
         return flag
     child = await uow.children.get(flag.child_id) if flag.child_id else None
-    if child is None or child.iro_id != staff.id:
+    if child is None or not may_see(staff, child):
         raise NotAllowed("not your case")
     return flag
 

@@ -93,6 +93,7 @@ async def upcoming(services: Services, telegram_id: int) -> list[UpcomingReview]
         if child_ids is not None:
             query = query.where(Review.child_id.in_(child_ids))
         rows = (await uow.session.execute(query)).all()
+        asked = await uow.requests.open_by_meeting([review.id for review, _ in rows])
         return [
             UpcomingReview(
                 child.case_ref,
@@ -101,11 +102,7 @@ async def upcoming(services: Services, telegram_id: int) -> list[UpcomingReview]
                 await _status(uow, child.id, review.id, ("child",)),
                 await _status(uow, child.id, review.id, ("parent", "carer")),
                 review.seen_before,
-                tuple(
-                    f"#{request.id} {request.about} ({request.status})"
-                    for request in await uow.requests.for_review(review.id)
-                    if request.status != "done"
-                ),
+                tuple(f"#{r.id} {r.about} ({r.status})" for r in asked[review.id]),
             )
             for review, child in rows
         ]

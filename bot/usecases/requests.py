@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo
 from bot.bootstrap import Services
 from bot.dates import MEETING_WORDS, day_words, moment_words
 from bot.usecases.safeguarding import alert_recipients, working_days_after
-from bot.usecases.staff_access import NotAllowed, sees_every_child, staff_member, visible_child_ids
+from bot.usecases.staff_access import (
+    NotAllowed,
+    may_see,
+    sees_every_child,
+    staff_member,
+    visible_child_ids,
+)
 from conversations.flow_spec import Flow
 from conversations.requests import requests_raised
 from conversations.runs import Run as EngineRun
@@ -166,7 +172,7 @@ async def _mark_seen(
     uow: UnitOfWork, flows: Mapping[str, Flow], request: ChildRequest, staff: Staff, now: datetime
 ) -> None:
     request.status, request.seen_at = "seen", now
-    await _tell_child(uow, request, _flow_words(flows, request, "seen"), "request_seen", now)
+    await _tell_child(uow, request, _seen_words(flows, request), "request_seen", now)
     uow.audit.record(
         now, f"staff:{staff.id}", "request_seen", request.child_id, request_id=request.id
     )
@@ -185,7 +191,7 @@ async def mark_done(
         staff = await staff_member(uow, telegram_id)
         request = await uow.requests.get(request_id)
         child = await uow.children.get(request.child_id) if request else None
-        if request is None or child is None or not _may_see(staff, child):
+        if request is None or child is None or not may_see(staff, child):
             raise NotAllowed("no such request")
         if request.status == "new":
             await _mark_seen(uow, flows, request, staff, now)
@@ -209,16 +215,13 @@ async def mark_done(
         return line
 
 
-def _may_see(staff: Staff, child: Child) -> bool:
-    return sees_every_child(staff) or child.iro_id == staff.id
-
-
-def _flow_words(flows: Mapping[str, Flow], request: ChildRequest, which: str) -> str:
+def _seen_words(flows: Mapping[str, Flow], request: ChildRequest) -> str:
+    """What the child is told once their IRO has seen the request, in the flow's words."""
     flow = flows.get(request.flow_id)
     step = flow.step(request.step_id) if flow else None
     if step is None or step.request is None:
         return "Your IRO has seen what you asked for."
-    return getattr(step.request, which)["en"]
+    return step.request.seen["en"]
 
 
 async def _tell_child(

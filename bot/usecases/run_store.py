@@ -28,6 +28,8 @@ class Started:
     events: tuple[Event, ...]
     run_id: int
     resumed: bool
+    # Another flow (or meeting) of this person's is open, kept for later.
+    others_open: bool = False
 
 
 class RunStore:
@@ -54,13 +56,15 @@ class RunStore:
         context: RunContext,
     ) -> Started:
         """Resume this person's open run of the flow for this meeting, or start one."""
-        for open_run in await uow.runs.open_for(participant.id):
-            same_review = open_run.review_id == (review.id if review else None)
-            if open_run.flow_id == flow.id and same_review:
+        this = (flow.id, review.id if review else None)
+        open_runs = await uow.runs.open_for(participant.id)
+        others_open = any((run.flow_id, run.review_id) != this for run in open_runs)
+        for open_run in open_runs:
+            if (open_run.flow_id, open_run.review_id) == this:
                 state = EngineRun.from_dict(uow.runs.read_state(open_run))
                 events = tuple(current_prompt(flow, state))
                 if events:
-                    return Started(events, open_run.id, True)
+                    return Started(events, open_run.id, True, others_open)
                 # The flow file changed under this run (its step is gone): start afresh.
                 self.retire(open_run)
         now = self.clock()
@@ -79,7 +83,7 @@ class RunStore:
         )
         await uow.flush()
         await self.save(uow, row, flow, None, transition)
-        return Started(tuple(transition.events), row.id, False)
+        return Started(tuple(transition.events), row.id, False, others_open)
 
     def retire(self, row: Run) -> None:
         """Close a run its flow can no longer continue, so it never blocks the person."""

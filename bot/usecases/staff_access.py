@@ -36,8 +36,13 @@ async def visible_child_ids(uow: UnitOfWork, staff: Staff) -> list[int] | None:
     return [child.id for child in await uow.children.allocated_to(staff.id)]
 
 
+def may_see(staff: Staff, child: Child) -> bool:
+    """An IRO sees the children allocated to them; managers and admins see every child."""
+    return sees_every_child(staff) or child.iro_id == staff.id
+
+
 async def child_for(uow: UnitOfWork, staff: Staff, case_ref: str) -> Child:
     child = await uow.children.by_case_ref(case_ref)
-    if child is None or not (sees_every_child(staff) or child.iro_id == staff.id):
+    if child is None or not may_see(staff, child):
         raise NotAllowed("not your case")
     return child

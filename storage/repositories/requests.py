@@ -28,10 +28,16 @@ class RequestRepository(Repository):
             query = query.where(ChildRequest.child_id.in_(child_ids))
         return (await self.session.scalars(query.order_by(ChildRequest.created_at))).all()
 
-    async def for_review(self, review_id: int) -> Sequence[ChildRequest]:
-        """Every request made about one meeting, oldest first (for the record)."""
-        query = select(ChildRequest).where(ChildRequest.review_id == review_id)
-        return (await self.session.scalars(query.order_by(ChildRequest.created_at))).all()
+    async def open_by_meeting(self, review_ids: Sequence[int]) -> dict[int, list[ChildRequest]]:
+        """Requests not yet done about these meetings, oldest first, in one query."""
+        query = select(ChildRequest).where(
+            ChildRequest.review_id.in_(review_ids), ChildRequest.status.in_(OPEN)
+        )
+        found: dict[int, list[ChildRequest]] = {review_id: [] for review_id in review_ids}
+        for request in await self.session.scalars(query.order_by(ChildRequest.created_at)):
+            if request.review_id is not None:
+                found[request.review_id].append(request)
+        return found
 
     async def unseen_overdue(self, now: datetime, limit: int) -> Sequence[ChildRequest]:
         """The oldest `limit` requests nobody has seen by their time, not yet escalated."""
