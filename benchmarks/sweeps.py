@@ -28,9 +28,9 @@ from pathlib import Path
 
 from alembic import command
 
+from bot.app.reminders import queue_due_reminders
 from bot.bootstrap import open_services
 from bot.settings import Settings
-from bot.usecases.reminders import queue_due_reminders
 from storage.crypto import new_key
 from storage.database import alembic_config
 

@@ -13,8 +13,8 @@ from tqdm import tqdm
 
 from bot.bootstrap import Services, open_services
 from bot.cli.options import iso_date
-from bot.deep_links import bot_username, deep_link
 from bot.settings import load_settings
+from bot.telegram.deep_links import bot_username, deep_link
 from storage import admin, imports
 from storage.models import REVIEW_KINDS, STAFF_ROLES
 from storage.uow import UnitOfWork

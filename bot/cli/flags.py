@@ -6,9 +6,9 @@ import asyncio
 
 import click
 
+from bot.app.flags import FlagLine, open_flags
 from bot.bootstrap import open_services
 from bot.settings import load_settings
-from bot.usecases.flags import FlagLine, open_flags
 
 
 @click.group()

@@ -17,19 +17,19 @@ from typing import TypeVar
 
 import click
 
-from bot.bootstrap import Services, open_services
-from bot.cli.options import iso_date
-from bot.cli.output import open_private, write_private
-from bot.settings import load_settings
-from bot.usecases.audit_export import write_audit_csv
-from bot.usecases.erasure import ErasureCounts, erase_child, plan_erasure
-from bot.usecases.retention import (
+from bot.app.audit_export import write_audit_csv
+from bot.app.erasure import ErasureCounts, erase_child, plan_erasure
+from bot.app.retention import (
     RetentionCounts,
     count_past_retention,
     enforce_retention,
     limits_for,
 )
-from bot.usecases.subject_access import export_child
+from bot.app.subject_access import export_child
+from bot.bootstrap import Services, open_services
+from bot.cli.options import iso_date
+from bot.cli.output import open_private, write_private
+from bot.settings import load_settings
 from feedback_reports.render_subject_access import render_html
 
 T = TypeVar("T")

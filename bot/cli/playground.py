@@ -6,7 +6,12 @@ import asyncio
 
 import click
 
-from bot.playground import log_to_file, playground_settings, prepare_database, run_playground
+from bot.playground.terminal import (
+    log_to_file,
+    playground_settings,
+    prepare_database,
+    run_playground,
+)
 from bot.settings import load_settings
 from conversations.flow_check import load_flows
 

@@ -10,9 +10,9 @@ import asyncio
 
 import click
 
-from bot.runtime import configure_logging, poll, require_token
 from bot.settings import load_settings
-from bot.webhook import require_webhook, serve_webhook
+from bot.telegram.runtime import configure_logging, poll, require_token
+from bot.telegram.webhook import require_webhook, serve_webhook
 
 
 @click.command()

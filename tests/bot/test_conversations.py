@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.app.conversation import Conversations, Notice, Purpose
+from bot.app.housekeeping import prune_old_records
+from bot.app.joining import JoinResult, redeem
+from bot.app.run_store import RunStore
 from bot.bootstrap import Services
-from bot.callbacks import RunButton
-from bot.usecases.conversation import Conversations, Notice, Purpose
-from bot.usecases.housekeeping import prune_old_records
-from bot.usecases.joining import JoinResult, redeem
-from bot.usecases.run_store import RunStore
+from bot.telegram.callbacks import RunButton
 from conversations.events import Asked, Choose, Rejected, Text
 from conversations.flow_check import load_flows
 from conversations.safeguarding import assess

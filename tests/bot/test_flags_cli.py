@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.app.safeguarding import raise_flag
 from bot.bootstrap import Services
 from bot.settings import Settings
-from bot.usecases.safeguarding import raise_flag
 from conversations.safeguarding import assess
 from storage.models import Participant
 from tests.e2e.conftest import CHILD_ID, seed_case

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from bot.app.housekeeping import prune_old_records
 from bot.bootstrap import Services
-from bot.usecases.housekeeping import prune_old_records
 from storage.models import Invitation, OutboxMessage, ProcessedUpdate
 from tests.support import FIXED_NOW
 

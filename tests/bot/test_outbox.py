@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.app.outbox import DeliveryFailed, deliver_due
+from bot.app.safeguarding import working_days_after
 from bot.bootstrap import open_services
 from bot.settings import Settings
-from bot.usecases.outbox import DeliveryFailed, deliver_due
-from bot.usecases.safeguarding import working_days_after
 from tests.support import MutableClock
 
 LATE_EVENING = datetime(2026, 11, 30, 22, 30, tzinfo=UTC)  # 22:30 in London (GMT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from bot.spool import UpdateSpool
+from bot.telegram.spool import UpdateSpool
 from storage.crypto import TextCipher, new_key
 
 

@@ -10,9 +10,9 @@ import pytest
 
 from bot.bootstrap import Services, open_services
 from bot.emulator import BotApiEmulator
-from bot.runtime import start_polling
 from bot.settings import Settings
-from bot.telegram_app import PTBApplication, build_application
+from bot.telegram.application import PTBApplication, build_application
+from bot.telegram.runtime import start_polling
 from storage import admin
 from tests.e2e.driver import Person
 from tests.support import MutableClock, issue_invitation

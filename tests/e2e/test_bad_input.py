@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.callbacks import run_button
 from bot.emulator import SentMessage
+from bot.telegram.callbacks import run_button
 from conversations.events import Choose
 from storage.models import Answer, Run
 from tests.e2e.conftest import CHILD_ID, PARENT_ID, RunningBot

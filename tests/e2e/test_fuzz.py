@@ -108,7 +108,7 @@ def _push_odd(state: EmulatorState, rng: random.Random, who: int) -> None:
 async def test_five_thousand_mixed_updates_leave_no_exception_unhandled(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.ERROR, logger="bot.telegram_app")
+    caplog.set_level(logging.ERROR, logger="bot.telegram.application")
     await join(bot.person(CHILD_ID), await bot.invite("C001", "child"))
     await join(bot.person(PARENT_ID), await bot.invite("C001", "parent"))
     await join(bot.person(IRO_ID), await bot.invite(None, None, "iro1"))

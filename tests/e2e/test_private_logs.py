@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.runtime import CHATTY_LIBRARIES, QUIET_LIBRARIES, configure_logging
+from bot.telegram.runtime import CHATTY_LIBRARIES, QUIET_LIBRARIES, configure_logging
 from tests.e2e.conftest import CHILD_ID, RunningBot
 from tests.e2e.driver import join
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.usecases.requests import escalate_unseen
+from bot.app.requests import escalate_unseen
 from storage.models import ChildRequest
 from tests.e2e.conftest import CHILD_ID, IRO_ID, MANAGER_ID, RunningBot
 from tests.e2e.driver import Person, join

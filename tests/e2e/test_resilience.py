@@ -193,7 +193,7 @@ async def test_a_failing_update_is_logged_by_id_only_and_the_person_gets_an_apol
     await child.type("my secret words about home")
     sorry = await child.read_until("Sorry, something went wrong")
     assert "try again" in sorry.text
-    failures = [r for r in caplog.records if r.name == "bot.telegram_app"]
+    failures = [r for r in caplog.records if r.name == "bot.telegram.application"]
     assert failures and "secret words" not in caplog.text  # tracebacks included
     assert any("update" in r.getMessage() and "failed" in r.getMessage() for r in failures)
     await child.type("/review")

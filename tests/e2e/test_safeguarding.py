@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.emulator.models import CallbackAnswer
-from bot.handlers.context import BotDeps
-from bot.telegram_app import PTBApplication
+from bot.telegram.application import PTBApplication
+from bot.telegram.handlers.context import BotDeps
 from storage.models import AuditEvent, Flag, OutboxMessage
 from tests.e2e.conftest import CHILD_ID, IRO_ID, MANAGER_ID, PARENT_ID, RunningBot
 from tests.e2e.driver import Person, join
@@ -125,7 +125,7 @@ async def test_an_unacknowledged_urgent_flag_is_escalated_to_managers(
     await manager.read_until("Safeguarding alert")
     clock.advance(minutes=61)
     escalate = _deps(bot.application)
-    from bot.usecases.safeguarding import escalate_overdue
+    from bot.app.safeguarding import escalate_overdue
 
     async with escalate.services.uow() as uow:
         assert await escalate_overdue(uow, clock(), bot.services.settings.zone) == 1

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bot.app import audit_export
 from bot.bootstrap import open_services
 from bot.cli.lifecycle import audit
 from bot.settings import Settings
-from bot.usecases import audit_export
 from tests.lifecycle.helpers import add_child, add_event
 from tests.reports.helpers import cli_env
 from tests.support import FIXED_NOW

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.app.erasure import erase_child
+from bot.app.retention import enforce_retention
 from bot.bootstrap import Services, open_services
 from bot.settings import Settings
-from bot.usecases.erasure import erase_child
-from bot.usecases.retention import enforce_retention
 from storage.models import (
     Child,
     ChildRequest,

@@ -11,15 +11,15 @@ import pytest
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from bot.bootstrap import Services, open_services
-from bot.settings import Settings, SettingsError, load_settings
-from bot.telegram_app import build_application
-from bot.usecases.retention import (
+from bot.app.retention import (
     RetentionCounts,
     count_past_retention,
     enforce_retention,
     months_before,
 )
+from bot.bootstrap import Services, open_services
+from bot.settings import Settings, SettingsError, load_settings
+from bot.telegram.application import build_application
 from storage.models import (
     Answer,
     AnswerSummary,

@@ -8,9 +8,9 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from bot.app.retention import enforce_retention
 from bot.bootstrap import open_services
 from bot.settings import Settings
-from bot.usecases.retention import enforce_retention
 from storage.repositories.child_records import participant_actor
 from tests.lifecycle.helpers import add_child, add_event, add_flag, add_request, add_run, link
 from tests.reports.helpers import cli_env, parse_strict

@@ -19,10 +19,10 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
+from bot.app.texts import SAVING_LATER
 from bot.bootstrap import Services
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
-from bot.texts import SAVING_LATER
 from storage.crypto import new_key
 from storage.database import alembic_config
 from storage.models import Flag, Run

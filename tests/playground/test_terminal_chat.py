@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.emulator import SentMessage
-from bot.playground_chat import Persona, TerminalChat, banner
+from bot.playground.chat import Persona, TerminalChat, banner
 
 CHILD, IRO = Persona("child", 1, "the child"), Persona("iro", 3, "the IRO")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.handlers.context import KEY
-from bot.usecases.reminders import queue_due_reminders
+from bot.app.reminders import queue_due_reminders
+from bot.telegram.handlers.context import KEY
 from tests.e2e.conftest import CHILD_ID, IRO_ID, RunningBot
 from tests.e2e.driver import join
 

@@ -12,8 +12,8 @@ from aiohttp import web
 from bot.bootstrap import Services, open_services
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
-from bot.telegram_app import PTBApplication, build_application
-from bot.webhook import create_web_app, register_webhook
+from bot.telegram.application import PTBApplication, build_application
+from bot.telegram.webhook import create_web_app, register_webhook
 from tests.e2e.conftest import seed_case
 from tests.support import MutableClock
 

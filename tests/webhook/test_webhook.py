@@ -16,7 +16,7 @@ import pytest
 
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
-from bot.webhook import SECRET_HEADER, serve_webhook
+from bot.telegram.webhook import SECRET_HEADER, serve_webhook
 from storage import admin
 from tests.e2e.conftest import CHILD_ID
 from tests.e2e.driver import Person

@@ -8,13 +8,13 @@ from datetime import date, datetime
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.dates import MEETING_WORDS
-from bot.handlers.context import deps
-from bot.handlers.refusals import staff_only
-from bot.handlers.sending import present, say, with_retries
-from bot.render import split_text
-from bot.usecases import iro_tools
-from bot.usecases.outcomes import OUTCOME_FLOW, begin_outcome
+from bot.app import iro_tools
+from bot.app.dates import MEETING_WORDS
+from bot.app.outcomes import OUTCOME_FLOW, begin_outcome
+from bot.telegram.handlers.context import deps
+from bot.telegram.handlers.refusals import staff_only
+from bot.telegram.handlers.sending import present, say, with_retries
+from bot.telegram.render import split_text
 
 
 def _ids(update: Update) -> tuple[int, int]:

@@ -14,9 +14,9 @@ import logging
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import texts
-from bot.handlers.context import deps
-from bot.handlers.sending import say
+from bot.app import texts
+from bot.telegram.handlers.context import deps
+from bot.telegram.handlers.sending import say
 from storage.database import is_unavailable
 
 logger = logging.getLogger(__name__)

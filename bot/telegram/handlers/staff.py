@@ -7,13 +7,13 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.callbacks import FlagButton, RequestButton, flag_button, request_button
-from bot.dates import moment_words
-from bot.handlers.context import deps
-from bot.handlers.refusals import staff_only
-from bot.handlers.sending import say, send, with_retries
-from bot.render import ChatMessage, split_text
-from bot.usecases import flags, requests
+from bot.app import flags, requests
+from bot.app.dates import moment_words
+from bot.telegram.callbacks import FlagButton, RequestButton, flag_button, request_button
+from bot.telegram.handlers.context import deps
+from bot.telegram.handlers.refusals import staff_only
+from bot.telegram.handlers.sending import say, send, with_retries
+from bot.telegram.render import ChatMessage, split_text
 
 REQUEST_DONE_HOW = (
     "Press Done when a request is dealt with, or write /done NUMBER and a note: "

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from bot.app.housekeeping import delete_in_batches
 from bot.bootstrap import Services
-from bot.usecases.housekeeping import delete_in_batches
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)

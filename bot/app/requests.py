@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.bootstrap import Services
-from bot.dates import MEETING_WORDS, day_words, moment_words
-from bot.usecases.safeguarding import alert_recipients, working_days_after
-from bot.usecases.staff_access import (
+from bot.app.dates import MEETING_WORDS, day_words, moment_words
+from bot.app.safeguarding import alert_recipients, working_days_after
+from bot.app.staff_access import (
     NotAllowed,
     may_see,
     sees_every_child,
     staff_member,
     visible_child_ids,
 )
+from bot.bootstrap import Services
 from conversations.flow_spec import Flow
 from conversations.requests import requests_raised
 from conversations.runs import Run as EngineRun

@@ -2,7 +2,7 @@
 
 `TerminalChat` is only loop logic: it reads lines through `read_line`, writes through `write`
 and talks to the bot through a `ChatBackend`, so a test can drive it with plain fakes. The
-backend is what knows about the emulator and the running bot (see `bot.playground`).
+backend is what knows about the emulator and the running bot (see `bot.playground.terminal`).
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import texts
-from bot.commands import STAFF_COMMANDS
-from bot.handlers.context import deps
-from bot.handlers.sending import present, say, with_retries
+from bot.app import texts
+from bot.telegram.commands import STAFF_COMMANDS
+from bot.telegram.handlers.context import deps
+from bot.telegram.handlers.sending import present, say, with_retries
 
 
 async def _show_where_we_are(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

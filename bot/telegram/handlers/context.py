@@ -8,10 +8,10 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
+from bot.app.conversation import Conversations
+from bot.app.run_store import RunStore
 from bot.bootstrap import Services
-from bot.spool import UpdateSpool
-from bot.usecases.conversation import Conversations
-from bot.usecases.run_store import RunStore
+from bot.telegram.spool import UpdateSpool
 from conversations.flow_spec import Flow
 
 KEY = "mysay"

@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from bot.app.dates import day_words
+from bot.app.run_store import RunStore
+from bot.app.safeguarding import Screened, Screening, raise_flag
 from bot.bootstrap import Services
-from bot.callbacks import RunButton
-from bot.dates import day_words
-from bot.usecases.run_store import RunStore
-from bot.usecases.safeguarding import Screened, Screening, raise_flag
+from bot.telegram.callbacks import RunButton
 from conversations.engine import current_prompt, handle
 from conversations.events import Asked, Event, Input, Rejected, SummaryShown, Text
 from conversations.flow_spec import Flow

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.bootstrap import Services
-from bot.usecases.safeguarding import flag_explanation
-from bot.usecases.staff_access import (
+from bot.app.safeguarding import flag_explanation
+from bot.app.staff_access import (
     NotAllowed,
     may_see,
     sees_every_child,
     staff_member,
     visible_child_ids,
 )
+from bot.bootstrap import Services
 from storage.models import Flag, Staff
 from storage.uow import UnitOfWork
 

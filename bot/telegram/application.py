@@ -20,24 +20,24 @@ from telegram.ext import (
     filters,
 )
 
-from bot import texts
+from bot.app import texts
+from bot.app.conversation import Conversations
+from bot.app.housekeeping import prune_old_records
+from bot.app.outbox import DeliveryFailed, DeliveryReport, deliver_due
+from bot.app.outcomes import OUTCOME_FLOW, record_outcome
+from bot.app.reminders import queue_due_reminders
+from bot.app.requests import escalate_unseen, raise_requests
+from bot.app.retention import enforce_retention
+from bot.app.run_store import RunStore
+from bot.app.safeguarding import escalate_overdue
 from bot.bootstrap import Services
-from bot.callbacks import FlagButton, RequestButton, RunButton, parse
-from bot.commands import commands_for
-from bot.handlers import fallbacks, iro, participants, staff
-from bot.handlers.context import BotDeps, deps, install
-from bot.handlers.outage import hold_for_later, replay_spool
-from bot.handlers.sending import markup_from_dict, retry_seconds, say, with_retries
-from bot.spool import UpdateSpool
-from bot.usecases.conversation import Conversations
-from bot.usecases.housekeeping import prune_old_records
-from bot.usecases.outbox import DeliveryFailed, DeliveryReport, deliver_due
-from bot.usecases.outcomes import OUTCOME_FLOW, record_outcome
-from bot.usecases.reminders import queue_due_reminders
-from bot.usecases.requests import escalate_unseen, raise_requests
-from bot.usecases.retention import enforce_retention
-from bot.usecases.run_store import RunStore
-from bot.usecases.safeguarding import escalate_overdue
+from bot.telegram.callbacks import FlagButton, RequestButton, RunButton, parse
+from bot.telegram.commands import commands_for
+from bot.telegram.handlers import fallbacks, iro, participants, staff
+from bot.telegram.handlers.context import BotDeps, deps, install
+from bot.telegram.handlers.outage import hold_for_later, replay_spool
+from bot.telegram.handlers.sending import markup_from_dict, retry_seconds, say, with_retries
+from bot.telegram.spool import UpdateSpool
 from conversations.flow_check import load_flows
 from conversations.flow_spec import Flow
 from conversations.runs import Run as EngineRun

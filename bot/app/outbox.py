@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from bot.app.reminders import QUIET_UNTIL, in_quiet_hours
 from bot.bootstrap import Services
-from bot.usecases.reminders import QUIET_UNTIL, in_quiet_hours
 
 logger = logging.getLogger(__name__)
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from bot.app.conversation import Notice, Outcome
+from bot.app.dates import MEETING_WORDS, day_words
+from bot.app.run_store import RunStore
+from bot.app.staff_access import child_for, staff_member
 from bot.bootstrap import Services
-from bot.dates import MEETING_WORDS, day_words
-from bot.usecases.conversation import Notice, Outcome
-from bot.usecases.run_store import RunStore
-from bot.usecases.staff_access import child_for, staff_member
 from conversations.flow_spec import Flow
 from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, age_on

@@ -12,10 +12,10 @@ from typing import Any, TypeVar
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot import texts
-from bot.handlers.context import BotDeps
-from bot.render import ChatMessage, render
-from bot.usecases.conversation import Outcome
+from bot.app import texts
+from bot.app.conversation import Outcome
+from bot.telegram.handlers.context import BotDeps
+from bot.telegram.render import ChatMessage, render
 from conversations.events import Submitted
 from conversations.safeguarding.model import Level
 

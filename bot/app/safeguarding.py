@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.callbacks import flag_button
-from bot.dates import moment_words
+from bot.app.dates import moment_words
+from bot.telegram.callbacks import flag_button
 from conversations.runs import age_band_for, age_on
 from conversations.safeguarding import Assessment, Level, ScreeningContext
 from conversations.safeguarding.screener import describe_reasons

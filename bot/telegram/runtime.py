@@ -11,7 +11,7 @@ from telegram import Update
 
 from bot.bootstrap import open_services
 from bot.settings import Settings, SettingsError
-from bot.telegram_app import PTBApplication, announce_commands, build_application
+from bot.telegram.application import PTBApplication, announce_commands, build_application
 
 logger = logging.getLogger(__name__)
 

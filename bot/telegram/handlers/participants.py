@@ -7,14 +7,14 @@ from dataclasses import replace
 from telegram import BotCommandScopeChat, CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
-from bot import texts
-from bot.callbacks import RunButton
-from bot.commands import commands_for
-from bot.handlers.context import deps
-from bot.handlers.sending import keyboard, present, remove_buttons, say, with_retries
-from bot.render import render, split_text
-from bot.usecases.conversation import Notice, Outcome, Purpose
-from bot.usecases.joining import JoinResult, redeem
+from bot.app import texts
+from bot.app.conversation import Notice, Outcome, Purpose
+from bot.app.joining import JoinResult, redeem
+from bot.telegram.callbacks import RunButton
+from bot.telegram.commands import commands_for
+from bot.telegram.handlers.context import deps
+from bot.telegram.handlers.sending import keyboard, present, remove_buttons, say, with_retries
+from bot.telegram.render import render, split_text
 from conversations.events import Asked, Cancel, Resume, Text
 
 SHARE_LABELS = {

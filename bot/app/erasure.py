@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.app.subject_access import find_child
 from bot.bootstrap import Services
-from bot.usecases.subject_access import find_child
 from storage.admin import AdminError
 from storage.models import Child
 from storage.uow import UnitOfWork

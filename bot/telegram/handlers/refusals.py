@@ -9,9 +9,9 @@ from typing import Any, Concatenate, ParamSpec
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot import texts
-from bot.handlers.sending import say
-from bot.usecases.staff_access import NotAllowed, NotStaff
+from bot.app import texts
+from bot.app.staff_access import NotAllowed, NotStaff
+from bot.telegram.handlers.sending import say
 from feedback_reports.record import ReportError
 
 P = ParamSpec("P")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from conversations.safeguarding.model import PARENT_CATEGORIES, Level
 
 if TYPE_CHECKING:
-    from bot.usecases.safeguarding import Screened
+    from bot.app.safeguarding import Screened
 
 CHILDLINE = "Childline: call 0800 1111 (free, any time) or chat at childline.org.uk"
 EMERGENCY = "If you are in danger right now, call 999."

@@ -1,7 +1,7 @@
 """`mysay try`: the real bot and a local Bot API emulator, with demo people, in a terminal.
 
 Everything runs in one process on 127.0.0.1: the emulator stands in for Telegram, the bot
-long-polls it as in production, and `bot.playground_chat.TerminalChat` lets one person play
+long-polls it as in production, and `bot.playground.chat.TerminalChat` lets one person play
 a demo child, their parent or their IRO. Demo data lives in its own SQLite file in the data
 folder, so it never mixes with a real database.
 """
@@ -24,10 +24,10 @@ from telegram.ext import ContextTypes, TypeHandler
 
 from bot.bootstrap import Services, open_services
 from bot.emulator import BotApiEmulator, SentMessage
-from bot.playground_chat import Persona, ReadLine, TerminalChat, Write, banner
-from bot.runtime import start_polling
+from bot.playground.chat import Persona, ReadLine, TerminalChat, Write, banner
 from bot.settings import Settings
-from bot.telegram_app import build_application
+from bot.telegram.application import build_application
+from bot.telegram.runtime import start_polling
 from storage import admin
 from storage.database import alembic_config
 

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot import texts
+from bot.app import texts
+from bot.app.dates import day_words
+from bot.app.staff_access import child_for, staff_member, visible_child_ids
 from bot.bootstrap import Services
-from bot.dates import day_words
-from bot.deep_links import deep_link
-from bot.usecases.staff_access import child_for, staff_member, visible_child_ids
+from bot.telegram.deep_links import deep_link
 from feedback_reports.record import build_review_record
 from feedback_reports.render_record import render_html, render_text
 from storage import admin

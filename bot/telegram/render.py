@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot import texts
-from bot.callbacks import run_button
+from bot.app import texts
+from bot.telegram.callbacks import run_button
 from conversations.events import (
     Asked,
     Back,

@@ -19,9 +19,9 @@ from telegram.ext import Application
 from yarl import URL
 
 from bot.bootstrap import Services, open_services
-from bot.runtime import until_stopped
 from bot.settings import Settings, SettingsError
-from bot.telegram_app import PTBApplication, announce_commands, build_application
+from bot.telegram.application import PTBApplication, announce_commands, build_application
+from bot.telegram.runtime import until_stopped
 
 logger = logging.getLogger(__name__)
 

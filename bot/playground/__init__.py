@@ -1,0 +1,1 @@
+"""`mysay try`: the real bot against a local Bot API emulator, played in a terminal."""

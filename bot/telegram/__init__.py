@@ -1,0 +1,1 @@
+"""The Telegram adapter: python-telegram-bot handlers that turn updates into use-case calls."""
