@@ -11,11 +11,12 @@ from typing import TypeVar
 import click
 from tqdm import tqdm
 
+from bot.app import admin
 from bot.bootstrap import Services, open_services
 from bot.cli.options import iso_date
 from bot.settings import load_settings
 from bot.telegram.deep_links import bot_username, deep_link
-from storage import admin, imports
+from storage import imports
 from storage.models import REVIEW_KINDS, STAFF_ROLES
 from storage.uow import UnitOfWork
 
