@@ -38,8 +38,8 @@ from bot.telegram.handlers.context import BotDeps, deps, install
 from bot.telegram.handlers.outage import hold_for_later, replay_spool
 from bot.telegram.handlers.sending import markup_from_dict, retry_seconds, say, with_retries
 from bot.telegram.spool import UpdateSpool
-from conversations.flow_check import load_flows
 from conversations.flow_spec import Flow
+from conversations.flow_versions import load_library
 from conversations.runs import Run as EngineRun
 from conversations.safeguarding import assess
 from feedback_reports.text_signals import find_themes
@@ -78,7 +78,7 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
-    flows = load_flows()
+    flows = load_library()
 
     async def raise_child_requests(
         uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun
