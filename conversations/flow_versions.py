@@ -1,6 +1,7 @@
 """Every version of every flow, so an answer is worded as it was asked.
 
-A run records the flow version it was answered under. When a participation officer rewords a
+A run records the flow version it was answered under (the newest, if the flow changed while
+it was open: its summary was sent as worded there). When a participation officer rewords a
 question, renames an option or removes a step, they raise the flow's `version`; answers given
 under the old version must still read as the child saw them. So every version people have
 answered is kept, word for word, in `flows/archive/<id>.v<version>.yaml`, the current one

@@ -8,9 +8,13 @@ import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli.flows import flows
+from conversations.engine import handle, start
+from conversations.events import Choose
 from conversations.flow_check import FLOWS_DIR, FlowError
 from conversations.flow_versions import FlowLibrary, load_library, wording
+from conversations.runs import RunContext
 from tests.flow_changes import change_flow, kept_flows
+from tests.support import FIXED_NOW
 
 MOOD = "How are you feeling today?"
 
@@ -144,3 +148,11 @@ def test_a_run_is_worded_from_its_version_then_the_newest_that_has_the_step(
 def test_an_empty_library_knows_no_flow() -> None:
     empty = FlowLibrary({})
     assert (len(empty), empty.versions("checkin"), empty.at("checkin", 1)) == (0, [], None)
+
+
+def test_a_run_carried_on_under_a_newer_version_records_it() -> None:
+    first = load_library()["checkin"]
+    started = start(first, RunContext(audience="child"), FIXED_NOW)
+    newer = first.model_copy(update={"version": first.version + 1})
+    answered = handle(newer, started.run, Choose("happy"), FIXED_NOW)
+    assert (started.run.flow_version, answered.run.flow_version) == (1, 2)
