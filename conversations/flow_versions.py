@@ -103,12 +103,7 @@ def load_library(directory: Path | str = FLOWS_DIR) -> FlowLibrary:
     A flow whose version is not kept, or whose wording differs from its kept copy, is a
     problem: answers given under that version could no longer be worded as they were asked.
     """
-    folder = Path(directory)
-    files = load_flow_files(folder)
-    kept, problems = _read_kept(folder)
-    problems += _version_problems(files, kept, require_kept=True)
-    if problems:
-        raise FlowError(problems)
+    files, kept = _load(Path(directory), require_kept=True)
     return FlowLibrary({flow_id: flow for flow_id, (flow, _) in files.items()}, kept)
 
 
@@ -131,11 +126,7 @@ def keep_versions(directory: Path | str = FLOWS_DIR) -> list[Path]:
     keeping it would overwrite what the old version said.
     """
     folder = Path(directory)
-    files = load_flow_files(folder)
-    kept, problems = _read_kept(folder)
-    problems += _version_problems(files, kept, require_kept=False)
-    if problems:
-        raise FlowError(problems)
+    files, kept = _load(folder, require_kept=False)
     (folder / ARCHIVE).mkdir(exist_ok=True)
     written = []
     for flow, path in sorted(files.values(), key=lambda pair: pair[0].id):
@@ -144,6 +135,18 @@ def keep_versions(directory: Path | str = FLOWS_DIR) -> list[Path]:
             shutil.copyfile(path, target)
             written.append(target)
     return written
+
+
+def _load(
+    folder: Path, *, require_kept: bool
+) -> tuple[dict[str, tuple[Flow, Path]], dict[tuple[str, int], Flow]]:
+    """Load the flows in `folder` with the versions kept, raising `FlowError` on any problem."""
+    files = load_flow_files(folder)
+    kept, problems = _read_kept(folder)
+    problems += _version_problems(files, kept, require_kept=require_kept)
+    if problems:
+        raise FlowError(problems)
+    return files, kept
 
 
 def _read_kept(folder: Path) -> tuple[dict[tuple[str, int], Flow], list[FlowProblem]]:

@@ -34,6 +34,14 @@ def _conversations(services: Services, folder: Path) -> Conversations:
     return Conversations(services, load_library(folder), assess, store)
 
 
+async def _joined_child(services: Services, tmp_path: Path) -> Path:
+    """Child C001 joined, and a folder with the check-in flow's version 1 kept."""
+    await seed_case(services)
+    code = await issue_invitation(services, "C001", "child")
+    assert (await redeem(services, CHILD_ID, code, 999_001)).result is JoinResult.joined
+    return kept_flows(tmp_path, "checkin")
+
+
 async def _check_in(conversations: Conversations, first_update: int, *inputs: Input) -> None:
     await conversations.begin(CHILD_ID, first_update, Purpose.checkin)
     for offset, action in enumerate(inputs, start=1):
@@ -43,10 +51,7 @@ async def _check_in(conversations: Conversations, first_update: int, *inputs: In
 async def test_my_answers_reads_as_the_version_i_answered(
     services: Services, tmp_path: Path
 ) -> None:
-    await seed_case(services)
-    code = await issue_invitation(services, "C001", "child")
-    assert (await redeem(services, CHILD_ID, code, 999_001)).result is JoinResult.joined
-    folder = kept_flows(tmp_path, "checkin")
+    folder = await _joined_child(services, tmp_path)
     before = _conversations(services, folder)
     await _check_in(before, 1, Choose("happy"), Text("school was fine"), Choose("no"), Send())
     change_flow(
@@ -72,10 +77,7 @@ async def test_my_answers_reads_as_the_version_i_answered(
 async def test_a_run_carried_on_under_a_new_version_reads_as_the_summary_it_was_sent_from(
     services: Services, tmp_path: Path
 ) -> None:
-    await seed_case(services)
-    code = await issue_invitation(services, "C001", "child")
-    assert (await redeem(services, CHILD_ID, code, 999_001)).result is JoinResult.joined
-    folder = kept_flows(tmp_path, "checkin")
+    folder = await _joined_child(services, tmp_path)
     await _check_in(_conversations(services, folder), 1, Choose("happy"))
     # The flow changes while the check-in waits on its second question.
     change_flow(folder, "checkin", reword={"mood": MOOD_NOW}, rename={("mood", "happy"): "Good"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from bot.bootstrap import Services
@@ -10,7 +9,7 @@ from conversations.flow_versions import FlowLibrary, keep_versions, load_library
 from feedback_reports.labels import AnswerWords
 from feedback_reports.record import ReviewRecord, build_review_record
 from feedback_reports.render_record import render_text
-from storage import admin
+from tests.e2e.conftest import seed_case
 from tests.flow_changes import change_flow, kept_flows
 from tests.reports.helpers import Given, participant, run
 from tests.support import FIXED_NOW
@@ -23,17 +22,11 @@ SEEN_BEFORE = "Did your IRO see you or talk with you before the meeting?"
 
 async def _seed(services: Services) -> None:
     """A child's feedback sent under version 1 of the flow, and again under version 2."""
+    await seed_case(services)
     async with services.uow() as uow:
-        await admin.add_staff(uow, "iro1", "IRO", "iro", None, FIXED_NOW)
-        await uow.flush()
-        child = await admin.add_child(
-            uow, "C001", FIXED_NOW, birth_date=date(2014, 3, 2), iro_username="iro1"
-        )
-        await uow.flush()
-        review = await admin.add_review(
-            uow, "C001", "cla_review", date(2026, 12, 7), None, FIXED_NOW
-        )
-        await uow.flush()
+        child = await uow.children.by_case_ref("C001")
+        assert child is not None
+        review = await uow.reviews.next_for_child(child.id, FIXED_NOW.date())
         me = await participant(uow, 42, "child", child.id)
         answers = [
             Given("listened_to", "choice", "a_bit", theme="iro"),
