@@ -17,8 +17,8 @@ from bot.app.ports import Clock, UnitOfWork
 from bot.app.requests import raise_requests
 from bot.app.run_store import RunStore
 from bot.settings import Settings
-from conversations.flow_check import load_flows
 from conversations.flow_spec import Flow
+from conversations.flow_versions import FlowLibrary, load_library
 from conversations.runs import Run as EngineRun
 from conversations.safeguarding import assess
 from feedback_reports.queries import Reader
@@ -79,14 +79,14 @@ class Core:
     """What every conversational channel shares: flows, the run store and the conversations."""
 
     services: Services
-    flows: dict[str, Flow]
+    flows: FlowLibrary
     store: RunStore
     conversations: Conversations
 
 
 def build_core(services: Services) -> Core:
-    """Load and check the flows once, and wire the use cases that run them."""
-    flows = load_flows()
+    """Load and check the flows and their kept versions once; wire the use cases over them."""
+    flows = load_library()
 
     async def raise_child_requests(
         uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun

@@ -95,6 +95,8 @@ class _Draft:
     def finish(self, run: Run, now: datetime) -> Transition:
         new_run = replace(
             run,
+            # A run carried on under a newer version is sent as worded there: record it.
+            flow_version=self.flow.version,
             status=self.status,
             current_step=self.current_step,
             answers=self.answers,
@@ -134,7 +136,8 @@ def handle(flow: Flow, run: Run, action: Input, now: datetime) -> Transition:
     """Apply one input to a run; a `Rejected` event leaves the run as it was.
 
     Pass the flow with the run's `flow_id`. A newer version of it is accepted as long as the
-    run's current step still exists; otherwise the run is refused with reason `flow_changed`.
+    run's current step still exists (the run then records that version); otherwise the run is
+    refused with reason `flow_changed`.
     """
     if isinstance(action, Resume) and run.flow_id == flow.id and not run.status.finished:
         return Transition(run, current_prompt(flow, run))

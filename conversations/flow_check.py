@@ -101,7 +101,12 @@ def load_flow(path: Path | str) -> Flow:
 
 def load_flows(directory: Path | str = FLOWS_DIR) -> dict[str, Flow]:
     """Load every `*.yaml` flow in `directory` (the packaged flows by default), keyed by id."""
-    flows: dict[str, Flow] = {}
+    return {flow_id: flow for flow_id, (flow, _) in load_flow_files(directory).items()}
+
+
+def load_flow_files(directory: Path | str = FLOWS_DIR) -> dict[str, tuple[Flow, Path]]:
+    """Load every `*.yaml` flow in `directory`, keyed by id, each with the file it came from."""
+    flows: dict[str, tuple[Flow, Path]] = {}
     problems: list[FlowProblem] = []
     for path in sorted(Path(directory).glob("*.yaml")):
         flow, found = _read(path)
@@ -111,7 +116,7 @@ def load_flows(directory: Path | str = FLOWS_DIR) -> dict[str, Flow]:
         if flow.id in flows:
             message = f"flow id '{flow.id}' is used by another file"
             problems.append(FlowProblem(path.name, None, "id", message))
-        flows[flow.id] = flow
+        flows[flow.id] = (flow, path)
     if problems:
         raise FlowError(problems)
     return flows

@@ -4,7 +4,7 @@ A flow file, in short (see conversations/flows/ for full examples)::
 
     spec_version: 1
     id: checkin                # ids: lower case letters, digits and _, at most 24
-    version: 1                 # raise it when questions change; runs record it
+    version: 1                 # raise it when words change, then `mysay flows keep`
     title: {en: "Quick check-in"}
     audience: child            # or a list: [parent, carer]
     summary: {en: "..."}       # optional: words above the summary

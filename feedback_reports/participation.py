@@ -143,16 +143,18 @@ async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
         chosen[(flow_id, step_id)][choice] = int(count)
     questions = {}
     rating: Counter[str] = Counter()
+    # Counts span every version of a flow: words come from the newest version that has them.
+    words = labels.packaged_words()
     for (flow_id, step_id), options in chosen.items():
         answered = sum(options.values())
         if step_id == "rating":
             rating.update(options)
         questions[step_id] = QuestionCounts(
-            question=labels.question(flow_id, step_id),
+            question=words.question(flow_id, None, step_id),
             answered=answered,
             options={
                 option: OptionCount(
-                    label=labels.option(flow_id, step_id, option).words,
+                    label=words.option(flow_id, None, step_id, option).words,
                     count=count,
                     pct=pct(count, answered),
                 )

@@ -19,6 +19,7 @@ from bot.app.safeguarding import Screened, Screening, raise_flag
 from conversations.engine import current_prompt, handle
 from conversations.events import Asked, Event, Input, Rejected, SummaryShown, Text
 from conversations.flow_spec import Flow
+from conversations.flow_versions import FlowLibrary
 from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, RunStatus, age_band_for, age_on
 from conversations.safeguarding import ScreeningContext
@@ -85,7 +86,7 @@ class Conversations:
     def __init__(
         self,
         services: Services,
-        flows: dict[str, Flow],
+        flows: FlowLibrary,
         screening: Screening,
         store: RunStore,
     ) -> None:
@@ -263,7 +264,8 @@ class Conversations:
             rows = await uow.runs.submitted_for([p.id for p in participants])
             sent = []
             for row in rows:
-                flow = self.flows.get(row.flow_id)
+                # Worded as the person answered it, whatever the flow file says now.
+                flow = self.flows.at(row.flow_id, row.flow_version)
                 if flow is None or row.submitted_at is None:
                     continue
                 state = EngineRun.from_dict(uow.runs.read_state(row))

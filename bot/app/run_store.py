@@ -102,6 +102,7 @@ class RunStore:
         after = transition.run
         now = after.updated_at
         row.status = after.status.value
+        row.flow_version = after.flow_version
         row.current_step = after.current_step
         row.updated_at = now
         share_with = after.answers.get("share_with")

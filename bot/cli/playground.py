@@ -13,7 +13,7 @@ from bot.playground.terminal import (
     run_playground,
 )
 from bot.settings import load_settings
-from conversations.flow_check import load_flows
+from conversations.flow_versions import load_library
 
 
 @click.command("try")
@@ -21,7 +21,8 @@ def try_() -> None:
     """Try My Say without Telegram: play a demo child, parent or IRO in this terminal."""
     settings = playground_settings(load_settings())
     log = log_to_file(settings.data_dir)
-    load_flows()  # A broken flow file stops start-up here, naming file, step and field.
+    # A broken flow file, or one reworded without a new version, stops start-up here.
+    load_library()
     click.echo("Starting a pretend Telegram and the bot (demo data in the data folder)…")
     # Before the event loop starts: Alembic's env.py runs a loop of its own.
     prepare_database(settings.effective_database_url)

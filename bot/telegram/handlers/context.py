@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ KEY = "mysay"
 @dataclass
 class BotDeps:
     services: Services
-    flows: dict[str, Flow]
+    flows: Mapping[str, Flow]
     conversations: Conversations
     store: RunStore
     # Set by the application: drains the outbox now (alerts must not wait for the sweep).
