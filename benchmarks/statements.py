@@ -10,10 +10,13 @@ the bot handled each update, from the update arriving to the last reply sent:
 
 Prints the mean per typed answer, per button answer (a pressed option, a tick, Done), for a
 typed answer that raises an urgent safeguarding flag (its alerts delivered at once, as the
-bot does), and for pressing Send; then the figures measured the same way before the
-answers moved to one transaction (see BEFORE), and their ratio.
+bot does), and for pressing Send, beside the figures measured the same way before the
+answers moved to one transaction (BEFORE) and their ratio; and which transactions were the
+input's own, which noted the message showing the next question (the Telegram adapter's
+table), and which delivered alerts from the outbox.
 
     .venv/bin/python -m benchmarks.statements
+    .venv/bin/python -m benchmarks.statements --show "typed answer"   # and its SQL
 
 The SQLite file goes under benchmarks/out/ (git-ignored) and is replaced on every run.
 """
@@ -50,14 +53,43 @@ TYPED = "generated example answer about my week"
 WORRYING = "generated example: my stepdad hits me"
 
 
+# What each kind of input cost before the answers moved to one transaction: this benchmark
+# run on main at 4f7dbfd (its first commit here, b592c92, is that version of it).
+BEFORE = {
+    "join": (9.0, 1.0),
+    "start the flow": (13.0, 2.0),
+    "button answer": (8.5, 1.8),
+    "typed answer raising an urgent flag": (26.0, 8.0),
+    "typed answer": (12.0, 3.0),
+    "send": (21.0, 6.0),
+}
+# Transactions after the input's own, told apart by the one table they touch.
+AFTERWARDS = {
+    "telegram_prompt": "question notes",
+    "outbox_message": "deliveries",
+}
+
+
 @dataclass
 class Tally:
-    """What the database saw while one update was handled."""
+    """What the database saw while one update was handled: each transaction's statements."""
 
-    statements: int = 0
-    transactions: int = 0
+    transactions: list[list[str]] = field(default_factory=list)
     commits: int = 0
-    sql: list[str] = field(default_factory=list)
+
+    @property
+    def statements(self) -> int:
+        return sum(len(statements) for statements in self.transactions)
+
+    def kind_of(self, statements: list[str]) -> str:
+        """What a transaction did: the input's own work, or one kind of work after it."""
+        for table, kind in AFTERWARDS.items():
+            if statements and all(table in statement for statement in statements):
+                return kind
+        return "the input"
+
+    def count(self, kind: str) -> int:
+        return sum(1 for statements in self.transactions if self.kind_of(statements) == kind)
 
 
 @dataclass
@@ -75,12 +107,11 @@ class Counter:
 
     def _statement(self, _connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if self.current is not None:
-            self.current.statements += 1
-            self.current.sql.append(" ".join(statement.split()))
+            self.current.transactions[-1].append(" ".join(statement.split()))
 
     def _begin(self, *_: Any) -> None:
         if self.current is not None:
-            self.current.transactions += 1
+            self.current.transactions.append([])
 
     def _commit(self, *_: Any) -> None:
         if self.current is not None:
@@ -207,23 +238,39 @@ async def measure(folder: Path, url: str) -> dict[str, list[Tally]]:
                 await application.shutdown()
 
 
+def report(tallies: dict[str, list[Tally]]) -> None:
+    """Print the mean cost of each kind of input, now and before, and their ratio."""
+    kinds = ("the input", *AFTERWARDS.values())
+    print(
+        f"{'input':<37}{'n':>3}  {'statements':>20}  {'transactions':>20}"
+        f"  {'of which: ' + ' / '.join(kinds):>44}"
+    )
+    print(f"{'':<40}  {'before  now  ratio':>20}  {'before  now  ratio':>20}")
+    for kind, found in tallies.items():
+        statements = mean(t.statements for t in found)
+        transactions = mean(len(t.transactions) for t in found)
+        split = " / ".join(f"{mean(t.count(k) for t in found):.1f}" for k in kinds)
+        was_statements, was_transactions = BEFORE[kind]
+        print(
+            f"{kind:<37}{len(found):>3}  "
+            f"{was_statements:>6.1f} {statements:>5.1f} {statements / was_statements:>6.2f}  "
+            f"{was_transactions:>6.1f} {transactions:>5.1f} "
+            f"{transactions / was_transactions:>6.2f}  {split:>44}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--show", metavar="INPUT", help="print the SQL of the first such input")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     tallies = asyncio.run(measure(OUT, fresh_database(OUT)))
+    report(tallies)
     if args.show:
-        for line in tallies[args.show][0].sql:
-            print(line[:160])
-    print(f"{'input':<38}{'n':>4}{'statements':>12}{'transactions':>14}{'commits':>9}")
-    for kind, found in tallies.items():
-        print(
-            f"{kind:<38}{len(found):>4}"
-            f"{mean(t.statements for t in found):>12.1f}"
-            f"{mean(t.transactions for t in found):>14.1f}"
-            f"{mean(t.commits for t in found):>9.1f}"
-        )
+        for number, statements in enumerate(tallies[args.show][0].transactions, start=1):
+            print(f"-- transaction {number}")
+            for statement in statements:
+                print(statement)
 
 
 if __name__ == "__main__":
