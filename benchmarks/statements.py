@@ -6,7 +6,7 @@ button otherwise), and counts, with SQLAlchemy's engine events, what the databas
 the bot handled each update, from the update arriving to the last reply sent:
 
 - statements: every SQL statement sent (BEGIN, COMMIT and ROLLBACK not included);
-- transactions: every transaction begun, and how many of them committed.
+- transactions: every transaction begun (committed or rolled back).
 
 Prints the mean per typed answer, per button answer (a pressed option, a tick, Done), for a
 typed answer that raises an urgent safeguarding flag (its alerts delivered at once, as the
@@ -75,7 +75,6 @@ class Tally:
     """What the database saw while one update was handled: each transaction's statements."""
 
     transactions: list[list[str]] = field(default_factory=list)
-    commits: int = 0
 
     @property
     def statements(self) -> int:
@@ -103,7 +102,6 @@ class Counter:
     def __post_init__(self) -> None:
         event.listen(self.engine, "before_cursor_execute", self._statement)
         event.listen(self.engine, "begin", self._begin)
-        event.listen(self.engine, "commit", self._commit)
 
     def _statement(self, _connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if self.current is not None:
@@ -112,10 +110,6 @@ class Counter:
     def _begin(self, *_: Any) -> None:
         if self.current is not None:
             self.current.transactions.append([])
-
-    def _commit(self, *_: Any) -> None:
-        if self.current is not None:
-            self.current.commits += 1
 
     @contextmanager
     def counting(self, kind: str) -> Iterator[None]:
@@ -134,7 +128,6 @@ class Chat:
     emulator: BotApiEmulator
     application: PTBApplication
     counter: Counter
-    read: int = 0
 
     async def handle(self, update_id: int, kind: str) -> None:
         """Hand the update the child just made to the bot, counting what it costs."""
