@@ -41,6 +41,8 @@ STAFF_ROLES = ("iro", "manager", "admin")
 PARTICIPANT_ROLES = ("child", "parent", "carer", "staff")
 REVIEW_KINDS = ("cla_review", "icpc", "rcpc")
 PARTICIPATION_CODES = tuple(f"PN{n}" for n in range(8))
+# A run still going: waiting on a question, or showing its summary.
+OPEN_RUN = ("waiting", "reviewing")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -161,12 +163,25 @@ class Run(Base):
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     read_by_iro_at: Mapped[datetime | None]
-    # The message that shows the current question, so the bot can tidy its buttons away.
-    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # Optimistic lock: two workers writing the same run cannot both win.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class TelegramPrompt(Base):
+    """The message showing a run's current question in its participant's private chat, so
+    the bot can take its buttons away once it is answered.
+
+    The Telegram adapter's own bookkeeping: the run knows nothing of messages.
+    """
+
+    __tablename__ = "telegram_prompt"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("run.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    message_id: Mapped[int] = mapped_column(BigInteger)
 
 
 class Answer(Base):

@@ -25,6 +25,7 @@ from storage.repositories import (
     ReviewRepository,
     RunRepository,
     StaffRepository,
+    TelegramPromptRepository,
     UpdateLog,
 )
 
@@ -58,6 +59,7 @@ class UnitOfWork:
         self.retention = RetentionQueries(*args)
         self.child_records = ChildRecords(*args)
         self.erasure = ErasureRepository(*args)
+        self.telegram_prompts = TelegramPromptRepository(*args)
         return self
 
     async def __aexit__(

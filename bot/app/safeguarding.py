@@ -1,7 +1,8 @@
 """The response to a worrying message: a flag, alerts through the outbox, escalation.
 
-A flag and its alerts (queued in the outbox) are committed together in a transaction of
-their own, before the answer they came from is stored, so no later error can lose them.
+A flag and its alerts (queued in the outbox) are added to the caller's transaction, with
+the answer they came from; should that transaction fail, the caller stores them again on
+their own (see `Conversations.act`), so no error can lose them.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ async def raise_flag(
     uow: UnitOfWork,
     screen: Screening,
     participant: Participant | None,
+    child: Child | None,
     run: Run | None,
     text: str,
     now: datetime,
@@ -66,13 +68,13 @@ async def raise_flag(
 ) -> Screened | None:
     """Screen a participant's words; for a concern, store a flag and queue its alerts.
 
-    Staff words are not screened: they are professionals writing about a case. The same
-    update screened again (Telegram resends) raises no second flag. `question` is the
-    wording of the question answered, if any: screening and the alert both use it.
+    `child` is the child the participant is linked to. Staff words are not screened: they
+    are professionals writing about a case. The same update screened again (Telegram
+    resends) raises no second flag. `question` is the wording of the question answered, if
+    any: screening and the alert both use it.
     """
     if participant is None or participant.role == "staff":
         return None
-    child = await uow.children.get(participant.child_id) if participant.child_id else None
     age = age_on(child.birth_date, now.date()) if child else None
     context = ScreeningContext(
         author=participant.role,

@@ -17,6 +17,7 @@ from storage.repositories.reminders import ReminderQueries
 from storage.repositories.requests import RequestRepository
 from storage.repositories.retention import RetentionQueries
 from storage.repositories.summaries import KeptFigures
+from storage.repositories.telegram import TelegramPromptRepository
 
 __all__ = [
     "AuditRepository",
@@ -35,6 +36,7 @@ __all__ = [
     "ReviewRepository",
     "RunRepository",
     "StaffRepository",
+    "TelegramPromptRepository",
     "UpdateLog",
     "hash_code",
 ]

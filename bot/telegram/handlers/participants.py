@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from telegram import BotCommandScopeChat, CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
@@ -102,17 +100,17 @@ async def press_button(
     same_question = (
         ticked and isinstance(first, Asked) and first.step_id == button.step_id and not stale
     )
+    answered = None
     if not stale and not same_question:
         await _mark_answered(context, chat_id, query)
-        if query.message is not None and outcome.tidy_message_id == query.message.message_id:
-            # Marking it answered took its buttons away already: a second edit would only
-            # cost a call and come back 400 "message is not modified".
-            outcome = replace(outcome, tidy_message_id=None)
+        # Marking it answered took its buttons away already: a second edit would only
+        # cost a call and come back 400 "message is not modified".
+        answered = query.message.message_id if query.message is not None else None
     if same_question:
         # A ticked box on a multi step: redraw the same message instead of a new one.
         await _redraw(context, chat_id, query, outcome)
         return
-    await present(context.bot, chat_id, bot_deps, outcome)
+    await present(context.bot, chat_id, bot_deps, outcome, answered)
 
 
 async def _mark_answered(

@@ -15,6 +15,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from bot.app import texts
 from bot.app.conversation import Outcome
 from bot.telegram.handlers.context import BotDeps
+from bot.telegram.handlers.questions import replace_question
 from bot.telegram.render import ChatMessage, render
 from conversations.events import Submitted
 from conversations.safeguarding.model import Level
@@ -74,8 +75,12 @@ async def remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
         )
 
 
-async def present(bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome) -> None:
-    """Show an outcome: support first if the words were worrying, then the flow.
+async def present(
+    bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome, answered: int | None = None
+) -> None:
+    """Show an outcome: support first if the words were worrying, then the flow, then tidy
+    the buttons off the question it answered (unless that is `answered`, a pressed message
+    already marked).
 
     The flag and its alerts are already committed; sending them now only saves the wait
     for the next outbox sweep, so a failure here loses nothing.
@@ -91,12 +96,15 @@ async def present(bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome) -> No
             await say(bot, chat_id, texts.NOTICES[notice])
     for line in outcome.lines:
         await say(bot, chat_id, line)
-    if outcome.tidy_message_id is not None:
-        await remove_buttons(bot, chat_id, outcome.tidy_message_id)
+    shown = None
     for message in render(outcome.events, outcome.run_id):
         sent = await send(bot, chat_id, message)
-        if message.step_id is not None and outcome.run_id is not None:
-            await deps.conversations.remember_prompt(outcome.run_id, sent.message_id)
+        if message.step_id is not None:
+            shown = sent.message_id
+    # After the sends, so the next question reaches the person one call sooner.
+    done_with = await replace_question(deps.services, outcome, shown, answered)
+    if done_with is not None:
+        await remove_buttons(bot, chat_id, done_with)
     # A sent run may have queued messages for others (an outcome's note to the child).
     if any(isinstance(event, Submitted) for event in outcome.events) and deps.deliver_outbox:
         await deps.deliver_outbox()

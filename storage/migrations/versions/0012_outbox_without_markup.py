@@ -1,7 +1,7 @@
 """outbox_message loses reply_markup: each channel offers a flag's actions its own way
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 18:15:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
