@@ -56,7 +56,9 @@ async def claim_chat(database: Database, chat_id: int) -> AsyncIterator[ChatClai
     if database.engine.dialect.name != "postgresql":
         yield ChatClaim(held=True)
         return
-    async with database.engine.connect() as connection, connection.begin():
+    # The lock lasts as long as the transaction the query begins; giving the connection back
+    # rolls it back (nothing was written) or, if the connection died, the lock went with it.
+    async with database.engine.connect() as connection:
         held = await connection.scalar(
             select(func.pg_try_advisory_xact_lock(LOCK_SPACE, _lock_key(chat_id)))
         )
