@@ -1,14 +1,19 @@
-"""Sweeps that alert people, run by every worker at once, alert once (PostgreSQL row locks)."""
+"""Jobs every worker runs (escalation sweeps, retention) do each thing once when run at once.
+
+PostgreSQL row locks, skipped rather than waited for; SQLite has one process.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from bot.bootstrap import Services
 from storage import admin
-from storage.models import ChildRequest, Flag
+from storage.models import ChildRequest, Flag, RunSummary
 from tests.support import FIXED_NOW, add_run
 
 pytestmark = [
@@ -63,3 +68,23 @@ async def test_a_sweep_skips_what_another_workers_sweep_is_escalating(
             assert await second.requests.unseen_overdue(FIXED_NOW, 10) == []
     async with services.uow() as after:  # the first let go without escalating
         assert len(await after.flags.overdue_urgent(FIXED_NOW, 10)) == 1
+
+
+async def test_retention_run_by_two_workers_at_once_summarises_each_run_once(
+    services: Services,
+) -> None:
+    async with services.uow() as uow:
+        child = await admin.add_child(uow, "C001", FIXED_NOW, birth_date=date(2013, 5, 1))
+        await uow.flush()
+        run_id = (await add_run(uow, telegram_id=1001, child_id=child.id)).id
+        await uow.commit()
+
+    async with services.uow() as first:
+        await first.kept_figures.delete_runs([run_id])
+        async with services.uow() as second, asyncio.timeout(10):
+            assert await second.kept_figures.delete_runs([run_id]) == 0
+            await second.commit()
+        await first.commit()
+
+    async with services.uow() as uow:
+        assert await uow.session.scalar(select(func.count()).select_from(RunSummary)) == 1
