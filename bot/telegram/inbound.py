@@ -131,11 +131,12 @@ class InboundQueue:
         return chats
 
     async def _run_chat(self, chat_id: int) -> None:
+        """Drain one chat; if that could not be done now, try it again after a poll."""
         try:
             if not await self._drain(chat_id):
                 self._later(chat_id)
         except Exception as error:  # whatever it was, the updates stay stored for a retry
-            _log_failure(f"handling chat {chat_id}", error)
+            _log_failure("handling a chat's updates", error)
             self._later(chat_id)
         finally:
             del self._active[chat_id]
