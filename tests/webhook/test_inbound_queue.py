@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import aiohttp
 
 from bot.app import texts
@@ -11,6 +9,7 @@ from bot.emulator import BotApiEmulator
 from bot.telegram.webhook import SECRET_HEADER
 from tests.support import eventually
 from tests.webhook.conftest import SECRET, WebhookBot
+from tests.webhook.workers import command_update
 
 STRANGER = 4343
 # Commands anyone may send, each answered with one message of its own.
@@ -21,22 +20,6 @@ REPLIES = {
     "/myanswers": "You haven't sent anything yet.",
     "/dance": texts.UNKNOWN_COMMAND,
 }
-
-
-def command_update(update_id: int, user_id: int, command: str) -> dict[str, Any]:
-    """An update carrying one command from a user in their private chat."""
-    user = {"id": user_id, "is_bot": False, "first_name": "Sam"}
-    return {
-        "update_id": update_id,
-        "message": {
-            "message_id": update_id,
-            "date": 1_800_000_000,
-            "chat": {"id": user_id, "type": "private", "first_name": "Sam"},
-            "from": user,
-            "text": command,
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
-        },
-    }
 
 
 async def _replies(emulator: BotApiEmulator, user_id: int, count: int) -> list[str]:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -29,6 +30,22 @@ def free_ports(count: int) -> list[int]:
     for sock in sockets:
         sock.close()
     return ports
+
+
+def command_update(update_id: int, user_id: int, command: str) -> dict[str, Any]:
+    """An update carrying one command from a user in their private chat."""
+    user = {"id": user_id, "is_bot": False, "first_name": "Sam"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": 1_800_000_000,
+            "chat": {"id": user_id, "type": "private", "first_name": "Sam"},
+            "from": user,
+            "text": command,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+        },
+    }
 
 
 class RoundRobinProxy:
