@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -380,6 +381,29 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class InboundUpdate(Base):
+    """An update received by webhook, kept until a worker has handled it (see
+    `storage.repositories.inbound`); then only its id stays, to recognise a redelivery."""
+
+    __tablename__ = "inbound_update"
+    # Workers look for waiting updates chat by chat, oldest first; handled ones are left out.
+    __table_args__ = (
+        Index(
+            "ix_inbound_update_waiting",
+            "chat_id",
+            "update_id",
+            postgresql_where=text("handled_at IS NULL"),
+            sqlite_where=text("handled_at IS NULL"),
+        ),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    body_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class KeyCheck(Base):

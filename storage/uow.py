@@ -15,6 +15,7 @@ from storage.repositories import (
     ErasureRepository,
     FlagRepository,
     Housekeeping,
+    InboundUpdates,
     InvitationRepository,
     KeptFigures,
     OutboxRepository,
@@ -53,6 +54,7 @@ class UnitOfWork:
         self.flags = FlagRepository(*args)
         self.requests = RequestRepository(*args)
         self.updates = UpdateLog(*args)
+        self.inbound = InboundUpdates(*args)
         self.due_reminders = ReminderQueries(*args)
         self.housekeeping = Housekeeping(*args)
         self.kept_figures = KeptFigures(*args)

@@ -4,6 +4,7 @@ from storage.repositories.child_records import ChildRecords
 from storage.repositories.delivery import OutboxRepository, UpdateLog
 from storage.repositories.erasure import ErasureRepository
 from storage.repositories.housekeeping import Housekeeping
+from storage.repositories.inbound import InboundUpdates, WaitingUpdate
 from storage.repositories.meetings import ReviewRepository, RunRepository
 from storage.repositories.people import (
     ChildRepository,
@@ -26,6 +27,7 @@ __all__ = [
     "ErasureRepository",
     "FlagRepository",
     "Housekeeping",
+    "InboundUpdates",
     "InvitationRepository",
     "KeptFigures",
     "OutboxRepository",
@@ -38,5 +40,6 @@ __all__ = [
     "StaffRepository",
     "TelegramPromptRepository",
     "UpdateLog",
+    "WaitingUpdate",
     "hash_code",
 ]
