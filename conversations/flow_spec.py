@@ -46,7 +46,7 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from conversations.messages import DEFAULT_LOCALE, MESSAGES
+from conversations.messages import DEFAULT_LOCALE, catalogue
 
 ID_PATTERN = r"^[a-z0-9_]{1,24}$"
 
@@ -144,7 +144,7 @@ class Variant(_Spec):
 
 
 def _yes_no_options() -> list[dict[str, Any]]:
-    return [{"id": key, "label": MESSAGES[key]} for key in ("yes", "no")]
+    return [{"id": key, "label": catalogue().by_locale(key)} for key in ("yes", "no")]
 
 
 class RequestSpec(_Spec):

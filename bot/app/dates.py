@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.app.texts import message
+from conversations.catalogue import DEFAULT_LOCALE
+
 
 def moment_words(moment: datetime, zone: ZoneInfo) -> str:
     """'Fri 4 Dec, 6:42 pm' in the service's zone: what an alert's deadline reads like."""
@@ -20,4 +23,13 @@ def day_words(day: date) -> str:
 
 
 # A meeting's kind in a staff member's words (the report has the official names).
-MEETING_WORDS = {"cla_review": "review", "icpc": "initial conference", "rcpc": "review conference"}
+MEETING_KEYS = {
+    "cla_review": "meeting.cla_review",
+    "icpc": "meeting.icpc",
+    "rcpc": "meeting.rcpc",
+}
+
+
+def meeting_kind(kind: str, locale: str = DEFAULT_LOCALE) -> str:
+    """'review', 'initial conference' or 'review conference'; 'meeting' for any other kind."""
+    return message(MEETING_KEYS.get(kind, "meeting.other"), locale)

@@ -141,7 +141,8 @@ async def press_any_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         # A button forwarded into a group must not post a child's words there.
-        await with_retries(lambda: query.answer(texts.PRIVATE_CHATS_ONLY, show_alert=True))
+        refusal = texts.message("refusal.group_chat")
+        await with_retries(lambda: query.answer(refusal, show_alert=True))
         return
     button = parse(query.data)
     if isinstance(button, RunButton):
@@ -168,7 +169,7 @@ async def apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await say(context.bot, update.effective_chat.id, texts.SORRY)
+            await say(context.bot, update.effective_chat.id, texts.message("trouble.sorry"))
         except TelegramError:
             logger.warning("could not apologise for update %s", update_id)
 

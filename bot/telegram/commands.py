@@ -4,32 +4,36 @@ from __future__ import annotations
 
 from telegram import BotCommand
 
+from bot.app.texts import message
+from conversations.catalogue import DEFAULT_LOCALE
+
+# Each menu line: the command, and the catalogue key of what it says beside it.
 _EVERYONE = [
-    ("help", "What I can do"),
-    ("helpnow", "Who to talk to if you need help now"),
-    ("privacy", "What we keep and who sees it"),
+    ("help", "menu.help"),
+    ("helpnow", "menu.helpnow"),
+    ("privacy", "menu.privacy"),
 ]
 _FAMILY = [
-    ("myanswers", "What I sent, and who can see it"),
-    ("cancel", "Stop what I'm doing (nothing is shared)"),
+    ("myanswers", "menu.myanswers"),
+    ("cancel", "menu.cancel"),
 ]
 _MENUS = {
-    "none": [("start", "Start My Say"), *_EVERYONE],
+    "none": [("start", "menu.start"), *_EVERYONE],
     "child": [
-        ("review", "Get ready for my review or meeting"),
-        ("feedback", "Tell you how my last meeting went"),
-        ("checkin", "A quick check-in between meetings"),
+        ("review", "menu.review"),
+        ("feedback", "menu.feedback_child"),
+        ("checkin", "menu.checkin"),
         *_FAMILY,
         *_EVERYONE,
     ],
-    "parent": [("feedback", "Feedback on the IRO and the meeting"), *_FAMILY, *_EVERYONE],
+    "parent": [("feedback", "menu.feedback_family"), *_FAMILY, *_EVERYONE],
     "staff": [
-        ("upcoming", "My reviews in the next 14 days"),
-        ("views", "A child's views: /views CASE_REF"),
-        ("invite", "A joining link: /invite CASE_REF child|parent|carer"),
-        ("outcome", "Record a meeting: /outcome CASE_REF"),
-        ("flags", "Safeguarding flags to act on"),
-        ("requests", "What children have asked me for"),
+        ("upcoming", "menu.upcoming"),
+        ("views", "menu.views"),
+        ("invite", "menu.invite"),
+        ("outcome", "menu.outcome"),
+        ("flags", "menu.flags"),
+        ("requests", "menu.requests"),
         *_EVERYONE,
     ],
 }
@@ -38,5 +42,5 @@ _MENUS["carer"] = _MENUS["parent"]
 STAFF_COMMANDS = ("upcoming", "views", "invite", "outcome", "flags", "close", "requests", "done")
 
 
-def commands_for(role: str | None) -> list[BotCommand]:
-    return [BotCommand(name, description) for name, description in _MENUS[role or "none"]]
+def commands_for(role: str | None, locale: str = DEFAULT_LOCALE) -> list[BotCommand]:
+    return [BotCommand(name, message(key, locale)) for name, key in _MENUS[role or "none"]]

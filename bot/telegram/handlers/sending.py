@@ -17,6 +17,7 @@ from bot.app.conversation import Outcome
 from bot.telegram.handlers.context import BotDeps
 from bot.telegram.handlers.questions import replace_question
 from bot.telegram.render import ChatMessage, render
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.events import Submitted
 from conversations.safeguarding.model import Level
 
@@ -76,7 +77,12 @@ async def remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
 
 
 async def present(
-    bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome, answered: int | None = None
+    bot: Bot,
+    chat_id: int,
+    deps: BotDeps,
+    outcome: Outcome,
+    answered: int | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> None:
     """Show an outcome: support first if the words were worrying, then the flow, then tidy
     the buttons off the question it answered (unless that is `answered`, a pressed message
@@ -86,18 +92,19 @@ async def present(
     for the next outbox sweep, so a failure here loses nothing.
     """
     screening = outcome.screening
-    support = texts.support_reply(screening) if screening is not None else None
+    support = texts.support_reply(screening, locale) if screening is not None else None
     if support:
         await say(bot, chat_id, support)
     if screening is not None and screening.level is not Level.NONE and deps.deliver_outbox:
         await deps.deliver_outbox()
     for notice in outcome.notices:
-        if texts.NOTICES[notice]:
-            await say(bot, chat_id, texts.NOTICES[notice])
+        words = texts.notice(notice, locale)
+        if words:
+            await say(bot, chat_id, words)
     for line in outcome.lines:
         await say(bot, chat_id, line)
     shown = None
-    for message in render(outcome.events, outcome.run_id):
+    for message in render(outcome.events, outcome.run_id, locale):
         sent = await send(bot, chat_id, message)
         if message.step_id is not None:
             shown = sent.message_id
