@@ -38,11 +38,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from telegram import Update
 
+from bot.app import admin
 from bot.bootstrap import Services, open_services
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.settings import Settings
 from bot.telegram.application import PTBApplication, build_application
-from storage import admin
 from storage.crypto import new_key
 from storage.database import alembic_config
 

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import admin
 from bot.bootstrap import Services
-from storage import admin
 from storage.models import ChildRequest, Flag, RunSummary
 from tests.support import FIXED_NOW, add_run
 

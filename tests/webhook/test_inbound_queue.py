@@ -14,11 +14,11 @@ from tests.webhook.workers import command_update
 STRANGER = 4343
 # Commands anyone may send, each answered with one message of its own.
 REPLIES = {
-    "/help": texts.HELP["none"],
-    "/privacy": texts.PRIVACY,
-    "/helpnow": texts.HELP_NOW,
+    "/help": texts.help_for(None),
+    "/privacy": texts.privacy_for(None),
+    "/helpnow": texts.message("safety.help_now"),
     "/myanswers": "You haven't sent anything yet.",
-    "/dance": texts.UNKNOWN_COMMAND,
+    "/dance": texts.message("refusal.unknown_command"),
 }
 
 
