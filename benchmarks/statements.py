@@ -39,7 +39,7 @@ from sqlalchemy.engine import Engine
 from telegram import Update
 
 from bot.app import admin
-from bot.bootstrap import Services, open_services
+from bot.bootstrap import Services, build_core, open_services
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.settings import Settings
 from bot.telegram.application import PTBApplication, build_application
@@ -216,7 +216,7 @@ async def measure(folder: Path, url: str) -> dict[str, list[Tally]]:
             emulator.state.chat_started(emulator.state.chat(staff))
         async with open_services(settings) as services:
             code = await seed(services)
-            application = build_application(services)
+            application = build_application(build_core(services))
             # Initialised, not started: no sweeps run, so every statement counted is the
             # update's own.
             await application.initialize()
