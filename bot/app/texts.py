@@ -20,19 +20,13 @@ if TYPE_CHECKING:
 
 LOCALES = Path(__file__).parent / "locales"
 
-# Parents and carers read the same words ("family"); someone not linked yet reads how to join.
+# Parents and carers read the same words ("family"). Lists of commands (in /help, and after
+# the staff welcome) come from the command registry, `bot.telegram.commands`.
 WELCOME_KEYS = {
     "child": "welcome.child",
     "parent": "welcome.family",
     "carer": "welcome.family",
     "staff": "welcome.staff",
-}
-HELP_KEYS = {
-    "child": "help.child",
-    "parent": "help.family",
-    "carer": "help.family",
-    "staff": "help.staff",
-    None: "welcome.no_code",
 }
 # Why a /start link did not link the account, by `JoinResult`.
 REFUSAL_KEYS = {
@@ -44,9 +38,9 @@ REFUSAL_KEYS = {
     "family_account": "invitation.family_account",
     "staff_elsewhere": "invitation.staff_elsewhere",
 }
-# By `Notice`; a duplicate update is answered with nothing at all.
+# By `Notice`; a duplicate update is answered with nothing at all. Someone not linked yet is
+# answered with their /help (how to join, and their commands), from the command registry.
 NOTICE_KEYS: dict[str, str | None] = {
-    "not_linked": "welcome.no_code",
     "staff_only": "notice.staff_only",
     "no_review": "notice.no_review",
     "no_meeting_yet": "notice.no_meeting_yet",
@@ -77,11 +71,6 @@ def message(key: str, locale: str = DEFAULT_LOCALE, /, **values: object) -> str:
 def welcome(role: str, locale: str = DEFAULT_LOCALE) -> str:
     """The first words to someone who has just joined as `role`."""
     return message(WELCOME_KEYS[role], locale)
-
-
-def help_for(role: str | None, locale: str = DEFAULT_LOCALE) -> str:
-    """What this person can do, by their role (None: not linked yet)."""
-    return message(HELP_KEYS[role], locale)
 
 
 def privacy_for(role: str | None, locale: str = DEFAULT_LOCALE) -> str:

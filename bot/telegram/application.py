@@ -14,7 +14,6 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -30,8 +29,8 @@ from bot.app.retention import enforce_retention
 from bot.app.safeguarding import escalate_overdue
 from bot.bootstrap import Core
 from bot.telegram.callbacks import FlagButton, RequestButton, RunButton, flag_actions, parse
-from bot.telegram.commands import commands_for
-from bot.telegram.handlers import fallbacks, iro, participants, staff
+from bot.telegram.commands import COMMANDS
+from bot.telegram.handlers import fallbacks, participants, staff
 from bot.telegram.handlers.context import BotDeps, deps, install
 from bot.telegram.handlers.outage import hold_for_later, replay_spool
 from bot.telegram.handlers.sending import keyboard, retry_seconds, say, with_retries
@@ -70,7 +69,7 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
-    bot_deps = BotDeps(core.services, core.flows, core.conversations, core.store)
+    bot_deps = BotDeps(core.services, core.flows, core.conversations, core.store, COMMANDS)
 
     async def deliver_now() -> DeliveryReport:
         return await deliver_due(services, _sender(application))
@@ -95,27 +94,7 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
 
 def _add_handlers(application: PTBApplication) -> None:
     private = filters.ChatType.PRIVATE
-    commands = {
-        "start": participants.start,
-        "review": participants.get_ready_for_review,
-        "feedback": participants.give_feedback,
-        "checkin": participants.check_in,
-        "cancel": participants.cancel,
-        "myanswers": participants.show_my_answers,
-        "help": participants.show_help,
-        "privacy": participants.show_privacy,
-        "helpnow": participants.show_help_now,
-        "flags": staff.list_flags,
-        "close": staff.close_flag,
-        "requests": staff.list_requests,
-        "done": staff.close_request,
-        "upcoming": iro.list_upcoming,
-        "views": iro.read_views,
-        "invite": iro.invite_someone,
-        "outcome": iro.record_outcome,
-    }
-    for name, callback in commands.items():
-        application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handlers(COMMANDS.handlers())
     application.add_handler(CallbackQueryHandler(press_any_button))
     application.add_handler(
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, fallbacks.refuse_edit)
@@ -227,5 +206,5 @@ async def _enforce_retention(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def announce_commands(application: PTBApplication) -> None:
     """Show newcomers the menu for people not yet linked; each link gets its own menu."""
     await application.bot.set_my_commands(
-        commands_for(None), scope=BotCommandScopeAllPrivateChats()
+        COMMANDS.menu(None), scope=BotCommandScopeAllPrivateChats()
     )

@@ -6,6 +6,7 @@ import aiohttp
 
 from bot.app import texts
 from bot.emulator import BotApiEmulator
+from bot.telegram.commands import COMMANDS
 from bot.telegram.webhook import SECRET_HEADER
 from tests.support import eventually
 from tests.webhook.conftest import SECRET, WebhookBot
@@ -14,7 +15,7 @@ from tests.webhook.workers import command_update
 STRANGER = 4343
 # Commands anyone may send, each answered with one message of its own.
 REPLIES = {
-    "/help": texts.help_for(None),
+    "/help": COMMANDS.help(None),
     "/privacy": texts.privacy_for(None),
     "/helpnow": texts.message("safety.help_now"),
     "/myanswers": "You haven't sent anything yet.",

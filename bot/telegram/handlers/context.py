@@ -11,6 +11,7 @@ from telegram.ext import Application, ContextTypes
 from bot.app.conversation import Conversations
 from bot.app.run_store import RunStore
 from bot.bootstrap import Services
+from bot.telegram.command_registry import CommandRegistry
 from bot.telegram.spool import UpdateSpool
 from conversations.flow_spec import Flow
 
@@ -23,6 +24,7 @@ class BotDeps:
     flows: Mapping[str, Flow]
     conversations: Conversations
     store: RunStore
+    commands: CommandRegistry
     # Set by the application: drains the outbox now (alerts must not wait for the sweep).
     deliver_outbox: Callable[[], Awaitable[Any]] | None = None
     # Where updates wait while the database is down, and the ids being replayed from it.

@@ -6,7 +6,6 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.app import texts
-from bot.telegram.commands import STAFF_COMMANDS
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.sending import present, say, with_retries
 
@@ -35,7 +34,8 @@ async def refuse_unknown_command(update: Update, context: ContextTypes.DEFAULT_T
     """Point to /help, or say a staff command is not for families."""
     assert update.effective_chat is not None and update.effective_message is not None
     word = (update.effective_message.text or "/").split()[0].lstrip("/").split("@")[0].lower()
-    key = "refusal.staff_command" if word in STAFF_COMMANDS else "refusal.unknown_command"
+    staff_command = deps(context).commands.only_for_staff(word)
+    key = "refusal.staff_command" if staff_command else "refusal.unknown_command"
     await say(context.bot, update.effective_chat.id, texts.message(key))
 
 

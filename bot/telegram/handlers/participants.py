@@ -9,7 +9,6 @@ from bot.app import texts
 from bot.app.conversation import Notice, Outcome, Purpose
 from bot.app.joining import JoinResult, redeem
 from bot.telegram.callbacks import RunButton
-from bot.telegram.commands import commands_for
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.sending import keyboard, present, remove_buttons, say, with_retries
 from bot.telegram.render import render, split_text
@@ -32,8 +31,9 @@ def _ids(update: Update) -> tuple[int, int]:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Redeem the invitation in a deep link, or explain how to get one."""
     user_id, chat_id = _ids(update)
+    commands = deps(context).commands
     if not context.args:
-        await say(context.bot, chat_id, texts.message("welcome.no_code"))
+        await say(context.bot, chat_id, commands.help(None))
         return
     joined = await redeem(deps(context).services, user_id, context.args[0][:64], update.update_id)
     if joined.result is JoinResult.duplicate:
@@ -41,10 +41,10 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if joined.result is JoinResult.joined and joined.role is not None:
         await with_retries(
             lambda: context.bot.set_my_commands(
-                commands_for(joined.role), scope=BotCommandScopeChat(chat_id)
+                commands.menu(joined.role), scope=BotCommandScopeChat(chat_id)
             )
         )
-        await say(context.bot, chat_id, texts.welcome(joined.role))
+        await say(context.bot, chat_id, commands.welcome(joined.role))
     else:
         await say(context.bot, chat_id, texts.refusal(joined.result.value))
 
@@ -181,8 +181,9 @@ async def show_my_answers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what this person can do, by who they are."""
     user_id, chat_id = _ids(update)
-    role = await deps(context).conversations.role_of(user_id)
-    await say(context.bot, chat_id, texts.help_for(role))
+    bot_deps = deps(context)
+    role = await bot_deps.conversations.role_of(user_id)
+    await say(context.bot, chat_id, bot_deps.commands.help(role))
 
 
 async def show_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,7 +13,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.app import texts
-from bot.app.conversation import Outcome
+from bot.app.conversation import Notice, Outcome
 from bot.telegram.handlers.context import BotDeps
 from bot.telegram.handlers.questions import replace_question
 from bot.telegram.render import ChatMessage, render
@@ -98,7 +98,10 @@ async def present(
     if screening is not None and screening.level is not Level.NONE and deps.deliver_outbox:
         await deps.deliver_outbox()
     for notice in outcome.notices:
-        words = texts.notice(notice, locale)
+        if notice is Notice.not_linked:
+            words: str | None = deps.commands.help(None, locale)
+        else:
+            words = texts.notice(notice, locale)
         if words:
             await say(bot, chat_id, words)
     for line in outcome.lines:
