@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.app.conversation import Conversations
-from bot.app.outcomes import OUTCOME_FLOW, record_outcome
+from bot.app.outcomes import record_outcome
 from bot.app.ports import Clock, UnitOfWork
 from bot.app.requests import raise_requests
 from bot.app.run_store import RunStore
 from bot.settings import Settings
+from conversations.flow_ids import FlowId
 from conversations.flow_spec import Flow
 from conversations.flow_versions import FlowLibrary, load_library
 from conversations.runs import Run as EngineRun
@@ -94,6 +95,6 @@ def build_core(services: Services) -> Core:
         return await raise_requests(uow, row, flow, run, services.clock(), services.settings.zone)
 
     store = RunStore(
-        find_themes, services.clock, {OUTCOME_FLOW: record_outcome}, [raise_child_requests]
+        find_themes, services.clock, {FlowId.outcome: record_outcome}, [raise_child_requests]
     )
     return Core(services, flows, store, Conversations(services, flows, assess, store))

@@ -47,12 +47,12 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from conversations.messages import DEFAULT_LOCALE, catalogue
+from conversations.review_kinds import ReviewKind
 
 ID_PATTERN = r"^[a-z0-9_]{1,24}$"
 
 Audience = Literal["child", "parent", "carer", "iro"]
 AgeBand = Literal["under_8", "8_12", "13_plus"]
-ReviewKind = Literal["cla_review", "icpc", "rcpc"]
 Theme = Literal[
     "home",
     "school",
@@ -69,7 +69,6 @@ StepKind = Literal["info", "choice", "multi", "scale", "yesno", "text", "date"]
 
 AUDIENCES: tuple[str, ...] = get_args(Audience)
 AGE_BANDS: tuple[str, ...] = get_args(AgeBand)
-REVIEW_KINDS: tuple[str, ...] = get_args(ReviewKind)
 
 # Kinds whose answer is one or more option ids.
 OPTION_KINDS = frozenset({"choice", "multi", "scale", "yesno"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 
+from conversations.review_kinds import REVIEW_KINDS
 from feedback_reports import feedback_queries as fq
 from feedback_reports import labels
 from feedback_reports import metrics_queries as q
@@ -27,7 +28,6 @@ from feedback_reports.participation_model import (
     pct,
 )
 from feedback_reports.suppression import Table
-from storage.models import REVIEW_KINDS
 from storage.uow import UnitOfWork
 
 QUOTE_LIMIT = 50

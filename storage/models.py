@@ -40,6 +40,8 @@ NAMING = {
 
 STAFF_ROLES = ("iro", "manager", "admin")
 PARTICIPANT_ROLES = ("child", "parent", "carer", "staff")
+# The kinds of meeting, as `conversations.review_kinds` defines them (storage may not import
+# it; tests/conversations/test_vocabularies.py checks the two agree).
 REVIEW_KINDS = ("cla_review", "icpc", "rcpc")
 PARTICIPATION_CODES = tuple(f"PN{n}" for n in range(8))
 # A run still going: waiting on a question, or showing its summary.

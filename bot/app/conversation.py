@@ -19,8 +19,10 @@ from bot.app.run_store import RunStore
 from bot.app.safeguarding import Screened, Screening, raise_flag
 from conversations.engine import current_prompt, handle
 from conversations.events import Asked, Event, Input, Rejected, SummaryShown, Text
+from conversations.flow_ids import FlowId
 from conversations.flow_spec import Flow
 from conversations.flow_versions import FlowLibrary
+from conversations.review_kinds import VIEWS_FLOW
 from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, RunStatus, age_band_for, age_on
 from conversations.safeguarding import Level, ScreeningContext
@@ -308,24 +310,21 @@ class Conversations:
         last_held = await uow.reviews.latest_held(child.id)
         parent = participant.role in ("parent", "carer")
         if purpose is Purpose.checkin:
-            return Notice.checkin_for_children if parent else (self.flows["checkin"], next_review)
+            if parent:
+                return Notice.checkin_for_children
+            return self.flows[FlowId.checkin], next_review
         if parent:
             review = last_held or next_review
             if review is None:
                 return Notice.no_review
-            return self.flows["parent_feedback"], review
+            return self.flows[FlowId.family_feedback], review
         if purpose is Purpose.feedback:
             if last_held is None:
                 return Notice.no_meeting_yet
-            return self.flows["child_after_review"], last_held
+            return self.flows[FlowId.after_meeting], last_held
         if next_review is None:
             return Notice.no_review
-        flow_id = (
-            "child_before_review"
-            if next_review.kind == "cla_review"
-            else "child_before_conference"
-        )
-        return self.flows[flow_id], next_review
+        return self.flows[VIEWS_FLOW[next_review.kind]], next_review
 
 
 def _age_band(child: Child, today: date) -> str | None:

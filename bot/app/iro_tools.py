@@ -18,14 +18,13 @@ from bot.app.ports import Services, UnitOfWork
 from bot.app.staff_access import child_for, staff_member, visible_child_ids
 from bot.app.texts import message
 from conversations.catalogue import DEFAULT_LOCALE
+from conversations.flow_ids import FlowId
 from feedback_reports.render_record import render_html, render_text
 
 if TYPE_CHECKING:
     from storage.models import Participant, Review, Run
 
 UPCOMING_DAYS = 14
-CHECKIN_FLOW = "checkin"
-CHILD_FLOWS = ("child_before_review", "child_before_conference")
 
 
 @dataclass(frozen=True)
@@ -143,7 +142,7 @@ async def _send_read_receipts(
     now = services.clock()
     review = await uow.reviews.get(review_id)
     # The views for this meeting, and check-ins sent between meetings (in the record).
-    for run, participant in await uow.runs.unread_from_child(child_id, review_id, CHECKIN_FLOW):
+    for run, participant in await uow.runs.unread_from_child(child_id, review_id, FlowId.checkin):
         run.read_by_iro_at = now
         receipt = _read_receipt(run, review, services.settings.zone, participant.locale)
         uow.outbox.add(participant.telegram_id, "read_receipt", receipt, now)
@@ -155,7 +154,7 @@ def _read_receipt(run: Run, review: Review | None, zone: ZoneInfo, locale: str) 
 
     Never the kind of meeting: a read receipt shows on a lock screen.
     """
-    if run.flow_id == CHECKIN_FLOW and run.submitted_at is not None:
+    if run.flow_id == FlowId.checkin and run.submitted_at is not None:
         sent = run.submitted_at.astimezone(zone)
         return message("receipt.checkin", locale, day=f"{sent.day} {sent:%B}")
     if review is None:

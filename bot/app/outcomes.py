@@ -15,7 +15,6 @@ from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, age_on
 from storage.models import Participant, Run, Staff
 
-OUTCOME_FLOW = "iro_outcome"
 # Meetings due this many days either side of today are offered to pick from.
 RECENT_DAYS = 90
 

@@ -41,9 +41,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from bot.app.dates import MEETING_KEYS
 from bot.app.ports import Services
 from bot.app.texts import message
 from conversations.catalogue import DEFAULT_LOCALE
+from conversations.flow_ids import FlowId
+from conversations.review_kinds import VIEWS_FLOWS
 
 if TYPE_CHECKING:
     from storage.repositories.reminders import WaitingReview
@@ -61,19 +64,10 @@ PAGE_SIZE = 200
 DIGEST_PAGE_SIZE = 50
 
 FAMILY_ROLES = ("parent", "carer")
-CHILD_VIEW_FLOWS = ("child_before_review", "child_before_conference")
-FAMILY_FEEDBACK_FLOWS = ("parent_feedback",)
 # Which submitted flows count as having answered, by role: a reminder stops once they have.
-ANSWERED_BY = {
-    "child": CHILD_VIEW_FLOWS,
-    **{role: FAMILY_FEEDBACK_FLOWS for role in FAMILY_ROLES},
-}
-
-# A meeting's kind in the digest; any other kind is shown as stored.
-KIND_KEYS = {
-    "cla_review": "digest.kind.cla_review",
-    "icpc": "digest.kind.icpc",
-    "rcpc": "digest.kind.rcpc",
+ANSWERED_BY: dict[str, tuple[str, ...]] = {
+    "child": VIEWS_FLOWS,
+    **{role: (FlowId.family_feedback,) for role in FAMILY_ROLES},
 }
 
 
@@ -164,7 +158,7 @@ async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[D
                 [iro_id for iro_id, _ in iros],
                 today,
                 today + timedelta(days=DIGEST_DAYS),
-                CHILD_VIEW_FLOWS,
+                VIEWS_FLOWS,
             )
         after = iros[-1][0]
         by_iro: dict[int, list[WaitingReview]] = {}
@@ -189,8 +183,8 @@ def reminder_text(
     """A short, warm reminder that names neither the child nor the kind of meeting."""
     when = _when(due, today, locale)
     if role == "child":
-        key = "reminder.child_review" if kind == "cla_review" else "reminder.child_meeting"
-        return message(key, locale, when=when)
+        keys = MEETING_KEYS.get(kind)
+        return message(keys.reminder if keys else "reminder.child_meeting", locale, when=when)
     return message("reminder.family", locale, when=when)
 
 
@@ -215,13 +209,14 @@ def digest_text(reviews: Sequence[WaitingReview], locale: str = DEFAULT_LOCALE) 
 
 
 def _digest_line(review: WaitingReview, locale: str) -> str:
-    kind = review.kind
+    # Any other kind is shown as stored.
+    keys = MEETING_KEYS.get(review.kind)
     return message(
         "digest.line",
         locale,
         day=_short_day(review.due_date),
         case_ref=review.case_ref,
-        kind=message(KIND_KEYS[kind], locale) if kind in KIND_KEYS else kind,
+        kind=message(keys.digest, locale) if keys else review.kind,
         joined=message("digest.joined" if review.child_joined else "digest.not_joined", locale),
     )
 

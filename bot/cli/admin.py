@@ -16,8 +16,9 @@ from bot.bootstrap import Services, open_services
 from bot.cli.options import iso_date
 from bot.settings import load_settings
 from bot.telegram.deep_links import bot_username, deep_link
+from conversations.review_kinds import REVIEW_KINDS
 from storage import imports
-from storage.models import REVIEW_KINDS, STAFF_ROLES
+from storage.models import STAFF_ROLES
 from storage.uow import UnitOfWork
 
 T = TypeVar("T")

@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from conversations.flow_check import FLOWS_DIR, FlowError, check_flow_file, load_flow, load_flows
-from conversations.flow_spec import AUDIENCES, REVIEW_KINDS, Flow
+from conversations.flow_spec import AUDIENCES, Flow
 from conversations.flow_versions import check_versions, keep_versions
 from conversations.reading_level import reading_warnings
+from conversations.review_kinds import REVIEW_KINDS
 from conversations.runner import run_conversation
 from conversations.runs import RunContext, age_band_for
 

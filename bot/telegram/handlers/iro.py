@@ -10,12 +10,13 @@ from telegram.ext import ContextTypes
 
 from bot.app import iro_tools, texts
 from bot.app.dates import meeting_kind
-from bot.app.outcomes import OUTCOME_FLOW, begin_outcome
+from bot.app.outcomes import begin_outcome
 from bot.telegram.deep_links import deep_link
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.refusals import staff_only
 from bot.telegram.handlers.sending import present, say, with_retries
 from bot.telegram.render import split_text
+from conversations.flow_ids import FlowId
 
 # Whether the IRO has seen the child before, as /upcoming says it.
 SEEN_KEYS = {True: "upcoming.seen_yes", False: "upcoming.seen_no", None: "upcoming.seen_unknown"}
@@ -128,7 +129,7 @@ async def record_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     bot_deps = deps(context)
     outcome = await begin_outcome(
         bot_deps.services,
-        bot_deps.flows[OUTCOME_FLOW],
+        bot_deps.flows[FlowId.outcome],
         bot_deps.store,
         user_id,
         update.update_id,
