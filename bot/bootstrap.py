@@ -22,7 +22,7 @@ from conversations.flow_spec import Flow
 from conversations.flow_versions import FlowLibrary, load_library
 from conversations.runs import Run as EngineRun
 from conversations.safeguarding import assess
-from feedback_reports.queries import Reader
+from conversations.sharing import Reader
 from feedback_reports.record import ReviewRecord, build_review_record
 from feedback_reports.text_signals import find_themes
 from storage.crypto import TextCipher, cipher_from_settings

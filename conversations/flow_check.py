@@ -22,7 +22,6 @@ from conversations.conditions import can_hold, referenced_steps
 from conversations.flow_spec import (
     AUDIENCES,
     OPTION_KINDS,
-    SHARE_WITH_OPTIONS,
     SHARE_WITH_STEP,
     Condition,
     Flow,
@@ -30,6 +29,7 @@ from conversations.flow_spec import (
     Step,
 )
 from conversations.runs import AnswerValue
+from conversations.sharing import SHARE_CHOICES
 
 FLOWS_DIR = Path(__file__).parent / "flows"
 
@@ -229,9 +229,9 @@ def _kind_problems(step: Step) -> Iterable[tuple[str, str]]:
         unknown = [option for option in step.request.on if option not in ids]
         if unknown and step.kind in OPTION_KINDS:
             yield "request.on", f"names options the step does not have: {', '.join(unknown)}"
-    shares_badly = step.kind != "choice" or not set(ids) <= SHARE_WITH_OPTIONS
+    shares_badly = step.kind != "choice" or not set(ids) <= set(SHARE_CHOICES)
     if step.id == SHARE_WITH_STEP and shares_badly:
-        allowed = ", ".join(sorted(SHARE_WITH_OPTIONS))
+        allowed = ", ".join(sorted(SHARE_CHOICES))
         yield "options", f"'{SHARE_WITH_STEP}' is a choice step with options from: {allowed}"
 
 

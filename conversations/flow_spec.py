@@ -77,7 +77,6 @@ DEFAULT_TEXT_LENGTH = 4096
 
 # The step that says who may see the answers; the bot relies on these exact ids.
 SHARE_WITH_STEP = "share_with"
-SHARE_WITH_OPTIONS = frozenset({"iro", "iro_and_social_worker", "everyone_at_meeting"})
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 

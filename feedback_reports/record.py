@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from conversations.flow_versions import FlowLibrary
+from conversations.sharing import READERS, Reader
 from feedback_reports import labels, queries
 from feedback_reports.labels import AnswerWords
-from feedback_reports.queries import READERS, Reader
 from feedback_reports.timescale import in_timescale, in_timescale_words
 from storage.models import Answer, Review, Run
 from storage.uow import UnitOfWork
@@ -31,7 +31,8 @@ THEME_TITLES = {
     "iro": "My IRO",
     "other": "Anything else",
 }
-READER_WORDS = {
+# Who reads a record, in the words of its notes (`conversations.sharing` lists the readers).
+READER_WORDS: dict[Reader, str] = {
     "iro": "the IRO",
     "social_worker": "the IRO and the child's social worker",
     "meeting": "everyone at the meeting",

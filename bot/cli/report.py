@@ -12,10 +12,10 @@ from bot.bootstrap import open_services
 from bot.cli.options import iso_date
 from bot.cli.output import write_private
 from bot.settings import load_settings
+from conversations.sharing import READERS, Reader
 from feedback_reports import render_participation, render_record
 from feedback_reports.participation import build_participation_report
 from feedback_reports.participation_model import ReportOptions
-from feedback_reports.queries import READERS, Reader
 from feedback_reports.record import ReportError, build_review_record
 from feedback_reports.suppression import SUPPRESS_BELOW
 

@@ -16,7 +16,8 @@ from conversations.flow_check import (
     load_flow,
     load_flows,
 )
-from conversations.flow_spec import SHARE_WITH_OPTIONS, SHARE_WITH_STEP, Flow
+from conversations.flow_spec import SHARE_WITH_STEP, Flow
+from conversations.sharing import SHARE_CHOICES
 
 HEADER = """\
 spec_version: 1
@@ -228,7 +229,7 @@ def test_the_packaged_flows_use_the_ids_the_bot_relies_on(
         assert step_ids <= {step.id for step in flow.steps}, flow_id
         share = flow.step(SHARE_WITH_STEP)
         if share is not None:
-            assert set(share.option_ids) == SHARE_WITH_OPTIONS
+            assert set(share.option_ids) == set(SHARE_CHOICES)
     participation = packaged_flows["iro_outcome"].step("participation")
     assert participation is not None
     assert participation.option_ids == tuple(f"pn{n}" for n in range(8))

@@ -13,10 +13,10 @@ from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.sending import keyboard, present, remove_buttons, say, with_retries
 from bot.telegram.render import render, split_text
 from conversations.events import Asked, Cancel, Resume, Text
+from conversations.sharing import share_choice
 
-# Who can see a sent run, by its `share_with` answer (none given: only the IRO).
+# The words for who can see a sent run, by its `share_with` choice (`conversations.sharing`).
 SHARE_KEYS = {
-    None: "share.iro",
     "iro": "share.iro",
     "iro_and_social_worker": "share.iro_and_social_worker",
     "everyone_at_meeting": "share.everyone_at_meeting",
@@ -171,7 +171,7 @@ async def show_my_answers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     for run in sent:
         day = f"{run.submitted_on:%d/%m/%Y}"
         lines = [texts.message("answers.heading", title=run.flow_title, day=day)]
-        who = texts.message(SHARE_KEYS.get(run.share_with, "share.iro"))
+        who = texts.message(SHARE_KEYS[share_choice(run.share_with).id])
         lines.append(texts.message("answers.who", who=who))
         lines.extend(f"- {question}\n  {answer}" for question, answer in run.answers)
         for chunk in split_text("\n".join(lines)):
