@@ -50,7 +50,7 @@ from conversations.events import (
     Text,
     Toggle,
 )
-from conversations.flow_spec import SHARE_WITH_STEP, Flow, Step
+from conversations.flow_spec import Flow, Step
 from conversations.messages import localise, message
 from conversations.runs import AnswerValue, Run, RunContext, RunStatus, copy_answer
 
@@ -202,7 +202,7 @@ def _apply(draft: _Draft, action: Input) -> _Outcome:
         case Send() | Change() if draft.status is not RunStatus.reviewing:
             return _refuse("not_reviewing")
         case Send():
-            share_with = draft.answers.get(SHARE_WITH_STEP)
+            share_with = draft.flow.answer_for("share_with", draft.answers)
             flow_thanks = draft.flow.thanks
             thanks = (
                 prompts.personal(localise(flow_thanks, draft.context.locale), draft.context)

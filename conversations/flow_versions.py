@@ -155,7 +155,7 @@ def _read_kept(folder: Path) -> tuple[dict[tuple[str, int], Flow], list[FlowProb
     for path in sorted((folder / ARCHIVE).glob("*.yaml")):
         name = f"{ARCHIVE}/{path.name}"
         try:
-            flow = load_flow(path)
+            flow = load_flow(path, runs=False)
         except FlowError as exc:
             problems += [FlowProblem(name, p.step, p.field, p.message) for p in exc.problems]
             continue

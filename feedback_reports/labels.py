@@ -16,6 +16,7 @@ from functools import lru_cache
 from conversations.flow_check import FlowError
 from conversations.flow_spec import Step
 from conversations.flow_versions import FlowLibrary, load_library
+from conversations.step_roles import StepRole
 from storage import codes
 
 logger = logging.getLogger(__name__)
@@ -161,6 +162,20 @@ class AnswerWords:
         if option_id in faces:
             return faces.index(option_id)
         return int(option_id) if option_id.isdigit() else None
+
+    def role(self, flow_id: str, version: int | None, step_id: str) -> StepRole | None:
+        """Return what Python relies on a step for (its `role:`), or None if nothing."""
+        step = next(self._steps(flow_id, version, step_id), None)
+        return step.role if step is not None else None
+
+    def steps_with_role(self, role: StepRole) -> tuple[str, ...]:
+        """Return the ids of the steps marked with this role, in any flow and version."""
+        marked = (
+            flow.step_with_role(role)
+            for flow_id in self.flows
+            for flow in self.flows.versions(flow_id)
+        )
+        return tuple(sorted({step.id for step in marked if step is not None}))
 
     def _steps(self, flow_id: str, version: int | None, step_id: str) -> Iterator[Step]:
         for flow in self.flows.versions(flow_id, version):

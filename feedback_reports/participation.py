@@ -147,7 +147,7 @@ async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
     words = labels.packaged_words()
     for (flow_id, step_id), options in chosen.items():
         answered = sum(options.values())
-        if step_id == "rating":
+        if words.role(flow_id, None, step_id) == "rating":
             rating.update(options)
         questions[step_id] = QuestionCounts(
             question=words.question(flow_id, None, step_id),
@@ -166,7 +166,9 @@ async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
         themes.update({theme: int(count) for theme in str(joined).split(",") if theme})
     quotes = [
         text
-        for answer in await session.scalars(fq.quotable_query(start, end, QUOTE_LIMIT))
+        for answer in await session.scalars(
+            fq.quotable_query(start, end, QUOTE_LIMIT, words.steps_with_role("quote_consent"))
+        )
         if (text := uow.runs.answer_text(answer))
     ]
     return Feedback(

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 from conversations.flow_versions import FlowLibrary
 from conversations.sharing import READERS, Reader
+from conversations.step_roles import StepRole
 from feedback_reports import labels, queries
 from feedback_reports.labels import AnswerWords
 from feedback_reports.timescale import in_timescale, in_timescale_words
@@ -37,9 +38,10 @@ READER_WORDS: dict[Reader, str] = {
     "social_worker": "the IRO and the child's social worker",
     "meeting": "everyone at the meeting",
 }
-# Steps shown in "How I want to take part" rather than under a theme.
-TAKING_PART_STEPS = ("attend", "talk_to_iro_first", "advocate")
-NOT_SHOWN_STEPS = frozenset({"share_with"})
+# Steps shown in "How I want to take part" rather than under a theme, by their role.
+TAKING_PART_ROLES = ("attendance", "talk_first", "advocate")
+# Who may read is obeyed (see `queries.visible_to`), not shown.
+NOT_SHOWN_ROLES = frozenset({"share_with"})
 # Each run's answers, by run id.
 Answers = dict[int, list[Answer]]
 
@@ -280,7 +282,13 @@ def _line(uow: UnitOfWork, words: AnswerWords, run: Run, answer: Answer) -> Answ
 def _lines(
     uow: UnitOfWork, words: AnswerWords, run: Run, answers: list[Answer]
 ) -> tuple[AnswerLine, ...]:
-    return tuple(_line(uow, words, run, a) for a in answers if a.step_id not in NOT_SHOWN_STEPS)
+    return tuple(
+        _line(uow, words, run, a) for a in answers if _role(words, run, a) not in NOT_SHOWN_ROLES
+    )
+
+
+def _role(words: AnswerWords, run: Run, answer: Answer) -> StepRole | None:
+    return words.role(run.flow_id, run.flow_version, answer.step_id)
 
 
 def _is_mood(answer: Answer) -> bool:
@@ -296,15 +304,16 @@ def _taking_part(words: AnswerWords, runs: list[Run], answers: Answers) -> Takin
     who: tuple[str, ...] = ()
     for run in runs:  # oldest first, so the latest answer wins
         for answer in answers[run.id]:
-            if answer.step_id in TAKING_PART_STEPS:
-                found[answer.step_id] = _words(words, run, answer)
+            role = _role(words, run, answer)
+            if role in TAKING_PART_ROLES:
+                found[role] = _words(words, run, answer)
             elif _is_who(answer) and answer.choice:
                 ids = answer.choice.split(",")
                 asked = (run.flow_id, run.flow_version, answer.step_id)
                 who = tuple(words.option(*asked, i).words for i in ids)
     return TakingPart(
-        attend=found.get("attend"),
-        talk_to_iro_first=found.get("talk_to_iro_first"),
+        attend=found.get("attendance"),
+        talk_to_iro_first=found.get("talk_first"),
         advocate=found.get("advocate"),
         who_at_meeting=who,
     )
@@ -316,7 +325,8 @@ def _themes(
     grouped: dict[str, list[AnswerLine]] = {}
     for run in runs:
         for answer in answers[run.id]:
-            special = answer.step_id in TAKING_PART_STEPS or answer.step_id in NOT_SHOWN_STEPS
+            role = _role(words, run, answer)
+            special = role in TAKING_PART_ROLES or role in NOT_SHOWN_ROLES
             if special or _is_who(answer) or _is_mood(answer):
                 continue
             theme = answer.theme if answer.theme in THEME_TITLES else "other"

@@ -86,22 +86,25 @@ async def _staff_link(
     return link
 
 
-async def record_outcome(uow: UnitOfWork, row: Run, state: EngineRun) -> None:
-    """Copy a sent outcome onto the review and queue the note to the child."""
+async def record_outcome(uow: UnitOfWork, row: Run, flow: Flow, state: EngineRun) -> None:
+    """Copy a sent outcome onto the review and queue the note to the child.
+
+    The flow's steps say which answer is which by their roles (see `conversations.step_roles`).
+    """
     if row.review_id is None:
         return
     review = await uow.reviews.get(row.review_id)
     if review is None:
         return
     answers = state.answers
-    held_on = answers.get("held_on")
+    held_on = flow.answer_for("held_on", answers)
     if isinstance(held_on, str):
         review.held_on = date.fromisoformat(held_on)
-    review.in_timescale = _yes(answers.get("in_timescale"))
-    review.seen_before = _yes(answers.get("seen_before"))
-    participation = answers.get("participation")
+    review.in_timescale = _yes(flow.answer_for("in_timescale", answers))
+    review.seen_before = _yes(flow.answer_for("seen_before", answers))
+    participation = flow.answer_for("participation", answers)
     review.participation = participation.upper() if isinstance(participation, str) else None
-    note = answers.get("note_to_child")
+    note = flow.answer_for("note_to_child", answers)
     note_text = note if isinstance(note, str) and note.strip() else None
     uow.reviews.encrypt_note(review, note_text)
     now = state.updated_at

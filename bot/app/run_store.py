@@ -23,7 +23,7 @@ from storage.models import Participant, Review, Run
 TextAnalyser = Callable[[str], tuple[str, ...]]
 # Work that follows a sent run of one flow (an IRO's outcome updates the review), done in
 # the same transaction as the send.
-SubmitHook = Callable[[UnitOfWork, Run, EngineRun], Awaitable[None]]
+SubmitHook = Callable[[UnitOfWork, Run, Flow, EngineRun], Awaitable[None]]
 # Work that follows every sent run, whatever its flow (a child's requests reach the IRO).
 AnySubmitHook = Callable[[UnitOfWork, Run, Flow, EngineRun], Awaitable[object]]
 
@@ -81,7 +81,7 @@ class RunStore:
             flow_version=flow.version,
             started_at=now,
         )
-        self._set_state(uow, row, transition.run)
+        self._set_state(uow, row, flow, transition.run)
         uow.runs.add(row)
         await uow.flush()
         return Started(tuple(transition.events), row.id, False, others_open)
@@ -101,7 +101,7 @@ class RunStore:
     ) -> None:
         """Store the run after a transition: its state, and the answers its events changed."""
         after = transition.run
-        self._set_state(uow, row, after)
+        self._set_state(uow, row, flow, after)
         for event in transition.events:
             if isinstance(event, AnswerRecorded):
                 if before.answers.get(event.step_id) != event.value:
@@ -116,17 +116,17 @@ class RunStore:
             await self._note_themes(uow, row.id, flow, after)
             hook = self.on_submitted.get(flow.id)
             if hook is not None:
-                await hook(uow, row, after)
+                await hook(uow, row, flow, after)
             for any_hook in self.on_any_submitted:
                 await any_hook(uow, row, flow, after)
 
     @staticmethod
-    def _set_state(uow: UnitOfWork, row: Run, run: EngineRun) -> None:
+    def _set_state(uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun) -> None:
         row.status = run.status.value
         row.flow_version = run.flow_version
         row.current_step = run.current_step
         row.updated_at = run.updated_at
-        share_with = run.answers.get("share_with")
+        share_with = flow.answer_for("share_with", run.answers)
         row.share_with = share_with if isinstance(share_with, str) else None
         uow.runs.write_state(row, run.to_dict())
 
