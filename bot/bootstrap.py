@@ -19,7 +19,7 @@ from bot.app.run_store import RunStore
 from bot.settings import Settings
 from conversations.flow_ids import FlowId
 from conversations.flow_spec import Flow
-from conversations.flow_versions import FlowLibrary, load_library
+from conversations.flow_versions import FlowLibrary, packaged_library
 from conversations.runs import Run as EngineRun
 from conversations.safeguarding import assess
 from conversations.sharing import Reader
@@ -87,7 +87,7 @@ class Core:
 
 def build_core(services: Services) -> Core:
     """Load and check the flows and their kept versions once; wire the use cases over them."""
-    flows = load_library()
+    flows = packaged_library()
 
     async def raise_child_requests(
         uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,16 @@ def load_library(directory: Path | str = FLOWS_DIR) -> FlowLibrary:
     """
     files, kept = _load(Path(directory), require_kept=True)
     return FlowLibrary({flow_id: flow for flow_id, (flow, _) in files.items()}, kept)
+
+
+@lru_cache(maxsize=1)
+def packaged_library() -> FlowLibrary:
+    """The packaged flows and their kept versions, loaded once per process and shared.
+
+    The bot, its records and reports all read the same files; loading them once keeps
+    start-up and the first record read from paying for it twice.
+    """
+    return load_library()
 
 
 def check_versions(directory: Path | str) -> list[FlowProblem]:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from conversations.flow_check import FlowError
 from conversations.flow_spec import Step
-from conversations.flow_versions import FlowLibrary, load_library
+from conversations.flow_versions import FlowLibrary, packaged_library
 from conversations.step_roles import StepRole
 from storage import codes
 
@@ -188,7 +188,7 @@ class AnswerWords:
 def packaged_words() -> AnswerWords:
     """Words from the packaged flows and their kept versions (ids if they cannot be loaded)."""
     try:
-        return AnswerWords(load_library())
+        return AnswerWords(packaged_library())
     except FlowError:
         logger.warning("flow files could not be loaded; reports will show step ids")
         return AnswerWords(FlowLibrary({}))

@@ -13,7 +13,7 @@ from bot.playground.terminal import (
     run_playground,
 )
 from bot.settings import load_settings
-from conversations.flow_versions import load_library
+from conversations.flow_versions import packaged_library
 
 
 @click.command("try")
@@ -22,7 +22,7 @@ def try_() -> None:
     settings = playground_settings(load_settings())
     log = log_to_file(settings.data_dir)
     # A broken flow file, or one reworded without a new version, stops start-up here.
-    load_library()
+    packaged_library()
     click.echo("Starting a pretend Telegram and the bot (demo data in the data folder)…")
     # Before the event loop starts: Alembic's env.py runs a loop of its own.
     prepare_database(settings.effective_database_url)
