@@ -223,3 +223,50 @@ async def close_for_new_invitation(uow: UnitOfWork, child_id: int, now: datetime
     """End the child's web chat binding, link and PIN: a new invitation reopens it."""
     if await uow.web_chats.end_for_child(child_id):
         uow.audit.record(now, "invitation", "web_chat_closed", child_id)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A message My Say left for the child (the IRO's note, a request seen), to show."""
+
+    text: str
+    purpose: str
+    at: datetime
+
+
+# How many of the messages left for a web chat it shows, newest last.
+LETTERS_SHOWN = 20
+
+
+async def letters_for(services: Services, chat_id: int) -> list[Letter]:
+    """The messages left for this web chat (they reach it by being stored), audited as read."""
+    async with services.uow() as uow:
+        stored = await uow.outbox.to_chat(chat_id, LETTERS_SHOWN)
+        letters = [Letter(uow.outbox.text(m), m.purpose, m.created_at) for m in stored]
+        if letters:
+            uow.audit.record(services.clock(), actor_for(chat_id), "web_letters_read")
+            await uow.commit()
+        return letters
+
+
+async def note_from_meeting(services: Services, chat_id: int) -> str | None:
+    """The IRO's note to the child after their latest meeting, audited as read; None if none."""
+    async with services.uow() as uow:
+        chat = await uow.web_chats.get(-chat_id)
+        review = await uow.reviews.latest_held(chat.child_id) if chat else None
+        note = uow.reviews.note_to_child(review) if review else None
+        if note is not None and chat is not None:
+            uow.audit.record(
+                services.clock(), actor_for(chat_id), "meeting_note_read", chat.child_id
+            )
+            await uow.commit()
+        return note
+
+
+async def note_answers_read(services: Services, chat_id: int) -> None:
+    """Write to the audit log that this web chat showed the child's sent answers."""
+    async with services.uow() as uow:
+        chat = await uow.web_chats.get(-chat_id)
+        child_id = chat.child_id if chat else None
+        uow.audit.record(services.clock(), actor_for(chat_id), "own_answers_read", child_id)
+        await uow.commit()
