@@ -44,6 +44,10 @@ class Settings(BaseSettings):
         description="Public HTTPS address of the web pages, for a child's 'Open in your "
         "browser' link (e.g. https://mysay.example.org); empty: no browser link.",
     )
+    quick_exit_url: str = Field(
+        default="https://www.bbc.co.uk/weather",
+        description="Where the web chat's quick exit (and the Esc key) goes: a neutral site.",
+    )
     out_of_hours_phone: str = Field(
         default="",
         max_length=40,

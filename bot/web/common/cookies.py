@@ -44,8 +44,13 @@ def set_cookie(
     value: str,
     *,
     max_age: int | None = None,
+    lax: bool = False,
 ) -> None:
-    """Set cookie `name` on the whole site: HttpOnly, SameSite=Strict, Secure over https."""
+    """Set cookie `name` on the whole site: HttpOnly, SameSite=Strict, Secure over https.
+
+    `lax` sends it on a link followed from elsewhere too (a child's invitation opened again
+    from a text message): only for a cookie that lets no form through without a CSRF token.
+    """
     response.set_cookie(
         cookie_name(request, name),
         value,
@@ -53,7 +58,7 @@ def set_cookie(
         path="/",
         httponly=True,
         secure=cookies_are_secure(request),
-        samesite="Strict",
+        samesite="Lax" if lax else "Strict",
     )
 
 
