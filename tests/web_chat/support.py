@@ -70,3 +70,25 @@ class ChildBrowser:
         self.page = await response.text()
         self.fields = dict(_FIELD.findall(self.page))
         return self.page
+
+
+def waits_for_typing(html: str) -> bool:
+    """The question shown is answered by typing (its box is required)."""
+    return "required></textarea>" in html
+
+
+async def answer_until_summary(child: ChildBrowser) -> str:
+    """Answer every question (the first option, or typed words) up to the summary."""
+    for typed in range(40):
+        labels = list(button_labels(child.page))
+        if any(label.startswith("Change") for label in labels):
+            return child.page
+        if waits_for_typing(child.page):
+            await child.type(f"typed answer {typed}")
+        elif any("Done" in label for label in labels):
+            await child.press(labels[0])
+            await child.press("Done")
+        else:
+            await child.press(labels[0])
+        assert child.status == 200, child.page
+    raise AssertionError("the flow never reached its summary")

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
-from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import admin
 from bot.app.web_chat import MAX_PIN_TRIES
-from bot.bootstrap import Services, build_core
+from bot.bootstrap import Services
 from bot.web.chat.app import PREFIX
-from tests.e2e.conftest import seed_case
 from tests.support import issue_invitation
-from tests.web_chat.support import ChildBrowser, chat_site
-
-
-@pytest.fixture
-async def site(services: Services) -> AsyncIterator[TestServer]:
-    await seed_case(services)
-    server = TestServer(chat_site(build_core(services)))
-    await server.start_server()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-async def browsers(site: TestServer) -> AsyncIterator[list[ChildBrowser]]:
-    """Three browsers on the site, each with its own cookies."""
-    clients = [TestClient(site) for _ in range(3)]
-    for client in clients:
-        await client.start_server()
-    yield [ChildBrowser(client) for client in clients]
-    for client in clients:
-        await client.close()
+from tests.web_chat.support import ChildBrowser
 
 
 async def _web_chats(services: Services) -> list[tuple[str | None, str | None, int]]:
