@@ -250,7 +250,7 @@ async def my_answers(request: web.Request) -> web.Response:
     sent = await core.conversations.sent_runs(chat_id)
     await web_chat.note_answers_read(core.services, chat_id)
     context = {"sent": sent, "who_can_see": texts.who_can_see, "chat_open": True}
-    return _page(request, "answers.html.j2", context)
+    return _page(request, "sent.html.j2", context)
 
 
 async def meeting_note(request: web.Request) -> web.Response:
