@@ -48,3 +48,6 @@ def child_in_chat(services: Services, browsers: list[ChildBrowser]) -> OpenChat:
         return child
 
     return open_chat
+
+
+from tests.e2e.conftest import bot, bot_settings, clock, emulator, start_bot  # noqa: E402, F401
