@@ -15,7 +15,7 @@ from bot.bootstrap import Core
 from bot.web.chat import views
 from bot.web.chat.keys import CHAT_CORE, LIMITS, NUDGE, ChatLimits
 from bot.web.common.ratelimit import RateLimiter
-from bot.web.common.site import create_pages
+from bot.web.common.site import create_pages, mount
 
 PREFIX = "/c"
 ASSETS = Path(__file__).parent / "static"
@@ -47,3 +47,10 @@ def create_chat(
     pages.router.add_get(f"/{CODE}", views.open_link, name="open")
     pages.router.add_post(f"/{CODE}/pin", views.unlock, name="unlock")
     return pages
+
+
+def mount_chat(
+    root: web.Application, core: Core, nudge: Callable[[], Awaitable[object]] | None = None
+) -> None:
+    """Serve the web chat at /c of the server's root application."""
+    mount(root, PREFIX, create_chat(core, nudge=nudge))
