@@ -6,8 +6,10 @@ in a subquery and grouped by the outer query, so no bound parameter is repeated 
 (PostgreSQL would refuse that). Date arithmetic differs between SQLite and PostgreSQL, so
 the three helpers below branch on the dialect explicitly; everything else is portable SQL.
 
-Runs, answers and invitations are read together with the summaries kept of those deleted
-since (by retention or an erasure), so deleting people's words never changes a past figure.
+Runs and invitations are read together with the summaries kept of those deleted since (by
+retention or an erasure), so deleting people's words never changes a past figure. Whether a
+child sent views before a meeting is read from the meeting's row (`views_sent_on`, kept as
+runs are sent), so the meetings are counted without reading a single run.
 """
 
 from __future__ import annotations
@@ -23,10 +25,9 @@ from sqlalchemy import (
     Select,
     case,
     cast,
-    distinct,
-    exists,
     func,
     literal_column,
+    null,
     or_,
     select,
     union_all,
@@ -100,7 +101,8 @@ def _ymd(column: Expr | date, dialect: str) -> ColumnElement[int]:
         return literal_column(column.strftime("%Y%m%d"), Integer)
     if dialect == "postgresql":
         return cast(func.to_char(column, "YYYYMMDD"), Integer)
-    return cast(func.strftime("%Y%m%d", column), Integer)
+    # SQLite keeps a date as the text YYYY-MM-DD; dropping the dashes is cheaper than strftime.
+    return cast(func.replace(column, "-", ""), Integer)
 
 
 def _utc_day(column: Expr, dialect: str) -> ColumnElement[date]:
@@ -188,32 +190,12 @@ def all_invitations() -> Subquery:
 def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quarter]) -> Query:
     """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender.
 
-    `periods` are the quarters of the trend, as `quarters` returns them.
+    `periods` are the quarters of the trend, as `quarters` returns them (none: no quarter).
     """
-    # Two EXISTS rather than one over `all_runs()`: the live check keeps its index lookups.
-    views = or_(
-        exists(
-            select(Run.id)
-            .join(Participant, Participant.id == Run.participant_id)
-            .where(
-                Run.review_id == Review.id,
-                Run.status == "submitted",
-                Participant.role == "child",
-                _utc_day(Run.submitted_at, dialect) <= Review.held_on,
-            )
-        ),
-        exists(
-            select(RunSummary.id).where(
-                RunSummary.review_id == Review.id,
-                RunSummary.status == "submitted",
-                RunSummary.role == "child",
-                _utc_day(RunSummary.submitted_at, dialect) <= Review.held_on,
-            )
-        ),
-    )
-    quarter = case(
-        *((Review.held_on.between(q.start, q.end), q.label) for q in periods),
-        else_=None,
+    quarter: ColumnElement[Any] = (
+        case(*((Review.held_on.between(q.start, q.end), q.label) for q in periods))
+        if periods
+        else null()
     )
     in_timescale = in_timescale_sql()
     per_meeting = (
@@ -226,7 +208,7 @@ def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quart
             _one_if(in_timescale).label("in_timescale"),
             _one_if(Review.seen_before.is_(True)).label("seen_before"),
             _one_if(Review.seen_before.is_(False)).label("seen_no"),
-            _one_if(views).label("views"),
+            _one_if(Review.views_sent_on <= Review.held_on).label("views"),
         )
         .join(Child, Child.id == Review.child_id)
         .where(Review.held_on.between(start, end))
@@ -293,24 +275,33 @@ def runs_query(start: date, end: date, dialect: str) -> Query:
     run = all_runs().c
     started = (run.started_at >= since) & (run.started_at < until)
     sent = (run.status == "submitted") & (run.submitted_at >= since) & (run.submitted_at < until)
-    per_run = (
+    # One row per person first, so the child's age band is worked out once per person.
+    per_person = (
         select(
             run.role.label("role"),
-            age_band(Child.birth_date, end, dialect).label("band"),
-            case((started, run.person), else_=None).label("starter"),
-            case((sent, run.person), else_=None).label("sender"),
+            run.child_id.label("child_id"),
+            func.max(_one_if(started)).label("started"),
+            func.max(_one_if(sent)).label("sent"),
         )
-        .outerjoin(Child, Child.id == run.child_id)
         .where(run.role.in_(AUDIENCES), or_(started, sent))
+        .group_by(run.person, run.role, run.child_id)
         .subquery()
     )
-    c = per_run.c
+    c = per_person.c
+    per_band = (
+        select(
+            c.role.label("role"),
+            age_band(Child.birth_date, end, dialect).label("band"),
+            c.started,
+            c.sent,
+        )
+        .outerjoin(Child, Child.id == c.child_id)
+        .subquery()
+    )
+    b = per_band.c
     return select(
-        c.role,
-        c.band,
-        func.count(distinct(c.starter)).label("started"),
-        func.count(distinct(c.sender)).label("sent"),
-    ).group_by(c.role, c.band)
+        b.role, b.band, func.sum(b.started).label("started"), func.sum(b.sent).label("sent")
+    ).group_by(b.role, b.band)
 
 
 def days_before_meeting_query(start: date, end: date, dialect: str) -> Query:

@@ -14,7 +14,7 @@ from feedback_reports import feedback_queries as fq
 from feedback_reports import labels
 from feedback_reports import metrics_queries as q
 from feedback_reports.definitions import definitions
-from feedback_reports.meeting_figures import AGE_BANDS, kind_figures
+from feedback_reports.meeting_figures import AGE_BANDS, KindFigures, kind_figures
 from feedback_reports.participation_model import (
     Feedback,
     Funnel,
@@ -22,6 +22,7 @@ from feedback_reports.participation_model import (
     OptionCount,
     ParticipationReport,
     Period,
+    PreviousPeriod,
     QuestionCounts,
     ReportOptions,
     pct,
@@ -48,23 +49,15 @@ async def build_participation_report(
         raise ValueError("the period ends before it starts")
     now = now or datetime.now(UTC)
     options = options or ReportOptions()
-    session, dialect = uow.session, q.dialect_of(uow.session)
+    dialect = q.dialect_of(uow.session)
     periods = q.quarters(start, end, options.year_start_month)
-    meetings = (await session.execute(q.meetings_query(start, end, dialect, periods))).all()
-    due_query = q.due_not_held_query(start, end, now.astimezone(UTC).date())
-    due_not_held = {str(kind): int(n) for kind, n in await session.execute(due_query)}
-    # Looked-after reviews and conferences are never pooled: each figure is for one kind.
-    figures = {
-        kind: kind_figures(
-            [m for m in meetings if m.kind == kind], due_not_held.get(kind, 0), periods, options
-        )
-        for kind in REVIEW_KINDS
-    }
+    figures = await _meeting_figures(uow, start, end, now, periods, options)
     report = ParticipationReport(
         period=Period.model_validate({"from": start, "to": end}),
         generated_at=now,
         options=options,
         **{kind: found.metrics for kind, found in figures.items()},
+        previous=await _previous(uow, start, end, now, options) if options.compare else None,
         funnel=await _funnel(uow, start, end, dialect, options),
         feedback=await _feedback(uow, start, end),
         breakdowns={kind: found.breakdowns for kind, found in figures.items()},
@@ -76,6 +69,43 @@ async def build_participation_report(
     )
     await uow.commit()
     return report
+
+
+async def _meeting_figures(
+    uow: UnitOfWork,
+    start: date,
+    end: date,
+    now: datetime,
+    periods: list[q.Quarter],
+    options: ReportOptions,
+) -> dict[str, KindFigures]:
+    session, dialect = uow.session, q.dialect_of(uow.session)
+    meetings = (await session.execute(q.meetings_query(start, end, dialect, periods))).all()
+    due_query = q.due_not_held_query(start, end, now.astimezone(UTC).date())
+    due_not_held = {str(kind): int(n) for kind, n in await session.execute(due_query)}
+    # Looked-after reviews and conferences are never pooled: each figure is for one kind.
+    return {
+        kind: kind_figures(
+            [m for m in meetings if m.kind == kind], due_not_held.get(kind, 0), periods, options
+        )
+        for kind in REVIEW_KINDS
+    }
+
+
+def a_year_before(day: date) -> date:
+    """The same day a year before; 29 February becomes the 28th."""
+    if (day.month, day.day) == (2, 29):
+        return day.replace(year=day.year - 1, day=28)
+    return day.replace(year=day.year - 1)
+
+
+async def _previous(
+    uow: UnitOfWork, start: date, end: date, now: datetime, options: ReportOptions
+) -> PreviousPeriod:
+    """The main table of the same period a year before (its trend and breakdowns are not shown)."""
+    before = Period.model_validate({"from": a_year_before(start), "to": a_year_before(end)})
+    figures = await _meeting_figures(uow, before.start, before.end, now, [], options)
+    return PreviousPeriod(period=before, **{kind: f.metrics for kind, f in figures.items()})
 
 
 async def _funnel(

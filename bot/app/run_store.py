@@ -118,6 +118,8 @@ class RunStore:
             await uow.runs.drop_answers_except(row.id, list(after.answers))
         if after.status is RunStatus.submitted and row.submitted_at is None:
             row.submitted_at = now
+            # Counted as it is sent: the report never reads every answer again.
+            await uow.report_counts.count_sent(row)
             hook = self.on_submitted.get(flow.id)
             if hook is not None:
                 await hook(uow, row, after)
