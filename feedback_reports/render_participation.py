@@ -18,6 +18,18 @@ from feedback_reports.spreadsheet import text_cell
 from feedback_reports.suppression import WITHHELD
 from feedback_reports.templating import environment
 
+# The percentages of the main table, in reading order, with their names.
+RATE_ROWS = (
+    ("in_timescale", "In timescale (of those held)"),
+    ("in_timescale_with_due_not_held", "In timescale, counting due, not held as late"),
+    ("attended", "Attended (PN1-PN4)"),
+    ("conveyed_without_attending", "Views conveyed without attending (PN5-PN6)"),
+    ("advocate", "Advocate (PN2, PN5)"),
+    ("not_conveyed", "Views not conveyed (PN7)"),
+    ("seen_before", "Seen by the IRO before"),
+    ("views_via_bot", "Views sent through My Say"),
+)
+
 
 def as_json_data(report: ParticipationReport) -> dict[str, Any]:
     """Return the report as JSON-ready data, with `period` keyed `from` and `to`."""
@@ -71,8 +83,14 @@ def render_html(report: ParticipationReport) -> str:
             return f"{shown(value.pct)} {parts}"
         return f"{value.pct}% {parts}"
 
+    def target_words(field: str) -> str:
+        target = report.options.targets.get(field)
+        return "" if target is None else f" (target {target:g}%)"
+
     return template.render(
         report=report,
+        rate_rows=RATE_ROWS,
+        target_words=target_words,
         data=as_json_data(report),
         charts=charts.all_charts(report),
         kind_words=labels.KIND_WORDS,

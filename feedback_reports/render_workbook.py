@@ -9,7 +9,8 @@ string that starts with "=" as a formula, so every text cell is typed as a strin
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
@@ -18,21 +19,18 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from feedback_reports import labels
-from feedback_reports.participation_model import GroupMetrics, ParticipationReport, Rate
+from feedback_reports.participation_model import (
+    Count,
+    GroupMetrics,
+    KindMetrics,
+    ParticipationReport,
+    Rate,
+)
+from feedback_reports.render_participation import RATE_ROWS
 
 Table = tuple[list[str], list[list[Any]]]
 # Sheet names are at most 31 characters in Excel.
 SHEET_NAME_LIMIT = 31
-MAIN_RATES = (
-    ("in_timescale", "In timescale (of those held)"),
-    ("in_timescale_with_due_not_held", "In timescale, counting due, not held as late"),
-    ("attended", "Attended (PN1-PN4)"),
-    ("conveyed_without_attending", "Views conveyed without attending (PN5-PN6)"),
-    ("advocate", "Advocate (PN2, PN5)"),
-    ("not_conveyed", "Views not conveyed (PN7)"),
-    ("seen_before", "Seen by the IRO before"),
-    ("views_via_bot", "Views sent through My Say"),
-)
 GROUP_RATES = (
     ("attended", "Attended"),
     ("conveyed_without_attending", "Conveyed without attending"),
@@ -50,27 +48,38 @@ def _rate_headings(title: str) -> list[str]:
     return [title, f"{title}: out of", f"{title}: %"]
 
 
+def _pn(code: str, metrics: KindMetrics) -> Count:
+    return metrics.pn[code]
+
+
 def meetings_table(report: ParticipationReport) -> Table:
-    """Each figure of the main table as a row, one column group per kind of meeting."""
-    kinds = report.kinds()
+    """Each figure of the main table as a row, in columns of count, out of and %.
+
+    Per kind of meeting: this period, then the same period a year before if the report has it.
+    """
+    columns: list[tuple[str, KindMetrics]] = []
+    for kind, metrics in report.kinds().items():
+        columns.append((f"{labels.KIND_WORDS[kind]}s", metrics))
+        if report.previous is not None:
+            columns.append(
+                (f"{labels.KIND_WORDS[kind]}s, a year before", report.previous.kinds()[kind])
+            )
     heading = ["Measure"]
-    for kind in kinds:
-        heading += [f"{labels.KIND_WORDS[kind]}s", "Out of", "%"]
-    rows: list[list[Any]] = []
-    counts = [("Meetings held", "held"), ("Due, not held", "due_not_held")]
-    for title, field in counts:
-        rows.append([title, *(c for m in kinds.values() for c in (getattr(m, field), None, None))])
-    for field, title in MAIN_RATES:
-        rows.append([title, *(c for m in kinds.values() for c in _rate_cells(getattr(m, field)))])
-    rows.append(
-        [
-            "Seen before: not recorded",
-            *(c for m in kinds.values() for c in (m.seen_before_not_recorded, None, None)),
-        ]
-    )
+    for title, _ in columns:
+        heading += [title, "Out of", "%"]
+
+    def counts(title: str, value: Callable[[KindMetrics], Count]) -> list[Any]:
+        return [title, *(c for _, m in columns for c in (value(m), None, None))]
+
+    rows: list[list[Any]] = [
+        counts("Meetings held", lambda m: m.held),
+        counts("Due, not held", lambda m: m.due_not_held),
+    ]
+    for field, title in RATE_ROWS:
+        rows.append([title, *(c for _, m in columns for c in _rate_cells(getattr(m, field)))])
+    rows.append(counts("Seen before: not recorded", lambda m: m.seen_before_not_recorded))
     for code in report.cla_review.pn:
-        words = labels.CODE_ROW_WORDS.get(code, code)
-        rows.append([words, *(c for m in kinds.values() for c in (m.pn[code], None, None))])
+        rows.append(counts(labels.CODE_ROW_WORDS.get(code, code), partial(_pn, code)))
     return heading, rows
 
 

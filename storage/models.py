@@ -334,9 +334,7 @@ class FeedbackCount(Base):
     """
 
     __tablename__ = "feedback_count"
-    __table_args__ = (
-        UniqueConstraint("day", "role", "flow_id", "step_id", "measure", "value"),
-    )
+    __table_args__ = (UniqueConstraint("day", "role", "flow_id", "step_id", "measure", "value"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)

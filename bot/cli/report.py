@@ -110,6 +110,7 @@ def participation(
         settings = load_settings()
         options = ReportOptions(
             year_start_month=settings.report_year_start_month,
+            targets=settings.report_targets,
             exclude_pn0=exclude_pn0,
             suppress_below=suppress_below,
         )

@@ -91,7 +91,6 @@ async def test_a_parent_gives_feedback_and_it_is_stored(bot: RunningBot) -> None
         assert await _feedback_counts(uow) == counted
 
 
-
 async def test_a_parent_gets_privacy_and_help_in_words_for_parents(bot: RunningBot) -> None:
     parent = bot.person(PARENT_ID)
     await join(parent, await bot.invite("C001", "parent"))
