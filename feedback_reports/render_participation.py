@@ -19,16 +19,7 @@ from feedback_reports.suppression import WITHHELD
 from feedback_reports.templating import environment
 
 # The percentages of the main table, in reading order, with their names.
-RATE_ROWS = (
-    ("in_timescale", "In timescale (of those held)"),
-    ("in_timescale_with_due_not_held", "In timescale, counting due, not held as late"),
-    ("attended", "Attended (PN1-PN4)"),
-    ("conveyed_without_attending", "Views conveyed without attending (PN5-PN6)"),
-    ("advocate", "Advocate (PN2, PN5)"),
-    ("not_conveyed", "Views not conveyed (PN7)"),
-    ("seen_before", "Seen by the IRO before"),
-    ("views_via_bot", "Views sent through My Say"),
-)
+RATE_ROWS = tuple(labels.FIGURE_WORDS.items())
 
 
 def as_json_data(report: ParticipationReport) -> dict[str, Any]:

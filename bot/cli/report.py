@@ -92,6 +92,12 @@ def record(
     help="Withhold counts from 1 up to this (and what would give them away); 1 withholds "
     "nothing, for figures that stay inside the service.",
 )
+@click.option(
+    "--compare/--no-compare",
+    default=True,
+    show_default=True,
+    help="Show the same period a year before beside the main table.",
+)
 def participation(
     start: date,
     end: date,
@@ -99,6 +105,7 @@ def participation(
     out: Path | None,
     exclude_pn0: bool,
     suppress_below: int,
+    compare: bool,
 ) -> None:
     """Report how children took part in meetings held in a period, and families' feedback."""
     if end < start:
@@ -113,6 +120,7 @@ def participation(
             targets=settings.report_targets,
             exclude_pn0=exclude_pn0,
             suppress_below=suppress_below,
+            compare=compare,
         )
         async with open_services(settings) as services, services.uow() as uow:
             built = await build_participation_report(

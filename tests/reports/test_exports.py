@@ -60,6 +60,18 @@ def test_every_table_is_a_sheet_with_the_figures_of_the_json(
     assert meetings["Meetings held"][0] == cla["held"] == 12
     assert meetings["Attended (PN1-PN4)"][:3] == list(cla["attended"].values())
     assert meetings["Attended (PN1-PN4)"][6:9] == list(icpc["attended"].values())
+    # Each kind of meeting, then the same period a year before.
+    assert sheets["Meetings"][1][1:7] == [
+        "Looked-after reviews",
+        "Out of",
+        "%",
+        "Looked-after reviews, a year before",
+        "Out of",
+        "%",
+    ]
+    assert meetings["Attended (PN1-PN4)"][3:6] == list(
+        data["previous"]["cla_review"]["attended"].values()
+    )
     quarter = data["trend"]["cla_review"][2]
     assert _rows(sheets["Trend, LAC reviews"])[quarter["quarter"]][:5] == [
         quarter["held"],
