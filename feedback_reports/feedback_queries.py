@@ -10,23 +10,23 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, exists, func, select
 from sqlalchemy.orm import aliased
 
 from feedback_reports.metrics_queries import Query, day_start
-from storage.models import Answer, FeedbackCount, Participant, Run
+from storage.models import Answer, FeedbackCount, Flag, Participant, Run
 
 FAMILY = ("parent", "carer")
 
 
-def _family_runs(start: date, end: date) -> Query:
-    """Parents' and carers' runs sent in the period (live runs only: the words are there)."""
+def _sent_runs(start: date, end: date, roles: tuple[str, ...]) -> Query:
+    """Runs these people sent in the period (live runs only: the words are there)."""
     since, until = day_start(start), day_start(end + timedelta(days=1))
     return (
         select(Run.id)
         .join(Participant, Participant.id == Run.participant_id)
         .where(
-            Participant.role.in_(FAMILY),
+            Participant.role.in_(roles),
             Run.status == "submitted",
             Run.submitted_at >= since,
             Run.submitted_at < until,
@@ -66,20 +66,25 @@ def feedback_themes_query(start: date, end: date) -> Query:
     )
 
 
-def quotable_query(start: date, end: date, limit: int) -> Select[Answer]:
-    """Free-text answers from runs whose author said yes to being quoted."""
+def quotable_query(
+    start: date, end: date, limit: int, roles: tuple[str, ...] = FAMILY
+) -> Select[Answer]:
+    """Words from runs whose author said yes to being quoted, none that raised a flag."""
     consent = aliased(Answer)
     consenting = (
-        _family_runs(start, end)
+        _sent_runs(start, end, roles)
         .join(consent, (consent.run_id == Run.id) & (consent.step_id == "may_quote"))
         .where(consent.choice == "yes")
     )
+    # Words that worried the screening are for the IRO, never for a report.
+    flagged = exists().where(Flag.run_id == Answer.run_id, Flag.step_id == Answer.step_id)
     return (
         select(Answer)
         .where(
             Answer.run_id.in_(consenting),
             Answer.kind == "text",
             Answer.text_cipher.is_not(None),
+            ~flagged,
         )
         .order_by(Answer.answered_at, Answer.id)
         .limit(limit)

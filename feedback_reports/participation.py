@@ -60,6 +60,7 @@ async def build_participation_report(
         previous=await _previous(uow, start, end, now, options) if options.compare else None,
         funnel=await _funnel(uow, start, end, dialect, options),
         feedback=await _feedback(uow, start, end),
+        children_quotes=await _quotes(uow, start, end, ("child",)),
         breakdowns={kind: found.breakdowns for kind, found in figures.items()},
         trend={kind: found.trend for kind, found in figures.items()},
         definitions=definitions(options),
@@ -160,6 +161,16 @@ def _median(counts: Counter[int]) -> float | None:
     return sum(found) / len(found)
 
 
+async def _quotes(uow: UnitOfWork, start: date, end: date, roles: tuple[str, ...]) -> list[str]:
+    """Words these people agreed to have quoted, from runs sent in the period."""
+    query = fq.quotable_query(start, end, QUOTE_LIMIT, roles)
+    return [
+        text
+        for answer in await uow.session.scalars(query)
+        if (text := uow.runs.answer_text(answer))
+    ]
+
+
 async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
     session = uow.session
     respondents = {role: 0 for role in fq.FAMILY}
@@ -192,11 +203,7 @@ async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
     themes: Counter[str] = Counter()
     for joined, count in await session.execute(fq.feedback_themes_query(start, end)):
         themes.update({theme: int(count) for theme in str(joined).split(",") if theme})
-    quotes = [
-        text
-        for answer in await session.scalars(fq.quotable_query(start, end, QUOTE_LIMIT))
-        if (text := uow.runs.answer_text(answer))
-    ]
+    quotes = await _quotes(uow, start, end, fq.FAMILY)
     return Feedback(
         respondents=respondents,
         questions=questions,

@@ -211,6 +211,9 @@ class ParticipationReport(_Model, _ByKind):
     )
     funnel: Funnel
     feedback: Feedback
+    children_quotes: list[str] = Field(
+        description="children's own words after their meetings, quoted with their consent"
+    )
     breakdowns: dict[str, Breakdowns] = Field(description="per kind of meeting")
     trend: dict[str, list[QuarterMetrics]] = Field(description="per kind of meeting")
     definitions: list[Definition]

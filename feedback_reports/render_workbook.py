@@ -136,7 +136,9 @@ def feedback_table(report: ParticipationReport) -> Table:
 
 
 def quotes_table(report: ParticipationReport) -> Table:
-    return ["In their words (quoted with permission)"], [[q] for q in report.feedback.quotes]
+    rows = [["A child", quote] for quote in report.children_quotes]
+    rows += [["A parent or carer", quote] for quote in report.feedback.quotes]
+    return ["From", "In their own words (quoted with permission, without names)"], rows
 
 
 def definitions_table(report: ParticipationReport) -> Table:

@@ -99,7 +99,7 @@ def test_withheld_counts_stay_withheld_and_words_are_never_formulas(
             continue
         small = [v for row in sheet for v in row if type(v) is int and 0 < v < 5]
         assert small == [], name
-    assert sheets["Quotes"][2] == [QUOTE]  # a string as typed, never run as a formula
+    assert sheets["Quotes"][2] == ["A parent or carer", QUOTE]  # as typed, never a formula
 
 
 def test_a_workbook_needs_a_file(year: dict[str, str]) -> None:  # noqa: F811
