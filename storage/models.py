@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -41,6 +42,8 @@ STAFF_ROLES = ("iro", "manager", "admin")
 PARTICIPANT_ROLES = ("child", "parent", "carer", "staff")
 REVIEW_KINDS = ("cla_review", "icpc", "rcpc")
 PARTICIPATION_CODES = tuple(f"PN{n}" for n in range(8))
+# The answer to "may we quote your words?" (the step of that id in a flow).
+MAY_QUOTE = "step_id = 'may_quote'"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -151,13 +154,21 @@ class Run(Base):
 
     __tablename__ = "run"
     __table_args__ = (
-        # The report reads runs sent in a period, and a meeting's sent runs, from the index.
+        # The report reads runs sent in a period, and a meeting's sent runs, from the index...
         Index("ix_run_status_submitted_at", "status", "submitted_at"),
         Index("ix_run_review_status_submitted_at", "review_id", "status", "submitted_at"),
+        # ... and who started or sent a run in a period, grouped per person from the index.
+        Index(
+            "ix_run_participant_started_sent",
+            "participant_id",
+            "started_at",
+            "status",
+            "submitted_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
     review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
     flow_id: Mapped[str] = mapped_column(String(64))
     flow_version: Mapped[int] = mapped_column(Integer)
@@ -181,7 +192,17 @@ class Answer(Base):
     """One answered step of a run: choices in plain columns, free text encrypted."""
 
     __tablename__ = "answer"
-    __table_args__ = (UniqueConstraint("run_id", "step_id"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "step_id"),
+        # The report finds the runs whose author agreed to be quoted, among millions of answers.
+        Index(
+            "ix_answer_may_quote",
+            "run_id",
+            "choice",
+            sqlite_where=text(MAY_QUOTE),
+            postgresql_where=text(MAY_QUOTE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"), index=True)

@@ -113,14 +113,31 @@ def upgrade() -> None:
     op.create_index(
         "ix_run_review_status_submitted_at", "run", ["review_id", "status", "submitted_at"]
     )
-    # The new index starts with review_id, so it serves every lookup this one did.
+    op.create_index(
+        "ix_answer_may_quote",
+        "answer",
+        ["run_id", "choice"],
+        sqlite_where=sa.text("step_id = 'may_quote'"),
+        postgresql_where=sa.text("step_id = 'may_quote'"),
+    )
+    op.create_index(
+        "ix_run_participant_started_sent",
+        "run",
+        ["participant_id", "started_at", "status", "submitted_at"],
+    )
+    # The new indexes start with review_id and participant_id: they serve every lookup these
+    # did.
     op.drop_index("ix_run_review_id", table_name="run")
+    op.drop_index("ix_run_participant_id", table_name="run")
 
 
 def downgrade() -> None:
+    op.create_index("ix_run_participant_id", "run", ["participant_id"])
     op.create_index("ix_run_review_id", "run", ["review_id"])
+    op.drop_index("ix_run_participant_started_sent", table_name="run")
     op.drop_index("ix_run_review_status_submitted_at", table_name="run")
     op.drop_index("ix_run_status_submitted_at", table_name="run")
+    op.drop_index("ix_answer_may_quote", table_name="answer")
     with op.batch_alter_table("review") as batch:
         batch.drop_column("views_sent_on")
     op.drop_table("feedback_count")
