@@ -243,9 +243,6 @@ def due_not_held_query(start: date, end: date, today: date) -> Query:
             or_(Review.held_on.is_(None), Review.held_on > end),
         )
         .group_by(Review.kind)
-        # Few meetings are not held by the period's end: (held_on, due_date) finds them
-        # without reading every meeting due in it, which SQLite's planner would otherwise do.
-        .with_hint(Review, "INDEXED BY ix_review_not_held_due", "sqlite")
     )
 
 
