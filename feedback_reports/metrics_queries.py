@@ -118,14 +118,22 @@ def _days_between(earlier: Expr, later: Expr, dialect: str) -> ColumnElement[int
     return cast(func.julianday(later) - func.julianday(earlier), Integer)
 
 
+def _younger_than(years: int, birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[bool]:
+    """Whether someone born on `birth` is under `years` old on the day `on`."""
+    if dialect == "postgresql" and not isinstance(on, date):
+        # Date arithmetic is cheaper than formatting both dates, row by row; PostgreSQL takes
+        # 29 February back to the 28th, which agrees with the YYYYMMDD comparison below.
+        return birth > on - literal_column(f"interval '{years} years'")
+    # YYYYMMDD differences compare like ages: 8 years old <=> difference >= 80000.
+    return _ymd(on, dialect) - _ymd(birth, dialect) < years * 10000
+
+
 def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
     """Under 8, 8 to 12 or 13 and over on a given day; unknown without a birth date."""
-    # YYYYMMDD differences compare like ages: 8 years old <=> difference >= 80000.
-    diff = _ymd(on, dialect) - _ymd(birth, dialect)
     return case(
         (birth.is_(None), literal_column("'unknown'")),
-        (diff < 80000, literal_column("'under_8'")),
-        (diff < 130000, literal_column("'8_12'")),
+        (_younger_than(8, birth, on, dialect), literal_column("'under_8'")),
+        (_younger_than(13, birth, on, dialect), literal_column("'8_12'")),
         else_=literal_column("'13_plus'"),
     )
 
