@@ -4,7 +4,7 @@ Every query groups in the database and returns at most a few thousand rows howev
 meetings there are. Per-meeting values (age band, quarter, "views via My Say") are computed
 in a subquery and grouped by the outer query, so no bound parameter is repeated in GROUP BY
 (PostgreSQL would refuse that). Date arithmetic differs between SQLite and PostgreSQL, so
-the three helpers below branch on the dialect explicitly; everything else is portable SQL.
+the helpers below branch on the dialect explicitly; everything else is portable SQL.
 
 Runs and invitations are read together with the summaries kept of those deleted since (by
 retention or an erasure), so deleting people's words never changes a past figure. Whether a
@@ -14,6 +14,7 @@ runs are sent), so the meetings are counted without reading a single run.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -95,13 +96,9 @@ def _month(months: int) -> date:
     return date(months // 12, months % 12 + 1, 1)
 
 
-def _ymd(column: Expr | date, dialect: str) -> ColumnElement[int]:
-    """A date as the integer YYYYMMDD, so ages compare without date arithmetic."""
-    if isinstance(column, date):
-        return literal_column(column.strftime("%Y%m%d"), Integer)
-    if dialect == "postgresql":
-        return cast(func.to_char(column, "YYYYMMDD"), Integer)
-    # SQLite keeps a date as the text YYYY-MM-DD; dropping the dashes is cheaper than strftime.
+def _sqlite_ymd(column: Expr) -> ColumnElement[int]:
+    """A date SQLite keeps as the text YYYY-MM-DD, as the integer YYYYMMDD (cheaper than
+    strftime), so ages compare without date arithmetic."""
     return cast(func.replace(column, "-", ""), Integer)
 
 
@@ -118,14 +115,24 @@ def _days_between(earlier: Expr, later: Expr, dialect: str) -> ColumnElement[int
     return cast(func.julianday(later) - func.julianday(earlier), Integer)
 
 
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier; 29 February becomes the 28th when that year has none."""
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(day.year - years):
+        return date(day.year - years, 2, 28)
+    return day.replace(year=day.year - years)
+
+
 def _younger_than(years: int, birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[bool]:
     """Whether someone born on `birth` is under `years` old on the day `on`."""
-    if dialect == "postgresql" and not isinstance(on, date):
+    if isinstance(on, date):
+        # One day to compare with, worked out here: the database reads birth dates as they are.
+        return birth > years_before(on, years)
+    if dialect == "postgresql":
         # Date arithmetic is cheaper than formatting both dates, row by row; PostgreSQL takes
         # 29 February back to the 28th, which agrees with the YYYYMMDD comparison below.
         return birth > on - literal_column(f"interval '{years} years'")
     # YYYYMMDD differences compare like ages: 8 years old <=> difference >= 80000.
-    return _ymd(on, dialect) - _ymd(birth, dialect) < years * 10000
+    return _sqlite_ymd(on) - _sqlite_ymd(birth) < years * 10000
 
 
 def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:

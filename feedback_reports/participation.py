@@ -93,18 +93,13 @@ async def _meeting_figures(
     }
 
 
-def a_year_before(day: date) -> date:
-    """The same day a year before; 29 February becomes the 28th."""
-    if (day.month, day.day) == (2, 29):
-        return day.replace(year=day.year - 1, day=28)
-    return day.replace(year=day.year - 1)
-
-
 async def _previous(
     uow: UnitOfWork, start: date, end: date, now: datetime, options: ReportOptions
 ) -> PreviousPeriod:
     """The main table of the same period a year before (its trend and breakdowns are not shown)."""
-    before = Period.model_validate({"from": a_year_before(start), "to": a_year_before(end)})
+    before = Period.model_validate(
+        {"from": q.years_before(start, 1), "to": q.years_before(end, 1)}
+    )
     figures = await _meeting_figures(uow, before.start, before.end, now, [], options)
     return PreviousPeriod(period=before, **{kind: f.metrics for kind, f in figures.items()})
 

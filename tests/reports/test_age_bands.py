@@ -39,8 +39,13 @@ async def test_age_bands_turn_on_the_birthday_on_both_databases(
         await uow.commit()
     async with services.uow() as uow:
         dialect = q.dialect_of(uow.session)
-        band_at_meeting = q.age_band(Child.birth_date, Review.held_on, dialect)
-        found = await uow.session.scalar(
-            select(band_at_meeting).select_from(Review).join(Child, Child.id == Review.child_id)
+        # On the meeting's day as stored, and on a day given (a period's end, for invitations).
+        found = await uow.session.execute(
+            select(
+                q.age_band(Child.birth_date, Review.held_on, dialect),
+                q.age_band(Child.birth_date, on, dialect),
+            )
+            .select_from(Review)
+            .join(Child, Child.id == Review.child_id)
         )
-    assert found == band
+    assert tuple(found.one()) == (band, band)
