@@ -31,12 +31,13 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Subquery
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from feedback_reports.timescale import in_timescale_sql
 from storage.models import (
@@ -147,6 +148,18 @@ def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
 
 def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def report_settings(dialect: str) -> list[TextClause]:
+    """Settings for the report's transaction (they end with it), by database.
+
+    At national scale PostgreSQL groups the meetings by sorting one row per meeting; its
+    default 4 MB of sort memory spills that to disk, and compiling the query (JIT) costs more
+    than it saves. SQLite's are set per connection (storage.database).
+    """
+    if dialect != "postgresql":
+        return []
+    return [text("SET LOCAL work_mem = '64MB'"), text("SET LOCAL jit = off")]
 
 
 def dialect_of(session: AsyncSession) -> str:

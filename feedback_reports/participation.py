@@ -50,6 +50,8 @@ async def build_participation_report(
     now = now or datetime.now(UTC)
     options = options or ReportOptions()
     dialect = q.dialect_of(uow.session)
+    for setting in q.report_settings(dialect):
+        await uow.session.execute(setting)
     periods = q.quarters(start, end, options.year_start_month)
     figures = await _meeting_figures(uow, start, end, now, periods, options)
     report = ParticipationReport(
