@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
 from bot.app.texts import message
-from bot.bootstrap import Services
+from bot.bootstrap import Services, build_core
 from bot.web.chat.app import PREFIX
 from storage.models import Flag, OutboxMessage, Run
-from tests.e2e.conftest import IRO_ID
+from tests.e2e.conftest import IRO_ID, seed_case
+from tests.support import issue_invitation
 from tests.web_chat.conftest import OpenChat
-from tests.web_chat.support import answer_until_summary, button_labels
+from tests.web_chat.support import ChildBrowser, answer_until_summary, button_labels, chat_site
 
 DISCLOSURE = "my stepdad hits me when mum is at work"
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+LOCAL_PHONE = {"out_of_hours_phone": "0300 123 4567"}
 
 
 async def _runs(services: Services) -> list[tuple[int, str]]:
@@ -150,3 +154,15 @@ async def test_the_iros_note_after_the_meeting_reaches_the_web_chat(
     assert "It was good to hear from you." in page
     async with services.uow() as uow:
         assert len(await uow.audit.list("meeting_note_read")) == 1
+
+
+async def test_help_now_gives_the_local_out_of_hours_number_from_settings(
+    services: Services,
+) -> None:
+    local = replace(services, settings=services.settings.model_copy(update=LOCAL_PHONE))
+    await seed_case(local)
+    code = await issue_invitation(local, "C001", "child")
+    async with TestClient(TestServer(chat_site(build_core(local)))) as client:
+        child = ChildBrowser(client)
+        page = await child.open(code)
+    assert "Out of hours: 0300 123 4567" in page and 'href="tel:03001234567"' in page

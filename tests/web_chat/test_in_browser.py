@@ -134,6 +134,8 @@ async def test_a_tab_closed_halfway_reopens_at_the_same_step(
     assert await step(page) == halfway
     shown = await page.locator(".chat").inner_text()
     assert "Really happy" in shown and "my room is nice" in shown
+    # Where the browser can speak, the question can be read aloud.
+    assert await page.get_by_role("button", name="Read it to me").is_visible()
     await browser.screenshot("reopened")
 
 

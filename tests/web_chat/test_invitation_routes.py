@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.app import admin
 from bot.app.web_chat import MAX_PIN_TRIES
 from bot.bootstrap import Services
-from bot.web.chat.app import PREFIX
+from bot.web.chat.app import LINKS_PER_ADDRESS, PREFIX
 from tests.support import issue_invitation
 from tests.web_chat.support import ChildBrowser
 
@@ -157,3 +157,13 @@ async def test_a_reissued_link_ends_the_old_binding_and_carries_the_answers_on(
     assert "Really happy" in new_phone.page
     [(_, pin_hash, _)] = await _web_chats(services)
     assert pin_hash is None
+
+
+async def test_opening_links_is_rate_limited_per_address(browsers: list[ChildBrowser]) -> None:
+    guesser = browsers[0]
+    attempts, _ = LINKS_PER_ADDRESS
+    for _ in range(attempts):
+        await guesser.open("y" * 32)
+        assert guesser.status == 404
+    page = await guesser.open("y" * 32)
+    assert guesser.status == 429 and "wait a minute" in page

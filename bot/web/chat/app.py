@@ -19,8 +19,9 @@ from bot.web.common.site import create_pages, mount
 
 PREFIX = "/c"
 ASSETS = Path(__file__).parent / "static"
-# Opening links and PIN tries per address; the PIN's own tries are limited in the database.
-LINKS_PER_ADDRESS = (20, 15 * 60)
+# Opening links and PIN tries per address (a school's children may share one); each link's
+# PIN tries are limited in the database, and its code is not guessable.
+LINKS_PER_ADDRESS = (60, 15 * 60)
 # Answers per chat: far more than a child types, far fewer than a script sends.
 POSTS_PER_CHAT = (60, 60)
 # An invitation code as `bot.app.admin.new_invitation_code` makes one.

@@ -8,8 +8,7 @@ words goes in a URL or the page title, and no page is stored by the browser (no-
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 from aiohttp import web
@@ -25,8 +24,6 @@ from bot.web.common.templates import render
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.events import Submitted, Text
 from conversations.safeguarding import Level
-
-logger = logging.getLogger(__name__)
 
 # The cookie holding the token of the chat open in this browser.
 BINDING_COOKIE = "chat"
@@ -44,7 +41,9 @@ DOOR_STATUS = {Door.unknown: 404, Door.expired: 410}
 MAX_TEXT = 2000
 
 
-def _words(locale: str) -> Any:
+def _words(locale: str) -> Callable[..., str]:
+    """The templates' `t(key, **values)`: the catalogue's words in `locale`."""
+
     def t(key: str, **values: object) -> str:
         return texts.message(key, locale, **values)
 
