@@ -80,3 +80,36 @@ def test_upgrading_moves_each_question_message_from_the_run_to_the_adapter(
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT id, prompt_message_id FROM run ORDER BY id").fetchall()
         assert rows == [(1, 77), (2, None)]
+
+
+def test_upgrading_keys_updates_by_chat_and_message_and_keeps_what_waits(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    command.upgrade(alembic_config(url), "0010")
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "INSERT INTO processed_update (update_id, processed_at) VALUES (5, '2026-11-30');"
+            "INSERT INTO inbound_update (update_id, chat_id, body_cipher, received_at,"
+            " handled_at) VALUES (6, NULL, NULL, '2026-11-30', '2026-11-30'),"
+            " (7, 42, x'00', '2026-11-30', NULL);"
+        )
+    command.upgrade(alembic_config(url), "head")
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT update_id, chat_id, item FROM processed_update").fetchall() == [
+            (5, 0, "")
+        ]
+        rows = db.execute(
+            "SELECT update_id, chat_id, item, body_cipher FROM inbound_update ORDER BY update_id"
+        ).fetchall()
+        assert rows == [(6, 0, "", None), (7, 42, "", b"\x00")]
+        # The same id may now come again on another message.
+        db.execute(
+            "INSERT INTO processed_update (update_id, chat_id, item, processed_at)"
+            " VALUES (5, 42, '9', '2026-12-01')"
+        )
+    command.downgrade(alembic_config(url), "0010")
+    with sqlite3.connect(path) as db:
+        # Two rows shared id 5; with the id alone the key again, neither can be told apart.
+        assert db.execute("SELECT count(*) FROM processed_update").fetchone() == (0,)
+        rows = db.execute("SELECT update_id, chat_id FROM inbound_update ORDER BY 1").fetchall()
+        assert rows == [(6, 0), (7, 42)]

@@ -13,11 +13,13 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import select
 
 from bot.app import admin
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from bot.telegram.webhook import SECRET_HEADER, serve_webhook
+from storage.models import Answer
 from tests.e2e.conftest import CHILD_ID
 from tests.e2e.driver import Person
 from tests.support import eventually, mysay
@@ -60,9 +62,8 @@ async def test_starting_sets_the_webhook_with_its_url_secret_and_every_update_ty
     assert "helpnow" in [command["command"] for command in newcomer_menu]
 
 
-async def test_a_child_joins_and_answers_with_updates_arriving_by_webhook(
-    webhook_bot: WebhookBot,
-) -> None:
+async def _child_at_second_question(webhook_bot: WebhookBot) -> Person:
+    """A child joins, starts /review and answers the first question, all by webhook."""
     services = webhook_bot.services
     async with services.uow() as uow:
         invitation = await admin.create_invitation(
@@ -79,6 +80,13 @@ async def test_a_child_joins_and_answers_with_updates_arriving_by_webhook(
     await child.press("Happy", first)
     second = await child.question()
     assert "anything you want to say about where you live" in (second.text or "")
+    return child
+
+
+async def test_a_child_joins_and_answers_with_updates_arriving_by_webhook(
+    webhook_bot: WebhookBot,
+) -> None:
+    await _child_at_second_question(webhook_bot)
 
     assert webhook_bot.emulator.state.webhook_errors == {}
 
@@ -88,6 +96,22 @@ async def test_a_child_joins_and_answers_with_updates_arriving_by_webhook(
         return webhook_bot.emulator.state.updates == []
 
     assert await eventually(all_delivered)  # every update was delivered by POST
+
+
+async def test_an_answer_whose_update_id_telegram_used_before_is_still_taken(
+    webhook_bot: WebhookBot,
+) -> None:
+    """After a week without updates Telegram may number them afresh, reusing handled ids."""
+    child = await _child_at_second_question(webhook_bot)
+    webhook_bot.emulator.state.next_update_id = 1  # the id of the child's /start
+
+    await child.type("my room is nice")
+
+    third = await child.question()
+    assert "school" in (third.text or "")
+    async with webhook_bot.services.uow() as uow:
+        answered = await uow.session.scalars(select(Answer.step_id).order_by(Answer.id))
+        assert list(answered) == ["home_feel", "home_more"]
 
 
 async def test_posts_without_the_right_secret_are_refused(webhook_bot: WebhookBot) -> None:
