@@ -1,21 +1,37 @@
-"""Migrations: they build exactly the models, move what they move, run twice as a no-op, and
-gate start-up."""
+"""Migrations: they build exactly the models, move what they move, run twice as a no-op,
+gate start-up, and keep the report's counts."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from bot.bootstrap import open_services
 from bot.settings import Settings
+from storage.crypto import TextCipher, new_key
 from storage.database import Database, SchemaOutdated, alembic_config
-from storage.models import Base
+from storage.models import (
+    Answer,
+    AnswerSummary,
+    Base,
+    Child,
+    FeedbackCount,
+    Participant,
+    Review,
+    Run,
+    RunSummary,
+)
+from storage.uow import UnitOfWork
 from tests.support import mysay
 
 
@@ -82,10 +98,137 @@ def test_upgrading_moves_each_question_message_from_the_run_to_the_adapter(
         assert rows == [(1, 77), (2, None)]
 
 
+def _revision_before(name: str) -> str:
+    """The revision before the migration named `name` (whatever its number)."""
+    scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    found = next(
+        script for script in scripts.walk_revisions() if script.path.endswith(f"_{name}.py")
+    )
+    assert isinstance(found.down_revision, str)
+    return found.down_revision
+
+
+async def _seed_sent_runs(database_url: str) -> None:
+    """A child's views and a parent's feedback sent, and a carer's run since deleted."""
+    database = Database.connect(database_url)
+    at = datetime(2025, 3, 4, 23, 30, tzinfo=UTC)
+    try:
+        async with database.engine.begin() as connection:
+            run_columns = {"flow_version": 1, "state_cipher": b"", "version": 1}
+            await connection.execute(
+                insert(Child.__table__).values(id=1, case_ref="C1", created_at=at)
+            )
+            await connection.execute(
+                insert(Review.__table__).values(
+                    id=1,
+                    child_id=1,
+                    kind="cla_review",
+                    due_date=date(2025, 3, 10),
+                    held_on=date(2025, 3, 10),
+                    created_at=at,
+                )
+            )
+            await connection.execute(
+                insert(Participant.__table__),
+                [
+                    {"id": n, "telegram_id": n, "role": role, "child_id": 1, "locale": "en"}
+                    | {"created_at": at}
+                    for n, role in ((1, "child"), (2, "parent"))
+                ],
+            )
+            await connection.execute(
+                insert(Run.__table__),
+                [
+                    {"id": n, "participant_id": n, "review_id": 1, "flow_id": flow}
+                    | {"status": "submitted", "started_at": at, "updated_at": at}
+                    | {"submitted_at": at + timedelta(days=n)}
+                    | run_columns
+                    for n, flow in ((1, "child_before_review"), (2, "parent_feedback"))
+                ],
+            )
+            answer = {"run_id": 2, "text_cipher": None, "theme": None, "text_themes": None}
+            answer |= {"answered_at": at}
+            await connection.execute(
+                insert(Answer.__table__),
+                [
+                    answer | {"step_id": "rating", "kind": "scale", "choice": "4"},
+                    answer
+                    | {"step_id": "better", "kind": "text", "choice": None}
+                    | {"text_themes": "meeting,plan"},
+                ],
+            )
+            await connection.execute(
+                insert(RunSummary.__table__).values(
+                    id=1,
+                    child_id=1,
+                    review_id=1,
+                    participant_key=-1,
+                    role="carer",
+                    flow_id="parent_feedback",
+                    status="submitted",
+                    started_at=at,
+                    submitted_at=at,
+                )
+            )
+            await connection.execute(
+                insert(AnswerSummary.__table__).values(
+                    run_summary_id=1, step_id="rating", kind="scale", choice="5"
+                )
+            )
+    finally:
+        await database.dispose()
+
+
+async def _kept_counts(database_url: str, *, recount: bool) -> tuple[list[object], object]:
+    database = Database.connect(database_url)
+    try:
+        async with UnitOfWork(database, TextCipher([new_key()])) as uow:
+            if recount:
+                await uow.report_counts.recount()
+            counted = (
+                await uow.session.execute(
+                    select(
+                        FeedbackCount.day,
+                        FeedbackCount.role,
+                        FeedbackCount.step_id,
+                        FeedbackCount.measure,
+                        FeedbackCount.value,
+                        FeedbackCount.n,
+                    )
+                )
+            ).all()
+            views = await uow.session.scalar(select(Review.views_sent_on))
+            return sorted(tuple(row) for row in counted), views
+    finally:
+        await database.dispose()
+
+
+def test_upgrading_counts_what_was_sent_before_as_the_bot_now_counts_it(
+    database_url: str,
+) -> None:
+    command.downgrade(alembic_config(database_url), _revision_before("report_counts"))
+    asyncio.run(_seed_sent_runs(database_url))
+    command.upgrade(alembic_config(database_url), "head")
+    migrated = asyncio.run(_kept_counts(database_url, recount=False))
+    # 23:30 UTC on 4 March: the child sent views on the 5th, the parent on the 6th.
+    assert migrated == (
+        [
+            (date(2025, 3, 4), "carer", "", "respondent", "", 1),
+            (date(2025, 3, 4), "carer", "rating", "choice", "5", 1),
+            (date(2025, 3, 6), "parent", "", "respondent", "", 1),
+            (date(2025, 3, 6), "parent", "better", "themes", "meeting,plan", 1),
+            (date(2025, 3, 6), "parent", "rating", "choice", "4", 1),
+        ],
+        date(2025, 3, 5),
+    )
+    assert asyncio.run(_kept_counts(database_url, recount=True)) == migrated
+
+
 def test_upgrading_keys_updates_by_chat_and_message_and_keeps_what_waits(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     url = f"sqlite+aiosqlite:///{path}"
-    command.upgrade(alembic_config(url), "0010")
+    before = _revision_before("update_keys")
+    command.upgrade(alembic_config(url), before)
     with sqlite3.connect(path) as db:
         db.executescript(
             "INSERT INTO processed_update (update_id, processed_at) VALUES (5, '2026-11-30');"
@@ -107,7 +250,7 @@ def test_upgrading_keys_updates_by_chat_and_message_and_keeps_what_waits(tmp_pat
             "INSERT INTO processed_update (update_id, chat_id, item, processed_at)"
             " VALUES (5, 42, '9', '2026-12-01')"
         )
-    command.downgrade(alembic_config(url), "0010")
+    command.downgrade(alembic_config(url), before)
     with sqlite3.connect(path) as db:
         # Two rows shared id 5; with the id alone the key again, neither can be told apart.
         assert db.execute("SELECT count(*) FROM processed_update").fetchone() == (0,)

@@ -5,7 +5,7 @@ back on a new update. Rows from before keep chat 0 and an empty item: they can n
 match a new key, and housekeeping forgets them within days.
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
