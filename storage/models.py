@@ -230,7 +230,8 @@ class Answer(Base):
     text_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     theme: Mapped[str | None] = mapped_column(String(32))
     sentiment: Mapped[float | None] = mapped_column(Float)
-    text_themes: Mapped[str | None] = mapped_column(String(200))
+    # The themes the words mention, comma-joined, encrypted like the words they come from.
+    text_themes_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     answered_at: Mapped[datetime]
 
 
@@ -361,7 +362,8 @@ class AnswerSummary(Base):
     step_id: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))
     choice: Mapped[str | None] = mapped_column(String(400))
-    text_themes: Mapped[str | None] = mapped_column(String(200))
+    # Copied from the answer as it was: still encrypted.
+    text_themes_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class FeedbackCount(Base):

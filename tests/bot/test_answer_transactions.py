@@ -67,10 +67,8 @@ async def _child_in(services: Services, purpose: Purpose, *, held: bool = False)
 async def _answers(services: Services) -> dict[str, tuple[str | None, str | None]]:
     """Each stored answer's step, with its option and the themes noted in its words."""
     async with services.uow() as uow:
-        rows = await uow.session.execute(
-            select(Answer.step_id, Answer.choice, Answer.text_themes).order_by(Answer.id)
-        )
-        return {step_id: (choice, themes) for step_id, choice, themes in rows}
+        answers = await uow.session.scalars(select(Answer).order_by(Answer.id))
+        return {a.step_id: (a.choice, uow.runs.answer_themes(a)) for a in answers}
 
 
 async def _count(services: Services, model: type[Flag] | type[OutboxMessage]) -> int:
