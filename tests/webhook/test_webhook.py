@@ -122,7 +122,10 @@ async def test_posts_without_the_right_secret_are_refused(webhook_bot: WebhookBo
     assert await _post(webhook_bot.url, update, {SECRET_HEADER: SECRET[:-1]}) == 403
 
 
-async def test_a_body_that_is_not_a_json_update_is_refused(webhook_bot: WebhookBot) -> None:
+async def test_a_body_that_is_not_a_json_update_is_refused(
+    webhook_bot: WebhookBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
     headers = {SECRET_HEADER: SECRET}
     async with (
         aiohttp.ClientSession() as session,
@@ -138,6 +141,10 @@ async def test_a_body_that_is_not_a_json_update_is_refused(webhook_bot: WebhookB
     odd_chat = _message_update(78, CHILD_ID, "hello")
     odd_chat["message"]["chat"] = "not a chat"
     assert await _post(webhook_bot.url, odd_chat, headers) == 400
+    # Logged by update id alone: the body may hold a child's words.
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("update 77 refused" in line for line in logged)
+    assert not any("hello" in line for line in logged)
 
 
 async def test_a_posted_update_with_the_secret_is_answered_at_once_and_processed(
