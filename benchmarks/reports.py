@@ -78,6 +78,8 @@ def generate(
     runs = max(1, answers // ANSWERS_PER_RUN)
     created = datetime(2025, 1, 1, tzinfo=UTC)
     token = cipher.encrypt("x")  # generated words, read only by the child's record
+    # Themes are encrypted like the words; one token per theme list is enough here.
+    theme_tokens = {themes: cipher.encrypt(themes) for themes in THEMES}
 
     def staff() -> Iterator[Row]:
         yield from ((i, f"iro{i}", f"IRO {i}", "iro", created) for i in range(1, 201))
@@ -149,7 +151,8 @@ def generate(
                 ident += 1
                 row: Row
                 if step == ANSWERS_PER_RUN - 1:
-                    row = ("text", None, token, rng.uniform(-1, 1), rng.choice(THEMES))
+                    themes = theme_tokens[rng.choice(THEMES)]
+                    row = ("text", None, token, rng.uniform(-1, 1), themes)
                 else:
                     row = ("scale", rng.choice(FACES), None, None, None)
                 yield (
@@ -219,7 +222,7 @@ def generate(
                 "text_cipher",
                 "theme",
                 "sentiment",
-                "text_themes",
+                "text_themes_cipher",
                 "answered_at",
             ],
             answer(),

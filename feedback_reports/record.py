@@ -273,7 +273,7 @@ def _line(uow: UnitOfWork, words: AnswerWords, run: Run, answer: Answer) -> Answ
     own = uow.runs.answer_text(answer) or ""
     mentions = tuple(
         labels.THEME_WORDS.get(theme, theme.replace("_", " "))
-        for theme in (answer.text_themes or "").split(",")
+        for theme in (uow.runs.answer_themes(answer) or "").split(",")
         if theme and theme != answer.theme
     )
     return AnswerLine(asked, own, own_words=True, mentions=mentions)

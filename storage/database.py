@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.crypto import TextCipher
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_MMAP_BYTES = 1024**3
@@ -78,10 +80,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, cipher: TextCipher | None = None) -> Config:
+    """Alembic's settings for this database; `cipher` for migrations that encrypt stored text."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["cipher"] = cipher
     return config
 
 

@@ -255,7 +255,8 @@ class Answer(Base):
     text_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     theme: Mapped[str | None] = mapped_column(String(32))
     sentiment: Mapped[float | None] = mapped_column(Float)
-    text_themes: Mapped[str | None] = mapped_column(String(200))
+    # The themes the words mention, comma-joined, encrypted like the words they come from.
+    text_themes_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     answered_at: Mapped[datetime]
 
 
@@ -386,7 +387,8 @@ class AnswerSummary(Base):
     step_id: Mapped[str] = mapped_column(String(32))
     kind: Mapped[str] = mapped_column(String(16))
     choice: Mapped[str | None] = mapped_column(String(400))
-    text_themes: Mapped[str | None] = mapped_column(String(200))
+    # Copied from the answer as it was: still encrypted.
+    text_themes_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class FeedbackCount(Base):
@@ -452,17 +454,27 @@ class ReminderSent(Base):
 
 
 class ProcessedUpdate(Base):
-    """A Telegram update id already handled, so a redelivered update is ignored."""
+    """A Telegram update already handled, so a redelivered update is ignored.
+
+    Keyed by the update id with its chat and its message (or callback query) id: Telegram may
+    number updates afresh after a quiet week, so an id alone could match a new update.
+    Housekeeping forgets a row after `MYSAY_KEEP_PROCESSED_UPDATES_DAYS`.
+    """
 
     __tablename__ = "processed_update"
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    item: Mapped[str] = mapped_column(String(64), primary_key=True)
     processed_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class InboundUpdate(Base):
     """An update received by webhook, kept until a worker has handled it (see
-    `storage.repositories.inbound`); then only its id stays, to recognise a redelivery."""
+    `storage.repositories.inbound`); then only its key stays, to recognise a redelivery.
+
+    Keyed as `ProcessedUpdate` is: the update id, its chat, its message or callback query id.
+    """
 
     __tablename__ = "inbound_update"
     # Workers look for waiting updates chat by chat, oldest first; handled ones are left out.
@@ -477,7 +489,8 @@ class InboundUpdate(Base):
     )
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    item: Mapped[str] = mapped_column(String(64), primary_key=True)
     body_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     received_at: Mapped[datetime]
     handled_at: Mapped[datetime | None] = mapped_column(index=True)

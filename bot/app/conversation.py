@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from bot.app.buttons import RunButton
 from bot.app.dates import day_words
-from bot.app.ports import Services, UnitOfWork
+from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.run_store import RunStore
 from bot.app.safeguarding import Screened, Screening, raise_flag
 from conversations.catalogue import DEFAULT_LOCALE
@@ -124,11 +124,11 @@ class Conversations:
         # a parent from a child. Bounded: an outage needs it only for recent writers.
         self._authors: dict[int, str] = {}
 
-    async def begin(self, telegram_id: int, update_id: int, purpose: Purpose) -> Outcome:
+    async def begin(self, telegram_id: int, update: UpdateKey, purpose: Purpose) -> Outcome:
         """Start (or resume) the flow that fits this participant's next or last meeting."""
         now = self.services.clock()
         async with self.services.uow() as uow:
-            if not await uow.updates.first_time(update_id, now):
+            if not await uow.updates.first_time(update, now):
                 return Outcome(notices=(Notice.duplicate,))
             participant = await _participant(uow, telegram_id)
             if participant is None or participant.child_id is None:
@@ -167,7 +167,7 @@ class Conversations:
     async def act(
         self,
         telegram_id: int,
-        update_id: int,
+        update: UpdateKey,
         action: Input,
         button: RunButton | None = None,
     ) -> Outcome:
@@ -187,17 +187,17 @@ class Conversations:
         screening: Screened | None = None
         try:
             async with self.services.uow() as uow:
-                if not await uow.updates.first_time(update_id, now):
+                if not await uow.updates.first_time(update, now):
                     return Outcome(notices=(Notice.duplicate,))
                 writer = await _writer(uow, telegram_id, run_id)
                 if text is not None:
-                    screening = await self._screen(uow, writer, update_id, text, now)
+                    screening = await self._screen(uow, writer, update.update_id, text, now)
                 outcome = await self._apply(uow, writer, action, button, now)
                 await uow.commit()
                 return replace(outcome, screening=screening)
         except Exception:
             if text is not None and screening is not None and screening.level is not Level.NONE:
-                await self._keep_flag(telegram_id, update_id, run_id, text, now)
+                await self._keep_flag(telegram_id, update.update_id, run_id, text, now)
             raise
 
     async def _apply(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.app.admin import STAFF_MOVE
-from bot.app.ports import Services, UnitOfWork
+from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.texts import message
 from storage.models import Participant
 
@@ -38,16 +38,16 @@ def actor_for(telegram_id: int) -> str:
     return f"telegram:{telegram_id}"
 
 
-async def redeem(services: Services, telegram_id: int, code: str, update_id: int) -> Joined:
+async def redeem(services: Services, telegram_id: int, code: str, update: UpdateKey) -> Joined:
     """Use an invitation code; a failed attempt changes nothing but the attempt count.
 
-    The same /start resent by Telegram is recognised by its update id and changes nothing;
+    The same /start resent by Telegram is recognised by its update key and changes nothing;
     a code this same account already used is "already joined", not a bad guess.
     """
     now = services.clock()
     actor = actor_for(telegram_id)
     async with services.uow() as uow:
-        if not await uow.updates.first_time(update_id, now):
+        if not await uow.updates.first_time(update, now):
             return Joined(JoinResult.duplicate)
         recent = await uow.audit.count_since("invitation_refused", actor, now - BAD_CODE_WINDOW)
         if recent >= MAX_BAD_CODES:

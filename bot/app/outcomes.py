@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from bot.app.conversation import Notice, Outcome
 from bot.app.dates import day_words, meeting_kind
-from bot.app.ports import Services, UnitOfWork
+from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.run_store import RunStore
 from bot.app.staff_access import child_for, staff_member
 from bot.app.texts import message
@@ -24,7 +24,7 @@ async def begin_outcome(
     flow: Flow,
     store: RunStore,
     telegram_id: int,
-    update_id: int,
+    update: UpdateKey,
     case_ref: str,
     due: date | None = None,
 ) -> Outcome:
@@ -36,7 +36,7 @@ async def begin_outcome(
     now = services.clock()
     today = services.today().date()
     async with services.uow() as uow:
-        if not await uow.updates.first_time(update_id, now):
+        if not await uow.updates.first_time(update, now):
             return Outcome(notices=(Notice.duplicate,))
         staff = await staff_member(uow, telegram_id)
         child = await child_for(uow, staff, case_ref)

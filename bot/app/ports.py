@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -42,6 +42,21 @@ if TYPE_CHECKING:
     )
 
 Clock = Callable[[], datetime]
+
+
+class UpdateKey(NamedTuple):
+    """Which inbound update this is, told apart from every other one ever received.
+
+    Telegram numbers updates one after another, but after a week with none it may start again
+    from any number, so an id alone may come back on a new update. With the chat and the
+    message (or the pressed button's own query id) beside it, an update Telegram resends still
+    matches, and a new one that happens to reuse an id does not.
+    """
+
+    update_id: int
+    chat_id: int = 0
+    # The message id, or the callback query's id, as text; empty for anything else.
+    item: str = ""
 
 
 class UnitOfWork(Protocol):

@@ -120,7 +120,7 @@ async def _runs(uow: UnitOfWork, child_id: int, participants: list[Participant])
             {
                 **_row(answer, "step_id", "kind", "choice", "theme", "sentiment"),
                 "text": uow.runs.answer_text(answer),
-                "text_themes": answer.text_themes,
+                "text_themes": uow.runs.answer_themes(answer),
                 "answered_at": _plain(answer.answered_at),
             }
             for answer in await uow.runs.answers(run.id)
@@ -160,7 +160,8 @@ async def _kept(uow: UnitOfWork, child_id: int) -> JsonDict:
             {
                 **_row(run, *names),
                 "answers": [
-                    _row(answer, "step_id", "kind", "choice", "text_themes")
+                    _row(answer, "step_id", "kind", "choice")
+                    | {"text_themes": uow.runs.answer_themes(answer)}
                     for answer in answers
                     if answer.run_summary_id == run.id
                 ],

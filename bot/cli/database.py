@@ -21,9 +21,12 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Create the schema or bring it up to date (safe to run again)."""
-    url = load_settings().effective_database_url
+    settings = load_settings()
+    url = settings.effective_database_url
     before = asyncio.run(_revision(url))
-    command.upgrade(alembic_config(url), "head")
+    # The key, for migrations that encrypt what was stored in the clear.
+    cipher = cipher_from_settings(settings.data_key, settings.data_dir)
+    command.upgrade(alembic_config(url, cipher), "head")
     after = asyncio.run(_revision(url))
     if before == after:
         click.echo(f"Schema already up to date ({after}).")

@@ -25,7 +25,7 @@ def try_() -> None:
     packaged_library()
     click.echo("Starting a pretend Telegram and the bot (demo data in the data folder)…")
     # Before the event loop starts: Alembic's env.py runs a loop of its own.
-    prepare_database(settings.effective_database_url)
+    prepare_database(settings)
     asyncio.run(run_playground(settings))
     click.echo(f"Bye! The bot's log is in {log}.")
 

@@ -29,6 +29,7 @@ from bot.playground.chat import Persona, ReadLine, TerminalChat, Write, banner
 from bot.settings import Settings
 from bot.telegram.application import build_application
 from bot.telegram.runtime import start_polling
+from storage.crypto import cipher_from_settings
 from storage.database import alembic_config
 
 logger = logging.getLogger(__name__)
@@ -63,9 +64,10 @@ def log_to_file(data_dir: Path) -> Path:
     return path
 
 
-def prepare_database(url: str) -> None:
+def prepare_database(settings: Settings) -> None:
     """Create or update the demo schema; call it outside any event loop (Alembic runs one)."""
-    command.upgrade(alembic_config(url), "head")
+    cipher = cipher_from_settings(settings.data_key, settings.data_dir)
+    command.upgrade(alembic_config(settings.effective_database_url, cipher), "head")
 
 
 class HandledUpdates:

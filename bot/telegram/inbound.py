@@ -5,8 +5,8 @@ post reaches stores the update (`InboundQueue.receive`) and answers at once; the
 then handled by whichever worker claims its chat (`storage.chat_claims`), through the
 normal `Application.process_update`, oldest first, and marked handled. So:
 
-- an update is handled once: its id is the table's key, so a redelivery is ignored, and only
-  the worker holding the chat's claim handles it;
+- an update is handled once: its key (`bot.telegram.update_keys.key_of`) is the table's, so a
+  redelivery is ignored, and only the worker holding the chat's claim handles it;
 - one chat's updates keep their order: a chat is handled by one worker at a time, in
   update id order, while different chats are handled at once, by different workers;
 - a worker killed at any moment loses nothing: what it stored waits in the table, and the
@@ -29,6 +29,7 @@ from telegram import Update
 
 from bot.bootstrap import Services
 from bot.telegram.application import PTBApplication
+from bot.telegram.update_keys import key_of
 from storage.chat_claims import claim_chat
 from storage.database import is_unavailable
 from storage.repositories import WaitingUpdate
@@ -44,15 +45,6 @@ CHATS_PER_LOOK = 50
 UPDATES_PER_READ = 20
 # How long a stopping worker lets the updates in hand finish before abandoning them.
 STOP_GRACE_SECONDS = 10.0
-
-
-def chat_of(update: Update) -> int:
-    """The chat whose order an update must keep: its chat, else its sender, else none (0)."""
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    if update.effective_user is not None:
-        return update.effective_user.id
-    return 0
 
 
 class InboundQueue:
@@ -74,9 +66,7 @@ class InboundQueue:
     async def receive(self, update: Update, body: dict[str, Any]) -> None:
         """Store an update (a redelivered one is ignored) and look for work at once."""
         async with self._services.uow() as uow:
-            stored = await uow.inbound.add(
-                update.update_id, chat_of(update), body, self._services.clock()
-            )
+            stored = await uow.inbound.add(key_of(update), body, self._services.clock())
             await uow.commit()
         if stored:
             self._wake.set()
@@ -169,7 +159,7 @@ class InboundQueue:
         update = Update.de_json(received.body, self._application.bot)
         await self._application.process_update(update)
         async with self._services.uow() as uow:
-            await uow.inbound.mark_handled(received.update_id, self._services.clock())
+            await uow.inbound.mark_handled(received.key, self._services.clock())
             await uow.commit()
 
 

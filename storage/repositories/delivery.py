@@ -81,15 +81,17 @@ class UpdateLog(Repository):
         """The highest update id handled (0 if none), for an emulator to number on from."""
         return int(await self.session.scalar(select(func.max(ProcessedUpdate.update_id))) or 0)
 
-    async def first_time(self, update_id: int, now: datetime) -> bool:
-        """Record the update id; False if it was recorded before.
+    async def first_time(self, key: tuple[int, int, str], now: datetime) -> bool:
+        """Record the update by its (update id, chat, message or callback id); False if it was
+        recorded before.
 
         One statement, and a guard between workers too: on PostgreSQL a second transaction
-        recording the same id waits for the first, then finds it there.
+        recording the same key waits for the first, then finds it there.
         """
+        update_id, chat_id, item = key
         result = await self.session.execute(
             self.insert(ProcessedUpdate)
-            .values(update_id=update_id, processed_at=now)
-            .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+            .values(update_id=update_id, chat_id=chat_id, item=item, processed_at=now)
+            .on_conflict_do_nothing()
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ class Housekeeping(Repository):
         )
 
     async def prune_received_updates(self, before: datetime, limit: int) -> int:
-        """Forget webhook updates handled before `before` (only their ids are left)."""
+        """Forget webhook updates handled before `before` (only their keys are left)."""
         return await self._delete(
             InboundUpdate.update_id, InboundUpdate.handled_at < before, limit
         )
@@ -39,5 +39,7 @@ class Housekeeping(Repository):
 
     async def _delete(self, key: Any, condition: ColumnElement[bool], limit: int) -> int:
         oldest = select(key).where(condition).order_by(key).limit(limit).scalar_subquery()
-        result = await self.session.execute(delete(key.table).where(key.in_(oldest)))
+        # The condition again: an update's id is only part of its key, and a recent update
+        # may share an old one's id.
+        result = await self.session.execute(delete(key.table).where(key.in_(oldest), condition))
         return int(result.rowcount)  # type: ignore[attr-defined]

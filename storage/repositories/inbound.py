@@ -3,8 +3,9 @@
 The webhook answers Telegram once an update is stored here, so a worker killed afterwards
 loses nothing: the update waits until a worker claims its chat (`storage.chat_claims`) and
 handles the chat's waiting updates oldest first. The body holds a child's words, so it is
-encrypted like every other free text. Once handled, the body and the chat are dropped and
-only the id stays, so a redelivered update is still recognised, until housekeeping prunes it.
+encrypted like every other free text. Once handled, the body is dropped and only the key
+stays (update id, chat, message or callback id), so a redelivered update is still recognised,
+until housekeeping prunes it.
 """
 
 from __future__ import annotations
@@ -15,37 +16,44 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import InboundUpdate
 from storage.repositories.base import Repository
+
+# (update id, chat, message or callback query id): see `storage.models.ProcessedUpdate`.
+Key = tuple[int, int, str]
 
 
 @dataclass(frozen=True)
 class WaitingUpdate:
     """One stored update, as Telegram sent it."""
 
-    update_id: int
+    key: Key
     body: dict[str, Any]
+
+    @property
+    def update_id(self) -> int:
+        return self.key[0]
 
 
 class InboundUpdates(Repository):
-    async def add(self, update_id: int, chat_id: int, body: dict[str, Any], now: datetime) -> bool:
-        """Store an update unless its id is stored already; True if it was new.
+    async def add(self, key: Key, body: dict[str, Any], now: datetime) -> bool:
+        """Store an update unless its key is stored already; True if it was new.
 
         Two workers given the same update at once (a proxy retrying) both succeed, and only
         one row is written.
         """
-        dialect = postgresql if self.session.get_bind().dialect.name == "postgresql" else sqlite
+        update_id, chat_id, item = key
         statement = (
-            dialect.insert(InboundUpdate)
+            self.insert(InboundUpdate)
             .values(
                 update_id=update_id,
                 chat_id=chat_id,
+                item=item,
                 body_cipher=self.cipher.encrypt(json.dumps(body, separators=(",", ":"))),
                 received_at=now,
             )
-            .on_conflict_do_nothing(index_elements=[InboundUpdate.update_id])
+            .on_conflict_do_nothing()
         )
         result = await self.session.execute(statement)
         return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -59,29 +67,31 @@ class InboundUpdates(Repository):
             .order_by(func.min(InboundUpdate.update_id))
             .limit(limit)
         )
-        # Only a handled update has no chat (or body) left; none of these is handled.
-        return [
-            chat_id for chat_id in (await self.session.scalars(query)).all() if chat_id is not None
-        ]
+        return list((await self.session.scalars(query)).all())
 
     async def waiting_in(self, chat_id: int, limit: int) -> list[WaitingUpdate]:
         """A chat's waiting updates, oldest first."""
         query = (
-            select(InboundUpdate.update_id, InboundUpdate.body_cipher)
+            select(InboundUpdate.update_id, InboundUpdate.item, InboundUpdate.body_cipher)
             .where(InboundUpdate.chat_id == chat_id, InboundUpdate.handled_at.is_(None))
             .order_by(InboundUpdate.update_id)
             .limit(limit)
         )
         return [
-            WaitingUpdate(update_id, json.loads(self.cipher.decrypt(body)))
-            for update_id, body in (await self.session.execute(query)).all()
+            WaitingUpdate((update_id, chat_id, item), json.loads(self.cipher.decrypt(body)))
+            for update_id, item, body in (await self.session.execute(query)).all()
             if body is not None
         ]
 
-    async def mark_handled(self, update_id: int, now: datetime) -> None:
-        """Note an update handled, dropping its words and its chat."""
+    async def mark_handled(self, key: Key, now: datetime) -> None:
+        """Note an update handled, dropping its words."""
+        update_id, chat_id, item = key
         await self.session.execute(
             update(InboundUpdate)
-            .where(InboundUpdate.update_id == update_id)
-            .values(handled_at=now, body_cipher=None, chat_id=None)
+            .where(
+                InboundUpdate.update_id == update_id,
+                InboundUpdate.chat_id == chat_id,
+                InboundUpdate.item == item,
+            )
+            .values(handled_at=now, body_cipher=None)
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from storage.models import OPEN_RUN, Answer, Child, Participant, Review, Run
+from storage.models import OPEN_RUN, Answer, AnswerSummary, Child, Participant, Review, Run
 from storage.repositories.base import Repository
 
 
@@ -176,7 +176,7 @@ class RunRepository(Repository):
             "text_cipher": self.cipher.encrypt(text) if text is not None else None,
             "theme": theme,
             "sentiment": sentiment,
-            "text_themes": text_themes,
+            "text_themes_cipher": self._themes_cipher(text_themes),
             "answered_at": now,
         }
         await self.session.execute(
@@ -191,12 +191,20 @@ class RunRepository(Repository):
         )
 
     async def note_themes(self, run_id: int, step_id: str, themes: str) -> None:
-        """Store the themes found in a typed answer (derived, so kept in the clear)."""
+        """Store the themes found in a typed answer, encrypted: they tell of the words."""
         await self.session.execute(
             update(Answer)
             .where(Answer.run_id == run_id, Answer.step_id == step_id)
-            .values(text_themes=themes)
+            .values(text_themes_cipher=self._themes_cipher(themes))
         )
+
+    def _themes_cipher(self, themes: str | None) -> bytes | None:
+        return self.cipher.encrypt(themes) if themes else None
 
     def answer_text(self, answer: Answer) -> str | None:
         return None if answer.text_cipher is None else self.cipher.decrypt(answer.text_cipher)
+
+    def answer_themes(self, answer: Answer | AnswerSummary) -> str | None:
+        """The themes a typed answer mentions, comma-joined (None if it mentions none)."""
+        found = answer.text_themes_cipher
+        return None if found is None else self.cipher.decrypt(found)

@@ -37,6 +37,8 @@ from storage.repositories.summaries import CHOICE_KINDS, FEEDBACK_ROLES
 Key = tuple[str, str, str]
 RESPONDENT: Key = ("", "respondent", "")
 KEY_COLUMNS = ("day", "role", "flow_id", "step_id", "measure", "value")
+# Rows per INSERT, well below SQLite's limit on a statement's parameters.
+ROWS_PER_INSERT = 500
 
 
 def _counted(step_id: str, kind: str, choice: str | None, themes: str | None) -> list[Key]:
@@ -78,13 +80,13 @@ class ReportCounts(Repository):
     async def _count_feedback(self, run: Run, role: str, day: date) -> None:
         await self.session.flush()
         answers = await self.session.execute(
-            select(Answer.step_id, Answer.kind, Answer.choice, Answer.text_themes).where(
+            select(Answer.step_id, Answer.kind, Answer.choice, Answer.text_themes_cipher).where(
                 Answer.run_id == run.id
             )
         )
         keys = Counter([RESPONDENT])
         for step_id, kind, choice, themes in answers:
-            keys.update(_counted(step_id, kind, choice, themes))
+            keys.update(_counted(step_id, kind, choice, self._decrypted(themes)))
         await self._add(
             [
                 {"day": day, "role": role, "flow_id": run.flow_id, "step_id": step_id}
@@ -93,16 +95,20 @@ class ReportCounts(Repository):
             ]
         )
 
+    def _decrypted(self, themes: bytes | None) -> str | None:
+        return None if themes is None else self.cipher.decrypt(themes)
+
     async def _add(self, rows: list[dict[str, Any]]) -> None:
         """Insert the rows, adding `n` to a row already there for the same key."""
         insert_for = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        statement = insert_for(FeedbackCount).values(rows)
-        await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=list(KEY_COLUMNS),
-                set_={"n": FeedbackCount.n + statement.excluded.n},
+        for start in range(0, len(rows), ROWS_PER_INSERT):
+            statement = insert_for(FeedbackCount).values(rows[start : start + ROWS_PER_INSERT])
+            await self.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=list(KEY_COLUMNS),
+                    set_={"n": FeedbackCount.n + statement.excluded.n},
+                )
             )
-        )
 
     async def recount(self) -> None:
         """Replace every count with one worked out from the runs, answers and summaries."""
@@ -114,6 +120,22 @@ class ReportCounts(Repository):
             insert(FeedbackCount).from_select(
                 [*KEY_COLUMNS, "n"], select(*keys, func.count()).group_by(*keys)
             )
+        )
+        await self._recount_themes()
+
+    async def _recount_themes(self) -> None:
+        """Count the theme lists, which are encrypted, so counted here rather than in SQL."""
+        counted: Counter[tuple[date, str, str, str, str]] = Counter()
+        for live in (True, False):
+            rows = await self.session.execute(self._themes(live=live))
+            for day, role, flow_id, step_id, themes in rows:
+                counted[(day, role, flow_id, step_id, self.cipher.decrypt(themes))] += 1
+        await self._add(
+            [
+                {"day": day, "role": role, "flow_id": flow_id, "step_id": step_id}
+                | {"measure": "themes", "value": themes, "n": n}
+                for (day, role, flow_id, step_id, themes), n in counted.items()
+            ]
         )
 
     async def _recount_views(self) -> None:
@@ -136,10 +158,11 @@ class ReportCounts(Repository):
     def _utc_day(self, column: Any) -> ColumnElement[date]:
         if self._dialect == "postgresql":
             return cast(func.timezone("UTC", column), Date)
-        return func.date(column)
+        return func.date(column, type_=Date)
 
-    def _feedback(self, *, live: bool) -> list[Any]:
-        """The respondent, choice and themes rows of parents' and carers' sent runs."""
+    def _sent(self, *, live: bool) -> tuple[Any, Any, Any]:
+        """Parents' and carers' sent runs (live, or summaries of runs deleted) with their
+        UTC day, the answers' table, and the column joining an answer to its run."""
         run: Any = Run if live else RunSummary
         answer: Any = Answer if live else AnswerSummary
         role = Participant.role if live else RunSummary.role
@@ -151,8 +174,11 @@ class ReportCounts(Repository):
         ).where(run.status == "submitted", role.in_(FEEDBACK_ROLES))
         if live:
             sent = sent.join(Participant, Participant.id == Run.participant_id)
-        s = sent.subquery().c
-        answer_run = answer.run_id if live else answer.run_summary_id
+        return sent.subquery().c, answer, answer.run_id if live else answer.run_summary_id
+
+    def _feedback(self, *, live: bool) -> list[Any]:
+        """The respondent and choice rows of parents' and carers' sent runs."""
+        s, answer, answer_run = self._sent(live=live)
         respondents = select(
             s.day,
             s.role,
@@ -166,9 +192,13 @@ class ReportCounts(Repository):
             .join(answer, answer_run == s.run_id)
             .where(answer.kind.in_(CHOICE_KINDS), answer.choice.is_not(None))
         )
-        themes = (
-            select(s.day, s.role, s.flow_id, answer.step_id, literal("themes"), answer.text_themes)
+        return [respondents, choices]
+
+    def _themes(self, *, live: bool) -> Any:
+        """Each encrypted theme list of parents' and carers' sent runs, with its day."""
+        s, answer, answer_run = self._sent(live=live)
+        return (
+            select(s.day, s.role, s.flow_id, answer.step_id, answer.text_themes_cipher)
             .join(answer, answer_run == s.run_id)
-            .where(answer.text_themes.is_not(None))
+            .where(answer.text_themes_cipher.is_not(None))
         )
-        return [respondents, choices, themes]

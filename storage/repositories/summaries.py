@@ -4,7 +4,8 @@ Retention and erasure both delete runs; the report must give the same figures fo
 period afterwards. So before a run goes, a `RunSummary` keeps who-counts-as-whom (a number,
 no account), the meeting, the flow, the status and the dates; for a parent's or carer's run,
 `AnswerSummary` rows keep the options chosen and the themes found in their words (never the
-words). An erased invitation leaves an `InvitationSummary` (role and dates).
+words; the themes still encrypted). An erased invitation leaves an `InvitationSummary` (role
+and dates).
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ class KeptFigures(Repository):
             .where(
                 Answer.run_id.in_(feedback),
                 (Answer.kind.in_(CHOICE_KINDS) & Answer.choice.is_not(None))
-                | Answer.text_themes.is_not(None),
+                | Answer.text_themes_cipher.is_not(None),
             )
             .order_by(Answer.id)
         )
@@ -158,7 +159,7 @@ class KeptFigures(Repository):
                 kind=answer.kind,
                 # Free text is never kept: only an option id, and only for option questions.
                 choice=answer.choice if answer.kind in CHOICE_KINDS else None,
-                text_themes=answer.text_themes,
+                text_themes_cipher=answer.text_themes_cipher,
             )
             for answer in answers
         )

@@ -11,8 +11,10 @@ from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
 from bot.app import texts
-from bot.bootstrap import Services, build_core
-from bot.telegram.application import build_application
+from bot.bootstrap import Services, build_core, open_services
+from bot.emulator import BotApiEmulator
+from bot.settings import Settings
+from bot.telegram.application import PTBApplication, build_application
 from bot.telegram.command_registry import Audience, Command, CommandRegistry, Words
 from bot.telegram.commands import COMMANDS
 
@@ -96,6 +98,42 @@ async def test_the_bot_answers_each_registered_command_with_its_handler(
         for name in handler.commands
     }
     assert answered == {command.name: command.handler for command in COMMANDS.commands}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_nothing_typed_in_a_group_is_answered(settings: Settings) -> None:
+    """A reply in a group could show a child's words to everyone there (/views C001)."""
+    async with BotApiEmulator() as emulator:
+        talking = {"telegram_token": emulator.token, "telegram_api_url": emulator.base_url}
+        async with open_services(settings.model_copy(update=talking)) as services:
+            application = build_application(build_core(services))
+            async with application:  # the bot learns its name, as commands need
+                _assert_no_handler_takes_group_messages(application)
+
+
+def _assert_no_handler_takes_group_messages(application: PTBApplication) -> None:
+    person = {"id": 42, "is_bot": False, "first_name": "Sam"}
+    for chat_type in ("group", "supergroup"):
+        for text in ("/views C001", "/flags", "/review", "my dad hits me"):
+            chat = {"id": -100123, "type": chat_type, "title": "Team chat"}
+            message: dict[str, object] = {
+                "message_id": 5,
+                "date": 1_800_000_000,
+                "chat": chat,
+                "from": person,
+                "text": text,
+            }
+            if text.startswith("/"):
+                length = len(text.split()[0])
+                message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+            update = Update.de_json({"update_id": 1, "message": message}, application.bot)
+            taken = [
+                handler
+                for handlers in application.handlers.values()
+                for handler in handlers
+                if handler.check_update(update)
+            ]
+            assert taken == [], (chat_type, text)
 
 
 def _strings(path: Path) -> list[str]:

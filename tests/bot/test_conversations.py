@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from bot.app.conversation import Conversations, Notice, Purpose
 from bot.app.housekeeping import prune_old_records
 from bot.app.joining import JoinResult, redeem
+from bot.app.ports import UpdateKey
 from bot.app.run_store import RunStore
 from bot.bootstrap import Services
 from bot.telegram.callbacks import RunButton
@@ -30,7 +31,7 @@ def _conversations(services: Services) -> Conversations:
 async def _joined_child(services: Services) -> Conversations:
     await seed_case(services)
     code = await issue_invitation(services, "C001", "child")
-    assert (await redeem(services, CHILD_ID, code, 999_001)).result is JoinResult.joined
+    assert (await redeem(services, CHILD_ID, code, UpdateKey(999_001))).result is JoinResult.joined
     return _conversations(services)
 
 
@@ -41,23 +42,23 @@ async def _answers(services: Services) -> int:
 
 async def test_a_resent_update_is_handled_once(services: Services) -> None:
     conversations = await _joined_child(services)
-    started = await conversations.begin(CHILD_ID, 1, Purpose.review)
+    started = await conversations.begin(CHILD_ID, UpdateKey(1), Purpose.review)
     assert started.run_id is not None
-    first = await conversations.act(CHILD_ID, 2, Choose("ok"))
+    first = await conversations.act(CHILD_ID, UpdateKey(2), Choose("ok"))
     assert first.events and await _answers(services) == 1
-    again = await conversations.act(CHILD_ID, 2, Choose("ok"))
+    again = await conversations.act(CHILD_ID, UpdateKey(2), Choose("ok"))
     assert again.notices == (Notice.duplicate,) and again.events == ()
-    await conversations.act(CHILD_ID, 3, Text("my room is nice"))
-    await conversations.act(CHILD_ID, 3, Text("my room is nice"))
+    await conversations.act(CHILD_ID, UpdateKey(3), Text("my room is nice"))
+    await conversations.act(CHILD_ID, UpdateKey(3), Text("my room is nice"))
     assert await _answers(services) == 2
 
 
 async def test_a_button_for_another_step_changes_nothing(services: Services) -> None:
     conversations = await _joined_child(services)
-    started = await conversations.begin(CHILD_ID, 1, Purpose.review)
+    started = await conversations.begin(CHILD_ID, UpdateKey(1), Purpose.review)
     assert started.run_id is not None
     stale = RunButton(started.run_id, "school_feel", Choose("happy"))
-    outcome = await conversations.act(CHILD_ID, 2, stale.action, stale)
+    outcome = await conversations.act(CHILD_ID, UpdateKey(2), stale.action, stale)
     assert Notice.stale_button in outcome.notices
     assert await _answers(services) == 0
 
@@ -73,19 +74,19 @@ async def test_a_failure_after_screening_keeps_the_flag_and_its_alerts(
     services: Services,
 ) -> None:
     conversations = await _joined_child(services)
-    await conversations.begin(CHILD_ID, 1, Purpose.review)
-    await conversations.act(CHILD_ID, 2, Choose("ok"))
+    await conversations.begin(CHILD_ID, UpdateKey(1), Purpose.review)
+    await conversations.act(CHILD_ID, UpdateKey(2), Choose("ok"))
     broken = Conversations(
         services, conversations.flows, assess, BrokenStore(lambda t: (0.0, ()), services.clock)
     )
     with pytest.raises(RuntimeError):
-        await broken.act(CHILD_ID, 3, Text("my stepdad hits me"))
+        await broken.act(CHILD_ID, UpdateKey(3), Text("my stepdad hits me"))
     async with services.uow() as uow:
         flags = (await uow.session.scalars(select(Flag))).all()
         assert [(f.level, f.source_update_id) for f in flags] == [("urgent", 3)]
         assert [m.purpose for m in await uow.outbox.due(services.clock())] == ["flag_alert"] * 2
     # Telegram resends the update: the answer goes in now, and no second flag is raised.
-    outcome = await conversations.act(CHILD_ID, 3, Text("my stepdad hits me"))
+    outcome = await conversations.act(CHILD_ID, UpdateKey(3), Text("my stepdad hits me"))
     assert outcome.screening is not None and outcome.screening.level == "urgent"
     async with services.uow() as uow:
         assert len((await uow.session.scalars(select(Flag))).all()) == 1
@@ -96,14 +97,14 @@ async def test_an_update_id_telegram_reuses_a_week_later_is_a_new_update(
     services: Services,
 ) -> None:
     conversations = await _joined_child(services)
-    await conversations.begin(CHILD_ID, 1, Purpose.review)
-    await conversations.act(CHILD_ID, 2, Choose("ok"))
-    await conversations.act(CHILD_ID, 3, Text("my stepdad hits me"))
+    await conversations.begin(CHILD_ID, UpdateKey(1), Purpose.review)
+    await conversations.act(CHILD_ID, UpdateKey(2), Choose("ok"))
+    await conversations.act(CHILD_ID, UpdateKey(3), Text("my stepdad hits me"))
     # After a quiet week Telegram may number updates from 1 again.
     later = replace(services, clock=lambda: FIXED_NOW + timedelta(days=8))
     await prune_old_records(later)
     again = Conversations(later, conversations.flows, assess, conversations.store)
-    outcome = await again.act(CHILD_ID, 3, Text("he hurt me again last night"))
+    outcome = await again.act(CHILD_ID, UpdateKey(3), Text("he hurt me again last night"))
     assert Notice.duplicate not in outcome.notices
     async with services.uow() as uow:
         flags = (await uow.session.scalars(select(Flag))).all()
@@ -123,11 +124,11 @@ async def _strand_the_open_run(services: Services) -> None:
 
 async def test_a_run_stranded_by_a_flow_edit_never_blocks_the_child(services: Services) -> None:
     conversations = await _joined_child(services)
-    await conversations.begin(CHILD_ID, 1, Purpose.review)
+    await conversations.begin(CHILD_ID, UpdateKey(1), Purpose.review)
     await _strand_the_open_run(services)
-    refused = await conversations.act(CHILD_ID, 2, Text("hello"))
+    refused = await conversations.act(CHILD_ID, UpdateKey(2), Text("hello"))
     assert [e.reason for e in refused.events if isinstance(e, Rejected)] == ["flow_changed"]
-    again = await conversations.begin(CHILD_ID, 3, Purpose.review)
+    again = await conversations.begin(CHILD_ID, UpdateKey(3), Purpose.review)
     assert any(isinstance(e, Asked) for e in again.events)
     async with services.uow() as uow:
         statuses = [r.status for r in (await uow.session.scalars(select(Run).order_by(Run.id)))]
@@ -136,8 +137,8 @@ async def test_a_run_stranded_by_a_flow_edit_never_blocks_the_child(services: Se
 
 async def test_resuming_a_stranded_run_starts_afresh(services: Services) -> None:
     conversations = await _joined_child(services)
-    await conversations.begin(CHILD_ID, 1, Purpose.review)
+    await conversations.begin(CHILD_ID, UpdateKey(1), Purpose.review)
     await _strand_the_open_run(services)
-    again = await conversations.begin(CHILD_ID, 2, Purpose.review)
+    again = await conversations.begin(CHILD_ID, UpdateKey(2), Purpose.review)
     assert Notice.resumed not in again.notices
     assert any(isinstance(e, Asked) for e in again.events)

@@ -22,10 +22,13 @@ async def test_old_rows_are_pruned_in_batches_and_recent_ones_kept(services: Ser
     old, recent = now - timedelta(days=40), now - timedelta(hours=12)
     async with services.uow() as uow:
         for n in range(7):
-            uow.session.add(ProcessedUpdate(update_id=n, processed_at=old))
-        uow.session.add(ProcessedUpdate(update_id=100, processed_at=recent))
+            uow.session.add(ProcessedUpdate(update_id=n, chat_id=1, item="", processed_at=old))
+        # A recent update that reuses an old one's id (Telegram numbered afresh) stays.
+        uow.session.add(ProcessedUpdate(update_id=0, chat_id=2, item="", processed_at=recent))
         for n, handled in enumerate([old] * 3 + [recent, None]):
-            uow.session.add(InboundUpdate(update_id=n, received_at=old, handled_at=handled))
+            uow.session.add(
+                InboundUpdate(update_id=n, chat_id=1, item="", received_at=old, handled_at=handled)
+            )
         for n, (sent, created) in enumerate([(old, old)] * 5 + [(recent, recent), (None, old)]):
             message = uow.outbox.add(9000 + n, "reminder", "hello", created)
             message.sent_at = sent

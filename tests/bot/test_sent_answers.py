@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.app.conversation import Conversations, Purpose
 from bot.app.joining import JoinResult, redeem
+from bot.app.ports import UpdateKey
 from bot.app.run_store import RunStore
 from bot.bootstrap import Services
 from conversations.events import Choose, Input, Send, Skip, SummaryShown, Text
@@ -38,14 +39,14 @@ async def _joined_child(services: Services, tmp_path: Path) -> Path:
     """Child C001 joined, and a folder with the check-in flow's version 1 kept."""
     await seed_case(services)
     code = await issue_invitation(services, "C001", "child")
-    assert (await redeem(services, CHILD_ID, code, 999_001)).result is JoinResult.joined
+    assert (await redeem(services, CHILD_ID, code, UpdateKey(999_001))).result is JoinResult.joined
     return kept_flows(tmp_path, "checkin")
 
 
 async def _check_in(conversations: Conversations, first_update: int, *inputs: Input) -> None:
-    await conversations.begin(CHILD_ID, first_update, Purpose.checkin)
+    await conversations.begin(CHILD_ID, UpdateKey(first_update), Purpose.checkin)
     for offset, action in enumerate(inputs, start=1):
-        await conversations.act(CHILD_ID, first_update + offset, action)
+        await conversations.act(CHILD_ID, UpdateKey(first_update + offset), action)
 
 
 async def test_my_answers_reads_as_the_version_i_answered(
@@ -83,10 +84,10 @@ async def test_a_run_carried_on_under_a_new_version_reads_as_the_summary_it_was_
     change_flow(folder, "checkin", reword={"mood": MOOD_NOW}, rename={("mood", "happy"): "Good"})
     keep_versions(folder)
     after = _conversations(services, folder)
-    await after.act(CHILD_ID, 10, Text("fine"))
-    shown = await after.act(CHILD_ID, 11, Choose("no"))
+    await after.act(CHILD_ID, UpdateKey(10), Text("fine"))
+    shown = await after.act(CHILD_ID, UpdateKey(11), Choose("no"))
     summary = next(e for e in shown.events if isinstance(e, SummaryShown))
-    await after.act(CHILD_ID, 12, Send())
+    await after.act(CHILD_ID, UpdateKey(12), Send())
     (sent,) = await after.sent_runs(CHILD_ID)
     assert sent.answers == tuple((item.question, item.answer_text) for item in summary.items)
     assert sent.answers[0] == (MOOD_NOW, "Good")

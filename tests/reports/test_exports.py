@@ -22,6 +22,9 @@ def _workbook(env: dict[str, str], tmp_path: Path, *args: str) -> dict[str, list
     _participation(env, *PERIOD, *args, "--format", "xlsx", "--out", str(out))
     assert stat.S_IMODE(out.stat().st_mode) == 0o600  # children's figures, the owner's alone
     book = load_workbook(io.BytesIO(out.read_bytes()))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    # Read back, a formula's value is its text, so only its type tells it from a quote.
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
     return {
         sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()]
         for sheet in book.worksheets

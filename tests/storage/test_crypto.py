@@ -8,10 +8,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.bootstrap import Services, open_services
 from bot.settings import Settings
 from storage.crypto import DataKeyError, TextCipher, cipher_from_settings, new_key
+from storage.models import AnswerSummary, Child
 from tests.support import FIXED_NOW, add_run, mysay
 
 SECRET = "my stepdad shouts at night and I hide under the bed"
@@ -26,20 +28,52 @@ async def _write_answer(services: Services) -> None:
         await uow.commit()
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-async def test_the_sqlite_file_holds_no_plaintext_of_an_answer(
-    services: Services, settings: Settings
-) -> None:
-    await _write_answer(services)
+async def _assert_not_in_file(services: Services, settings: Settings, *needles: str) -> None:
+    """Close the database, then look for each needle in its SQL dump and its raw bytes."""
     await services.database.dispose()
     path = Path(settings.effective_database_url.split("///", 1)[1])
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA wal_checkpoint(FULL)")
         dump = "\n".join(connection.iterdump())
     raw = path.read_bytes()
-    for needle in ("stepdad", "under the bed"):
+    for needle in needles:
         assert needle not in dump
         assert needle.encode() not in raw
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_the_sqlite_file_holds_no_plaintext_of_an_answer(
+    services: Services, settings: Settings
+) -> None:
+    await _write_answer(services)
+    await _assert_not_in_file(services, settings, "stepdad", "under the bed")
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_themes_found_in_words_are_encrypted_and_stay_so_in_the_kept_summary(
+    services: Services, settings: Settings
+) -> None:
+    """The themes tell of the words ("safety"), so they are encrypted like them."""
+    async with services.uow() as uow:
+        child = Child(case_ref="C9", created_at=FIXED_NOW)
+        uow.session.add(child)
+        await uow.flush()
+        run = await add_run(uow, telegram_id=9, role="parent", child_id=child.id)
+        await uow.runs.put_answer(
+            run.id, "better", "text", choice=None, text=SECRET, theme=None, now=FIXED_NOW
+        )
+        await uow.runs.note_themes(run.id, "better", "family_contact,safety")
+        await uow.commit()
+    async with services.uow() as uow:
+        (answer,) = await uow.runs.answers(run.id)
+        assert uow.runs.answer_themes(answer) == "family_contact,safety"
+        await uow.kept_figures.delete_runs([run.id])  # as retention or an erasure does
+        await uow.commit()
+    async with services.uow() as uow:
+        (kept,) = (await uow.session.scalars(select(AnswerSummary))).all()
+        assert uow.runs.answer_themes(kept) == "family_contact,safety"
+
+    await _assert_not_in_file(services, settings, "stepdad", "family_contact", "safety")
 
 
 def test_a_wrong_key_gives_a_clear_error_not_garbage() -> None:

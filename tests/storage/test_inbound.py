@@ -15,16 +15,21 @@ from tests.support import FIXED_NOW, eventually
 WORDS = "i do not feel safe at home"
 
 
-def _body(update_id: int, chat_id: int, words: str = WORDS) -> dict[str, Any]:
-    return {"update_id": update_id, "message": {"chat": {"id": chat_id}, "text": words}}
+def _body(update_id: int, chat_id: int, message_id: int) -> dict[str, Any]:
+    message = {"message_id": message_id, "chat": {"id": chat_id}, "text": WORDS}
+    return {"update_id": update_id, "message": message}
 
 
-async def _store(services: Services, *updates: tuple[int, int]) -> list[bool]:
+async def _store(services: Services, *updates: tuple[int, ...]) -> list[bool]:
+    """Store (update id, chat) or (update id, chat, message id); the message id defaults to
+    the update id."""
     async with services.uow() as uow:
-        stored = [
-            await uow.inbound.add(update_id, chat_id, _body(update_id, chat_id), FIXED_NOW)
-            for update_id, chat_id in updates
-        ]
+        stored = []
+        for update_id, chat_id, *message in updates:
+            message_id = message[0] if message else update_id
+            key = (update_id, chat_id, str(message_id))
+            body = _body(update_id, chat_id, message_id)
+            stored.append(await uow.inbound.add(key, body, FIXED_NOW))
         await uow.commit()
     return stored
 
@@ -53,24 +58,35 @@ async def test_waiting_updates_come_chat_by_chat_oldest_first(services: Services
         assert [w.update_id for w in await uow.inbound.waiting_in(2002, 1)] == [12]
 
 
-async def test_a_handled_update_keeps_only_its_id_and_is_no_longer_waiting(
+async def test_a_handled_update_keeps_only_its_key_and_is_no_longer_waiting(
     services: Services,
 ) -> None:
     await _store(services, (10, 1001), (11, 1001))
     async with services.uow() as uow:
-        await uow.inbound.mark_handled(10, FIXED_NOW)
+        await uow.inbound.mark_handled((10, 1001, "10"), FIXED_NOW)
         await uow.commit()
 
     async with services.uow() as uow:
         assert [w.update_id for w in await uow.inbound.waiting_in(1001, 10)] == [11]
-        handled = await uow.session.get(InboundUpdate, 10)
+        handled = await uow.session.get(InboundUpdate, (10, 1001, "10"))
         assert handled is not None
-        assert (handled.chat_id, handled.body_cipher, handled.handled_at) == (
-            None,
-            None,
-            FIXED_NOW,
-        )
+        assert (handled.body_cipher, handled.handled_at) == (None, FIXED_NOW)
     assert await _store(services, (10, 1001)) == [False]  # a redelivery is still recognised
+
+
+async def test_a_new_update_reusing_a_handled_updates_id_is_stored_and_waits(
+    services: Services,
+) -> None:
+    """Telegram may number updates afresh after a quiet week: an old id on a new message."""
+    await _store(services, (10, 1001))
+    async with services.uow() as uow:
+        await uow.inbound.mark_handled((10, 1001, "10"), FIXED_NOW)
+        await uow.commit()
+
+    assert await _store(services, (10, 1001, 57), (10, 2002, 3)) == [True, True]
+    async with services.uow() as uow:
+        assert [w.key for w in await uow.inbound.waiting_in(1001, 10)] == [(10, 1001, "57")]
+        assert [w.key for w in await uow.inbound.waiting_in(2002, 10)] == [(10, 2002, "3")]
 
 
 @pytest.mark.parametrize("chat_id", [1, 2**31, 2**40 + 5, -1001234567890, 2**63 - 1])

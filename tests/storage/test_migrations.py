@@ -13,15 +13,15 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import insert, select
+from sqlalchemy import column, insert, select, table
 from sqlalchemy.engine import Connection
 
 from bot.bootstrap import open_services
 from bot.settings import Settings
-from storage.crypto import TextCipher, new_key
+from storage.crypto import DataKeyError, TextCipher, new_key
 from storage.database import Database, SchemaOutdated, alembic_config
+from storage.keys import CHECK_WORD
 from storage.models import (
-    Answer,
     AnswerSummary,
     Base,
     Child,
@@ -30,6 +30,7 @@ from storage.models import (
     Review,
     Run,
     RunSummary,
+    UtcDateTime,
 )
 from storage.uow import UnitOfWork
 from tests.support import mysay
@@ -98,11 +99,19 @@ def test_upgrading_moves_each_question_message_from_the_run_to_the_adapter(
         assert rows == [(1, 77), (2, None)]
 
 
-def _before_report_counts() -> str:
-    """The revision before the one that keeps the report's counts (whatever its number)."""
+# The answer table as it was before its themes were encrypted.
+ANSWER_BEFORE_0015 = table(
+    "answer",
+    *map(column, ["run_id", "step_id", "kind", "choice", "text_cipher", "theme", "text_themes"]),
+    column("answered_at", UtcDateTime()),
+)
+
+
+def _revision_before(name: str) -> str:
+    """The revision before the migration named `name` (whatever its number)."""
     scripts = ScriptDirectory.from_config(alembic_config("sqlite://"))
     found = next(
-        script for script in scripts.walk_revisions() if script.path.endswith("_report_counts.py")
+        script for script in scripts.walk_revisions() if script.path.endswith(f"_{name}.py")
     )
     assert isinstance(found.down_revision, str)
     return found.down_revision
@@ -149,7 +158,7 @@ async def _seed_sent_runs(database_url: str) -> None:
             answer = {"run_id": 2, "text_cipher": None, "theme": None, "text_themes": None}
             answer |= {"answered_at": at}
             await connection.execute(
-                insert(Answer.__table__),
+                insert(ANSWER_BEFORE_0015),
                 [
                     answer | {"step_id": "rating", "kind": "scale", "choice": "4"},
                     answer
@@ -179,10 +188,12 @@ async def _seed_sent_runs(database_url: str) -> None:
         await database.dispose()
 
 
-async def _kept_counts(database_url: str, *, recount: bool) -> tuple[list[object], object]:
+async def _kept_counts(
+    database_url: str, cipher: TextCipher, *, recount: bool
+) -> tuple[list[object], object]:
     database = Database.connect(database_url)
     try:
-        async with UnitOfWork(database, TextCipher([new_key()])) as uow:
+        async with UnitOfWork(database, cipher) as uow:
             if recount:
                 await uow.report_counts.recount()
             counted = (
@@ -206,10 +217,11 @@ async def _kept_counts(database_url: str, *, recount: bool) -> tuple[list[object
 def test_upgrading_counts_what_was_sent_before_as_the_bot_now_counts_it(
     database_url: str,
 ) -> None:
-    command.downgrade(alembic_config(database_url), _before_report_counts())
+    command.downgrade(alembic_config(database_url), _revision_before("report_counts"))
     asyncio.run(_seed_sent_runs(database_url))
-    command.upgrade(alembic_config(database_url), "head")
-    migrated = asyncio.run(_kept_counts(database_url, recount=False))
+    cipher = TextCipher([new_key()])
+    command.upgrade(alembic_config(database_url, cipher), "head")
+    migrated = asyncio.run(_kept_counts(database_url, cipher, recount=False))
     # 23:30 UTC on 4 March: the child sent views on the 5th, the parent on the 6th.
     assert migrated == (
         [
@@ -221,4 +233,88 @@ def test_upgrading_counts_what_was_sent_before_as_the_bot_now_counts_it(
         ],
         date(2025, 3, 5),
     )
-    assert asyncio.run(_kept_counts(database_url, recount=True)) == migrated
+    assert asyncio.run(_kept_counts(database_url, cipher, recount=True)) == migrated
+
+
+def test_upgrading_keys_updates_by_chat_and_message_and_keeps_what_waits(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    before = _revision_before("update_keys_and_themes")
+    command.upgrade(alembic_config(url), before)
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "INSERT INTO processed_update (update_id, processed_at) VALUES (5, '2026-11-30');"
+            "INSERT INTO inbound_update (update_id, chat_id, body_cipher, received_at,"
+            " handled_at) VALUES (6, NULL, NULL, '2026-11-30', '2026-11-30'),"
+            " (7, 42, x'00', '2026-11-30', NULL);"
+        )
+    command.upgrade(alembic_config(url), "head")
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT update_id, chat_id, item FROM processed_update").fetchall() == [
+            (5, 0, "")
+        ]
+        rows = db.execute(
+            "SELECT update_id, chat_id, item, body_cipher FROM inbound_update ORDER BY update_id"
+        ).fetchall()
+        assert rows == [(6, 0, "", None), (7, 42, "", b"\x00")]
+        # The same id may now come again on another message.
+        db.execute(
+            "INSERT INTO processed_update (update_id, chat_id, item, processed_at)"
+            " VALUES (5, 42, '9', '2026-12-01')"
+        )
+    command.downgrade(alembic_config(url), before)
+    with sqlite3.connect(path) as db:
+        # Two rows shared id 5; with the id alone the key again, neither can be told apart.
+        assert db.execute("SELECT count(*) FROM processed_update").fetchone() == (0,)
+        rows = db.execute("SELECT update_id, chat_id FROM inbound_update ORDER BY 1").fetchall()
+        assert rows == [(6, 0), (7, 42)]
+
+
+def _themed_database(tmp_path: Path, cipher: TextCipher) -> tuple[Path, str]:
+    """A database before themes were encrypted, with themes on an answer and a summary."""
+    path = tmp_path / "themes.db"
+    url = f"sqlite+aiosqlite:///{path}"
+    command.upgrade(alembic_config(url), _revision_before("update_keys_and_themes"))
+    with sqlite3.connect(path) as db:
+        db.executescript(
+            "INSERT INTO child (id, case_ref, created_at) VALUES (1, 'C1', '2026-11-30');"
+            "INSERT INTO participant (id, telegram_id, role, child_id, locale, created_at)"
+            " VALUES (1, 42, 'parent', 1, 'en', '2026-11-30');"
+            "INSERT INTO run (id, participant_id, flow_id, flow_version, status, state_cipher,"
+            " started_at, updated_at, version) VALUES"
+            " (1, 1, 'parent_feedback', 1, 'submitted', x'00', '2026-11-30', '2026-11-30', 1);"
+            "INSERT INTO run_summary (id, child_id, participant_key, role, flow_id, status,"
+            " started_at) VALUES (1, 1, -1, 'carer', 'parent_feedback', 'submitted',"
+            " '2026-11-30');"
+            "INSERT INTO answer (run_id, step_id, kind, text_themes, answered_at)"
+            " VALUES (1, 'better', 'text', 'safety,home', '2026-11-30');"
+            "INSERT INTO answer_summary (run_summary_id, step_id, kind, text_themes)"
+            " VALUES (1, 'better', 'text', 'meeting');"
+        )
+        db.execute(
+            "INSERT INTO key_check (token, created_at) VALUES (?, '2026-11-30')",
+            (cipher.encrypt(CHECK_WORD),),
+        )
+    return path, url
+
+
+def test_upgrading_encrypts_the_themes_of_words_with_the_data_key(tmp_path: Path) -> None:
+    cipher = TextCipher([new_key()])
+    path, url = _themed_database(tmp_path, cipher)
+    with pytest.raises(RuntimeError, match="mysay db upgrade"):
+        command.upgrade(alembic_config(url), "head")  # no key given
+    with pytest.raises(DataKeyError):
+        command.upgrade(alembic_config(url, TextCipher([new_key()])), "head")  # another key
+
+    command.upgrade(alembic_config(url, cipher), "head")
+
+    with sqlite3.connect(path) as db:
+        stored = [
+            db.execute(f"SELECT text_themes_cipher FROM {table}").fetchone()[0]
+            for table in ("answer", "answer_summary")
+        ]
+    assert all(b"safety" not in token and b"meeting" not in token for token in stored)
+    assert [cipher.decrypt(token) for token in stored] == ["safety,home", "meeting"]
+    command.downgrade(alembic_config(url, cipher), _revision_before("update_keys_and_themes"))
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT text_themes FROM answer").fetchone() == ("safety,home",)

@@ -158,13 +158,19 @@ async def test_a_stale_run_write_is_refused(services: Services) -> None:
             await second.commit()
 
 
-async def test_an_update_id_is_processed_once(services: Services) -> None:
+async def test_an_update_is_processed_once_and_a_reused_id_on_another_message_is_new(
+    services: Services,
+) -> None:
     async with services.uow() as uow:
-        assert await uow.updates.first_time(1001, FIXED_NOW)
+        assert await uow.updates.first_time((1001, 42, "7"), FIXED_NOW)
         await uow.commit()
     async with services.uow() as uow:
-        assert not await uow.updates.first_time(1001, FIXED_NOW)
-        assert await uow.updates.first_time(1002, FIXED_NOW)
+        assert not await uow.updates.first_time((1001, 42, "7"), FIXED_NOW)
+        assert await uow.updates.first_time((1002, 42, "8"), FIXED_NOW)
+        # Telegram numbering afresh: the same id, on another message or in another chat.
+        assert await uow.updates.first_time((1001, 42, "90"), FIXED_NOW)
+        assert await uow.updates.first_time((1001, 43, "7"), FIXED_NOW)
+        assert await uow.updates.first_time((1001, 42, "cbq-1001"), FIXED_NOW)
 
 
 async def test_outbox_returns_only_due_unsent_messages(services: Services) -> None:

@@ -60,7 +60,8 @@ async def test_updates_another_worker_stored_are_handled_here_in_order(
     async with services.uow() as uow:
         for update_id, command in reversed(list(enumerate(commands, start=700))):
             body = command_update(update_id, STRANGER, command)
-            await uow.inbound.add(update_id, STRANGER, body, services.clock())
+            key = (update_id, STRANGER, str(update_id))
+            await uow.inbound.add(key, body, services.clock())
         await uow.commit()
 
     assert await _replies(emulator, STRANGER, len(commands)) == [REPLIES[c] for c in commands]

@@ -13,11 +13,13 @@ from typing import Any
 
 import aiohttp
 import pytest
+from sqlalchemy import select
 
 from bot.app import admin
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from bot.telegram.webhook import SECRET_HEADER, serve_webhook
+from storage.models import Answer
 from tests.e2e.conftest import CHILD_ID
 from tests.e2e.driver import Person
 from tests.support import eventually, mysay
@@ -60,9 +62,8 @@ async def test_starting_sets_the_webhook_with_its_url_secret_and_every_update_ty
     assert "helpnow" in [command["command"] for command in newcomer_menu]
 
 
-async def test_a_child_joins_and_answers_with_updates_arriving_by_webhook(
-    webhook_bot: WebhookBot,
-) -> None:
+async def _child_at_second_question(webhook_bot: WebhookBot) -> Person:
+    """A child joins, starts /review and answers the first question, all by webhook."""
     services = webhook_bot.services
     async with services.uow() as uow:
         invitation = await admin.create_invitation(
@@ -79,6 +80,13 @@ async def test_a_child_joins_and_answers_with_updates_arriving_by_webhook(
     await child.press("Happy", first)
     second = await child.question()
     assert "anything you want to say about where you live" in (second.text or "")
+    return child
+
+
+async def test_a_child_joins_and_answers_with_updates_arriving_by_webhook(
+    webhook_bot: WebhookBot,
+) -> None:
+    await _child_at_second_question(webhook_bot)
 
     assert webhook_bot.emulator.state.webhook_errors == {}
 
@@ -90,6 +98,22 @@ async def test_a_child_joins_and_answers_with_updates_arriving_by_webhook(
     assert await eventually(all_delivered)  # every update was delivered by POST
 
 
+async def test_an_answer_whose_update_id_telegram_used_before_is_still_taken(
+    webhook_bot: WebhookBot,
+) -> None:
+    """After a week without updates Telegram may number them afresh, reusing handled ids."""
+    child = await _child_at_second_question(webhook_bot)
+    webhook_bot.emulator.state.next_update_id = 1  # the id of the child's /start
+
+    await child.type("my room is nice")
+
+    third = await child.question()
+    assert "school" in (third.text or "")
+    async with webhook_bot.services.uow() as uow:
+        answered = await uow.session.scalars(select(Answer.step_id).order_by(Answer.id))
+        assert list(answered) == ["home_feel", "home_more"]
+
+
 async def test_posts_without_the_right_secret_are_refused(webhook_bot: WebhookBot) -> None:
     update = _message_update(900, STRANGER, "/start")
 
@@ -98,7 +122,10 @@ async def test_posts_without_the_right_secret_are_refused(webhook_bot: WebhookBo
     assert await _post(webhook_bot.url, update, {SECRET_HEADER: SECRET[:-1]}) == 403
 
 
-async def test_a_body_that_is_not_a_json_update_is_refused(webhook_bot: WebhookBot) -> None:
+async def test_a_body_that_is_not_a_json_update_is_refused(
+    webhook_bot: WebhookBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot")
     headers = {SECRET_HEADER: SECRET}
     async with (
         aiohttp.ClientSession() as session,
@@ -114,6 +141,10 @@ async def test_a_body_that_is_not_a_json_update_is_refused(webhook_bot: WebhookB
     odd_chat = _message_update(78, CHILD_ID, "hello")
     odd_chat["message"]["chat"] = "not a chat"
     assert await _post(webhook_bot.url, odd_chat, headers) == 400
+    # Logged by update id alone: the body may hold a child's words.
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("update 77 refused" in line for line in logged)
+    assert not any("hello" in line for line in logged)
 
 
 async def test_a_posted_update_with_the_secret_is_answered_at_once_and_processed(

@@ -17,6 +17,7 @@ from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.refusals import staff_only
 from bot.telegram.handlers.sending import present, say, with_retries
 from bot.telegram.render import split_text
+from bot.telegram.update_keys import key_of
 from conversations.flow_ids import FlowId
 
 # Whether the IRO has seen the child before, as /upcoming says it.
@@ -137,7 +138,7 @@ async def record_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         bot_deps.flows[FlowId.outcome],
         bot_deps.store,
         user_id,
-        update.update_id,
+        key_of(update),
         case_ref,
         due,
     )

@@ -12,6 +12,7 @@ from bot.telegram.callbacks import RunButton
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.sending import keyboard, present, remove_buttons, say, with_retries
 from bot.telegram.render import render, split_text
+from bot.telegram.update_keys import key_of
 from conversations.events import Asked, Cancel, Resume, Text
 
 
@@ -27,7 +28,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not context.args:
         await say(context.bot, chat_id, commands.help(None))
         return
-    joined = await redeem(deps(context).services, user_id, context.args[0][:64], update.update_id)
+    joined = await redeem(deps(context).services, user_id, context.args[0][:64], key_of(update))
     if joined.result is JoinResult.duplicate:
         return  # Telegram resent a /start already answered
     if joined.result is JoinResult.joined and joined.role is not None:
@@ -44,7 +45,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, purpose: Purpose) -> None:
     user_id, chat_id = _ids(update)
     bot_deps = deps(context)
-    outcome = await bot_deps.conversations.begin(user_id, update.update_id, purpose)
+    outcome = await bot_deps.conversations.begin(user_id, key_of(update), purpose)
     await present(context.bot, chat_id, bot_deps, outcome)
 
 
@@ -68,9 +69,7 @@ async def answer_with_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     user_id, chat_id = _ids(update)
     assert update.message is not None and update.message.text is not None
     bot_deps = deps(context)
-    outcome = await bot_deps.conversations.act(
-        user_id, update.update_id, Text(update.message.text)
-    )
+    outcome = await bot_deps.conversations.act(user_id, key_of(update), Text(update.message.text))
     await present(context.bot, chat_id, bot_deps, outcome)
 
 
@@ -82,7 +81,7 @@ async def press_button(
     query = update.callback_query
     assert query is not None
     bot_deps = deps(context)
-    outcome = await bot_deps.conversations.act(user_id, update.update_id, button.action, button)
+    outcome = await bot_deps.conversations.act(user_id, key_of(update), button.action, button)
     await with_retries(query.answer)
     stale = Notice.stale_button in outcome.notices
     first = outcome.events[0] if outcome.events else None
@@ -146,7 +145,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop the open run; nothing in it is shared."""
     user_id, chat_id = _ids(update)
     bot_deps = deps(context)
-    outcome = await bot_deps.conversations.act(user_id, update.update_id, Cancel())
+    outcome = await bot_deps.conversations.act(user_id, key_of(update), Cancel())
     if Notice.no_open_run in outcome.notices:
         await say(context.bot, chat_id, texts.message("notice.cancelled_nothing"))
         return
