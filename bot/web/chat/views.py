@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.app import texts, web_chat
 from bot.app.conversation import Outcome, Purpose
+from bot.app.ports import UpdateKey
 from bot.app.web_chat import Door, Opened
 from bot.web.chat.chat_view import chat_page
 from bot.web.chat.forms import button_value, claim_from, step_value
@@ -208,6 +209,8 @@ async def answer(request: web.Request) -> web.Response:
     if isinstance(posted, web.Response):
         return posted
     chat_id, input_id, form = posted
+    # A form carries its own random id where Telegram sends an update id.
+    key = UpdateKey(input_id, chat_id)
     conversations = request.config_dict[CHAT_CORE].conversations
     if "text" in form:
         words = form["text"].strip()[:MAX_TEXT]
@@ -215,12 +218,12 @@ async def answer(request: web.Request) -> web.Response:
             return await _chat(
                 request, chat_id, Outcome(lines=(texts.message("web.empty_answer"),))
             )
-        outcome = await conversations.act(chat_id, input_id, Text(words))
+        outcome = await conversations.act(chat_id, key, Text(words))
     else:
         claim = claim_from(form)
         if claim is None:
             raise web.HTTPBadRequest(text="This button is not one of ours.")
-        outcome = await conversations.act(chat_id, input_id, claim.action, claim)
+        outcome = await conversations.act(chat_id, key, claim.action, claim)
     await _after(request, outcome)
     return await _chat(request, chat_id, outcome)
 
@@ -231,12 +234,14 @@ async def start(request: web.Request) -> web.Response:
     if isinstance(posted, web.Response):
         return posted
     chat_id, input_id, form = posted
+    # A form carries its own random id where Telegram sends an update id.
+    key = UpdateKey(input_id, chat_id)
     try:
         purpose = Purpose(form.get("purpose", ""))
     except ValueError:
         raise web.HTTPBadRequest(text="There is no such thing to start.") from None
     conversations = request.config_dict[CHAT_CORE].conversations
-    outcome = await conversations.begin(chat_id, input_id, purpose)
+    outcome = await conversations.begin(chat_id, key, purpose)
     return await _chat(request, chat_id, outcome)
 
 

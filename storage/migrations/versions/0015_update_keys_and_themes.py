@@ -10,7 +10,7 @@ encrypted like them: `text_themes` becomes `text_themes_cipher`. Rows that have 
 the data key, which `mysay db upgrade` passes in (`storage.database.alembic_config`).
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-04 10:00:00
 """
 
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
