@@ -18,7 +18,6 @@ from bot.app.staff_access import child_for, staff_member, visible_child_ids
 from bot.bootstrap import Services
 from bot.telegram.deep_links import deep_link
 from feedback_reports.record import build_review_record
-from feedback_reports.render_record import render_html, render_text
 from storage import admin
 from storage.models import Child, Invitation, Participant, Review, Run
 from storage.uow import UnitOfWork
@@ -136,6 +135,9 @@ async def read_views(services: Services, telegram_id: int, case_ref: str) -> Chi
             await _send_read_receipts(uow, services, child.id, record.review_id)
             await uow.commit()
     file_name = f"my-say-{case_ref}-{record.due_date.isoformat()}.html"
+    # Imported here: the templates (Jinja2) serve /views alone, not every update.
+    from feedback_reports.render_record import render_html, render_text
+
     return ChildViews(render_text(record), render_html(record), file_name)
 
 
