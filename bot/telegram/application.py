@@ -10,7 +10,6 @@ from telegram import BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -36,7 +35,9 @@ from bot.telegram.commands import commands_for
 from bot.telegram.handlers import fallbacks, iro, participants, staff
 from bot.telegram.handlers.context import BotDeps, deps, install
 from bot.telegram.handlers.outage import hold_for_later, replay_spool
-from bot.telegram.handlers.sending import markup_from_dict, retry_seconds, say, with_retries
+from bot.telegram.handlers.sending import markup_from_dict, say, with_retries
+from bot.telegram.limiter import ChatRateLimiter, retry_seconds
+from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.spool import UpdateSpool
 from conversations.flow_check import load_flows
 from conversations.flow_spec import Flow
@@ -70,9 +71,9 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
         .token(settings.telegram_token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        # One update at a time keeps each chat's updates in order (see DESIGN principle 1).
-        .concurrent_updates(False)
+        .rate_limiter(ChatRateLimiter(settings.telegram_messages_per_second))
+        # Chats at once, each chat's updates in order (see DESIGN principle 1).
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(announce_commands)
     )
     if not polling:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from telegram import BotCommandScopeChat, CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
@@ -13,7 +11,7 @@ from bot.app.joining import JoinResult, redeem
 from bot.telegram.callbacks import RunButton
 from bot.telegram.commands import commands_for
 from bot.telegram.handlers.context import deps
-from bot.telegram.handlers.sending import keyboard, present, remove_buttons, say, with_retries
+from bot.telegram.handlers.sending import Pressed, keyboard, present, say, with_retries
 from bot.telegram.render import render, split_text
 from conversations.events import Asked, Cancel, Resume, Text
 
@@ -88,7 +86,7 @@ async def answer_with_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def press_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, button: RunButton
 ) -> None:
-    """Give a pressed button to its run, tidying the question it was on."""
+    """Give a pressed button to its run; its message becomes what comes next."""
     user_id, chat_id = _ids(update)
     query = update.callback_query
     assert query is not None
@@ -99,28 +97,18 @@ async def press_button(
     first = outcome.events[0] if outcome.events else None
     # Only ticking a box redraws its question; "carry on" after a cancel asks it anew.
     ticked = not isinstance(button.action, Resume)
-    same_question = (
-        ticked and isinstance(first, Asked) and first.step_id == button.step_id and not stale
-    )
-    if not stale and not same_question:
-        await _mark_answered(context, chat_id, query)
-        if query.message is not None and outcome.tidy_message_id == query.message.message_id:
-            # Marking it answered took its buttons away already: a second edit would only
-            # cost a call and come back 400 "message is not modified".
-            outcome = replace(outcome, tidy_message_id=None)
-    if same_question:
+    if ticked and isinstance(first, Asked) and first.step_id == button.step_id and not stale:
         # A ticked box on a multi step: redraw the same message instead of a new one.
         await _redraw(context, chat_id, query, outcome)
         return
-    await present(context.bot, chat_id, bot_deps, outcome)
+    await present(context.bot, chat_id, bot_deps, outcome, None if stale else _pressed(query))
 
 
-async def _mark_answered(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, query: CallbackQuery
-) -> None:
+def _pressed(query: CallbackQuery) -> Pressed | None:
+    """The pressed message and the label of its button, if Telegram still shows them."""
     message = query.message
     if not isinstance(message, Message) or message.text is None:
-        return
+        return None
     label = next(
         (
             button.text
@@ -130,14 +118,7 @@ async def _mark_answered(
         ),
         None,
     )
-    if label is None:
-        await remove_buttons(context.bot, chat_id, message.message_id)
-        return
-    await with_retries(
-        lambda: context.bot.edit_message_text(
-            f"{message.text}\n\n✓ {label}", chat_id, message.message_id, reply_markup=None
-        )
-    )
+    return Pressed(message.message_id, message.text, label) if label is not None else None
 
 
 async def _redraw(
@@ -196,4 +177,4 @@ async def show_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def show_help_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say who to contact now; works at any moment, in or out of a flow."""
-    await say(context.bot, _ids(update)[1], texts.HELP_NOW)
+    await say(context.bot, _ids(update)[1], texts.HELP_NOW, urgent=True)

@@ -1,4 +1,9 @@
-"""Sending to Telegram: retries on network trouble, keyboards, and showing an outcome."""
+"""Sending to Telegram: retries on network trouble, keyboards, and showing an outcome.
+
+Every send and edit draws on Telegram's budget of about 30 messages a second for the whole
+bot, so an outcome is shown in as few calls as reads well: plain lines join the message
+after them, and a pressed button's message becomes what comes next.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
@@ -15,8 +20,9 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from bot.app import texts
 from bot.app.conversation import Outcome
 from bot.telegram.handlers.context import BotDeps
-from bot.telegram.render import ChatMessage, render
-from conversations.events import Submitted
+from bot.telegram.limiter import retry_seconds, urgently
+from bot.telegram.render import TELEGRAM_LIMIT, ChatMessage, render
+from conversations.events import Rejected, Submitted
 from conversations.safeguarding.model import Level
 
 logger = logging.getLogger(__name__)
@@ -25,9 +31,13 @@ T = TypeVar("T")
 ATTEMPTS = 5
 
 
-def retry_seconds(error: RetryAfter) -> float:
-    wait = error.retry_after
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+@dataclass(frozen=True)
+class Pressed:
+    """The message whose button was pressed: its id, its text, and the button's label."""
+
+    message_id: int
+    text: str
+    label: str
 
 
 async def with_retries(call: Callable[[], Awaitable[T]]) -> T:
@@ -73,8 +83,10 @@ async def send(bot: Bot, chat_id: int, message: ChatMessage) -> Message:
     return await with_retries(lambda: bot.send_message(chat_id, message.text, reply_markup=markup))
 
 
-async def say(bot: Bot, chat_id: int, text: str) -> Message:
-    return await send(bot, chat_id, ChatMessage(text))
+async def say(bot: Bot, chat_id: int, text: str, *, urgent: bool = False) -> Message:
+    """Send words; urgent ones (support, /helpnow) go ahead of every other chat's messages."""
+    with urgently() if urgent else contextlib.nullcontext():
+        return await send(bot, chat_id, ChatMessage(text))
 
 
 async def remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
@@ -85,29 +97,91 @@ async def remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
         )
 
 
-async def present(bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome) -> None:
+async def edit(bot: Bot, chat_id: int, message_id: int, message: ChatMessage) -> bool:
+    """Make a message say something else; False if Telegram will not (too old, deleted)."""
+    markup = keyboard(message.buttons)
+    try:
+        await with_retries(
+            lambda: bot.edit_message_text(message.text, chat_id, message_id, reply_markup=markup)
+        )
+    except BadRequest as error:
+        logger.info("could not edit a message (%s); sending anew", error.message)
+        return False
+    return True
+
+
+def joined(messages: list[ChatMessage]) -> list[ChatMessage]:
+    """Join plain lines to the message after them, where Telegram's length limit allows."""
+    out: list[ChatMessage] = []
+    for message in messages:
+        before = out[-1] if out else None
+        if before is not None and not before.buttons and not before.is_summary:
+            text = f"{before.text}\n\n{message.text}"
+            if len(text) <= TELEGRAM_LIMIT:
+                out[-1] = ChatMessage(text, message.buttons, message.step_id, message.is_summary)
+                continue
+        out.append(message)
+    return out
+
+
+def answered(pressed: Pressed, after: ChatMessage) -> ChatMessage:
+    """The pressed message turned into what comes next, saying which button was pressed.
+
+    A next question replaces the answered one; an ending (thanks, saved, cancelled) keeps
+    the message it answers, such as the summary, above it.
+    """
+    tick = f"✓ {pressed.label}"
+    if after.buttons:
+        text = f"{tick}\n\n{after.text}"
+    else:
+        text = f"{pressed.text}\n\n{tick}\n\n{after.text}"
+    if len(text) > TELEGRAM_LIMIT:
+        text = after.text
+    return ChatMessage(text, after.buttons, after.step_id, after.is_summary)
+
+
+async def present(
+    bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome, pressed: Pressed | None = None
+) -> None:
     """Show an outcome: support first if the words were worrying, then the flow.
 
     The flag and its alerts are already committed; sending them now only saves the wait
-    for the next outbox sweep, so a failure here loses nothing.
+    for the next outbox sweep, so a failure here loses nothing. With `pressed`, the message
+    whose button was pressed becomes the first message to show.
     """
     screening = outcome.screening
     support = texts.support_reply(screening) if screening is not None else None
     if support:
-        await say(bot, chat_id, support)
+        await say(bot, chat_id, support, urgent=True)
     if screening is not None and screening.level is not Level.NONE and deps.deliver_outbox:
         await deps.deliver_outbox()
-    for notice in outcome.notices:
-        if texts.NOTICES[notice]:
-            await say(bot, chat_id, texts.NOTICES[notice])
-    for line in outcome.lines:
-        await say(bot, chat_id, line)
-    if outcome.tidy_message_id is not None:
+    lines = [texts.NOTICES[notice] for notice in outcome.notices if texts.NOTICES[notice]]
+    messages = joined(
+        [ChatMessage(line) for line in (*lines, *outcome.lines)]
+        + render(outcome.events, outcome.run_id)
+    )
+    refused = any(isinstance(event, Rejected) for event in outcome.events)
+    if refused and outcome.tidy_message_id is not None:
+        # The question is asked again below: only the newest copy keeps its buttons.
         await remove_buttons(bot, chat_id, outcome.tidy_message_id)
-    for message in render(outcome.events, outcome.run_id):
+    for number, message in enumerate(messages):
+        if number == 0 and pressed is not None:
+            shown = answered(pressed, message)
+            if await edit(bot, chat_id, pressed.message_id, shown):
+                await _remember(deps, outcome, shown, pressed.message_id)
+                continue
         sent = await send(bot, chat_id, message)
-        if message.step_id is not None and outcome.run_id is not None:
-            await deps.conversations.remember_prompt(outcome.run_id, sent.message_id)
+        await _remember(deps, outcome, message, sent.message_id)
     # A sent run may have queued messages for others (an outcome's note to the child).
     if any(isinstance(event, Submitted) for event in outcome.events) and deps.deliver_outbox:
         await deps.deliver_outbox()
+
+
+async def _remember(
+    deps: BotDeps, outcome: Outcome, message: ChatMessage, message_id: int
+) -> None:
+    """Note which message shows the run's question, when that is a different message now."""
+    if message.step_id is None or outcome.run_id is None:
+        return
+    if outcome.tidy_message_id != message_id:
+        await deps.conversations.remember_prompt(outcome.run_id, message_id)

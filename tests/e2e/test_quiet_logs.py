@@ -1,0 +1,45 @@
+"""An idle bot's log stays quiet: jobs log at INFO only when they did something."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from bot.telegram.application import OUTBOX_SWEEP_SECONDS
+from bot.telegram.runtime import CHATTY_LIBRARIES, QUIET_LIBRARIES, configure_logging
+from tests.e2e.conftest import StartBot
+from tests.support import eventually
+
+
+@pytest.fixture
+def info_logging() -> Iterator[None]:
+    """Configure logging as `mysay run` does, and put every level back after."""
+    names = ["", *QUIET_LIBRARIES, *CHATTY_LIBRARIES]
+    levels = {name: logging.getLogger(name).level for name in names}
+    configure_logging(logging.INFO)
+    try:
+        yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+async def test_sweeps_with_nothing_to_do_log_nothing(
+    start_bot: StartBot, info_logging: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    bot = await start_bot()  # nobody to remind, nothing to send
+    assert bot.application.job_queue is not None
+    sweep = next(job for job in bot.application.job_queue.jobs() if job.name == "_sweep_outbox")
+    first = sweep.next_t
+    assert first is not None
+
+    async def swept_twice() -> bool:
+        now = sweep.next_t
+        return now is not None and (now - first).total_seconds() >= 2 * OUTBOX_SWEEP_SECONDS
+
+    assert await eventually(swept_twice, seconds=60)
+    logged = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.INFO]
+    assert logged == []
