@@ -8,27 +8,15 @@ from pathlib import Path
 
 import click
 
-from bot.bootstrap import open_services
 from bot.cli.options import iso_date
 from bot.cli.output import write_private
-from bot.settings import load_settings
-from feedback_reports import render_participation, render_record
-from feedback_reports.participation import build_participation_report
-from feedback_reports.participation_model import ReportOptions
 from feedback_reports.queries import READERS, Reader
-from feedback_reports.record import ReportError, build_review_record
 from feedback_reports.suppression import SUPPRESS_BELOW
 
-RECORD_FORMATS = {
-    "text": render_record.render_text,
-    "md": render_record.render_markdown,
-    "html": render_record.render_html,
-}
-PARTICIPATION_FORMATS = {
-    "json": render_participation.render_json,
-    "csv": render_participation.render_csv,
-    "html": render_participation.render_html,
-}
+# Format name: the renderer's name in its module, imported with the report it renders
+# (the charts' Matplotlib alone costs seconds that `--help` need not pay).
+RECORD_FORMATS = {"text": "render_text", "md": "render_markdown", "html": "render_html"}
+PARTICIPATION_FORMATS = {"json": "render_json", "csv": "render_csv", "html": "render_html"}
 
 
 def _write(text: str, out: Path | None) -> None:
@@ -55,13 +43,18 @@ def record(
     case_ref: str, review_id: int | None, reader: Reader, fmt: str, out: Path | None
 ) -> None:
     """Summarise what a child (and their family) said before one review."""
+    from bot.bootstrap import open_services
+    from bot.settings import load_settings
+    from feedback_reports import render_record
+    from feedback_reports.record import ReportError, build_review_record
 
     async def go() -> str:
         async with open_services(load_settings()) as services, services.uow() as uow:
             found = await build_review_record(
                 uow, case_ref, review_id, reader, actor="cli", now=services.clock()
             )
-            return RECORD_FORMATS[fmt](found)
+            rendered: str = getattr(render_record, RECORD_FORMATS[fmt])(found)
+            return rendered
 
     try:
         _write(asyncio.run(go()), out)
@@ -98,6 +91,11 @@ def participation(
     """Report how children took part in meetings held in a period, and families' feedback."""
     if end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
+    from bot.bootstrap import open_services
+    from bot.settings import load_settings
+    from feedback_reports import render_participation
+    from feedback_reports.participation import build_participation_report
+    from feedback_reports.participation_model import ReportOptions
 
     async def go() -> str:
         settings = load_settings()
@@ -110,7 +108,8 @@ def participation(
             built = await build_participation_report(
                 uow, start, end, actor="cli", now=services.clock(), options=options
             )
-            return PARTICIPATION_FORMATS[fmt](built)
+            rendered: str = getattr(render_participation, PARTICIPATION_FORMATS[fmt])(built)
+            return rendered
 
     _write(asyncio.run(go()), out)
 
