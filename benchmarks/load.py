@@ -190,10 +190,12 @@ async def say_once(child: Child) -> None:
 
 
 class BotProcess:
-    """A bot in its own process, its output in a log file; ready once `marker` is printed."""
+    """A bot in its own process, its output in a log file; ready once it printed `markers`."""
 
-    def __init__(self, args: list[str], env: dict[str, str], log: Path, marker: str) -> None:
-        self.args, self.env, self.log, self.marker = args, env, log, marker
+    def __init__(
+        self, args: list[str], env: dict[str, str], log: Path, markers: tuple[str, ...]
+    ) -> None:
+        self.args, self.env, self.log, self.markers = args, env, log, markers
         self.process: subprocess.Popen[bytes] | None = None
 
     async def start(self, seconds: float = 180.0) -> None:
@@ -206,7 +208,7 @@ class BotProcess:
                 stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + seconds
-        while self.marker not in self.log.read_text(errors="replace"):
+        while not all(m in self.log.read_text(errors="replace") for m in self.markers):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{self.args[0]} did not start; see {self.log}")
             await asyncio.sleep(0.1)

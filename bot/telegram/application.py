@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time as clock
 from datetime import time
 from typing import Any
 
@@ -42,7 +44,7 @@ from bot.telegram.spool import UpdateSpool
 from conversations.flow_check import load_flows
 from conversations.flow_spec import Flow
 from conversations.runs import Run as EngineRun
-from conversations.safeguarding import assess
+from conversations.safeguarding import assess, default_screener
 from feedback_reports.text_signals import find_themes
 from storage.models import Run
 from storage.uow import UnitOfWork
@@ -100,6 +102,7 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
     install(application, bot_deps)
     _add_handlers(application)
     if application.job_queue is not None:
+        application.job_queue.run_once(_load_screening, 0)
         application.job_queue.run_repeating(_sweep_outbox, OUTBOX_SWEEP_SECONDS, first=1)
         application.job_queue.run_repeating(_escalate, ESCALATION_SWEEP_SECONDS, first=5)
         application.job_queue.run_repeating(_remind, REMINDER_SWEEP_SECONDS, first=10)
@@ -207,6 +210,16 @@ def _sender(application: PTBApplication) -> Any:
             raise DeliveryFailed(type(error).__name__) from error
 
     return send
+
+
+async def _load_screening(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Load screening's rules and model beside the event loop, at start.
+
+    Loaded on the first typed answer instead, it held up every chat for a second or more.
+    """
+    started = clock.perf_counter()
+    await asyncio.to_thread(default_screener)
+    logger.info("screening loaded in %.1f s", clock.perf_counter() - started)
 
 
 async def _sweep_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
