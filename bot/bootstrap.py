@@ -1,19 +1,34 @@
-"""The composition root: settings, database, cipher and clock wired in one place."""
+"""The composition root: settings, database, cipher, clock, flows and use cases, built once.
+
+Every channel (Telegram polling or webhook, the playground, the CLI) and the tests get what
+they need from here rather than wiring it themselves.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.app.conversation import Conversations
+from bot.app.outcomes import OUTCOME_FLOW, record_outcome
+from bot.app.ports import Clock, UnitOfWork
+from bot.app.requests import raise_requests
+from bot.app.run_store import RunStore
 from bot.settings import Settings
+from conversations.flow_check import load_flows
+from conversations.flow_spec import Flow
+from conversations.runs import Run as EngineRun
+from conversations.safeguarding import assess
+from feedback_reports.queries import Reader
+from feedback_reports.record import ReviewRecord, build_review_record
+from feedback_reports.text_signals import find_themes
 from storage.crypto import TextCipher, cipher_from_settings
 from storage.database import Database
 from storage.keys import verify_data_key
-from storage.uow import UnitOfWork
-
-Clock = Callable[[], datetime]
+from storage.models import Run
+from storage.uow import UnitOfWork as StorageUnitOfWork
 
 
 def utc_now() -> datetime:
@@ -29,12 +44,18 @@ class Services:
     cipher: TextCipher
     clock: Clock
 
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.database, self.cipher)
+    def uow(self) -> StorageUnitOfWork:
+        return StorageUnitOfWork(self.database, self.cipher)
 
     def today(self) -> datetime:
         """Now in the service's own time zone (for dates people see)."""
         return self.clock().astimezone(self.settings.zone)
+
+    async def review_record(self, case_ref: str, *, reader: Reader, actor: str) -> ReviewRecord:
+        async with self.uow() as uow:
+            return await build_review_record(
+                uow, case_ref, reader=reader, actor=actor, now=self.clock()
+            )
 
 
 @asynccontextmanager
@@ -51,3 +72,28 @@ async def open_services(
         yield Services(settings, database, cipher, clock)
     finally:
         await database.dispose()
+
+
+@dataclass(frozen=True)
+class Core:
+    """What every conversational channel shares: flows, the run store and the conversations."""
+
+    services: Services
+    flows: dict[str, Flow]
+    store: RunStore
+    conversations: Conversations
+
+
+def build_core(services: Services) -> Core:
+    """Load and check the flows once, and wire the use cases that run them."""
+    flows = load_flows()
+
+    async def raise_child_requests(
+        uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun
+    ) -> object:
+        return await raise_requests(uow, row, flow, run, services.clock(), services.settings.zone)
+
+    store = RunStore(
+        find_themes, services.clock, {OUTCOME_FLOW: record_outcome}, [raise_child_requests]
+    )
+    return Core(services, flows, store, Conversations(services, flows, assess, store))

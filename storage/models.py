@@ -340,7 +340,6 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     purpose: Mapped[str] = mapped_column(String(32))
     text_cipher: Mapped[bytes] = mapped_column(LargeBinary)
-    reply_markup: Mapped[dict[str, Any] | None]
     flag_id: Mapped[int | None] = mapped_column(ForeignKey("flag.id"))
     created_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime] = mapped_column(index=True)

@@ -9,9 +9,9 @@ from typing import Any
 
 from click.testing import CliRunner, Result
 
+from bot.app import admin
 from bot.bootstrap import Services
 from bot.cli import cli
-from storage import admin
 from storage.models import Participant, Run
 from storage.uow import UnitOfWork
 

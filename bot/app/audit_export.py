@@ -11,7 +11,7 @@ import json
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TextIO
 
-from bot.bootstrap import Services
+from bot.app.ports import Services
 from feedback_reports.spreadsheet import text_cell
 
 COLUMNS = ("id", "at", "actor", "action", "case_ref", "detail")

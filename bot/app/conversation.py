@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from bot.app.buttons import RunButton
 from bot.app.dates import day_words
+from bot.app.ports import Services, UnitOfWork
 from bot.app.run_store import RunStore
 from bot.app.safeguarding import Screened, Screening, raise_flag
-from bot.bootstrap import Services
-from bot.telegram.callbacks import RunButton
 from conversations.engine import current_prompt, handle
 from conversations.events import Asked, Event, Input, Rejected, SummaryShown, Text
 from conversations.flow_spec import Flow
@@ -23,7 +23,6 @@ from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, RunStatus, age_band_for, age_on
 from conversations.safeguarding import ScreeningContext
 from storage.models import Child, Participant, Review, Run
-from storage.uow import UnitOfWork
 
 AUTHOR_CACHE_SIZE = 100_000
 # The engine's reason for refusing a run whose flow file no longer has its step.

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.app.admin import AdminError
+from bot.app.ports import Services, UnitOfWork
 from bot.app.subject_access import find_child
-from bot.bootstrap import Services
-from storage.admin import AdminError
 from storage.models import Child
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

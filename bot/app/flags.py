@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.app.ports import Services, UnitOfWork
 from bot.app.safeguarding import flag_explanation
 from bot.app.staff_access import (
     NotAllowed,
@@ -13,9 +14,7 @@ from bot.app.staff_access import (
     staff_member,
     visible_child_ids,
 )
-from bot.bootstrap import Services
 from storage.models import Flag, Staff
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.bootstrap import Services
-from storage.uow import UnitOfWork
+from bot.app.ports import Services, UnitOfWork
 
 logger = logging.getLogger(__name__)
 

@@ -6,21 +6,19 @@ event; access is checked first, and a refusal never says whether the case exists
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from bot.app import texts
+from bot.app import admin, texts
 from bot.app.dates import day_words
+from bot.app.ports import Services, UnitOfWork
 from bot.app.staff_access import child_for, staff_member, visible_child_ids
-from bot.bootstrap import Services
-from bot.telegram.deep_links import deep_link
-from feedback_reports.record import build_review_record
-from storage import admin
-from storage.models import Child, Invitation, Participant, Review, Run
-from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from storage.models import Participant, Review, Run
 
 UPCOMING_DAYS = 14
 CHECKIN_FLOW = "checkin"
@@ -68,7 +66,6 @@ class ChildViews:
 @dataclass(frozen=True)
 class NewInvitation:
     code: str
-    link: str | None
     role: str
     case_ref: str
 
@@ -78,49 +75,47 @@ async def upcoming(services: Services, telegram_id: int) -> list[UpcomingReview]
     today = services.today().date()
     async with services.uow() as uow:
         staff = await staff_member(uow, telegram_id)
-        child_ids = await visible_child_ids(uow, staff)
-        query = (
-            select(Review, Child)
-            .join(Child, Child.id == Review.child_id)
-            .where(
-                Review.held_on.is_(None),
-                Review.due_date >= today,
-                Review.due_date <= today + timedelta(days=UPCOMING_DAYS),
-            )
-            .order_by(Review.due_date, Child.case_ref)
+        meetings = await uow.reviews.not_held_between(
+            today, today + timedelta(days=UPCOMING_DAYS), await visible_child_ids(uow, staff)
         )
-        if child_ids is not None:
-            query = query.where(Review.child_id.in_(child_ids))
-        rows = (await uow.session.execute(query)).all()
-        asked = await uow.requests.open_by_meeting([review.id for review, _ in rows])
+        review_ids = [review.id for review, _ in meetings]
+        child_ids = sorted({child.id for _, child in meetings})
+        asked = await uow.requests.open_by_meeting(review_ids)
+        invited = await uow.invitations.roles_invited(child_ids)
+        participants = await uow.participants.for_children(child_ids)
+        runs = await uow.runs.for_reviews(review_ids)
+        status = _People(invited, participants, runs)
         return [
             UpcomingReview(
                 child.case_ref,
                 review.kind,
                 review.due_date,
-                await _status(uow, child.id, review.id, ("child",)),
-                await _status(uow, child.id, review.id, ("parent", "carer")),
+                status.of(child.id, review.id, ("child",)),
+                status.of(child.id, review.id, ("parent", "carer")),
                 review.seen_before,
                 tuple(f"#{r.id} {r.about} ({r.status})" for r in asked[review.id]),
             )
-            for review, child in rows
+            for review, child in meetings
         ]
 
 
-async def _status(
-    uow: UnitOfWork, child_id: int, review_id: int, roles: tuple[str, ...]
-) -> PeopleStatus:
-    invited = await uow.session.scalar(
-        select(Invitation.id).where(Invitation.child_id == child_id, Invitation.role.in_(roles))
-    )
-    participant_ids = [p.id for p in await uow.participants.for_child(child_id) if p.role in roles]
-    runs = [r for r in await uow.runs.for_review(review_id) if r.participant_id in participant_ids]
-    return PeopleStatus(
-        invited=invited is not None or bool(participant_ids),
-        joined=bool(participant_ids),
-        started=bool(runs),
-        sent=any(r.status == "submitted" for r in runs),
-    )
+@dataclass(frozen=True)
+class _People:
+    """Invitations, participants and runs for a page of meetings, read once for all of them."""
+
+    invited: set[tuple[int, str]]
+    participants: Sequence[Participant]
+    runs: Sequence[Run]
+
+    def of(self, child_id: int, review_id: int, roles: tuple[str, ...]) -> PeopleStatus:
+        joined = {p.id for p in self.participants if p.child_id == child_id and p.role in roles}
+        runs = [r for r in self.runs if r.review_id == review_id and r.participant_id in joined]
+        return PeopleStatus(
+            invited=any((child_id, role) in self.invited for role in roles) or bool(joined),
+            joined=bool(joined),
+            started=bool(runs),
+            sent=any(r.status == "submitted" for r in runs),
+        )
 
 
 async def read_views(services: Services, telegram_id: int, case_ref: str) -> ChildViews:
@@ -128,9 +123,7 @@ async def read_views(services: Services, telegram_id: int, case_ref: str) -> Chi
     async with services.uow() as uow:
         staff = await staff_member(uow, telegram_id)
         child = await child_for(uow, staff, case_ref)
-        record = await build_review_record(
-            uow, case_ref, reader="iro", actor=f"staff:{staff.id}", now=services.clock()
-        )
+        record = await services.review_record(case_ref, reader="iro", actor=f"staff:{staff.id}")
         if child.iro_id == staff.id:
             await _send_read_receipts(uow, services, child.id, record.review_id)
             await uow.commit()
@@ -146,19 +139,8 @@ async def _send_read_receipts(
 ) -> None:
     now = services.clock()
     review = await uow.reviews.get(review_id)
-    query = (
-        select(Run, Participant)
-        .join(Participant, Participant.id == Run.participant_id)
-        .where(
-            # The views for this meeting, and check-ins sent between meetings (in the record).
-            (Run.review_id == review_id) | (Run.flow_id == CHECKIN_FLOW),
-            Run.status == "submitted",
-            Run.read_by_iro_at.is_(None),
-            Participant.child_id == child_id,
-            Participant.role == "child",
-        )
-    )
-    for run, participant in (await uow.session.execute(query)).all():
+    # The views for this meeting, and check-ins sent between meetings (in the record).
+    for run, participant in await uow.runs.unread_from_child(child_id, review_id, CHECKIN_FLOW):
         run.read_by_iro_at = now
         receipt = texts.read_receipt(_what_was_read(run, review, services.settings.zone))
         uow.outbox.add(participant.telegram_id, "read_receipt", receipt, now)
@@ -177,9 +159,7 @@ def _what_was_read(run: Run, review: Review | None, zone: ZoneInfo) -> str:
     return f"what you sent for your meeting on {day_words(review.due_date)}"
 
 
-async def invite(
-    services: Services, telegram_id: int, case_ref: str, role: str, bot_username: str | None
-) -> NewInvitation:
+async def invite(services: Services, telegram_id: int, case_ref: str, role: str) -> NewInvitation:
     """A one-time joining link for someone on this IRO's case."""
     async with services.uow() as uow:
         staff = await staff_member(uow, telegram_id)
@@ -195,5 +175,4 @@ async def invite(
             services.clock(), f"staff:{staff.id}", "invitation_created", None, role=role
         )
         await uow.commit()
-    link = deep_link(bot_username, issued.code) if bot_username else None
-    return NewInvitation(issued.code, link, role, case_ref)
+    return NewInvitation(issued.code, role, case_ref)

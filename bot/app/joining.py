@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.bootstrap import Services
-from storage.admin import STAFF_MOVE
+from bot.app.admin import STAFF_MOVE
+from bot.app.ports import Services, UnitOfWork
 from storage.models import Participant
-from storage.uow import UnitOfWork
 
 # Sent to the account a staff identity moved away from, so a takeover cannot go unnoticed.
 STAFF_MOVED = (

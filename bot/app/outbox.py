@@ -8,13 +8,11 @@ at the same moment.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
+from bot.app.ports import DeliveryFailed, Outgoing, Send, Services
 from bot.app.reminders import QUIET_UNTIL, in_quiet_hours
-from bot.bootstrap import Services
 
 logger = logging.getLogger(__name__)
 
@@ -29,18 +27,6 @@ QUIET_PURPOSES = (
     "request_done",
 )
 MAX_BACKOFF = timedelta(minutes=5)
-
-
-class DeliveryFailed(Exception):
-    """Telegram did not take the message; `retry_after` is its own wish, in seconds."""
-
-    def __init__(self, reason: str, retry_after: float | None = None) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-
-
-SendMessage = Callable[[int, str, dict[str, Any] | None], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -68,7 +54,7 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** min(attempts, 10)), MAX_BACKOFF)
 
 
-async def deliver_due(services: Services, send: SendMessage, limit: int = 50) -> DeliveryReport:
+async def deliver_due(services: Services, send: Send, limit: int = 50) -> DeliveryReport:
     """Send every message that is due; failures are rescheduled, never dropped."""
     now = services.clock()
     async with services.uow() as uow:
@@ -88,7 +74,7 @@ async def deliver_due(services: Services, send: SendMessage, limit: int = 50) ->
             await uow.commit()
             text = uow.outbox.text(message)
             try:
-                await send(message.chat_id, text, message.reply_markup)
+                await send(Outgoing(message.chat_id, text, message.purpose, message.flag_id))
             except DeliveryFailed as failure:
                 message.attempts += 1
                 wait = (

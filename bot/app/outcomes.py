@@ -6,14 +6,13 @@ from datetime import date, datetime, timedelta
 
 from bot.app.conversation import Notice, Outcome
 from bot.app.dates import MEETING_WORDS, day_words
+from bot.app.ports import Services, UnitOfWork
 from bot.app.run_store import RunStore
 from bot.app.staff_access import child_for, staff_member
-from bot.bootstrap import Services
 from conversations.flow_spec import Flow
 from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, age_on
 from storage.models import Participant, Run, Staff
-from storage.uow import UnitOfWork
 
 OUTCOME_FLOW = "iro_outcome"
 # Meetings due this many days either side of today are offered to pick from.

@@ -39,11 +39,12 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import IntegrityError
+from bot.app.ports import Services
 
-from bot.bootstrap import Services
-from storage.repositories.reminders import WaitingReview
+if TYPE_CHECKING:
+    from storage.repositories.reminders import WaitingReview
 
 logger = logging.getLogger(__name__)
 
@@ -241,11 +242,9 @@ async def _queue_page(services: Services, messages: list[DueMessage], now: datet
             if not messages:
                 return 0
             rows = [(m.key, m.chat_id, m.purpose, m.text) for m in messages]
-            try:
-                await uow.due_reminders.queue(rows, now)
-                await uow.commit()
-            except IntegrityError:
+            if not await uow.due_reminders.queue(rows, now):
                 logger.info("another worker queued some of these reminders; reading again")
                 continue
+            await uow.commit()
         return len(messages)
     return 0

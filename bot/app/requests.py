@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.app.dates import MEETING_WORDS, day_words, moment_words
+from bot.app.ports import Services, UnitOfWork
 from bot.app.safeguarding import alert_recipients, working_days_after
 from bot.app.staff_access import (
     NotAllowed,
@@ -21,12 +22,10 @@ from bot.app.staff_access import (
     staff_member,
     visible_child_ids,
 )
-from bot.bootstrap import Services
 from conversations.flow_spec import Flow
 from conversations.requests import requests_raised
 from conversations.runs import Run as EngineRun
 from storage.models import Child, ChildRequest, Review, Run, Staff
-from storage.uow import UnitOfWork
 
 UNSEEN_WORKING_DAYS = 2
 ESCALATION_PAGE = 100

@@ -17,8 +17,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from bot.app.housekeeping import delete_in_batches
-from bot.bootstrap import Services
-from storage.uow import UnitOfWork
+from bot.app.ports import Services, UnitOfWork
 
 logger = logging.getLogger(__name__)
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.bootstrap import Clock
+from bot.app.ports import Clock, UnitOfWork
 from conversations.engine import Transition, current_prompt, start
 from conversations.events import Event
 from conversations.flow_spec import Flow
 from conversations.runs import AnswerValue, RunContext, RunStatus
 from conversations.runs import Run as EngineRun
 from storage.models import Participant, Review, Run
-from storage.uow import UnitOfWork
 
 # The themes a free-text answer mentions, stored beside it for the reader of the record.
 TextAnalyser = Callable[[str], tuple[str, ...]]

@@ -10,16 +10,14 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.app.dates import moment_words
-from bot.telegram.callbacks import flag_button
+from bot.app.ports import UnitOfWork
 from conversations.runs import age_band_for, age_on
 from conversations.safeguarding import Assessment, Level, ScreeningContext
 from conversations.safeguarding.screener import describe_reasons
 from storage.models import Child, Flag, Participant, Run, Staff
-from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -111,7 +109,7 @@ async def raise_flag(
         created_at=now,
         respond_by=respond_by,
     )
-    uow.session.add(flag)
+    uow.flags.add(flag)
     await uow.flush()
     recipients = await alert_recipients(uow, child, managers_too=True)
     if not recipients:
@@ -128,7 +126,6 @@ async def raise_flag(
             "flag_alert",
             alert_text(flag, child, participant.role, zone, escalated=False),
             now,
-            reply_markup=flag_buttons(flag.id),
             flag_id=flag.id,
         )
     uow.audit.record(
@@ -191,17 +188,6 @@ def _deadline(flag: Flag, zone: ZoneInfo) -> str:
     return f"{what}: {moment_words(flag.respond_by, zone)}\n"
 
 
-def flag_buttons(flag_id: int) -> dict[str, Any]:
-    return {
-        "inline_keyboard": [
-            [
-                {"text": "Open the words", "callback_data": flag_button(flag_id, "open")},
-                {"text": "Acknowledge", "callback_data": flag_button(flag_id, "ack")},
-            ]
-        ]
-    }
-
-
 async def escalate_overdue(
     uow: UnitOfWork, now: datetime, zone: ZoneInfo, limit: int = ESCALATION_PAGE
 ) -> int:
@@ -221,7 +207,6 @@ async def escalate_overdue(
                 "flag_escalation",
                 alert_text(flag, child, "participant", zone, escalated=True),
                 now,
-                reply_markup=flag_buttons(flag.id),
                 flag_id=flag.id,
             )
         flag.escalated_at = now

@@ -6,8 +6,8 @@ says nothing about whether the record exists, so nothing is disclosed by asking.
 
 from __future__ import annotations
 
+from bot.app.ports import UnitOfWork
 from storage.models import Child, Staff
-from storage.uow import UnitOfWork
 
 
 class NotAllowed(Exception):

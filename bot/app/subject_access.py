@@ -13,10 +13,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from bot.bootstrap import Services
-from storage.admin import AdminError
+from bot.app.admin import AdminError
+from bot.app.ports import Services, UnitOfWork
 from storage.models import Child, Participant
-from storage.uow import UnitOfWork
 
 JsonDict = dict[str, Any]
 

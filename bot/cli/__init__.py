@@ -43,10 +43,10 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
 def _operator_error(exc: Exception) -> bool:
     """Tell whether an operator can fix `exc` from its message alone (no traceback)."""
     # Imported here, once something failed, so a command that works never pays for them.
+    from bot.app.admin import AdminError
     from bot.settings import SettingsError
     from conversations.flow_check import FlowError
     from conversations.safeguarding import ModelError, RulesError
-    from storage.admin import AdminError
     from storage.crypto import DataKeyError
     from storage.database import SchemaOutdated
 

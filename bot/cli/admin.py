@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from bot.app import admin
 from bot.cli.options import iso_date
-from storage import admin
 from storage.models import REVIEW_KINDS, STAFF_ROLES
 
 # Each command imports the rest of what it uses: the bot's Telegram library, the settings

@@ -22,13 +22,13 @@ from alembic import command
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
-from bot.bootstrap import Services, open_services
+from bot.app import admin
+from bot.bootstrap import Services, build_core, open_services
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.playground.chat import Persona, ReadLine, TerminalChat, Write, banner
 from bot.settings import Settings
 from bot.telegram.application import build_application
 from bot.telegram.runtime import start_polling
-from storage import admin
 from storage.database import alembic_config
 
 logger = logging.getLogger(__name__)
@@ -187,7 +187,7 @@ async def play(settings: Settings, read_line: ReadLine, write: Write) -> None:
             update={"telegram_token": emulator.token, "telegram_api_url": emulator.base_url}
         )
         async with open_services(bot_settings) as services:
-            application = build_application(services)
+            application = build_application(build_core(services))
             handled = HandledUpdates()
             # A later group runs after the bot's own handlers are done with each update.
             application.add_handler(TypeHandler(Update, handled.note), group=1)

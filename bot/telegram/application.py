@@ -22,32 +22,24 @@ from telegram.ext import (
 )
 
 from bot.app import texts
-from bot.app.conversation import Conversations
 from bot.app.housekeeping import prune_old_records
-from bot.app.outbox import DeliveryFailed, DeliveryReport, deliver_due
-from bot.app.outcomes import OUTCOME_FLOW, record_outcome
+from bot.app.outbox import DeliveryReport, deliver_due
+from bot.app.ports import DeliveryFailed, Outgoing, Send
 from bot.app.reminders import queue_due_reminders
-from bot.app.requests import escalate_unseen, raise_requests
+from bot.app.requests import escalate_unseen
 from bot.app.retention import enforce_retention
-from bot.app.run_store import RunStore
 from bot.app.safeguarding import escalate_overdue
-from bot.bootstrap import Services
-from bot.telegram.callbacks import FlagButton, RequestButton, RunButton, parse
+from bot.bootstrap import Core
+from bot.telegram.callbacks import FlagButton, RequestButton, RunButton, flag_actions, parse
 from bot.telegram.commands import commands_for
 from bot.telegram.handlers import fallbacks, iro, participants, staff
 from bot.telegram.handlers.context import BotDeps, deps, install
 from bot.telegram.handlers.outage import hold_for_later, replay_spool
-from bot.telegram.handlers.sending import markup_from_dict, say, with_retries
+from bot.telegram.handlers.sending import keyboard, say, with_retries
 from bot.telegram.limiter import ChatRateLimiter, retry_seconds
 from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.spool import UpdateSpool
-from conversations.flow_check import load_flows
-from conversations.flow_spec import Flow
-from conversations.runs import Run as EngineRun
-from conversations.safeguarding import assess, default_screener
-from feedback_reports.text_signals import find_themes
-from storage.models import Run
-from storage.uow import UnitOfWork
+from conversations.safeguarding import default_screener
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +57,9 @@ RETENTION_AT = time(3, 30)
 PTBApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def build_application(services: Services, *, polling: bool = True) -> PTBApplication:
-    """Build the bot on these services; the Bot API URL and token come from settings."""
+def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
+    """Build the bot on the application core; the Bot API URL and token come from settings."""
+    services = core.services
     settings = services.settings
     builder = (
         ApplicationBuilder()
@@ -81,18 +74,7 @@ def build_application(services: Services, *, polling: bool = True) -> PTBApplica
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
-    flows = load_flows()
-
-    async def raise_child_requests(
-        uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun
-    ) -> object:
-        return await raise_requests(uow, row, flow, run, services.clock(), services.settings.zone)
-
-    store = RunStore(
-        find_themes, services.clock, {OUTCOME_FLOW: record_outcome}, [raise_child_requests]
-    )
-    conversations = Conversations(services, flows, assess, store)
-    bot_deps = BotDeps(services, flows, conversations, store)
+    bot_deps = BotDeps(core.services, core.flows, core.conversations, core.store)
 
     async def deliver_now() -> DeliveryReport:
         return await deliver_due(services, _sender(application))
@@ -196,11 +178,12 @@ async def apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             logger.warning("could not apologise for update %s", update_id)
 
 
-def _sender(application: PTBApplication) -> Any:
-    async def send(chat_id: int, text: str, markup: dict[str, Any] | None) -> None:
+def _sender(application: PTBApplication) -> Send:
+    async def send(message: Outgoing) -> None:
+        buttons = flag_actions(message.flag_id) if message.flag_id is not None else ()
         try:
             await application.bot.send_message(
-                chat_id, text, reply_markup=markup_from_dict(markup)
+                message.chat_id, message.text, reply_markup=keyboard(buttons)
             )
         except RetryAfter as error:
             raise DeliveryFailed("rate limited", retry_seconds(error)) from error

@@ -8,8 +8,8 @@ is it at that step) before anything changes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from bot.app.buttons import FlagButton, RequestButton, RunButton
 from conversations.events import (
     Back,
     Cancel,
@@ -54,28 +54,6 @@ class CallbackTooLong(ValueError):
     """A button would carry more than Telegram's 64 bytes."""
 
 
-@dataclass(frozen=True)
-class RunButton:
-    """A button on a question or a summary: which run, which step, which input."""
-
-    run_id: int
-    step_id: str | None
-    action: Input
-
-
-@dataclass(frozen=True)
-class FlagButton:
-    flag_id: int
-    verb: str
-
-
-@dataclass(frozen=True)
-class RequestButton:
-    """'Done' under a child's request in /requests."""
-
-    request_id: int
-
-
 def run_button(run_id: int, step_id: str | None, action: Input) -> str:
     arg = getattr(action, "option_id", None) or getattr(action, "step_id", None) or ""
     confirmed = isinstance(action, Cancel) and action.confirmed
@@ -88,6 +66,16 @@ def run_button(run_id: int, step_id: str | None, action: Input) -> str:
 
 def flag_button(flag_id: int, verb: str) -> str:
     return f"f1|{flag_id}|{verb}"
+
+
+def flag_actions(flag_id: int) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """The buttons under an alert about a flag: read the words, or acknowledge it."""
+    return (
+        (
+            ("Open the words", flag_button(flag_id, "open")),
+            ("Acknowledge", flag_button(flag_id, "ack")),
+        ),
+    )
 
 
 def request_button(request_id: int) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot.bootstrap import open_services
+from bot.bootstrap import build_core, open_services
 from bot.settings import Settings, SettingsError
 from bot.telegram.application import PTBApplication, announce_commands, build_application
 
@@ -81,7 +81,7 @@ async def poll(
     await asyncio.sleep(0)
     try:
         async with open_services(settings) as services:
-            application = build_application(services)
+            application = build_application(build_core(services))
             async with application:
                 await start_polling(application)
                 logger.info("My Say is ready: polling as @%s", application.bot.username)

@@ -18,7 +18,7 @@ from telegram import Update
 from telegram.ext import Application
 from yarl import URL
 
-from bot.bootstrap import Services, open_services
+from bot.bootstrap import Services, build_core, open_services
 from bot.settings import Settings, SettingsError
 from bot.telegram.application import PTBApplication, announce_commands, build_application
 from bot.telegram.runtime import until_stopped
@@ -139,7 +139,7 @@ async def serve_webhook(
     await asyncio.sleep(0)
     try:
         async with open_services(settings) as services:
-            application = build_application(services, polling=False)
+            application = build_application(build_core(services), polling=False)
             # No access log: the proxy in front keeps one, and ours would only add noise.
             runner = web.AppRunner(
                 create_web_app(services, application, settings),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -19,14 +18,12 @@ class OutboxRepository(Repository):
         purpose: str,
         text: str,
         now: datetime,
-        reply_markup: dict[str, Any] | None = None,
         flag_id: int | None = None,
     ) -> OutboxMessage:
         message = OutboxMessage(
             chat_id=chat_id,
             purpose=purpose,
             text_cipher=self.cipher.encrypt(text),
-            reply_markup=reply_markup,
             flag_id=flag_id,
             created_at=now,
             next_attempt_at=now,

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from storage.models import Answer, Review, Run
+from storage.models import Answer, Child, Participant, Review, Run
 from storage.repositories.base import Repository
 
 
@@ -46,6 +46,20 @@ class ReviewRepository(Repository):
             .order_by(Review.held_on.desc(), Review.id.desc())
         )
         return await self.session.scalar(query)
+
+    async def not_held_between(
+        self, first: date, last: date, child_ids: Sequence[int] | None
+    ) -> Sequence[tuple[Review, Child]]:
+        """Meetings not yet held and due in [first, last], soonest first (all children: None)."""
+        query = (
+            select(Review, Child)
+            .join(Child, Child.id == Review.child_id)
+            .where(Review.held_on.is_(None), Review.due_date >= first, Review.due_date <= last)
+            .order_by(Review.due_date, Child.case_ref)
+        )
+        if child_ids is not None:
+            query = query.where(Review.child_id.in_(child_ids))
+        return [(review, child) for review, child in (await self.session.execute(query)).all()]
 
     async def latest_for_child(self, child_id: int, today: date) -> Review | None:
         """The meeting an outcome is recorded for: the latest one due by today, else the next."""
@@ -104,8 +118,32 @@ class RunRepository(Repository):
         return (await self.session.scalars(query)).all()
 
     async def for_review(self, review_id: int) -> Sequence[Run]:
-        query = select(Run).where(Run.review_id == review_id).order_by(Run.id)
+        return await self.for_reviews([review_id])
+
+    async def for_reviews(self, review_ids: Sequence[int]) -> Sequence[Run]:
+        if not review_ids:
+            return []
+        query = select(Run).where(Run.review_id.in_(review_ids)).order_by(Run.id)
         return (await self.session.scalars(query)).all()
+
+    async def unread_from_child(
+        self, child_id: int, review_id: int, also_flow: str
+    ) -> Sequence[tuple[Run, Participant]]:
+        """The child's sent runs for this meeting, and any sent `also_flow` runs, not yet read."""
+        query = (
+            select(Run, Participant)
+            .join(Participant, Participant.id == Run.participant_id)
+            .where(
+                (Run.review_id == review_id) | (Run.flow_id == also_flow),
+                Run.status == "submitted",
+                Run.read_by_iro_at.is_(None),
+                Participant.child_id == child_id,
+                Participant.role == "child",
+            )
+        )
+        return [
+            (run, participant) for run, participant in (await self.session.execute(query)).all()
+        ]
 
     def write_state(self, run: Run, state: dict[str, Any]) -> None:
         run.state_cipher = self.cipher.encrypt(json.dumps(state, sort_keys=True))

@@ -117,7 +117,12 @@ class ParticipantRepository(Repository):
         return await self.session.scalar(query)
 
     async def for_child(self, child_id: int) -> Sequence[Participant]:
-        query = select(Participant).where(Participant.child_id == child_id)
+        return await self.for_children([child_id])
+
+    async def for_children(self, child_ids: Sequence[int]) -> Sequence[Participant]:
+        if not child_ids:
+            return []
+        query = select(Participant).where(Participant.child_id.in_(child_ids))
         return (await self.session.scalars(query.order_by(Participant.id))).all()
 
 
@@ -125,6 +130,16 @@ class InvitationRepository(Repository):
     def add(self, invitation: Invitation) -> Invitation:
         self.session.add(invitation)
         return invitation
+
+    async def roles_invited(self, child_ids: Sequence[int]) -> set[tuple[int, str]]:
+        """(child id, role) for every invitation made for these children."""
+        if not child_ids:
+            return set()
+        query = select(Invitation.child_id, Invitation.role).where(
+            Invitation.child_id.in_(child_ids)
+        )
+        rows = await self.session.execute(query)
+        return {(child_id, role) for child_id, role in rows if child_id is not None}
 
     async def by_code(self, code: str) -> Invitation | None:
         query = select(Invitation).where(Invitation.code_hash == hash_code(code))

@@ -72,6 +72,10 @@ class AuditRepository(Repository):
 
 
 class FlagRepository(Repository):
+    def add(self, flag: Flag) -> Flag:
+        self.session.add(flag)
+        return flag
+
     async def get(self, flag_id: int) -> Flag | None:
         return await self.session.get(Flag, flag_id)
 

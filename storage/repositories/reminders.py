@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, insert, or_, select, tuple_
+from sqlalchemy.exc import IntegrityError
 
 from storage.models import Child, OutboxMessage, Participant, ReminderSent, Review, Run, Staff
 from storage.repositories.base import Repository
@@ -146,26 +147,31 @@ class ReminderQueries(Repository):
         query = select(ReminderSent.key).where(ReminderSent.key.in_(keys))
         return set(await self.session.scalars(query))
 
-    async def queue(self, messages: Sequence[tuple[str, int, str, str]], now: datetime) -> None:
+    async def queue(self, messages: Sequence[tuple[str, int, str, str]], now: datetime) -> bool:
         """Insert (key, chat id, purpose, text) rows: their keys and their outbox messages.
 
         Plain INSERTs with many rows each, so a page costs two statements. A key queued by
-        someone else meanwhile makes the whole batch fail with IntegrityError.
+        someone else meanwhile refuses the whole batch: the transaction is rolled back and
+        False returned, so the caller reads again.
         """
         if not messages:
-            return
+            return True
         keys = [{"key": key, "sent_at": now} for key, *_ in messages]
         rows: list[dict[str, Any]] = [
             {
                 "chat_id": chat_id,
                 "purpose": purpose,
                 "text_cipher": self.cipher.encrypt(text),
-                "reply_markup": None,
                 "created_at": now,
                 "next_attempt_at": now,
                 "attempts": 0,
             }
             for _, chat_id, purpose, text in messages
         ]
-        await self.session.execute(insert(ReminderSent), keys)
+        try:
+            await self.session.execute(insert(ReminderSent), keys)
+        except IntegrityError:
+            await self.session.rollback()
+            return False
         await self.session.execute(insert(OutboxMessage), rows)
+        return True

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.app import admin
 from bot.app.joining import STAFF_MOVED, JoinResult, actor_for, redeem
 from bot.bootstrap import Services
-from storage import admin
 from tests.e2e.conftest import CHILD_ID, IRO_ID, PARENT_ID, seed_case
 from tests.support import issue_invitation
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
-from bot.app.outbox import DeliveryFailed, deliver_due
+from bot.app.outbox import deliver_due
+from bot.app.ports import DeliveryFailed, Outgoing
 from bot.app.safeguarding import working_days_after
 from bot.bootstrap import open_services
 from bot.settings import Settings
@@ -21,11 +21,11 @@ class Recorder:
         self.failures = failures
         self.sent: list[tuple[int, str]] = []
 
-    async def __call__(self, chat_id: int, text: str, markup: dict[str, Any] | None) -> None:
+    async def __call__(self, message: Outgoing) -> None:
         if self.failures:
             self.failures -= 1
             raise DeliveryFailed("server error")
-        self.sent.append((chat_id, text))
+        self.sent.append((message.chat_id, message.text))
 
 
 async def test_a_failed_message_is_retried_until_it_goes(settings: Settings) -> None:

@@ -8,12 +8,12 @@ from datetime import date
 
 import pytest
 
-from bot.bootstrap import Services, open_services
+from bot.app import admin
+from bot.bootstrap import Services, build_core, open_services
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from bot.telegram.application import PTBApplication, build_application
 from bot.telegram.runtime import start_polling
-from storage import admin
 from tests.e2e.driver import Person
 from tests.support import MutableClock, issue_invitation
 
@@ -83,7 +83,7 @@ async def start_bot(
     async def start() -> RunningBot:
         opened = open_services(bot_settings, clock=clock)
         services = await opened.__aenter__()
-        application = build_application(services)
+        application = build_application(build_core(services))
         await application.initialize()
         await start_polling(application, long_poll_seconds=1)
         running.append((application, opened))

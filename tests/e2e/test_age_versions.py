@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from storage import admin
+from bot.app import admin
 from tests.e2e.conftest import CHILD_ID, RunningBot
 from tests.e2e.driver import answer_until_summary, join, labels
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from storage import admin
+from bot.app import admin
 from storage.models import AuditEvent, Review
 from tests.e2e.conftest import CHILD_ID, IRO_ID, OTHER_IRO_ID, PARENT_ID, RunningBot
 from tests.e2e.driver import Person, answer_until_summary, join, labels

@@ -17,7 +17,7 @@ from bot.app.retention import (
     enforce_retention,
     months_before,
 )
-from bot.bootstrap import Services, open_services
+from bot.bootstrap import Services, build_core, open_services
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram.application import build_application
 from storage.models import (
@@ -191,7 +191,7 @@ def test_keeping_periods_default_to_policy_and_flags_never_shorter_than_answers(
 
 
 async def test_the_bot_enforces_retention_daily(services: Services) -> None:
-    application = build_application(services)
+    application = build_application(build_core(services))
     assert application.job_queue is not None
     assert [job.name for job in application.job_queue.get_jobs_by_name("retention")] == [
         "retention"

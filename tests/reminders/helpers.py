@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.app import admin
 from bot.bootstrap import Services
-from storage import admin
 from storage.models import Participant, ReminderSent, Run
 
 LONDON = ZoneInfo("Europe/London")

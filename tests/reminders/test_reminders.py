@@ -7,11 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.app import reminders
+from bot.app import admin, reminders
 from bot.app.reminders import digest_text, offset_due, queue_due_reminders
 from bot.bootstrap import Services, open_services
 from bot.settings import Settings
-from storage import admin
 from storage.repositories.reminders import ReminderQueries, WaitingReview
 from tests.reminders.helpers import (
     CHILD_TG,

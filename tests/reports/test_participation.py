@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from bot.app import admin
 from bot.bootstrap import Services, open_services
 from bot.cli.report import report
 from bot.settings import Settings
 from feedback_reports.participation import build_participation_report
 from feedback_reports.participation_model import ReportOptions, pct
-from storage import admin
 from storage.models import Review
 from tests.reports.helpers import (
     Given,

@@ -6,13 +6,13 @@ from datetime import date
 from itertools import product
 from pathlib import Path
 
+from bot.app import admin
 from bot.bootstrap import Services
 from bot.settings import Settings
 from feedback_reports.participation import build_participation_report
 from feedback_reports.participation_model import ReportOptions
 from feedback_reports.record import build_review_record
 from feedback_reports.render_record import render_text
-from storage import admin
 from storage.models import Review
 from tests.reports.helpers import cli_env
 from tests.support import FIXED_NOW, mysay

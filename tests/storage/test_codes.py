@@ -135,7 +135,7 @@ def test_the_report_counts_one_gender_however_it_was_written(
                     Child(case_ref=f"L{number}", gender=gender, created_at=FIXED_NOW)
                 )
                 await uow.flush()
-                from storage import admin
+                from bot.app import admin
 
                 day = date(2025, 5, 1)
                 await admin.add_review(uow, child.case_ref, "cla_review", day, day, FIXED_NOW)

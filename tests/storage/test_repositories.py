@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy.orm.exc import StaleDataError
 
+from bot.app import admin
 from bot.bootstrap import Services
-from storage import admin
 from tests.support import FIXED_NOW, add_run
 
 

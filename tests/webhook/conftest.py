@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from aiohttp import web
 
-from bot.bootstrap import Services, open_services
+from bot.bootstrap import Services, build_core, open_services
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from bot.telegram.application import PTBApplication, build_application
@@ -66,7 +66,7 @@ async def webhook_bot(settings: Settings, emulator: BotApiEmulator) -> AsyncIter
     sock = bound_socket()
     bot_settings = webhook_settings(settings, emulator, sock.getsockname()[1])
     async with open_services(bot_settings, clock=MutableClock()) as services:
-        application = build_application(services, polling=False)
+        application = build_application(build_core(services), polling=False)
         runner = web.AppRunner(create_web_app(services, application, bot_settings))
         await runner.setup()
         try:

@@ -14,10 +14,10 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bot.app import admin
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from bot.telegram.webhook import SECRET_HEADER, serve_webhook
-from storage import admin
 from tests.e2e.conftest import CHILD_ID
 from tests.e2e.driver import Person
 from tests.support import eventually, mysay

@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot.app import iro_tools
 from bot.app.dates import MEETING_WORDS
 from bot.app.outcomes import OUTCOME_FLOW, begin_outcome
+from bot.telegram.deep_links import deep_link
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.refusals import staff_only
 from bot.telegram.handlers.sending import present, say, with_retries
@@ -90,9 +91,14 @@ async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await say(context.bot, chat_id, "Please write: /invite CASE_REF child|parent|carer")
         return
     made = await iro_tools.invite(
-        deps(context).services, user_id, args[0].upper(), args[1].lower(), context.bot.username
+        deps(context).services, user_id, args[0].upper(), args[1].lower()
     )
-    where = made.link or f"code {made.code} (send /start {made.code} to the bot)"
+    username = context.bot.username
+    where = (
+        deep_link(username, made.code)
+        if username
+        else f"code {made.code} (send /start {made.code} to the bot)"
+    )
     await say(
         context.bot,
         chat_id,

@@ -12,7 +12,7 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, NetworkError, RetryAfter
@@ -64,17 +64,6 @@ def keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMar
         return None
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
-    )
-
-
-def markup_from_dict(markup: dict[str, Any] | None) -> InlineKeyboardMarkup | None:
-    if not markup:
-        return None
-    return keyboard(
-        tuple(
-            tuple((button["text"], button["callback_data"]) for button in row)
-            for row in markup.get("inline_keyboard", [])
-        )
     )
 
 

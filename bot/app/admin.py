@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot.app.ports import UnitOfWork
 from storage import codes
 from storage.models import (
     PARTICIPANT_ROLES,
@@ -18,7 +19,6 @@ from storage.models import (
     Staff,
 )
 from storage.repositories import hash_code
-from storage.uow import UnitOfWork
 
 
 class AdminError(Exception):

@@ -1,0 +1,119 @@
+"""What the use cases need from the world, as small interfaces.
+
+The application layer never imports python-telegram-bot, aiohttp or SQLAlchemy. It reaches
+storage through a unit of work whose repositories are typed here (their classes are named
+only for the type checker), and the outside world through these ports. The composition root
+(`bot/bootstrap.py`) passes real ones; `tests/app/fakes.py` passes in-memory ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from feedback_reports.queries import Reader
+    from feedback_reports.record import ReviewRecord
+    from storage.crypto import TextCipher
+    from storage.repositories import (
+        AuditRepository,
+        ChildRecords,
+        ChildRepository,
+        ErasureRepository,
+        FlagRepository,
+        Housekeeping,
+        InvitationRepository,
+        KeptFigures,
+        OutboxRepository,
+        ParticipantRepository,
+        ReminderQueries,
+        RequestRepository,
+        RetentionQueries,
+        ReviewRepository,
+        RunRepository,
+        StaffRepository,
+        UpdateLog,
+    )
+
+Clock = Callable[[], datetime]
+
+
+class UnitOfWork(Protocol):
+    """One transaction: `async with services.uow() as uow: ...; await uow.commit()`."""
+
+    cipher: TextCipher
+    staff: StaffRepository
+    children: ChildRepository
+    reviews: ReviewRepository
+    invitations: InvitationRepository
+    participants: ParticipantRepository
+    runs: RunRepository
+    audit: AuditRepository
+    outbox: OutboxRepository
+    flags: FlagRepository
+    requests: RequestRepository
+    updates: UpdateLog
+    due_reminders: ReminderQueries
+    housekeeping: Housekeeping
+    kept_figures: KeptFigures
+    retention: RetentionQueries
+    child_records: ChildRecords
+    erasure: ErasureRepository
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def flush(self) -> None: ...
+
+
+class Services(Protocol):
+    """What a use case is given: settings, a clock, and transactions."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def uow(self) -> UnitOfWork: ...
+
+    def today(self) -> datetime: ...
+
+    async def review_record(self, case_ref: str, *, reader: Reader, actor: str) -> ReviewRecord:
+        """A review's record for `reader`, the read written to the audit log."""
+        ...
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A stored message on its way out; `flag_id` lets the channel offer the flag's actions."""
+
+    chat_id: int
+    text: str
+    purpose: str
+    flag_id: int | None = None
+
+
+class DeliveryFailed(Exception):
+    """The channel did not take the message; `retry_after` is its own wish, in seconds."""
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+# Sends one message through a channel, or raises DeliveryFailed.
+Send = Callable[[Outgoing], Awaitable[None]]
