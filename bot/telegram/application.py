@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time as clock
+from collections.abc import Awaitable, Callable
 from datetime import time
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ChatType
@@ -55,6 +56,7 @@ HOUSEKEEPING_FIRST_SECONDS = 120
 RETENTION_AT = time(3, 30)
 
 PTBApplication = Application[Any, Any, Any, Any, Any, Any]
+T = TypeVar("T")
 
 
 def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
@@ -68,7 +70,7 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
         .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
         .rate_limiter(ChatRateLimiter(settings.telegram_messages_per_second))
         # Chats at once, each chat's updates in order (see DESIGN principle 1).
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(PerChatUpdateProcessor(urgent=asks_for_help_now))
         .post_init(announce_commands)
     )
     if not polling:
@@ -79,7 +81,7 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
     async def deliver_now() -> DeliveryReport:
         return await deliver_due(services, _sender(application))
 
-    bot_deps.deliver_outbox = deliver_now
+    bot_deps.deliver_outbox = one_at_a_time(deliver_now)
     bot_deps.spool = UpdateSpool(services.settings.data_dir, services.cipher)
     install(application, bot_deps)
     _add_handlers(application)
@@ -137,6 +139,42 @@ def _add_handlers(application: PTBApplication) -> None:
         MessageHandler(private & filters.UpdateType.MESSAGE, fallbacks.refuse_media)
     )
     application.add_error_handler(apologise)
+
+
+def asks_for_help_now(update: object) -> bool:
+    """Tell whether an update is /helpnow, which must never wait for a place."""
+    message = update.effective_message if isinstance(update, Update) else None
+    words = (message.text or "").split() if message is not None else []
+    return bool(words) and words[0].split("@")[0].lower() == "/helpnow"
+
+
+def one_at_a_time(deliver: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]]:
+    """Run deliveries one at a time; callers who arrive during one share the next.
+
+    Every chat's handler drains the outbox after an alert or a sent run; with chats handled
+    at once, hundreds of drains at the same moment only fought over the same rows.
+    """
+    lock = asyncio.Lock()
+    waiting: list[asyncio.Future[T]] = []
+
+    async def run() -> T:
+        if waiting:
+            return await asyncio.shield(waiting[0])
+        shared: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        shared.add_done_callback(lambda done: done.cancelled() or done.exception())
+        waiting.append(shared)
+        async with lock:
+            waiting.remove(shared)
+            try:
+                shared.set_result(await deliver())
+            except Exception as error:
+                shared.set_exception(error)
+            finally:
+                if not shared.done():
+                    shared.cancel()  # cancelled mid-delivery: so are those sharing it
+        return shared.result()
+
+    return run
 
 
 async def press_any_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

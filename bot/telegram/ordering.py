@@ -2,14 +2,17 @@
 
 One update at a time for the whole bot meant one child's slow answer (a Telegram 429, a busy
 database) held up every other child, /helpnow included. Per chat, order still matters: a
-child's answers must reach their run in the order they were given.
+child's answers must reach their run in the order they were given. At most `max_at_work`
+updates are handled at once, so a burst waits here, in order, rather than in the database
+pool, where a long wait reads as an outage; urgent updates (/helpnow) never wait for a place.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
-from collections.abc import Awaitable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from telegram import Update
@@ -19,6 +22,8 @@ from telegram.ext import BaseUpdateProcessor
 # update happens in the slot too, so slots must outnumber updates in progress: each costs a
 # little memory, and none is work the database or Telegram sees.
 MAX_UPDATES_IN_PROGRESS = 100_000
+# Updates being handled at once: a few times the database pool (15 connections by default).
+MAX_AT_WORK = 64
 
 
 def chat_of(update: object) -> Hashable:
@@ -39,8 +44,14 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     here, and waits for it before starting.
     """
 
-    def __init__(self, max_concurrent_updates: int = MAX_UPDATES_IN_PROGRESS) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(
+        self,
+        max_at_work: int = MAX_AT_WORK,
+        urgent: Callable[[object], bool] = lambda update: False,
+    ) -> None:
+        super().__init__(MAX_UPDATES_IN_PROGRESS)
+        self._at_work = asyncio.Semaphore(max_at_work)
+        self._urgent = urgent
         self._last: dict[Hashable, asyncio.Future[None]] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -53,7 +64,9 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if previous is not None:
                 # Shielded: a cancelled waiter must not cancel the update it waits for.
                 await asyncio.shield(previous)
-            await coroutine
+            place = contextlib.nullcontext() if self._urgent(update) else self._at_work
+            async with place:
+                await coroutine
         finally:
             if inspect.iscoroutine(coroutine) and inspect.getcoroutinestate(coroutine) == (
                 inspect.CORO_CREATED
