@@ -150,9 +150,9 @@ class Seeder:
         return ids
 
     async def invitations(self, child_ids: list[int], key: str) -> list[str]:
+        from bot.app import admin
         from bot.bootstrap import open_services
         from bot.settings import Settings
-        from storage import admin
 
         settings = Settings(
             database_url=self.url,
