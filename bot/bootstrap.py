@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.app.conversation import Conversations
-from bot.app.outcomes import OUTCOME_FLOW, record_outcome
+from bot.app.outcomes import record_outcome
 from bot.app.ports import Clock, UnitOfWork
 from bot.app.requests import raise_requests
 from bot.app.run_store import RunStore
 from bot.settings import Settings
-from conversations.flow_check import load_flows
+from conversations.flow_ids import FlowId
 from conversations.flow_spec import Flow
+from conversations.flow_versions import FlowLibrary, packaged_library
 from conversations.runs import Run as EngineRun
 from conversations.safeguarding import assess
-from feedback_reports.queries import Reader
+from conversations.sharing import Reader
 from feedback_reports.record import ReviewRecord, build_review_record
 from feedback_reports.text_signals import find_themes
 from storage.crypto import TextCipher, cipher_from_settings
@@ -79,14 +80,14 @@ class Core:
     """What every conversational channel shares: flows, the run store and the conversations."""
 
     services: Services
-    flows: dict[str, Flow]
+    flows: FlowLibrary
     store: RunStore
     conversations: Conversations
 
 
 def build_core(services: Services) -> Core:
-    """Load and check the flows once, and wire the use cases that run them."""
-    flows = load_flows()
+    """Load and check the flows and their kept versions once; wire the use cases over them."""
+    flows = packaged_library()
 
     async def raise_child_requests(
         uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun
@@ -94,6 +95,6 @@ def build_core(services: Services) -> Core:
         return await raise_requests(uow, row, flow, run, services.clock(), services.settings.zone)
 
     store = RunStore(
-        find_themes, services.clock, {OUTCOME_FLOW: record_outcome}, [raise_child_requests]
+        find_themes, services.clock, {FlowId.outcome: record_outcome}, [raise_child_requests]
     )
     return Core(services, flows, store, Conversations(services, flows, assess, store))

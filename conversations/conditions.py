@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import product
 
-from conversations.flow_spec import AGE_BANDS, REVIEW_KINDS, Condition
+from conversations.flow_spec import AGE_BANDS, Condition
+from conversations.review_kinds import REVIEW_KINDS
 from conversations.runs import AnswerValue, RunContext
 
 # Past this many combinations `can_hold` gives the benefit of the doubt rather than stall.

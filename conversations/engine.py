@@ -50,7 +50,7 @@ from conversations.events import (
     Text,
     Toggle,
 )
-from conversations.flow_spec import SHARE_WITH_STEP, Flow, Step
+from conversations.flow_spec import Flow, Step
 from conversations.messages import localise, message
 from conversations.runs import AnswerValue, Run, RunContext, RunStatus, copy_answer
 
@@ -95,6 +95,8 @@ class _Draft:
     def finish(self, run: Run, now: datetime) -> Transition:
         new_run = replace(
             run,
+            # A run carried on under a newer version is sent as worded there: record it.
+            flow_version=self.flow.version,
             status=self.status,
             current_step=self.current_step,
             answers=self.answers,
@@ -134,7 +136,8 @@ def handle(flow: Flow, run: Run, action: Input, now: datetime) -> Transition:
     """Apply one input to a run; a `Rejected` event leaves the run as it was.
 
     Pass the flow with the run's `flow_id`. A newer version of it is accepted as long as the
-    run's current step still exists; otherwise the run is refused with reason `flow_changed`.
+    run's current step still exists (the run then records that version); otherwise the run is
+    refused with reason `flow_changed`.
     """
     if isinstance(action, Resume) and run.flow_id == flow.id and not run.status.finished:
         return Transition(run, current_prompt(flow, run))
@@ -199,7 +202,7 @@ def _apply(draft: _Draft, action: Input) -> _Outcome:
         case Send() | Change() if draft.status is not RunStatus.reviewing:
             return _refuse("not_reviewing")
         case Send():
-            share_with = draft.answers.get(SHARE_WITH_STEP)
+            share_with = draft.flow.answer_for("share_with", draft.answers)
             flow_thanks = draft.flow.thanks
             thanks = (
                 prompts.personal(localise(flow_thanks, draft.context.locale), draft.context)

@@ -22,14 +22,13 @@ from conversations.conditions import can_hold, referenced_steps
 from conversations.flow_spec import (
     AUDIENCES,
     OPTION_KINDS,
-    SHARE_WITH_OPTIONS,
-    SHARE_WITH_STEP,
     Condition,
     Flow,
     FlowHeader,
     Step,
 )
 from conversations.runs import AnswerValue
+from conversations.step_roles import role_problems
 
 FLOWS_DIR = Path(__file__).parent / "flows"
 
@@ -91,9 +90,13 @@ def check_flow_file(path: Path | str) -> list[FlowProblem]:
     return _read(Path(path))[1]
 
 
-def load_flow(path: Path | str) -> Flow:
-    """Load and check one flow file, raising `FlowError` if anything is wrong."""
-    flow, problems = _read(Path(path))
+def load_flow(path: Path | str, *, runs: bool = True) -> Flow:
+    """Load and check one flow file, raising `FlowError` if anything is wrong.
+
+    A flow that `runs` must mark the roles the bot relies on; a kept past version (`runs`
+    False) is only read to word old answers, so it may lack a role added since.
+    """
+    flow, problems = _read(Path(path), runs=runs)
     if problems or flow is None:
         raise FlowError(problems)
     return flow
@@ -101,7 +104,12 @@ def load_flow(path: Path | str) -> Flow:
 
 def load_flows(directory: Path | str = FLOWS_DIR) -> dict[str, Flow]:
     """Load every `*.yaml` flow in `directory` (the packaged flows by default), keyed by id."""
-    flows: dict[str, Flow] = {}
+    return {flow_id: flow for flow_id, (flow, _) in load_flow_files(directory).items()}
+
+
+def load_flow_files(directory: Path | str = FLOWS_DIR) -> dict[str, tuple[Flow, Path]]:
+    """Load every `*.yaml` flow in `directory`, keyed by id, each with the file it came from."""
+    flows: dict[str, tuple[Flow, Path]] = {}
     problems: list[FlowProblem] = []
     for path in sorted(Path(directory).glob("*.yaml")):
         flow, found = _read(path)
@@ -111,13 +119,13 @@ def load_flows(directory: Path | str = FLOWS_DIR) -> dict[str, Flow]:
         if flow.id in flows:
             message = f"flow id '{flow.id}' is used by another file"
             problems.append(FlowProblem(path.name, None, "id", message))
-        flows[flow.id] = flow
+        flows[flow.id] = (flow, path)
     if problems:
         raise FlowError(problems)
     return flows
 
 
-def _read(path: Path) -> tuple[Flow | None, list[FlowProblem]]:
+def _read(path: Path, *, runs: bool = True) -> tuple[Flow | None, list[FlowProblem]]:
     name = path.name
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_FlowLoader)
@@ -142,6 +150,11 @@ def _read(path: Path) -> tuple[Flow | None, list[FlowProblem]]:
         problems.extend(found)
     audiences = header.audience if isinstance(header, FlowHeader) else AUDIENCES
     problems.extend(_check_steps(name, names, steps, audiences))
+    valid = [step for step in steps if step is not None]
+    # Roles are checked once every step reads: a broken step may be the one with the role.
+    if isinstance(header, FlowHeader) and len(valid) == len(steps):
+        roles = role_problems(header.id if runs else None, valid)
+        problems.extend(FlowProblem(name, at, "role", message) for at, message in roles)
     if problems:
         return None, problems
     return Flow.model_validate({**header_data, "steps": steps}), []
@@ -224,10 +237,6 @@ def _kind_problems(step: Step) -> Iterable[tuple[str, str]]:
         unknown = [option for option in step.request.on if option not in ids]
         if unknown and step.kind in OPTION_KINDS:
             yield "request.on", f"names options the step does not have: {', '.join(unknown)}"
-    shares_badly = step.kind != "choice" or not set(ids) <= SHARE_WITH_OPTIONS
-    if step.id == SHARE_WITH_STEP and shares_badly:
-        allowed = ", ".join(sorted(SHARE_WITH_OPTIONS))
-        yield "options", f"'{SHARE_WITH_STEP}' is a choice step with options from: {allowed}"
 
 
 def _condition_problems(

@@ -4,7 +4,7 @@ A flow file, in short (see conversations/flows/ for full examples)::
 
     spec_version: 1
     id: checkin                # ids: lower case letters, digits and _, at most 24
-    version: 1                 # raise it when questions change; runs record it
+    version: 1                 # raise it when words change, then `mysay flows keep`
     title: {en: "Quick check-in"}
     audience: child            # or a list: [parent, carer]
     summary: {en: "..."}       # optional: words above the summary
@@ -35,6 +35,10 @@ and `{meeting}` is "on Tuesday 8 December" (or "soon").
  Every text
 shown to people is per locale and must have English (`en`).
 
+A step Python relies on says what it is for with `role:` (`role: share_with`,
+`role: attendance`, `role: rating`...; see `conversations.step_roles`), so Python finds it by
+its role and never by its id.
+
 These models check types and spellings; rules that span steps (references to earlier
 steps, reachable conditions, what each step kind needs) live in `conversations.flow_check`.
 A loaded `Flow` is immutable and is what the engine runs.
@@ -42,17 +46,20 @@ A loaded `Flow` is immutable and is what the engine runs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from conversations.messages import DEFAULT_LOCALE, MESSAGES
+from conversations.messages import DEFAULT_LOCALE, catalogue
+from conversations.review_kinds import ReviewKind
+from conversations.runs import AnswerValue
+from conversations.step_roles import StepRole
 
 ID_PATTERN = r"^[a-z0-9_]{1,24}$"
 
 Audience = Literal["child", "parent", "carer", "iro"]
 AgeBand = Literal["under_8", "8_12", "13_plus"]
-ReviewKind = Literal["cla_review", "icpc", "rcpc"]
 Theme = Literal[
     "home",
     "school",
@@ -69,16 +76,11 @@ StepKind = Literal["info", "choice", "multi", "scale", "yesno", "text", "date"]
 
 AUDIENCES: tuple[str, ...] = get_args(Audience)
 AGE_BANDS: tuple[str, ...] = get_args(AgeBand)
-REVIEW_KINDS: tuple[str, ...] = get_args(ReviewKind)
 
 # Kinds whose answer is one or more option ids.
 OPTION_KINDS = frozenset({"choice", "multi", "scale", "yesno"})
 # Telegram's own limit for one message: a child's answer is never refused for its length.
 DEFAULT_TEXT_LENGTH = 4096
-
-# The step that says who may see the answers; the bot relies on these exact ids.
-SHARE_WITH_STEP = "share_with"
-SHARE_WITH_OPTIONS = frozenset({"iro", "iro_and_social_worker", "everyone_at_meeting"})
 
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
 
@@ -144,7 +146,7 @@ class Variant(_Spec):
 
 
 def _yes_no_options() -> list[dict[str, Any]]:
-    return [{"id": key, "label": MESSAGES[key]} for key in ("yes", "no")]
+    return [{"id": key, "label": catalogue().by_locale(key)} for key in ("yes", "no")]
 
 
 class RequestSpec(_Spec):
@@ -181,6 +183,8 @@ class Step(_Spec):
     max_days_before_due: int | None = Field(default=None, ge=0)
     # What the bot says back when an option is picked ("I'm sorry things feel hard"), by id.
     replies: dict[Id, LocalText] = Field(default_factory=dict)
+    # What Python relies on this step for (see `conversations.step_roles`).
+    role: StepRole | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -234,6 +238,15 @@ class Flow(FlowHeader):
     def step(self, step_id: str | None) -> Step | None:
         """Return the step with this id, or None."""
         return next((step for step in self.steps if step.id == step_id), None)
+
+    def step_with_role(self, role: StepRole) -> Step | None:
+        """Return the step marked with this role, or None."""
+        return next((step for step in self.steps if step.role == role), None)
+
+    def answer_for(self, role: StepRole, answers: Mapping[str, AnswerValue]) -> AnswerValue | None:
+        """Return the answer to the step with this role, or None if it has none."""
+        step = self.step_with_role(role)
+        return answers.get(step.id) if step is not None else None
 
     def index(self, step_id: str) -> int:
         """Return the position of a step; unknown ids sort after every step."""

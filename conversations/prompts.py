@@ -26,9 +26,15 @@ def step_text(step: Step, answers: Mapping[str, AnswerValue], context: RunContex
 def personal(text: str, context: RunContext) -> str:
     """Fill in {iro} ("your IRO, Sam"), {meeting} ("on Tuesday 8 December", else "soon")
     and {held} (a past meeting's "on Monday 7 December", else nothing) where known."""
-    iro = f"your IRO, {context.iro_name}," if context.iro_name else "your IRO"
-    day = f"on {context.meeting_day}" if context.meeting_day else ""
-    filled = text.replace("{iro}", iro).replace("{meeting}", day or "soon").replace("{held}", day)
+    locale = context.locale
+    iro = (
+        message("your_iro_named", locale, name=context.iro_name)
+        if context.iro_name
+        else message("your_iro", locale)
+    )
+    day = message("on_day", locale, day=context.meeting_day) if context.meeting_day else ""
+    meeting = day or message("soon", locale)
+    filled = text.replace("{iro}", iro).replace("{meeting}", meeting).replace("{held}", day)
     # An unknown {held} leaves "about you ." or "child  went" behind.
     return _SPACE_BEFORE_STOP.sub(r"\1", _SPACES.sub(" ", filled))
 

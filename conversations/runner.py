@@ -40,6 +40,7 @@ from conversations.events import (
 )
 from conversations.flow_spec import Flow
 from conversations.runs import Run, RunContext
+from conversations.sharing import IRO_ONLY
 
 LineReader = Callable[[], str | None]  # returns None at the end of input
 Writer = Callable[[str], None]
@@ -149,7 +150,7 @@ def render_event(event: Event) -> list[str]:
             lines += [f"  {n}. {i.question} -> {i.answer_text}" for n, i in enumerate(items, 1)]
             return [*lines, "(send, save, change N, back or cancel)"]
         case Submitted(share_with=share_with, text=text):
-            return [text, f"  · submitted, shared with: {share_with or 'iro'}"]
+            return [text, f"  · submitted, shared with: {share_with or IRO_ONLY.id}"]
         case Saved():
             return ["  · saved for later"]
         case Cancelled():

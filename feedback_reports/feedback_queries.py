@@ -8,6 +8,7 @@ quotes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select, union_all
@@ -120,9 +121,13 @@ def feedback_themes_query(start: date, end: date) -> Query:
     return _added_up(live, kept)
 
 
-def quotable_query(start: date, end: date, limit: int) -> Select[Answer]:
-    """Free-text answers from runs whose author said yes to being quoted."""
-    consent = select(Answer.run_id).where(Answer.step_id == "may_quote", Answer.choice == "yes")
+def quotable_query(
+    start: date, end: date, limit: int, consent_steps: Sequence[str]
+) -> Select[Answer]:
+    """Free-text answers from runs whose author said yes on a consent step to being quoted."""
+    consent = select(Answer.run_id).where(
+        Answer.step_id.in_(consent_steps), Answer.choice == "yes"
+    )
     return (
         select(Answer)
         .where(

@@ -1,18 +1,22 @@
 """Question wording and option labels for reports, looked up in the flow files.
 
-This is the one place reports turn step and option ids into words. If a flow file cannot be
-loaded (or a run was recorded on a step that no longer exists) the ids themselves are shown,
-so a report never fails because a questionnaire changed.
+This is the one place reports turn step and option ids into words, each answer from the flow
+version it was given in (see `conversations.flow_versions`). If the flow files cannot be
+loaded (or no version of a flow has a step) the ids themselves are shown, so a report never
+fails because a questionnaire changed.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from conversations.flow_check import FlowError, load_flows
-from conversations.flow_spec import Flow
+from conversations.flow_check import FlowError
+from conversations.flow_spec import Step
+from conversations.flow_versions import FlowLibrary, packaged_library
+from conversations.step_roles import StepRole
 from storage import codes
 
 logger = logging.getLogger(__name__)
@@ -96,45 +100,95 @@ class OptionWords:
     face: str | None = None
 
 
+class AnswerWords:
+    """Questions and options in words, from the flow version each answer was given in.
+
+    An answer is worded from its run's version; what that version lacks (a step removed while
+    the run was open) from the newest version that has it; what no version has, from its ids.
+    A version of None means the current one, for counts that span versions.
+    """
+
+    def __init__(self, flows: FlowLibrary) -> None:
+        self.flows = flows
+
+    def question(self, flow_id: str, version: int | None, step_id: str, locale: str = "en") -> str:
+        """Return the question a step asked, or its id if no version of the flow has it."""
+        step = next(self._steps(flow_id, version, step_id), None)
+        if step is None:
+            return step_id.replace("_", " ")
+        return step.text.get(locale) or step.text["en"]
+
+    def option(
+        self, flow_id: str, version: int | None, step_id: str, option_id: str, locale: str = "en"
+    ) -> OptionWords:
+        """Return an option's words (and face), or the id itself if no version has it."""
+        found = next(
+            (
+                o
+                for step in self._steps(flow_id, version, step_id)
+                for o in step.options
+                if o.id == option_id
+            ),
+            None,
+        )
+        if found is None:
+            return OptionWords(option_id.replace("_", " "), FACES.get(option_id))
+        label = found.label.get(locale) or found.label["en"]
+        first, _, rest = label.partition(" ")
+        if rest and not any(ch.isalnum() for ch in first):
+            return OptionWords(rest, first)
+        return OptionWords(label, FACES.get(option_id))
+
+    def choices(
+        self, flow_id: str, version: int | None, step_id: str, kind: str, choice: str | None
+    ) -> str:
+        """Return an option answer in words (a multi step's options joined with commas)."""
+        if choice is None:
+            return ""
+        if kind == "date":
+            return choice
+        ids = choice.split(",") if kind == "multi" else [choice]
+        return ", ".join(self.option(flow_id, version, step_id, i).words for i in ids)
+
+    def rank(self, flow_id: str, version: int | None, step_id: str, option_id: str) -> int | None:
+        """Return an option's position on a scale (higher is better), or None if unranked."""
+        if option_id in UNRANKED:
+            return None
+        for step in self._steps(flow_id, version, step_id):
+            ids = [o for o in step.option_ids if o not in UNRANKED]
+            if option_id in ids:
+                return ids.index(option_id)
+        faces = [o for o in FACES if o not in UNRANKED]
+        if option_id in faces:
+            return faces.index(option_id)
+        return int(option_id) if option_id.isdigit() else None
+
+    def role(self, flow_id: str, version: int | None, step_id: str) -> StepRole | None:
+        """Return what Python relies on a step for (its `role:`), or None if nothing."""
+        step = next(self._steps(flow_id, version, step_id), None)
+        return step.role if step is not None else None
+
+    def steps_with_role(self, role: StepRole) -> tuple[str, ...]:
+        """Return the ids of the steps marked with this role, in any flow and version."""
+        marked = (
+            flow.step_with_role(role)
+            for flow_id in self.flows
+            for flow in self.flows.versions(flow_id)
+        )
+        return tuple(sorted({step.id for step in marked if step is not None}))
+
+    def _steps(self, flow_id: str, version: int | None, step_id: str) -> Iterator[Step]:
+        for flow in self.flows.versions(flow_id, version):
+            step = flow.step(step_id)
+            if step is not None:
+                yield step
+
+
 @lru_cache(maxsize=1)
-def _flows() -> dict[str, Flow]:
+def packaged_words() -> AnswerWords:
+    """Words from the packaged flows and their kept versions (ids if they cannot be loaded)."""
     try:
-        return load_flows()
+        return AnswerWords(packaged_library())
     except FlowError:
         logger.warning("flow files could not be loaded; reports will show step ids")
-        return {}
-
-
-def question(flow_id: str, step_id: str, locale: str = "en") -> str:
-    """Return the question a step asked, or its id if the flow or step is unknown."""
-    step = _flows()[flow_id].step(step_id) if flow_id in _flows() else None
-    if step is None:
-        return step_id.replace("_", " ")
-    return step.text.get(locale) or step.text["en"]
-
-
-def option(flow_id: str, step_id: str, option_id: str, locale: str = "en") -> OptionWords:
-    """Return an option's words (and face), or the id itself if it is unknown."""
-    step = _flows()[flow_id].step(step_id) if flow_id in _flows() else None
-    found = next((o for o in step.options if o.id == option_id), None) if step else None
-    if found is None:
-        return OptionWords(option_id.replace("_", " "), FACES.get(option_id))
-    label = found.label.get(locale) or found.label["en"]
-    first, _, rest = label.partition(" ")
-    if rest and not any(ch.isalnum() for ch in first):
-        return OptionWords(rest, first)
-    return OptionWords(label, FACES.get(option_id))
-
-
-def rank(flow_id: str, step_id: str, option_id: str) -> int | None:
-    """Return an option's position on a scale (higher is better), or None if unranked."""
-    if option_id in UNRANKED:
-        return None
-    step = _flows()[flow_id].step(step_id) if flow_id in _flows() else None
-    if step is not None:
-        ids = [o for o in step.option_ids if o not in UNRANKED]
-        return ids.index(option_id) if option_id in ids else None
-    faces = [o for o in FACES if o not in UNRANKED]
-    if option_id in faces:
-        return faces.index(option_id)
-    return int(option_id) if option_id.isdigit() else None
+        return AnswerWords(FlowLibrary({}))

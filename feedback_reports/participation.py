@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import UTC, date, datetime
 
+from conversations.review_kinds import REVIEW_KINDS
 from feedback_reports import feedback_queries as fq
 from feedback_reports import labels
 from feedback_reports import metrics_queries as q
@@ -27,7 +28,6 @@ from feedback_reports.participation_model import (
     pct,
 )
 from feedback_reports.suppression import Table
-from storage.models import REVIEW_KINDS
 from storage.uow import UnitOfWork
 
 QUOTE_LIMIT = 50
@@ -143,16 +143,18 @@ async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
         chosen[(flow_id, step_id)][choice] = int(count)
     questions = {}
     rating: Counter[str] = Counter()
+    # Counts span every version of a flow: words come from the newest version that has them.
+    words = labels.packaged_words()
     for (flow_id, step_id), options in chosen.items():
         answered = sum(options.values())
-        if step_id == "rating":
+        if words.role(flow_id, None, step_id) == "rating":
             rating.update(options)
         questions[step_id] = QuestionCounts(
-            question=labels.question(flow_id, step_id),
+            question=words.question(flow_id, None, step_id),
             answered=answered,
             options={
                 option: OptionCount(
-                    label=labels.option(flow_id, step_id, option).words,
+                    label=words.option(flow_id, None, step_id, option).words,
                     count=count,
                     pct=pct(count, answered),
                 )
@@ -164,7 +166,9 @@ async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
         themes.update({theme: int(count) for theme in str(joined).split(",") if theme})
     quotes = [
         text
-        for answer in await session.scalars(fq.quotable_query(start, end, QUOTE_LIMIT))
+        for answer in await session.scalars(
+            fq.quotable_query(start, end, QUOTE_LIMIT, words.steps_with_role("quote_consent"))
+        )
         if (text := uow.runs.answer_text(answer))
     ]
     return Feedback(

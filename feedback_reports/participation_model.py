@@ -12,9 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from conversations.review_kinds import REVIEW_KINDS
 from feedback_reports.metrics_queries import FINANCIAL_YEAR_START
 from feedback_reports.suppression import SUPPRESS_BELOW, WITHHELD
-from storage.models import PARTICIPATION_CODES, REVIEW_KINDS
+from storage.models import PARTICIPATION_CODES
 
 Count = int | Literal["[c]"]
 Share = float | Literal["[c]"] | None

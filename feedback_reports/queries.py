@@ -10,29 +10,21 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
 
 from sqlalchemy import ColumnElement, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from conversations.sharing import IRO_ONLY, Reader, choices_shown_to
 from storage.models import Answer, ChildRequest, Flag, Participant, Review, Run
-
-Reader = Literal["iro", "social_worker", "meeting"]
-READERS: tuple[Reader, ...] = ("iro", "social_worker", "meeting")
-
-# Who may read a run, by the participant's `share_with` choice. NULL means the participant
-# was never asked (e.g. a check-in or parent feedback): only the IRO reads it.
-_SHARED_WITH: dict[Reader, tuple[str, ...]] = {
-    "iro": ("iro", "iro_and_social_worker", "everyone_at_meeting"),
-    "social_worker": ("iro_and_social_worker", "everyone_at_meeting"),
-    "meeting": ("everyone_at_meeting",),
-}
 
 
 def visible_to(reader: Reader) -> ColumnElement[bool]:
-    """Return the condition on `run.share_with` for runs this reader may see."""
-    allowed = Run.share_with.in_(_SHARED_WITH[reader])
-    return or_(allowed, Run.share_with.is_(None)) if reader == "iro" else allowed
+    """Return the condition on `run.share_with` for runs this reader may see.
+
+    NULL means the participant was never asked (a check-in, a parent's feedback): `IRO_ONLY`.
+    """
+    allowed = Run.share_with.in_(choices_shown_to(reader))
+    return or_(allowed, Run.share_with.is_(None)) if reader in IRO_ONLY.readers else allowed
 
 
 async def submitted_runs(
@@ -51,7 +43,7 @@ async def submitted_runs(
 async def withheld_child_runs(session: AsyncSession, review_id: int, reader: Reader) -> int:
     """Count the child's runs for a review sent but not shared with `reader`."""
     # A run with no choice recorded is the IRO's alone (see `visible_to`).
-    no_choice = Run.share_with.is_(None) if reader != "iro" else false()
+    no_choice = Run.share_with.is_(None) if reader not in IRO_ONLY.readers else false()
     query = (
         select(func.count(Run.id))
         .join(Participant, Participant.id == Run.participant_id)

@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from conversations.flow_versions import FlowLibrary
+from conversations.sharing import READERS, Reader
+from conversations.step_roles import StepRole
 from feedback_reports import labels, queries
-from feedback_reports.queries import READERS, Reader
+from feedback_reports.labels import AnswerWords
 from feedback_reports.timescale import in_timescale, in_timescale_words
 from storage.models import Answer, Review, Run
 from storage.uow import UnitOfWork
@@ -29,14 +32,18 @@ THEME_TITLES = {
     "iro": "My IRO",
     "other": "Anything else",
 }
-READER_WORDS = {
+# Who reads a record, in the words of its notes (`conversations.sharing` lists the readers).
+READER_WORDS: dict[Reader, str] = {
     "iro": "the IRO",
     "social_worker": "the IRO and the child's social worker",
     "meeting": "everyone at the meeting",
 }
-# Steps shown in "How I want to take part" rather than under a theme.
-TAKING_PART_STEPS = ("attend", "talk_to_iro_first", "advocate")
-NOT_SHOWN_STEPS = frozenset({"share_with"})
+# Steps shown in "How I want to take part" rather than under a theme, by their role.
+TAKING_PART_ROLES = ("attendance", "talk_first", "advocate")
+# Who may read is obeyed (see `queries.visible_to`), not shown.
+NOT_SHOWN_ROLES = frozenset({"share_with"})
+# Each run's answers, by run id.
+Answers = dict[int, list[Answer]]
 
 
 class ReportError(Exception):
@@ -156,15 +163,19 @@ async def build_review_record(
     actor: str = "cli",
     *,
     now: datetime | None = None,
+    flows: FlowLibrary | None = None,
 ) -> ReviewRecord:
     """Gather one review's record for `reader`, record the read in the audit log, and commit.
 
-    Committing here keeps the audit event even if the caller fails while rendering.
-    Raises `ReportError` for an unknown child, review or reader.
+    Answers are worded from the flow version each run was answered under (`flows`, the
+    packaged flows and their kept versions by default). Committing here keeps the audit event
+    even if the caller fails while rendering. Raises `ReportError` for an unknown child,
+    review or reader.
     """
     if reader not in READERS:
         raise ReportError(f"reader must be one of {', '.join(READERS)}")
     now = now or datetime.now(UTC)
+    words = AnswerWords(flows) if flows is not None else labels.packaged_words()
     child = await uow.children.by_case_ref(case_ref)
     if child is None:
         raise ReportError(f"no child with case reference {case_ref!r}")
@@ -206,14 +217,14 @@ async def build_review_record(
         child_runs=len(child_runs),
         withheld_runs=await queries.withheld_child_runs(session, review.id, reader),
         previous_review_due=previous.due_date if previous else None,
-        taking_part=_taking_part(child_runs, answers),
-        themes=_themes(uow, child_runs, answers),
-        moods=_moods([*checkins, *child_runs], answers),
-        changes=_changes(child_runs, earlier_runs, answers),
+        taking_part=_taking_part(words, child_runs, answers),
+        themes=_themes(uow, words, child_runs, answers),
+        moods=_moods(words, [*checkins, *child_runs], answers),
+        changes=_changes(words, child_runs, earlier_runs, answers),
         flags=tuple(FlagLine(f.level, f.status, f.created_at.date()) for f in flags),
         requests=tuple(RequestLine(r.about, r.status, r.created_at.date()) for r in requests),
         family=tuple(
-            FamilyFeedback(role, _day(run.submitted_at), _lines(uow, run, answers[run.id]))
+            FamilyFeedback(role, _day(run.submitted_at), _lines(uow, words, run, answers[run.id]))
             for run, role in family_runs
         ),
         outcome=_outcome(review, uow.reviews.note_to_child(review)),
@@ -250,20 +261,15 @@ def _day(moment: datetime | None) -> date | None:
     return moment.date() if moment else None
 
 
-def _words(run: Run, answer: Answer) -> str:
-    """Return an option answer in words (several options joined with commas)."""
-    if answer.choice is None:
-        return ""
-    if answer.kind == "date":
-        return answer.choice
-    ids = answer.choice.split(",") if answer.kind == "multi" else [answer.choice]
-    return ", ".join(labels.option(run.flow_id, answer.step_id, i).words for i in ids)
+def _words(words: AnswerWords, run: Run, answer: Answer) -> str:
+    """Return an option answer in the words of the run's flow version."""
+    return words.choices(run.flow_id, run.flow_version, answer.step_id, answer.kind, answer.choice)
 
 
-def _line(uow: UnitOfWork, run: Run, answer: Answer) -> AnswerLine:
-    asked = labels.question(run.flow_id, answer.step_id)
+def _line(uow: UnitOfWork, words: AnswerWords, run: Run, answer: Answer) -> AnswerLine:
+    asked = words.question(run.flow_id, run.flow_version, answer.step_id)
     if answer.kind != "text":
-        return AnswerLine(asked, _words(run, answer))
+        return AnswerLine(asked, _words(words, run, answer))
     own = uow.runs.answer_text(answer) or ""
     mentions = tuple(
         labels.THEME_WORDS.get(theme, theme.replace("_", " "))
@@ -273,8 +279,16 @@ def _line(uow: UnitOfWork, run: Run, answer: Answer) -> AnswerLine:
     return AnswerLine(asked, own, own_words=True, mentions=mentions)
 
 
-def _lines(uow: UnitOfWork, run: Run, answers: list[Answer]) -> tuple[AnswerLine, ...]:
-    return tuple(_line(uow, run, a) for a in answers if a.step_id not in NOT_SHOWN_STEPS)
+def _lines(
+    uow: UnitOfWork, words: AnswerWords, run: Run, answers: list[Answer]
+) -> tuple[AnswerLine, ...]:
+    return tuple(
+        _line(uow, words, run, a) for a in answers if _role(words, run, a) not in NOT_SHOWN_ROLES
+    )
+
+
+def _role(words: AnswerWords, run: Run, answer: Answer) -> StepRole | None:
+    return words.role(run.flow_id, run.flow_version, answer.step_id)
 
 
 def _is_mood(answer: Answer) -> bool:
@@ -285,35 +299,38 @@ def _is_who(answer: Answer) -> bool:
     return answer.kind == "multi" and answer.theme == "meeting"
 
 
-def _taking_part(runs: list[Run], answers: dict[int, list[Answer]]) -> TakingPart:
+def _taking_part(words: AnswerWords, runs: list[Run], answers: Answers) -> TakingPart:
     found: dict[str, str] = {}
     who: tuple[str, ...] = ()
     for run in runs:  # oldest first, so the latest answer wins
         for answer in answers[run.id]:
-            if answer.step_id in TAKING_PART_STEPS:
-                found[answer.step_id] = _words(run, answer)
+            role = _role(words, run, answer)
+            if role in TAKING_PART_ROLES:
+                found[role] = _words(words, run, answer)
             elif _is_who(answer) and answer.choice:
                 ids = answer.choice.split(",")
-                who = tuple(labels.option(run.flow_id, answer.step_id, i).words for i in ids)
+                asked = (run.flow_id, run.flow_version, answer.step_id)
+                who = tuple(words.option(*asked, i).words for i in ids)
     return TakingPart(
-        attend=found.get("attend"),
-        talk_to_iro_first=found.get("talk_to_iro_first"),
+        attend=found.get("attendance"),
+        talk_to_iro_first=found.get("talk_first"),
         advocate=found.get("advocate"),
         who_at_meeting=who,
     )
 
 
 def _themes(
-    uow: UnitOfWork, runs: list[Run], answers: dict[int, list[Answer]]
+    uow: UnitOfWork, words: AnswerWords, runs: list[Run], answers: Answers
 ) -> tuple[ThemeGroup, ...]:
     grouped: dict[str, list[AnswerLine]] = {}
     for run in runs:
         for answer in answers[run.id]:
-            special = answer.step_id in TAKING_PART_STEPS or answer.step_id in NOT_SHOWN_STEPS
+            role = _role(words, run, answer)
+            special = role in TAKING_PART_ROLES or role in NOT_SHOWN_ROLES
             if special or _is_who(answer) or _is_mood(answer):
                 continue
             theme = answer.theme if answer.theme in THEME_TITLES else "other"
-            grouped.setdefault(theme, []).append(_line(uow, run, answer))
+            grouped.setdefault(theme, []).append(_line(uow, words, run, answer))
     return tuple(
         ThemeGroup(theme, title, tuple(grouped[theme]))
         for theme, title in THEME_TITLES.items()
@@ -321,44 +338,48 @@ def _themes(
     )
 
 
-def _moods(runs: list[Run], answers: dict[int, list[Answer]]) -> tuple[Mood, ...]:
+def _moods(words: AnswerWords, runs: list[Run], answers: Answers) -> tuple[Mood, ...]:
     moods = []
     for run in runs:
         for answer in answers[run.id]:
             if _is_mood(answer) and answer.choice:
-                words = labels.option(run.flow_id, answer.step_id, answer.choice)
-                asked = labels.question(run.flow_id, answer.step_id)
-                moods.append(Mood(asked, words.words, words.face, _day(run.submitted_at)))
+                asked = (run.flow_id, run.flow_version, answer.step_id)
+                chosen = words.option(*asked, answer.choice)
+                moods.append(
+                    Mood(words.question(*asked), chosen.words, chosen.face, _day(run.submitted_at))
+                )
     return tuple(moods)
 
 
-def _scales(runs: list[Run], answers: dict[int, list[Answer]]) -> dict[tuple[str, str], str]:
-    latest: dict[tuple[str, str], str] = {}
+def _scales(runs: list[Run], answers: Answers) -> dict[tuple[str, str], tuple[int, str]]:
+    """The latest answer to each scale step, with the flow version it was given in."""
+    latest: dict[tuple[str, str], tuple[int, str]] = {}
     for run in runs:
         for answer in answers[run.id]:
             if answer.kind == "scale" and answer.choice:
-                latest[(run.flow_id, answer.step_id)] = answer.choice
+                latest[(run.flow_id, answer.step_id)] = (run.flow_version, answer.choice)
     return latest
 
 
 def _changes(
-    runs: list[Run], earlier: list[Run], answers: dict[int, list[Answer]]
+    words: AnswerWords, runs: list[Run], earlier: list[Run], answers: Answers
 ) -> tuple[Change, ...]:
     now, before = _scales(runs, answers), _scales(earlier, answers)
     changes = []
-    for (flow_id, step_id), choice in now.items():
-        old = before.get((flow_id, step_id))
-        if old is None:
+    for (flow_id, step_id), (version, choice) in now.items():
+        if (flow_id, step_id) not in before:
             continue
-        new_rank, old_rank = (labels.rank(flow_id, step_id, c) for c in (choice, old))
+        old_version, old = before[(flow_id, step_id)]
+        new_rank = words.rank(flow_id, version, step_id, choice)
+        old_rank = words.rank(flow_id, old_version, step_id, old)
         if new_rank is None or old_rank is None:
             continue
         direction = "better" if new_rank > old_rank else "worse" if new_rank < old_rank else "same"
         changes.append(
             Change(
-                labels.question(flow_id, step_id),
-                labels.option(flow_id, step_id, old).words,
-                labels.option(flow_id, step_id, choice).words,
+                words.question(flow_id, version, step_id),
+                words.option(flow_id, old_version, step_id, old).words,
+                words.option(flow_id, version, step_id, choice).words,
                 direction,
             )
         )

@@ -1,7 +1,8 @@
 """Light signals from a free-text answer: the themes it mentions, and a sentiment reading.
 
-The bot calls `find_themes` when it stores a free-text answer and keeps the result beside it
-(`answer.text_themes`): the record shows "also mentions family time", a hint for the reader.
+The bot calls `find_themes` on each free-text answer of a run as it is sent, and keeps the
+result beside it (`answer.text_themes`): the record shows "also mentions family time", a hint
+for the reader.
 
 Sentiment is not shown to anyone any more. Measured on 313 answers written blind to it
 (`python -m benchmarks.sentiment`), TextBlob's polarity read only a quarter of the negative

@@ -23,6 +23,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -39,8 +40,12 @@ NAMING = {
 
 STAFF_ROLES = ("iro", "manager", "admin")
 PARTICIPANT_ROLES = ("child", "parent", "carer", "staff")
+# The kinds of meeting, as `conversations.review_kinds` defines them (storage may not import
+# it; tests/conversations/test_vocabularies.py checks the two agree).
 REVIEW_KINDS = ("cla_review", "icpc", "rcpc")
 PARTICIPATION_CODES = tuple(f"PN{n}" for n in range(8))
+# A run still going: waiting on a question, or showing its summary.
+OPEN_RUN = ("waiting", "reviewing")
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -161,12 +166,25 @@ class Run(Base):
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     read_by_iro_at: Mapped[datetime | None]
-    # The message that shows the current question, so the bot can tidy its buttons away.
-    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
     # Optimistic lock: two workers writing the same run cannot both win.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class TelegramPrompt(Base):
+    """The message showing a run's current question in its participant's private chat, so
+    the bot can take its buttons away once it is answered.
+
+    The Telegram adapter's own bookkeeping: the run knows nothing of messages.
+    """
+
+    __tablename__ = "telegram_prompt"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("run.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    message_id: Mapped[int] = mapped_column(BigInteger)
 
 
 class Answer(Base):
@@ -365,6 +383,29 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class InboundUpdate(Base):
+    """An update received by webhook, kept until a worker has handled it (see
+    `storage.repositories.inbound`); then only its id stays, to recognise a redelivery."""
+
+    __tablename__ = "inbound_update"
+    # Workers look for waiting updates chat by chat, oldest first; handled ones are left out.
+    __table_args__ = (
+        Index(
+            "ix_inbound_update_waiting",
+            "chat_id",
+            "update_id",
+            postgresql_where=text("handled_at IS NULL"),
+            sqlite_where=text("handled_at IS NULL"),
+        ),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    body_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class KeyCheck(Base):

@@ -15,6 +15,7 @@ from storage.repositories import (
     ErasureRepository,
     FlagRepository,
     Housekeeping,
+    InboundUpdates,
     InvitationRepository,
     KeptFigures,
     OutboxRepository,
@@ -25,6 +26,7 @@ from storage.repositories import (
     ReviewRepository,
     RunRepository,
     StaffRepository,
+    TelegramPromptRepository,
     UpdateLog,
 )
 
@@ -52,12 +54,14 @@ class UnitOfWork:
         self.flags = FlagRepository(*args)
         self.requests = RequestRepository(*args)
         self.updates = UpdateLog(*args)
+        self.inbound = InboundUpdates(*args)
         self.due_reminders = ReminderQueries(*args)
         self.housekeeping = Housekeeping(*args)
         self.kept_figures = KeptFigures(*args)
         self.retention = RetentionQueries(*args)
         self.child_records = ChildRecords(*args)
         self.erasure = ErasureRepository(*args)
+        self.telegram_prompts = TelegramPromptRepository(*args)
         return self
 
     async def __aexit__(

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.app.ports import UnitOfWork
+from conversations.review_kinds import REVIEW_KINDS
 from storage import codes
 from storage.models import (
     PARTICIPANT_ROLES,
-    REVIEW_KINDS,
     STAFF_ROLES,
     Child,
     Invitation,

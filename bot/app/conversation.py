@@ -1,14 +1,15 @@
 """Running flows for participants: picking the flow, feeding inputs, storing every answer.
 
 Each call is one transaction: the update id, the screened text, any safeguarding flag and
-the new state of the run are committed together before the caller replies.
+its alerts, and the new state of the run and its answers are committed together before the
+caller replies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from bot.app.buttons import RunButton
@@ -18,11 +19,16 @@ from bot.app.run_store import RunStore
 from bot.app.safeguarding import Screened, Screening, raise_flag
 from conversations.engine import current_prompt, handle
 from conversations.events import Asked, Event, Input, Rejected, SummaryShown, Text
+from conversations.flow_ids import FlowId
 from conversations.flow_spec import Flow
+from conversations.flow_versions import FlowLibrary
+from conversations.review_kinds import VIEWS_FLOW
 from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, RunStatus, age_band_for, age_on
-from conversations.safeguarding import ScreeningContext
+from conversations.safeguarding import Level, ScreeningContext
 from storage.models import Child, Participant, Review, Run
+
+logger = logging.getLogger(__name__)
 
 AUTHOR_CACHE_SIZE = 100_000
 # The engine's reason for refusing a run whose flow file no longer has its step.
@@ -64,7 +70,9 @@ class Outcome:
     run_id: int | None = None
     notices: tuple[Notice, ...] = ()
     screening: Screened | None = None
-    tidy_message_id: int | None = None
+    # The question the run was on is dealt with (answered, or offered again below): a
+    # channel that shows buttons under it takes them away.
+    tidy: bool = False
     # Said before the events, after the notices (for example other meetings to pick from).
     lines: tuple[str, ...] = ()
 
@@ -85,7 +93,7 @@ class Conversations:
     def __init__(
         self,
         services: Services,
-        flows: dict[str, Flow],
+        flows: FlowLibrary,
         screening: Screening,
         store: RunStore,
     ) -> None:
@@ -144,75 +152,94 @@ class Conversations:
         action: Input,
         button: RunButton | None = None,
     ) -> Outcome:
-        """Apply one input to the participant's open run; text is screened first, always.
+        """Apply one input to the participant's open run, in one transaction.
+
+        The update is recorded first (a resent one changes nothing); then the person and
+        their open run are read once, typed words are screened (a flag and its alerts join
+        the transaction), and the engine's answer is stored. Should anything after screening
+        fail, the flag is stored on its own before the error goes on, so none is ever lost.
 
         A `button` must name this participant's open run at the step it is on (or at its
         summary); otherwise it is stale or forged and changes nothing.
         """
+        text = action.text if isinstance(action, Text) else None
         run_id = button.run_id if button else None
         now = self.services.clock()
-        screening = None
-        if isinstance(action, Text):
-            screening = await self._screen(telegram_id, update_id, run_id, action.text)
-        async with self.services.uow() as uow:
-            if not await uow.updates.first_time(update_id, now):
-                return Outcome(notices=(Notice.duplicate,))
-            participants = await uow.participants.for_telegram_id(telegram_id)
-            row = await _open_run(uow, participants, run_id)
-            if row is None:
+        screening: Screened | None = None
+        try:
+            async with self.services.uow() as uow:
+                if not await uow.updates.first_time(update_id, now):
+                    return Outcome(notices=(Notice.duplicate,))
+                writer = await _writer(uow, telegram_id, run_id)
+                if text is not None:
+                    screening = await self._screen(uow, writer, update_id, text, now)
+                outcome = await self._apply(uow, writer, action, button, now)
                 await uow.commit()
-                notice = Notice.no_open_run if participants else Notice.not_linked
-                stale = run_id is not None
-                return Outcome(
-                    notices=(Notice.stale_button if stale else notice,), screening=screening
-                )
-            flow = self.flows[row.flow_id]
-            state = EngineRun.from_dict(uow.runs.read_state(row))
-            if button is not None and button.step_id != state.current_step:
-                await uow.commit()
-                events = tuple(current_prompt(flow, state))
-                return Outcome(events, row.id, (Notice.stale_button,), screening)
-            transition = handle(flow, state, action, now)
-            refusals = [e.reason for e in transition.events if isinstance(e, Rejected)]
-            if FLOW_CHANGED in refusals:
-                # The engine cannot go on with this run ("please start again"): let it go.
-                self.store.retire(row)
-                await uow.commit()
-                return Outcome(tuple(transition.events), row.id, (), screening)
-            # A refused answer leaves the question (and its buttons) where they were, unless
-            # the question is offered again below it.
-            asked_again = any(isinstance(e, Asked) for e in transition.events)
-            tidy = row.prompt_message_id if asked_again or not refusals else None
-            await self.store.save(uow, row, flow, state, transition)
-            await uow.commit()
-            return Outcome(tuple(transition.events), row.id, (), screening, tidy)
+                return replace(outcome, screening=screening)
+        except Exception:
+            if text is not None and screening is not None and screening.level is not Level.NONE:
+                await self._keep_flag(telegram_id, update_id, run_id, text, now)
+            raise
+
+    async def _apply(
+        self,
+        uow: UnitOfWork,
+        writer: _Writer,
+        action: Input,
+        button: RunButton | None,
+        now: datetime,
+    ) -> Outcome:
+        """Give the input to the engine and store what it did; the caller commits."""
+        row = writer.run
+        if row is None:
+            notice = Notice.no_open_run if writer.links else Notice.not_linked
+            return Outcome(notices=(Notice.stale_button if button else notice,))
+        flow = self.flows[row.flow_id]
+        state = EngineRun.from_dict(uow.runs.read_state(row))
+        if button is not None and button.step_id != state.current_step:
+            return Outcome(tuple(current_prompt(flow, state)), row.id, (Notice.stale_button,))
+        transition = handle(flow, state, action, now)
+        refusals = [e.reason for e in transition.events if isinstance(e, Rejected)]
+        if FLOW_CHANGED in refusals:
+            # The engine cannot go on with this run ("please start again"): let it go.
+            self.store.retire(row)
+            return Outcome(tuple(transition.events), row.id)
+        # A refused answer leaves the question (and its buttons) where they were, unless
+        # the question is offered again below it.
+        asked_again = any(isinstance(e, Asked) for e in transition.events)
+        tidy = state.status is RunStatus.waiting and (asked_again or not refusals)
+        await self.store.save(uow, row, flow, state, transition)
+        return Outcome(tuple(transition.events), row.id, tidy=tidy)
 
     async def _screen(
-        self, telegram_id: int, update_id: int, run_id: int | None, text: str
+        self, uow: UnitOfWork, writer: _Writer, update_id: int, text: str, now: datetime
     ) -> Screened | None:
-        """Screen typed words and store any flag in a transaction of its own.
+        """Screen typed words; a concern adds a flag and its alerts to the transaction."""
+        author, child = writer.author
+        self._remember_author(writer.telegram_id, author)
+        return await raise_flag(
+            uow,
+            self.screening,
+            author,
+            child,
+            writer.run,
+            text,
+            now,
+            self.services.settings.flag_escalate_minutes,
+            self.services.settings.zone,
+            update_id,
+            self._question(writer.run),
+        )
 
-        Committed before the answer is even looked at, so no later failure (a refused
-        answer, a lost race, a crash) can take a safeguarding flag down with it.
-        """
+    async def _keep_flag(
+        self, telegram_id: int, update_id: int, run_id: int | None, text: str, now: datetime
+    ) -> None:
+        """Store a flag and its alerts in a transaction of their own, after a failure."""
         async with self.services.uow() as uow:
-            participants = await uow.participants.for_telegram_id(telegram_id)
-            row = await _open_run(uow, participants, run_id)
-            self._remember_author(telegram_id, _owner(participants, row))
-            screening = await raise_flag(
-                uow,
-                self.screening,
-                _owner(participants, row),
-                row,
-                text,
-                self.services.clock(),
-                self.services.settings.flag_escalate_minutes,
-                self.services.settings.zone,
-                update_id,
-                self._question(row),
-            )
+            writer = await _writer(uow, telegram_id, run_id)
+            await self._screen(uow, writer, update_id, text, now)
             await uow.commit()
-            return screening
+        logger.warning("update %d failed after screening; its flag was kept", update_id)
 
     def _question(self, row: Run | None) -> str | None:
         """The default wording of the question a run is waiting on, if it is on one."""
@@ -235,8 +262,7 @@ class Conversations:
     async def current(self, telegram_id: int) -> Outcome:
         """Where this person's open run is, to show again; changes nothing."""
         async with self.services.uow() as uow:
-            participants = await uow.participants.for_telegram_id(telegram_id)
-            row = await _open_run(uow, participants, None)
+            row = (await _writer(uow, telegram_id, None)).run
             if row is None:
                 return Outcome()
             state = EngineRun.from_dict(uow.runs.read_state(row))
@@ -248,14 +274,6 @@ class Conversations:
             participant = await _participant(uow, telegram_id)
             return participant.role if participant else None
 
-    async def remember_prompt(self, run_id: int, message_id: int) -> None:
-        """Note which message shows the run's current question, to tidy it later."""
-        async with self.services.uow() as uow:
-            row = await uow.runs.get(run_id)
-            if row is not None:
-                row.prompt_message_id = message_id
-                await uow.commit()
-
     async def sent_runs(self, telegram_id: int) -> list[SentRun]:
         """What this person sent, newest first, in their own words."""
         async with self.services.uow() as uow:
@@ -263,7 +281,8 @@ class Conversations:
             rows = await uow.runs.submitted_for([p.id for p in participants])
             sent = []
             for row in rows:
-                flow = self.flows.get(row.flow_id)
+                # Worded as the person answered it, whatever the flow file says now.
+                flow = self.flows.at(row.flow_id, row.flow_version)
                 if flow is None or row.submitted_at is None:
                     continue
                 state = EngineRun.from_dict(uow.runs.read_state(row))
@@ -291,24 +310,21 @@ class Conversations:
         last_held = await uow.reviews.latest_held(child.id)
         parent = participant.role in ("parent", "carer")
         if purpose is Purpose.checkin:
-            return Notice.checkin_for_children if parent else (self.flows["checkin"], next_review)
+            if parent:
+                return Notice.checkin_for_children
+            return self.flows[FlowId.checkin], next_review
         if parent:
             review = last_held or next_review
             if review is None:
                 return Notice.no_review
-            return self.flows["parent_feedback"], review
+            return self.flows[FlowId.family_feedback], review
         if purpose is Purpose.feedback:
             if last_held is None:
                 return Notice.no_meeting_yet
-            return self.flows["child_after_review"], last_held
+            return self.flows[FlowId.after_meeting], last_held
         if next_review is None:
             return Notice.no_review
-        flow_id = (
-            "child_before_review"
-            if next_review.kind == "cla_review"
-            else "child_before_conference"
-        )
-        return self.flows[flow_id], next_review
+        return self.flows[VIEWS_FLOW[next_review.kind]], next_review
 
 
 def _age_band(child: Child, today: date) -> str | None:
@@ -322,28 +338,34 @@ async def _participant(uow: UnitOfWork, telegram_id: int) -> Participant | None:
     return next((p for p in links if p.child_id is not None), links[0] if links else None)
 
 
-async def _open_run(
-    uow: UnitOfWork, participants: Sequence[Participant], run_id: int | None
-) -> Run | None:
-    """The run this input is for: the named one if it is this person's and open."""
-    mine = [p.id for p in participants]
-    if not mine:
-        return None
-    if run_id is not None:
-        row = await uow.runs.get(run_id)
-        ok = row is not None and row.participant_id in mine
-        return row if ok and row is not None and row.status in ("waiting", "reviewing") else None
-    for participant_id in mine:
-        open_runs = await uow.runs.open_for(participant_id)
-        if open_runs:
-            return open_runs[0]
-    return None
+@dataclass(frozen=True)
+class _Writer:
+    """Who sent an input, and the open run it is for, as read once at its start."""
+
+    telegram_id: int
+    # Each of the account's links with the child it is linked to, newest first.
+    links: tuple[tuple[Participant, Child | None], ...]
+    run: Run | None
+
+    @property
+    def author(self) -> tuple[Participant | None, Child | None]:
+        """Whose words these are (the run's participant, else the account's child link),
+        and their child."""
+        run = self.run
+        if run is not None:
+            found = next((link for link in self.links if link[0].id == run.participant_id), None)
+        else:
+            found = next((link for link in self.links if link[0].child_id is not None), None)
+        return found or (None, None)
 
 
-def _owner(participants: Sequence[Participant], row: Run | None) -> Participant | None:
-    if row is not None:
-        return next((p for p in participants if p.id == row.participant_id), None)
-    return next((p for p in participants if p.child_id is not None), None)
+async def _writer(uow: UnitOfWork, telegram_id: int, run_id: int | None) -> _Writer:
+    """The account's links and the run an input is for (the named one, if it is this
+    person's and open; else the one last touched), in one query."""
+    rows = await uow.participants.with_open_runs(telegram_id, run_id)
+    links = tuple(dict.fromkeys((link, child) for link, _, child in rows))
+    run = next((run for _, run, _ in rows if run is not None), None)
+    return _Writer(telegram_id, links, run)
 
 
 def _answer_lines(flow: Flow, state: EngineRun) -> tuple[tuple[str, str], ...]:

@@ -1,8 +1,9 @@
 """Housekeeping: prune what My Say keeps only for a while, on a schedule, in small batches.
 
-Handled update ids are needed only while Telegram might resend an update (a day); delivered
-outbox messages and unused invitations past their expiry are of no further use. How long
-each is kept is a setting (`MYSAY_KEEP_*_DAYS`).
+Handled update ids, and the ids left of updates received by webhook once handled, are needed
+only while Telegram might resend an update (a day); delivered outbox messages and unused
+invitations past their expiry are of no further use. How long each is kept is a setting
+(`MYSAY_KEEP_*_DAYS`).
 """
 
 from __future__ import annotations
@@ -25,13 +26,19 @@ class Pruned:
     """How many rows of each kind one housekeeping run deleted."""
 
     processed_updates: int
+    received_updates: int
     sent_messages: int
     expired_invitations: int
 
     @property
     def total(self) -> int:
         """All rows deleted."""
-        return self.processed_updates + self.sent_messages + self.expired_invitations
+        return (
+            self.processed_updates
+            + self.received_updates
+            + self.sent_messages
+            + self.expired_invitations
+        )
 
 
 async def prune_old_records(services: Services, batch: int = BATCH) -> Pruned:
@@ -46,6 +53,13 @@ async def prune_old_records(services: Services, batch: int = BATCH) -> Pruned:
         processed_updates=await delete_in_batches(
             services,
             lambda uow: uow.housekeeping.prune_processed_updates(
+                days_ago(settings.keep_processed_updates_days), batch
+            ),
+            batch,
+        ),
+        received_updates=await delete_in_batches(
+            services,
+            lambda uow: uow.housekeeping.prune_received_updates(
                 days_ago(settings.keep_processed_updates_days), batch
             ),
             batch,
@@ -68,7 +82,7 @@ async def prune_old_records(services: Services, batch: int = BATCH) -> Pruned:
     if pruned.total:
         logger.info(
             "housekeeping deleted %d update ids, %d sent messages, %d expired invitations",
-            pruned.processed_updates,
+            pruned.processed_updates + pruned.received_updates,
             pruned.sent_messages,
             pruned.expired_invitations,
         )

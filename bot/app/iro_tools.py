@@ -12,17 +12,18 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.app import admin, texts
+from bot.app import admin
 from bot.app.dates import day_words
 from bot.app.ports import Services, UnitOfWork
 from bot.app.staff_access import child_for, staff_member, visible_child_ids
+from bot.app.texts import message
+from conversations.catalogue import DEFAULT_LOCALE
+from conversations.flow_ids import FlowId
 
 if TYPE_CHECKING:
     from storage.models import Participant, Review, Run
 
 UPCOMING_DAYS = 14
-CHECKIN_FLOW = "checkin"
-CHILD_FLOWS = ("child_before_review", "child_before_conference")
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,17 @@ class PeopleStatus:
     started: bool
     sent: bool
 
-    def words(self) -> str:
+    def words(self, locale: str = DEFAULT_LOCALE) -> str:
+        """'sent their views', 'started', ... 'not invited': the furthest step reached."""
         if self.sent:
-            return "sent their views"
-        if self.started:
-            return "started"
-        if self.joined:
-            return "joined, not started"
-        return "invited, not joined" if self.invited else "not invited"
+            key = "progress.sent"
+        elif self.started:
+            key = "progress.started"
+        elif self.joined:
+            key = "progress.joined"
+        else:
+            key = "progress.invited" if self.invited else "progress.not_invited"
+        return message(key, locale)
 
 
 @dataclass(frozen=True)
@@ -140,23 +144,24 @@ async def _send_read_receipts(
     now = services.clock()
     review = await uow.reviews.get(review_id)
     # The views for this meeting, and check-ins sent between meetings (in the record).
-    for run, participant in await uow.runs.unread_from_child(child_id, review_id, CHECKIN_FLOW):
+    for run, participant in await uow.runs.unread_from_child(child_id, review_id, FlowId.checkin):
         run.read_by_iro_at = now
-        receipt = texts.read_receipt(_what_was_read(run, review, services.settings.zone))
+        receipt = _read_receipt(run, review, services.settings.zone, participant.locale)
         uow.outbox.add(participant.telegram_id, "read_receipt", receipt, now)
 
 
-def _what_was_read(run: Run, review: Review | None, zone: ZoneInfo) -> str:
-    """'your check-in from 1 December', or 'what you sent for your meeting on Monday 7 December'.
+def _read_receipt(run: Run, review: Review | None, zone: ZoneInfo, locale: str) -> str:
+    """'Your IRO has read your check-in from 1 December.', or '... what you sent for your
+    meeting on Monday 7 December.'
 
     Never the kind of meeting: a read receipt shows on a lock screen.
     """
-    if run.flow_id == CHECKIN_FLOW and run.submitted_at is not None:
+    if run.flow_id == FlowId.checkin and run.submitted_at is not None:
         sent = run.submitted_at.astimezone(zone)
-        return f"your check-in from {sent.day} {sent:%B}"
+        return message("receipt.checkin", locale, day=f"{sent.day} {sent:%B}")
     if review is None:
-        return "what you sent"
-    return f"what you sent for your meeting on {day_words(review.due_date)}"
+        return message("receipt.sent", locale)
+    return message("receipt.meeting", locale, day=day_words(review.due_date))
 
 
 async def invite(services: Services, telegram_id: int, case_ref: str, role: str) -> NewInvitation:

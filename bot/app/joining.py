@@ -8,13 +8,8 @@ from enum import StrEnum
 
 from bot.app.admin import STAFF_MOVE
 from bot.app.ports import Services, UnitOfWork
+from bot.app.texts import message
 from storage.models import Participant
-
-# Sent to the account a staff identity moved away from, so a takeover cannot go unnoticed.
-STAFF_MOVED = (
-    "Your My Say staff access has moved to another Telegram account. If you did not ask "
-    "for this, tell your manager or the My Say admin straight away."
-)
 
 # Guessing codes is pointless (192 random bits), but a flood of bad codes is still refused.
 MAX_BAD_CODES = 5
@@ -147,5 +142,6 @@ async def _move_staff_to(uow: UnitOfWork, staff_id: int, telegram_id: int, now: 
     for link in await uow.participants.for_telegram_id(previous):
         if link.staff_id == staff_id:
             link.staff_id = None  # kept for the audit trail, but linked to nobody now
-    uow.outbox.add(previous, "staff_moved", STAFF_MOVED, now)
+    # Told, so that a takeover of a staff identity cannot go unnoticed.
+    uow.outbox.add(previous, "staff_moved", message("joining.staff_moved"), now)
     uow.audit.record(now, f"staff:{staff_id}", "staff_account_moved")

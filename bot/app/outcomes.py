@@ -5,20 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from bot.app.conversation import Notice, Outcome
-from bot.app.dates import MEETING_WORDS, day_words
+from bot.app.dates import day_words, meeting_kind
 from bot.app.ports import Services, UnitOfWork
 from bot.app.run_store import RunStore
 from bot.app.staff_access import child_for, staff_member
+from bot.app.texts import message
 from conversations.flow_spec import Flow
 from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, age_on
 from storage.models import Participant, Run, Staff
 
-OUTCOME_FLOW = "iro_outcome"
 # Meetings due this many days either side of today are offered to pick from.
 RECENT_DAYS = 90
-NOTE_HEADING = "What happened at your meeting"
-NOTE_FOOTER = "If you'd like to tell us how your meeting went for you, type /feedback."
 
 
 async def begin_outcome(
@@ -57,7 +55,7 @@ async def begin_outcome(
         context = RunContext(
             audience="iro",
             review_kind=review.kind,
-            meeting_day=f"{day_words(review.due_date)} ({MEETING_WORDS[review.kind]})",
+            meeting_day=f"{day_words(review.due_date)} ({meeting_kind(review.kind)})",
             meeting_due=review.due_date.isoformat(),
             child_age=age_on(child.birth_date, review.due_date),
         )
@@ -67,11 +65,11 @@ async def begin_outcome(
         if review.held_on is not None or review.participation is not None:
             notices.append(Notice.outcome_replaces)
         others = [
-            f"/outcome {child.case_ref} {r.due_date:%d/%m/%Y} ({MEETING_WORDS[r.kind]})"
+            f"/outcome {child.case_ref} {r.due_date:%d/%m/%Y} ({meeting_kind(r.kind)})"
             for r in recent
             if r.id != review.id
         ]
-        lines = ("Other recent meetings:\n" + "\n".join(others),) if others else ()
+        lines = (message("outcome.others", meetings="\n".join(others)),) if others else ()
         return Outcome(started.events, started.run_id, tuple(notices), lines=lines)
 
 
@@ -88,22 +86,25 @@ async def _staff_link(
     return link
 
 
-async def record_outcome(uow: UnitOfWork, row: Run, state: EngineRun) -> None:
-    """Copy a sent outcome onto the review and queue the note to the child."""
+async def record_outcome(uow: UnitOfWork, row: Run, flow: Flow, state: EngineRun) -> None:
+    """Copy a sent outcome onto the review and queue the note to the child.
+
+    The flow's steps say which answer is which by their roles (see `conversations.step_roles`).
+    """
     if row.review_id is None:
         return
     review = await uow.reviews.get(row.review_id)
     if review is None:
         return
     answers = state.answers
-    held_on = answers.get("held_on")
+    held_on = flow.answer_for("held_on", answers)
     if isinstance(held_on, str):
         review.held_on = date.fromisoformat(held_on)
-    review.in_timescale = _yes(answers.get("in_timescale"))
-    review.seen_before = _yes(answers.get("seen_before"))
-    participation = answers.get("participation")
+    review.in_timescale = _yes(flow.answer_for("in_timescale", answers))
+    review.seen_before = _yes(flow.answer_for("seen_before", answers))
+    participation = flow.answer_for("participation", answers)
     review.participation = participation.upper() if isinstance(participation, str) else None
-    note = answers.get("note_to_child")
+    note = flow.answer_for("note_to_child", answers)
     note_text = note if isinstance(note, str) and note.strip() else None
     uow.reviews.encrypt_note(review, note_text)
     now = state.updated_at
@@ -113,7 +114,7 @@ async def record_outcome(uow: UnitOfWork, row: Run, state: EngineRun) -> None:
                 uow.outbox.add(
                     participant.telegram_id,
                     "meeting_note",
-                    f"{NOTE_HEADING}\n\n{note_text}\n\n{NOTE_FOOTER}",
+                    message("outcome.note", participant.locale, note=note_text),
                     now,
                 )
     uow.audit.record(

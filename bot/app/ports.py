@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from bot.settings import Settings
-    from feedback_reports.queries import Reader
+    from conversations.sharing import Reader
     from feedback_reports.record import ReviewRecord
     from storage.crypto import TextCipher
     from storage.repositories import (

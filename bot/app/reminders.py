@@ -41,7 +41,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from bot.app.dates import MEETING_KEYS
 from bot.app.ports import Services
+from bot.app.texts import message
+from conversations.catalogue import DEFAULT_LOCALE
+from conversations.flow_ids import FlowId
+from conversations.review_kinds import VIEWS_FLOWS
 
 if TYPE_CHECKING:
     from storage.repositories.reminders import WaitingReview
@@ -59,18 +64,10 @@ PAGE_SIZE = 200
 DIGEST_PAGE_SIZE = 50
 
 FAMILY_ROLES = ("parent", "carer")
-CHILD_VIEW_FLOWS = ("child_before_review", "child_before_conference")
-FAMILY_FEEDBACK_FLOWS = ("parent_feedback",)
 # Which submitted flows count as having answered, by role: a reminder stops once they have.
-ANSWERED_BY = {
-    "child": CHILD_VIEW_FLOWS,
-    **{role: FAMILY_FEEDBACK_FLOWS for role in FAMILY_ROLES},
-}
-
-KIND_LABELS = {
-    "cla_review": "looked-after review",
-    "icpc": "initial conference",
-    "rcpc": "review conference",
+ANSWERED_BY: dict[str, tuple[str, ...]] = {
+    "child": VIEWS_FLOWS,
+    **{role: (FlowId.family_feedback,) for role in FAMILY_ROLES},
 }
 
 
@@ -161,7 +158,7 @@ async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[D
                 [iro_id for iro_id, _ in iros],
                 today,
                 today + timedelta(days=DIGEST_DAYS),
-                CHILD_VIEW_FLOWS,
+                VIEWS_FLOWS,
             )
         after = iros[-1][0]
         by_iro: dict[int, list[WaitingReview]] = {}
@@ -180,49 +177,54 @@ async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[D
         await asyncio.sleep(0)
 
 
-def reminder_text(role: str, kind: str, due: date, today: date) -> str:
+def reminder_text(
+    role: str, kind: str, due: date, today: date, locale: str = DEFAULT_LOCALE
+) -> str:
     """A short, warm reminder that names neither the child nor the kind of meeting."""
-    when = _when(due, today)
+    when = _when(due, today, locale)
     if role == "child":
-        noun = "review" if kind == "cla_review" else "meeting"
-        return (
-            f"Hi! Your {noun} is {when}. If you'd like your IRO to know what you think, "
-            "type /review. You can stop any time."
-        )
-    return (
-        f"Hello. The meeting is {when}. Afterwards, you can tell us how it went for you: "
-        "type /feedback. It takes about two minutes, and you can skip any question."
-    )
+        keys = MEETING_KEYS.get(kind)
+        return message(keys.reminder if keys else "reminder.child_meeting", locale, when=when)
+    return message("reminder.family", locale, when=when)
 
 
-def digest_text(reviews: Sequence[WaitingReview]) -> str:
+def digest_text(reviews: Sequence[WaitingReview], locale: str = DEFAULT_LOCALE) -> str:
     """The IRO's list: date, case reference, kind, and whether the child is on My Say.
 
     A large caseload gets a count and the first DIGEST_MAX_LINES, so the message stays
     short enough to read on a phone whatever the caseload; /upcoming lists every one.
     """
-    lines = [
-        f"• {_short_day(review.due_date)}: {review.case_ref}, "
-        f"{KIND_LABELS.get(review.kind, review.kind)}, "
-        + ("child is on My Say" if review.child_joined else "child has not joined My Say")
-        for review in reviews[:DIGEST_MAX_LINES]
-    ]
-    heading = f"Your reviews in the next {DIGEST_DAYS} days with no views from the child yet:"
+    lines = [_digest_line(review, locale) for review in reviews[:DIGEST_MAX_LINES]]
+    heading = message("digest.heading", locale, days=DIGEST_DAYS)
     if len(reviews) > DIGEST_MAX_LINES:
-        heading = (
-            f"You have {len(reviews)} reviews in the next {DIGEST_DAYS} days with no views "
-            f"from the child yet. The first {DIGEST_MAX_LINES}:"
+        heading = message(
+            "digest.heading_first",
+            locale,
+            count=len(reviews),
+            days=DIGEST_DAYS,
+            shown=DIGEST_MAX_LINES,
         )
-        lines.append(f"…and {len(reviews) - DIGEST_MAX_LINES} more: /upcoming lists them all.")
-    return (
-        f"Good morning. {heading}\n\n" + "\n".join(lines) + "\n\n"
-        "/invite CASE_REF child makes a joining link."
+        lines.append(message("digest.more", locale, more=len(reviews) - DIGEST_MAX_LINES))
+    return message("digest.message", locale, heading=heading, lines="\n".join(lines))
+
+
+def _digest_line(review: WaitingReview, locale: str) -> str:
+    # Any other kind is shown as stored.
+    keys = MEETING_KEYS.get(review.kind)
+    return message(
+        "digest.line",
+        locale,
+        day=_short_day(review.due_date),
+        case_ref=review.case_ref,
+        kind=message(keys.digest, locale) if keys else review.kind,
+        joined=message("digest.joined" if review.child_joined else "digest.not_joined", locale),
     )
 
 
-def _when(due: date, today: date) -> str:
+def _when(due: date, today: date, locale: str) -> str:
     day = f"{due:%A} {due.day} {due:%B}"
-    return f"tomorrow, {day}" if (due - today).days == 1 else f"on {day}"
+    key = "reminder.tomorrow" if (due - today).days == 1 else "reminder.on"
+    return message(key, locale, day=day)
 
 
 def _short_day(day: date) -> str:

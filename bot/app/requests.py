@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.app.dates import MEETING_WORDS, day_words, moment_words
+from bot.app.dates import day_words, meeting_kind, moment_words
 from bot.app.ports import Services, UnitOfWork
 from bot.app.safeguarding import alert_recipients, working_days_after
 from bot.app.staff_access import (
@@ -22,6 +22,8 @@ from bot.app.staff_access import (
     staff_member,
     visible_child_ids,
 )
+from bot.app.texts import message
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_spec import Flow
 from conversations.requests import requests_raised
 from conversations.runs import Run as EngineRun
@@ -44,10 +46,12 @@ class RequestLine:
     note: str | None
 
 
-def meeting_words(review: Review | None) -> str:
+def meeting_words(review: Review | None, locale: str = DEFAULT_LOCALE) -> str:
+    """'review on Monday 7 December', or 'no meeting booked'."""
     if review is None:
-        return "no meeting booked"
-    return f"{MEETING_WORDS.get(review.kind, 'meeting')} on {day_words(review.due_date)}"
+        return message("meeting.none", locale)
+    kind = meeting_kind(review.kind, locale)
+    return message("meeting.on", locale, kind=kind, day=day_words(review.due_date))
 
 
 async def raise_requests(
@@ -106,20 +110,24 @@ def _alert_text(
     review: Review | None,
     zone: ZoneInfo,
     flow_title: str | None,
+    locale: str = DEFAULT_LOCALE,
 ) -> str:
     """The IRO's alert (`flow_title` given) or the managers' escalation (None)."""
     heading = (
-        "A child has asked for something"
+        message("alert.request_heading", locale)
         if flow_title
-        else f"Not seen for {UNSEEN_WORKING_DAYS} working days: a child's request"
+        else message("alert.request_unseen", locale, days=UNSEEN_WORKING_DAYS)
     )
-    return (
-        f"{heading}\n"
-        f"Case: {child.case_ref}\n"
-        f"Asked: {request.about}\n"
-        f"In: {flow_title or 'their answers'}, sent {moment_words(request.created_at, zone)}\n"
-        f"About: {meeting_words(review)}\n"
-        f"Request #{request.id}. See /requests; when it is done: /done {request.id} a note"
+    return message(
+        "alert.request",
+        locale,
+        heading=heading,
+        case_ref=child.case_ref,
+        about=request.about,
+        where=flow_title or message("alert.their_answers", locale),
+        sent=moment_words(request.created_at, zone),
+        meeting=meeting_words(review, locale),
+        request_id=request.id,
     )
 
 
@@ -198,9 +206,8 @@ async def mark_done(
             request.status, request.done_at, request.done_by_id = "done", now, staff.id
             uow.requests.set_note(request, note)
             if note:
-                await _tell_child(
-                    uow, request, f"A message from your IRO: {note}", "request_done", now
-                )
+                note_words = message("request.note_from_iro", note=note)
+                await _tell_child(uow, request, note_words, "request_done", now)
             uow.audit.record(
                 now,
                 f"staff:{staff.id}",
@@ -219,7 +226,7 @@ def _seen_words(flows: Mapping[str, Flow], request: ChildRequest) -> str:
     flow = flows.get(request.flow_id)
     step = flow.step(request.step_id) if flow else None
     if step is None or step.request is None:
-        return "Your IRO has seen what you asked for."
+        return message("request.seen")
     return step.request.seen["en"]
 
 

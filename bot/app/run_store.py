@@ -1,23 +1,29 @@
-"""Keeping runs in the database: the engine's value encrypted whole, one row per answer."""
+"""Keeping runs in the database: the engine's value encrypted whole, one row per answer.
+
+Answers are stored from the engine's own events (`AnswerRecorded`, `Skipped`,
+`AnswersDropped`), in the caller's transaction.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.app.ports import Clock, UnitOfWork
 from conversations.engine import Transition, current_prompt, start
-from conversations.events import Event
+from conversations.events import AnswerRecorded, AnswersDropped, Event, Skipped
 from conversations.flow_spec import Flow
-from conversations.runs import AnswerValue, RunContext, RunStatus
 from conversations.runs import Run as EngineRun
+from conversations.runs import RunContext, RunStatus
 from storage.models import Participant, Review, Run
 
-# The themes a free-text answer mentions, stored beside it for the reader of the record.
+# The themes a free-text answer mentions, stored beside it (when the run is sent) for the
+# reader of the record and the feedback report.
 TextAnalyser = Callable[[str], tuple[str, ...]]
 # Work that follows a sent run of one flow (an IRO's outcome updates the review), done in
 # the same transaction as the send.
-SubmitHook = Callable[[UnitOfWork, Run, EngineRun], Awaitable[None]]
+SubmitHook = Callable[[UnitOfWork, Run, Flow, EngineRun], Awaitable[None]]
 # Work that follows every sent run, whatever its flow (a child's requests reach the IRO).
 AnySubmitHook = Callable[[UnitOfWork, Run, Flow, EngineRun], Awaitable[object]]
 
@@ -68,82 +74,85 @@ class RunStore:
                 self.retire(open_run)
         now = self.clock()
         transition = start(flow, context, now)
-        row = uow.runs.add(
-            Run(
-                participant_id=participant.id,
-                review_id=review.id if review else None,
-                flow_id=flow.id,
-                flow_version=flow.version,
-                status=RunStatus.waiting.value,
-                started_at=now,
-                updated_at=now,
-                state_cipher=b"",
-            )
+        row = Run(
+            participant_id=participant.id,
+            review_id=review.id if review else None,
+            flow_id=flow.id,
+            flow_version=flow.version,
+            started_at=now,
         )
+        self._set_state(uow, row, flow, transition.run)
+        uow.runs.add(row)
         await uow.flush()
-        await self.save(uow, row, flow, None, transition)
         return Started(tuple(transition.events), row.id, False, others_open)
 
     def retire(self, row: Run) -> None:
         """Close a run its flow can no longer continue, so it never blocks the person."""
         row.status = RunStatus.cancelled.value
         row.updated_at = self.clock()
-        row.prompt_message_id = None
 
     async def save(
         self,
         uow: UnitOfWork,
         row: Run,
         flow: Flow,
-        before: EngineRun | None,
+        before: EngineRun,
         transition: Transition,
     ) -> None:
-        """Store the run after a transition: its state, and only the answers that changed."""
+        """Store the run after a transition: its state, and the answers its events changed."""
         after = transition.run
-        now = after.updated_at
-        row.status = after.status.value
-        row.current_step = after.current_step
-        row.updated_at = now
-        share_with = after.answers.get("share_with")
-        row.share_with = share_with if isinstance(share_with, str) else None
-        if after.status is not RunStatus.waiting:
-            row.prompt_message_id = None
-        uow.runs.write_state(row, after.to_dict())
-        old = before.answers if before else {}
-        for step_id, value in after.answers.items():
-            if old.get(step_id) != value:
-                await self._put_answer(uow, row.id, flow, step_id, value)
-        if set(old) - set(after.answers):
-            await uow.runs.drop_answers_except(row.id, list(after.answers))
+        self._set_state(uow, row, flow, after)
+        for event in transition.events:
+            if isinstance(event, AnswerRecorded):
+                if before.answers.get(event.step_id) != event.value:
+                    await self._put_answer(uow, row.id, flow, event, after.updated_at)
+            elif isinstance(event, Skipped):
+                if event.step_id in before.answers:
+                    await uow.runs.drop_answers(row.id, [event.step_id])
+            elif isinstance(event, AnswersDropped):
+                await uow.runs.drop_answers(row.id, event.step_ids)
         if after.status is RunStatus.submitted and row.submitted_at is None:
-            row.submitted_at = now
+            row.submitted_at = after.updated_at
+            await self._note_themes(uow, row.id, flow, after)
             hook = self.on_submitted.get(flow.id)
             if hook is not None:
-                await hook(uow, row, after)
+                await hook(uow, row, flow, after)
             for any_hook in self.on_any_submitted:
                 await any_hook(uow, row, flow, after)
 
+    @staticmethod
+    def _set_state(uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun) -> None:
+        row.status = run.status.value
+        row.flow_version = run.flow_version
+        row.current_step = run.current_step
+        row.updated_at = run.updated_at
+        share_with = flow.answer_for("share_with", run.answers)
+        row.share_with = share_with if isinstance(share_with, str) else None
+        uow.runs.write_state(row, run.to_dict())
+
+    @staticmethod
     async def _put_answer(
-        self, uow: UnitOfWork, run_id: int, flow: Flow, step_id: str, value: AnswerValue
+        uow: UnitOfWork, run_id: int, flow: Flow, event: AnswerRecorded, now: datetime
     ) -> None:
-        step = flow.step(step_id)
+        step = flow.step(event.step_id)
         kind = step.kind if step else "text"
-        theme = step.theme if step else None
-        now = self.clock()
+        value = event.value
         if kind == "text":
-            themes = self.analyse(str(value))
-            await uow.runs.put_answer(
-                run_id,
-                step_id,
-                kind,
-                choice=None,
-                text=str(value),
-                theme=theme,
-                now=now,
-                text_themes=",".join(themes) or None,
-            )
-            return
-        choice = ",".join(value) if isinstance(value, list) else value
+            text, choice = str(value), None
+        else:
+            text, choice = None, ",".join(value) if isinstance(value, list) else value
         await uow.runs.put_answer(
-            run_id, step_id, kind, choice=choice, text=None, theme=theme, now=now
+            run_id, event.step_id, kind, choice=choice, text=text, theme=event.theme, now=now
         )
+
+    async def _note_themes(self, uow: UnitOfWork, run_id: int, flow: Flow, run: EngineRun) -> None:
+        """Store the themes each typed answer mentions, once, as the run is sent.
+
+        Only sent runs are read (the record, the feedback report, the figures kept after
+        deletion), so the words are read for themes here rather than at every answer.
+        """
+        for step_id, value in run.answers.items():
+            step = flow.step(step_id)
+            themes = self.analyse(str(value)) if step is not None and step.kind == "text" else ()
+            if themes:
+                await uow.runs.note_themes(run_id, step_id, ",".join(themes))

@@ -1,7 +1,8 @@
 """The response to a worrying message: a flag, alerts through the outbox, escalation.
 
-A flag and its alerts (queued in the outbox) are committed together in a transaction of
-their own, before the answer they came from is stored, so no later error can lose them.
+A flag and its alerts (queued in the outbox) are added to the caller's transaction, with
+the answer they came from; should that transaction fail, the caller stores them again on
+their own (see `Conversations.act`), so no error can lose them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from bot.app.dates import moment_words
 from bot.app.ports import UnitOfWork
+from bot.app.texts import message
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.runs import age_band_for, age_on
 from conversations.safeguarding import Assessment, Level, ScreeningContext
 from conversations.safeguarding.screener import describe_reasons
@@ -56,6 +59,7 @@ async def raise_flag(
     uow: UnitOfWork,
     screen: Screening,
     participant: Participant | None,
+    child: Child | None,
     run: Run | None,
     text: str,
     now: datetime,
@@ -66,13 +70,13 @@ async def raise_flag(
 ) -> Screened | None:
     """Screen a participant's words; for a concern, store a flag and queue its alerts.
 
-    Staff words are not screened: they are professionals writing about a case. The same
-    update screened again (Telegram resends) raises no second flag. `question` is the
-    wording of the question answered, if any: screening and the alert both use it.
+    `child` is the child the participant is linked to. Staff words are not screened: they
+    are professionals writing about a case. The same update screened again (Telegram
+    resends) raises no second flag. `question` is the wording of the question answered, if
+    any: screening and the alert both use it.
     """
     if participant is None or participant.role == "staff":
         return None
-    child = await uow.children.get(participant.child_id) if participant.child_id else None
     age = age_on(child.birth_date, now.date()) if child else None
     context = ScreeningContext(
         author=participant.role,
@@ -154,38 +158,47 @@ async def alert_recipients(
     return [p for p in people if p.telegram_id is not None]
 
 
-def flag_explanation(flag: Flag) -> str:
+def flag_explanation(flag: Flag, locale: str = DEFAULT_LOCALE) -> str:
     """Which question was answered and why it was flagged; never the words themselves."""
     answering = (
-        f"Answering: {flag.question}\n" if flag.question else "Written outside a question\n"
+        message("alert.answering", locale, question=flag.question)
+        if flag.question
+        else message("alert.outside_question", locale)
     )
     reasons = describe_reasons([r for r in flag.rules.split(",") if r])
-    return f"{answering}\nWhy: {reasons}\n"
+    return f"{answering}\n\n{message('alert.why', locale, reasons=reasons)}\n"
 
 
 def alert_text(
-    flag: Flag, child: Child | None, raised_by: str, zone: ZoneInfo, *, escalated: bool
+    flag: Flag,
+    child: Child | None,
+    raised_by: str,
+    zone: ZoneInfo,
+    *,
+    escalated: bool,
+    locale: str = DEFAULT_LOCALE,
 ) -> str:
-    heading = "ESCALATED: not yet acknowledged" if escalated else "Safeguarding alert"
-    case = child.case_ref if child else "unknown case"
+    heading = "alert.flag_escalated" if escalated else "alert.flag_heading"
     categories = ", ".join(c.replace("_", " ") for c in flag.categories.split(",") if c)
-    return (
-        f"{heading}\n"
-        f"Case: {case}\n"
-        f"Level: {flag.level.upper()}\n"
-        f"Categories: {categories or 'unspecified'}\n"
-        f"Written by: the {raised_by}\n"
-        f"{flag_explanation(flag)}"
-        f"{_deadline(flag, zone)}"
-        f"Flag #{flag.id}. Open it to read the words and acknowledge."
+    return message(
+        "alert.flag",
+        locale,
+        heading=message(heading, locale),
+        case=child.case_ref if child else message("alert.unknown_case", locale),
+        level=flag.level.upper(),
+        categories=categories or message("flags.unspecified", locale),
+        author=raised_by,
+        explanation=flag_explanation(flag, locale),
+        deadline=_deadline(flag, zone, locale),
+        flag_id=flag.id,
     )
 
 
-def _deadline(flag: Flag, zone: ZoneInfo) -> str:
+def _deadline(flag: Flag, zone: ZoneInfo, locale: str) -> str:
     if flag.respond_by is None:
         return ""
-    what = "Acknowledge by" if flag.level == "urgent" else "Respond by"
-    return f"{what}: {moment_words(flag.respond_by, zone)}\n"
+    key = "alert.acknowledge_by" if flag.level == "urgent" else "alert.respond_by"
+    return message(key, locale, moment=moment_words(flag.respond_by, zone)) + "\n"
 
 
 async def escalate_overdue(

@@ -12,7 +12,8 @@ import click
 
 from bot.app import admin
 from bot.cli.options import iso_date
-from storage.models import REVIEW_KINDS, STAFF_ROLES
+from conversations.review_kinds import REVIEW_KINDS
+from storage.models import STAFF_ROLES
 
 # Each command imports the rest of what it uses: the bot's Telegram library, the settings
 # and the CSV importer cost seconds that `--help` and the other commands need not pay.

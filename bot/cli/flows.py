@@ -9,8 +9,10 @@ from pathlib import Path
 import click
 
 from conversations.flow_check import FLOWS_DIR, FlowError, check_flow_file, load_flow, load_flows
-from conversations.flow_spec import AUDIENCES, REVIEW_KINDS, Flow
+from conversations.flow_spec import AUDIENCES, Flow
+from conversations.flow_versions import check_versions, keep_versions
 from conversations.reading_level import reading_warnings
+from conversations.review_kinds import REVIEW_KINDS
 from conversations.runner import run_conversation
 from conversations.runs import RunContext, age_band_for
 
@@ -25,14 +27,17 @@ def flows() -> None:
 def check(paths: tuple[Path, ...]) -> None:
     """Check flow files (all packaged flows if no PATH is given); exit 1 on any problem.
 
+    A folder's flows are also checked against the versions kept in its archive/: a flow whose
+    questions or options are worded differently from its kept version needs a new version.
     Also warns (without failing) when a prompt a child sees reads above their age band.
     """
+    given = paths or (FLOWS_DIR,)
     files = sorted(
-        file
-        for path in (paths or (FLOWS_DIR,))
-        for file in (path.glob("*.yaml") if path.is_dir() else [path])
+        file for path in given for file in (path.glob("*.yaml") if path.is_dir() else [path])
     )
     problems = [problem for file in files for problem in check_flow_file(file)]
+    if not problems:
+        problems = [problem for path in given if path.is_dir() for problem in check_versions(path)]
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -42,6 +47,28 @@ def check(paths: tuple[Path, ...]) -> None:
         click.echo(f"warning: {warning}", err=True)
     hard = f", {len(warnings)} prompt(s) above their reading level" if warnings else ""
     click.echo(f"{len(files)} flows OK{hard}")
+
+
+@flows.command()
+@click.argument(
+    "folder",
+    required=False,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+def keep(folder: Path | None) -> None:
+    """Keep each flow's new version in archive/, so answers given under it keep its words.
+
+    Run it after raising a flow's version (FOLDER defaults to the packaged flows). Refuses,
+    writing nothing, when a flow was reworded without raising its version.
+    """
+    try:
+        written = keep_versions(folder or FLOWS_DIR)
+    except FlowError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for path in written:
+        click.echo(f"kept {path.parent.name}/{path.name}")
+    if not written:
+        click.echo("every flow's version is kept already")
 
 
 @flows.command()

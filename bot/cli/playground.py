@@ -18,11 +18,12 @@ def try_() -> None:
         run_playground,
     )
     from bot.settings import load_settings
-    from conversations.flow_check import load_flows
+    from conversations.flow_versions import packaged_library
 
     settings = playground_settings(load_settings())
     log = log_to_file(settings.data_dir)
-    load_flows()  # A broken flow file stops start-up here, naming file, step and field.
+    # A broken flow file, or one reworded without a new version, stops start-up here.
+    packaged_library()
     click.echo("Starting a pretend Telegram and the bot (demo data in the data folder)…")
     # Before the event loop starts: Alembic's env.py runs a loop of its own.
     prepare_database(settings.effective_database_url)

@@ -10,7 +10,7 @@ import click
 
 from bot.cli.options import iso_date
 from bot.cli.output import write_private
-from feedback_reports.queries import READERS, Reader
+from conversations.sharing import READERS, Reader
 from feedback_reports.suppression import SUPPRESS_BELOW
 
 # Format name: the renderer's name in its module, imported with the report it renders

@@ -16,7 +16,6 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -32,8 +31,8 @@ from bot.app.retention import enforce_retention
 from bot.app.safeguarding import escalate_overdue
 from bot.bootstrap import Core
 from bot.telegram.callbacks import FlagButton, RequestButton, RunButton, flag_actions, parse
-from bot.telegram.commands import commands_for
-from bot.telegram.handlers import fallbacks, iro, participants, staff
+from bot.telegram.commands import COMMANDS
+from bot.telegram.handlers import fallbacks, participants, staff
 from bot.telegram.handlers.context import BotDeps, deps, install
 from bot.telegram.handlers.outage import hold_for_later, replay_spool
 from bot.telegram.handlers.sending import keyboard, say, with_retries
@@ -76,7 +75,7 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
-    bot_deps = BotDeps(core.services, core.flows, core.conversations, core.store)
+    bot_deps = BotDeps(core.services, core.flows, core.conversations, core.store, COMMANDS)
 
     async def deliver_now() -> DeliveryReport:
         return await deliver_due(services, _sender(application))
@@ -102,27 +101,7 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
 
 def _add_handlers(application: PTBApplication) -> None:
     private = filters.ChatType.PRIVATE
-    commands = {
-        "start": participants.start,
-        "review": participants.get_ready_for_review,
-        "feedback": participants.give_feedback,
-        "checkin": participants.check_in,
-        "cancel": participants.cancel,
-        "myanswers": participants.show_my_answers,
-        "help": participants.show_help,
-        "privacy": participants.show_privacy,
-        "helpnow": participants.show_help_now,
-        "flags": staff.list_flags,
-        "close": staff.close_flag,
-        "requests": staff.list_requests,
-        "done": staff.close_request,
-        "upcoming": iro.list_upcoming,
-        "views": iro.read_views,
-        "invite": iro.invite_someone,
-        "outcome": iro.record_outcome,
-    }
-    for name, callback in commands.items():
-        application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handlers(COMMANDS.handlers())
     application.add_handler(CallbackQueryHandler(press_any_button))
     application.add_handler(
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, fallbacks.refuse_edit)
@@ -184,7 +163,8 @@ async def press_any_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     chat = update.effective_chat
     if chat is None or chat.type != ChatType.PRIVATE:
         # A button forwarded into a group must not post a child's words there.
-        await with_retries(lambda: query.answer(texts.PRIVATE_CHATS_ONLY, show_alert=True))
+        refusal = texts.message("refusal.group_chat")
+        await with_retries(lambda: query.answer(refusal, show_alert=True))
         return
     button = parse(query.data)
     if isinstance(button, RunButton):
@@ -211,7 +191,7 @@ async def apologise(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await say(context.bot, update.effective_chat.id, texts.SORRY)
+            await say(context.bot, update.effective_chat.id, texts.message("trouble.sorry"))
         except TelegramError:
             logger.warning("could not apologise for update %s", update_id)
 
@@ -279,5 +259,5 @@ async def _enforce_retention(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def announce_commands(application: PTBApplication) -> None:
     """Show newcomers the menu for people not yet linked; each link gets its own menu."""
     await application.bot.set_my_commands(
-        commands_for(None), scope=BotCommandScopeAllPrivateChats()
+        COMMANDS.menu(None), scope=BotCommandScopeAllPrivateChats()
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 from bot.app.buttons import FlagButton, RequestButton, RunButton
+from bot.app.texts import message
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.events import (
     Back,
     Cancel,
@@ -68,12 +70,14 @@ def flag_button(flag_id: int, verb: str) -> str:
     return f"f1|{flag_id}|{verb}"
 
 
-def flag_actions(flag_id: int) -> tuple[tuple[tuple[str, str], ...], ...]:
+def flag_actions(
+    flag_id: int, locale: str = DEFAULT_LOCALE
+) -> tuple[tuple[tuple[str, str], ...], ...]:
     """The buttons under an alert about a flag: read the words, or acknowledge it."""
     return (
         (
-            ("Open the words", flag_button(flag_id, "open")),
-            ("Acknowledge", flag_button(flag_id, "ack")),
+            (message("button.open_words", locale), flag_button(flag_id, "open")),
+            (message("button.acknowledge", locale), flag_button(flag_id, "ack")),
         ),
     )
 

@@ -1,42 +1,115 @@
-"""The command menus Telegram shows, per audience (staff commands never reach families)."""
+"""Every command the bot answers, each typed once: the one place to add a command.
+
+The order is the menus' order (and /help's). An audience a command does not name never sees
+it listed: staff commands never reach families' menus, and a family typing one is told it is
+for IROs and managers. The words are catalogue keys (`bot/app/locales/en.yaml`).
+"""
 
 from __future__ import annotations
 
-from telegram import BotCommand
+from dataclasses import replace
 
-_EVERYONE = [
-    ("help", "What I can do"),
-    ("helpnow", "Who to talk to if you need help now"),
-    ("privacy", "What we keep and who sees it"),
-]
-_FAMILY = [
-    ("myanswers", "What I sent, and who can see it"),
-    ("cancel", "Stop what I'm doing (nothing is shared)"),
-]
-_MENUS = {
-    "none": [("start", "Start My Say"), *_EVERYONE],
-    "child": [
-        ("review", "Get ready for my review or meeting"),
-        ("feedback", "Tell you how my last meeting went"),
-        ("checkin", "A quick check-in between meetings"),
-        *_FAMILY,
-        *_EVERYONE,
-    ],
-    "parent": [("feedback", "Feedback on the IRO and the meeting"), *_FAMILY, *_EVERYONE],
-    "staff": [
-        ("upcoming", "My reviews in the next 14 days"),
-        ("views", "A child's views: /views CASE_REF"),
-        ("invite", "A joining link: /invite CASE_REF child|parent|carer"),
-        ("outcome", "Record a meeting: /outcome CASE_REF"),
-        ("flags", "Safeguarding flags to act on"),
-        ("requests", "What children have asked me for"),
-        *_EVERYONE,
-    ],
-}
-_MENUS["carer"] = _MENUS["parent"]
-
-STAFF_COMMANDS = ("upcoming", "views", "invite", "outcome", "flags", "close", "requests", "done")
+from bot.telegram.command_registry import Audience, Command, CommandRegistry, Words
+from bot.telegram.handlers import iro, participants, staff
 
 
-def commands_for(role: str | None) -> list[BotCommand]:
-    return [BotCommand(name, description) for name, description in _MENUS[role or "none"]]
+def _everyone(
+    words: Words, family: Words | None = None, staff: Words | None = None
+) -> dict[Audience, Words]:
+    """The same words for every audience, but staff see only the menu line (their /help is
+    their own commands)."""
+    return {
+        "newcomer": words,
+        "child": words,
+        "family": family or words,
+        "staff": staff or Words(menu=words.menu),
+    }
+
+
+_WHAT_I_CAN_DO = Words(menu="menu.help")
+_HELP_NOW = Words("menu.helpnow", "help_line.helpnow")
+_CANCEL = Words("menu.cancel", "help_line.cancel")
+
+COMMANDS = CommandRegistry(
+    Command("start", participants.start, {"newcomer": Words(menu="menu.start")}),
+    Command(
+        "review",
+        participants.get_ready_for_review,
+        {"child": Words("menu.review", "help_line.review")},
+    ),
+    Command(
+        "feedback",
+        participants.give_feedback,
+        {
+            "child": Words("menu.feedback_child", "help_line.feedback_child"),
+            "family": Words("menu.feedback_family", "help_line.feedback_family"),
+        },
+    ),
+    Command(
+        "checkin", participants.check_in, {"child": Words("menu.checkin", "help_line.checkin")}
+    ),
+    Command(
+        "myanswers",
+        participants.show_my_answers,
+        {
+            "child": Words("menu.myanswers", "help_line.myanswers_child"),
+            "family": Words("menu.myanswers", "help_line.myanswers_family"),
+        },
+    ),
+    Command("cancel", participants.cancel, {"child": _CANCEL, "family": _CANCEL}),
+    Command(
+        "upcoming",
+        iro.list_upcoming,
+        {"staff": Words("menu.upcoming", "help_line.upcoming", welcome=True)},
+    ),
+    Command(
+        "views", iro.read_views, {"staff": Words("menu.views", "help_line.views")}, args="CASE_REF"
+    ),
+    Command(
+        "invite",
+        iro.invite_someone,
+        {"staff": Words("menu.invite", "help_line.invite")},
+        args="CASE_REF child|parent|carer",
+    ),
+    Command(
+        "outcome",
+        iro.record_outcome,
+        {"staff": Words("menu.outcome", "help_line.outcome")},
+        args="CASE_REF",
+    ),
+    Command(
+        "flags", staff.list_flags, {"staff": Words("menu.flags", "help_line.flags", welcome=True)}
+    ),
+    Command(
+        "close",
+        staff.close_flag,
+        {"staff": Words(help="help_line.close")},
+        args="FLAG_NUMBER NOTE",
+    ),
+    Command(
+        "requests",
+        staff.list_requests,
+        {"staff": Words("menu.requests", "help_line.requests", welcome="welcome_line.requests")},
+    ),
+    Command(
+        "done",
+        staff.close_request,
+        {"staff": Words(help="help_line.done")},
+        args="REQUEST_NUMBER NOTE",
+    ),
+    Command(
+        "help",
+        participants.show_help,
+        _everyone(_WHAT_I_CAN_DO, staff=replace(_WHAT_I_CAN_DO, welcome="welcome_line.help")),
+    ),
+    Command(
+        "helpnow",
+        participants.show_help_now,
+        _everyone(_HELP_NOW, family=replace(_HELP_NOW, help="help_line.helpnow_family")),
+    ),
+    Command(
+        "privacy",
+        participants.show_privacy,
+        _everyone(Words("menu.privacy", "help_line.privacy")),
+    ),
+)

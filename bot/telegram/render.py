@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from bot.app import texts
+from bot.app.texts import message
 from bot.telegram.callbacks import run_button
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.events import (
     Asked,
     Back,
@@ -46,22 +47,24 @@ class ChatMessage:
     is_summary: bool = False
 
 
-def render(events: Iterable[Event], run_id: int | None) -> list[ChatMessage]:
-    """The messages that show these events, in order."""
+def render(
+    events: Iterable[Event], run_id: int | None, locale: str = DEFAULT_LOCALE
+) -> list[ChatMessage]:
+    """The messages that show these events, in order, with the bot's words in `locale`."""
     messages: list[ChatMessage] = []
     for event in events:
         if isinstance(event, Said):
             messages.extend(split_text(event.text))
         elif isinstance(event, Asked) and run_id is not None:
-            messages.append(_question(event, run_id))
+            messages.append(_question(event, run_id, locale))
         elif isinstance(event, SummaryShown) and run_id is not None:
-            messages.extend(_summary(event, run_id))
+            messages.extend(_summary(event, run_id, locale))
         elif isinstance(event, Submitted):
             messages.append(ChatMessage(event.text))
         elif isinstance(event, Saved):
-            messages.append(ChatMessage(texts.SAVED))
+            messages.append(ChatMessage(message("flow.saved", locale)))
         elif isinstance(event, Cancelled):
-            messages.append(ChatMessage(texts.CANCELLED))
+            messages.append(ChatMessage(message("flow.cancelled", locale)))
         elif isinstance(event, Rejected):
             messages.append(ChatMessage(event.message))
         elif isinstance(event, CancelAsked) and run_id is not None:
@@ -73,7 +76,7 @@ def render(events: Iterable[Event], run_id: int | None) -> list[ChatMessage]:
     return messages
 
 
-def _question(event: Asked, run_id: int) -> ChatMessage:
+def _question(event: Asked, run_id: int, locale: str) -> ChatMessage:
     rows: list[tuple[Button, ...]] = []
     if event.kind == "multi":
         for option in event.options:
@@ -81,7 +84,8 @@ def _question(event: Asked, run_id: int) -> ChatMessage:
             rows.append(
                 ((tick + option.label, run_button(run_id, event.step_id, Toggle(option.id))),)
             )
-        rows.append((("Done ✔", run_button(run_id, event.step_id, Done())),))
+        done = message("button.done", locale)
+        rows.append(((done, run_button(run_id, event.step_id, Done())),))
     else:
         buttons = [
             (
@@ -97,25 +101,32 @@ def _question(event: Asked, run_id: int) -> ChatMessage:
             rows.extend((button,) for button in buttons)
     navigation: list[Button] = []
     if event.can_go_back:
-        navigation.append(("⬅ Back", run_button(run_id, event.step_id, Back())))
+        navigation.append(
+            (message("button.back", locale), run_button(run_id, event.step_id, Back()))
+        )
     if event.can_skip:
-        navigation.append(("Skip ➡", run_button(run_id, event.step_id, Skip())))
+        navigation.append(
+            (message("button.skip", locale), run_button(run_id, event.step_id, Skip()))
+        )
     if navigation:
         rows.append(tuple(navigation))
     text = event.text
     if event.earlier_text:
-        text += f"\n\nBefore, you wrote: {_shortened(event.earlier_text)}"
+        text += "\n\n" + message("question.earlier", locale, text=_shortened(event.earlier_text))
     if event.kind in ("text", "date"):
-        text += "\n\n(Type your answer below.)"
+        text += "\n\n" + message("question.type_below", locale)
     return ChatMessage(text, tuple(rows), step_id=event.step_id)
 
 
-def _summary(event: SummaryShown, run_id: int) -> list[ChatMessage]:
+def _summary(event: SummaryShown, run_id: int, locale: str) -> list[ChatMessage]:
     lines = [event.text, ""]
     for number, item in enumerate(event.items, start=1):
         lines.append(f"{number}. {item.question}\n   → {item.answer_text}")
     change_row = [
-        (f"Change {number}", run_button(run_id, None, Change(item.step_id)))
+        (
+            message("button.change", locale, number=number),
+            run_button(run_id, None, Change(item.step_id)),
+        )
         for number, item in enumerate(event.items, start=1)
     ]
     rows: list[tuple[Button, ...]] = [

@@ -2,7 +2,9 @@
 
 `create_web_app` builds the web application (routes, and the bot's start and stop in its
 `cleanup_ctx`); `serve_webhook` is what `mysay serve` runs. Production puts a TLS-terminating
-reverse proxy in front; this server listens on `listen_host:listen_port`.
+reverse proxy in front; this server listens on `listen_host:listen_port`. Each update is
+stored before Telegram is answered and handled from the store (`bot.telegram.inbound`), so
+several workers can share one webhook URL and one PostgreSQL database.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from yarl import URL
 from bot.bootstrap import Services, build_core, open_services
 from bot.settings import Settings, SettingsError
 from bot.telegram.application import PTBApplication, announce_commands, build_application
+from bot.telegram.inbound import InboundQueue
 from bot.telegram.runtime import until_stopped
+from storage.database import is_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +35,7 @@ HEALTH_TIMEOUT_SECONDS = 5.0
 SERVICES = web.AppKey("services", Services)
 APPLICATION: web.AppKey[PTBApplication] = web.AppKey("application", Application)
 WEBHOOK_SECRET = web.AppKey("webhook_secret", bytes)
+INBOUND = web.AppKey("inbound", InboundQueue)
 UPDATE_LOCK = web.AppKey("update_lock", asyncio.Lock)
 
 
@@ -62,6 +67,7 @@ def create_web_app(
     app[SERVICES] = services
     app[APPLICATION] = application
     app[WEBHOOK_SECRET] = settings.webhook_secret.encode()
+    app[INBOUND] = InboundQueue(services, application)
     app[UPDATE_LOCK] = asyncio.Lock()
     app.router.add_post(webhook_path(settings), receive_update)
     app.router.add_get("/health", health)
@@ -77,14 +83,16 @@ async def _running_bot(app: web.Application) -> AsyncIterator[None]:
         # post_init only runs under run_polling/run_webhook, so announce the menu here.
         await announce_commands(application)
         await application.start()
+        app[INBOUND].start()
         try:
             yield
         finally:
+            await app[INBOUND].stop()
             await application.stop()
 
 
 async def receive_update(request: web.Request) -> web.Response:
-    """Check the secret, handle the update, then answer Telegram."""
+    """Check the secret, store the update, then answer Telegram."""
     given = request.headers.get(SECRET_HEADER, "").encode(errors="replace")
     if not hmac.compare_digest(given, request.app[WEBHOOK_SECRET]):
         raise web.HTTPForbidden()
@@ -101,11 +109,18 @@ async def receive_update(request: web.Request) -> web.Response:
         # The update id only: the body may hold a child's words.
         logger.warning("update %s refused: %s", data["update_id"], type(exc).__name__)
         raise web.HTTPBadRequest(text="body must be a JSON update") from None
-    # Handle it before answering: Telegram resends an update until it gets a 200, so a
-    # process killed mid-update loses nothing (a resent update is recognised by its id).
-    # One at a time, as in polling mode, keeps each chat's updates in order.
-    async with request.app[UPDATE_LOCK]:
-        await application.process_update(update)
+    # Store it before answering: Telegram resends an update until it gets a 200, so a
+    # process killed before the update is stored loses nothing, and one killed after has
+    # left it for another worker (a resent update is recognised by its id).
+    try:
+        await request.app[INBOUND].receive(update, data)
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        # The database is down: handle it here and now, one at a time, as polling does, so
+        # the outage spool keeps it and a child in distress still gets the support reply.
+        async with request.app[UPDATE_LOCK]:
+            await application.process_update(update)
     return web.Response()
 
 

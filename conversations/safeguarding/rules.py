@@ -10,7 +10,9 @@ A rule matches when one of its patterns is found in the normalised text and none
 `unless` patterns is found in the few words around that match. The `unless` patterns
 are how idioms ("this homework is killing me"), stories ("in the film he ...") and
 negations ("nobody hits me") cancel a match without hiding a real disclosure elsewhere
-in the same message.
+in the same message. A rule's `unless_after` patterns look further, but only forwards:
+the match and up to twenty words after it, which is where a child says a sadness passed
+("I get sad when I visit mum and have to leave, but I'm ok").
 """
 
 from __future__ import annotations
@@ -39,8 +41,12 @@ FRAGMENTS_FILE = "fragments.yaml"
 # "in the film he kills himself", small enough that "in the film" three sentences
 # earlier cannot cancel a disclosure.
 WINDOW_WORDS = 6
+# How many words after a match an `unless_after` pattern may look at (with the match).
+AFTER_WORDS = 20
 
-_RULE_KEYS = frozenset({"id", "category", "level", "patterns", "unless", "why", "authors"})
+_RULE_KEYS = frozenset(
+    {"id", "category", "level", "patterns", "unless", "unless_after", "why", "authors"}
+)
 _REQUIRED_RULE_KEYS = ("id", "category", "level", "patterns")
 # Ids have no spaces, so no message of two words or more can ever appear inside one.
 _RULE_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z0-9_]+")
@@ -66,6 +72,8 @@ class Rule:
     unless: re.Pattern[str] | None
     # Who the rule reads: "I'm scared" is a child's worry, but a parent's fear of the plan.
     authors: frozenset[str] = AUTHORS
+    # Cancels a match from the match and the words after it ("..., but I'm ok now").
+    unless_after: re.Pattern[str] | None = None
 
     def check(self, text: str) -> Hit:
         """Tell whether a pattern matches normalised `text` with no `unless` near it.
@@ -75,12 +83,18 @@ class Rule:
         """
         hit = Hit.NONE
         for match in self.pattern.finditer(text):
-            if self.unless is None:
-                return Hit.MATCHED
-            if self.unless.search(_window(text, match.start(), match.end())) is None:
+            if not self._cancelled(text, match.start(), match.end()):
                 return Hit.MATCHED
             hit = Hit.CANCELLED
         return hit
+
+    def _cancelled(self, text: str, start: int, end: int) -> bool:
+        """Tell whether an `unless` near the match, or an `unless_after` after it, cancels it."""
+        if self.unless is not None and self.unless.search(_window(text, start, end)):
+            return True
+        return self.unless_after is not None and bool(
+            self.unless_after.search(text[start : _words_after(text, end, AFTER_WORDS)])
+        )
 
 
 class Hit(Enum):
@@ -281,13 +295,20 @@ def _compile_rule(raw: Mapping[str, object], fragments: Mapping[str, str], where
     if not (isinstance(authors, list) and authors and set(map(str, authors)) <= AUTHORS):
         raise RulesError(f"{where}: authors must be a list from {sorted(AUTHORS)}")
     pattern = _compile_list(raw["patterns"], fragments, f"{where}: patterns", word_start=True)
-    unless = (
-        _compile_list(raw["unless"], fragments, f"{where}: unless", word_start=False)
-        if "unless" in raw
+    unless, unless_after = (
+        _compile_list(raw[key], fragments, f"{where}: {key}", word_start=False)
+        if key in raw
         else None
+        for key in ("unless", "unless_after")
     )
     return Rule(
-        rule_id, str(category), Level(str(level)), pattern, unless, frozenset(map(str, authors))
+        rule_id,
+        str(category),
+        Level(str(level)),
+        pattern,
+        unless,
+        frozenset(map(str, authors)),
+        unless_after,
     )
 
 
@@ -339,11 +360,15 @@ def _window(text: str, start: int, end: int) -> str:
         low = space + 1
         if space < 0:
             break
+    return text[low : _words_after(text, end, WINDOW_WORDS)]
+
+
+def _words_after(text: str, end: int, words: int) -> int:
+    """Return where the `words` words after text[:end] end."""
     high = end
-    for _ in range(WINDOW_WORDS):
+    for _ in range(words):
         space = text.find(" ", high + 1)
         if space < 0:
-            high = len(text)
-            break
+            return len(text)
         high = space
-    return text[low:high]
+    return high

@@ -4,6 +4,7 @@ from storage.repositories.child_records import ChildRecords
 from storage.repositories.delivery import OutboxRepository, UpdateLog
 from storage.repositories.erasure import ErasureRepository
 from storage.repositories.housekeeping import Housekeeping
+from storage.repositories.inbound import InboundUpdates, WaitingUpdate
 from storage.repositories.meetings import ReviewRepository, RunRepository
 from storage.repositories.people import (
     ChildRepository,
@@ -17,6 +18,7 @@ from storage.repositories.reminders import ReminderQueries
 from storage.repositories.requests import RequestRepository
 from storage.repositories.retention import RetentionQueries
 from storage.repositories.summaries import KeptFigures
+from storage.repositories.telegram import TelegramPromptRepository
 
 __all__ = [
     "AuditRepository",
@@ -25,6 +27,7 @@ __all__ = [
     "ErasureRepository",
     "FlagRepository",
     "Housekeeping",
+    "InboundUpdates",
     "InvitationRepository",
     "KeptFigures",
     "OutboxRepository",
@@ -35,6 +38,8 @@ __all__ = [
     "ReviewRepository",
     "RunRepository",
     "StaffRepository",
+    "TelegramPromptRepository",
     "UpdateLog",
+    "WaitingUpdate",
     "hash_code",
 ]

@@ -72,8 +72,14 @@ class UpdateLog(Repository):
         return int(await self.session.scalar(select(func.max(ProcessedUpdate.update_id))) or 0)
 
     async def first_time(self, update_id: int, now: datetime) -> bool:
-        """Record the update id; False if it was recorded before."""
-        if await self.session.get(ProcessedUpdate, update_id) is not None:
-            return False
-        self.session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
-        return True
+        """Record the update id; False if it was recorded before.
+
+        One statement, and a guard between workers too: on PostgreSQL a second transaction
+        recording the same id waits for the first, then finds it there.
+        """
+        result = await self.session.execute(
+            self.insert(ProcessedUpdate)
+            .values(update_id=update_id, processed_at=now)
+            .on_conflict_do_nothing(index_elements=[ProcessedUpdate.update_id])
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]

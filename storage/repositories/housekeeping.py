@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, delete, select
 
-from storage.models import Invitation, OutboxMessage, ProcessedUpdate
+from storage.models import InboundUpdate, Invitation, OutboxMessage, ProcessedUpdate
 from storage.repositories.base import Repository
 
 
@@ -20,6 +20,12 @@ class Housekeeping(Repository):
         """Forget update ids handled before `before` (Telegram resends within a day)."""
         return await self._delete(
             ProcessedUpdate.update_id, ProcessedUpdate.processed_at < before, limit
+        )
+
+    async def prune_received_updates(self, before: datetime, limit: int) -> int:
+        """Forget webhook updates handled before `before` (only their ids are left)."""
+        return await self._delete(
+            InboundUpdate.update_id, InboundUpdate.handled_at < before, limit
         )
 
     async def prune_sent_messages(self, before: datetime, limit: int) -> int:

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
-from storage.models import Answer, Child, Participant, Review, Run
+from storage.models import OPEN_RUN, Answer, Child, Participant, Review, Run
 from storage.repositories.base import Repository
 
 
@@ -104,7 +104,7 @@ class RunRepository(Repository):
     async def open_for(self, participant_id: int) -> Sequence[Run]:
         query = (
             select(Run)
-            .where(Run.participant_id == participant_id, Run.status.in_(("waiting", "reviewing")))
+            .where(Run.participant_id == participant_id, Run.status.in_(OPEN_RUN))
             .order_by(Run.updated_at.desc())
         )
         return (await self.session.scalars(query)).all()
@@ -168,27 +168,35 @@ class RunRepository(Repository):
         now: datetime,
         sentiment: float | None = None,
         text_themes: str | None = None,
-    ) -> Answer:
-        """Insert or replace the answer to one step."""
-        answer = await self.session.scalar(
-            select(Answer).where(Answer.run_id == run_id, Answer.step_id == step_id)
+    ) -> None:
+        """Insert or replace the answer to one step, in one statement."""
+        values = {
+            "kind": kind,
+            "choice": choice,
+            "text_cipher": self.cipher.encrypt(text) if text is not None else None,
+            "theme": theme,
+            "sentiment": sentiment,
+            "text_themes": text_themes,
+            "answered_at": now,
+        }
+        await self.session.execute(
+            self.insert(Answer)
+            .values(run_id=run_id, step_id=step_id, **values)
+            .on_conflict_do_update(index_elements=[Answer.run_id, Answer.step_id], set_=values)
         )
-        if answer is None:
-            answer = Answer(run_id=run_id, step_id=step_id)
-            self.session.add(answer)
-        answer.kind = kind
-        answer.choice = choice
-        answer.text_cipher = self.cipher.encrypt(text) if text is not None else None
-        answer.theme = theme
-        answer.sentiment = sentiment
-        answer.text_themes = text_themes
-        answer.answered_at = now
-        return answer
 
-    async def drop_answers_except(self, run_id: int, keep: Sequence[str]) -> None:
-        for answer in await self.answers(run_id):
-            if answer.step_id not in keep:
-                await self.session.delete(answer)
+    async def drop_answers(self, run_id: int, step_ids: Sequence[str]) -> None:
+        await self.session.execute(
+            delete(Answer).where(Answer.run_id == run_id, Answer.step_id.in_(step_ids))
+        )
+
+    async def note_themes(self, run_id: int, step_id: str, themes: str) -> None:
+        """Store the themes found in a typed answer (derived, so kept in the clear)."""
+        await self.session.execute(
+            update(Answer)
+            .where(Answer.run_id == run_id, Answer.step_id == step_id)
+            .values(text_themes=themes)
+        )
 
     def answer_text(self, answer: Answer) -> str | None:
         return None if answer.text_cipher is None else self.cipher.decrypt(answer.text_cipher)

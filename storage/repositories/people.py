@@ -6,9 +6,9 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 
-from storage.models import Child, Invitation, Participant, Staff
+from storage.models import OPEN_RUN, Child, Invitation, Participant, Run, Staff
 from storage.repositories.base import Repository
 
 
@@ -100,6 +100,26 @@ class ParticipantRepository(Repository):
             .order_by(Participant.id.desc())
         )
         return (await self.session.scalars(query)).all()
+
+    async def with_open_runs(
+        self, telegram_id: int, run_id: int | None = None
+    ) -> list[tuple[Participant, Run | None, Child | None]]:
+        """Every link this account has, newest first, each with its linked child and open
+        runs (the run last touched first; only `run_id`, if given), in one query.
+
+        A link with no open run comes once, with None for the run.
+        """
+        open_run = and_(Run.participant_id == Participant.id, Run.status.in_(OPEN_RUN))
+        if run_id is not None:
+            open_run = and_(open_run, Run.id == run_id)
+        query = (
+            select(Participant, Run, Child)
+            .outerjoin(Run, open_run)
+            .outerjoin(Child, Child.id == Participant.child_id)
+            .where(Participant.telegram_id == telegram_id)
+            .order_by(Participant.id.desc(), Run.updated_at.desc())
+        )
+        return [(link, run, child) for link, run, child in await self.session.execute(query)]
 
     async def find_link(
         self, telegram_id: int, role: str, child_id: int | None, staff_id: int | None

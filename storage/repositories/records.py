@@ -104,14 +104,19 @@ class FlagRepository(Repository):
         return (await self.session.scalars(query)).all()
 
     async def overdue_urgent(self, now: datetime, limit: int) -> Sequence[Flag]:
-        """The oldest `limit` urgent flags past their deadline and not yet escalated."""
+        """The oldest `limit` urgent flags past their deadline and not yet escalated.
+
+        Locked until the transaction ends, and skipped while another worker's sweep holds
+        them, so two workers sweeping at once never alert managers twice (PostgreSQL).
+        """
         query = select(Flag).where(
             Flag.level == "urgent",
             Flag.status == "open",
             Flag.escalated_at.is_(None),
             Flag.respond_by <= now,
         )
-        return (await self.session.scalars(query.order_by(Flag.id).limit(limit))).all()
+        query = query.order_by(Flag.id).limit(limit).with_for_update(skip_locked=True)
+        return (await self.session.scalars(query)).all()
 
     def text(self, flag: Flag) -> str:
         return self.cipher.decrypt(flag.text_cipher)

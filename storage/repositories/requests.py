@@ -40,7 +40,8 @@ class RequestRepository(Repository):
         return found
 
     async def unseen_overdue(self, now: datetime, limit: int) -> Sequence[ChildRequest]:
-        """The oldest `limit` requests nobody has seen by their time, not yet escalated."""
+        """The oldest `limit` requests nobody has seen by their time, not yet escalated;
+        locked, and skipped while another worker's sweep holds them (as for flags)."""
         query = (
             select(ChildRequest)
             .where(
@@ -50,6 +51,7 @@ class RequestRepository(Repository):
             )
             .order_by(ChildRequest.escalate_at)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         return (await self.session.scalars(query)).all()
 

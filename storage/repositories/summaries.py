@@ -10,6 +10,7 @@ words). An erased invitation leaves an `InvitationSummary` (role and dates).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 
@@ -41,6 +42,7 @@ class KeptFigures(Repository):
         A flag raised in one of the runs keeps its own copy of the words and stays, no
         longer pointing at the run.
         """
+        run_ids = await self._take(Run.id, run_ids)
         if not run_ids:
             return 0
         await self._summarise_runs(run_ids)
@@ -56,6 +58,7 @@ class KeptFigures(Repository):
 
     async def delete_invitations(self, invitation_ids: Sequence[int]) -> None:
         """Summarise, then delete these invitations."""
+        invitation_ids = await self._take(Invitation.id, invitation_ids)
         if not invitation_ids:
             return
         rows = await self.session.execute(
@@ -73,6 +76,14 @@ class KeptFigures(Repository):
         )
         await self.session.flush()
         await self.session.execute(delete(Invitation).where(Invitation.id.in_(invitation_ids)))
+
+    async def _take(self, key: Any, ids: Sequence[int]) -> Sequence[int]:
+        """Lock these rows, leaving out any another worker is deleting (PostgreSQL), so two
+        workers running retention at once never summarise the same row twice."""
+        if not ids:
+            return []
+        query = select(key).where(key.in_(ids)).with_for_update(skip_locked=True)
+        return (await self.session.scalars(query)).all()
 
     async def renumber_people(self, child_id: int, participant_ids: Sequence[int]) -> None:
         """Renumber the summaries of participants about to be deleted.

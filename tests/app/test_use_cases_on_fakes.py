@@ -49,6 +49,7 @@ async def _raise(services: FakeServices, level: Level, update_id: int = 7) -> No
             uow,
             always(level),  # type: ignore[arg-type]
             participant,
+            await uow.children.get(participant.child_id),
             None,
             "words only the IRO may open",
             services.clock(),

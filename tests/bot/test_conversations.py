@@ -15,7 +15,7 @@ from bot.app.run_store import RunStore
 from bot.bootstrap import Services
 from bot.telegram.callbacks import RunButton
 from conversations.events import Asked, Choose, Rejected, Text
-from conversations.flow_check import load_flows
+from conversations.flow_versions import load_library
 from conversations.safeguarding import assess
 from storage.models import Answer, Flag, Run
 from tests.e2e.conftest import CHILD_ID, seed_case
@@ -24,7 +24,7 @@ from tests.support import FIXED_NOW, issue_invitation
 
 def _conversations(services: Services) -> Conversations:
     store = RunStore(lambda text: (), services.clock)
-    return Conversations(services, load_flows(), assess, store)
+    return Conversations(services, load_library(), assess, store)
 
 
 async def _joined_child(services: Services) -> Conversations:

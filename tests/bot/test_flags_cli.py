@@ -40,7 +40,16 @@ async def test_flags_list_shows_open_flags_without_the_words(
         )
         await uow.flush()
         await raise_flag(
-            uow, assess, participant, None, WORDS, services.clock(), 60, services.settings.zone, 77
+            uow,
+            assess,
+            participant,
+            child,
+            None,
+            WORDS,
+            services.clock(),
+            60,
+            services.settings.zone,
+            77,
         )
         await uow.commit()
     result = await asyncio.to_thread(mysay, "flags", "list", env=_env(settings))

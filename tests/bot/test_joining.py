@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.app import admin
-from bot.app.joining import STAFF_MOVED, JoinResult, actor_for, redeem
+from bot.app.joining import JoinResult, actor_for, redeem
+from bot.app.texts import message
 from bot.bootstrap import Services
 from tests.e2e.conftest import CHILD_ID, IRO_ID, PARENT_ID, seed_case
 from tests.support import issue_invitation
@@ -74,6 +75,6 @@ async def test_a_staff_identity_moves_only_with_a_move_link_and_the_old_account_
     assert await _iro_account(services) == newcomer
     async with services.uow() as uow:
         told = [m for m in await uow.outbox.pending() if m.chat_id == IRO_ID]
-        assert [uow.outbox.text(m) for m in told] == [STAFF_MOVED]
+        assert [uow.outbox.text(m) for m in told] == [message("joining.staff_moved")]
         old_links = await uow.participants.for_telegram_id(IRO_ID)
         assert [link.staff_id for link in old_links] == [None]

@@ -67,6 +67,7 @@ steps:
     text: {en: "When?"}
   - id: share_with
     kind: choice
+    role: share_with
     text: {en: "Who can read this?"}
     options:
       - {id: iro, label: {en: Only my IRO}}

@@ -16,7 +16,9 @@ from conversations.flow_check import (
     load_flow,
     load_flows,
 )
-from conversations.flow_spec import SHARE_WITH_OPTIONS, SHARE_WITH_STEP, Flow
+from conversations.flow_spec import Flow
+from conversations.sharing import SHARE_CHOICES
+from conversations.step_roles import NEEDED
 
 HEADER = """\
 spec_version: 1
@@ -101,8 +103,21 @@ BROKEN = {
         ("attend", "replies", "names options the step does not have: maybe"),
     ),
     "share_with_unknown_option": (
-        ATTEND.replace("id: attend", f"id: {SHARE_WITH_STEP}"),
-        (SHARE_WITH_STEP, "options", "choice step with options from"),
+        ATTEND.replace("kind: choice", "kind: choice\n    role: share_with"),
+        ("attend", "role", "a step with role 'share_with' is a choice step with options from"),
+    ),
+    "unknown_role": (
+        WORRIES.replace("kind: text", "kind: text\n    role: mood"),
+        ("worries", "role", "Input should be 'share_with', 'attendance'"),
+    ),
+    "role_on_the_wrong_kind": (
+        WORRIES.replace("kind: text", "kind: text\n    role: rating"),
+        ("worries", "role", "role 'rating' is a scale step with options from: 1, 2, 3, 4, 5"),
+    ),
+    "role_on_two_steps": (
+        ATTEND.replace("kind: choice", "kind: choice\n    role: attendance")
+        + '  - id: come\n    kind: yesno\n    role: attendance\n    text: {en: "Coming?"}\n',
+        ("come", "role", "role 'attendance' is already on step 'attend'"),
     ),
 }
 
@@ -197,23 +212,15 @@ def test_the_packaged_flows_pass_the_check() -> None:
     assert result.output == "6 flows OK\n"
 
 
-def test_the_packaged_flows_use_the_ids_the_bot_relies_on(
+def test_the_packaged_flows_mark_the_roles_the_bot_relies_on(
     packaged_flows: dict[str, Flow],
 ) -> None:
     expected = {
-        "child_before_review": {"attend", "talk_to_iro_first", "advocate", "share_with"},
-        "child_before_conference": {"attend", "advocate", "share_with"},
-        "child_after_review": {"seen_before", "rating"},
-        "parent_feedback": {
-            "reports_shared",
-            "meeting_explained",
-            "listened_to",
-            "child_focus",
-            "rating",
-            "better",
-            "may_quote",
-        },
-        "checkin": {"mood", "message", "contact_me"},
+        "child_before_review": {"attendance", "talk_first", "advocate", "share_with"},
+        "child_before_conference": {"attendance", "advocate", "share_with"},
+        "child_after_review": set(),
+        "parent_feedback": {"rating", "quote_consent"},
+        "checkin": set(),
         "iro_outcome": {
             "held_on",
             "in_timescale",
@@ -223,12 +230,13 @@ def test_the_packaged_flows_use_the_ids_the_bot_relies_on(
         },
     }
     assert set(packaged_flows) == set(expected)
-    for flow_id, step_ids in expected.items():
+    for flow_id, roles in expected.items():
         flow = packaged_flows[flow_id]
-        assert step_ids <= {step.id for step in flow.steps}, flow_id
-        share = flow.step(SHARE_WITH_STEP)
+        assert {step.role for step in flow.steps if step.role} == roles, flow_id
+        assert NEEDED.get(flow_id, set()) <= roles
+        share = flow.step_with_role("share_with")
         if share is not None:
-            assert set(share.option_ids) == SHARE_WITH_OPTIONS
+            assert set(share.option_ids) == set(SHARE_CHOICES)
     participation = packaged_flows["iro_outcome"].step("participation")
     assert participation is not None
     assert participation.option_ids == tuple(f"pn{n}" for n in range(8))
@@ -245,3 +253,32 @@ def test_check_accepts_a_folder(tmp_path: Path) -> None:
     write(tmp_path, "fine", WORRIES)
     result = CliRunner().invoke(flows, ["check", str(tmp_path), str(FLOWS_DIR)])
     assert (result.exit_code, result.output) == (0, "7 flows OK\n")
+
+
+def test_a_flow_the_bot_starts_must_mark_the_roles_it_relies_on(tmp_path: Path) -> None:
+    outcome = (FLOWS_DIR / "iro_outcome.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "iro_outcome.yaml"
+    path.write_text(outcome.replace("    role: participation\n", ""), encoding="utf-8")
+    assert check_flow_file(path) == [
+        FlowProblem(
+            "iro_outcome.yaml",
+            None,
+            "role",
+            "needs a step with role 'participation' (the bot relies on it)",
+        )
+    ]
+    result = CliRunner().invoke(flows, ["check", str(path)])
+    assert result.exit_code == 1 and "needs a step with role 'participation'" in result.output
+
+
+def test_a_flow_nothing_starts_needs_no_roles(tmp_path: Path) -> None:
+    assert check_flow_file(write(tmp_path, "experiment", WORRIES)) == []
+
+
+def test_a_kept_version_may_lack_a_role_added_since(tmp_path: Path) -> None:
+    outcome = (FLOWS_DIR / "iro_outcome.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "iro_outcome.v2.yaml"
+    path.write_text(outcome.replace("    role: participation\n", ""), encoding="utf-8")
+    assert load_flow(path, runs=False).step_with_role("participation") is None
+    with pytest.raises(FlowError, match="needs a step with role 'participation'"):
+        load_flow(path)

@@ -35,7 +35,8 @@ from conversations.events import (
     Toggle,
 )
 from conversations.flow_check import FLOWS_DIR, load_flows
-from conversations.flow_spec import AGE_BANDS, AUDIENCES, REVIEW_KINDS, Flow
+from conversations.flow_spec import AGE_BANDS, AUDIENCES, Flow
+from conversations.review_kinds import REVIEW_KINDS
 from conversations.runs import Run, RunContext, RunStatus
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)

@@ -55,7 +55,7 @@ def test_typed_lines_become_inputs(line: str, prompt: Prompt, expected: Input) -
 
 def test_the_module_exposes_the_flows_group() -> None:
     assert [flows] == COMMANDS
-    assert set(flows.commands) == {"check", "run"}
+    assert set(flows.commands) == {"check", "keep", "run"}
 
 
 def test_run_goes_through_a_flow_from_piped_input() -> None:

@@ -57,7 +57,8 @@ async def test_an_edited_message_does_not_change_the_stored_answer(bot: RunningB
     await child.question()
     user_message_id = max(bot.emulator.state.chat(CHILD_ID).user_messages)
     await bot.emulator.edit_user_message(CHILD_ID, user_message_id, "changed my mind")
-    assert "edited a message" in (await child.read()).text
+    # The answered question's buttons go after the next question is sent, so skip that edit.
+    assert "edited a message" in (await child.read(lambda m: not m.edited)).text
     async with bot.services.uow() as uow:
         answer = (
             await uow.session.scalars(select(Answer).where(Answer.step_id == "home_more"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.models import Answer, Run
-from tests.e2e.conftest import CHILD_ID, RunningBot, StartBot, seed_case
+from tests.e2e.conftest import CHILD_ID, RunningBot, StartBot, seed_case, stop_bot
 from tests.e2e.driver import answer_until_summary, join, labels
 
 MESSAGE_CALLS = ("send_message", "edit_message_text", "edit_message_reply_markup")
@@ -52,6 +52,43 @@ async def test_a_child_joins_answers_changes_one_answer_and_sends(bot: RunningBo
         assert runs[0].share_with == "iro"
         happiest = answers["home_feel"].choice
     assert happiest == "very_happy"
+
+
+async def test_a_question_asked_again_takes_the_buttons_off_its_copy_even_after_a_restart(
+    start_bot: StartBot,
+) -> None:
+    bot = await start_bot()
+    await seed_case(bot.services)
+    child = bot.person(CHILD_ID)
+    await join(child, await bot.invite("C001", "child"))
+    await child.type("/review")
+    asked = await child.question()
+    assert "where you live" in asked.text
+    await stop_bot(bot.application)
+    await start_bot()
+    await child.type("9")  # no such button: the question is asked again below
+    again = await child.read_until("Tap one")
+    assert "where you live" in again.text and labels(again) == labels(asked)
+    tidied = await child.read(lambda m: m.edited and m.message_id == asked.message_id)
+    assert labels(tidied) == []
+
+
+async def test_a_typed_answer_leaves_its_question_as_it_was(bot: RunningBot) -> None:
+    child = bot.person(CHILD_ID)
+    await join(child, await bot.invite("C001", "child"))
+    await child.type("/review")
+    await child.press("OK", await child.question())
+    asked = await child.question()
+    assert "Type your answer" in asked.text and "⬅ Back" in labels(asked)
+    await child.type("my room is nice")
+    assert "school" in (await child.question()).text
+    # Taking its buttons away would cost a Bot API call per typed answer: pressed now,
+    # they answer as from an earlier message.
+    await child.press("⬅ Back", asked)
+    stale = await child.read_until("That button is from an earlier message")
+    assert "school" in stale.text
+    now = next(m for m in await child.transcript() if m.message_id == asked.message_id)
+    assert labels(now) == labels(asked)
 
 
 async def test_a_child_with_a_conference_gets_the_three_houses_and_feedback_after(

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from bot.app import texts
+from bot.telegram.commands import COMMANDS
 from tests.e2e.conftest import RunningBot
 
 CHILD_A, CHILD_B = 3001, 3002
 # Under PTB's 5 s read timeout, so the slow reply is not sent twice.
 SLOW_SECONDS = 3.0
 RETRY_AFTER = 5
+HELP_NOW = texts.message("safety.help_now")
 
 
 async def test_a_slow_chat_keeps_its_order_and_holds_up_nobody_else(bot: RunningBot) -> None:
@@ -19,10 +21,10 @@ async def test_a_slow_chat_keeps_its_order_and_holds_up_nobody_else(bot: Running
     await a.type("/helpnow")
     await a.type("/help")
     await b.type("/helpnow")
-    assert (await b.read()).text == texts.HELP_NOW
+    assert (await b.read()).text == HELP_NOW
     assert await a.transcript() == [], "chat B waited for chat A's slow reply"
-    assert (await a.read()).text == texts.HELP_NOW
-    assert (await a.read()).text == texts.HELP["none"]
+    assert (await a.read()).text == HELP_NOW
+    assert (await a.read()).text == COMMANDS.help(None)
 
 
 async def test_a_429_for_one_chat_does_not_stall_the_others(bot: RunningBot) -> None:
@@ -32,6 +34,6 @@ async def test_a_429_for_one_chat_does_not_stall_the_others(bot: RunningBot) -> 
     )
     await a.type("/help")
     await b.type("/helpnow")
-    assert (await b.read()).text == texts.HELP_NOW
+    assert (await b.read()).text == HELP_NOW
     assert await a.transcript() == [], "chat B waited out chat A's 429"
-    assert (await a.read()).text == texts.HELP["none"]  # A's reply still arrives, later
+    assert (await a.read()).text == COMMANDS.help(None)  # A's reply still arrives, later

@@ -20,9 +20,9 @@ async def test_start_without_a_code_explains_how_to_get_an_invitation(bot: Runni
     stranger = bot.person(5555)
     await stranger.type("/start")
     reply = await stranger.read()
-    assert "invitation link from your IRO" in reply.text
+    assert "invitation link from your IRO" in reply.text and "\n/helpnow - " in reply.text
     await stranger.type("/review")
-    assert "invitation link from your IRO" in (await stranger.read()).text
+    assert (await stranger.read()).text == reply.text  # the newcomer's commands, as for /start
     assert await _participants(bot) == []
 
 

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.telegram.application import OUTBOX_SWEEP_SECONDS
-from bot.telegram.runtime import CHATTY_LIBRARIES, QUIET_LIBRARIES, configure_logging
-from tests.e2e.conftest import StartBot
+from tests.e2e.conftest import StartBot, logging_as_run
 from tests.support import eventually
 
 
@@ -19,15 +18,9 @@ async def _said(caplog: pytest.LogCaptureFixture, words: str) -> bool:
 
 @pytest.fixture
 def info_logging() -> Iterator[None]:
-    """Configure logging as `mysay run` does, and put every level back after."""
-    names = ["", *QUIET_LIBRARIES, *CHATTY_LIBRARIES]
-    levels = {name: logging.getLogger(name).level for name in names}
-    configure_logging(logging.INFO)
-    try:
+    """Log as `mysay run` does."""
+    with logging_as_run(logging.INFO):
         yield
-    finally:
-        for name, level in levels.items():
-            logging.getLogger(name).setLevel(level)
 
 
 async def test_sweeps_with_nothing_to_do_log_nothing(

@@ -19,7 +19,7 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from bot.app.texts import SAVING_LATER
+from bot.app.texts import message
 from bot.bootstrap import Services
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
@@ -138,7 +138,7 @@ async def disclosure_during_outage(
     await child.type(DISCLOSURE)
     support = await child.read(lambda m: "0800 1111" in m.text)
     assert "999" in support.text
-    assert (await child.read_until("couldn't save")).text == SAVING_LATER
+    assert (await child.read_until("couldn't save")).text == message("trouble.saving_later")
     spooled = services.settings.data_dir / "update-spool.log"
     assert spooled.exists() and DISCLOSURE.encode() not in spooled.read_bytes()
 

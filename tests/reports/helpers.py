@@ -66,6 +66,7 @@ async def run(
     submitted: str | None = None,
     status: str = "submitted",
     share_with: str | None = None,
+    flow_version: int = 1,
 ) -> Run:
     """Store a run and its answers; free text gets its themes as the bot would."""
     added = uow.runs.add(
@@ -73,7 +74,7 @@ async def run(
             participant_id=who.id,
             review_id=review.id if review else None,
             flow_id=flow_id,
-            flow_version=1,
+            flow_version=flow_version,
             status=status,
             share_with=share_with,
             started_at=at(started),

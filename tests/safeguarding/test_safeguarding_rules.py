@@ -88,6 +88,17 @@ def test_normalisation_handles_how_young_people_write(raw: str, normalised: str)
         "house rules are actually abuse i have to do the dishwasher every day",
         "going country this weekend with my carers, they have a caravan",
         "got punched in the face in sparring at boxing club",
+        # Said of someone close, with an idiom verb and nothing real nearby.
+        "my nan is going to murder me when she sees the mud on my coat",
+        "i could strangle my cousin, he broke my headphones",
+        "eating sprouts at christmas is literally child abuse",
+        "we lost 7 0 and got battered by the other team",
+        # Sadness said to be coped with, about a pet, or about a story.
+        "i got sad when contact finished but my carer made pancakes and it helped",
+        "my goldfish died and i am sad",
+        "the ending of the book was so sad",
+        "i miss my nan but she rings me every sunday",
+        "worried about my maths test tomorrow",
     ],
 )
 def test_idioms_stories_and_negations_do_not_flag(text: str) -> None:
@@ -174,6 +185,26 @@ rules:
     assert screener.assess("no apples " + "word " * 10 + "apple").level is Level.CONCERN
 
 
+def test_unless_after_looks_only_forwards_and_further(tmp_path: Path) -> None:
+    screener = load_rules(
+        _write_rules(
+            tmp_path,
+            """
+spec_version: 1
+rules:
+  - id: test.sad
+    category: low_mood
+    level: concern
+    patterns: ['\\bsad\\b']
+    unless_after: ['\\bbut im ok\\b']
+""",
+        )
+    )
+    assert screener.assess("sad " + "word " * 12 + "but im ok").level is Level.NONE
+    assert screener.assess("sad " + "word " * 30 + "but im ok").level is Level.CONCERN
+    assert screener.assess("but im ok. sad").level is Level.CONCERN
+
+
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
@@ -224,6 +255,15 @@ def test_a_rule_file_without_spec_version_is_refused(tmp_path: Path) -> None:
         "they make me go country and carry stuff for them",
         "i miss my mum, contact keeps getting cancelled",
         "my carer hits me, its abuse",
+        # The idiom of a close person's threat stays a threat when anything makes it real.
+        "my boyfriend will kill me if i leave him",
+        "my dad will kill me if i go home tonight",
+        "my brother will kill me if i dont pay him back",
+        "my mum will murder me when she finds out, last time she hit me",
+        # Sadness that lasts, or comes with being alone, is not coped with.
+        "i feel sad all the time but im ok",
+        "since my dog died i cry every night and dont eat",
+        "i miss my mum so much but we text",
     ],
 )
 def test_the_idiom_cancels_leave_real_disclosures_flagged(text: str) -> None:

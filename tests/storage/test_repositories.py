@@ -102,6 +102,46 @@ async def test_answers_round_trip_through_encryption(services: Services) -> None
         assert b"brother" not in (answers["message"].text_cipher or b"")
 
 
+async def test_an_answer_given_again_replaces_the_first(services: Services) -> None:
+    async with services.uow() as uow:
+        run = await add_run(uow, telegram_id=7, role="parent")
+        for choice in ("2", "4"):
+            await uow.runs.put_answer(
+                run.id, "rating", "scale", choice=choice, text=None, theme=None, now=FIXED_NOW
+            )
+        await uow.commit()
+        run_id = run.id
+    async with services.uow() as uow:
+        assert [(a.step_id, a.choice) for a in await uow.runs.answers(run_id)] == [("rating", "4")]
+        await uow.runs.drop_answers(run_id, ["rating", "never_answered"])
+        assert list(await uow.runs.answers(run_id)) == []
+
+
+async def test_the_message_showing_a_question_is_noted_and_goes_with_its_run(
+    services: Services,
+) -> None:
+    await _seed(services)
+    async with services.uow() as uow:
+        child = await uow.children.by_case_ref("C001")
+        assert child is not None
+        run = await add_run(uow, telegram_id=7, child_id=child.id)
+        assert await uow.telegram_prompts.replace(run.id, 11) is None
+        await uow.commit()
+        run_id = run.id
+    async with services.uow() as uow:
+        assert await uow.telegram_prompts.replace(run_id, 12) == 11
+        await uow.commit()
+    async with services.uow() as uow:
+        assert await uow.telegram_prompts.replace(run_id, None) == 12
+        assert await uow.telegram_prompts.replace(run_id, 13) is None
+        await uow.commit()
+    async with services.uow() as uow:
+        await uow.kept_figures.delete_runs([run_id])
+        await uow.commit()
+    async with services.uow() as uow:
+        assert await uow.telegram_prompts.replace(run_id, None) is None
+
+
 async def test_a_stale_run_write_is_refused(services: Services) -> None:
     """Two workers loading the same run: the second write loses instead of overwriting."""
     await _seed(services)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +11,7 @@ from telegram.ext import Application, ContextTypes
 from bot.app.conversation import Conversations
 from bot.app.run_store import RunStore
 from bot.bootstrap import Services
+from bot.telegram.command_registry import CommandRegistry
 from bot.telegram.spool import UpdateSpool
 from conversations.flow_spec import Flow
 
@@ -20,9 +21,10 @@ KEY = "mysay"
 @dataclass
 class BotDeps:
     services: Services
-    flows: dict[str, Flow]
+    flows: Mapping[str, Flow]
     conversations: Conversations
     store: RunStore
+    commands: CommandRegistry
     # Set by the application: drains the outbox now (alerts must not wait for the sweep).
     deliver_outbox: Callable[[], Awaitable[Any]] | None = None
     # Where updates wait while the database is down, and the ids being replayed from it.

@@ -6,7 +6,6 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.app import texts
-from bot.telegram.commands import STAFF_COMMANDS
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.sending import present, say, with_retries
 
@@ -21,27 +20,29 @@ async def _show_where_we_are(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def refuse_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say that only words and buttons work, then show the current question again."""
     assert update.effective_chat is not None
-    await say(context.bot, update.effective_chat.id, texts.NOT_SUPPORTED)
+    await say(context.bot, update.effective_chat.id, texts.message("refusal.media"))
     await _show_where_we_are(update, context)
 
 
 async def refuse_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain that edits do not change a stored answer."""
     assert update.effective_chat is not None
-    await say(context.bot, update.effective_chat.id, texts.EDITED)
+    await say(context.bot, update.effective_chat.id, texts.message("refusal.edited"))
 
 
 async def refuse_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point to /help, or say a staff command is not for families."""
     assert update.effective_chat is not None and update.effective_message is not None
     word = (update.effective_message.text or "/").split()[0].lstrip("/").split("@")[0].lower()
-    text = texts.STAFF_ONLY_COMMAND if word in STAFF_COMMANDS else texts.UNKNOWN_COMMAND
-    await say(context.bot, update.effective_chat.id, text)
+    staff_command = deps(context).commands.only_for_staff(word)
+    key = "refusal.staff_command" if staff_command else "refusal.unknown_command"
+    await say(context.bot, update.effective_chat.id, texts.message(key))
 
 
 async def refuse_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a button that no longer means anything, and show where we are."""
     query = update.callback_query
     assert query is not None
-    await with_retries(lambda: query.answer(texts.NOTICES["stale_button"][:190]))
+    stale = texts.message("notice.stale_button")
+    await with_retries(lambda: query.answer(stale[:190]))
     await _show_where_we_are(update, context)

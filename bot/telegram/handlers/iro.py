@@ -8,14 +8,18 @@ from datetime import date, datetime
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.app import iro_tools
-from bot.app.dates import MEETING_WORDS
-from bot.app.outcomes import OUTCOME_FLOW, begin_outcome
+from bot.app import iro_tools, texts
+from bot.app.dates import meeting_kind
+from bot.app.outcomes import begin_outcome
 from bot.telegram.deep_links import deep_link
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.refusals import staff_only
 from bot.telegram.handlers.sending import present, say, with_retries
 from bot.telegram.render import split_text
+from conversations.flow_ids import FlowId
+
+# Whether the IRO has seen the child before, as /upcoming says it.
+SEEN_KEYS = {True: "upcoming.seen_yes", False: "upcoming.seen_no", None: "upcoming.seen_unknown"}
 
 
 def _ids(update: Update) -> tuple[int, int]:
@@ -34,18 +38,23 @@ async def list_upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat_id, user_id = _ids(update)
     reviews = await iro_tools.upcoming(deps(context).services, user_id)
     if not reviews:
-        await say(context.bot, chat_id, "No reviews in the next 14 days.")
+        await say(context.bot, chat_id, texts.message("upcoming.none"))
         return
-    lines = ["Your reviews in the next 14 days:"]
+    lines = [texts.message("upcoming.heading")]
     for review in reviews:
-        seen = {True: "yes", False: "no", None: "not recorded"}[review.seen_before]
-        lines.append(
-            f"\n{review.due_date:%a %d %b} - {review.case_ref} ({MEETING_WORDS[review.kind]})\n"
-            f"  Child: {review.child.words()}\n"
-            f"  Parents/carers: {review.family.words()}\n"
-            f"  Seen by you before: {seen}"
+        block = texts.message(
+            "upcoming.review",
+            day=f"{review.due_date:%a %d %b}",
+            case_ref=review.case_ref,
+            kind=meeting_kind(review.kind),
+            child=review.child.words(),
+            family=review.family.words(),
+            seen=texts.message(SEEN_KEYS[review.seen_before]),
         )
-        lines.extend(f"  Asked for: {request}" for request in review.requests)
+        lines.append(f"\n{block}")
+        lines.extend(
+            "  " + texts.message("upcoming.asked", request=request) for request in review.requests
+        )
     await _say_long(context, chat_id, "\n".join(lines))
 
 
@@ -67,15 +76,16 @@ async def read_views(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat_id, user_id = _ids(update)
     case_ref = _case_ref(context)
     if case_ref is None:
-        await say(context.bot, chat_id, "Please write: /views CASE_REF")
+        await say(context.bot, chat_id, texts.message("views.usage"))
         return
     bot_deps = deps(context)
     views = await iro_tools.read_views(bot_deps.services, user_id, case_ref)
     await _say_long(context, chat_id, views.text)
     document = io.BytesIO(views.html.encode("utf-8"))
+    caption = texts.message("views.caption")
     await with_retries(
         lambda: context.bot.send_document(
-            chat_id, document, filename=views.file_name, caption="For the case record"
+            chat_id, document, filename=views.file_name, caption=caption
         )
     )
     if bot_deps.deliver_outbox is not None:
@@ -88,7 +98,7 @@ async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     chat_id, user_id = _ids(update)
     args = context.args or []
     if len(args) != 2 or args[1].lower() not in ("child", "parent", "carer"):
-        await say(context.bot, chat_id, "Please write: /invite CASE_REF child|parent|carer")
+        await say(context.bot, chat_id, texts.message("invite.usage"))
         return
     made = await iro_tools.invite(
         deps(context).services, user_id, args[0].upper(), args[1].lower()
@@ -97,14 +107,13 @@ async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     where = (
         deep_link(username, made.code)
         if username
-        else f"code {made.code} (send /start {made.code} to the bot)"
+        else texts.message("invite.code", code=made.code)
     )
-    await say(
-        context.bot,
-        chat_id,
-        f"Invitation for the {made.role} on {made.case_ref}, valid for "
-        f"{deps(context).services.settings.invitation_days} days and once only:\n{where}",
+    days = deps(context).services.settings.invitation_days
+    made_words = texts.message(
+        "invite.made", role=made.role, case_ref=made.case_ref, days=days, where=where
     )
+    await say(context.bot, chat_id, made_words)
 
 
 @staff_only
@@ -115,12 +124,12 @@ async def record_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     args = context.args or []
     due = _day(args[1]) if len(args) > 1 else None
     if case_ref is None or (len(args) > 1 and due is None):
-        await say(context.bot, chat_id, "Please write: /outcome CASE_REF (or CASE_REF DD/MM/YYYY)")
+        await say(context.bot, chat_id, texts.message("outcome.usage"))
         return
     bot_deps = deps(context)
     outcome = await begin_outcome(
         bot_deps.services,
-        bot_deps.flows[OUTCOME_FLOW],
+        bot_deps.flows[FlowId.outcome],
         bot_deps.store,
         user_id,
         update.update_id,

@@ -44,7 +44,7 @@ async def hold_for_later(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         support = texts.support_reply(screened)
         if support:
             await say(context.bot, chat_id, support, urgent=True)
-    await say(context.bot, chat_id, texts.SAVING_LATER)
+    await say(context.bot, chat_id, texts.message("trouble.saving_later"))
     return True
 
 

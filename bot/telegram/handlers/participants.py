@@ -9,17 +9,17 @@ from bot.app import texts
 from bot.app.conversation import Notice, Outcome, Purpose
 from bot.app.joining import JoinResult, redeem
 from bot.telegram.callbacks import RunButton
-from bot.telegram.commands import commands_for
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.sending import Pressed, keyboard, present, say, with_retries
 from bot.telegram.render import render, split_text
 from conversations.events import Asked, Cancel, Resume, Text
+from conversations.sharing import share_choice
 
-SHARE_LABELS = {
-    None: "only your IRO",
-    "iro": "only your IRO",
-    "iro_and_social_worker": "your IRO and your social worker",
-    "everyone_at_meeting": "everyone at your meeting",
+# The words for who can see a sent run, by its `share_with` choice (`conversations.sharing`).
+SHARE_KEYS = {
+    "iro": "share.iro",
+    "iro_and_social_worker": "share.iro_and_social_worker",
+    "everyone_at_meeting": "share.everyone_at_meeting",
 }
 
 
@@ -31,8 +31,9 @@ def _ids(update: Update) -> tuple[int, int]:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Redeem the invitation in a deep link, or explain how to get one."""
     user_id, chat_id = _ids(update)
+    commands = deps(context).commands
     if not context.args:
-        await say(context.bot, chat_id, texts.WELCOME_NO_CODE)
+        await say(context.bot, chat_id, commands.help(None))
         return
     joined = await redeem(deps(context).services, user_id, context.args[0][:64], update.update_id)
     if joined.result is JoinResult.duplicate:
@@ -40,14 +41,12 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if joined.result is JoinResult.joined and joined.role is not None:
         await with_retries(
             lambda: context.bot.set_my_commands(
-                commands_for(joined.role), scope=BotCommandScopeChat(chat_id)
+                commands.menu(joined.role), scope=BotCommandScopeChat(chat_id)
             )
         )
-        await say(context.bot, chat_id, texts.WELCOME[joined.role])
-    elif joined.result is JoinResult.already_joined:
-        await say(context.bot, chat_id, texts.ALREADY_JOINED)
+        await say(context.bot, chat_id, commands.welcome(joined.role))
     else:
-        await say(context.bot, chat_id, texts.CODE_REFUSED[joined.result.value])
+        await say(context.bot, chat_id, texts.refusal(joined.result.value))
 
 
 async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, purpose: Purpose) -> None:
@@ -140,7 +139,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     bot_deps = deps(context)
     outcome = await bot_deps.conversations.act(user_id, update.update_id, Cancel())
     if Notice.no_open_run in outcome.notices:
-        await say(context.bot, chat_id, texts.NOTICES[Notice.cancelled_nothing])
+        await say(context.bot, chat_id, texts.message("notice.cancelled_nothing"))
         return
     await present(context.bot, chat_id, bot_deps, outcome)
 
@@ -150,11 +149,13 @@ async def show_my_answers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     user_id, chat_id = _ids(update)
     sent = await deps(context).conversations.sent_runs(user_id)
     if not sent:
-        await say(context.bot, chat_id, "You haven't sent anything yet.")
+        await say(context.bot, chat_id, texts.message("answers.none"))
         return
     for run in sent:
-        lines = [f"{run.flow_title} - sent {run.submitted_on:%d/%m/%Y}"]
-        lines.append(f"Who can see it: {SHARE_LABELS.get(run.share_with, 'only your IRO')}")
+        day = f"{run.submitted_on:%d/%m/%Y}"
+        lines = [texts.message("answers.heading", title=run.flow_title, day=day)]
+        who = texts.message(SHARE_KEYS[share_choice(run.share_with).id])
+        lines.append(texts.message("answers.who", who=who))
         lines.extend(f"- {question}\n  {answer}" for question, answer in run.answers)
         for chunk in split_text("\n".join(lines)):
             await say(context.bot, chat_id, chunk.text)
@@ -163,18 +164,18 @@ async def show_my_answers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what this person can do, by who they are."""
     user_id, chat_id = _ids(update)
-    role = await deps(context).conversations.role_of(user_id)
-    await say(context.bot, chat_id, texts.HELP[role or "none"])
+    bot_deps = deps(context)
+    role = await bot_deps.conversations.role_of(user_id)
+    await say(context.bot, chat_id, bot_deps.commands.help(role))
 
 
 async def show_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what is kept, who sees it and for how long, in words for who is asking."""
     user_id, chat_id = _ids(update)
     role = await deps(context).conversations.role_of(user_id)
-    parent = role in ("parent", "carer")
-    await say(context.bot, chat_id, texts.PRIVACY_FOR_PARENTS if parent else texts.PRIVACY)
+    await say(context.bot, chat_id, texts.privacy_for(role))
 
 
 async def show_help_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say who to contact now; works at any moment, in or out of a flow."""
-    await say(context.bot, _ids(update)[1], texts.HELP_NOW, urgent=True)
+    await say(context.bot, _ids(update)[1], texts.message("safety.help_now"), urgent=True)

@@ -17,12 +17,9 @@ from feedback_reports.record import ReportError
 P = ParamSpec("P")
 Handler = Callable[Concatenate[Update, ContextTypes.DEFAULT_TYPE, P], Coroutine[Any, Any, None]]
 
-# The same words whether the case is someone else's or does not exist: nothing disclosed.
-NOT_YOURS = "Sorry, you can't see that, or it doesn't exist."
-
 
 def staff_only(handler: Handler[P]) -> Handler[P]:
-    """Answer families with 'not for you', and staff asking beyond their cases with NOT_YOURS."""
+    """Answer families with 'not for you', and staff asking beyond their cases with 'not yours'."""
 
     @functools.wraps(handler)
     async def guarded(
@@ -32,8 +29,11 @@ def staff_only(handler: Handler[P]) -> Handler[P]:
         try:
             await handler(update, context, *args, **kwargs)
         except NotStaff:
-            await say(context.bot, update.effective_chat.id, texts.STAFF_ONLY_COMMAND)
+            await say(
+                context.bot, update.effective_chat.id, texts.message("refusal.staff_command")
+            )
         except (NotAllowed, ReportError):
-            await say(context.bot, update.effective_chat.id, NOT_YOURS)
+            # The same words whether the case is someone else's or does not exist.
+            await say(context.bot, update.effective_chat.id, texts.message("refusal.not_yours"))
 
     return guarded

@@ -18,11 +18,13 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.app import texts
-from bot.app.conversation import Outcome
+from bot.app.conversation import Notice, Outcome
 from bot.telegram.handlers.context import BotDeps
+from bot.telegram.handlers.questions import replace_question
 from bot.telegram.limiter import retry_seconds, urgently
 from bot.telegram.render import TELEGRAM_LIMIT, ChatMessage, render
-from conversations.events import Rejected, Submitted
+from conversations.catalogue import DEFAULT_LOCALE
+from conversations.events import Submitted
 from conversations.safeguarding.model import Level
 
 logger = logging.getLogger(__name__)
@@ -113,7 +115,7 @@ def joined(messages: list[ChatMessage]) -> list[ChatMessage]:
     return out
 
 
-def answered(pressed: Pressed, after: ChatMessage) -> ChatMessage:
+def turned_into(pressed: Pressed, after: ChatMessage) -> ChatMessage:
     """The pressed message turned into what comes next, saying which button was pressed.
 
     A next question replaces the answered one; an ending (thanks, saved, cancelled) keeps
@@ -129,48 +131,61 @@ def answered(pressed: Pressed, after: ChatMessage) -> ChatMessage:
     return ChatMessage(text, after.buttons, after.step_id, after.is_summary)
 
 
+def _said_first(deps: BotDeps, outcome: Outcome, locale: str) -> list[ChatMessage]:
+    """The outcome's notices and lines, said before its events."""
+    words = [_notice_words(deps, notice, locale) for notice in outcome.notices]
+    return [ChatMessage(text) for text in (*words, *outcome.lines) if text]
+
+
+def _notice_words(deps: BotDeps, notice: Notice, locale: str) -> str | None:
+    """A notice's words; someone not linked is told how to join, as /help tells newcomers."""
+    if notice is Notice.not_linked:
+        return deps.commands.help(None, locale)
+    return texts.notice(notice, locale)
+
+
 async def present(
-    bot: Bot, chat_id: int, deps: BotDeps, outcome: Outcome, pressed: Pressed | None = None
+    bot: Bot,
+    chat_id: int,
+    deps: BotDeps,
+    outcome: Outcome,
+    pressed: Pressed | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> None:
-    """Show an outcome: support first if the words were worrying, then the flow.
+    """Show an outcome: support first if the words were worrying, then the flow, then tidy
+    the buttons off a question that is asked again below.
 
     The flag and its alerts are already committed; sending them now only saves the wait
     for the next outbox sweep, so a failure here loses nothing. With `pressed`, the message
     whose button was pressed becomes the first message to show.
     """
     screening = outcome.screening
-    support = texts.support_reply(screening) if screening is not None else None
+    support = texts.support_reply(screening, locale) if screening is not None else None
     if support:
         await say(bot, chat_id, support, urgent=True)
     if screening is not None and screening.level is not Level.NONE and deps.deliver_outbox:
         await deps.deliver_outbox()
-    lines = [texts.NOTICES[notice] for notice in outcome.notices if texts.NOTICES[notice]]
-    messages = joined(
-        [ChatMessage(line) for line in (*lines, *outcome.lines)]
-        + render(outcome.events, outcome.run_id)
-    )
-    refused = any(isinstance(event, Rejected) for event in outcome.events)
-    if refused and outcome.tidy_message_id is not None:
-        # The question is asked again below: only the newest copy keeps its buttons.
-        await remove_buttons(bot, chat_id, outcome.tidy_message_id)
+    events = render(outcome.events, outcome.run_id, locale)
+    messages = joined(_said_first(deps, outcome, locale) + events)
+    shown = None
     for number, message in enumerate(messages):
-        if number == 0 and pressed is not None:
-            shown = answered(pressed, message)
-            if await edit(bot, chat_id, pressed.message_id, shown):
-                await _remember(deps, outcome, shown, pressed.message_id)
-                continue
-        sent = await send(bot, chat_id, message)
-        await _remember(deps, outcome, message, sent.message_id)
+        message_id = await _show(bot, chat_id, message, pressed if number == 0 else None)
+        if message.step_id is not None:
+            shown = message_id
+    # After the sends, so the next question reaches the person one call sooner.
+    answered = pressed.message_id if pressed is not None else None
+    done_with = await replace_question(deps.services, outcome, shown, answered)
+    if done_with is not None:
+        await remove_buttons(bot, chat_id, done_with)
     # A sent run may have queued messages for others (an outcome's note to the child).
     if any(isinstance(event, Submitted) for event in outcome.events) and deps.deliver_outbox:
         await deps.deliver_outbox()
 
 
-async def _remember(
-    deps: BotDeps, outcome: Outcome, message: ChatMessage, message_id: int
-) -> None:
-    """Note which message shows the run's question, when that is a different message now."""
-    if message.step_id is None or outcome.run_id is None:
-        return
-    if outcome.tidy_message_id != message_id:
-        await deps.conversations.remember_prompt(outcome.run_id, message_id)
+async def _show(bot: Bot, chat_id: int, message: ChatMessage, pressed: Pressed | None) -> int:
+    """Show one message, in place of the pressed one if Telegram allows; its message id."""
+    if pressed is not None:
+        in_place = turned_into(pressed, message)
+        if await edit(bot, chat_id, pressed.message_id, in_place):
+            return pressed.message_id
+    return (await send(bot, chat_id, message)).message_id

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.app import flags, requests
+from bot.app import flags, requests, texts
 from bot.app.dates import moment_words
 from bot.telegram.callbacks import FlagButton, RequestButton, flag_button, request_button
 from bot.telegram.handlers.context import deps
@@ -15,18 +15,23 @@ from bot.telegram.handlers.refusals import staff_only
 from bot.telegram.handlers.sending import say, send, with_retries
 from bot.telegram.render import ChatMessage, split_text
 
-REQUEST_DONE_HOW = (
-    "Press Done when a request is dealt with, or write /done NUMBER and a note: "
-    "the child receives your note."
-)
-
 
 def _describe(line: flags.FlagLine, zone: ZoneInfo) -> str:
-    categories = ", ".join(c.replace("_", " ") for c in line.categories) or "unspecified"
-    due = f", respond by {moment_words(line.respond_by, zone)}" if line.respond_by else ""
-    return (
-        f"#{line.flag_id} {line.level.upper()} - case {line.case_ref} - {categories} "
-        f"({line.status}{due})\n{line.explanation}"
+    categories = ", ".join(c.replace("_", " ") for c in line.categories)
+    due = (
+        texts.message("flags.respond_by", moment=moment_words(line.respond_by, zone))
+        if line.respond_by
+        else ""
+    )
+    return texts.message(
+        "flags.line",
+        flag_id=line.flag_id,
+        level=line.level.upper(),
+        case_ref=line.case_ref,
+        categories=categories or texts.message("flags.unspecified"),
+        status=line.status,
+        respond_by=due,
+        explanation=line.explanation,
     )
 
 
@@ -45,13 +50,13 @@ async def list_flags(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat_id, user_id = _chat_and_user(update)
     lines = await flags.open_flags(deps(context).services, user_id)
     if not lines:
-        await say(context.bot, chat_id, "No open safeguarding flags.")
+        await say(context.bot, chat_id, texts.message("flags.none"))
         return
     for line in lines:
         buttons = (
             (
-                ("Open the words", flag_button(line.flag_id, "open")),
-                ("Acknowledge", flag_button(line.flag_id, "ack")),
+                (texts.message("button.open_words"), flag_button(line.flag_id, "open")),
+                (texts.message("button.acknowledge"), flag_button(line.flag_id, "ack")),
             ),
         )
         await send(context.bot, chat_id, ChatMessage(_describe(line, _zone(context)), buttons))
@@ -69,14 +74,21 @@ async def press_flag_button(
     await with_retries(query.answer)
     if button.verb == "open":
         words = await flags.read_flag(services, user_id, button.flag_id)
-        text = f"{_describe(words.line, _zone(context))}\n\nTheir words:\n{words.text}\n\n" + (
-            f"To close it: /close {button.flag_id} what you did"
+        text = texts.message(
+            "flags.words",
+            flag=_describe(words.line, _zone(context)),
+            words=words.text,
+            flag_id=button.flag_id,
         )
         for chunk in split_text(text):
             await say(context.bot, chat_id, chunk.text)
     else:
         line = await flags.acknowledge(services, user_id, button.flag_id)
-        await say(context.bot, chat_id, f"Acknowledged. {_describe(line, _zone(context))}")
+        await say(
+            context.bot,
+            chat_id,
+            texts.message("flags.acknowledged", flag=_describe(line, _zone(context))),
+        )
 
 
 @staff_only
@@ -85,18 +97,26 @@ async def close_flag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     chat_id, user_id = _chat_and_user(update)
     args = context.args or []
     if len(args) < 2 or not args[0].lstrip("#").isdigit():
-        await say(context.bot, chat_id, "Please write: /close FLAG_NUMBER what you did")
+        await say(context.bot, chat_id, texts.message("flags.close_usage"))
         return
     note = " ".join(args[1:])
     line = await flags.close(deps(context).services, user_id, int(args[0].lstrip("#")), note)
-    await say(context.bot, chat_id, f"Closed. {_describe(line, _zone(context))}")
+    await say(
+        context.bot, chat_id, texts.message("flags.closed", flag=_describe(line, _zone(context)))
+    )
 
 
 def _describe_request(line: requests.RequestLine) -> str:
-    note = f"\nYour note: {line.note}" if line.note else ""
-    return (
-        f"#{line.request_id} case {line.case_ref} ({line.status}): {line.about}\n"
-        f"Asked {line.made}, about their {line.meeting}{note}"
+    note = "\n" + texts.message("requests.your_note", note=line.note) if line.note else ""
+    return texts.message(
+        "requests.line",
+        request_id=line.request_id,
+        case_ref=line.case_ref,
+        status=line.status,
+        about=line.about,
+        made=line.made,
+        meeting=line.meeting,
+        note=note,
     )
 
 
@@ -107,12 +127,12 @@ async def list_requests(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     bot_deps = deps(context)
     lines = await requests.open_requests(bot_deps.services, bot_deps.flows, user_id)
     if not lines:
-        await say(context.bot, chat_id, "No open requests from children.")
+        await say(context.bot, chat_id, texts.message("requests.none"))
         return
     for line in lines:
-        buttons = ((("Done", request_button(line.request_id)),),)
+        buttons = (((texts.message("button.request_done"), request_button(line.request_id)),),)
         await send(context.bot, chat_id, ChatMessage(_describe_request(line), buttons))
-    await say(context.bot, chat_id, REQUEST_DONE_HOW)
+    await say(context.bot, chat_id, texts.message("requests.how_to_close"))
     await _deliver(context)
 
 
@@ -122,7 +142,7 @@ async def close_request(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat_id, _ = _chat_and_user(update)
     args = context.args or []
     if not args or not args[0].lstrip("#").isdigit():
-        await say(context.bot, chat_id, "Please write: /done REQUEST_NUMBER and a note (optional)")
+        await say(context.bot, chat_id, texts.message("requests.done_usage"))
         return
     await _mark_done(update, context, int(args[0].lstrip("#")), " ".join(args[1:]) or None)
 
@@ -143,8 +163,8 @@ async def _mark_done(
     chat_id, user_id = _chat_and_user(update)
     bot_deps = deps(context)
     line = await requests.mark_done(bot_deps.services, bot_deps.flows, user_id, request_id, note)
-    told = " The child has your note." if note else ""
-    await say(context.bot, chat_id, f"Done.{told}\n{_describe_request(line)}")
+    done = "requests.done_with_note" if note else "requests.done"
+    await say(context.bot, chat_id, texts.message(done, request=_describe_request(line)))
     await _deliver(context)
 
 

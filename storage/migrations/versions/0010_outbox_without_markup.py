@@ -1,7 +1,7 @@
 """outbox_message loses reply_markup: each channel offers a flag's actions its own way
 
-Revision ID: 0012
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-02 18:15:00
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
