@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         OutboxRepository,
         ParticipantRepository,
         ReminderQueries,
+        ReportCounts,
         RequestRepository,
         RetentionQueries,
         ReviewRepository,
@@ -63,6 +64,7 @@ class UnitOfWork(Protocol):
     retention: RetentionQueries
     child_records: ChildRecords
     erasure: ErasureRepository
+    report_counts: ReportCounts
 
     async def __aenter__(self) -> UnitOfWork: ...
 

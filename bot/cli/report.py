@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,18 +16,38 @@ from bot.cli.output import write_private
 from conversations.sharing import READERS, Reader
 from feedback_reports.suppression import SUPPRESS_BELOW
 
-# Format name: the renderer's name in its module, imported with the report it renders
-# (the charts' Matplotlib alone costs seconds that `--help` need not pay).
-RECORD_FORMATS = {"text": "render_text", "md": "render_markdown", "html": "render_html"}
-PARTICIPATION_FORMATS = {"json": "render_json", "csv": "render_csv", "html": "render_html"}
+# Format name: the module in feedback_reports and the function that renders it, imported
+# when used (the charts' Matplotlib alone costs seconds that `--help` need not pay).
+RECORD_FORMATS = {
+    "text": ("render_record", "render_text"),
+    "md": ("render_record", "render_markdown"),
+    "html": ("render_record", "render_html"),
+}
+PARTICIPATION_FORMATS = {
+    "json": ("render_participation", "render_json"),
+    "csv": ("render_participation", "render_csv"),
+    "html": ("render_participation", "render_html"),
+    "xlsx": ("render_workbook", "render_xlsx"),
+}
+# Formats a terminal cannot show: they need --out.
+BINARY_FORMATS = frozenset({"xlsx"})
 
 
-def _write(text: str, out: Path | None) -> None:
+def _renderer(module: str, name: str) -> Callable[[Any], str | bytes]:
+    """The function `name` of `feedback_reports.<module>`, imported now."""
+    renderer: Callable[[Any], str | bytes] = getattr(
+        importlib.import_module(f"feedback_reports.{module}"), name
+    )
+    return renderer
+
+
+def _write(content: str | bytes, out: Path | None) -> None:
     if out is None:
-        click.echo(text, nl=False)
+        assert isinstance(content, str), "binary formats need --out"
+        click.echo(content, nl=False)
         return
     # Records hold children's words in the clear: readable by their owner alone.
-    write_private(out, text)
+    write_private(out, content)
     click.echo(f"Wrote {out}.", err=True)
 
 
@@ -45,16 +68,14 @@ def record(
     """Summarise what a child (and their family) said before one review."""
     from bot.bootstrap import open_services
     from bot.settings import load_settings
-    from feedback_reports import render_record
     from feedback_reports.record import ReportError, build_review_record
 
-    async def go() -> str:
+    async def go() -> str | bytes:
         async with open_services(load_settings()) as services, services.uow() as uow:
             found = await build_review_record(
                 uow, case_ref, review_id, reader, actor="cli", now=services.clock()
             )
-            rendered: str = getattr(render_record, RECORD_FORMATS[fmt])(found)
-            return rendered
+            return _renderer(*RECORD_FORMATS[fmt])(found)
 
     try:
         _write(asyncio.run(go()), out)
@@ -80,6 +101,12 @@ def record(
     help="Withhold counts from 1 up to this (and what would give them away); 1 withholds "
     "nothing, for figures that stay inside the service.",
 )
+@click.option(
+    "--compare/--no-compare",
+    default=True,
+    show_default=True,
+    help="Show the same period a year before beside the main table.",
+)
 def participation(
     start: date,
     end: date,
@@ -87,29 +114,32 @@ def participation(
     out: Path | None,
     exclude_pn0: bool,
     suppress_below: int,
+    compare: bool,
 ) -> None:
     """Report how children took part in meetings held in a period, and families' feedback."""
     if end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
+    if fmt in BINARY_FORMATS and out is None:
+        raise click.BadParameter(f"--format {fmt} needs --out FILE", param_hint="--out")
     from bot.bootstrap import open_services
     from bot.settings import load_settings
-    from feedback_reports import render_participation
     from feedback_reports.participation import build_participation_report
     from feedback_reports.participation_model import ReportOptions
 
-    async def go() -> str:
+    async def go() -> str | bytes:
         settings = load_settings()
         options = ReportOptions(
             year_start_month=settings.report_year_start_month,
+            targets=settings.report_targets,
             exclude_pn0=exclude_pn0,
             suppress_below=suppress_below,
+            compare=compare,
         )
         async with open_services(settings) as services, services.uow() as uow:
             built = await build_participation_report(
                 uow, start, end, actor="cli", now=services.clock(), options=options
             )
-            rendered: str = getattr(render_participation, PARTICIPATION_FORMATS[fmt])(built)
-            return rendered
+            return _renderer(*PARTICIPATION_FORMATS[fmt])(built)
 
     _write(asyncio.run(go()), out)
 
