@@ -49,6 +49,21 @@ class Settings(BaseSettings):
         default="",
         description="The bot's @username, for invitation links; asked of Telegram if empty.",
     )
+    web_url: str = Field(
+        default="",
+        description="Public HTTPS address of the web pages, for a child's 'Open in your "
+        "browser' link (e.g. https://mysay.example.org); empty: no browser link.",
+    )
+    quick_exit_url: str = Field(
+        default="https://www.bbc.co.uk/weather",
+        description="Where the web chat's quick exit (and the Esc key) goes: a neutral site.",
+    )
+    out_of_hours_phone: str = Field(
+        default="",
+        max_length=40,
+        description="The local children's services out-of-hours number, shown in the web "
+        "chat's 'Help now'.",
+    )
     data_key: str = Field(
         default="",
         description="Fernet key(s) for free text, comma-separated, newest first.",

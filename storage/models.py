@@ -130,6 +130,31 @@ class Invitation(Base):
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"))
 
 
+class WebChat(Base):
+    """A child's conversation in a web browser, for children who cannot use Telegram.
+
+    Its participant's chat id is minus this row's id (`bot.app.web_chat.chat_id_of`). The
+    browser it is open in holds a random token in a cookie; only the token's hash is kept.
+    A PIN the child chose moves it to another browser through the same link; a new
+    invitation for the child ends the old browser's binding and the PIN.
+    """
+
+    __tablename__ = "web_chat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), unique=True)
+    # The link that opens it (another device with the PIN too); None once a new one is made.
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="SET NULL"), index=True
+    )
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    bound_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    pin_failures: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+
+
 class Review(Base):
     __tablename__ = "review"
     __table_args__ = (

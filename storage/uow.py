@@ -29,6 +29,7 @@ from storage.repositories import (
     StaffRepository,
     TelegramPromptRepository,
     UpdateLog,
+    WebChatRepository,
 )
 
 
@@ -64,6 +65,7 @@ class UnitOfWork:
         self.child_records = ChildRecords(*args)
         self.erasure = ErasureRepository(*args)
         self.telegram_prompts = TelegramPromptRepository(*args)
+        self.web_chats = WebChatRepository(*args)
         return self
 
     async def __aexit__(

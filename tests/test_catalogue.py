@@ -96,19 +96,36 @@ def sources(package: Package) -> dict[str, str]:
     }
 
 
+# A page template looks a key up as t("web.send") or t("web.help_now_local", phone=...).
+TEMPLATE_LOOKUP = re.compile(r"""\bt\(\s*["']([a-z0-9_.]+)["']\s*((?:,\s*[a-z_]+=[^,)]+)*)\)""")
+
+
+def template_lookups(package: Package) -> list[Lookup]:
+    """Every key a page template (`*.j2`) looks up, with the names it fills in."""
+    found = []
+    for path in sorted(package.folder.rglob("*.j2")):
+        where = str(path.relative_to(package.folder.parent))
+        for match in TEMPLATE_LOOKUP.finditer(path.read_text(encoding="utf-8")):
+            names = frozenset(re.findall(r"([a-z_]+)=", match.group(2)))
+            found.append(Lookup(where, match.group(1), names))
+    return found
+
+
 def wrong_lookups(package: Package, catalogue: Catalogue) -> list[str]:
     """Lookups of keys English does not have, or filling in other names than the message's."""
     wrong, known = [], catalogue.keys()
-    for where, source in sources(package).items():
-        for lookup in lookups_in(source, where, package.lookups):
-            if lookup.key is None:
-                continue
-            if lookup.key not in known:
-                wrong.append(f"{lookup.where}: no key {lookup.key}")
-            elif lookup.names is not None and lookup.names != catalogue.placeholders_of(
-                lookup.key
-            ):
-                wrong.append(f"{lookup.where}: {lookup.key} fills in {sorted(lookup.names)}")
+    lookups = [
+        lookup
+        for where, source in sources(package).items()
+        for lookup in lookups_in(source, where, package.lookups)
+    ]
+    for lookup in lookups + template_lookups(package):
+        if lookup.key is None:
+            continue
+        if lookup.key not in known:
+            wrong.append(f"{lookup.where}: no key {lookup.key}")
+        elif lookup.names is not None and lookup.names != catalogue.placeholders_of(lookup.key):
+            wrong.append(f"{lookup.where}: {lookup.key} fills in {sorted(lookup.names)}")
     return wrong
 
 
@@ -126,6 +143,7 @@ def unknown_keys_in_tables(package: Package, catalogue: Catalogue) -> list[str]:
 
 def unused_keys(package: Package, catalogue: Catalogue) -> list[str]:
     written = set().union(*(constants_in(source) for source in sources(package).values()))
+    written |= {lookup.key for lookup in template_lookups(package) if lookup.key is not None}
     return sorted(catalogue.keys() - written)
 
 
@@ -163,6 +181,20 @@ def test_the_checks_would_catch_a_wrong_key_a_wrong_placeholder_and_an_unused_ke
     assert [line.split(": ", 1)[1] for line in unknown] == ["help.chlid", "welcome.chlid"]
     assert "help.family" not in unused_keys(package, catalogue)
     assert "help.child" in unused_keys(package, catalogue)
+
+
+def test_the_checks_read_page_templates_too(tmp_path: Path) -> None:
+    (tmp_path / "page.html.j2").write_text(
+        '{{ t("web.sned") }} {{ t("web.help_now_local", number=1) }} {{ t("web.send") }}',
+        encoding="utf-8",
+    )
+    package = Package(tmp_path, texts.LOCALES, frozenset({"message"}))
+    catalogue = texts.catalogue()
+    assert [line.split(": ", 1)[1] for line in wrong_lookups(package, catalogue)] == [
+        "no key web.sned",
+        "web.help_now_local fills in ['number']",
+    ]
+    assert "web.send" not in unused_keys(package, catalogue)
 
 
 def _catalogue(tmp_path: Path, **files: str) -> Catalogue:

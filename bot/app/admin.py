@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.app.ports import UnitOfWork
+from bot.app.web_chat import WEB_ROLE, close_for_new_invitation
 from conversations.review_kinds import REVIEW_KINDS
 from storage import codes
 from storage.models import (
@@ -142,7 +143,8 @@ async def create_invitation(
 
     A staff member already linked to a Telegram account can only be linked to another one
     by a move invitation (`move=True`), which an admin makes on purpose: an ordinary staff
-    link cannot take the identity over.
+    link cannot take the identity over. A child's new invitation ends their web chat's
+    binding to a browser (see `bot.app.web_chat`).
     """
     if (case_ref is None) == (staff_username is None):
         raise AdminError("give either a case reference with a role, or a staff username")
@@ -157,6 +159,9 @@ async def create_invitation(
         if role not in PARTICIPANT_ROLES or role == "staff":
             raise AdminError("role must be child, parent or carer")
         child_id = (await child_by_case_ref(uow, case_ref)).id
+        if role == WEB_ROLE:
+            # A new link for the child is a reissue: the browser that had it loses it.
+            await close_for_new_invitation(uow, child_id, now)
     code = new_invitation_code()
     expires_at = now + timedelta(days=days)
     uow.invitations.add(

@@ -17,8 +17,17 @@ from bot.app.dates import day_words
 from bot.app.ports import Services, UnitOfWork
 from bot.app.run_store import RunStore
 from bot.app.safeguarding import Screened, Screening, raise_flag
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.engine import current_prompt, handle
-from conversations.events import Asked, Event, Input, Rejected, SummaryShown, Text
+from conversations.events import (
+    Asked,
+    Event,
+    Input,
+    Rejected,
+    SummaryItem,
+    SummaryShown,
+    Text,
+)
 from conversations.flow_ids import FlowId
 from conversations.flow_spec import Flow
 from conversations.flow_versions import FlowLibrary
@@ -75,6 +84,16 @@ class Outcome:
     tidy: bool = False
     # Said before the events, after the notices (for example other meetings to pick from).
     lines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a person's open run is: its prompt, what it answered before, and for whom."""
+
+    outcome: Outcome
+    answered: tuple[SummaryItem, ...] = ()
+    age_band: str | None = None
+    locale: str = DEFAULT_LOCALE
 
 
 @dataclass(frozen=True)
@@ -268,6 +287,21 @@ class Conversations:
             state = EngineRun.from_dict(uow.runs.read_state(row))
             return Outcome(tuple(current_prompt(self.flows[row.flow_id], state)), row.id)
 
+    async def position(self, telegram_id: int) -> Position:
+        """Where this person's open run is, with what it has answered on the way (as the
+        summary words it): a web chat shows these as the conversation so far."""
+        async with self.services.uow() as uow:
+            row = (await _writer(uow, telegram_id, None)).run
+            if row is None:
+                return Position(Outcome())
+            state = EngineRun.from_dict(uow.runs.read_state(row))
+            flow = self.flows[row.flow_id]
+            answered = tuple(
+                item for item in _summary_items(flow, state) if item.step_id != state.current_step
+            )
+            prompt = Outcome(tuple(current_prompt(flow, state)), row.id)
+            return Position(prompt, answered, state.context.age_band, state.context.locale)
+
     async def role_of(self, telegram_id: int) -> str | None:
         """The role this account has (a child link wins over others), or None."""
         async with self.services.uow() as uow:
@@ -368,9 +402,12 @@ async def _writer(uow: UnitOfWork, telegram_id: int, run_id: int | None) -> _Wri
     return _Writer(telegram_id, links, run)
 
 
-def _answer_lines(flow: Flow, state: EngineRun) -> tuple[tuple[str, str], ...]:
-    # The engine words a summary only for a run under review; a sent run reads the same.
+def _summary_items(flow: Flow, state: EngineRun) -> tuple[SummaryItem, ...]:
+    # The engine words a summary only for a run under review; any other run reads the same.
     events = current_prompt(flow, replace(state, status=RunStatus.reviewing))
     summary = next((e for e in events if isinstance(e, SummaryShown)), None)
-    items = summary.items if summary else ()
-    return tuple((item.question, item.answer_text) for item in items)
+    return summary.items if summary else ()
+
+
+def _answer_lines(flow: Flow, state: EngineRun) -> tuple[tuple[str, str], ...]:
+    return tuple((item.question, item.answer_text) for item in _summary_items(flow, state))

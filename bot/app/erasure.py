@@ -78,6 +78,7 @@ async def _erase(uow: UnitOfWork, child_id: int) -> dict[str, int]:
     chats = await uow.erasure.chats_of_nobody_else(participant_ids)
     await uow.erasure.delete_messages(flag_ids, chats)
     await uow.erasure.clear_flags(flag_ids)
+    await uow.web_chats.delete_for_child(child_id)
     await uow.erasure.delete_participants(participant_ids)
     return {
         "participants": len(participant_ids),

@@ -1,5 +1,7 @@
 """Delivering the outbox: stored messages sent until Telegram accepts them.
 
+Messages to a web chat are delivered by being stored: the chat shows them.
+
 Delivery is at least once: a message is marked sent only after Telegram accepted it, so a
 crash in between sends it again rather than never. A lease stops two workers sending it
 at the same moment.
@@ -13,6 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from bot.app.ports import DeliveryFailed, Outgoing, Send, Services
 from bot.app.reminders import QUIET_UNTIL, in_quiet_hours
+from bot.app.web_chat import is_web_chat
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,13 @@ async def deliver_due(services: Services, send: Send, limit: int = 50) -> Delive
         async with services.uow() as uow:
             message = await uow.outbox.lease(message_id, now, now + LEASE)
             if message is None:
+                continue
+            if is_web_chat(message.chat_id):
+                # A web chat shows its messages from the outbox when the child next opens
+                # it: stored is delivered, and no channel is woken at night.
+                message.sent_at = now
+                await uow.commit()
+                sent += 1
                 continue
             if message.purpose in QUIET_PURPOSES and in_quiet_hours(local_time(services)):
                 # A reminder queued before 21:00 and retried late still waits for morning.

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
         RunRepository,
         StaffRepository,
         UpdateLog,
+        WebChatRepository,
     )
 
 Clock = Callable[[], datetime]
@@ -65,6 +66,7 @@ class UnitOfWork(Protocol):
     child_records: ChildRecords
     erasure: ErasureRepository
     report_counts: ReportCounts
+    web_chats: WebChatRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from conversations.catalogue import DEFAULT_LOCALE, Catalogue
 from conversations.safeguarding.model import PARENT_CATEGORIES, Level
+from conversations.sharing import share_choice
 
 if TYPE_CHECKING:
     from bot.app.safeguarding import Screened
@@ -57,6 +58,14 @@ NOTICE_KEYS: dict[str, str | None] = {
 }
 
 
+# The words for who can see a sent run, by its `share_with` choice (`conversations.sharing`).
+SHARE_KEYS = {
+    "iro": "share.iro",
+    "iro_and_social_worker": "share.iro_and_social_worker",
+    "everyone_at_meeting": "share.everyone_at_meeting",
+}
+
+
 @functools.cache
 def catalogue() -> Catalogue:
     """The bot's words in every language, read on first use."""
@@ -77,6 +86,11 @@ def privacy_for(role: str | None, locale: str = DEFAULT_LOCALE) -> str:
     """What is kept and who sees it, in words for a parent or carer, or for a child."""
     family = role in ("parent", "carer")
     return message("privacy.family" if family else "privacy.child", locale)
+
+
+def who_can_see(share_with: str | None, locale: str = DEFAULT_LOCALE) -> str:
+    """Who can see a sent run, by its `share_with` answer (none: the default reader)."""
+    return message(SHARE_KEYS[share_choice(share_with).id], locale)
 
 
 def refusal(result: str, locale: str = DEFAULT_LOCALE) -> str:

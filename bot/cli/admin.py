@@ -198,7 +198,8 @@ def invite(
     days: int | None,
     move: bool,
 ) -> None:
-    """Create a one-time invitation and print its Telegram link."""
+    """Create a one-time invitation and print its links (a child's opens in a browser too)."""
+    from bot.app.web_chat import WEB_ROLE, browser_link
     from bot.settings import load_settings
     from bot.telegram.deep_links import bot_username, deep_link
 
@@ -228,6 +229,11 @@ def invite(
             "No bot username known (set MYSAY_TELEGRAM_TOKEN or MYSAY_BOT_USERNAME); "
             f"the link is https://t.me/<bot username>?start={issued.code}"
         )
+    if issued.role == WEB_ROLE:
+        if settings.web_url:
+            click.echo(f"Browser link: {browser_link(settings.web_url, issued.code)}")
+        else:
+            click.echo("No browser link: set MYSAY_WEB_URL to offer the web chat too.")
 
 
 COMMANDS: list[click.Command] = [staff, child, review, import_, invite]

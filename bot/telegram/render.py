@@ -1,39 +1,24 @@
-"""Turning engine events into chat messages: text and rows of buttons, nothing sent yet."""
+"""Turning what the chat shows into Telegram messages: text and rows of buttons, nothing sent
+yet. Which buttons each message offers comes from `bot.app.presenting`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.app.presenting import Offer, Shown, present
 from bot.app.texts import message
 from bot.telegram.callbacks import run_button
 from conversations.catalogue import DEFAULT_LOCALE
-from conversations.events import (
-    Asked,
-    Back,
-    Cancel,
-    CancelAsked,
-    Cancelled,
-    Change,
-    Choose,
-    Done,
-    Event,
-    Input,
-    Rejected,
-    Resume,
-    Said,
-    Saved,
-    SaveForLater,
-    Send,
-    Skip,
-    Submitted,
-    SummaryShown,
-    Toggle,
-)
+from conversations.events import Event
 
 TELEGRAM_LIMIT = 4096
 # An earlier typed answer shown again under its question is cut to this many characters.
 SHOWN_EARLIER = 300
+# Short labels (faces, numbers, yes/no) sit side by side, up to this many in a row.
+SHORT_LABEL = 12
+SIDE_BY_SIDE = 5
+CHANGES_PER_ROW = 4
 Button = tuple[str, str]
 
 
@@ -52,98 +37,61 @@ def render(
 ) -> list[ChatMessage]:
     """The messages that show these events, in order, with the bot's words in `locale`."""
     messages: list[ChatMessage] = []
-    for event in events:
-        if isinstance(event, Said):
-            messages.extend(split_text(event.text))
-        elif isinstance(event, Asked) and run_id is not None:
-            messages.append(_question(event, run_id, locale))
-        elif isinstance(event, SummaryShown) and run_id is not None:
-            messages.extend(_summary(event, run_id, locale))
-        elif isinstance(event, Submitted):
-            messages.append(ChatMessage(event.text))
-        elif isinstance(event, Saved):
-            messages.append(ChatMessage(message("flow.saved", locale)))
-        elif isinstance(event, Cancelled):
-            messages.append(ChatMessage(message("flow.cancelled", locale)))
-        elif isinstance(event, Rejected):
-            messages.append(ChatMessage(event.message))
-        elif isinstance(event, CancelAsked) and run_id is not None:
-            buttons = (
-                (event.confirm, run_button(run_id, event.step_id, Cancel(confirmed=True))),
-                (event.keep, run_button(run_id, event.step_id, Resume())),
-            )
-            messages.append(ChatMessage(event.text, (buttons,)))
+    for shown in present(events, run_id, locale):
+        if shown.is_summary:
+            messages.extend(_summary(shown))
+        elif shown.is_question:
+            messages.append(_question(shown, locale))
+        elif shown.navigation:
+            messages.append(ChatMessage(shown.text, (_row(shown.navigation),)))
+        else:
+            messages.extend(split_text(shown.text))
     return messages
 
 
-def _question(event: Asked, run_id: int, locale: str) -> ChatMessage:
+def _button(offer: Offer) -> Button:
+    claim = offer.button
+    return (offer.label, run_button(claim.run_id, claim.step_id, claim.action))
+
+
+def _row(offers: Iterable[Offer]) -> tuple[Button, ...]:
+    return tuple(_button(offer) for offer in offers)
+
+
+def _question(shown: Shown, locale: str) -> ChatMessage:
     rows: list[tuple[Button, ...]] = []
-    if event.kind == "multi":
-        for option in event.options:
-            tick = "✅ " if option.id in event.selected else ""
-            rows.append(
-                ((tick + option.label, run_button(run_id, event.step_id, Toggle(option.id))),)
-            )
-        done = message("button.done", locale)
-        rows.append(((done, run_button(run_id, event.step_id, Done())),))
+    if shown.done is not None:
+        for option in shown.options:
+            tick = "✅ " if option.chosen else ""
+            rows.append(((tick + option.label, _button(option)[1]),))
+        rows.append((_button(shown.done),))
     else:
         buttons = [
-            (
-                ("• " if option.id in event.selected else "") + option.label,
-                run_button(run_id, event.step_id, Choose(option.id)),
-            )
-            for option in event.options
+            (("• " if option.chosen else "") + option.label, _button(option)[1])
+            for option in shown.options
         ]
-        # Short labels (faces, numbers, yes/no) sit side by side; sentences get a row each.
-        if buttons and all(len(label) <= 12 for label, _ in buttons) and len(buttons) <= 5:
+        short = all(len(label) <= SHORT_LABEL for label, _ in buttons)
+        if buttons and short and len(buttons) <= SIDE_BY_SIDE:
             rows.append(tuple(buttons))
         else:
             rows.extend((button,) for button in buttons)
-    navigation: list[Button] = []
-    if event.can_go_back:
-        navigation.append(
-            (message("button.back", locale), run_button(run_id, event.step_id, Back()))
-        )
-    if event.can_skip:
-        navigation.append(
-            (message("button.skip", locale), run_button(run_id, event.step_id, Skip()))
-        )
-    if navigation:
-        rows.append(tuple(navigation))
-    text = event.text
-    if event.earlier_text:
-        text += "\n\n" + message("question.earlier", locale, text=_shortened(event.earlier_text))
-    if event.kind in ("text", "date"):
+    if shown.navigation:
+        rows.append(_row(shown.navigation))
+    text = shown.text
+    if shown.earlier_text:
+        text += "\n\n" + message("question.earlier", locale, text=_shortened(shown.earlier_text))
+    if shown.typed:
         text += "\n\n" + message("question.type_below", locale)
-    return ChatMessage(text, tuple(rows), step_id=event.step_id)
+    return ChatMessage(text, tuple(rows), step_id=shown.step_id)
 
 
-def _summary(event: SummaryShown, run_id: int, locale: str) -> list[ChatMessage]:
-    lines = [event.text, ""]
-    for number, item in enumerate(event.items, start=1):
+def _summary(shown: Shown) -> list[ChatMessage]:
+    lines = [shown.text, ""]
+    for number, item in enumerate(shown.items, start=1):
         lines.append(f"{number}. {item.question}\n   → {item.answer_text}")
-    change_row = [
-        (
-            message("button.change", locale, number=number),
-            run_button(run_id, None, Change(item.step_id)),
-        )
-        for number, item in enumerate(event.items, start=1)
-    ]
-    rows: list[tuple[Button, ...]] = [
-        tuple(change_row[i : i + 4]) for i in range(0, len(change_row), 4)
-    ]
-    verbs: dict[str, Input] = {
-        "send": Send(),
-        "save_for_later": SaveForLater(),
-        "cancel": Cancel(),
-    }
-    rows.append(
-        tuple(
-            (option.label, run_button(run_id, None, verbs[option.id]))
-            for option in event.actions
-            if option.id in verbs
-        )
-    )
+    changes = _row(shown.changes)
+    rows = [changes[i : i + CHANGES_PER_ROW] for i in range(0, len(changes), CHANGES_PER_ROW)]
+    rows.append(_row(shown.actions))
     *leading, last = split_text("\n".join(lines))
     return [*leading, ChatMessage(last.text, tuple(rows), is_summary=True)]
 

@@ -20,11 +20,13 @@ from telegram import Update
 from telegram.ext import Application
 from yarl import URL
 
-from bot.bootstrap import Services, build_core, open_services
+from bot.bootstrap import Core, Services, build_core, open_services
 from bot.settings import Settings, SettingsError
 from bot.telegram.application import PTBApplication, announce_commands, build_application
+from bot.telegram.handlers.context import bot_deps
 from bot.telegram.inbound import InboundQueue
 from bot.telegram.runtime import until_stopped
+from bot.web.chat.app import mount_chat
 from storage.database import is_unavailable
 
 logger = logging.getLogger(__name__)
@@ -72,6 +74,11 @@ def create_web_app(
     app.router.add_post(webhook_path(settings), receive_update)
     app.router.add_get("/health", health)
     # The staff dashboard will mount here later, as a sub-application under /dashboard.
+    # The children's web chat, at /c; the alerts and requests it raises are sent at once.
+    deps = bot_deps(application)
+    conversations = deps.conversations
+    core = Core(services, conversations.flows, conversations.store, conversations)
+    mount_chat(app, core, deps.deliver_outbox)
     app.cleanup_ctx.append(_running_bot)
     return app
 

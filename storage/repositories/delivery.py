@@ -60,6 +60,16 @@ class OutboxRepository(Repository):
         query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
         return (await self.session.scalars(query.order_by(OutboxMessage.id))).all()
 
+    async def to_chat(self, chat_id: int, limit: int) -> Sequence[OutboxMessage]:
+        """The newest `limit` messages to one chat, oldest first, sent or not."""
+        query = (
+            select(OutboxMessage)
+            .where(OutboxMessage.chat_id == chat_id)
+            .order_by(OutboxMessage.id.desc())
+            .limit(limit)
+        )
+        return list(reversed((await self.session.scalars(query)).all()))
+
     def text(self, message: OutboxMessage) -> str:
         return self.cipher.decrypt(message.text_cipher)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 from bot.app.dates import MEETING_KEYS
-from bot.telegram.handlers.participants import SHARE_KEYS
+from bot.app.texts import SHARE_KEYS
 from conversations.flow_check import load_flows
 from conversations.flow_ids import FlowId
 from conversations.review_kinds import REVIEW_KINDS, VIEWS_FLOW, VIEWS_FLOWS

@@ -75,6 +75,19 @@ def test_an_invitation_prints_a_code_and_how_to_form_the_link(env: dict[str, str
     assert missing.exit_code == 1 and "no child with case reference 'NOPE'" in missing.output
 
 
+def test_a_childs_invitation_also_prints_its_browser_link(env: dict[str, str]) -> None:
+    _ok("staff", "add", "--username", "iro1", "--name", "Demo IRO", "--role", "iro", env=env)
+    _ok("child", "add", "--case-ref", "C001", "--iro", "iro1", env=env)
+    web = {**env, "MYSAY_WEB_URL": "https://mysay.example.org/", "MYSAY_BOT_USERNAME": "MySay"}
+    output = _ok("invite", "--case-ref", "C001", "--role", "child", env=web)
+    code = output.split("Code: ", 1)[1].split()[0]
+    assert f"Link: https://t.me/MySay?start={code}" in output
+    assert f"Browser link: https://mysay.example.org/c/{code}" in output
+    parent = _ok("invite", "--case-ref", "C001", "--role", "parent", env=web)
+    assert "Browser link" not in parent  # the browser door is the child's
+    assert "set MYSAY_WEB_URL" in _ok("invite", "--case-ref", "C001", "--role", "child", env=env)
+
+
 def test_importing_children_then_reviews_is_idempotent(
     env: dict[str, str], tmp_path: Path
 ) -> None:

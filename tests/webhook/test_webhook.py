@@ -132,6 +132,17 @@ async def test_a_posted_update_with_the_secret_is_answered_at_once_and_processed
     assert "you need an invitation link" in (reply.text or "")
 
 
+async def test_the_webhook_server_serves_the_childrens_web_chat_at_c(
+    webhook_bot: WebhookBot,
+) -> None:
+    chat_url = webhook_bot.url.replace("/telegram", "/c/")
+    async with aiohttp.ClientSession() as session, session.get(chat_url) as response:
+        # No chat is open in this browser: the page says to open the link from the IRO.
+        assert response.status == 403
+        assert "Open the link from your IRO again" in await response.text()
+        assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+
+
 async def test_health_is_ok_while_the_database_answers(
     webhook_bot: WebhookBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

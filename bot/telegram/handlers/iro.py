@@ -11,6 +11,7 @@ from telegram.ext import ContextTypes
 from bot.app import iro_tools, texts
 from bot.app.dates import meeting_kind
 from bot.app.outcomes import begin_outcome
+from bot.app.web_chat import WEB_ROLE, browser_link
 from bot.telegram.deep_links import deep_link
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.refusals import staff_only
@@ -109,6 +110,10 @@ async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         if username
         else texts.message("invite.code", code=made.code)
     )
+    web_url = deps(context).services.settings.web_url
+    if made.role == WEB_ROLE and web_url:
+        browser = browser_link(web_url, made.code)
+        where = texts.message("invite.both", telegram=where, browser=browser)
     days = deps(context).services.settings.invitation_days
     made_words = texts.message(
         "invite.made", role=made.role, case_ref=made.case_ref, days=days, where=where

@@ -13,14 +13,6 @@ from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.sending import Pressed, keyboard, present, say, with_retries
 from bot.telegram.render import render, split_text
 from conversations.events import Asked, Cancel, Resume, Text
-from conversations.sharing import share_choice
-
-# The words for who can see a sent run, by its `share_with` choice (`conversations.sharing`).
-SHARE_KEYS = {
-    "iro": "share.iro",
-    "iro_and_social_worker": "share.iro_and_social_worker",
-    "everyone_at_meeting": "share.everyone_at_meeting",
-}
 
 
 def _ids(update: Update) -> tuple[int, int]:
@@ -154,7 +146,7 @@ async def show_my_answers(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     for run in sent:
         day = f"{run.submitted_on:%d/%m/%Y}"
         lines = [texts.message("answers.heading", title=run.flow_title, day=day)]
-        who = texts.message(SHARE_KEYS[share_choice(run.share_with).id])
+        who = texts.who_can_see(run.share_with)
         lines.append(texts.message("answers.who", who=who))
         lines.extend(f"- {question}\n  {answer}" for question, answer in run.answers)
         for chunk in split_text("\n".join(lines)):

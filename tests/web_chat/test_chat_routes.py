@@ -1,0 +1,168 @@
+"""The chat by plain form posts: a whole flow, screening, replays, forged buttons, safety."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import select
+
+from bot.app.texts import message
+from bot.bootstrap import Services, build_core
+from bot.web.chat.app import PREFIX
+from storage.models import Flag, OutboxMessage, Run
+from tests.e2e.conftest import IRO_ID, seed_case
+from tests.support import issue_invitation
+from tests.web_chat.conftest import OpenChat
+from tests.web_chat.support import ChildBrowser, answer_until_summary, button_labels, chat_site
+
+DISCLOSURE = "my stepdad hits me when mum is at work"
+TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+LOCAL_PHONE = {"out_of_hours_phone": "0300 123 4567"}
+
+
+async def _runs(services: Services) -> list[tuple[int, str]]:
+    """Each run's id and status."""
+    async with services.uow() as uow:
+        rows = await uow.session.execute(select(Run.id, Run.status))
+        return [(run_id, status) for run_id, status in rows]
+
+
+async def test_a_child_answers_changes_an_answer_and_sends_by_plain_posts(
+    services: Services, child_in_chat: OpenChat
+) -> None:
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    assert "How do things feel where you live?" in child.page
+    await child.press("Really happy")
+    summary = await answer_until_summary(child)
+    assert "Really happy" in summary
+    await child.press("Change 1")
+    assert "How do things feel where you live?" in child.page
+    await child.press("Unhappy")
+    # Back at the summary, with the new answer; then Send.
+    assert "Change 1" in button_labels(child.page) and "🙁 Unhappy" in child.page
+    await child.press("Send")
+    assert child.status == 200
+    assert [status for _, status in await _runs(services)] == ["submitted"]
+    assert "Get ready for my meeting" in child.page  # nothing open: the start buttons again
+    page = await child.get(f"{PREFIX}/answers")
+    assert "🙁 Unhappy" in page and "Who can see it" in page
+    async with services.uow() as uow:
+        assert len(await uow.audit.list("own_answers_read")) == 1
+
+
+async def test_an_urgent_disclosure_gets_the_support_reply_and_alerts_the_iro(
+    services: Services, child_in_chat: OpenChat
+) -> None:
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    await child.press("OK")
+    page = await child.type(DISCLOSURE)
+    support = message("safety.urgent")
+    assert 'role="alert"' in page and "You did the right thing." in page
+    assert support.splitlines()[0] in page
+    async with services.uow() as uow:
+        flags = (await uow.session.execute(select(Flag.id, Flag.level, Flag.child_id))).all()
+        alerts = (
+            await uow.session.execute(select(OutboxMessage.chat_id, OutboxMessage.flag_id))
+        ).all()
+    [(flag_id, level, child_id)] = flags
+    assert (level, child_id) == ("urgent", 1)
+    assert [tuple(alert) for alert in alerts if alert[0] == IRO_ID] == [(IRO_ID, flag_id)]
+    # The words never reach the title or the address; the page is not kept by the browser.
+    assert TITLE.search(page).group(1).strip() == "My Say"  # type: ignore[union-attr]
+    response = await child.client.get(f"{PREFIX}/")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert DISCLOSURE not in str(response.url)
+
+
+async def test_a_form_sent_twice_counts_once(services: Services, child_in_chat: OpenChat) -> None:
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    form = {**child.fields, "do": button_labels(child.page)["😄 Really happy"]}
+    await child.post(f"{PREFIX}/answer", **form)
+    step_after = child.fields["step"]
+    await child.post(f"{PREFIX}/answer", **form)  # reload, or a double tap
+    assert child.fields["step"] == step_after
+    async with services.uow() as uow:
+        [(run_id, _)] = await _runs(services)
+        assert [a.step_id for a in await uow.runs.answers(run_id)] == ["home_feel"]
+
+
+async def test_a_forged_or_stale_button_changes_nothing(
+    services: Services, child_in_chat: OpenChat
+) -> None:
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    stale = dict(child.fields)
+    await child.press("Really happy")
+    # The same question's button again, and another run's, are both turned away.
+    await child.post(f"{PREFIX}/answer", **{**stale, "n": child.fields["n"], "do": "choose:sad"})
+    assert child.status == 200 and message("notice.stale_button") in child.page
+    assert child.fields["step"] == "home_more"  # still where the run is
+    await child.post(f"{PREFIX}/answer", **{**child.fields, "run": "999", "do": "send:"})
+    await child.post(f"{PREFIX}/answer", **{**child.fields, "do": "explode:now"})
+    assert child.status == 400
+    assert [status for _, status in await _runs(services)] == ["waiting"]
+
+
+async def test_posts_need_the_form_token_and_pages_the_security_headers(
+    child_in_chat: OpenChat,
+) -> None:
+    child = await child_in_chat()
+    response = await child.client.post(f"{PREFIX}/start", data={"purpose": "review", "n": "-5"})
+    assert response.status == 403
+    response = await child.client.get(f"{PREFIX}/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+    page = await response.text()
+    assert "<script>" not in page and " style=" not in page and " on" + "click" not in page
+
+
+async def test_every_page_stays_small_and_shows_help_now_and_quick_exit(
+    services: Services, child_in_chat: OpenChat
+) -> None:
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    await child.press("Really happy")
+    pages = [child.page]
+    summary = await answer_until_summary(child)
+    pages.append(summary)
+    for path in ("/", "/answers", "/note", "/pin", "/assets/chat.js", "/assets/chat.css"):
+        pages.append(await child.get(PREFIX + path))
+    for page in pages:
+        assert len(page.encode()) < 100_000
+    for page in pages[:-2]:
+        assert "Childline: 0800 1111" in page and "tel:999" in page
+        assert 'class="quick-exit"' in page
+
+
+async def test_the_iros_note_after_the_meeting_reaches_the_web_chat(
+    services: Services, child_in_chat: OpenChat
+) -> None:
+    child = await child_in_chat()
+    async with services.uow() as uow:
+        review = await uow.reviews.next_for_child(1, services.clock().date())
+        assert review is not None
+        review.held_on = services.clock().date()
+        uow.reviews.encrypt_note(review, "It was good to hear from you. See you soon.")
+        await uow.commit()
+    page = await child.get(f"{PREFIX}/note")
+    assert "It was good to hear from you." in page
+    async with services.uow() as uow:
+        assert len(await uow.audit.list("meeting_note_read")) == 1
+
+
+async def test_help_now_gives_the_local_out_of_hours_number_from_settings(
+    services: Services,
+) -> None:
+    local = replace(services, settings=services.settings.model_copy(update=LOCAL_PHONE))
+    await seed_case(local)
+    code = await issue_invitation(local, "C001", "child")
+    async with TestClient(TestServer(chat_site(build_core(local)))) as client:
+        child = ChildBrowser(client)
+        page = await child.open(code)
+    assert "Out of hours: 0300 123 4567" in page and 'href="tel:03001234567"' in page
