@@ -37,6 +37,14 @@ class Settings(BaseSettings):
     telegram_api_url: str = Field(
         default=TELEGRAM_API_URL, description="Bot API base URL, ending in /bot."
     )
+    telegram_messages_per_second: float = Field(
+        default=30,
+        ge=0,
+        description=(
+            "Sends and edits a second for the whole bot (Telegram allows about 30); "
+            "0 means no limit, for a local Bot API server or a benchmark."
+        ),
+    )
     bot_username: str = Field(
         default="",
         description="The bot's @username, for invitation links; asked of Telegram if empty.",

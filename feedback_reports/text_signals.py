@@ -19,8 +19,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from textblob import TextBlob
-
 from feedback_reports.theme_lexicon import THEME_LEXICON
 
 # Below this magnitude a polarity is reported as neutral; TextBlob scores many plain
@@ -52,6 +50,10 @@ def polarity(text: str) -> float:
     """Return TextBlob's polarity for `text`, rounded to two places (0.0 for blank text)."""
     if not text.strip():
         return 0.0
+    # Imported here: TextBlob brings NLTK and SciPy (about 100 MB), and only the sentiment
+    # benchmark reads polarity; the bot stores themes alone.
+    from textblob import TextBlob
+
     return round(float(TextBlob(text).sentiment.polarity), 2)
 
 

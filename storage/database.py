@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
@@ -23,7 +21,13 @@ from sqlalchemy.ext.asyncio import (
 
 from storage.crypto import TextCipher
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
+# A migration file names itself and the one before it: `revision = "0002"`, and
+# `down_revision = "0001"` (None for the first).
+_REVISION = re.compile(r'^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:"([^"]*)"|None)', re.M)
 SQLITE_CACHE_KIB = 64 * 1024
 SQLITE_MMAP_BYTES = 1024**3
 
@@ -82,6 +86,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def alembic_config(url: str, cipher: TextCipher | None = None) -> Config:
     """Alembic's settings for this database; `cipher` for migrations that encrypt stored text."""
+    # Imported here: only `mysay db upgrade` and the playground migrate; checking the
+    # schema at start-up needs no Alembic (about 10 MB the bot would carry for nothing).
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -89,12 +97,18 @@ def alembic_config(url: str, cipher: TextCipher | None = None) -> Config:
     return config
 
 
+@cache
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
-
-
-def _current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    """The newest migration: the one no other migration follows (the history is a line)."""
+    revisions: dict[str, str | None] = {}
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        found = {name: value for name, value in _REVISION.findall(path.read_text())}
+        if "revision" in found:
+            revisions[found["revision"]] = found.get("down_revision") or None
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) > 1:
+        raise RuntimeError(f"migrations have more than one head: {sorted(heads)}")
+    return heads.pop() if heads else None
 
 
 @dataclass
@@ -110,8 +124,16 @@ class Database:
         return cls(engine, async_sessionmaker(engine, expire_on_commit=False))
 
     async def current_revision(self) -> str | None:
+        """The revision Alembic stamped the database with; None on an empty database."""
         async with self.engine.connect() as connection:
-            return await connection.run_sync(_current_revision)
+            tables = await connection.run_sync(
+                lambda sync: sync.dialect.has_table(sync, "alembic_version")
+            )
+            if not tables:
+                return None
+            return (
+                await connection.execute(text("SELECT version_num FROM alembic_version"))
+            ).scalar_one_or_none()
 
     async def ensure_current(self) -> None:
         """Refuse to run on a schema that is behind the code."""

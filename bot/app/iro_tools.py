@@ -19,7 +19,6 @@ from bot.app.staff_access import child_for, staff_member, visible_child_ids
 from bot.app.texts import message
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_ids import FlowId
-from feedback_reports.render_record import render_html, render_text
 
 if TYPE_CHECKING:
     from storage.models import Participant, Review, Run
@@ -133,6 +132,9 @@ async def read_views(services: Services, telegram_id: int, case_ref: str) -> Chi
             await _send_read_receipts(uow, services, child.id, record.review_id)
             await uow.commit()
     file_name = f"my-say-{case_ref}-{record.due_date.isoformat()}.html"
+    # Imported here: the templates (Jinja2) serve /views alone, not every update.
+    from feedback_reports.render_record import render_html, render_text
+
     return ChildViews(render_text(record), render_html(record), file_name)
 
 

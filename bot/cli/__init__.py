@@ -72,6 +72,10 @@ class _LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            # Click's own ends (`--help`, a bad option): telling them from an operator's
+            # error would import every module that error could come from.
+            raise
         except Exception as exc:
             if not _operator_error(exc):
                 raise

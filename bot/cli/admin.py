@@ -6,27 +6,29 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
-from tqdm import tqdm
 
 from bot.app import admin
-from bot.app.web_chat import WEB_ROLE, browser_link
-from bot.bootstrap import Services, open_services
 from bot.cli.options import iso_date
-from bot.settings import load_settings
-from bot.telegram.deep_links import bot_username, deep_link
 from conversations.review_kinds import REVIEW_KINDS
-from storage import imports
 from storage.models import STAFF_ROLES
-from storage.uow import UnitOfWork
+
+# Each command imports the rest of what it uses: the bot's Telegram library, the settings
+# and the CSV importer cost seconds that `--help` and the other commands need not pay.
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
+    from storage.imports import Importer, ImportResult
+    from storage.uow import UnitOfWork
 
 T = TypeVar("T")
 
 
 def run_in_uow(action: Callable[[UnitOfWork, Services], Awaitable[T]]) -> T:
     """Run one action in one committed unit of work."""
+    from bot.bootstrap import open_services
+    from bot.settings import load_settings
 
     async def go() -> T:
         async with open_services(load_settings()) as services, services.uow() as uow:
@@ -134,8 +136,12 @@ def import_() -> None:
     """Import children or reviews from CSV (all or nothing; safe to repeat)."""
 
 
-def _import(path: Path, columns: tuple[str, ...], importer: imports.Importer) -> None:
-    async def action(uow: UnitOfWork, services: Services) -> imports.ImportResult:
+def _import(path: Path, columns: tuple[str, ...], importer: Importer) -> None:
+    from tqdm import tqdm
+
+    from storage import imports
+
+    async def action(uow: UnitOfWork, services: Services) -> ImportResult:
         rows = tqdm(imports.read_rows(path, columns), desc=path.name, unit=" rows", leave=False)
         return await importer(uow, list(rows), services.today())
 
@@ -160,6 +166,8 @@ def _import(path: Path, columns: tuple[str, ...], importer: imports.Importer) ->
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_children(file: Path) -> None:
     """Import children: case_ref,birth_date,gender,ethnicity,legal_status,iro_username."""
+    from storage import imports
+
     _import(file, imports.CHILD_COLUMNS, imports.import_children)
 
 
@@ -167,6 +175,8 @@ def import_children(file: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_reviews(file: Path) -> None:
     """Import reviews: case_ref,kind,due_date,held_on,iro_username,participation,seen_before."""
+    from storage import imports
+
     _import(file, imports.REVIEW_COLUMNS, imports.import_reviews)
 
 
@@ -189,6 +199,10 @@ def invite(
     move: bool,
 ) -> None:
     """Create a one-time invitation and print its links (a child's opens in a browser too)."""
+    from bot.app.web_chat import WEB_ROLE, browser_link
+    from bot.settings import load_settings
+    from bot.telegram.deep_links import bot_username, deep_link
+
     if case_ref is not None and role is None:
         raise click.UsageError("--case-ref needs --role child|parent|carer")
     settings = load_settings()

@@ -5,12 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import click
-from alembic import command
 
-from bot.settings import load_settings
-from storage.crypto import cipher_from_settings, new_key
-from storage.database import Database, alembic_config, head_revision
-from storage.keys import rotate_keys
+# Each command imports what it uses: `mysay keygen` needs neither Alembic nor a database.
 
 
 @click.group()
@@ -21,6 +17,12 @@ def db() -> None:
 @db.command()
 def upgrade() -> None:
     """Create the schema or bring it up to date (safe to run again)."""
+    from alembic import command
+
+    from bot.settings import load_settings
+    from storage.crypto import cipher_from_settings
+    from storage.database import alembic_config
+
     settings = load_settings()
     url = settings.effective_database_url
     before = asyncio.run(_revision(url))
@@ -37,6 +39,9 @@ def upgrade() -> None:
 @db.command()
 def status() -> None:
     """Show the schema version of the database and the version the code needs."""
+    from bot.settings import load_settings
+    from storage.database import head_revision
+
     url = load_settings().effective_database_url
     current = asyncio.run(_revision(url))
     click.echo(f"database: {current or 'empty'}; code needs: {head_revision()}")
@@ -45,6 +50,8 @@ def status() -> None:
 
 
 async def _revision(url: str) -> str | None:
+    from storage.database import Database
+
     database = Database.connect(url)
     try:
         return await database.current_revision()
@@ -55,6 +62,8 @@ async def _revision(url: str) -> str | None:
 @click.command()
 def keygen() -> None:
     """Print a new key for MYSAY_DATA_KEY (to rotate, put it first: NEW,OLD)."""
+    from storage.crypto import new_key
+
     click.echo(new_key())
 
 
@@ -70,6 +79,11 @@ def rotate() -> None:
     Safe to stop and run again: it goes table by table, a batch per transaction. When it is
     done, MYSAY_DATA_KEY can be set to the new key alone.
     """
+    from bot.settings import load_settings
+    from storage.crypto import cipher_from_settings
+    from storage.database import Database
+    from storage.keys import rotate_keys
+
     settings = load_settings()
     if "," not in settings.data_key:
         raise click.UsageError(

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 import click
 
-from bot.app.flags import FlagLine, open_flags
-from bot.bootstrap import open_services
-from bot.settings import load_settings
+if TYPE_CHECKING:
+    from bot.app.flags import FlagLine
 
 
 @click.group()
@@ -19,6 +19,9 @@ def flags() -> None:
 @flags.command("list")
 def list_flags() -> None:
     """List flags not yet closed, urgent first: case, level, categories, deadline."""
+    from bot.app.flags import open_flags
+    from bot.bootstrap import open_services
+    from bot.settings import load_settings
 
     async def go() -> list[FlagLine]:
         async with open_services(load_settings()) as services:

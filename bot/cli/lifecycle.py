@@ -13,29 +13,26 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from bot.app.audit_export import write_audit_csv
-from bot.app.erasure import ErasureCounts, erase_child, plan_erasure
-from bot.app.retention import (
-    RetentionCounts,
-    count_past_retention,
-    enforce_retention,
-    limits_for,
-)
-from bot.app.subject_access import export_child
-from bot.bootstrap import Services, open_services
 from bot.cli.options import iso_date
 from bot.cli.output import open_private, write_private
-from bot.settings import load_settings
-from feedback_reports.render_subject_access import render_html
+
+# Each command imports the use case it runs, so `--help` and the others do not pay for it.
+if TYPE_CHECKING:
+    from bot.app.erasure import ErasureCounts
+    from bot.app.retention import RetentionCounts
+    from bot.bootstrap import Services
 
 T = TypeVar("T")
 
 
 def _with_services(action: Callable[[Services], Awaitable[T]]) -> T:
+    from bot.bootstrap import open_services
+    from bot.settings import load_settings
+
     async def go() -> T:
         async with open_services(load_settings()) as services:
             return await action(services)
@@ -60,6 +57,7 @@ def retention_run(dry_run: bool) -> None:
     Deletes a batch per transaction, printing progress; safe to stop and run again. Meetings
     and the participation report's figures stay. The bot does this daily as well.
     """
+    from bot.app.retention import count_past_retention, enforce_retention, limits_for
 
     def progress(kind: str, batch: int, total: int) -> None:
         click.echo(f"{kind.replace('_', ' ')}: deleted {batch} ({total} so far)")
@@ -102,6 +100,9 @@ def subject_access(case_ref: str, out: Path) -> None:
     The words are decrypted into the files, which only their owner can read; the export is
     recorded in the audit log.
     """
+    from bot.app.subject_access import export_child
+    from feedback_reports.render_subject_access import render_html
+
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
 
     async def action(services: Services) -> dict[str, object]:
@@ -133,6 +134,8 @@ def erase(case_ref: str, yes: bool) -> None:
     Keeps the meetings and the participation report's figures, the flags without their
     words, the audit log, and a tombstone (the case reference's hash and the date).
     """
+    from bot.app.erasure import erase_child, plan_erasure
+
     plan = _with_services(lambda services: plan_erasure(services, case_ref))
     click.echo(f"Erasing {plan.case_ref} deletes {_plan_lines(plan)}.")
     click.echo("Meetings and the participation report's figures are kept. This cannot be undone.")
@@ -156,6 +159,7 @@ def audit_export(start: date, end: date, out: Path | None) -> None:
     """Export audit events of a period as CSV (to standard output, or an owner-only file)."""
     if end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
+    from bot.app.audit_export import write_audit_csv
 
     async def action(services: Services) -> int:
         if out is None:

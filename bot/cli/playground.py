@@ -6,19 +6,20 @@ import asyncio
 
 import click
 
-from bot.playground.terminal import (
-    log_to_file,
-    playground_settings,
-    prepare_database,
-    run_playground,
-)
-from bot.settings import load_settings
-from conversations.flow_versions import packaged_library
-
 
 @click.command("try")
 def try_() -> None:
     """Try My Say without Telegram: play a demo child, parent or IRO in this terminal."""
+    # Imported here, so `mysay try --help` does not start the whole bot.
+    from bot.playground.terminal import (
+        log_to_file,
+        playground_settings,
+        prepare_database,
+        run_playground,
+    )
+    from bot.settings import load_settings
+    from conversations.flow_versions import packaged_library
+
     settings = playground_settings(load_settings())
     log = log_to_file(settings.data_dir)
     # A broken flow file, or one reworded without a new version, stops start-up here.

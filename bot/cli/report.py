@@ -3,36 +3,42 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
-from bot.bootstrap import open_services
 from bot.cli.options import iso_date
 from bot.cli.output import write_private
-from bot.settings import load_settings
 from conversations.sharing import READERS, Reader
-from feedback_reports import render_participation, render_record, render_workbook
-from feedback_reports.participation import build_participation_report
-from feedback_reports.participation_model import ParticipationReport, ReportOptions
-from feedback_reports.record import ReportError, build_review_record
 from feedback_reports.suppression import SUPPRESS_BELOW
 
+# Format name: the module in feedback_reports and the function that renders it, imported
+# when used (the charts' Matplotlib alone costs seconds that `--help` need not pay).
 RECORD_FORMATS = {
-    "text": render_record.render_text,
-    "md": render_record.render_markdown,
-    "html": render_record.render_html,
+    "text": ("render_record", "render_text"),
+    "md": ("render_record", "render_markdown"),
+    "html": ("render_record", "render_html"),
 }
-PARTICIPATION_FORMATS: dict[str, Callable[[ParticipationReport], str | bytes]] = {
-    "json": render_participation.render_json,
-    "csv": render_participation.render_csv,
-    "html": render_participation.render_html,
-    "xlsx": render_workbook.render_xlsx,
+PARTICIPATION_FORMATS = {
+    "json": ("render_participation", "render_json"),
+    "csv": ("render_participation", "render_csv"),
+    "html": ("render_participation", "render_html"),
+    "xlsx": ("render_workbook", "render_xlsx"),
 }
 # Formats a terminal cannot show: they need --out.
 BINARY_FORMATS = frozenset({"xlsx"})
+
+
+def _renderer(module: str, name: str) -> Callable[[Any], str | bytes]:
+    """The function `name` of `feedback_reports.<module>`, imported now."""
+    renderer: Callable[[Any], str | bytes] = getattr(
+        importlib.import_module(f"feedback_reports.{module}"), name
+    )
+    return renderer
 
 
 def _write(content: str | bytes, out: Path | None) -> None:
@@ -60,13 +66,16 @@ def record(
     case_ref: str, review_id: int | None, reader: Reader, fmt: str, out: Path | None
 ) -> None:
     """Summarise what a child (and their family) said before one review."""
+    from bot.bootstrap import open_services
+    from bot.settings import load_settings
+    from feedback_reports.record import ReportError, build_review_record
 
-    async def go() -> str:
+    async def go() -> str | bytes:
         async with open_services(load_settings()) as services, services.uow() as uow:
             found = await build_review_record(
                 uow, case_ref, review_id, reader, actor="cli", now=services.clock()
             )
-            return RECORD_FORMATS[fmt](found)
+            return _renderer(*RECORD_FORMATS[fmt])(found)
 
     try:
         _write(asyncio.run(go()), out)
@@ -112,6 +121,10 @@ def participation(
         raise click.BadParameter("--to is before --from", param_hint="--to")
     if fmt in BINARY_FORMATS and out is None:
         raise click.BadParameter(f"--format {fmt} needs --out FILE", param_hint="--out")
+    from bot.bootstrap import open_services
+    from bot.settings import load_settings
+    from feedback_reports.participation import build_participation_report
+    from feedback_reports.participation_model import ReportOptions
 
     async def go() -> str | bytes:
         settings = load_settings()
@@ -126,7 +139,7 @@ def participation(
             built = await build_participation_report(
                 uow, start, end, actor="cli", now=services.clock(), options=options
             )
-            return PARTICIPATION_FORMATS[fmt](built)
+            return _renderer(*PARTICIPATION_FORMATS[fmt])(built)
 
     _write(asyncio.run(go()), out)
 

@@ -166,17 +166,24 @@ class EmulatorClient:
         await self._call("PUT", f"/users/{user_id}/blocked", {"blocked": blocked})
 
     async def fail_next(
-        self, method: str, count: int = 1, status: int = 429, retry_after: int = 1
+        self,
+        method: str,
+        count: int = 1,
+        status: int = 429,
+        retry_after: int = 1,
+        chat_id: int | None = None,
     ) -> None:
         """Make the next `count` calls of a method ("*" for any) fail with `status`."""
         body: dict[str, Any] = {"method": method, "kind": "fail", "count": count}
-        body.update(status=status, retry_after=retry_after)
+        body.update(status=status, retry_after=retry_after, chat_id=chat_id)
         await self._call("POST", "/faults", body)
 
-    async def delay(self, method: str, seconds: float, count: int = 1) -> None:
-        """Make the next `count` calls of a method answer `seconds` late."""
+    async def delay(
+        self, method: str, seconds: float, count: int = 1, chat_id: int | None = None
+    ) -> None:
+        """Make the next `count` calls of a method (to `chat_id` only, if given) answer late."""
         body = {"method": method, "kind": "delay", "seconds": seconds, "count": count}
-        await self._call("POST", "/faults", body)
+        await self._call("POST", "/faults", {**body, "chat_id": chat_id})
 
     async def drop_next(self, method: str, count: int = 1) -> None:
         """Make the next `count` calls of a method lose their connection."""

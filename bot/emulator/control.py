@@ -113,14 +113,25 @@ class EmulatorController:
         self.state.chat(user_id).blocked = blocked
 
     async def fail_next(
-        self, method: str, count: int = 1, status: int = 429, retry_after: int = 1
+        self,
+        method: str,
+        count: int = 1,
+        status: int = 429,
+        retry_after: int = 1,
+        chat_id: int | None = None,
     ) -> None:
-        """Make the next `count` calls of a method ("*" for any) fail with `status`."""
-        self.state.add_fault(method, Fault("fail", status=status, retry_after=retry_after), count)
+        """Make the next `count` calls of a method ("*" for any) fail with `status`.
 
-    async def delay(self, method: str, seconds: float, count: int = 1) -> None:
-        """Make the next `count` calls of a method answer `seconds` late."""
-        self.state.add_fault(method, Fault("delay", seconds=seconds), count)
+        With `chat_id`, only calls to that chat fail (Telegram's 429s are often per chat).
+        """
+        fault = Fault("fail", status=status, retry_after=retry_after, chat_id=chat_id)
+        self.state.add_fault(method, fault, count)
+
+    async def delay(
+        self, method: str, seconds: float, count: int = 1, chat_id: int | None = None
+    ) -> None:
+        """Make the next `count` calls of a method (to `chat_id` only, if given) answer late."""
+        self.state.add_fault(method, Fault("delay", seconds=seconds, chat_id=chat_id), count)
 
     async def drop_next(self, method: str, count: int = 1) -> None:
         """Make the next `count` calls of a method lose their connection with no response."""
@@ -280,15 +291,16 @@ async def list_callback_answers(request: web.Request) -> web.Response:
 
 
 async def add_fault(request: web.Request) -> web.Response:
-    """Plan a fault: {"method", "kind": "fail"|"delay"|"drop", "count", "status", ...}."""
+    """Plan a fault: {"method", "kind": "fail"|"delay"|"drop", "count", "chat_id", ...}."""
     body = await _body(request)
     controller, method, count = _controller(request), body["method"], int(body.get("count", 1))
     kind = body.get("kind", "fail")
+    chat_id = int(body["chat_id"]) if body.get("chat_id") is not None else None
     if kind == "fail":
         status, retry_after = int(body.get("status", 429)), int(body.get("retry_after", 1))
-        await controller.fail_next(method, count, status, retry_after)
+        await controller.fail_next(method, count, status, retry_after, chat_id)
     elif kind == "delay":
-        await controller.delay(method, float(body["seconds"]), count)
+        await controller.delay(method, float(body["seconds"]), count, chat_id)
     elif kind == "drop":
         await controller.drop_next(method, count)
     else:

@@ -53,7 +53,8 @@ async def bot_api(request: web.Request) -> web.StreamResponse:
     handler = METHODS.get(name.lower())
     if handler is None:
         return _error(ApiError(404, "Not Found: method not found"))
-    fault = state.take_fault(name)
+    params = await read_params(request)
+    fault = state.take_fault(name, params.raw("chat_id"))
     if fault is not None:
         logger.info("injecting %s fault into %s", fault.kind, name)
         if fault.kind == "delay":
@@ -63,7 +64,7 @@ async def bot_api(request: web.Request) -> web.StreamResponse:
         else:
             return _error(_fault_error(fault))
     try:
-        result = await handler(state, await read_params(request))
+        result = await handler(state, params)
     except ApiError as exc:
         logger.debug("%s failed with %d", name, exc.status)
         state.calls[(handler.__name__, exc.status)] += 1

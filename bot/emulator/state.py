@@ -55,6 +55,7 @@ class Fault:
     status: int = 500
     retry_after: int = 1
     seconds: float = 0.0
+    chat_id: int | None = None  # only calls for this chat, or any call when None
 
 
 @dataclass
@@ -278,12 +279,13 @@ class EmulatorState:
         """Plan `count` occurrences of a fault for a method ("*" means any method)."""
         self.faults.setdefault(method.lower(), deque()).extend(fault for _ in range(count))
 
-    def take_fault(self, method: str) -> Fault | None:
-        """Consume the next planned fault for this call, if any."""
+    def take_fault(self, method: str, chat_id: object = None) -> Fault | None:
+        """Consume the next planned fault for this call (to this chat, if it names one)."""
         for key in (method.lower(), "*"):
-            queue = self.faults.get(key)
-            if queue:
-                return queue.popleft()
+            for fault in self.faults.get(key, ()):
+                if fault.chat_id is None or str(fault.chat_id) == str(chat_id):
+                    self.faults[key].remove(fault)
+                    return fault
         return None
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time as clock
+from collections.abc import Awaitable, Callable
 from datetime import time
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import BotCommandScopeAllPrivateChats, Update
 from telegram.constants import ChatType
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -33,8 +35,11 @@ from bot.telegram.commands import COMMANDS
 from bot.telegram.handlers import fallbacks, participants, staff
 from bot.telegram.handlers.context import BotDeps, deps, install
 from bot.telegram.handlers.outage import hold_for_later, replay_spool
-from bot.telegram.handlers.sending import keyboard, retry_seconds, say, with_retries
+from bot.telegram.handlers.sending import keyboard, say, with_retries
+from bot.telegram.limiter import ChatRateLimiter, retry_seconds
+from bot.telegram.ordering import PerChatUpdateProcessor
 from bot.telegram.spool import UpdateSpool
+from conversations.safeguarding import default_screener
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +55,7 @@ HOUSEKEEPING_FIRST_SECONDS = 120
 RETENTION_AT = time(3, 30)
 
 PTBApplication = Application[Any, Any, Any, Any, Any, Any]
+T = TypeVar("T")
 
 
 def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
@@ -61,9 +67,9 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
         .token(settings.telegram_token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        # One update at a time keeps each chat's updates in order (see DESIGN principle 1).
-        .concurrent_updates(False)
+        .rate_limiter(ChatRateLimiter(settings.telegram_messages_per_second))
+        # Chats at once, each chat's updates in order (see DESIGN principle 1).
+        .concurrent_updates(PerChatUpdateProcessor(urgent=asks_for_help_now))
         .post_init(announce_commands)
     )
     if not polling:
@@ -74,11 +80,12 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
     async def deliver_now() -> DeliveryReport:
         return await deliver_due(services, _sender(application))
 
-    bot_deps.deliver_outbox = deliver_now
+    bot_deps.deliver_outbox = one_at_a_time(deliver_now)
     bot_deps.spool = UpdateSpool(services.settings.data_dir, services.cipher)
     install(application, bot_deps)
     _add_handlers(application)
     if application.job_queue is not None:
+        application.job_queue.run_once(_load_screening, 0)
         application.job_queue.run_repeating(_sweep_outbox, OUTBOX_SWEEP_SECONDS, first=1)
         application.job_queue.run_repeating(_escalate, ESCALATION_SWEEP_SECONDS, first=5)
         application.job_queue.run_repeating(_remind, REMINDER_SWEEP_SECONDS, first=10)
@@ -111,6 +118,42 @@ def _add_handlers(application: PTBApplication) -> None:
         MessageHandler(private & filters.UpdateType.MESSAGE, fallbacks.refuse_media)
     )
     application.add_error_handler(apologise)
+
+
+def asks_for_help_now(update: object) -> bool:
+    """Tell whether an update is /helpnow, which must never wait for a place."""
+    message = update.effective_message if isinstance(update, Update) else None
+    words = (message.text or "").split() if message is not None else []
+    return bool(words) and words[0].split("@")[0].lower() == "/helpnow"
+
+
+def one_at_a_time(deliver: Callable[[], Awaitable[T]]) -> Callable[[], Awaitable[T]]:
+    """Run deliveries one at a time; callers who arrive during one share the next.
+
+    Every chat's handler drains the outbox after an alert or a sent run; with chats handled
+    at once, hundreds of drains at the same moment only fought over the same rows.
+    """
+    lock = asyncio.Lock()
+    waiting: list[asyncio.Future[T]] = []
+
+    async def run() -> T:
+        if waiting:
+            return await asyncio.shield(waiting[0])
+        shared: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        shared.add_done_callback(lambda done: done.cancelled() or done.exception())
+        waiting.append(shared)
+        async with lock:
+            waiting.remove(shared)
+            try:
+                shared.set_result(await deliver())
+            except Exception as error:
+                shared.set_exception(error)
+            finally:
+                if not shared.done():
+                    shared.cancel()  # cancelled mid-delivery: so are those sharing it
+        return shared.result()
+
+    return run
 
 
 async def press_any_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -168,6 +211,16 @@ def _sender(application: PTBApplication) -> Send:
             raise DeliveryFailed(type(error).__name__) from error
 
     return send
+
+
+async def _load_screening(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Load screening's rules and model beside the event loop, at start.
+
+    Loaded on the first typed answer instead, it held up every chat for a second or more.
+    """
+    started = clock.perf_counter()
+    await asyncio.to_thread(default_screener)
+    logger.info("screening loaded in %.1f s", clock.perf_counter() - started)
 
 
 async def _sweep_outbox(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,11 +15,29 @@ from bot.bootstrap import Services, build_core, open_services
 from bot.emulator import BotApiEmulator
 from bot.settings import Settings
 from bot.telegram.application import PTBApplication, build_application
-from bot.telegram.runtime import start_polling
+from bot.telegram.runtime import (
+    CHATTY_LIBRARIES,
+    QUIET_LIBRARIES,
+    configure_logging,
+    start_polling,
+)
 from tests.e2e.driver import Person
 from tests.support import MutableClock, issue_invitation
 
 CHILD_ID, PARENT_ID, IRO_ID, MANAGER_ID, OTHER_IRO_ID = 1001, 1002, 2001, 2002, 2003
+
+
+@contextlib.contextmanager
+def logging_as_run(level: int) -> Iterator[None]:
+    """Configure logging as `mysay run` does at `level`, and put every level back after."""
+    names = ["", *QUIET_LIBRARIES, *CHATTY_LIBRARIES]
+    levels = {name: logging.getLogger(name).level for name in names}
+    configure_logging(level)
+    try:
+        yield
+    finally:
+        for name, level_before in levels.items():
+            logging.getLogger(name).setLevel(level_before)
 
 
 @pytest.fixture

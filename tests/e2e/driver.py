@@ -25,7 +25,7 @@ class Person:
     async def read(self, predicate: Callable[[SentMessage], bool] | None = None) -> SentMessage:
         """The next message (or edit) the bot sent this person that matches."""
         message = await self.emulator.wait_for_message(self.user_id, predicate, TIMEOUT)
-        if message.buttons and not message.edited:
+        if message.buttons:
             self.last_with_buttons = message
         return message
 
@@ -33,9 +33,13 @@ class Person:
         return await self.read(lambda m: text in (m.text or ""))
 
     async def question(self) -> SentMessage:
-        """The next new message that waits for an answer (buttons or a typed answer)."""
+        """The next message that waits for an answer (buttons or a typed answer).
+
+        A pressed button's message is edited into what comes next, so an edit counts; an
+        edit that only took buttons away does not.
+        """
         return await self.read(
-            lambda m: not m.edited and (bool(m.buttons) or "Type your answer" in m.text)
+            lambda m: bool(m.buttons) or ("Type your answer" in m.text and not m.edited)
         )
 
     async def press(self, label: str, message: SentMessage | None = None) -> None:

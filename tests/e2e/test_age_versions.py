@@ -21,9 +21,9 @@ async def test_an_under_8_gets_at_most_eight_short_questions(bot: RunningBot) ->
     child = bot.person(YOUNG_CHILD_ID)
     await join(child, await bot.invite("Y001", "child"))
     await child.type("/review")
-    welcome = await child.read()
-    assert "There is a meeting about you on Wednesday 9 December" in welcome.text
+    # The welcome and the first question come as one message.
     first = await child.question()
+    assert "There is a meeting about you on Wednesday 9 December" in first.text
     assert "How do you feel at home?" in first.text and "😢 Really unhappy" in labels(first)
     summary = await answer_until_summary(child, first)
     changes = [label for label in labels(summary) if label.startswith("Change")]
@@ -38,11 +38,14 @@ async def test_the_flow_names_the_iro_and_the_day_and_answers_a_sad_face_kindly(
     child = bot.person(CHILD_ID)
     await join(child, await bot.invite("C001", "child"))
     await child.type("/review")
-    welcome = await child.read()
+    welcome = await child.question()
     assert "Your review is on Monday 7 December." in welcome.text
     assert "Independent Reviewing Officer" in welcome.text
-    await child.press("Really unhappy", await child.question())
-    kind = await child.read_until("Thank you for telling me")
+    await child.press("Really unhappy", welcome)
+    # The kind reply and the next question replace the pressed question.
+    kind = await child.question()
+    assert kind.message_id == welcome.message_id
+    assert kind.text.startswith("✓ 😢 Really unhappy\n\nThank you for telling me.")
     assert "I'm sorry things feel hard at home." in kind.text
-    summary = await answer_until_summary(child, await child.question())
+    summary = await answer_until_summary(child, kind)
     assert "Would you like to talk to your IRO, Sam, before the meeting?" in summary.text

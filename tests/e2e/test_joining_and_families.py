@@ -76,7 +76,7 @@ async def test_a_parent_gives_feedback_and_it_is_stored(bot: RunningBot) -> None
     first = await parent.question()
     summary = await answer_until_summary(parent, first)
     await parent.press("Send", summary)
-    assert (await parent.read(lambda m: not m.edited)).text.startswith("Thank you")
+    assert "✓ Send\n\nThank you" in (await parent.read_until("✓ Send")).text
     async with bot.services.uow() as uow:
         runs = (await uow.session.scalars(select(Run))).all()
         assert [(r.flow_id, r.status) for r in runs] == [("parent_feedback", "submitted")]

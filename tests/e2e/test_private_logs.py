@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.telegram.runtime import CHATTY_LIBRARIES, QUIET_LIBRARIES, configure_logging
-from tests.e2e.conftest import CHILD_ID, RunningBot
+from tests.e2e.conftest import CHILD_ID, RunningBot, logging_as_run
 from tests.e2e.driver import join
 
 MARKER = "zebracrossing42"
@@ -17,15 +16,9 @@ NAME = "Tallulah"
 
 @pytest.fixture
 def debug_logging() -> Iterator[None]:
-    """Configure logging as `mysay run` would at DEBUG, and put every level back after."""
-    names = ["", *QUIET_LIBRARIES, *CHATTY_LIBRARIES]
-    levels = {name: logging.getLogger(name).level for name in names}
-    configure_logging(logging.DEBUG)
-    try:
+    """Log as `mysay run` would at DEBUG."""
+    with logging_as_run(logging.DEBUG):
         yield
-    finally:
-        for name, level in levels.items():
-            logging.getLogger(name).setLevel(level)
 
 
 async def test_a_debug_log_holds_no_words_names_codes_or_token(

@@ -43,7 +43,7 @@ async def hold_for_later(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         screened = bot_deps.conversations.screen_offline(update.effective_user.id, message.text)
         support = texts.support_reply(screened)
         if support:
-            await say(context.bot, chat_id, support)
+            await say(context.bot, chat_id, support, urgent=True)
     await say(context.bot, chat_id, texts.message("trouble.saving_later"))
     return True
 

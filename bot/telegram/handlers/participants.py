@@ -10,7 +10,7 @@ from bot.app.conversation import Notice, Outcome, Purpose
 from bot.app.joining import JoinResult, redeem
 from bot.telegram.callbacks import RunButton
 from bot.telegram.handlers.context import deps
-from bot.telegram.handlers.sending import keyboard, present, remove_buttons, say, with_retries
+from bot.telegram.handlers.sending import Pressed, keyboard, present, say, with_retries
 from bot.telegram.render import render, split_text
 from bot.telegram.update_keys import key_of
 from conversations.events import Asked, Cancel, Resume, Text
@@ -76,7 +76,7 @@ async def answer_with_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def press_button(
     update: Update, context: ContextTypes.DEFAULT_TYPE, button: RunButton
 ) -> None:
-    """Give a pressed button to its run, tidying the question it was on."""
+    """Give a pressed button to its run; its message becomes what comes next."""
     user_id, chat_id = _ids(update)
     query = update.callback_query
     assert query is not None
@@ -87,28 +87,18 @@ async def press_button(
     first = outcome.events[0] if outcome.events else None
     # Only ticking a box redraws its question; "carry on" after a cancel asks it anew.
     ticked = not isinstance(button.action, Resume)
-    same_question = (
-        ticked and isinstance(first, Asked) and first.step_id == button.step_id and not stale
-    )
-    answered = None
-    if not stale and not same_question:
-        await _mark_answered(context, chat_id, query)
-        # Marking it answered took its buttons away already: a second edit would only
-        # cost a call and come back 400 "message is not modified".
-        answered = query.message.message_id if query.message is not None else None
-    if same_question:
+    if ticked and isinstance(first, Asked) and first.step_id == button.step_id and not stale:
         # A ticked box on a multi step: redraw the same message instead of a new one.
         await _redraw(context, chat_id, query, outcome)
         return
-    await present(context.bot, chat_id, bot_deps, outcome, answered)
+    await present(context.bot, chat_id, bot_deps, outcome, None if stale else _pressed(query))
 
 
-async def _mark_answered(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, query: CallbackQuery
-) -> None:
+def _pressed(query: CallbackQuery) -> Pressed | None:
+    """The pressed message and the label of its button, if Telegram still shows them."""
     message = query.message
     if not isinstance(message, Message) or message.text is None:
-        return
+        return None
     label = next(
         (
             button.text
@@ -118,14 +108,7 @@ async def _mark_answered(
         ),
         None,
     )
-    if label is None:
-        await remove_buttons(context.bot, chat_id, message.message_id)
-        return
-    await with_retries(
-        lambda: context.bot.edit_message_text(
-            f"{message.text}\n\n✓ {label}", chat_id, message.message_id, reply_markup=None
-        )
-    )
+    return Pressed(message.message_id, message.text, label) if label is not None else None
 
 
 async def _redraw(
@@ -186,4 +169,4 @@ async def show_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def show_help_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say who to contact now; works at any moment, in or out of a flow."""
-    await say(context.bot, _ids(update)[1], texts.message("safety.help_now"))
+    await say(context.bot, _ids(update)[1], texts.message("safety.help_now"), urgent=True)

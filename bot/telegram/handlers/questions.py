@@ -1,14 +1,18 @@
-"""Which message shows each run's current question, so its buttons go once it is answered.
+"""Which message shows each run's current question, so a copy asked again loses its buttons.
 
-A typed answer leaves the question's message as it was, buttons and all, for the bot to
-tidy. The message id exists only once Telegram has the message, after the answer was
-committed, so the adapter notes it in its own table (`telegram_prompt`) after replying.
+An answered question keeps its buttons: pressed later, they answer as stale, and taking them
+away would cost a Bot API call for every typed answer (a pressed one's message already
+turns into what comes next). A refused answer asks the question again below, and only the
+newest copy keeps buttons. The message id exists only once Telegram has the message, after
+the answer was committed, so the adapter notes it in its own table (`telegram_prompt`)
+after replying.
 """
 
 from __future__ import annotations
 
 from bot.app.conversation import Outcome
 from bot.bootstrap import Services
+from conversations.events import Rejected
 
 
 async def replace_question(
@@ -16,11 +20,12 @@ async def replace_question(
 ) -> int | None:
     """Note `shown` as the message with the run's question; give the one to tidy, if any.
 
-    `answered` is the message a button was pressed on, already marked answered.
+    `answered` is the message a button was pressed on, which shows what came next now.
     """
-    if outcome.run_id is None or (shown is None and not outcome.tidy):
+    asked_again = outcome.tidy and any(isinstance(event, Rejected) for event in outcome.events)
+    if outcome.run_id is None or (shown is None and not asked_again):
         return None
     async with services.uow() as uow:
         before = await uow.telegram_prompts.replace(outcome.run_id, shown)
         await uow.commit()
-    return before if outcome.tidy and before not in (answered, shown) else None
+    return before if asked_again and before not in (answered, shown) else None
