@@ -28,6 +28,7 @@ from storage.repositories import (
     StaffRepository,
     TelegramPromptRepository,
     UpdateLog,
+    WebAccessRepository,
 )
 
 
@@ -62,6 +63,7 @@ class UnitOfWork:
         self.child_records = ChildRecords(*args)
         self.erasure = ErasureRepository(*args)
         self.telegram_prompts = TelegramPromptRepository(*args)
+        self.web = WebAccessRepository(*args)
         return self
 
     async def __aexit__(

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.app import admin
 from bot.app.dates import day_words
 from bot.app.ports import Services, UnitOfWork
-from bot.app.staff_access import child_for, staff_member, visible_child_ids
+from bot.app.staff_access import StaffKey, child_for, staff_member, visible_child_ids
 from bot.app.texts import message
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_ids import FlowId
@@ -75,11 +75,11 @@ class NewInvitation:
     case_ref: str
 
 
-async def upcoming(services: Services, telegram_id: int) -> list[UpcomingReview]:
+async def upcoming(services: Services, who: StaffKey) -> list[UpcomingReview]:
     """This person's reviews (all, for managers) due in the next 14 days, soonest first."""
     today = services.today().date()
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         meetings = await uow.reviews.not_held_between(
             today, today + timedelta(days=UPCOMING_DAYS), await visible_child_ids(uow, staff)
         )
@@ -123,10 +123,10 @@ class _People:
         )
 
 
-async def read_views(services: Services, telegram_id: int, case_ref: str) -> ChildViews:
+async def read_views(services: Services, who: StaffKey, case_ref: str) -> ChildViews:
     """The child's views for their next meeting; the allocated IRO's read sends a receipt."""
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         child = await child_for(uow, staff, case_ref)
         record = await services.review_record(case_ref, reader="iro", actor=f"staff:{staff.id}")
         if child.iro_id == staff.id:
@@ -162,10 +162,10 @@ def _read_receipt(run: Run, review: Review | None, zone: ZoneInfo, locale: str) 
     return message("receipt.meeting", locale, day=day_words(review.due_date))
 
 
-async def invite(services: Services, telegram_id: int, case_ref: str, role: str) -> NewInvitation:
+async def invite(services: Services, who: StaffKey, case_ref: str, role: str) -> NewInvitation:
     """A one-time joining link for someone on this IRO's case."""
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         await child_for(uow, staff, case_ref)
         issued = await admin.create_invitation(
             uow,

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         RunRepository,
         StaffRepository,
         UpdateLog,
+        WebAccessRepository,
     )
 
 Clock = Callable[[], datetime]
@@ -63,6 +64,7 @@ class UnitOfWork(Protocol):
     retention: RetentionQueries
     child_records: ChildRecords
     erasure: ErasureRepository
+    web: WebAccessRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -17,6 +17,7 @@ from bot.app.ports import Services, UnitOfWork
 from bot.app.safeguarding import alert_recipients, working_days_after
 from bot.app.staff_access import (
     NotAllowed,
+    StaffKey,
     may_see,
     sees_every_child,
     staff_member,
@@ -151,13 +152,13 @@ async def escalate_unseen(
 
 
 async def open_requests(
-    services: Services, flows: Mapping[str, Flow], telegram_id: int
+    services: Services, flows: Mapping[str, Flow], who: StaffKey
 ) -> list[RequestLine]:
     """Requests not yet done that this person may see; the child's own IRO seeing one
     marks it seen, and the child is told."""
     now = services.clock()
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         requests = await uow.requests.open_for(await visible_child_ids(uow, staff))
         lines = []
         for request in requests:
@@ -188,14 +189,14 @@ async def _mark_seen(
 async def mark_done(
     services: Services,
     flows: Mapping[str, Flow],
-    telegram_id: int,
+    who: StaffKey,
     request_id: int,
     note: str | None,
 ) -> RequestLine:
     """Close a request; a note goes to the child, and so does 'seen' if it was never seen."""
     now = services.clock()
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         request = await uow.requests.get(request_id)
         child = await uow.children.get(request.child_id) if request else None
         if request is None or child is None or not may_see(staff, child):

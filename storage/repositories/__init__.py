@@ -19,6 +19,7 @@ from storage.repositories.requests import RequestRepository
 from storage.repositories.retention import RetentionQueries
 from storage.repositories.summaries import KeptFigures
 from storage.repositories.telegram import TelegramPromptRepository
+from storage.repositories.web import WebAccessRepository
 
 __all__ = [
     "AuditRepository",
@@ -41,5 +42,6 @@ __all__ = [
     "TelegramPromptRepository",
     "UpdateLog",
     "WaitingUpdate",
+    "WebAccessRepository",
     "hash_code",
 ]
