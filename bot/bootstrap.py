@@ -52,10 +52,12 @@ class Services:
         """Now in the service's own time zone (for dates people see)."""
         return self.clock().astimezone(self.settings.zone)
 
-    async def review_record(self, case_ref: str, *, reader: Reader, actor: str) -> ReviewRecord:
+    async def review_record(
+        self, case_ref: str, *, reader: Reader, actor: str, review_id: int | None = None
+    ) -> ReviewRecord:
         async with self.uow() as uow:
             return await build_review_record(
-                uow, case_ref, reader=reader, actor=actor, now=self.clock()
+                uow, case_ref, review_id, reader=reader, actor=actor, now=self.clock()
             )
 
 

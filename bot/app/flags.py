@@ -12,6 +12,7 @@ from bot.app.staff_access import (
     StaffKey,
     may_see,
     sees_every_child,
+    sees_words,
     staff_member,
     visible_child_ids,
 )
@@ -80,6 +81,8 @@ async def read_flag(services: Services, who: StaffKey, flag_id: int) -> FlagWord
     """The words behind a flag; every read is written to the audit log."""
     async with services.uow() as uow:
         staff = await staff_member(uow, who)
+        if not sees_words(staff):
+            raise NotAllowed("admins read no child's words")
         flag = await _visible_flag(uow, staff, flag_id)
         _audit(uow, services.clock(), staff, flag, "flag_words_read")
         await uow.commit()

@@ -93,8 +93,11 @@ class Services(Protocol):
 
     def today(self) -> datetime: ...
 
-    async def review_record(self, case_ref: str, *, reader: Reader, actor: str) -> ReviewRecord:
-        """A review's record for `reader`, the read written to the audit log."""
+    async def review_record(
+        self, case_ref: str, *, reader: Reader, actor: str, review_id: int | None = None
+    ) -> ReviewRecord:
+        """A review's record for `reader` (the next or latest, by default), the read written
+        to the audit log."""
         ...
 
 
