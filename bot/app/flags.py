@@ -38,7 +38,8 @@ class FlagWords:
     text: str
 
 
-async def _line(uow: UnitOfWork, flag: Flag) -> FlagLine:
+async def flag_line(uow: UnitOfWork, flag: Flag) -> FlagLine:
+    """A flag as staff see it: never the words."""
     child = await uow.children.get(flag.child_id) if flag.child_id else None
     return FlagLine(
         flag.id,
@@ -74,7 +75,7 @@ async def open_flags(services: Services, who: StaffKey | None) -> list[FlagLine]
         child_ids = None
         if who is not None:
             child_ids = await visible_child_ids(uow, await staff_member(uow, who))
-        return [await _line(uow, flag) for flag in await uow.flags.unresolved(child_ids)]
+        return [await flag_line(uow, flag) for flag in await uow.flags.unresolved(child_ids)]
 
 
 async def read_flag(services: Services, who: StaffKey, flag_id: int) -> FlagWords:
@@ -86,7 +87,7 @@ async def read_flag(services: Services, who: StaffKey, flag_id: int) -> FlagWord
         flag = await _visible_flag(uow, staff, flag_id)
         _audit(uow, services.clock(), staff, flag, "flag_words_read")
         await uow.commit()
-        return FlagWords(await _line(uow, flag), uow.flags.text(flag))
+        return FlagWords(await flag_line(uow, flag), uow.flags.text(flag))
 
 
 async def acknowledge(services: Services, who: StaffKey, flag_id: int) -> FlagLine:
@@ -99,7 +100,7 @@ async def acknowledge(services: Services, who: StaffKey, flag_id: int) -> FlagLi
             flag.acknowledged_by_id = staff.id
             _audit(uow, services.clock(), staff, flag, "flag_acknowledged")
         await uow.commit()
-        return await _line(uow, flag)
+        return await flag_line(uow, flag)
 
 
 async def close(services: Services, who: StaffKey, flag_id: int, note: str) -> FlagLine:
@@ -114,4 +115,4 @@ async def close(services: Services, who: StaffKey, flag_id: int, note: str) -> F
         uow.flags.set_close_note(flag, note)
         _audit(uow, now, staff, flag, "flag_closed")
         await uow.commit()
-        return await _line(uow, flag)
+        return await flag_line(uow, flag)

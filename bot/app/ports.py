@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from bot.settings import Settings
     from conversations.sharing import Reader
+    from feedback_reports.participation_model import ParticipationReport, ReportOptions
     from feedback_reports.record import ReviewRecord
     from storage.crypto import TextCipher
     from storage.repositories import (
@@ -98,6 +99,12 @@ class Services(Protocol):
     ) -> ReviewRecord:
         """A review's record for `reader` (the next or latest, by default), the read written
         to the audit log."""
+        ...
+
+    async def participation_report(
+        self, start: date, end: date, actor: str, options: ReportOptions
+    ) -> ParticipationReport:
+        """The participation report of a period, its making written to the audit log."""
         ...
 
 

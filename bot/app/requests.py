@@ -166,7 +166,7 @@ async def open_requests(
             assert child is not None
             if request.status == "new" and _answers_for(staff, child):
                 await _mark_seen(uow, flows, request, staff, now)
-            lines.append(await _line(uow, request, child, services.settings.zone))
+            lines.append(await request_line(uow, request, child, services.settings.zone))
         await uow.commit()
         return lines
 
@@ -217,7 +217,7 @@ async def mark_done(
                 request_id=request.id,
                 with_note=bool(note),
             )
-        line = await _line(uow, request, child, services.settings.zone)
+        line = await request_line(uow, request, child, services.settings.zone)
         await uow.commit()
         return line
 
@@ -239,7 +239,7 @@ async def _tell_child(
         uow.outbox.add(participant.telegram_id, purpose, text, now)
 
 
-async def _line(
+async def request_line(
     uow: UnitOfWork, request: ChildRequest, child: Child, zone: ZoneInfo
 ) -> RequestLine:
     review = await uow.reviews.get(request.review_id) if request.review_id else None

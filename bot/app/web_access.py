@@ -15,6 +15,7 @@ from bot.app import admin
 from bot.app.ports import Services
 from bot.app.staff_access import SignedIn, StaffKey, staff_member
 from bot.app.tokens import new_token, token_hash
+from storage.models import Staff
 
 LINK_LIFETIME = timedelta(minutes=10)
 IDLE_TIMEOUT = timedelta(minutes=30)
@@ -59,7 +60,7 @@ async def sign_in(services: Services, link_token: str) -> str | None:
     return session_token
 
 
-async def session_staff(services: Services, session_token: str) -> SignedIn | None:
+async def session_staff(services: Services, session_token: str) -> Staff | None:
     """Who a session belongs to, its idle clock restarted; None once it has ended."""
     now = services.clock()
     async with services.uow() as uow:
@@ -75,7 +76,7 @@ async def session_staff(services: Services, session_token: str) -> SignedIn | No
             return None
         session.last_seen_at = now
         await uow.commit()
-        return SignedIn(staff.id)
+        return staff
 
 
 async def sign_out(services: Services, session_token: str) -> None:
