@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     )
     listen_host: str = Field(default="127.0.0.1", description="Address `mysay serve` binds.")
     listen_port: int = Field(default=8080, ge=0, le=65535, description="Port `mysay serve` binds.")
+    web_url: str = Field(
+        default="http://127.0.0.1:8081",
+        description="Public base URL of the staff workspace (sign-in links start with it; "
+        "with https, its cookies are Secure). Under `mysay serve`, the webhook's site.",
+    )
+    web_host: str = Field(default="127.0.0.1", description="Address `mysay web` binds.")
+    web_port: int = Field(default=8081, ge=0, le=65535, description="Port `mysay web` binds.")
     # NoDecode: operators write "10,3", not the JSON list pydantic-settings expects by default.
     keep_processed_updates_days: int = Field(
         default=3,
@@ -154,7 +161,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("webhook_url")
+    @field_validator("webhook_url", "web_url")
     @classmethod
     def _absolute_http_url(cls, value: str) -> str:
         # Telegram itself accepts only https; plain http is for a local emulator.

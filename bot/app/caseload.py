@@ -16,6 +16,7 @@ from bot.app.ports import Services
 from bot.app.staff_access import (
     NotAllowed,
     StaffKey,
+    child_for,
     sees_every_child,
     staff_member,
     visible_child_ids,
@@ -119,3 +120,30 @@ async def caseloads_per_iro(services: Services, who: StaffKey) -> list[IroCaselo
         if counts.get(None):
             rows.append(row(None, None, "Not allocated", True))
         return rows
+
+
+@dataclass(frozen=True)
+class MeetingLine:
+    """One of a child's meetings and the outcome recorded for it (no words)."""
+
+    review_id: int
+    kind: str
+    due_date: date
+    held_on: date | None
+    participation: str | None
+    seen_before: bool | None
+
+
+async def child_history(services: Services, who: StaffKey, case_ref: str) -> list[MeetingLine]:
+    """A child's meetings, latest first, for someone who may see the child."""
+    async with services.uow() as uow:
+        child = await child_for(uow, await staff_member(uow, who), case_ref)
+        reviews = await uow.child_records.reviews(child.id)
+        return sorted(
+            (
+                MeetingLine(r.id, r.kind, r.due_date, r.held_on, r.participation, r.seen_before)
+                for r in reviews
+            ),
+            key=lambda line: line.due_date,
+            reverse=True,
+        )

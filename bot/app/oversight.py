@@ -90,5 +90,5 @@ async def participation_report(
 ) -> ParticipationReport:
     """The participation report of a period (generated and audited as from the CLI)."""
     async with services.uow() as uow:
-        staff = await _manager(uow, who)
-    return await services.participation_report(start, end, f"staff:{staff.id}", options)
+        actor = f"staff:{(await _manager(uow, who)).id}"
+    return await services.participation_report(start, end, actor, options)

@@ -8,7 +8,6 @@ full first (`preview`): nothing is written until the admin confirms the same fil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -47,10 +46,30 @@ async def _admin(uow: UnitOfWork, who: StaffKey) -> Staff:
     return staff
 
 
-async def staff_list(services: Services, who: StaffKey) -> Sequence[Staff]:
+@dataclass(frozen=True)
+class StaffRow:
+    id: int
+    username: str
+    name: str
+    role: str
+    telegram_linked: bool
+    active: bool
+
+
+async def staff_list(services: Services, who: StaffKey) -> list[StaffRow]:
     async with services.uow() as uow:
         await _admin(uow, who)
-        return await uow.staff.list()
+        return [
+            StaffRow(
+                s.id,
+                s.username,
+                s.name,
+                s.role,
+                s.telegram_id is not None,
+                s.deactivated_at is None,
+            )
+            for s in await uow.staff.list()
+        ]
 
 
 async def add_staff_member(

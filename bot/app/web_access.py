@@ -39,7 +39,8 @@ async def issue_sign_in_link_for(services: Services, username: str) -> str:
         staff = await admin.staff_by_username(uow, username)
         if staff.deactivated_at is not None:
             raise admin.AdminError(f"staff member {username!r} is deactivated")
-    return await issue_sign_in_link(services, SignedIn(staff.id))
+        who = SignedIn(staff.id)
+    return await issue_sign_in_link(services, who)
 
 
 async def sign_in(services: Services, link_token: str) -> str | None:

@@ -23,8 +23,10 @@ from yarl import URL
 from bot.bootstrap import Services, build_core, open_services
 from bot.settings import Settings, SettingsError
 from bot.telegram.application import PTBApplication, announce_commands, build_application
+from bot.telegram.handlers.context import bot_deps
 from bot.telegram.inbound import InboundQueue
 from bot.telegram.runtime import until_stopped
+from bot.web.server import mount_workspace
 from storage.database import is_unavailable
 
 logger = logging.getLogger(__name__)
@@ -71,7 +73,8 @@ def create_web_app(
     app[UPDATE_LOCK] = asyncio.Lock()
     app.router.add_post(webhook_path(settings), receive_update)
     app.router.add_get("/health", health)
-    # The staff dashboard will mount here later, as a sub-application under /dashboard.
+    # The staff workspace, at /staff; what its pages queue (a read receipt) is sent at once.
+    mount_workspace(app, services, settings, bot_deps(application).deliver_outbox)
     app.cleanup_ctx.append(_running_bot)
     return app
 

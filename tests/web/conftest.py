@@ -1,3 +1,104 @@
-"""Web test fixtures: the headless browser (see tests/browser.py)."""
+"""Web test fixtures: the staff workspace on a real database, signed in as anyone.
 
+`site` serves the workspace through aiohttp's test client, with staff and two children
+seeded (see `seed_workspace`); `site.sign_in_as("iro1")` goes through a real one-time link.
+The headless browser comes from tests/browser.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from aiohttp import ClientResponse, web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import admin, web_access
+from bot.bootstrap import Services, open_services
+from bot.settings import Settings
+from bot.web.server import mount_workspace
+from bot.web.staff.app import Deliver
 from tests.browser import browser  # noqa: F401
+from tests.support import MutableClock
+
+IRO_TG, MANAGER_TG, OTHER_IRO_TG, ADMIN_TG = 2001, 2002, 2003, 2004
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+async def seed_workspace(services: Services) -> None:
+    """Two IROs, a manager and an admin; C001 (iro1) with a review next week, C002 (iro2)."""
+    now = services.clock()
+    async with services.uow() as uow:
+        await admin.add_staff(uow, "iro1", "Sam Patel", "iro", IRO_TG, now)
+        await admin.add_staff(uow, "manager1", "Demo Manager", "manager", MANAGER_TG, now)
+        await admin.add_staff(uow, "iro2", "Other IRO", "iro", OTHER_IRO_TG, now)
+        await admin.add_staff(uow, "admin1", "Demo Admin", "admin", ADMIN_TG, now)
+        await uow.flush()
+        await admin.add_child(uow, "C001", now, birth_date=date(2013, 5, 1), iro_username="iro1")
+        await admin.add_child(uow, "C002", now, birth_date=date(2015, 1, 9), iro_username="iro2")
+        await uow.flush()
+        await admin.add_review(uow, "C001", "cla_review", date(2026, 12, 7), None, now)
+        await admin.add_review(uow, "C002", "cla_review", date(2026, 12, 9), None, now)
+        await uow.commit()
+
+
+def csrf_of(html: str) -> str:
+    """The form token a page carries."""
+    found = CSRF_FIELD.search(html)
+    assert found, "the page has no form token"
+    return found.group(1)
+
+
+@dataclass
+class Site:
+    client: TestClient
+    services: Services
+    clock: MutableClock
+
+    async def link(self, username: str) -> str:
+        """A fresh one-time sign-in path for `username`."""
+        token = await web_access.issue_sign_in_link_for(self.services, username)
+        return f"/staff/signin/{token}"
+
+    async def sign_in_as(self, username: str) -> None:
+        """Sign in through a link, as a person would (this client's cookies start afresh)."""
+        self.client.session.cookie_jar.clear()
+        path = await self.link(username)
+        response = await self.client.post(
+            path, data={"csrf_token": await self.token(path)}, allow_redirects=False
+        )
+        assert response.status == 303, await response.text()
+
+    async def token(self, path: str = "/staff/signed-out") -> str:
+        """The form token for this browser, read from a page."""
+        return csrf_of(await (await self.client.get(path)).text())
+
+    async def post(self, path: str, data: dict[str, str] | None = None) -> ClientResponse:
+        """Post a form with this browser's token, not following the redirect."""
+        form = {"csrf_token": await self.token(), **(data or {})}
+        return await self.client.post(path, data=form, allow_redirects=False)
+
+
+async def open_site(
+    settings: Settings, clock: MutableClock, deliver: Deliver | None = None
+) -> AsyncIterator[Site]:
+    async with open_services(settings, clock=clock) as services:
+        await seed_workspace(services)
+        root = web.Application()
+        mount_workspace(root, services, settings, deliver)
+        async with TestClient(TestServer(root)) as client:
+            yield Site(client, services, clock)
+
+
+@pytest.fixture
+def clock() -> MutableClock:
+    return MutableClock()
+
+
+@pytest.fixture
+async def site(settings: Settings, clock: MutableClock) -> AsyncIterator[Site]:
+    async for opened in open_site(settings, clock):
+        yield opened

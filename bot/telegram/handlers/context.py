@@ -37,5 +37,11 @@ def deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:
     return found
 
 
+def bot_deps(application: Application[Any, Any, Any, Any, Any, Any]) -> BotDeps:
+    """What the handlers of `application` were given (outside a handler: a web page)."""
+    found: BotDeps = application.bot_data[KEY]
+    return found
+
+
 def install(application: Application[Any, Any, Any, Any, Any, Any], bot_deps: BotDeps) -> None:
     application.bot_data[KEY] = bot_deps
