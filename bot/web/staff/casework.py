@@ -116,6 +116,12 @@ async def mark_request_done(request: web.Request) -> web.Response:
     return see_other(url(request, "requests", {"done": request_id}))
 
 
+def _no_meeting(request: web.Request, case_ref: str) -> web.Response:
+    return page(
+        request, "outcome.html.j2", {"case_ref": case_ref, "form": None, "result": None}, 404
+    )
+
+
 async def show_outcome_form(request: web.Request) -> web.Response:
     """The outcome form for the child's latest meeting (or the one due on ?due=)."""
     ws = workspace(request)
@@ -126,7 +132,7 @@ async def show_outcome_form(request: web.Request) -> web.Response:
             ws.services, ws.flows[FlowId.outcome], signed_in(request), case_ref, due
         )
     except NoMeeting:
-        return page(request, "outcome.html.j2", {"case_ref": case_ref, "form": None, "result": None}, 404)
+        return _no_meeting(request, case_ref)
     return page(request, "outcome.html.j2", {"case_ref": case_ref, "form": form, "result": None})
 
 
@@ -150,7 +156,7 @@ async def record_outcome(request: web.Request) -> web.Response:
         )
         form = await outcome_form(ws.services, flow, signed_in(request), case_ref, due)
     except NoMeeting:
-        return page(request, "outcome.html.j2", {"case_ref": case_ref, "form": None, "result": None}, 404)
+        return _no_meeting(request, case_ref)
     if result.recorded:
         await ws.deliver()  # the note to the child
     status = 200 if result.recorded else 400
