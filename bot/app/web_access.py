@@ -17,8 +17,15 @@ from bot.app.staff_access import SignedIn, StaffKey, staff_member
 from bot.app.tokens import new_token, token_hash
 from storage.models import Staff
 
+# Where the workspace is served (`mysay web` alone, or beside the webhook in `mysay serve`).
+WORKSPACE_PATH = "/staff"
 LINK_LIFETIME = timedelta(minutes=10)
 IDLE_TIMEOUT = timedelta(minutes=30)
+
+
+def sign_in_link(web_url: str, token: str) -> str:
+    """The address a staff member opens to sign in with `token`."""
+    return f"{web_url.rstrip('/')}{WORKSPACE_PATH}/signin/{token}"
 
 
 async def issue_sign_in_link(services: Services, who: StaffKey) -> str:

@@ -26,9 +26,8 @@ def web(ctx: click.Context) -> None:
 @click.option("--staff", "username", required=True, help="The staff member's username.")
 def link(username: str) -> None:
     """Print a one-time sign-in link for a staff member (10 minutes, works once)."""
-    from bot.app.web_access import issue_sign_in_link_for
+    from bot.app.web_access import issue_sign_in_link_for, sign_in_link
     from bot.bootstrap import open_services
-    from bot.web.staff.routes import sign_in_url
 
     settings = load_settings()
 
@@ -37,7 +36,7 @@ def link(username: str) -> None:
             return await issue_sign_in_link_for(services, username)
 
     token = asyncio.run(go())
-    click.echo(sign_in_url(settings.web_url, token))
+    click.echo(sign_in_link(settings.web_url, token))
 
 
 COMMANDS: list[click.Command] = [web]

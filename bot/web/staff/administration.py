@@ -18,7 +18,7 @@ async def show_staff(request: web.Request) -> web.Response:
     """List staff, with forms to add one, change a role or deactivate an account."""
     members = await staff_admin.staff_list(workspace(request).services, signed_in(request))
     context = {"members": members, "roles": STAFF_ROLES, "done": request.query.get("done", "")}
-    return page(request, "staff.html.j2", context)
+    return page(request, "staff", context)
 
 
 async def add_staff(request: web.Request) -> web.Response:
@@ -56,7 +56,7 @@ async def deactivate(request: web.Request) -> web.Response:
 
 async def show_import(request: web.Request) -> web.Response:
     """The upload form."""
-    return page(request, "import.html.j2", {"check": None, "text": ""})
+    return page(request, "import", {"check": None, "text": ""})
 
 
 async def _uploaded(request: web.Request) -> tuple[str, str, bool]:
@@ -75,12 +75,12 @@ async def check_import(request: web.Request) -> web.Response:
     """Check the file line by line; import it only when confirmed after a clean preview."""
     kind, text, confirm = await _uploaded(request)
     if not text.strip():
-        return page(request, "import.html.j2", {"check": None, "text": "", "empty": True}, 400)
+        return page(request, "import", {"check": None, "text": "", "empty": True}, 400)
     check = await staff_admin.check_import(
         workspace(request).services, signed_in(request), kind, text, confirm=confirm
     )
     status = 400 if check.problems else 200
-    return page(request, "import.html.j2", {"check": check, "text": text}, status)
+    return page(request, "import", {"check": check, "text": text}, status)
 
 
 ROUTES = [

@@ -32,7 +32,7 @@ from storage.models import Staff
 
 logger = logging.getLogger(__name__)
 
-PREFIX = "/staff"
+PREFIX = web_access.WORKSPACE_PATH
 SESSION_COOKIE = "staff_session"
 # Sign-in attempts per browser address: a link is 43 random characters, so this only keeps
 # a flood of guesses from costing the database anything.
@@ -86,11 +86,11 @@ def signed_in(request: web.Request) -> SignedIn:
 def page(
     request: web.Request, name: str, context: Mapping[str, Any] | None = None, status: int = 200
 ) -> web.Response:
-    """A workspace page, with who is signed in for the header."""
+    """The workspace page `name` (templates/NAME.html.j2), with who is signed in."""
     staff = request.get(STAFF)
     zone = workspace(request).services.settings.zone
     shared = {"staff": staff, "kind_words": KIND_WORDS, "zone": zone}
-    return render(request, name, {**shared, **(context or {})}, status=status)
+    return render(request, f"{name}.html.j2", {**shared, **(context or {})}, status=status)
 
 
 def url(
@@ -130,7 +130,7 @@ def _guard(routes: Mapping[str, Route]) -> Callable[..., Awaitable[web.StreamRes
             return _signed_out(request)
         request[STAFF] = staff
         if staff.role not in roles:
-            return page(request, "refused.html.j2", {"why": "role"}, status=403)
+            return page(request, "refused", {"why": "role"}, status=403)
         return await _answer(request, handler)
 
     return guard
@@ -141,16 +141,16 @@ async def _answer(request: web.Request, handler: Handler) -> web.StreamResponse:
     try:
         return await handler(request)
     except (NotAllowed, ReportError):
-        return page(request, "refused.html.j2", {"why": "missing"}, status=404)
+        return page(request, "refused", {"why": "missing"}, status=404)
     except AdminError as error:
-        return page(request, "problem.html.j2", {"problem": str(error)}, status=400)
+        return page(request, "problem", {"problem": str(error)}, status=400)
 
 
 def _signed_out(request: web.Request) -> web.StreamResponse:
     if request.method == "GET":
         response = see_other(url(request, "signed_out"))
     else:
-        response = page(request, "signed_out.html.j2", status=401)
+        response = page(request, "signed_out", status=401)
     if read_cookie(request, SESSION_COOKIE):
         clear_cookie(request, response, SESSION_COOKIE)
     return response

@@ -28,7 +28,7 @@ def _day(text: str | None) -> date | None:
 async def show_caseload(request: web.Request) -> web.Response:
     """List my children: next meeting, how far each has got, what is open."""
     lines = await caseload.caseload(workspace(request).services, signed_in(request))
-    return page(request, "caseload.html.j2", {"lines": lines})
+    return page(request, "caseload", {"lines": lines})
 
 
 async def show_child(request: web.Request) -> web.Response:
@@ -41,7 +41,7 @@ async def show_child(request: web.Request) -> web.Response:
     )
     await ws.deliver()
     history = await caseload.child_history(ws.services, signed_in(request), case_ref)
-    return page(request, "child.html.j2", {"record": views.record, "history": history})
+    return page(request, "child", {"record": views.record, "history": history})
 
 
 async def download_record(request: web.Request) -> web.Response:
@@ -61,7 +61,7 @@ async def download_record(request: web.Request) -> web.Response:
 async def show_flags(request: web.Request) -> web.Response:
     """List open flags with their deadlines."""
     lines = await flags.open_flags(workspace(request).services, signed_in(request))
-    return page(request, "flags.html.j2", {"lines": lines})
+    return page(request, "flags", {"lines": lines})
 
 
 def _flag_id(request: web.Request) -> int:
@@ -76,7 +76,7 @@ async def show_flag(request: web.Request) -> web.Response:
     words = await flags.read_flag(
         workspace(request).services, signed_in(request), _flag_id(request)
     )
-    return page(request, "flag.html.j2", {"words": words, "note_missing": False})
+    return page(request, "flag", {"words": words, "note_missing": False})
 
 
 async def acknowledge_flag(request: web.Request) -> web.Response:
@@ -91,7 +91,7 @@ async def close_flag(request: web.Request) -> web.Response:
     note = str((await request.post()).get("note", "")).strip()
     if not note:
         words = await flags.read_flag(workspace(request).services, signed_in(request), flag_id)
-        return page(request, "flag.html.j2", {"words": words, "note_missing": True}, 400)
+        return page(request, "flag", {"words": words, "note_missing": True}, 400)
     await flags.close(workspace(request).services, signed_in(request), flag_id, note)
     return see_other(url(request, "flags", {"done": "closed"}))
 
@@ -101,7 +101,7 @@ async def show_requests(request: web.Request) -> web.Response:
     ws = workspace(request)
     lines = await requests.open_requests(ws.services, ws.flows, signed_in(request))
     await ws.deliver()
-    return page(request, "requests.html.j2", {"lines": lines})
+    return page(request, "requests", {"lines": lines})
 
 
 async def mark_request_done(request: web.Request) -> web.Response:
@@ -117,9 +117,7 @@ async def mark_request_done(request: web.Request) -> web.Response:
 
 
 def _no_meeting(request: web.Request, case_ref: str) -> web.Response:
-    return page(
-        request, "outcome.html.j2", {"case_ref": case_ref, "form": None, "result": None}, 404
-    )
+    return page(request, "outcome", {"case_ref": case_ref, "form": None, "result": None}, 404)
 
 
 async def show_outcome_form(request: web.Request) -> web.Response:
@@ -133,7 +131,7 @@ async def show_outcome_form(request: web.Request) -> web.Response:
         )
     except NoMeeting:
         return _no_meeting(request, case_ref)
-    return page(request, "outcome.html.j2", {"case_ref": case_ref, "form": form, "result": None})
+    return page(request, "outcome", {"case_ref": case_ref, "form": form, "result": None})
 
 
 async def record_outcome(request: web.Request) -> web.Response:
@@ -161,14 +159,12 @@ async def record_outcome(request: web.Request) -> web.Response:
         await ws.deliver()  # the note to the child
     status = 200 if result.recorded else 400
     context = {"case_ref": case_ref, "form": form, "result": result}
-    return page(request, "outcome.html.j2", context, status)
+    return page(request, "outcome", context, status)
 
 
 async def show_invite(request: web.Request) -> web.Response:
     """Ask who the invitation is for."""
-    return page(
-        request, "invite.html.j2", {"case_ref": request.match_info["case_ref"], "made": None}
-    )
+    return page(request, "invite", {"case_ref": request.match_info["case_ref"], "made": None})
 
 
 async def make_invitation(request: web.Request) -> web.Response:
@@ -177,9 +173,7 @@ async def make_invitation(request: web.Request) -> web.Response:
     case_ref = request.match_info["case_ref"]
     role = str((await request.post()).get("role", ""))
     if role not in INVITE_ROLES:
-        return page(
-            request, "invite.html.j2", {"case_ref": case_ref, "made": None, "bad_role": True}, 400
-        )
+        return page(request, "invite", {"case_ref": case_ref, "made": None, "bad_role": True}, 400)
     made = await iro_tools.invite(ws.services, signed_in(request), case_ref, role)
     username = ws.services.settings.bot_username
     link = deep_link(username, made.code) if username else None
@@ -193,7 +187,7 @@ async def make_invitation(request: web.Request) -> web.Response:
         "qr": qr,
         "days": ws.services.settings.invitation_days,
     }
-    return page(request, "invite.html.j2", context)
+    return page(request, "invite", context)
 
 
 ROUTES = [

@@ -78,7 +78,7 @@ async def show_report(request: web.Request) -> web.Response:
         "all_kinds": REVIEW_KINDS,
         "charts": charts.all_charts(report),
     }
-    return page(request, "report.html.j2", context, 400 if asked.problem else 200)
+    return page(request, "report", context, 400 if asked.problem else 200)
 
 
 def _download(
@@ -108,13 +108,13 @@ async def download_json(request: web.Request) -> web.Response:
 async def show_caseloads(request: web.Request) -> web.Response:
     """How many children each IRO has, and how many have something open."""
     rows = await caseload.caseloads_per_iro(workspace(request).services, signed_in(request))
-    return page(request, "caseloads.html.j2", {"rows": rows})
+    return page(request, "caseloads", {"rows": rows})
 
 
 async def show_overdue(request: web.Request) -> web.Response:
     """Flags and requests past their deadlines, across the service."""
     found = await oversight.overdue(workspace(request).services, signed_in(request))
-    return page(request, "overdue.html.j2", {"overdue": found})
+    return page(request, "overdue", {"overdue": found})
 
 
 async def show_audit(request: web.Request) -> web.Response:
@@ -131,7 +131,7 @@ async def show_audit(request: web.Request) -> web.Response:
     action = request.query.get("action") or None
     rows = await oversight.audit_log(services, signed_in(request), start, end, action)
     context = {"rows": rows, "start": start, "end": end, "action": action or ""}
-    return page(request, "audit.html.j2", context)
+    return page(request, "audit", context)
 
 
 ROUTES = [

@@ -27,17 +27,17 @@ HOME_BY_ROLE = {"iro": "caseload", "manager": "report", "admin": "staff_members"
 
 async def show_sign_in(request: web.Request) -> web.Response:
     """Show the sign-in button for a link (the link is spent only when it is pressed)."""
-    return page(request, "sign_in.html.j2", {"problem": None})
+    return page(request, "sign_in", {"problem": None})
 
 
 async def sign_in(request: web.Request) -> web.Response:
     """Spend the link and open a session, or say the link no longer works."""
     ws = workspace(request)
     if not ws.sign_ins.allow(request.remote or "unknown"):
-        return page(request, "sign_in.html.j2", {"problem": "too_many"}, status=429)
+        return page(request, "sign_in", {"problem": "too_many"}, status=429)
     token = await web_access.sign_in(ws.services, request.match_info["token"])
     if token is None:
-        return page(request, "sign_in.html.j2", {"problem": "spent"}, status=403)
+        return page(request, "sign_in", {"problem": "spent"}, status=403)
     response = see_other(url(request, "home"))
     set_cookie(request, response, SESSION_COOKIE, token)
     return response
@@ -50,7 +50,7 @@ async def home(request: web.Request) -> web.Response:
 
 async def signed_out(request: web.Request) -> web.Response:
     """Say the session has ended and how to get a new link."""
-    return page(request, "signed_out.html.j2")
+    return page(request, "signed_out")
 
 
 async def sign_out(request: web.Request) -> web.Response:
