@@ -39,20 +39,32 @@ def mount_workspace(
     root.router.add_get("/", to_workspace)
 
 
+async def start_workspace(
+    services: Services, settings: Settings, deliver_outbox: Deliver | None = None
+) -> tuple[web.AppRunner, str]:
+    """Start the workspace on web_host:web_port; give its runner (to clean up) and base URL."""
+    root = web.Application()
+    mount_workspace(root, services, settings, deliver_outbox)
+    runner = web.AppRunner(root, access_log=None, shutdown_timeout=5)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.web_host, settings.web_port).start()
+    except OSError:
+        await runner.cleanup()
+        raise
+    host, port = runner.addresses[0][:2]
+    return runner, f"http://{host}:{port}"
+
+
 async def serve_workspace(settings: Settings, stopped: Callable[[], Awaitable[object]]) -> None:
     """Run the workspace on web_host:web_port until `stopped` returns."""
     waiting = asyncio.ensure_future(stopped())
     await asyncio.sleep(0)
     try:
         async with open_services(settings) as services:
-            root = web.Application()
-            mount_workspace(root, services, settings)
-            runner = web.AppRunner(root, access_log=None, shutdown_timeout=5)
-            await runner.setup()
+            runner, base = await start_workspace(services, settings)
             try:
-                await web.TCPSite(runner, settings.web_host, settings.web_port).start()
-                host, port = runner.addresses[0][:2]
-                logger.info("The staff workspace is at http://%s:%s%s/", host, port, PREFIX)
+                logger.info("The staff workspace is at %s%s/", base, PREFIX)
                 await waiting
             finally:
                 await runner.cleanup()
