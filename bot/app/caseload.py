@@ -147,3 +147,9 @@ async def child_history(services: Services, who: StaffKey, case_ref: str) -> lis
             key=lambda line: line.due_date,
             reverse=True,
         )
+
+
+async def open_case(services: Services, who: StaffKey, case_ref: str) -> str:
+    """The case reference as stored, if this person may see the child (else `NotAllowed`)."""
+    async with services.uow() as uow:
+        return (await child_for(uow, await staff_member(uow, who), case_ref)).case_ref

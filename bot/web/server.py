@@ -28,7 +28,7 @@ def mount_workspace(
     services: Services,
     settings: Settings,
     deliver_outbox: Deliver | None = None,
-) -> None:
+) -> Workspace:
     """Serve the workspace at /staff of `root`, and send `/` there."""
     workspace = Workspace(services, packaged_library(), deliver_outbox)
     mount(root, PREFIX, build_workspace(workspace, settings.web_url))
@@ -37,6 +37,7 @@ def mount_workspace(
         return web.Response(status=303, headers={"Location": f"{PREFIX}/"})
 
     root.router.add_get("/", to_workspace)
+    return workspace
 
 
 async def start_workspace(

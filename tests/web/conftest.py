@@ -19,8 +19,9 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import admin, web_access
 from bot.bootstrap import Services, open_services
 from bot.settings import Settings
+from bot.web.common.ratelimit import RateLimiter
 from bot.web.server import mount_workspace
-from bot.web.staff.app import Deliver
+from bot.web.staff.app import Deliver, Workspace
 from tests.browser import browser  # noqa: F401
 from tests.support import MutableClock
 
@@ -57,6 +58,7 @@ class Site:
     client: TestClient
     services: Services
     clock: MutableClock
+    workspace: Workspace
 
     async def link(self, username: str) -> str:
         """A fresh one-time sign-in path for `username`."""
@@ -72,7 +74,7 @@ class Site:
         )
         assert response.status == 303, await response.text()
 
-    async def token(self, path: str = "/staff/signed-out") -> str:
+    async def token(self, path: str = "/staff/signin/none") -> str:
         """The form token for this browser, read from a page."""
         return csrf_of(await (await self.client.get(path)).text())
 
@@ -88,9 +90,11 @@ async def open_site(
     async with open_services(settings, clock=clock) as services:
         await seed_workspace(services)
         root = web.Application()
-        mount_workspace(root, services, settings, deliver)
+        workspace = mount_workspace(root, services, settings, deliver)
+        # Tests sign in far more often than a person; the limit has a test of its own.
+        workspace.sign_ins = RateLimiter(10_000, 60)
         async with TestClient(TestServer(root)) as client:
-            yield Site(client, services, clock)
+            yield Site(client, services, clock, workspace)
 
 
 @pytest.fixture

@@ -164,7 +164,10 @@ async def record_outcome(request: web.Request) -> web.Response:
 
 async def show_invite(request: web.Request) -> web.Response:
     """Ask who the invitation is for."""
-    return page(request, "invite", {"case_ref": request.match_info["case_ref"], "made": None})
+    case_ref = await caseload.open_case(
+        workspace(request).services, signed_in(request), request.match_info["case_ref"]
+    )
+    return page(request, "invite", {"case_ref": case_ref, "made": None})
 
 
 async def make_invitation(request: web.Request) -> web.Response:
