@@ -89,6 +89,7 @@ async def test_signing_out_ends_the_session(site: Site) -> None:
     response = await site.post("/staff/signout")
     assert response.headers["Location"] == "/staff/signed-out"
     # Even a copy of the old cookie no longer opens anything.
+    site.client.session.cookie_jar.clear()
     site.client.session.cookie_jar.update_cookies({"staff_session": cookie})
     assert (await site.client.get("/staff/caseload", allow_redirects=False)).status == 303
     async with site.services.uow() as uow:
@@ -111,6 +112,7 @@ async def test_a_deactivated_account_is_signed_out_and_gets_no_link(site: Site) 
     iro_cookie = _session_cookie(site)
     await site.sign_in_as("admin1")
     assert (await site.post("/staff/staff-members/iro1/deactivate")).status == 303
+    site.client.session.cookie_jar.clear()
     site.client.session.cookie_jar.update_cookies({"staff_session": iro_cookie})
     assert (await site.client.get("/staff/caseload", allow_redirects=False)).status == 303
     with pytest.raises(AdminError, match="deactivated"):
