@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from feedback_reports.participation_model import ReportOptions
+
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 MAX_REMINDER_DAYS = 60
 
@@ -102,6 +104,11 @@ class Settings(BaseSettings):
         description="Month (1-12) the service's reporting year starts; 4 is April, "
         "the financial year. The participation report's quarters count from it.",
     )
+    report_targets: Annotated[dict[str, float], NoDecode] = Field(
+        default_factory=dict,
+        description="The service's targets, drawn on the participation report's charts: "
+        "figure=percentage pairs separated by commas, like in_timescale=95,attended=80.",
+    )
     reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(10, 3),
         description="Days before a review when children and families get a reminder.",
@@ -153,6 +160,24 @@ class Settings(BaseSettings):
         if len(set(days)) != len(days):
             raise ValueError(f"a number of days is repeated in {value!r}")
         return tuple(sorted(days, reverse=True))
+
+    @field_validator("report_targets", mode="before")
+    @classmethod
+    def _targets(cls, value: Any) -> dict[str, float]:
+        """Read "in_timescale=95,attended=80" as figure names and percentages."""
+        if not isinstance(value, str):
+            return dict(value)
+        targets = {}
+        for pair in filter(None, (part.strip() for part in value.split(","))):
+            name, equals, number = pair.partition("=")
+            try:
+                targets[name.strip()] = float(number)
+            except ValueError:
+                equals = ""
+            if not equals:
+                raise ValueError(f"expected figure=percentage, like in_timescale=95; got {pair!r}")
+        # The report's own rules (known figures, 0 to 100), checked now rather than at report time.
+        return ReportOptions(targets=targets).targets
 
     @field_validator("database_url")
     @classmethod

@@ -16,9 +16,24 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from feedback_reports.labels import AUDIENCE_WORDS, KIND_WORDS
-from feedback_reports.participation_model import Count, ParticipationReport
+from feedback_reports.participation_model import (
+    Count,
+    ParticipationReport,
+    PreviousPeriod,
+    Share,
+)
 from feedback_reports.suppression import WITHHELD
 from storage.models import PARTICIPATION_CODES
+
+# The percentages compared with a year before, and their names on the chart.
+HEADLINE = (
+    ("in_timescale", "in\ntimescale"),
+    ("attended", "attended"),
+    ("conveyed_without_attending", "conveyed,\nnot there"),
+    ("views_via_bot", "views via\nMy Say"),
+)
+# Where a line starts and ends on the x axis.
+Span = tuple[float, float]
 
 
 def _axes(width: float, height: float) -> tuple[Figure, Axes]:
@@ -29,7 +44,8 @@ def _axes(width: float, height: float) -> tuple[Figure, Axes]:
 
 def _png(figure: Figure) -> str:
     buffer = io.BytesIO()
-    figure.tight_layout()
+    if figure.get_layout_engine() is None:  # a figure with a legend outside lays itself out
+        figure.tight_layout()
     figure.savefig(buffer, format="png", dpi=96)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
@@ -75,6 +91,66 @@ def participation_codes(report: ParticipationReport) -> Figure:
     return figure
 
 
+def _target_line(axes: Axes, report: ParticipationReport, figure_name: str, span: Span) -> None:
+    """Draw the service's target for a percentage, if it has one, across `span` of the x axis."""
+    target = report.options.targets.get(figure_name)
+    if target is not None:
+        axes.hlines(target, *span, colors="#c22", linestyles="dashed", label="target", zorder=3)
+
+
+def year_on_year(report: ParticipationReport) -> Figure:
+    """Return bars of the headline percentages, this period beside a year before, per kind.
+
+    A withheld percentage gets no bar but "[c]", one with nothing to divide by "n/a"; the
+    service's targets are dashed lines over their figure.
+    """
+    figure = Figure(figsize=(8, 3.4), layout="constrained")
+    FigureCanvasAgg(figure)
+    panels = figure.subplots(1, len(report.kinds()), sharey=True)
+    width = 0.38
+    periods: list[tuple[str, ParticipationReport | PreviousPeriod, str]] = [
+        ("this period", report, "#37a")
+    ]
+    if report.previous is not None:
+        periods.append(("a year before", report.previous, "#aaa"))
+    for axes, kind in zip(panels, report.kinds(), strict=True):
+        for offset, (label, source, colour) in enumerate(periods):
+            positions = [i + (offset - 0.5) * width for i in range(len(HEADLINE))]
+            shares = [getattr(source.kinds()[kind], name).pct for name, _ in HEADLINE]
+            _percent_bars(axes, positions, shares, width, label, colour)
+        for i, (name, _) in enumerate(HEADLINE):
+            _target_line(axes, report, name, (i - width, i + width))
+        axes.set_xticks(range(len(HEADLINE)), [words for _, words in HEADLINE], fontsize=7)
+        axes.set_ylim(0, 100)
+        axes.set_title(f"{KIND_WORDS[kind]}s", fontsize=8, pad=3)
+    panels[0].set_ylabel("%")
+    handles, names = panels[0].get_legend_handles_labels()
+    for axes in panels[1:]:  # a target set only for conferences still gets a key
+        more, more_names = axes.get_legend_handles_labels()
+        handles, names = handles + more, names + more_names
+    unique = dict(zip(names, handles, strict=True))
+    figure.legend(
+        list(unique.values()), list(unique), loc="outside upper center", ncol=3, fontsize=7
+    )
+    return figure
+
+
+def _percent_bars(
+    axes: Axes,
+    positions: list[float],
+    shares: Sequence[Share],
+    width: float,
+    label: str,
+    colour: str,
+) -> None:
+    shown = [share if isinstance(share, float) else 0.0 for share in shares]
+    axes.bar(positions, shown, width, label=label, color=colour)
+    for position, share in zip(positions, shares, strict=True):
+        if not isinstance(share, float):
+            mark = WITHHELD if share == WITHHELD else "n/a"
+            axes.annotate(mark, (position, 0), ha="center", va="bottom", fontsize=6, rotation=90)
+
+
 def quarterly_trend(report: ParticipationReport) -> Figure:
     """Return a line chart of attended % by quarter, one line per kind of meeting."""
     figure, axes = _axes(8, 3)
@@ -88,6 +164,8 @@ def quarterly_trend(report: ParticipationReport) -> Figure:
             marker="o",
             label=f"{KIND_WORDS[kind]}s",
         )
+    quarters = max((len(rows) for rows in report.trend.values()), default=1)
+    _target_line(axes, report, "attended", (-0.2, quarters - 0.8))
     axes.set_ylim(0, 100)
     axes.set_ylabel("attended %")
     axes.set_title("Attended by quarter")
@@ -128,6 +206,7 @@ def figures(report: ParticipationReport) -> dict[str, Figure]:
     """Return every chart, keyed by a short name used in the template."""
     return {
         "codes": participation_codes(report),
+        "year_on_year": year_on_year(report),
         "trend": quarterly_trend(report),
         "funnel": funnel(report),
         "ratings": ratings(report),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from feedback_reports.labels import FIGURE_WORDS
 from feedback_reports.metrics_queries import quarters
 from feedback_reports.participation_model import Definition, ReportOptions
 from feedback_reports.timescale import IN_TIMESCALE
@@ -48,6 +49,13 @@ def _withheld(options: ReportOptions) -> str:
         "any percentage built on a withheld count. Zeros are always shown. This applies to the "
         "meetings, the trend, the breakdowns and the invitations."
     )
+
+
+def _targets(options: ReportOptions) -> str:
+    named = "; ".join(
+        f"{FIGURE_WORDS[name]}: {target:g}%" for name, target in options.targets.items()
+    )
+    return f"The service's own targets, drawn as dashed lines on the charts: {named}."
 
 
 def definitions(options: ReportOptions) -> list[Definition]:
@@ -106,4 +114,14 @@ def definitions(options: ReportOptions) -> list[Definition]:
             "several. These counts are of answers, not of children, and are shown in full.",
         ),
     ]
+    if options.compare:
+        entries.append(
+            (
+                "A year before",
+                "The same days a year earlier (29 February becomes the 28th), counted the same "
+                "way; its small counts are withheld on their own.",
+            )
+        )
+    if options.targets:
+        entries.append(("Targets", _targets(options)))
     return [Definition(term=term, meaning=meaning) for term, meaning in entries]

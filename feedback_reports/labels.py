@@ -38,6 +38,18 @@ CODE_ROW_WORDS = {
     "not_recorded": "No participation code recorded",
 }
 
+# The percentages of the main table, in reading order, in the words the report prints.
+FIGURE_WORDS = {
+    "in_timescale": "In timescale (of those held)",
+    "in_timescale_with_due_not_held": "In timescale, counting due, not held as late",
+    "attended": "Attended (PN1-PN4)",
+    "conveyed_without_attending": "Views conveyed without attending (PN5-PN6)",
+    "advocate": "Advocate (PN2, PN5)",
+    "not_conveyed": "Views not conveyed (PN7)",
+    "seen_before": "Seen by the IRO before",
+    "views_via_bot": "Views sent through My Say",
+}
+
 AGE_BAND_WORDS = {
     "under_8": "Under 8",
     "8_12": "8 to 12",

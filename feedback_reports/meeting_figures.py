@@ -183,6 +183,8 @@ def kind_figures(
         "gender": _grouped(rows, lambda row: codes.gender_group(row.gender), GENDERS),
     }
     for dimension, groups in dimensions.items():
+        if not groups:
+            continue  # no quarters asked for (the year before shows its main table only)
         for key, members in groups.items():
             _add_group(table, f"{dimension}/{key}", members, options)
         for name, whole in WHOLE.items():

@@ -4,14 +4,17 @@ Every query groups in the database and returns at most a few thousand rows howev
 meetings there are. Per-meeting values (age band, quarter, "views via My Say") are computed
 in a subquery and grouped by the outer query, so no bound parameter is repeated in GROUP BY
 (PostgreSQL would refuse that). Date arithmetic differs between SQLite and PostgreSQL, so
-the three helpers below branch on the dialect explicitly; everything else is portable SQL.
+the helpers below branch on the dialect explicitly; everything else is portable SQL.
 
-Runs, answers and invitations are read together with the summaries kept of those deleted
-since (by retention or an erasure), so deleting people's words never changes a past figure.
+Runs and invitations are read together with the summaries kept of those deleted since (by
+retention or an erasure), so deleting people's words never changes a past figure. Whether a
+child sent views before a meeting is read from the meeting's row (`views_sent_on`, kept as
+runs are sent), so the meetings are counted without reading a single run.
 """
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -23,18 +26,18 @@ from sqlalchemy import (
     Select,
     case,
     cast,
-    distinct,
-    exists,
     func,
     literal_column,
+    null,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Subquery
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from feedback_reports.timescale import in_timescale_sql
 from storage.models import (
@@ -94,13 +97,10 @@ def _month(months: int) -> date:
     return date(months // 12, months % 12 + 1, 1)
 
 
-def _ymd(column: Expr | date, dialect: str) -> ColumnElement[int]:
-    """A date as the integer YYYYMMDD, so ages compare without date arithmetic."""
-    if isinstance(column, date):
-        return literal_column(column.strftime("%Y%m%d"), Integer)
-    if dialect == "postgresql":
-        return cast(func.to_char(column, "YYYYMMDD"), Integer)
-    return cast(func.strftime("%Y%m%d", column), Integer)
+def _sqlite_ymd(column: Expr) -> ColumnElement[int]:
+    """A date SQLite keeps as the text YYYY-MM-DD, as the integer YYYYMMDD (cheaper than
+    strftime), so ages compare without date arithmetic."""
+    return cast(func.replace(column, "-", ""), Integer)
 
 
 def _utc_day(column: Expr, dialect: str) -> ColumnElement[date]:
@@ -116,20 +116,50 @@ def _days_between(earlier: Expr, later: Expr, dialect: str) -> ColumnElement[int
     return cast(func.julianday(later) - func.julianday(earlier), Integer)
 
 
+def years_before(day: date, years: int) -> date:
+    """The same day `years` earlier; 29 February becomes the 28th when that year has none."""
+    if (day.month, day.day) == (2, 29) and not calendar.isleap(day.year - years):
+        return date(day.year - years, 2, 28)
+    return day.replace(year=day.year - years)
+
+
+def _younger_than(years: int, birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[bool]:
+    """Whether someone born on `birth` is under `years` old on the day `on`."""
+    if isinstance(on, date):
+        # One day to compare with, worked out here: the database reads birth dates as they are.
+        return birth > years_before(on, years)
+    if dialect == "postgresql":
+        # Date arithmetic is cheaper than formatting both dates, row by row; PostgreSQL takes
+        # 29 February back to the 28th, which agrees with the YYYYMMDD comparison below.
+        return birth > on - literal_column(f"interval '{years} years'")
+    # YYYYMMDD differences compare like ages: 8 years old <=> difference >= 80000.
+    return _sqlite_ymd(on) - _sqlite_ymd(birth) < years * 10000
+
+
 def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
     """Under 8, 8 to 12 or 13 and over on a given day; unknown without a birth date."""
-    # YYYYMMDD differences compare like ages: 8 years old <=> difference >= 80000.
-    diff = _ymd(on, dialect) - _ymd(birth, dialect)
     return case(
         (birth.is_(None), literal_column("'unknown'")),
-        (diff < 80000, literal_column("'under_8'")),
-        (diff < 130000, literal_column("'8_12'")),
+        (_younger_than(8, birth, on, dialect), literal_column("'under_8'")),
+        (_younger_than(13, birth, on, dialect), literal_column("'8_12'")),
         else_=literal_column("'13_plus'"),
     )
 
 
 def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
+
+
+def report_settings(dialect: str) -> list[TextClause]:
+    """Settings for the report's transaction (they end with it), by database.
+
+    At national scale PostgreSQL groups the meetings by sorting one row per meeting; its
+    default 4 MB of sort memory spills that to disk, and compiling the query (JIT) costs more
+    than it saves. SQLite's are set per connection (storage.database).
+    """
+    if dialect != "postgresql":
+        return []
+    return [text("SET LOCAL work_mem = '64MB'"), text("SET LOCAL jit = off")]
 
 
 def dialect_of(session: AsyncSession) -> str:
@@ -188,32 +218,12 @@ def all_invitations() -> Subquery:
 def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quarter]) -> Query:
     """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender.
 
-    `periods` are the quarters of the trend, as `quarters` returns them.
+    `periods` are the quarters of the trend, as `quarters` returns them (none: no quarter).
     """
-    # Two EXISTS rather than one over `all_runs()`: the live check keeps its index lookups.
-    views = or_(
-        exists(
-            select(Run.id)
-            .join(Participant, Participant.id == Run.participant_id)
-            .where(
-                Run.review_id == Review.id,
-                Run.status == "submitted",
-                Participant.role == "child",
-                _utc_day(Run.submitted_at, dialect) <= Review.held_on,
-            )
-        ),
-        exists(
-            select(RunSummary.id).where(
-                RunSummary.review_id == Review.id,
-                RunSummary.status == "submitted",
-                RunSummary.role == "child",
-                _utc_day(RunSummary.submitted_at, dialect) <= Review.held_on,
-            )
-        ),
-    )
-    quarter = case(
-        *((Review.held_on.between(q.start, q.end), q.label) for q in periods),
-        else_=None,
+    quarter: ColumnElement[Any] = (
+        case(*((Review.held_on.between(q.start, q.end), q.label) for q in periods))
+        if periods
+        else null()
     )
     in_timescale = in_timescale_sql()
     per_meeting = (
@@ -226,7 +236,7 @@ def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quart
             _one_if(in_timescale).label("in_timescale"),
             _one_if(Review.seen_before.is_(True)).label("seen_before"),
             _one_if(Review.seen_before.is_(False)).label("seen_no"),
-            _one_if(views).label("views"),
+            _one_if(Review.views_sent_on <= Review.held_on).label("views"),
         )
         .join(Child, Child.id == Review.child_id)
         .where(Review.held_on.between(start, end))
@@ -288,29 +298,67 @@ def invitations_query(start: date, end: date, dialect: str) -> Query:
 
 
 def runs_query(start: date, end: date, dialect: str) -> Query:
-    """People who started, and who sent, a run in the period, by role and age band."""
+    """People who started, and who sent, a run in the period, by role and age band.
+
+    Live runs are first grouped per participant straight from the run index (participant,
+    started, status, sent), then joined to the participant; summaries of deleted runs are
+    grouped per person alike. A person with both is one person.
+    """
     since, until = day_start(start), day_start(end + timedelta(days=1))
-    run = all_runs().c
-    started = (run.started_at >= since) & (run.started_at < until)
-    sent = (run.status == "submitted") & (run.submitted_at >= since) & (run.submitted_at < until)
-    per_run = (
-        select(
-            run.role.label("role"),
-            age_band(Child.birth_date, end, dialect).label("band"),
-            case((started, run.person), else_=None).label("starter"),
-            case((sent, run.person), else_=None).label("sender"),
-        )
-        .outerjoin(Child, Child.id == run.child_id)
-        .where(run.role.in_(AUDIENCES), or_(started, sent))
+
+    def flags(started_at: Expr, status: Expr, submitted_at: Expr) -> list[ColumnElement[Any]]:
+        started = (started_at >= since) & (started_at < until)
+        sent = (status == "submitted") & (submitted_at >= since) & (submitted_at < until)
+        return [
+            func.max(_one_if(started)).label("started"),
+            func.max(_one_if(sent)).label("sent"),
+            or_(started, sent),
+        ]
+
+    *live_flags, live_active = flags(Run.started_at, Run.status, Run.submitted_at)
+    live = (
+        select(Run.participant_id.label("person"), *live_flags)
+        .where(live_active)
+        .group_by(Run.participant_id)
         .subquery()
     )
-    c = per_run.c
+    *kept_flags, kept_active = flags(
+        RunSummary.started_at, RunSummary.status, RunSummary.submitted_at
+    )
+    people = union_all(
+        select(live.c.person, Participant.role, Participant.child_id, live.c.started, live.c.sent)
+        .join(Participant, Participant.id == live.c.person)
+        .where(Participant.role.in_(AUDIENCES)),
+        select(RunSummary.participant_key, RunSummary.role, RunSummary.child_id, *kept_flags)
+        .where(kept_active, RunSummary.role.in_(AUDIENCES))
+        .group_by(RunSummary.participant_key, RunSummary.role, RunSummary.child_id),
+    ).subquery()
+    p = people.c
+    per_person = (
+        select(
+            p.role.label("role"),
+            p.child_id.label("child_id"),
+            func.max(p.started).label("started"),
+            func.max(p.sent).label("sent"),
+        )
+        .group_by(p.person, p.role, p.child_id)
+        .subquery()
+    )
+    c = per_person.c
+    per_band = (
+        select(
+            c.role.label("role"),
+            age_band(Child.birth_date, end, dialect).label("band"),
+            c.started,
+            c.sent,
+        )
+        .outerjoin(Child, Child.id == c.child_id)
+        .subquery()
+    )
+    b = per_band.c
     return select(
-        c.role,
-        c.band,
-        func.count(distinct(c.starter)).label("started"),
-        func.count(distinct(c.sender)).label("sent"),
-    ).group_by(c.role, c.band)
+        b.role, b.band, func.sum(b.started).label("started"), func.sum(b.sent).label("sent")
+    ).group_by(b.role, b.band)
 
 
 def days_before_meeting_query(start: date, end: date, dialect: str) -> Query:

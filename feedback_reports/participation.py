@@ -15,7 +15,7 @@ from feedback_reports import feedback_queries as fq
 from feedback_reports import labels
 from feedback_reports import metrics_queries as q
 from feedback_reports.definitions import definitions
-from feedback_reports.meeting_figures import AGE_BANDS, kind_figures
+from feedback_reports.meeting_figures import AGE_BANDS, KindFigures, kind_figures
 from feedback_reports.participation_model import (
     Feedback,
     Funnel,
@@ -23,6 +23,7 @@ from feedback_reports.participation_model import (
     OptionCount,
     ParticipationReport,
     Period,
+    PreviousPeriod,
     QuestionCounts,
     ReportOptions,
     pct,
@@ -48,25 +49,20 @@ async def build_participation_report(
         raise ValueError("the period ends before it starts")
     now = now or datetime.now(UTC)
     options = options or ReportOptions()
-    session, dialect = uow.session, q.dialect_of(uow.session)
+    dialect = q.dialect_of(uow.session)
+    for setting in q.report_settings(dialect):
+        await uow.session.execute(setting)
     periods = q.quarters(start, end, options.year_start_month)
-    meetings = (await session.execute(q.meetings_query(start, end, dialect, periods))).all()
-    due_query = q.due_not_held_query(start, end, now.astimezone(UTC).date())
-    due_not_held = {str(kind): int(n) for kind, n in await session.execute(due_query)}
-    # Looked-after reviews and conferences are never pooled: each figure is for one kind.
-    figures = {
-        kind: kind_figures(
-            [m for m in meetings if m.kind == kind], due_not_held.get(kind, 0), periods, options
-        )
-        for kind in REVIEW_KINDS
-    }
+    figures = await _meeting_figures(uow, start, end, now, periods, options)
     report = ParticipationReport(
         period=Period.model_validate({"from": start, "to": end}),
         generated_at=now,
         options=options,
         **{kind: found.metrics for kind, found in figures.items()},
+        previous=await _previous(uow, start, end, now, options) if options.compare else None,
         funnel=await _funnel(uow, start, end, dialect, options),
         feedback=await _feedback(uow, start, end),
+        children_quotes=await _quotes(uow, start, end, ("child",)),
         breakdowns={kind: found.breakdowns for kind, found in figures.items()},
         trend={kind: found.trend for kind, found in figures.items()},
         definitions=definitions(options),
@@ -76,6 +72,38 @@ async def build_participation_report(
     )
     await uow.commit()
     return report
+
+
+async def _meeting_figures(
+    uow: UnitOfWork,
+    start: date,
+    end: date,
+    now: datetime,
+    periods: list[q.Quarter],
+    options: ReportOptions,
+) -> dict[str, KindFigures]:
+    session, dialect = uow.session, q.dialect_of(uow.session)
+    meetings = (await session.execute(q.meetings_query(start, end, dialect, periods))).all()
+    due_query = q.due_not_held_query(start, end, now.astimezone(UTC).date())
+    due_not_held = {str(kind): int(n) for kind, n in await session.execute(due_query)}
+    # Looked-after reviews and conferences are never pooled: each figure is for one kind.
+    return {
+        kind: kind_figures(
+            [m for m in meetings if m.kind == kind], due_not_held.get(kind, 0), periods, options
+        )
+        for kind in REVIEW_KINDS
+    }
+
+
+async def _previous(
+    uow: UnitOfWork, start: date, end: date, now: datetime, options: ReportOptions
+) -> PreviousPeriod:
+    """The main table of the same period a year before (its trend and breakdowns are not shown)."""
+    before = Period.model_validate(
+        {"from": q.years_before(start, 1), "to": q.years_before(end, 1)}
+    )
+    figures = await _meeting_figures(uow, before.start, before.end, now, [], options)
+    return PreviousPeriod(period=before, **{kind: f.metrics for kind, f in figures.items()})
 
 
 async def _funnel(
@@ -130,6 +158,17 @@ def _median(counts: Counter[int]) -> float | None:
     return sum(found) / len(found)
 
 
+async def _quotes(uow: UnitOfWork, start: date, end: date, roles: tuple[str, ...]) -> list[str]:
+    """Words these people agreed to have quoted, from runs sent in the period."""
+    consent_steps = labels.packaged_words().steps_with_role("quote_consent")
+    query = fq.quotable_query(start, end, QUOTE_LIMIT, consent_steps, roles)
+    return [
+        text
+        for answer in await uow.session.scalars(query)
+        if (text := uow.runs.answer_text(answer))
+    ]
+
+
 async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
     session = uow.session
     respondents = {role: 0 for role in fq.FAMILY}
@@ -164,13 +203,7 @@ async def _feedback(uow: UnitOfWork, start: date, end: date) -> Feedback:
     themes: Counter[str] = Counter()
     for joined, count in await session.execute(fq.feedback_themes_query(start, end)):
         themes.update({theme: int(count) for theme in str(joined).split(",") if theme})
-    quotes = [
-        text
-        for answer in await session.scalars(
-            fq.quotable_query(start, end, QUOTE_LIMIT, words.steps_with_role("quote_consent"))
-        )
-        if (text := uow.runs.answer_text(answer))
-    ]
+    quotes = await _quotes(uow, start, end, fq.FAMILY)
     return Feedback(
         respondents=respondents,
         questions=questions,

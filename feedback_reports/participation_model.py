@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from conversations.review_kinds import REVIEW_KINDS
 from feedback_reports.metrics_queries import FINANCIAL_YEAR_START
@@ -19,6 +19,17 @@ from storage.models import PARTICIPATION_CODES
 
 Count = int | Literal["[c]"]
 Share = float | Literal["[c]"] | None
+# The percentages of the main table a service may set a target for.
+TARGETABLE = (
+    "in_timescale",
+    "in_timescale_with_due_not_held",
+    "attended",
+    "conveyed_without_attending",
+    "advocate",
+    "not_conveyed",
+    "seen_before",
+    "views_via_bot",
+)
 
 
 def pct(part: int | None, whole: int | None) -> float | None:
@@ -55,6 +66,24 @@ class ReportOptions(_Model):
         le=100,
         description="counts from 1 up to this, exclusive, are withheld; 1 withholds none",
     )
+
+    compare: bool = Field(
+        default=True, description="show the same period a year before beside the main table"
+    )
+    targets: dict[str, float] = Field(
+        default_factory=dict,
+        description="the service's targets, as percentages, drawn on the charts",
+    )
+
+    @field_validator("targets")
+    @classmethod
+    def _known_targets(cls, value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(TARGETABLE))
+        if unknown:
+            raise ValueError(f"no such figure {unknown}; targets are for {list(TARGETABLE)}")
+        if any(not 0 <= target <= 100 for target in value.values()):
+            raise ValueError("a target is a percentage from 0 to 100")
+        return value
 
     @property
     def rated_codes(self) -> tuple[str, ...]:
@@ -154,19 +183,38 @@ class Definition(_Model):
     meaning: str
 
 
-class ParticipationReport(_Model):
+class _ByKind:
+    """Reads the main table's columns, one per kind of meeting, by kind."""
+
+    def kinds(self) -> dict[str, KindMetrics]:
+        """Return the per-kind metrics keyed by review kind."""
+        return {kind: getattr(self, kind) for kind in REVIEW_KINDS}
+
+
+class PreviousPeriod(_Model, _ByKind):
+    """The same period a year before: its main table, with its own small counts withheld."""
+
+    period: Period
+    cla_review: KindMetrics
+    icpc: KindMetrics
+    rcpc: KindMetrics
+
+
+class ParticipationReport(_Model, _ByKind):
     period: Period
     generated_at: datetime
     options: ReportOptions
     cla_review: KindMetrics
     icpc: KindMetrics
     rcpc: KindMetrics
+    previous: PreviousPeriod | None = Field(
+        description="the same period a year before; none when not asked for"
+    )
     funnel: Funnel
     feedback: Feedback
+    children_quotes: list[str] = Field(
+        description="children's own words after their meetings, quoted with their consent"
+    )
     breakdowns: dict[str, Breakdowns] = Field(description="per kind of meeting")
     trend: dict[str, list[QuarterMetrics]] = Field(description="per kind of meeting")
     definitions: list[Definition]
-
-    def kinds(self) -> dict[str, KindMetrics]:
-        """Return the per-kind metrics keyed by review kind."""
-        return {kind: getattr(self, kind) for kind in REVIEW_KINDS}

@@ -18,6 +18,9 @@ from feedback_reports.spreadsheet import text_cell
 from feedback_reports.suppression import WITHHELD
 from feedback_reports.templating import environment
 
+# The percentages of the main table, in reading order, with their names.
+RATE_ROWS = tuple(labels.FIGURE_WORDS.items())
+
 
 def as_json_data(report: ParticipationReport) -> dict[str, Any]:
     """Return the report as JSON-ready data, with `period` keyed `from` and `to`."""
@@ -71,8 +74,14 @@ def render_html(report: ParticipationReport) -> str:
             return f"{shown(value.pct)} {parts}"
         return f"{value.pct}% {parts}"
 
+    def target_words(field: str) -> str:
+        target = report.options.targets.get(field)
+        return "" if target is None else f" (target {target:g}%)"
+
     return template.render(
         report=report,
+        rate_rows=RATE_ROWS,
+        target_words=target_words,
         data=as_json_data(report),
         charts=charts.all_charts(report),
         kind_words=labels.KIND_WORDS,

@@ -110,7 +110,8 @@ class Table:
             # The unknown parts add up to a published figure; withheld ones are at least 1.
             withheld = [n for n in unknown if n in self._withheld]
             if withheld and sum(self._values[n] for n in unknown) == len(withheld):
-                return self._published(parts), True
+                # Parts first; when every part is withheld or zero, only the total can go.
+                return self._published(parts) or self._published(members), True
         for cell, combination in self._determined().items():
             if cell in self._withheld:
                 # Withholding any published cell the combination uses breaks it.

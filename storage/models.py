@@ -46,6 +46,9 @@ REVIEW_KINDS = ("cla_review", "icpc", "rcpc")
 PARTICIPATION_CODES = tuple(f"PN{n}" for n in range(8))
 # A run still going: waiting on a question, or showing its summary.
 OPEN_RUN = ("waiting", "reviewing")
+# The answer to "may we quote your words?": the id every flow gives its `quote_consent` step
+# (tests/conversations/test_flow_check.py checks it), so one small partial index serves them all.
+MAY_QUOTE = "step_id = 'may_quote'"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -172,6 +175,9 @@ class Review(Base):
     participation: Mapped[str | None] = mapped_column(String(3))
     seen_before: Mapped[bool | None] = mapped_column(Boolean)
     in_timescale: Mapped[bool | None] = mapped_column(Boolean)
+    # The first UTC day the child sent views for this meeting through My Say, kept as the run
+    # is sent (storage.repositories.report_counts) and after the run is deleted.
+    views_sent_on: Mapped[date | None] = mapped_column(Date)
     note_to_child_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
 
@@ -180,10 +186,23 @@ class Run(Base):
     """One participant going through one flow; `state_cipher` holds the engine's run value."""
 
     __tablename__ = "run"
+    __table_args__ = (
+        # The report reads runs sent in a period, and a meeting's sent runs, from the index...
+        Index("ix_run_status_submitted_at", "status", "submitted_at"),
+        Index("ix_run_review_status_submitted_at", "review_id", "status", "submitted_at"),
+        # ... and who started or sent a run in a period, grouped per person from the index.
+        Index(
+            "ix_run_participant_started_sent",
+            "participant_id",
+            "started_at",
+            "status",
+            "submitted_at",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
-    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
     flow_id: Mapped[str] = mapped_column(String(64))
     flow_version: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), index=True)
@@ -219,7 +238,17 @@ class Answer(Base):
     """One answered step of a run: choices in plain columns, free text encrypted."""
 
     __tablename__ = "answer"
-    __table_args__ = (UniqueConstraint("run_id", "step_id"),)
+    __table_args__ = (
+        UniqueConstraint("run_id", "step_id"),
+        # The report finds the runs whose author agreed to be quoted, among millions of answers.
+        Index(
+            "ix_answer_may_quote",
+            "run_id",
+            "choice",
+            sqlite_where=text(MAY_QUOTE),
+            postgresql_where=text(MAY_QUOTE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"), index=True)
@@ -361,6 +390,27 @@ class AnswerSummary(Base):
     kind: Mapped[str] = mapped_column(String(16))
     choice: Mapped[str | None] = mapped_column(String(400))
     text_themes: Mapped[str | None] = mapped_column(String(200))
+
+
+class FeedbackCount(Base):
+    """How many of parents' and carers' sent runs, chosen options and theme lists fell on a day.
+
+    Counted as each run is sent and never changed by deleting runs, so the report adds up a
+    few rows a day instead of reading every answer (`measure`: `respondent` with empty step
+    and value; `choice` with the option id(s) as stored; `themes` with the comma-joined list).
+    """
+
+    __tablename__ = "feedback_count"
+    __table_args__ = (UniqueConstraint("day", "role", "flow_id", "step_id", "measure", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    role: Mapped[str] = mapped_column(String(16))
+    flow_id: Mapped[str] = mapped_column(String(64))
+    step_id: Mapped[str] = mapped_column(String(32))
+    measure: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(400))
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class InvitationSummary(Base):

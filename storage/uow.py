@@ -21,6 +21,7 @@ from storage.repositories import (
     OutboxRepository,
     ParticipantRepository,
     ReminderQueries,
+    ReportCounts,
     RequestRepository,
     RetentionQueries,
     ReviewRepository,
@@ -59,6 +60,7 @@ class UnitOfWork:
         self.due_reminders = ReminderQueries(*args)
         self.housekeeping = Housekeeping(*args)
         self.kept_figures = KeptFigures(*args)
+        self.report_counts = ReportCounts(*args)
         self.retention = RetentionQueries(*args)
         self.child_records = ChildRecords(*args)
         self.erasure = ErasureRepository(*args)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         OutboxRepository,
         ParticipantRepository,
         ReminderQueries,
+        ReportCounts,
         RequestRepository,
         RetentionQueries,
         ReviewRepository,
@@ -65,6 +66,7 @@ class UnitOfWork(Protocol):
     retention: RetentionQueries
     child_records: ChildRecords
     erasure: ErasureRepository
+    report_counts: ReportCounts
     web: WebAccessRepository
 
     async def __aenter__(self) -> UnitOfWork: ...

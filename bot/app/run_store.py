@@ -114,6 +114,8 @@ class RunStore:
         if after.status is RunStatus.submitted and row.submitted_at is None:
             row.submitted_at = after.updated_at
             await self._note_themes(uow, row.id, flow, after)
+            # Counted as it is sent: the report never reads every answer again.
+            await uow.report_counts.count_sent(row)
             hook = self.on_submitted.get(flow.id)
             if hook is not None:
                 await hook(uow, row, flow, after)

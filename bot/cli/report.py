@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -13,9 +14,9 @@ from bot.cli.options import iso_date
 from bot.cli.output import write_private
 from bot.settings import load_settings
 from conversations.sharing import READERS, Reader
-from feedback_reports import render_participation, render_record
+from feedback_reports import render_participation, render_record, render_workbook
 from feedback_reports.participation import build_participation_report
-from feedback_reports.participation_model import ReportOptions
+from feedback_reports.participation_model import ParticipationReport, ReportOptions
 from feedback_reports.record import ReportError, build_review_record
 from feedback_reports.suppression import SUPPRESS_BELOW
 
@@ -24,19 +25,23 @@ RECORD_FORMATS = {
     "md": render_record.render_markdown,
     "html": render_record.render_html,
 }
-PARTICIPATION_FORMATS = {
+PARTICIPATION_FORMATS: dict[str, Callable[[ParticipationReport], str | bytes]] = {
     "json": render_participation.render_json,
     "csv": render_participation.render_csv,
     "html": render_participation.render_html,
+    "xlsx": render_workbook.render_xlsx,
 }
+# Formats a terminal cannot show: they need --out.
+BINARY_FORMATS = frozenset({"xlsx"})
 
 
-def _write(text: str, out: Path | None) -> None:
+def _write(content: str | bytes, out: Path | None) -> None:
     if out is None:
-        click.echo(text, nl=False)
+        assert isinstance(content, str), "binary formats need --out"
+        click.echo(content, nl=False)
         return
     # Records hold children's words in the clear: readable by their owner alone.
-    write_private(out, text)
+    write_private(out, content)
     click.echo(f"Wrote {out}.", err=True)
 
 
@@ -87,6 +92,12 @@ def record(
     help="Withhold counts from 1 up to this (and what would give them away); 1 withholds "
     "nothing, for figures that stay inside the service.",
 )
+@click.option(
+    "--compare/--no-compare",
+    default=True,
+    show_default=True,
+    help="Show the same period a year before beside the main table.",
+)
 def participation(
     start: date,
     end: date,
@@ -94,17 +105,22 @@ def participation(
     out: Path | None,
     exclude_pn0: bool,
     suppress_below: int,
+    compare: bool,
 ) -> None:
     """Report how children took part in meetings held in a period, and families' feedback."""
     if end < start:
         raise click.BadParameter("--to is before --from", param_hint="--to")
+    if fmt in BINARY_FORMATS and out is None:
+        raise click.BadParameter(f"--format {fmt} needs --out FILE", param_hint="--out")
 
-    async def go() -> str:
+    async def go() -> str | bytes:
         settings = load_settings()
         options = ReportOptions(
             year_start_month=settings.report_year_start_month,
+            targets=settings.report_targets,
             exclude_pn0=exclude_pn0,
             suppress_below=suppress_below,
+            compare=compare,
         )
         async with open_services(settings) as services, services.uow() as uow:
             built = await build_participation_report(

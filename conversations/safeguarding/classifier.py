@@ -2,8 +2,9 @@
 
 The model is trained by `mysay safeguarding train` (see `training.py`) on the corpus the
 project ships, and written as JSON with one feature per line: its inverse document
-frequency, its weight for each level and for each category. Anyone can read why a word
-pushes a message up, and loading it runs no code (unlike a pickle).
+frequency (already multiplied by the weight training gives its kind of feature), its weight
+for each level and for each category. Anyone can read why a word pushes a message up, and
+loading it runs no code (unlike a pickle).
 
 Scoring repeats scikit-learn's sums exactly: sublinear term frequency times idf, scaled to
 unit length, then a multinomial logistic model for the level and one-vs-rest logistic

@@ -101,6 +101,29 @@ def evaluate(messages: Sequence[LabelledMessage], screen: Screen) -> Evaluation:
     )
 
 
+def combine(results: Sequence[Evaluation]) -> Evaluation:
+    """Add the figures of several evaluations up into one."""
+    confusion: Counter[tuple[Level, Level]] = Counter()
+    labelled: Counter[str] = Counter()
+    flagged: Counter[str] = Counter()
+    named: Counter[str] = Counter()
+    for result in results:
+        confusion.update(result.confusion)
+        for name, recall in result.categories.items():
+            labelled[name] += recall.labelled
+            flagged[name] += recall.flagged
+            named[name] += recall.named
+    return Evaluation(
+        total=sum(result.total for result in results),
+        confusion=dict(confusion),
+        categories={
+            name: CategoryRecall(labelled[name], flagged[name], named[name])
+            for name in sorted(labelled)
+        },
+        misses=tuple(miss for result in results for miss in result.misses),
+    )
+
+
 def _missed(label: Level, got: Level) -> bool:
     if label is Level.URGENT:
         return got is not Level.URGENT

@@ -21,6 +21,7 @@ import itertools
 from conversations.safeguarding.model import ScreeningContext
 
 CHAR_SIZES = (3, 4, 5)
+CHAR_PREFIX = "c:"
 # Separates the context from the words in a document; normalised text never holds a tab.
 _SEPARATOR = "\t"
 
@@ -58,6 +59,7 @@ def word_features(word: str) -> list[str]:
         if len(padded) < size:
             break
         features.extend(
-            f"c:{padded[start : start + size]}" for start in range(len(padded) - size + 1)
+            f"{CHAR_PREFIX}{padded[start : start + size]}"
+            for start in range(len(padded) - size + 1)
         )
     return features

@@ -2,7 +2,9 @@
 
 `mysay safeguarding train` calls `train()` and `write_model()`. Training is deterministic:
 the same corpus gives the same file. It needs scikit-learn, which screening itself does not
-(the model is applied by `classifier.py` with numpy alone).
+(the model is applied by `classifier.py` with numpy alone). `cross_validate()` measures the
+whole screener on each writer's messages with a model trained on the others
+(`python -m benchmarks.safeguarding_writers`).
 
 The level model is a multinomial logistic regression over TF-IDF features, with classes
 weighted so the rarer urgent and concern messages count as much as harmless ones. Where
@@ -15,7 +17,8 @@ stranger's, and children are strangers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -29,14 +32,23 @@ from conversations.safeguarding.classifier import (
     MODEL_FORMAT,
     MODEL_VERSION,
     Thresholds,
+    load_classifier,
 )
-from conversations.safeguarding.features import analyse, document
+from conversations.safeguarding.evaluation import Evaluation, evaluate
+from conversations.safeguarding.features import CHAR_PREFIX, analyse, document
 from conversations.safeguarding.labelled import KNOWN_CATEGORIES, LabelledMessage
+from conversations.safeguarding.rules import RuleSet
+from conversations.safeguarding.screener import Screener
 
 Normalise = Callable[[str], str]
 
 MAX_FEATURES = 30_000
 MIN_DOCUMENTS = 2
+# Character n-grams carry spelling tolerance ("kiks" shares "kik" with "kick"), but also
+# each writer's habits of spelling; at full weight the model learnt who wrote a message
+# as much as what it said. Their idf is multiplied by this, which measured best on writers
+# left out of training (urgent recall out of fold 0.72 at full weight, 0.76 at 0.3).
+CHAR_WEIGHT = 0.3
 # Inverse regularisation strength, chosen by cross-validation on the corpus.
 LEVEL_C = 16.0
 CATEGORY_C = 16.0
@@ -47,10 +59,13 @@ SEED = 20261202
 # Out of fold, at most these shares of the corpus's harmless messages (most of them hard
 # negatives, written to look worrying) may be raised to urgent, to concern, and to concern
 # because the model half-believes they are urgent. A person reading a false alarm costs
-# minutes; a missed disclosure can cost a child.
-MAX_NONE_AS_URGENT = 0.05
-MAX_NONE_FLAGGED = 0.06
-MAX_NONE_UNSURE = 0.08
+# minutes; a missed disclosure can cost a child. Chosen by leaving each writer out and on
+# the no longer blind sets a-i: part 9 of the corpus added easy ordinary answers, which made
+# the earlier 5% / 6% / 8% more generous (sets a-i false flags 0.082); these give 0.061 for
+# about a point of concern recall, and urgent recall is unchanged.
+MAX_NONE_AS_URGENT = 0.04
+MAX_NONE_FLAGGED = 0.045
+MAX_NONE_UNSURE = 0.05
 CATEGORY_THRESHOLD = 0.5
 # Weights are written with this many significant digits: enough to agree with
 # scikit-learn's own predictions to about 1e-6, small enough to review.
@@ -76,18 +91,17 @@ def train(messages: Sequence[LabelledMessage], normalise: Normalise) -> TrainedM
     """Fit the level and category models and choose the thresholds."""
     docs = [document(normalise(m.text), m.context) for m in messages]
     labels = np.array([LEVEL_ORDER.index(m.level) for m in messages])
-    vectoriser = TfidfVectorizer(
-        analyzer=analyse, min_df=MIN_DOCUMENTS, max_features=MAX_FEATURES, sublinear_tf=True
-    )
-    matrix = vectoriser.fit_transform(docs)
+    vectoriser = _weighted_vectoriser(docs)
+    matrix = vectoriser.transform(docs)
     level_model = _logistic(LEVEL_C).fit(matrix, labels)
     writers = np.array([m.writer for m in messages])
     if len(set(writers)) >= FOLDS:
         folds: GroupKFold | StratifiedKFold = GroupKFold(len(set(writers)))
+        groups = writers
     else:
-        folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
+        folds, groups = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED), None
     out_of_fold = cross_val_predict(
-        _logistic(LEVEL_C), matrix, labels, cv=folds, groups=writers, method="predict_proba"
+        _logistic(LEVEL_C), matrix, labels, cv=folds, groups=groups, method="predict_proba"
     )
     category_names = sorted(
         name
@@ -113,6 +127,26 @@ def train(messages: Sequence[LabelledMessage], normalise: Normalise) -> TrainedM
         thresholds=choose_thresholds(out_of_fold, labels),
         corpus_size=len(messages),
     )
+
+
+def cross_validate(
+    messages: Sequence[LabelledMessage], rules: RuleSet, writers: Collection[str] = ()
+) -> dict[str, Evaluation]:
+    """Screen each writer's messages with every layer, the model trained without them.
+
+    Each model is written and read back as the shipped one is, and chooses its thresholds
+    on the writers it learnt from, so these figures are what a stranger's messages get.
+    Only `writers` are left out in turn when given; otherwise every writer is.
+    """
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.json"
+        for writer in sorted(writers or {m.writer for m in messages}):
+            write_model(train([m for m in messages if m.writer != writer], rules.normalise), path)
+            screener = Screener(rules, load_classifier(path))
+            held_out = [m for m in messages if m.writer == writer]
+            results[writer] = evaluate(held_out, screener.assess)
+    return results
 
 
 def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray) -> Thresholds:
@@ -148,7 +182,7 @@ def write_model(model: TrainedModel, path: Path) -> None:
             "Safeguarding screening's learned layer, written by `mysay safeguarding train`."
             " Each feature row: [feature, idf, weights for none/concern/urgent,"
             " weights per category]. Features: @author context, w: word, b: bigram,"
-            " c: character n-gram inside a word."
+            f" c: character n-gram inside a word (its idf multiplied by {CHAR_WEIGHT})."
         ),
         "corpus_size": model.corpus_size,
         "levels": [str(level) for level in LEVEL_ORDER],
@@ -165,6 +199,22 @@ def write_model(model: TrainedModel, path: Path) -> None:
         )
     )
     path.write_text(f'{head},\n "features": [\n{rows}\n]}}\n', encoding="utf-8")
+
+
+def _weighted_vectoriser(docs: list[str]) -> TfidfVectorizer:
+    """Fit TF-IDF on `docs`, with character n-grams weighted by CHAR_WEIGHT.
+
+    The weight goes into the idf, so the shipped file's idf column already carries it and
+    the classifier applies it without knowing.
+    """
+    vectoriser = TfidfVectorizer(
+        analyzer=analyse, min_df=MIN_DOCUMENTS, max_features=MAX_FEATURES, sublinear_tf=True
+    )
+    vectoriser.fit(docs)
+    names = vectoriser.get_feature_names_out()
+    is_char = np.array([name.startswith(CHAR_PREFIX) for name in names])
+    vectoriser.idf_ = np.where(is_char, vectoriser.idf_ * CHAR_WEIGHT, vectoriser.idf_)
+    return vectoriser
 
 
 def _logistic(c: float, *, balanced: bool = True) -> LogisticRegression:

@@ -15,6 +15,7 @@ from storage.repositories.people import (
 )
 from storage.repositories.records import AuditRepository, FlagRepository
 from storage.repositories.reminders import ReminderQueries
+from storage.repositories.report_counts import ReportCounts
 from storage.repositories.requests import RequestRepository
 from storage.repositories.retention import RetentionQueries
 from storage.repositories.summaries import KeptFigures
@@ -34,6 +35,7 @@ __all__ = [
     "OutboxRepository",
     "ParticipantRepository",
     "ReminderQueries",
+    "ReportCounts",
     "RequestRepository",
     "RetentionQueries",
     "ReviewRepository",

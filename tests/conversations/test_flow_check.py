@@ -218,7 +218,7 @@ def test_the_packaged_flows_mark_the_roles_the_bot_relies_on(
     expected = {
         "child_before_review": {"attendance", "talk_first", "advocate", "share_with"},
         "child_before_conference": {"attendance", "advocate", "share_with"},
-        "child_after_review": set(),
+        "child_after_review": {"quote_consent"},
         "parent_feedback": {"rating", "quote_consent"},
         "checkin": set(),
         "iro_outcome": {
@@ -234,6 +234,9 @@ def test_the_packaged_flows_mark_the_roles_the_bot_relies_on(
         flow = packaged_flows[flow_id]
         assert {step.role for step in flow.steps if step.role} == roles, flow_id
         assert NEEDED.get(flow_id, set()) <= roles
+        consent = flow.step_with_role("quote_consent")
+        # storage.models indexes the consent answers by this id, for the annual report.
+        assert consent is None or consent.id == "may_quote", flow_id
         share = flow.step_with_role("share_with")
         if share is not None:
             assert set(share.option_ids) == set(SHARE_CHOICES)

@@ -89,6 +89,7 @@ What happens with contact
 6
 4
 Shorter meetings
+1
 change 2
 1
 send

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import Participant, Run
+from storage.models import FeedbackCount, Participant, Run
+from storage.uow import UnitOfWork
 from tests.e2e.conftest import CHILD_ID, IRO_ID, PARENT_ID, RunningBot
 from tests.e2e.driver import answer_until_summary, join
 from tests.support import MutableClock
@@ -14,6 +15,13 @@ async def _participants(bot: RunningBot) -> list[tuple[int, str]]:
     async with bot.services.uow() as uow:
         rows = (await uow.session.scalars(select(Participant).order_by(Participant.id))).all()
         return [(p.telegram_id, p.role) for p in rows]
+
+
+async def _feedback_counts(uow: UnitOfWork) -> list[tuple[str, str, str, int]]:
+    rows = await uow.session.execute(
+        select(FeedbackCount.step_id, FeedbackCount.measure, FeedbackCount.value, FeedbackCount.n)
+    )
+    return sorted(tuple(row) for row in rows)
 
 
 async def test_start_without_a_code_explains_how_to_get_an_invitation(bot: RunningBot) -> None:
@@ -75,6 +83,12 @@ async def test_a_parent_gives_feedback_and_it_is_stored(bot: RunningBot) -> None
         answers = {a.step_id: a for a in await uow.runs.answers(runs[0].id)}
         assert uow.runs.answer_text(answers["better"]) == "typed answer 1"
         assert {"reports_shared", "listened_to", "rating", "may_quote"} <= set(answers)
+        # Sending counted it for the report, as a recount from the answers would.
+        counted = await _feedback_counts(uow)
+        await uow.report_counts.recount()
+        assert ("", "respondent", "", 1) in counted
+        assert ("rating", "choice", answers["rating"].choice, 1) in counted
+        assert await _feedback_counts(uow) == counted
 
 
 async def test_a_parent_gets_privacy_and_help_in_words_for_parents(bot: RunningBot) -> None:

@@ -113,6 +113,7 @@ async def add_run(
             run.id, "rating", "scale", choice=choice, text=None, theme=None, now=at(when)
         )
     await uow.flush()
+    await uow.report_counts.count_sent(run)  # as the bot does when a run is sent
     seeded.run_ids.append(run.id)
     return run.id
 

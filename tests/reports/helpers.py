@@ -68,7 +68,7 @@ async def run(
     share_with: str | None = None,
     flow_version: int = 1,
 ) -> Run:
-    """Store a run and its answers; free text gets its themes as the bot would."""
+    """Store a run and its answers as the bot would: words get their themes, a sent run counts."""
     added = uow.runs.add(
         Run(
             participant_id=who.id,
@@ -97,6 +97,9 @@ async def run(
             text_themes=given.text_themes or themes or None,
         )
     await uow.flush()
+    if status == "submitted":
+        # As the bot does when a run is sent: the report's feedback counts take it in.
+        await uow.report_counts.count_sent(added)
     return added
 
 

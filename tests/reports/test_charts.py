@@ -29,7 +29,7 @@ def _ticks(axes: Axes) -> list[float]:
 
 def _check(report: ParticipationReport) -> None:
     drawn = charts.figures(report)
-    assert set(drawn) == {"codes", "trend", "funnel", "ratings"}
+    assert set(drawn) == {"codes", "year_on_year", "trend", "funnel", "ratings"}
     for name, figure in drawn.items():
         for axes in figure.axes:
             low, high = axes.get_ylim()
@@ -57,4 +57,4 @@ async def test_small_counts_get_whole_number_ticks(services: Services) -> None:
         }
     )
     _check(report)
-    assert len(charts.all_charts(report)) == 4
+    assert len(charts.all_charts(report)) == 5

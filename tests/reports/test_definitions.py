@@ -19,6 +19,7 @@ INTERNAL = re.compile(r"`|\b[a-z]+_[a-z0-9_]+\b|\b[a-z]+\.[a-z_]+\b")
         ReportOptions(),
         ReportOptions(exclude_pn0=True, year_start_month=1, suppress_below=1),
         ReportOptions(year_start_month=9, suppress_below=10),
+        ReportOptions(compare=False, targets={"in_timescale": 95, "views_via_bot": 12.5}),
     ],
 )
 def test_every_definition_is_a_whole_sentence_in_plain_words(options: ReportOptions) -> None:
@@ -48,3 +49,14 @@ def test_the_definitions_say_how_this_report_was_made() -> None:
     assert "from 1 to 9" in _meaning(ReportOptions(suppress_below=10), "[c]")
     assert "Nothing is withheld" in _meaning(ReportOptions(suppress_below=1), "[c]")
     assert "counts them as late" in _meaning(default, "Due, not held")
+
+
+def test_the_definitions_name_the_year_before_and_the_targets_in_words() -> None:
+    terms = [d.term for d in definitions(ReportOptions())]
+    assert "A year before" in terms and "Targets" not in terms
+    assert "A year before" not in [d.term for d in definitions(ReportOptions(compare=False))]
+    targets = ReportOptions(targets={"in_timescale": 95, "views_via_bot": 12.5})
+    assert _meaning(targets, "Targets") == (
+        "The service's own targets, drawn as dashed lines on the charts: In timescale (of those "
+        "held): 95%; Views sent through My Say: 12.5%."
+    )

@@ -618,7 +618,7 @@ def test_csv_and_html_mark_withheld_counts_c(year: dict[str, str], tmp_path: Pat
     parsed = parse_strict(html)
     assert "script" not in parsed.tags
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "[c]" in html and "&lt;5" not in html and html.count("data:image/png;base64,") == 4
+    assert "[c]" in html and "&lt;5" not in html and html.count("data:image/png;base64,") == 5
     assert "http://" not in html and "https://" not in html
 
 
@@ -737,3 +737,31 @@ async def test_a_review_is_due_not_held_only_once_its_due_date_has_passed(
         "of": 3,
         "pct": 33.3,
     }
+
+
+def test_the_main_table_shows_the_same_period_a_year_before(year: dict[str, str]) -> None:
+    args = ("--from", "2025-01-01", "--to", "2025-12-31")
+    data = json.loads(_participation(year, *args, "--suppress-below", "1"))
+    before = data["previous"]
+    assert before["period"] == {"from": "2024-01-01", "to": "2024-12-31"}
+    # T1 (held on its due day, 20 December 2024, views sent on the 15th) and T5 (held on
+    # 30 December 2024, before its due day): both PN1, both seen before.
+    assert before["cla_review"] == _kind(
+        2,
+        (2, 2, 100.0),
+        (2, 2, 100.0),
+        (0, 2, 0.0),
+        (0, 2, 0.0),
+        (0, 2, 0.0),
+        (2, 2, 100.0),
+        0,
+        (1, 2, 50.0),
+        {"PN1": 2},
+        0,
+        (2, 2, 100.0),
+    )
+    assert before["icpc"]["held"] == 0 and before["icpc"]["attended"]["pct"] is None
+    # Its own small counts are withheld on their own, and it can be left out.
+    withheld = json.loads(_participation(year, *args))["previous"]["cla_review"]
+    assert withheld["held"] == "[c]" and withheld["pn"]["PN1"] == "[c]"
+    assert json.loads(_participation(year, *args, "--no-compare"))["previous"] is None

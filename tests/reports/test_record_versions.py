@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.bootstrap import Services
+from conversations.flow_check import FLOWS_DIR, load_flows
 from conversations.flow_versions import FlowLibrary, keep_versions, load_library
 from feedback_reports.labels import AnswerWords
 from feedback_reports.record import ReviewRecord, build_review_record
@@ -18,10 +19,12 @@ LISTENED = "Did you feel listened to?"
 UNDERSTOOD = "Do you understand what was decided at the meeting?"
 UNDERSTOOD_NOW = "Is the plan clear to you now?"
 SEEN_BEFORE = "Did your IRO see you or talk with you before the meeting?"
+# The packaged version the child first answered; the test changes the flow to the next one.
+OLD = load_flows(FLOWS_DIR)["child_after_review"].version
 
 
 async def _seed(services: Services) -> None:
-    """A child's feedback sent under version 1 of the flow, and again under version 2."""
+    """A child's feedback sent under the packaged version of the flow, and again under the next."""
     await seed_case(services)
     async with services.uow() as uow:
         child = await uow.children.by_case_ref("C001")
@@ -42,7 +45,7 @@ async def _seed(services: Services) -> None:
             started="2026-11-20",
             submitted="2026-11-21",
             share_with="iro",
-            flow_version=1,
+            flow_version=OLD,
         )
         await run(
             uow,
@@ -53,13 +56,14 @@ async def _seed(services: Services) -> None:
             started="2026-11-25",
             submitted="2026-11-26",
             share_with="iro",
-            flow_version=2,
+            flow_version=OLD + 1,
         )
         await uow.commit()
 
 
 def _changed_flow(tmp_path: Path) -> Path:
-    """The feedback flow at version 2: an option renamed, a question reworded, a step gone."""
+    """The feedback flow at its next version: an option renamed, a question reworded, a step
+    gone."""
     folder = kept_flows(tmp_path, "child_after_review")
     version = change_flow(
         folder,
@@ -68,7 +72,7 @@ def _changed_flow(tmp_path: Path) -> Path:
         rename={("listened_to", "a_bit"): "Sometimes"},
         remove=("seen_before",),
     )
-    assert version == 2 and keep_versions(folder)
+    assert version == OLD + 1 and keep_versions(folder)
     return folder
 
 
@@ -90,7 +94,7 @@ async def test_answers_read_as_the_version_they_were_given_in(
         "plan": [(UNDERSTOOD, "Some of it"), (UNDERSTOOD_NOW, "Some of it")],
         "iro": [
             (LISTENED, "A bit"),
-            (SEEN_BEFORE, "I can't remember"),  # a step version 2 no longer has
+            (SEEN_BEFORE, "I can't remember"),  # a step the next version no longer has
             (LISTENED, "Sometimes"),
         ],
     }

@@ -128,3 +128,14 @@ def test_no_withheld_cell_of_any_table_can_be_worked_out(values: list[list[int]]
             assert table.value(name) == 0
         elif number < 5:
             assert table.value(name) == WITHHELD
+
+
+def test_a_total_of_ones_is_withheld_when_no_part_can_shield_them() -> None:
+    # Five meetings with five different codes: each part is 1, so a published 5 would say so.
+    table = Table()
+    table.add("held", 5, protect=True)
+    for code in ("PN0", "PN2", "PN3", "PN4", "PN6", "PN7"):
+        table.add(code, 0 if code == "PN7" else 1)
+    table.total("held", ["PN0", "PN2", "PN3", "PN4", "PN6", "PN7"])
+    table.suppress()
+    assert table.value("held") == WITHHELD and table.value("PN7") == 0

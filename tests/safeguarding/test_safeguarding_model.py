@@ -15,8 +15,15 @@ import pytest
 
 from conversations.safeguarding import CATEGORIES, Level, ScreeningContext, assess, default_rules
 from conversations.safeguarding.classifier import ModelError, load_classifier
+from conversations.safeguarding.evaluation import combine
 from conversations.safeguarding.features import analyse, document
-from conversations.safeguarding.labelled import KNOWN_CATEGORIES, read_all, read_labelled
+from conversations.safeguarding.labelled import (
+    KNOWN_CATEGORIES,
+    LabelledMessage,
+    read_all,
+    read_labelled,
+)
+from conversations.safeguarding.training import cross_validate
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = sorted((ROOT / "conversations" / "safeguarding_corpus").glob("*.tsv"))
@@ -134,3 +141,20 @@ def test_the_classifier_builds_the_same_features_as_training() -> None:
         norm = math.sqrt(sum(v * v for v in expected.values()))
         for row, value in zip(rows.tolist(), values.tolist(), strict=True):
             assert value == pytest.approx(expected[row] / norm)
+
+
+def test_cross_validation_screens_each_writer_with_a_model_trained_without_them(
+    tmp_path: Path,
+) -> None:
+    # A small sample of three writers keeps training to a second or two.
+    by_writer: dict[str, list[LabelledMessage]] = {}
+    for message in read_all(CORPUS):
+        if message.writer in ("part1", "part5", "part6"):
+            by_writer.setdefault(message.writer, []).append(message)
+    sample = [m for messages in by_writer.values() for m in random.Random(7).sample(messages, 80)]
+    results = cross_validate(sample, default_rules(), ["part5", "part6"])
+    assert list(results) == ["part5", "part6"]
+    assert [result.total for result in results.values()] == [80, 80]
+    together = combine(list(results.values()))
+    assert together.total == 160
+    assert together.count(Level.NONE) == sum(r.count(Level.NONE) for r in results.values())

@@ -1,0 +1,174 @@
+"""What the participation report counts of a run, kept as the run is sent.
+
+At national scale the report would otherwise read every run and every answer each time. So a
+run, in the transaction that sends it, leaves:
+- for a child's run about a meeting, the first UTC day the child sent views for it
+  (`review.views_sent_on`), so "views sent through My Say" reads the meeting's own row;
+- for a parent's or carer's run, its day's counts (`FeedbackCount`): the run, each option
+  chosen, each list of themes in their words.
+Deleting the run later (retention, an erasure) leaves both, so past figures stay. `recount`
+builds the same from the runs and answers kept, and the summaries of runs deleted, for a
+database filled some other way (the benchmark) and to check that the two agree.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date, cast, delete, func, insert, literal, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.models import (
+    Answer,
+    AnswerSummary,
+    FeedbackCount,
+    Participant,
+    Review,
+    Run,
+    RunSummary,
+)
+from storage.repositories.base import Repository
+from storage.repositories.summaries import CHOICE_KINDS, FEEDBACK_ROLES
+
+# (step, measure, value) for one sent run: the run itself, each option chosen, each theme list.
+Key = tuple[str, str, str]
+RESPONDENT: Key = ("", "respondent", "")
+KEY_COLUMNS = ("day", "role", "flow_id", "step_id", "measure", "value")
+
+
+def _counted(step_id: str, kind: str, choice: str | None, themes: str | None) -> list[Key]:
+    found: list[Key] = []
+    if kind in CHOICE_KINDS and choice is not None:
+        found.append((step_id, "choice", choice))
+    if themes is not None:
+        found.append((step_id, "themes", themes))
+    return found
+
+
+class ReportCounts(Repository):
+    """Takes a sent run into the report's counts; rebuilds them all from what is stored."""
+
+    @property
+    def _dialect(self) -> str:
+        return self.session.bind.dialect.name if self.session.bind else "sqlite"
+
+    async def count_sent(self, run: Run) -> None:
+        """Take a run, just sent, into the counts of its UTC day and its meeting."""
+        role = await self.session.scalar(
+            select(Participant.role).where(Participant.id == run.participant_id)
+        )
+        if run.submitted_at is None:
+            return
+        day = run.submitted_at.date()  # stored in UTC
+        if role == "child" and run.review_id is not None:
+            await self.session.execute(
+                update(Review)
+                .where(
+                    Review.id == run.review_id,
+                    (Review.views_sent_on.is_(None)) | (Review.views_sent_on > day),
+                )
+                .values(views_sent_on=day)
+            )
+        if role in FEEDBACK_ROLES:
+            await self._count_feedback(run, role, day)
+
+    async def _count_feedback(self, run: Run, role: str, day: date) -> None:
+        await self.session.flush()
+        answers = await self.session.execute(
+            select(Answer.step_id, Answer.kind, Answer.choice, Answer.text_themes).where(
+                Answer.run_id == run.id
+            )
+        )
+        keys = Counter([RESPONDENT])
+        for step_id, kind, choice, themes in answers:
+            keys.update(_counted(step_id, kind, choice, themes))
+        await self._add(
+            [
+                {"day": day, "role": role, "flow_id": run.flow_id, "step_id": step_id}
+                | {"measure": measure, "value": value, "n": n}
+                for (step_id, measure, value), n in keys.items()
+            ]
+        )
+
+    async def _add(self, rows: list[dict[str, Any]]) -> None:
+        """Insert the rows, adding `n` to a row already there for the same key."""
+        insert_for = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        statement = insert_for(FeedbackCount).values(rows)
+        await self.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=list(KEY_COLUMNS),
+                set_={"n": FeedbackCount.n + statement.excluded.n},
+            )
+        )
+
+    async def recount(self) -> None:
+        """Replace every count with one worked out from the runs, answers and summaries."""
+        await self._recount_views()
+        await self.session.execute(delete(FeedbackCount))
+        counted = union_all(*self._feedback(live=True), *self._feedback(live=False)).subquery()
+        keys = [counted.c[name] for name in KEY_COLUMNS]
+        await self.session.execute(
+            insert(FeedbackCount).from_select(
+                [*KEY_COLUMNS, "n"], select(*keys, func.count()).group_by(*keys)
+            )
+        )
+
+    async def _recount_views(self) -> None:
+        live = (
+            select(Run.review_id.label("review_id"), Run.submitted_at.label("submitted_at"))
+            .join(Participant, Participant.id == Run.participant_id)
+            .where(Participant.role == "child", Run.status == "submitted")
+        )
+        kept = select(RunSummary.review_id, RunSummary.submitted_at).where(
+            RunSummary.role == "child", RunSummary.status == "submitted"
+        )
+        sent = union_all(live, kept).subquery()
+        first = (
+            select(func.min(self._utc_day(sent.c.submitted_at)))
+            .where(sent.c.review_id == Review.id)
+            .scalar_subquery()
+        )
+        await self.session.execute(update(Review).values(views_sent_on=first))
+
+    def _utc_day(self, column: Any) -> ColumnElement[date]:
+        if self._dialect == "postgresql":
+            return cast(func.timezone("UTC", column), Date)
+        return func.date(column)
+
+    def _feedback(self, *, live: bool) -> list[Any]:
+        """The respondent, choice and themes rows of parents' and carers' sent runs."""
+        run: Any = Run if live else RunSummary
+        answer: Any = Answer if live else AnswerSummary
+        role = Participant.role if live else RunSummary.role
+        sent = select(
+            run.id.label("run_id"),
+            self._utc_day(run.submitted_at).label("day"),
+            role.label("role"),
+            run.flow_id.label("flow_id"),
+        ).where(run.status == "submitted", role.in_(FEEDBACK_ROLES))
+        if live:
+            sent = sent.join(Participant, Participant.id == Run.participant_id)
+        s = sent.subquery().c
+        answer_run = answer.run_id if live else answer.run_summary_id
+        respondents = select(
+            s.day,
+            s.role,
+            s.flow_id,
+            literal("").label("step_id"),
+            literal("respondent").label("measure"),
+            literal("").label("value"),
+        )
+        choices = (
+            select(s.day, s.role, s.flow_id, answer.step_id, literal("choice"), answer.choice)
+            .join(answer, answer_run == s.run_id)
+            .where(answer.kind.in_(CHOICE_KINDS), answer.choice.is_not(None))
+        )
+        themes = (
+            select(s.day, s.role, s.flow_id, answer.step_id, literal("themes"), answer.text_themes)
+            .join(answer, answer_run == s.run_id)
+            .where(answer.text_themes.is_not(None))
+        )
+        return [respondents, choices, themes]
