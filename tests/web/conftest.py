@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from aiohttp import ClientResponse, web
@@ -22,6 +22,7 @@ from bot.settings import Settings
 from bot.web.common.ratelimit import RateLimiter
 from bot.web.server import mount_workspace
 from bot.web.staff.app import Deliver, Workspace
+from storage.models import ChildRequest, Flag, Participant, Run
 from tests.browser import browser  # noqa: F401
 from tests.support import MutableClock
 
@@ -106,3 +107,62 @@ def clock() -> MutableClock:
 async def site(settings: Settings, clock: MutableClock) -> AsyncIterator[Site]:
     async for opened in open_site(settings, clock):
         yield opened
+
+
+CHILD_TG = 1001
+
+
+async def add_child_activity(services: Services, *, respond_by_hours: float = 1) -> None:
+    """C001's child has sent views for the review next week, with a flag and a request."""
+    now = services.clock()
+    async with services.uow() as uow:
+        child = await uow.children.by_case_ref("C001")
+        assert child is not None
+        review = await uow.reviews.next_for_child(child.id, now.date())
+        assert review is not None
+        participant = uow.participants.add(
+            Participant(telegram_id=CHILD_TG, role="child", child_id=child.id, created_at=now)
+        )
+        await uow.flush()
+        run = Run(
+            participant_id=participant.id,
+            review_id=review.id,
+            flow_id="child_before_review",
+            flow_version=1,
+            status="submitted",
+            share_with="iro",
+            started_at=now,
+            updated_at=now,
+            submitted_at=now,
+        )
+        uow.runs.write_state(run, {})
+        uow.runs.add(run)
+        await uow.flush()
+        uow.flags.add(
+            Flag(
+                child_id=child.id,
+                participant_id=participant.id,
+                run_id=run.id,
+                level="urgent",
+                categories="harm_from_others",
+                rules="example",
+                text_cipher=uow.cipher.encrypt("an example of words that were flagged"),
+                created_at=now,
+                respond_by=now + timedelta(hours=respond_by_hours),
+            )
+        )
+        uow.requests.add(
+            ChildRequest(
+                child_id=child.id,
+                participant_id=participant.id,
+                run_id=run.id,
+                review_id=review.id,
+                flow_id="child_before_review",
+                step_id="talk_to_iro",
+                kind="contact",
+                about="a talk with their IRO",
+                created_at=now,
+                escalate_at=now + timedelta(days=2),
+            )
+        )
+        await uow.commit()
