@@ -2,7 +2,8 @@
 
 `site` serves the workspace through aiohttp's test client, with staff and two children
 seeded (see `seed_workspace`); `site.sign_in_as("iro1")` goes through a real one-time link.
-The headless browser comes from tests/browser.py.
+The headless browser comes from tests/browser.py, the bot and its Telegram emulator from
+tests/e2e/conftest.py (with this folder's `clock`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from bot.web.server import mount_workspace
 from bot.web.staff.app import Deliver, Workspace
 from storage.models import ChildRequest, Flag, Participant, Run
 from tests.browser import browser  # noqa: F401
+
+# The running bot and its emulator, for journeys that cross Telegram and the web.
+from tests.e2e.conftest import bot, bot_settings, emulator, start_bot  # noqa: F401
 from tests.support import MutableClock
 
 IRO_TG, MANAGER_TG, OTHER_IRO_TG, ADMIN_TG = 2001, 2002, 2003, 2004
