@@ -107,6 +107,21 @@ async def test_sign_in_attempts_are_limited_per_address(site: Site) -> None:
     assert await _sign_in(site, await site.link("iro1")) == 429  # even a good link, for now
 
 
+async def test_behind_a_local_proxy_attempts_are_counted_per_client(site: Site) -> None:
+    site.workspace.sign_ins = RateLimiter(1, 600)
+
+    async def attempt(client: str) -> int:
+        path = "/staff/signin/guess"
+        token = await site.token(path)
+        headers = {"X-Forwarded-For": f"203.0.113.9, {client}"}
+        form = {"csrf_token": token}
+        response = await site.client.post(path, data=form, headers=headers)
+        return response.status
+
+    assert [await attempt("198.51.100.1"), await attempt("198.51.100.2")] == [403, 403]
+    assert await attempt("198.51.100.1") == 429
+
+
 async def test_a_deactivated_account_is_signed_out_and_gets_no_link(site: Site) -> None:
     await site.sign_in_as("iro1")
     iro_cookie = _session_cookie(site)

@@ -10,6 +10,7 @@ from aiohttp import web
 
 from bot.app import web_access
 from bot.web.common.cookies import clear_cookie, read_cookie, set_cookie
+from bot.web.common.ratelimit import client_address
 from bot.web.staff.app import (
     EVERYONE,
     SESSION_COOKIE,
@@ -33,7 +34,7 @@ async def show_sign_in(request: web.Request) -> web.Response:
 async def sign_in(request: web.Request) -> web.Response:
     """Spend the link and open a session, or say the link no longer works."""
     ws = workspace(request)
-    if not ws.sign_ins.allow(request.remote or "unknown"):
+    if not ws.sign_ins.allow(client_address(request)):
         return page(request, "sign_in", {"problem": "too_many"}, status=429)
     token = await web_access.sign_in(ws.services, request.match_info["token"])
     if token is None:
