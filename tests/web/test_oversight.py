@@ -7,10 +7,13 @@ import csv
 import io
 import json
 from datetime import date
+from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.app import admin
+from tests.support import mysay
 from tests.web.conftest import Site, add_child_activity
 
 PERIOD = {"from": "2026-01-01", "to": "2026-11-30"}
@@ -145,3 +148,19 @@ async def test_an_import_is_previewed_line_by_line_then_confirmed(site: Site) ->
     assert "Imported (children): 1 new" in await confirmed.text()
     async with site.services.uow() as uow:
         assert await uow.children.by_case_ref("C101") is not None
+
+
+def test_the_command_line_report_takes_the_same_iro_filter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MYSAY_DATA_DIR", str(tmp_path))
+    assert mysay("db", "upgrade").exit_code == 0
+    assert (
+        mysay("staff", "add", "--username", "ana", "--name", "Ana", "--role", "iro").exit_code == 0
+    )
+    period = ("--from", "2026-01-01", "--to", "2026-11-30")
+    made = mysay("report", "participation", *period, "--chaired-by", "ana")
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.output)["options"]["chaired_by"] == "ana"
+    unknown = mysay("report", "participation", *period, "--chaired-by", "nobody")
+    assert unknown.exit_code == 2 and "no staff member" in unknown.output

@@ -79,7 +79,9 @@ async def _asked_report(
     iros = await _iros(request)
     asked = _report_query(request, iros)
     options = ReportOptions(
-        year_start_month=services.settings.report_year_start_month, chaired_by=asked.iro or None
+        year_start_month=services.settings.report_year_start_month,
+        targets=services.settings.report_targets,
+        chaired_by=asked.iro or None,
     )
     report = await oversight.participation_report(
         services, signed_in(request), asked.start, asked.end, options
