@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from bot.app.conversation import Conversations
 from bot.app.outcomes import record_outcome
@@ -23,6 +23,8 @@ from conversations.flow_versions import FlowLibrary, packaged_library
 from conversations.runs import Run as EngineRun
 from conversations.safeguarding import assess
 from conversations.sharing import Reader
+from feedback_reports.participation import build_participation_report
+from feedback_reports.participation_model import ParticipationReport, ReportOptions
 from feedback_reports.record import ReviewRecord, build_review_record
 from feedback_reports.text_signals import find_themes
 from storage.crypto import TextCipher, cipher_from_settings
@@ -52,10 +54,20 @@ class Services:
         """Now in the service's own time zone (for dates people see)."""
         return self.clock().astimezone(self.settings.zone)
 
-    async def review_record(self, case_ref: str, *, reader: Reader, actor: str) -> ReviewRecord:
+    async def review_record(
+        self, case_ref: str, *, reader: Reader, actor: str, review_id: int | None = None
+    ) -> ReviewRecord:
         async with self.uow() as uow:
             return await build_review_record(
-                uow, case_ref, reader=reader, actor=actor, now=self.clock()
+                uow, case_ref, review_id, reader=reader, actor=actor, now=self.clock()
+            )
+
+    async def participation_report(
+        self, start: date, end: date, actor: str, options: ReportOptions
+    ) -> ParticipationReport:
+        async with self.uow() as uow:
+            return await build_participation_report(
+                uow, start, end, actor, now=self.clock(), options=options
             )
 
 

@@ -51,8 +51,10 @@ class Settings(BaseSettings):
     )
     web_url: str = Field(
         default="",
-        description="Public HTTPS address of the web pages, for a child's 'Open in your "
-        "browser' link (e.g. https://mysay.example.org); empty: no browser link.",
+        description="Public HTTPS address of the web pages (e.g. https://mysay.example.org): "
+        "a child's 'Open in your browser' link (<address>/c/<code>) and staff sign-in links "
+        "(<address>/staff/...) start with it; with https, cookies are Secure. Empty: no "
+        "browser link for children, and staff links point at `mysay web` on this machine.",
     )
     quick_exit_url: str = Field(
         default="https://www.bbc.co.uk/weather",
@@ -83,6 +85,8 @@ class Settings(BaseSettings):
     )
     listen_host: str = Field(default="127.0.0.1", description="Address `mysay serve` binds.")
     listen_port: int = Field(default=8080, ge=0, le=65535, description="Port `mysay serve` binds.")
+    web_host: str = Field(default="127.0.0.1", description="Address `mysay web` binds.")
+    web_port: int = Field(default=8081, ge=0, le=65535, description="Port `mysay web` binds.")
     # NoDecode: operators write "10,3", not the JSON list pydantic-settings expects by default.
     keep_processed_updates_days: int = Field(
         default=3,
@@ -202,13 +206,18 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("webhook_url")
+    @field_validator("webhook_url", "web_url")
     @classmethod
     def _absolute_http_url(cls, value: str) -> str:
         # Telegram itself accepts only https; plain http is for a local emulator.
         if value and not value.startswith(("https://", "http://")):
             raise ValueError("must be an absolute URL such as https://mysay.example.org/telegram")
         return value
+
+    @property
+    def workspace_url(self) -> str:
+        """Where staff sign-in links point: the public address, else `mysay web` here."""
+        return self.web_url or f"http://{self.web_host}:{self.web_port}"
 
     @property
     def effective_database_url(self) -> str:

@@ -215,10 +215,17 @@ def all_invitations() -> Subquery:
     return union_all(live, kept).subquery("all_invitations")
 
 
-def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quarter]) -> Query:
+def meetings_query(
+    start: date,
+    end: date,
+    dialect: str,
+    periods: Sequence[Quarter],
+    chair_id: int | None = None,
+) -> Query:
     """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender.
 
-    `periods` are the quarters of the trend, as `quarters` returns them (none: no quarter).
+    `periods` are the quarters of the trend, as `quarters` returns them (none: no quarter);
+    with `chair_id`, only the meetings that IRO chaired.
     """
     quarter: ColumnElement[Any] = (
         case(*((Review.held_on.between(q.start, q.end), q.label) for q in periods))
@@ -239,7 +246,7 @@ def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quart
             _one_if(Review.views_sent_on <= Review.held_on).label("views"),
         )
         .join(Child, Child.id == Review.child_id)
-        .where(Review.held_on.between(start, end))
+        .where(Review.held_on.between(start, end), *_chaired(chair_id))
         .subquery()
     )
     c = per_meeting.c
@@ -257,7 +264,11 @@ def meetings_query(start: date, end: date, dialect: str, periods: Sequence[Quart
     ).group_by(c.kind, c.code, c.quarter, c.band, c.gender)
 
 
-def due_not_held_query(start: date, end: date, today: date) -> Query:
+def _chaired(chair_id: int | None) -> list[ColumnElement[bool]]:
+    return [] if chair_id is None else [Review.chair_id == chair_id]
+
+
+def due_not_held_query(start: date, end: date, today: date, chair_id: int | None = None) -> Query:
     """Meetings due in [start, end] and before `today`, not held by the period's end, by kind.
 
     A meeting held before the period started is not counted (it was held, early); one due
@@ -269,6 +280,7 @@ def due_not_held_query(start: date, end: date, today: date) -> Query:
             Review.due_date.between(start, end),
             Review.due_date < today,
             or_(Review.held_on.is_(None), Review.held_on > end),
+            *_chaired(chair_id),
         )
         .group_by(Review.kind)
     )

@@ -83,8 +83,10 @@ async def _meeting_figures(
     options: ReportOptions,
 ) -> dict[str, KindFigures]:
     session, dialect = uow.session, q.dialect_of(uow.session)
-    meetings = (await session.execute(q.meetings_query(start, end, dialect, periods))).all()
-    due_query = q.due_not_held_query(start, end, now.astimezone(UTC).date())
+    chair_id = await _chair_id(uow, options.chaired_by)
+    meetings_query = q.meetings_query(start, end, dialect, periods, chair_id)
+    meetings = (await session.execute(meetings_query)).all()
+    due_query = q.due_not_held_query(start, end, now.astimezone(UTC).date(), chair_id)
     due_not_held = {str(kind): int(n) for kind, n in await session.execute(due_query)}
     # Looked-after reviews and conferences are never pooled: each figure is for one kind.
     return {
@@ -93,6 +95,16 @@ async def _meeting_figures(
         )
         for kind in REVIEW_KINDS
     }
+
+
+async def _chair_id(uow: UnitOfWork, username: str | None) -> int | None:
+    """The staff id of the IRO the report is limited to (None: every IRO)."""
+    if username is None:
+        return None
+    staff = await uow.staff.by_username(username)
+    if staff is None:
+        raise ValueError(f"no staff member with username {username!r}")
+    return staff.id
 
 
 async def _previous(

@@ -70,6 +70,11 @@ class ReportOptions(_Model):
     compare: bool = Field(
         default=True, description="show the same period a year before beside the main table"
     )
+    chaired_by: str | None = Field(
+        default=None,
+        description="only the meetings this IRO (username) chaired; invitations, families' "
+        "feedback and quotes stay those of the whole service",
+    )
     targets: dict[str, float] = Field(
         default_factory=dict,
         description="the service's targets, as percentages, drawn on the charts",

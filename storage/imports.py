@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from storage import codes
 from storage.import_rules import (
@@ -26,7 +26,18 @@ from storage.import_rules import (
     repeated,
 )
 from storage.models import PARTICIPATION_CODES, REVIEW_KINDS, Child, Review
-from storage.uow import UnitOfWork
+from storage.repositories import ChildRepository, ReviewRepository, StaffRepository
+
+
+class UnitOfWork(Protocol):
+    """What an import needs of a unit of work (the storage one, or the use cases' port)."""
+
+    staff: StaffRepository
+    children: ChildRepository
+    reviews: ReviewRepository
+
+    async def flush(self) -> None: ...
+
 
 CHILD_COLUMNS = ("case_ref", "birth_date", "gender", "ethnicity", "legal_status", "iro_username")
 REVIEW_COLUMNS = (
@@ -130,12 +141,20 @@ def _yes_no(value: str) -> bool:
 def read_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) after checking the header names every column."""
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ImportRejected([RowProblem(1, c, "missing from the header") for c in missing])
-        for row in reader:
-            yield reader.line_num, row
+        yield from read_lines(handle, columns)
+
+
+def read_lines(
+    lines: Iterable[str], columns: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) of CSV lines (a file, or an upload's text) after checking
+    the header names every column."""
+    reader = csv.DictReader(lines)
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    if missing:
+        raise ImportRejected([RowProblem(1, c, "missing from the header") for c in missing])
+    for row in reader:
+        yield reader.line_num, row
 
 
 async def _iro_ids(

@@ -84,6 +84,34 @@ class Staff(Base):
     role: Mapped[str] = mapped_column(String(16))
     telegram_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     created_at: Mapped[datetime]
+    # Set when an admin deactivates the account: it then opens nothing, in any channel.
+    deactivated_at: Mapped[datetime | None]
+
+
+class WebSignIn(Base):
+    """A one-time link into the staff workspace: only its hash is kept; used once."""
+
+    __tablename__ = "web_sign_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    used_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie holds the token, the row its hash and last use."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(index=True)
+    ended_at: Mapped[datetime | None]
 
 
 class Child(Base):

@@ -29,6 +29,7 @@ from storage.repositories import (
     StaffRepository,
     TelegramPromptRepository,
     UpdateLog,
+    WebAccessRepository,
     WebChatRepository,
 )
 
@@ -66,6 +67,7 @@ class UnitOfWork:
         self.erasure = ErasureRepository(*args)
         self.telegram_prompts = TelegramPromptRepository(*args)
         self.web_chats = WebChatRepository(*args)
+        self.web = WebAccessRepository(*args)
         return self
 
     async def __aexit__(

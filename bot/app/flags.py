@@ -9,8 +9,10 @@ from bot.app.ports import Services, UnitOfWork
 from bot.app.safeguarding import flag_explanation
 from bot.app.staff_access import (
     NotAllowed,
+    StaffKey,
     may_see,
     sees_every_child,
+    sees_words,
     staff_member,
     visible_child_ids,
 )
@@ -36,7 +38,8 @@ class FlagWords:
     text: str
 
 
-async def _line(uow: UnitOfWork, flag: Flag) -> FlagLine:
+async def flag_line(uow: UnitOfWork, flag: Flag) -> FlagLine:
+    """A flag as staff see it: never the words."""
     child = await uow.children.get(flag.child_id) if flag.child_id else None
     return FlagLine(
         flag.id,
@@ -66,28 +69,30 @@ async def _visible_flag(uow: UnitOfWork, staff: Staff, flag_id: int) -> Flag:
     return flag
 
 
-async def open_flags(services: Services, telegram_id: int | None) -> list[FlagLine]:
+async def open_flags(services: Services, who: StaffKey | None) -> list[FlagLine]:
     """Flags not yet closed that this staff member may see (all of them for the CLI: None)."""
     async with services.uow() as uow:
         child_ids = None
-        if telegram_id is not None:
-            child_ids = await visible_child_ids(uow, await staff_member(uow, telegram_id))
-        return [await _line(uow, flag) for flag in await uow.flags.unresolved(child_ids)]
+        if who is not None:
+            child_ids = await visible_child_ids(uow, await staff_member(uow, who))
+        return [await flag_line(uow, flag) for flag in await uow.flags.unresolved(child_ids)]
 
 
-async def read_flag(services: Services, telegram_id: int, flag_id: int) -> FlagWords:
+async def read_flag(services: Services, who: StaffKey, flag_id: int) -> FlagWords:
     """The words behind a flag; every read is written to the audit log."""
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
+        if not sees_words(staff):
+            raise NotAllowed("admins read no child's words")
         flag = await _visible_flag(uow, staff, flag_id)
         _audit(uow, services.clock(), staff, flag, "flag_words_read")
         await uow.commit()
-        return FlagWords(await _line(uow, flag), uow.flags.text(flag))
+        return FlagWords(await flag_line(uow, flag), uow.flags.text(flag))
 
 
-async def acknowledge(services: Services, telegram_id: int, flag_id: int) -> FlagLine:
+async def acknowledge(services: Services, who: StaffKey, flag_id: int) -> FlagLine:
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         flag = await _visible_flag(uow, staff, flag_id)
         if flag.status == "open":
             flag.status = "acknowledged"
@@ -95,13 +100,13 @@ async def acknowledge(services: Services, telegram_id: int, flag_id: int) -> Fla
             flag.acknowledged_by_id = staff.id
             _audit(uow, services.clock(), staff, flag, "flag_acknowledged")
         await uow.commit()
-        return await _line(uow, flag)
+        return await flag_line(uow, flag)
 
 
-async def close(services: Services, telegram_id: int, flag_id: int, note: str) -> FlagLine:
+async def close(services: Services, who: StaffKey, flag_id: int, note: str) -> FlagLine:
     """Close a flag with a note of what was done (the note is encrypted like all free text)."""
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         flag = await _visible_flag(uow, staff, flag_id)
         now = services.clock()
         if flag.acknowledged_at is None:
@@ -110,4 +115,4 @@ async def close(services: Services, telegram_id: int, flag_id: int, note: str) -
         uow.flags.set_close_note(flag, note)
         _audit(uow, now, staff, flag, "flag_closed")
         await uow.commit()
-        return await _line(uow, flag)
+        return await flag_line(uow, flag)

@@ -15,10 +15,18 @@ from zoneinfo import ZoneInfo
 from bot.app import admin
 from bot.app.dates import day_words
 from bot.app.ports import Services, UnitOfWork
-from bot.app.staff_access import child_for, staff_member, visible_child_ids
+from bot.app.staff_access import (
+    NotAllowed,
+    StaffKey,
+    child_for,
+    sees_words,
+    staff_member,
+    visible_child_ids,
+)
 from bot.app.texts import message
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_ids import FlowId
+from feedback_reports.record import ReviewRecord
 
 if TYPE_CHECKING:
     from storage.models import Participant, Review, Run
@@ -62,6 +70,7 @@ class UpcomingReview:
 
 @dataclass(frozen=True)
 class ChildViews:
+    record: ReviewRecord
     text: str
     html: str
     file_name: str
@@ -74,21 +83,17 @@ class NewInvitation:
     case_ref: str
 
 
-async def upcoming(services: Services, telegram_id: int) -> list[UpcomingReview]:
+async def upcoming(services: Services, who: StaffKey) -> list[UpcomingReview]:
     """This person's reviews (all, for managers) due in the next 14 days, soonest first."""
     today = services.today().date()
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         meetings = await uow.reviews.not_held_between(
             today, today + timedelta(days=UPCOMING_DAYS), await visible_child_ids(uow, staff)
         )
         review_ids = [review.id for review, _ in meetings]
-        child_ids = sorted({child.id for _, child in meetings})
         asked = await uow.requests.open_by_meeting(review_ids)
-        invited = await uow.invitations.roles_invited(child_ids)
-        participants = await uow.participants.for_children(child_ids)
-        runs = await uow.runs.for_reviews(review_ids)
-        status = _People(invited, participants, runs)
+        status = await people_status(uow, [child.id for _, child in meetings], review_ids)
         return [
             UpcomingReview(
                 child.case_ref,
@@ -103,8 +108,20 @@ async def upcoming(services: Services, telegram_id: int) -> list[UpcomingReview]
         ]
 
 
+async def people_status(
+    uow: UnitOfWork, child_ids: Sequence[int], review_ids: Sequence[int]
+) -> PeopleStatuses:
+    """Who was invited, joined, started and sent, for these children's meetings at once."""
+    unique = sorted(set(child_ids))
+    return PeopleStatuses(
+        await uow.invitations.roles_invited(unique),
+        await uow.participants.for_children(unique),
+        await uow.runs.for_reviews(review_ids),
+    )
+
+
 @dataclass(frozen=True)
-class _People:
+class PeopleStatuses:
     """Invitations, participants and runs for a page of meetings, read once for all of them."""
 
     invited: set[tuple[int, str]]
@@ -122,12 +139,19 @@ class _People:
         )
 
 
-async def read_views(services: Services, telegram_id: int, case_ref: str) -> ChildViews:
-    """The child's views for their next meeting; the allocated IRO's read sends a receipt."""
+async def read_views(
+    services: Services, who: StaffKey, case_ref: str, review_id: int | None = None
+) -> ChildViews:
+    """The child's views for one meeting (their next, by default); the allocated IRO's read
+    sends a receipt. Admins run the service and read no child's words."""
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
+        if not sees_words(staff):
+            raise NotAllowed("admins read no child's words")
         child = await child_for(uow, staff, case_ref)
-        record = await services.review_record(case_ref, reader="iro", actor=f"staff:{staff.id}")
+        record = await services.review_record(
+            case_ref, reader="iro", actor=f"staff:{staff.id}", review_id=review_id
+        )
         if child.iro_id == staff.id:
             await _send_read_receipts(uow, services, child.id, record.review_id)
             await uow.commit()
@@ -135,7 +159,7 @@ async def read_views(services: Services, telegram_id: int, case_ref: str) -> Chi
     # Imported here: the templates (Jinja2) serve /views alone, not every update.
     from feedback_reports.render_record import render_html, render_text
 
-    return ChildViews(render_text(record), render_html(record), file_name)
+    return ChildViews(record, render_text(record), render_html(record), file_name)
 
 
 async def _send_read_receipts(
@@ -164,10 +188,10 @@ def _read_receipt(run: Run, review: Review | None, zone: ZoneInfo, locale: str) 
     return message("receipt.meeting", locale, day=day_words(review.due_date))
 
 
-async def invite(services: Services, telegram_id: int, case_ref: str, role: str) -> NewInvitation:
+async def invite(services: Services, who: StaffKey, case_ref: str, role: str) -> NewInvitation:
     """A one-time joining link for someone on this IRO's case."""
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         await child_for(uow, staff, case_ref)
         issued = await admin.create_invitation(
             uow,

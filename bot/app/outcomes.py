@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from bot.app.conversation import Notice, Outcome
@@ -11,9 +12,9 @@ from bot.app.run_store import RunStore
 from bot.app.staff_access import child_for, staff_member
 from bot.app.texts import message
 from conversations.flow_spec import Flow
+from conversations.runs import AnswerValue, RunContext, age_on
 from conversations.runs import Run as EngineRun
-from conversations.runs import RunContext, age_on
-from storage.models import Participant, Run, Staff
+from storage.models import Child, Participant, Review, Run, Staff
 
 # Meetings due this many days either side of today are offered to pick from.
 RECENT_DAYS = 90
@@ -52,13 +53,7 @@ async def begin_outcome(
             notice = Notice.no_review if due is None else Notice.no_meeting_that_day
             return Outcome(notices=(notice,))
         participant = await _staff_link(uow, staff, telegram_id, now)
-        context = RunContext(
-            audience="iro",
-            review_kind=review.kind,
-            meeting_day=f"{day_words(review.due_date)} ({meeting_kind(review.kind)})",
-            meeting_due=review.due_date.isoformat(),
-            child_age=age_on(child.birth_date, review.due_date),
-        )
+        context = outcome_context(child, review)
         started = await store.start_or_resume(uow, participant, flow, review, context)
         await uow.commit()
         notices = [Notice.resumed] if started.resumed else []
@@ -71,6 +66,17 @@ async def begin_outcome(
         ]
         lines = (message("outcome.others", meetings="\n".join(others)),) if others else ()
         return Outcome(started.events, started.run_id, tuple(notices), lines=lines)
+
+
+def outcome_context(child: Child, review: Review) -> RunContext:
+    """What the outcome flow's conditions and words need: the meeting, the child's age."""
+    return RunContext(
+        audience="iro",
+        review_kind=review.kind,
+        meeting_day=f"{day_words(review.due_date)} ({meeting_kind(review.kind)})",
+        meeting_due=review.due_date.isoformat(),
+        child_age=age_on(child.birth_date, review.due_date),
+    )
 
 
 async def _staff_link(
@@ -96,7 +102,21 @@ async def record_outcome(uow: UnitOfWork, row: Run, flow: Flow, state: EngineRun
     review = await uow.reviews.get(row.review_id)
     if review is None:
         return
-    answers = state.answers
+    await apply_outcome(
+        uow, review, flow, state.answers, state.updated_at, f"participant:{row.participant_id}"
+    )
+
+
+async def apply_outcome(
+    uow: UnitOfWork,
+    review: Review,
+    flow: Flow,
+    answers: Mapping[str, AnswerValue],
+    now: datetime,
+    actor: str,
+) -> None:
+    """Copy an outcome's answers onto the review, queue the note to the child, and audit it
+    (whether it came through the bot's flow or the workspace's form)."""
     held_on = flow.answer_for("held_on", answers)
     if isinstance(held_on, str):
         review.held_on = date.fromisoformat(held_on)
@@ -107,7 +127,6 @@ async def record_outcome(uow: UnitOfWork, row: Run, flow: Flow, state: EngineRun
     note = flow.answer_for("note_to_child", answers)
     note_text = note if isinstance(note, str) and note.strip() else None
     uow.reviews.encrypt_note(review, note_text)
-    now = state.updated_at
     if note_text is not None:
         for participant in await uow.participants.for_child(review.child_id):
             if participant.role == "child":
@@ -119,7 +138,7 @@ async def record_outcome(uow: UnitOfWork, row: Run, flow: Flow, state: EngineRun
                 )
     uow.audit.record(
         now,
-        f"participant:{row.participant_id}",
+        actor,
         "outcome_recorded",
         review.child_id,
         review_id=review.id,

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from bot.settings import Settings
     from conversations.sharing import Reader
+    from feedback_reports.participation_model import ParticipationReport, ReportOptions
     from feedback_reports.record import ReviewRecord
     from storage.crypto import TextCipher
     from storage.repositories import (
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         RunRepository,
         StaffRepository,
         UpdateLog,
+        WebAccessRepository,
         WebChatRepository,
     )
 
@@ -82,6 +84,7 @@ class UnitOfWork(Protocol):
     erasure: ErasureRepository
     report_counts: ReportCounts
     web_chats: WebChatRepository
+    web: WebAccessRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 
@@ -110,8 +113,17 @@ class Services(Protocol):
 
     def today(self) -> datetime: ...
 
-    async def review_record(self, case_ref: str, *, reader: Reader, actor: str) -> ReviewRecord:
-        """A review's record for `reader`, the read written to the audit log."""
+    async def review_record(
+        self, case_ref: str, *, reader: Reader, actor: str, review_id: int | None = None
+    ) -> ReviewRecord:
+        """A review's record for `reader` (the next or latest, by default), the read written
+        to the audit log."""
+        ...
+
+    async def participation_report(
+        self, start: date, end: date, actor: str, options: ReportOptions
+    ) -> ParticipationReport:
+        """The participation report of a period, its making written to the audit log."""
         ...
 
 

@@ -17,6 +17,7 @@ from bot.app.ports import Services, UnitOfWork
 from bot.app.safeguarding import alert_recipients, working_days_after
 from bot.app.staff_access import (
     NotAllowed,
+    StaffKey,
     may_see,
     sees_every_child,
     staff_member,
@@ -151,13 +152,13 @@ async def escalate_unseen(
 
 
 async def open_requests(
-    services: Services, flows: Mapping[str, Flow], telegram_id: int
+    services: Services, flows: Mapping[str, Flow], who: StaffKey
 ) -> list[RequestLine]:
     """Requests not yet done that this person may see; the child's own IRO seeing one
     marks it seen, and the child is told."""
     now = services.clock()
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         requests = await uow.requests.open_for(await visible_child_ids(uow, staff))
         lines = []
         for request in requests:
@@ -165,7 +166,7 @@ async def open_requests(
             assert child is not None
             if request.status == "new" and _answers_for(staff, child):
                 await _mark_seen(uow, flows, request, staff, now)
-            lines.append(await _line(uow, request, child, services.settings.zone))
+            lines.append(await request_line(uow, request, child, services.settings.zone))
         await uow.commit()
         return lines
 
@@ -188,14 +189,14 @@ async def _mark_seen(
 async def mark_done(
     services: Services,
     flows: Mapping[str, Flow],
-    telegram_id: int,
+    who: StaffKey,
     request_id: int,
     note: str | None,
 ) -> RequestLine:
     """Close a request; a note goes to the child, and so does 'seen' if it was never seen."""
     now = services.clock()
     async with services.uow() as uow:
-        staff = await staff_member(uow, telegram_id)
+        staff = await staff_member(uow, who)
         request = await uow.requests.get(request_id)
         child = await uow.children.get(request.child_id) if request else None
         if request is None or child is None or not may_see(staff, child):
@@ -216,7 +217,7 @@ async def mark_done(
                 request_id=request.id,
                 with_note=bool(note),
             )
-        line = await _line(uow, request, child, services.settings.zone)
+        line = await request_line(uow, request, child, services.settings.zone)
         await uow.commit()
         return line
 
@@ -238,7 +239,7 @@ async def _tell_child(
         uow.outbox.add(participant.telegram_id, purpose, text, now)
 
 
-async def _line(
+async def request_line(
     uow: UnitOfWork, request: ChildRequest, child: Child, zone: ZoneInfo
 ) -> RequestLine:
     review = await uow.reviews.get(request.review_id) if request.review_id else None

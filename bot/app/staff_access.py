@@ -1,13 +1,28 @@
 """Who a staff member is, and which children's records they may open.
 
 An IRO sees the children allocated to them; managers and admins see every child. A refusal
-says nothing about whether the record exists, so nothing is disclosed by asking.
+says nothing about whether the record exists, so nothing is disclosed by asking. Staff are
+known by their Telegram account in the bot and by their signed-in session on the web
+(`SignedIn`); a deactivated account is no longer staff anywhere.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.app.ports import UnitOfWork
 from storage.models import Child, Staff
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A staff member signed in to the web workspace, known by their staff id."""
+
+    staff_id: int
+
+
+# Who is asking: a Telegram user id (the bot), or a signed-in web session's staff member.
+StaffKey = int | SignedIn
 
 
 class NotAllowed(Exception):
@@ -18,11 +33,20 @@ class NotStaff(NotAllowed):
     """The account is not linked to a staff member at all."""
 
 
-async def staff_member(uow: UnitOfWork, telegram_id: int) -> Staff:
-    staff = await uow.staff.by_telegram_id(telegram_id)
-    if staff is None:
+async def staff_member(uow: UnitOfWork, who: StaffKey) -> Staff:
+    """The active staff member asking, or `NotStaff`."""
+    if isinstance(who, SignedIn):
+        staff = await uow.staff.get(who.staff_id)
+    else:
+        staff = await uow.staff.by_telegram_id(who)
+    if staff is None or staff.deactivated_at is not None:
         raise NotStaff("not staff")
     return staff
+
+
+def sees_words(staff: Staff) -> bool:
+    """IROs and managers may read children's words; admins run the service and may not."""
+    return staff.role in ("iro", "manager")
 
 
 def sees_every_child(staff: Staff) -> bool:

@@ -36,6 +36,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "audit": ("lifecycle", "Export the audit log as CSV (`mysay audit export`)."),
     "run": ("serving", "Run the bot with long polling (stop with Ctrl+C or SIGTERM)."),
     "serve": ("serving", "Run the bot behind a web server Telegram posts to."),
+    "web": ("web", "Run the staff web workspace; `mysay web link` prints a sign-in link."),
     "try": ("playground", "Try My Say without Telegram: play a demo child, parent or IRO."),
 }
 

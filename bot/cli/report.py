@@ -107,6 +107,11 @@ def record(
     show_default=True,
     help="Show the same period a year before beside the main table.",
 )
+@click.option(
+    "--chaired-by",
+    metavar="USERNAME",
+    help="Only the meetings this IRO chaired (invitations and feedback stay service-wide).",
+)
 def participation(
     start: date,
     end: date,
@@ -115,6 +120,7 @@ def participation(
     exclude_pn0: bool,
     suppress_below: int,
     compare: bool,
+    chaired_by: str | None,
 ) -> None:
     """Report how children took part in meetings held in a period, and families' feedback."""
     if end < start:
@@ -134,6 +140,7 @@ def participation(
             exclude_pn0=exclude_pn0,
             suppress_below=suppress_below,
             compare=compare,
+            chaired_by=chaired_by,
         )
         async with open_services(settings) as services, services.uow() as uow:
             built = await build_participation_report(
@@ -141,7 +148,10 @@ def participation(
             )
             return _renderer(*PARTICIPATION_FORMATS[fmt])(built)
 
-    _write(asyncio.run(go()), out)
+    try:
+        _write(asyncio.run(go()), out)
+    except ValueError as exc:  # an unknown --chaired-by
+        raise click.BadParameter(str(exc), param_hint="--chaired-by") from None
 
 
 COMMANDS: list[click.Command] = [report]

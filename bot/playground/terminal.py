@@ -18,17 +18,21 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from aiohttp import web
 from alembic import command
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.app import admin
+from bot.app.web_access import issue_sign_in_link_for, sign_in_link
 from bot.bootstrap import Services, build_core, open_services
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.playground.chat import Persona, ReadLine, TerminalChat, Write, banner
 from bot.settings import Settings
-from bot.telegram.application import build_application
+from bot.telegram.application import PTBApplication, build_application
+from bot.telegram.handlers.context import bot_deps
 from bot.telegram.runtime import start_polling
+from bot.web.server import start_workspace
 from storage.crypto import cipher_from_settings
 from storage.database import alembic_config
 
@@ -196,16 +200,41 @@ async def play(settings: Settings, read_line: ReadLine, write: Write) -> None:
             async with application:
                 # Short long polls: stopping waits for the one in flight.
                 await start_polling(application, long_poll_seconds=1)
+                workspace = await _open_workspace(services, bot_settings, application, write)
                 try:
                     backend = EmulatorBackend(emulator, handled, write)
                     for user_id, code in await seed_demo(services):
                         await backend.send_text(user_id, f"/start {code}")
                     write(banner(PERSONAS))
+                    if workspace is not None:
+                        write(await _workspace_words(services, workspace[1]))
                     await TerminalChat(backend, PERSONAS, read_line, write).run()
                 finally:
+                    if workspace is not None:
+                        await workspace[0].cleanup()
                     if application.updater is not None:
                         await application.updater.stop()
                     await application.stop()
+
+
+async def _open_workspace(
+    services: Services, settings: Settings, application: PTBApplication, write: Write
+) -> tuple[web.AppRunner, str] | None:
+    """The staff workspace beside the bot (what its pages queue shows in this chat at once)."""
+    try:
+        return await start_workspace(services, settings, bot_deps(application).deliver_outbox)
+    except OSError as error:
+        write(f"(The staff workspace could not start on port {settings.web_port}: {error}.)\n")
+        return None
+
+
+async def _workspace_words(services: Services, base: str) -> str:
+    """Where to open the workspace, with a one-time sign-in link for the demo IRO."""
+    token = await issue_sign_in_link_for(services, DEMO_IRO)
+    return (
+        "The staff web workspace is open too. Sign in as the demo IRO (the link works once,\n"
+        f"for 10 minutes; as the IRO, /web gives a new one):\n  {sign_in_link(base, token)}\n\n"
+    )
 
 
 class StdinLines:

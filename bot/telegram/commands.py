@@ -97,6 +97,7 @@ COMMANDS = CommandRegistry(
         {"staff": Words(help="help_line.done")},
         args="REQUEST_NUMBER NOTE",
     ),
+    Command("web", staff.send_web_link, {"staff": Words("menu.web", "help_line.web")}),
     Command(
         "help",
         participants.show_help,

@@ -27,6 +27,7 @@ from bot.telegram.handlers.context import bot_deps
 from bot.telegram.inbound import InboundQueue
 from bot.telegram.runtime import until_stopped
 from bot.web.chat.app import mount_chat
+from bot.web.server import mount_workspace
 from storage.database import is_unavailable
 
 logger = logging.getLogger(__name__)
@@ -73,12 +74,13 @@ def create_web_app(
     app[UPDATE_LOCK] = asyncio.Lock()
     app.router.add_post(webhook_path(settings), receive_update)
     app.router.add_get("/health", health)
-    # The staff dashboard will mount here later, as a sub-application under /dashboard.
-    # The children's web chat, at /c; the alerts and requests it raises are sent at once.
     deps = bot_deps(application)
+    # The children's web chat, at /c; the alerts and requests it raises are sent at once.
     conversations = deps.conversations
     core = Core(services, conversations.flows, conversations.store, conversations)
     mount_chat(app, core, deps.deliver_outbox)
+    # The staff workspace, at /staff; what its pages queue (a read receipt) is sent at once.
+    mount_workspace(app, services, settings, deps.deliver_outbox)
     app.cleanup_ctx.append(_running_bot)
     return app
 

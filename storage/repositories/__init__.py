@@ -20,6 +20,7 @@ from storage.repositories.requests import RequestRepository
 from storage.repositories.retention import RetentionQueries
 from storage.repositories.summaries import KeptFigures
 from storage.repositories.telegram import TelegramPromptRepository
+from storage.repositories.web import WebAccessRepository
 from storage.repositories.web_chats import WebChatRepository
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "TelegramPromptRepository",
     "UpdateLog",
     "WaitingUpdate",
+    "WebAccessRepository",
     "WebChatRepository",
     "hash_code",
 ]

@@ -64,6 +64,18 @@ class ChildRepository(Repository):
         query = select(Child).where(func.lower(Child.case_ref) == case_ref.strip().lower())
         return (await self.session.scalars(query.order_by(Child.id))).all()
 
+    async def listed(self, child_ids: Sequence[int] | None) -> Sequence[Child]:
+        """These children (every child for None), by case reference."""
+        query = select(Child).order_by(Child.case_ref)
+        if child_ids is not None:
+            query = query.where(Child.id.in_(child_ids))
+        return (await self.session.scalars(query)).all()
+
+    async def count_by_iro(self) -> dict[int | None, int]:
+        """How many children each IRO has (None: not allocated)."""
+        query = select(Child.iro_id, func.count(Child.id)).group_by(Child.iro_id)
+        return {iro_id: int(count) for iro_id, count in await self.session.execute(query)}
+
     async def allocated_to(self, iro_id: int) -> Sequence[Child]:
         query = select(Child).where(Child.iro_id == iro_id).order_by(Child.case_ref)
         return (await self.session.scalars(query)).all()

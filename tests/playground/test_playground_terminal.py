@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def spawn_playground(tmp_path: Path) -> pexpect.spawn:
         "MYSAY_DATA_DIR": str(tmp_path / "data"),
         "MYSAY_DATABASE_URL": "",
         "MYSAY_DATA_KEY": "",
+        # A free port for the staff workspace, so parallel runs never share one.
+        "MYSAY_WEB_PORT": "0",
         "PYTHONPATH": str(REPO),
     }
     return pexpect.spawn(
@@ -109,6 +112,19 @@ def test_a_child_gets_ready_for_review_and_the_iro_sees_no_alert(
     playground.expect(pexpect.EOF)
     playground.close()
     assert playground.exitstatus == 0
+
+
+def test_the_playground_prints_a_sign_in_link_for_the_demo_iro(
+    playground: pexpect.spawn,
+) -> None:
+    playground.expect(r"(http://127\.0\.0\.1:\d+/staff/signin/[A-Za-z0-9_-]+)")
+    link = playground.match.group(1)
+    playground.expect("child> ")
+    with urllib.request.urlopen(link, timeout=TIMEOUT) as response:
+        page = response.read().decode()
+    assert response.status == 200 and "Sign in" in page
+    playground.sendline("/quit")
+    playground.expect(pexpect.EOF)
 
 
 def test_ctrl_c_stops_the_bot_and_the_emulator_cleanly(playground: pexpect.spawn) -> None:

@@ -6,14 +6,14 @@ from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient, TestServer, make_mocked_request
 from jinja2 import ChoiceLoader, DictLoader
 
 from bot.web.common.cookies import new_token, read_cookie, set_cookie, token_hash
 from bot.web.common.csrf import COOKIE, FIELD
 from bot.web.common.headers import CONTENT_SECURITY_POLICY
 from bot.web.common.keys import TEMPLATES
-from bot.web.common.ratelimit import RateLimiter
+from bot.web.common.ratelimit import RateLimiter, client_address
 from bot.web.common.site import create_pages, mount
 from bot.web.common.templates import render
 from tests.browser import Browser, serve
@@ -162,3 +162,13 @@ async def test_in_a_browser_a_form_posts_and_a_forged_one_is_refused(browser: Br
         await browser.screenshot("refused")
     assert [path.name for path in browser.taken] == ["01-form.png", "02-refused.png"]
     assert all(path.stat().st_size > 0 for path in browser.taken)
+
+
+def test_the_client_address_is_the_one_a_local_proxy_added() -> None:
+    def address(remote: str, forwarded: str | None) -> str:
+        headers = {"X-Forwarded-For": forwarded} if forwarded else {}
+        return client_address(make_mocked_request("POST", "/", headers).clone(remote=remote))
+
+    assert address("127.0.0.1", "10.0.0.1, 198.51.100.7") == "198.51.100.7"
+    assert address("198.51.100.8", "10.0.0.1") == "198.51.100.8"  # not from our proxy
+    assert address("127.0.0.1", None) == "127.0.0.1"

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.app import flags, requests, texts
+from bot.app import flags, requests, texts, web_access
 from bot.app.dates import moment_words
 from bot.telegram.callbacks import FlagButton, RequestButton, flag_button, request_button
 from bot.telegram.handlers.context import deps
@@ -104,6 +104,16 @@ async def close_flag(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await say(
         context.bot, chat_id, texts.message("flags.closed", flag=_describe(line, _zone(context)))
     )
+
+
+@staff_only
+async def send_web_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send a one-time link into the web workspace (10 minutes, once)."""
+    chat_id, user_id = _chat_and_user(update)
+    services = deps(context).services
+    token = await web_access.issue_sign_in_link(services, user_id)
+    link = web_access.sign_in_link(services.settings.workspace_url, token)
+    await say(context.bot, chat_id, texts.message("web.link", link=link))
 
 
 def _describe_request(line: requests.RequestLine) -> str:

@@ -7,24 +7,14 @@ and Secure whenever the request came over https or the site says it is served ov
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from aiohttp import web
 
+# Made and hashed in the application layer, whose use cases store the hashes; here too for
+# a channel's own use.
+from bot.app.tokens import new_token, token_hash
 from bot.web.common.keys import SECURE_COOKIES
 
-TOKEN_BYTES = 32
-
-
-def new_token() -> str:
-    """A fresh unguessable token, safe in a URL or a cookie (43 characters)."""
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def token_hash(token: str) -> str:
-    """The hex SHA-256 of a token: what is stored and looked up, never the token itself."""
-    return hashlib.sha256(token.encode("utf-8", errors="replace")).hexdigest()
+__all__ = ["clear_cookie", "new_token", "read_cookie", "set_cookie", "token_hash"]
 
 
 def cookies_are_secure(request: web.Request) -> bool:

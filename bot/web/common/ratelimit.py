@@ -12,6 +12,26 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from aiohttp import web
+
+# A reverse proxy on the same host: the client is the address it adds to X-Forwarded-For.
+LOCAL_PROXIES = frozenset({"127.0.0.1", "::1"})
+
+
+def client_address(request: web.Request) -> str:
+    """The address to count a browser's attempts by.
+
+    Behind a reverse proxy on this host every request comes from the proxy, so one key would
+    count everyone together; the proxy appends the client's address to X-Forwarded-For, and
+    the last entry is the one it added (earlier ones the client may have written itself).
+    From anywhere else the header is ignored: anyone could send one.
+    """
+    remote = request.remote or "unknown"
+    forwarded = request.headers.get("X-Forwarded-For", "")
+    if remote in LOCAL_PROXIES and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return remote
+
 
 class RateLimiter:
     """At most `attempts` per key within any `per_seconds`."""

@@ -1,0 +1,166 @@
+"""The manager's and the admin's pages: the report (filters, downloads that match the JSON),
+caseloads, overdue work, the audit log; staff accounts and CSV imports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from bot.app import admin
+from tests.support import mysay
+from tests.web.conftest import Site, add_child_activity
+
+PERIOD = {"from": "2026-01-01", "to": "2026-11-30"}
+
+
+async def _held_meetings(site: Site) -> None:
+    """Meetings held this year: six chaired by iro1 (C001), one by iro2 (C002)."""
+    now = site.services.clock()
+    async with site.services.uow() as uow:
+        for month in range(3, 9):
+            due = date(2026, month, 3)
+            await admin.add_review(uow, "C001", "cla_review", due, due, now)
+        await admin.add_review(uow, "C002", "cla_review", date(2026, 6, 6), date(2026, 6, 6), now)
+        await uow.commit()
+
+
+async def _json(site: Site, query: dict[str, str]) -> dict:
+    response = await site.client.get("/staff/report.json", params=query)
+    assert response.status == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    return json.loads(await response.text())
+
+
+async def test_the_report_filters_by_kind_and_iro(site: Site) -> None:
+    await _held_meetings(site)
+    await site.sign_in_as("manager1")
+    page = await (await site.client.get("/staff/report", params={**PERIOD, "kind": "icpc"})).text()
+    assert 'data-kind="icpc"' in page and 'data-kind="cla_review"' not in page
+    assert '<img src="data:image/png;base64,' in page
+    everyone = await _json(site, {**PERIOD, "kind": "all"})
+    iro1 = await _json(site, {**PERIOD, "iro": "iro1"})
+    assert (everyone["cla_review"]["held"], iro1["cla_review"]["held"]) == (7, 6)
+    assert iro1["options"]["chaired_by"] == "iro1"
+    assert everyone["options"]["chaired_by"] is None
+    unsuppressed = {**PERIOD, "iro": "iro2"}
+    assert (await _json(site, unsuppressed))["options"]["chaired_by"] == "iro2"
+    wrong = await site.client.get("/staff/report", params={**PERIOD, "iro": "nobody"})
+    assert wrong.status == 400 and "Choose an IRO" in await wrong.text()
+
+
+async def test_csv_and_xlsx_downloads_hold_the_json_reports_figures(site: Site) -> None:
+    await _held_meetings(site)
+    await site.sign_in_as("manager1")
+    query = {**PERIOD, "iro": "iro1"}
+    report = await _json(site, query)
+    rows = list(
+        csv.reader(
+            io.StringIO(await (await site.client.get("/staff/report.csv", params=query)).text())
+        )
+    )
+    figures = dict(rows[1:])
+    assert figures["cla_review.held"] == str(report["cla_review"]["held"]) == "6"
+    assert figures["cla_review.attended.of"] == str(report["cla_review"]["attended"]["of"])
+    assert figures["options.chaired_by"] == "iro1"
+    xlsx = await site.client.get("/staff/report.xlsx", params=query)
+    assert xlsx.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert xlsx_held(await xlsx.read()) == report["cla_review"]["held"] == 6
+
+
+def xlsx_held(workbook_bytes: bytes) -> object:
+    """The looked-after reviews held, as the workbook's Meetings sheet gives it."""
+    sheet = load_workbook(io.BytesIO(workbook_bytes))["Meetings"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    column = rows[1].index("Looked-after reviews")
+    return next(row[column] for row in rows if row[0] == "Meetings held")
+
+
+async def test_caseloads_overdue_and_the_audit_log(site: Site) -> None:
+    await add_child_activity(site.services, respond_by_hours=1)
+    await site.sign_in_as("iro1")
+    await site.client.get("/staff/children/C001")  # a read to find in the audit log
+    site.clock.advance(hours=2)  # the flag's deadline passes unacknowledged
+    await site.sign_in_as("manager1")
+    caseloads = await (await site.client.get("/staff/caseloads")).text()
+    assert "iro1" in caseloads and "iro2" in caseloads
+    overdue = await (await site.client.get("/staff/overdue")).text()
+    assert "#1" in overdue and "urgent" in overdue
+    audit = await (
+        await site.client.get("/staff/audit", params={"action": "report_record_generated"})
+    ).text()
+    assert "iro1" in audit and "C001" in audit and "web_signed_in" not in audit
+
+
+async def test_admins_manage_staff_accounts(site: Site) -> None:
+    await site.sign_in_as("admin1")
+    added = await site.post(
+        "/staff/staff-members", {"username": "iro3", "name": "New IRO", "role": "iro"}
+    )
+    assert added.headers["Location"] == "/staff/staff-members?done=added"
+    again = await site.post(
+        "/staff/staff-members", {"username": "iro3", "name": "Twice", "role": "iro"}
+    )
+    assert again.status == 400 and "already exists" in await again.text()
+    assert (await site.post("/staff/staff-members/iro3/role", {"role": "manager"})).status == 303
+    self_demoted = await site.post("/staff/staff-members/admin1/role", {"role": "iro"})
+    assert self_demoted.status == 400
+    page = await (await site.client.get("/staff/staff-members")).text()
+    assert "iro3" in page and "New IRO" in page
+    async with site.services.uow() as uow:
+        changed = await uow.staff.by_username("iro3")
+        assert changed is not None and changed.role == "manager"
+
+
+CHILDREN = (
+    "case_ref,birth_date,gender,ethnicity,legal_status,iro_username\n"
+    "C101,2014-02-03,Female,WBRI,C2,iro1\n"
+    "C102,2031-01-01,x,WBRI,C2,nobody\n"
+)
+
+
+async def test_an_import_is_previewed_line_by_line_then_confirmed(site: Site) -> None:
+    await site.sign_in_as("admin1")
+    bad = await site.client.post(
+        "/staff/import",
+        data={
+            "csrf_token": await site.token(),
+            "kind": "children",
+            "file": io.BytesIO(CHILDREN.encode()),
+        },
+    )
+    page = await bad.text()
+    assert bad.status == 400 and "nothing was imported" in page
+    assert '<td class="num">3</td><td>birth_date</td>' in page  # the line and column
+    good = CHILDREN.splitlines()[0] + "\n" + CHILDREN.splitlines()[1] + "\n"
+    preview = await site.post("/staff/import", {"kind": "children", "text": good})
+    assert "Ready to import" in await preview.text()
+    async with site.services.uow() as uow:
+        assert await uow.children.by_case_ref("C101") is None  # a preview writes nothing
+    confirmed = await site.post(
+        "/staff/import", {"kind": "children", "text": good, "confirm": "yes"}
+    )
+    assert "Imported (children): 1 new" in await confirmed.text()
+    async with site.services.uow() as uow:
+        assert await uow.children.by_case_ref("C101") is not None
+
+
+def test_the_command_line_report_takes_the_same_iro_filter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MYSAY_DATA_DIR", str(tmp_path))
+    assert mysay("db", "upgrade").exit_code == 0
+    assert (
+        mysay("staff", "add", "--username", "ana", "--name", "Ana", "--role", "iro").exit_code == 0
+    )
+    period = ("--from", "2026-01-01", "--to", "2026-11-30")
+    made = mysay("report", "participation", *period, "--chaired-by", "ana")
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.output)["options"]["chaired_by"] == "ana"
+    unknown = mysay("report", "participation", *period, "--chaired-by", "nobody")
+    assert unknown.exit_code == 2 and "no staff member" in unknown.output
