@@ -99,6 +99,17 @@ def test_normalisation_handles_how_young_people_write(raw: str, normalised: str)
         "the ending of the book was so sad",
         "i miss my nan but she rings me every sunday",
         "worried about my maths test tomorrow",
+        # A joked threat about an everyday setback, marked as a joke.
+        "ill kms if this science homework takes any longer lol",
+        "im jumping off a cliff if we lose the final haha",
+        "my coach can go jump off a bridge, he benched me again",
+        # Accidents, a ball, chores, a lesson, a crush kept secret, the family still seen.
+        "burnt my finger on the hob making pancakes",
+        "got hit in the eye with a tennis ball at the park",
+        "my carers are so abusive they make me tidy my room every week",
+        "my cousin said shed kill me if i told you she fancies a boy in year 10",
+        "i miss my dad but ill see him next weekend",
+        "oh lovely, another new social worker, number six",
     ],
 )
 def test_idioms_stories_and_negations_do_not_flag(text: str) -> None:
@@ -264,6 +275,14 @@ def test_a_rule_file_without_spec_version_is_refused(tmp_path: Path) -> None:
         "i feel sad all the time but im ok",
         "since my dog died i cry every night and dont eat",
         "i miss my mum so much but we text",
+        # A joke marker does not cancel what is said to be meant, nor an adult's secret.
+        "kms if i fail my exams lol not joking ive got the pills",
+        "ill jump off the bridge if they move me again lol",
+        "i want to kill myself lol",
+        "my uncle will kill me if i tell anyone our secret",
+        "i burnt my arm on the cooker on purpose",
+        "my stepdad burnt my hand on the cooker",
+        "oh great another new social worker, she wont care that he hits me either",
     ],
 )
 def test_the_idiom_cancels_leave_real_disclosures_flagged(text: str) -> None:
