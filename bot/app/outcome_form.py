@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from bot.app.dates import meeting_kind
-from bot.app.outcomes import RECENT_DAYS, apply_outcome, outcome_context
+from bot.app.outcomes import apply_outcome, meeting_to_record, outcome_context
 from bot.app.ports import Services, UnitOfWork
 from bot.app.staff_access import StaffKey, child_for, staff_member
 from conversations import engine, prompts
@@ -60,15 +60,7 @@ async def _meeting(
     today = services.today().date()
     staff = await staff_member(uow, who)
     child = await child_for(uow, staff, case_ref)
-    recent = list(
-        await uow.reviews.recent_for_child(
-            child.id, today - timedelta(days=RECENT_DAYS), today + timedelta(days=RECENT_DAYS)
-        )
-    )
-    if due is None:
-        review = await uow.reviews.latest_for_child(child.id, today)
-    else:
-        review = next((r for r in recent if r.due_date == due), None)
+    review, recent = await meeting_to_record(uow, child.id, today, due)
     if review is None:
         raise NoMeeting(case_ref)
     return child, review, recent

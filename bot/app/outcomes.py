@@ -20,6 +20,21 @@ from storage.models import Child, Participant, Review, Run, Staff
 RECENT_DAYS = 90
 
 
+async def meeting_to_record(
+    uow: UnitOfWork, child_id: int, today: date, due: date | None
+) -> tuple[Review | None, list[Review]]:
+    """The child's meeting due on `due` (their latest by default), if there is one, and
+    every meeting due within RECENT_DAYS either side of today, to pick from instead."""
+    recent = list(
+        await uow.reviews.recent_for_child(
+            child_id, today - timedelta(days=RECENT_DAYS), today + timedelta(days=RECENT_DAYS)
+        )
+    )
+    if due is None:
+        return await uow.reviews.latest_for_child(child_id, today), recent
+    return next((r for r in recent if r.due_date == due), None), recent
+
+
 async def begin_outcome(
     services: Services,
     flow: Flow,
@@ -41,13 +56,7 @@ async def begin_outcome(
             return Outcome(notices=(Notice.duplicate,))
         staff = await staff_member(uow, telegram_id)
         child = await child_for(uow, staff, case_ref)
-        recent = await uow.reviews.recent_for_child(
-            child.id, today - timedelta(days=RECENT_DAYS), today + timedelta(days=RECENT_DAYS)
-        )
-        if due is None:
-            review = await uow.reviews.latest_for_child(child.id, today)
-        else:
-            review = next((r for r in recent if r.due_date == due), None)
+        review, recent = await meeting_to_record(uow, child.id, today, due)
         if review is None:
             await uow.commit()
             notice = Notice.no_review if due is None else Notice.no_meeting_that_day

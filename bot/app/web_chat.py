@@ -24,6 +24,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.app.ports import Services, UnitOfWork
+from bot.app.tokens import new_token
 from storage.models import Invitation, Participant, WebChat
 
 # Wrong PINs allowed before the link can only be reopened by a new invitation.
@@ -80,10 +81,6 @@ def new_input_id() -> int:
     return -(secrets.randbits(62) + 1)
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 def _pin_hash(pin: str, salt: bytes) -> str:
     digest = hashlib.scrypt(pin.encode(), salt=salt, **_SCRYPT)
     return f"scrypt${salt.hex()}${digest.hex()}"
@@ -115,7 +112,7 @@ async def open_link(services: Services, code: str, token: str | None) -> Opened:
             return Opened(Door.used)
         chat = await _chat_for(uow, invitation.child_id, now)
         chat.invitation_id = invitation.id
-        token = _new_token()
+        token = new_token()
         uow.web_chats.bind(chat, token, now)
         participant = await _participant_of(uow, chat, now)
         invitation.used_by_id = participant.id
@@ -177,7 +174,7 @@ async def unlock(services: Services, code: str, pin: str) -> Opened:
             await uow.commit()
             tries_left = MAX_PIN_TRIES - chat.pin_failures
             return Opened(Door.pin_needed if tries_left else Door.elsewhere, tries_left=tries_left)
-        token = _new_token()
+        token = new_token()
         uow.web_chats.bind(chat, token, now)
         chat.pin_failures = 0
         uow.audit.record(now, actor, "web_chat_moved", chat.child_id)
