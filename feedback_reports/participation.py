@@ -14,6 +14,7 @@ from conversations.review_kinds import REVIEW_KINDS
 from feedback_reports import feedback_queries as fq
 from feedback_reports import labels
 from feedback_reports import metrics_queries as q
+from feedback_reports.children_figures import children_figures
 from feedback_reports.definitions import definitions
 from feedback_reports.meeting_figures import AGE_BANDS, KindFigures, kind_figures
 from feedback_reports.participation_model import (
@@ -65,6 +66,11 @@ async def build_participation_report(
         children_quotes=await _quotes(uow, start, end, ("child",)),
         breakdowns={kind: found.breakdowns for kind, found in figures.items()},
         trend={kind: found.trend for kind, found in figures.items()},
+        children=None
+        if options.chaired_by
+        else await children_figures(
+            uow, start, end, options.challenge_stage_days, options.suppress_below
+        ),
         definitions=definitions(options),
     )
     uow.audit.record(
