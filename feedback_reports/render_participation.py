@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from feedback_reports import charts, labels
+from feedback_reports import charts, children_words, labels
 from feedback_reports.participation_model import ParticipationReport, Rate
 from feedback_reports.spreadsheet import text_cell
 from feedback_reports.suppression import WITHHELD
@@ -89,6 +89,7 @@ def render_html(report: ParticipationReport) -> str:
         audience_words=labels.AUDIENCE_WORDS,
         theme_words=labels.THEME_WORDS,
         group_words=labels.group_words,
+        words=children_words,
         shown=shown,
         rate=rate,
     )

@@ -259,14 +259,17 @@ async def import_rows(
             key = tuple(fields[column] for column in kind.key)
             keyed.append((line, (_key(case_ref), *key)))
     repeated(keyed, "case_ref", kind.what, found)
-    if found.problems:
-        raise ImportRejected(sorted(found.problems, key=lambda p: p.line))
-    child_ids = {_key(ref): children[_key(ref)].id for _, ref, _, _ in parsed if ref}
+    child_ids = {
+        _key(r): children[_key(r)].id for _, r, _, _ in parsed if r and _key(r) in children
+    }
     stored = await _stored(uow, kind, set(child_ids.values()))
     if not kind.overlap_allowed:
-        _overlaps(_spans(kind, parsed, child_ids, stored), kind, found)
-        if found.problems:
-            raise ImportRejected(sorted(found.problems, key=lambda p: p.line))
+        # Only lines read whole are placed on the calendar; the rest are refused already.
+        refused = {problem.line for problem in found.problems}
+        whole = [entry for entry in parsed if entry[0] not in refused]
+        _overlaps(_spans(kind, whole, child_ids, stored), kind, found)
+    if found.problems:
+        raise ImportRejected(sorted(found.problems, key=lambda p: p.line))
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for _, case_ref, username, fields in parsed:
         child_id = child_ids[_key(case_ref)]

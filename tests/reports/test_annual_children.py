@@ -8,11 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.settings import Settings
 from tests.reports import annual_year
 from tests.reports.helpers import cli_env
 from tests.reports.test_participation import _participation
+from tests.reports.test_printing import (
+    A4_HEIGHT,
+    CHROMIUM,
+    PRINTABLE_WIDTH,
+    SCREENSHOTS,
+    needs_chromium,
+)
 from tests.support import mysay
 
 PERIOD = ("--from", annual_year.START.isoformat(), "--to", annual_year.END.isoformat())
@@ -94,3 +102,166 @@ def test_small_numbers_are_withheld_in_every_childrens_table(
     # Zeros are shown: "none" identifies nobody.
     assert children["in_care"]["on_date"]["age_band"]["unknown"] in (0, "[c]")
     assert caseloads["children"] > 0
+
+
+def test_every_childrens_table_is_a_sheet_with_the_figures_of_the_json(
+    children_year: tuple[dict[str, str], annual_year.Year], tmp_path: Path
+) -> None:
+    env, _ = children_year
+    children = json.loads(_participation(env, *PERIOD, "--suppress-below", "1"))["children"]
+    sheets = _workbook(env, tmp_path, "--suppress-below", "1")
+    for sheet, population in (("Children in care", "in_care"), ("Children on a plan", "on_plan")):
+        rows = sheets[sheet][2:]
+        flows = [children[population][flow] for flow in ("on_date", "started", "ended")]
+        assert rows[0] == ["All children", None, *(flow["children"] for flow in flows)]
+        gender_rows = [row for row in rows if row[0] == "Gender"]
+        assert [row[1] for row in gender_rows[:2]] == ["Male", "Female"]
+        assert [row[2:] for row in gender_rows] == [
+            [flow["gender"][group] for flow in flows] for group in flows[0]["gender"]
+        ]
+        ages = {row[1]: row[2:] for row in rows if row[0] == "Age"}
+        assert ages["10 to 15"] == [flow["age_band"]["10_15"] for flow in flows]
+    plans = {(row[0], row[1]): row[2:] for row in sheets["Protection plans"][2:]}
+    repeat = children["plans"]["repeat"]
+    assert plans[("Repeat plans (second or later)", None)] == list(repeat.values())
+    over = children["plans"]["ended_lasting_over"]["18"]
+    assert plans[("Ended in the period, lasting over", "18 months")] == list(over.values())
+    caseloads = sheets["IRO caseloads"][2:]
+    assert caseloads[:-2] == [
+        [row["iro"], row["children"], row["year_before"]]
+        for row in children["caseloads"]["per_iro"]
+    ]
+    found = {(row[0], row[1]): row[2:] for row in sheets["Challenges"][2:]}
+    assert (
+        found[("By highest stage reached", "Formal stage 2")][0]
+        == (children["challenges"]["by_stage_reached"]["formal2"])
+    )
+    timely = children["challenges"]["resolved_in_timescale"]
+    assert found[("Resolved within the local timescale", None)] == list(timely.values())
+
+
+def _workbook(env: dict[str, str], tmp_path: Path, *args: str) -> dict[str, list[list[Any]]]:
+    out = tmp_path / "annual.xlsx"
+    _participation(env, *PERIOD, *args, "--format", "xlsx", "--out", str(out))
+    book = load_workbook(out)
+    return {
+        sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()]
+        for sheet in book.worksheets
+    }
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "problems"),
+    [
+        (
+            "care-episodes",
+            "case_ref,started_on,ended_on,legal_status\n"
+            "k1,2024-01-10,2024-03-01,C2\n"
+            "K1,01/02/2024,,care order\n"
+            "K2,2024-05-01,2024-04-01,V2\n"
+            "K2,2030-01-01,,V2\n"
+            "K3,2024-01-01,,full\n"
+            "K1,2019-01-01,2019-02-01,C2\n",
+            [
+                "line 3, column started_on: overlaps another care episode",
+                "line 4, column ended_on: is before started_on (2024-05-01)",
+                "line 5, column started_on: 2030-01-01 is in the future",
+                "line 6, column legal_status: 'full' is not one of C1",
+                "line 6, column case_ref: no such child",
+                "line 7, column started_on: is before the child was born (2020-01-01)",
+            ],
+        ),
+        (
+            "plans",
+            "case_ref,started_on,ended_on,category\n"
+            "K1,2024-01-10,,bullying\n"
+            "K1,2024-01-10,,neglect\n"
+            "K1,2024-01-10,,neglect\n",
+            [
+                "line 2, column category: 'bullying' is not one of neglect",
+                "line 4, column case_ref: the same plan as line 3",
+            ],
+        ),
+        (
+            "allocations",
+            "case_ref,iro_username,started_on,ended_on\nK1,,2024-01-10,\nK2,nobody,2024-01-10,\n",
+            [
+                "line 2, column iro_username: is required",
+                "line 3, column iro_username: no such staff member",
+            ],
+        ),
+        (
+            "challenges",
+            "case_ref,iro_username,raised_on,category,stage,resolved_on,outcome\n"
+            "K1,iro_a,2024-01-10,drift & delay,formal 4,2024-01-01,sorted\n",
+            [
+                "line 2, column stage: 'formal 4' is not one of informal",
+                "line 2, column outcome: 'sorted' is not one of resolved",
+            ],
+        ),
+    ],
+)
+def test_a_bad_row_is_refused_by_line_and_column_and_nothing_is_imported(
+    settings: Settings, tmp_path: Path, command: str, text: str, problems: list[str]
+) -> None:
+    env = cli_env(settings, tmp_path)
+    assert mysay("db", "upgrade", env=env).exit_code == 0
+    mysay("staff", "add", "--username", "iro_a", "--name", "A", "--role", "iro", env=env)
+    children = tmp_path / "children.csv"
+    children.write_text(
+        "case_ref,birth_date,gender,ethnicity,legal_status,iro_username\n"
+        "K1,2020-01-01,,,,\nK2,2018-01-01,,,,\n",
+        encoding="utf-8",
+    )
+    assert mysay("import", "children", str(children), env=env).exit_code == 0
+    path = tmp_path / f"{command}.csv"
+    path.write_text(text, encoding="utf-8")
+    result = mysay("import", command, str(path), env=env)
+    assert result.exit_code == 1 and "nothing was imported" in result.output, result.output
+    reported = [line.split(": ", 1)[1] for line in result.output.splitlines() if "line " in line]
+    assert len(reported) == len(problems), reported
+    for found, wanted in zip(reported, problems, strict=True):
+        assert found.startswith(wanted), (found, wanted)
+    data = json.loads(_participation(env, "--from", "2024-01-01", "--to", "2024-12-31"))
+    assert data["children"]["in_care"]["started"]["children"] == 0
+    assert data["children"]["plans"]["started"] == 0
+
+
+@needs_chromium
+def test_the_childrens_tables_print_on_a4(
+    children_year: tuple[dict[str, str], annual_year.Year], tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    env, _ = children_year
+    out = tmp_path / "annual.html"
+    _participation(env, *PERIOD, "--format", "html", "--out", str(out))
+    html = out.read_text(encoding="utf-8")
+    for words in ("Children in care", "Child protection plans", "IRO caseloads", "Cara Lee"):
+        assert words in html, words
+    assert "WBRI" not in html and "formal2" not in html  # readers see words, not codes
+    SCREENSHOTS.mkdir(exist_ok=True)
+    shot = SCREENSHOTS / "annual_children.png"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": PRINTABLE_WIDTH, "height": A4_HEIGHT})
+            page.emulate_media(media="print")
+            page.goto(out.as_uri())
+            section = page.locator("section.children")
+            tables = section.evaluate(
+                """s => [...s.querySelectorAll('table')].map(t => ({
+                    rows: t.rows.length, right: t.getBoundingClientRect().right,
+                    height: t.getBoundingClientRect().height}))"""
+            )
+            section.screenshot(path=str(shot))
+            pdf = page.pdf(format="A4", print_background=True)
+        finally:
+            browser.close()
+    # Per population: all children, then gender, ethnicity, legal status and age; then two
+    # tables of plans, the caseloads and two of challenges.
+    assert len(tables) == 2 * 5 + 5
+    for table in tables:
+        assert table["rows"] >= 2 and table["height"] > 0, table
+        assert table["right"] <= PRINTABLE_WIDTH, table
+    assert pdf.startswith(b"%PDF") and shot.stat().st_size > 0
