@@ -127,7 +127,8 @@ class Child(Base):
     created_at: Mapped[datetime]
 
 
-# The annual report's vocabularies (storage/episode_imports.py reads them, with their words).
+# The annual report's vocabularies (storage/episode_imports.py reads them, with their words);
+# the challenge's are `conversations.challenge_codes`' (tests/conversations/test_vocabularies.py).
 PLAN_CATEGORIES = ("neglect", "emotional", "physical", "sexual", "multiple")
 CHALLENGE_CATEGORIES = (
     "drift_and_delay",

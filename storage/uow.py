@@ -10,6 +10,7 @@ from storage.crypto import TextCipher
 from storage.database import Database
 from storage.repositories import (
     AuditRepository,
+    ChallengeRepository,
     ChildRecords,
     ChildRepository,
     ErasureRepository,
@@ -68,6 +69,7 @@ class UnitOfWork:
         self.telegram_prompts = TelegramPromptRepository(*args)
         self.web_chats = WebChatRepository(*args)
         self.web = WebAccessRepository(*args)
+        self.challenges = ChallengeRepository(*args)
         return self
 
     async def __aexit__(

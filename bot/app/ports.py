@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from storage.crypto import TextCipher
     from storage.repositories import (
         AuditRepository,
+        ChallengeRepository,
         ChildRecords,
         ChildRepository,
         ErasureRepository,
@@ -85,6 +86,7 @@ class UnitOfWork(Protocol):
     report_counts: ReportCounts
     web_chats: WebChatRepository
     web: WebAccessRepository
+    challenges: ChallengeRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

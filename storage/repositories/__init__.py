@@ -1,5 +1,6 @@
 """Repositories, one module per area; import them from here."""
 
+from storage.repositories.challenges import ChallengeRepository
 from storage.repositories.child_records import ChildRecords
 from storage.repositories.delivery import OutboxRepository, UpdateLog
 from storage.repositories.erasure import ErasureRepository
@@ -25,6 +26,7 @@ from storage.repositories.web_chats import WebChatRepository
 
 __all__ = [
     "AuditRepository",
+    "ChallengeRepository",
     "ChildRecords",
     "ChildRepository",
     "ErasureRepository",
