@@ -6,7 +6,10 @@ and the definitions are data printed with every report, like the meetings' (defi
 
 from __future__ import annotations
 
-from feedback_reports.children_model import PLAN_MONTHS
+from collections.abc import Callable
+
+from feedback_reports.children_model import PLAN_MONTHS, ChildrenFigures
+from feedback_reports.figures import Count, Rate
 from feedback_reports.participation_model import ReportOptions
 from storage import codes
 
@@ -58,6 +61,32 @@ STAGE_WORDS = {
     "formal2": "Formal stage 2",
     "formal3": "Formal stage 3",
 }
+
+
+# The figures shown beside the same figures a year before, in reading order.
+HEADLINES: tuple[tuple[str, Callable[[ChildrenFigures], Count | Rate]], ...] = (
+    ("Children in care on the last day", lambda c: c.in_care.on_date.children),
+    ("Children who started to be in care", lambda c: c.in_care.started.children),
+    ("Children who stopped being in care", lambda c: c.in_care.ended.children),
+    ("Children on a plan on the last day", lambda c: c.on_plan.on_date.children),
+    ("Children who became subject to a plan", lambda c: c.on_plan.started.children),
+    ("Children whose plan ended", lambda c: c.on_plan.ended.children),
+    ("Repeat plans (of plans started)", lambda c: c.plans.repeat),
+    ("Plans ended after over 24 months", lambda c: c.plans.ended_lasting_over["24"]),
+    ("Children allocated to IROs on the last day", lambda c: c.caseloads.children),
+    ("Challenges raised", lambda c: c.challenges.raised),
+    ("Resolved within the local timescale", lambda c: c.challenges.resolved_in_timescale),
+)
+
+
+def headlines(
+    now: ChildrenFigures, before: ChildrenFigures | None
+) -> list[tuple[str, Count | Rate, Count | Rate | None]]:
+    """Each headline figure of this period and of the year before (None when not asked for)."""
+    return [
+        (title, figure(now), None if before is None else figure(before))
+        for title, figure in HEADLINES
+    ]
 
 
 def group_words(dimension: str, group: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from feedback_reports import children_words as words
 from feedback_reports.children_model import DIMENSIONS, ChildrenFigures, Population
-from feedback_reports.figures import Rate
+from feedback_reports.figures import Count, Rate
 
 Table = tuple[list[str], list[list[Any]]]
 FLOWS = ("on_date", "started", "ended")
@@ -96,10 +96,30 @@ def challenges_table(children: ChildrenFigures) -> Table:
     return ["Measure", "Group", "Count", "Out of", "%"], rows
 
 
-def children_tables(children: ChildrenFigures | None) -> Iterator[tuple[str, Table]]:
+def year_on_year_table(children: ChildrenFigures, before: ChildrenFigures | None) -> Table:
+    heading = ["Figure", "This period", "Out of", "%"]
+    if before is not None:
+        heading += ["A year before", "Out of", "%"]
+    rows = []
+    for title, now, then in words.headlines(children, before):
+        row = [title, *_cells(now)]
+        if then is not None:
+            row += _cells(then)
+        rows.append(row)
+    return heading, rows
+
+
+def _cells(value: Count | Rate) -> list[Any]:
+    return _rate(value) if isinstance(value, Rate) else [value, None, None]
+
+
+def children_tables(
+    children: ChildrenFigures | None, before: ChildrenFigures | None
+) -> Iterator[tuple[str, Table]]:
     """The children's sheets, none when the report has no children's figures."""
     if children is None:
         return
+    yield "Children, year on year", year_on_year_table(children, before)
     yield "Children in care", population_table(children.in_care)
     yield "Children on a plan", population_table(children.on_plan)
     yield "Protection plans", plans_table(children)

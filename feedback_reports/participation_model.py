@@ -192,6 +192,9 @@ class PreviousPeriod(_Model, _ByKind):
     cla_review: KindMetrics
     icpc: KindMetrics
     rcpc: KindMetrics
+    children: ChildrenFigures | None = Field(
+        default=None, description="the children's tables of the year before"
+    )
 
 
 class ParticipationReport(_Model, _ByKind):

@@ -74,6 +74,10 @@ def render_html(report: ParticipationReport) -> str:
             return f"{shown(value.pct)} {parts}"
         return f"{value.pct}% {parts}"
 
+    def figure(value: Rate | int | str) -> str:
+        """A count as it is, a rate as its percentage with count and denominator."""
+        return rate(value) if isinstance(value, Rate) else str(value)
+
     def target_words(field: str) -> str:
         target = report.options.targets.get(field)
         return "" if target is None else f" (target {target:g}%)"
@@ -90,6 +94,7 @@ def render_html(report: ParticipationReport) -> str:
         theme_words=labels.THEME_WORDS,
         group_words=labels.group_words,
         words=children_words,
+        figure=figure,
         shown=shown,
         rate=rate,
     )

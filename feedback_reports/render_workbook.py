@@ -154,7 +154,8 @@ def tables(report: ParticipationReport) -> Iterator[tuple[str, Table]]:
     for kind in report.kinds():
         yield f"By age, {SHORT_KIND[kind]}", breakdown_table(report, kind, "age_band")
         yield f"By gender, {SHORT_KIND[kind]}", breakdown_table(report, kind, "gender")
-    yield from children_tables(report.children)
+    before = report.previous.children if report.previous else None
+    yield from children_tables(report.children, before)
     yield "Invitations", funnel_table(report)
     yield "Feedback", feedback_table(report)
     yield "Quotes", quotes_table(report)

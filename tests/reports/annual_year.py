@@ -21,7 +21,6 @@ from storage.import_rules import age_on
 from storage.models import CHALLENGE_CATEGORIES, CHALLENGE_STAGES, PLAN_CATEGORIES
 
 START, END = date(2025, 4, 1), date(2026, 3, 31)
-YEAR_BEFORE = date(2025, 3, 31)
 IROS = ("iro_a", "iro_b", "iro_c")
 STAGE_DAYS = dict.fromkeys(CHALLENGE_STAGES, 20)
 GENDER_WORDS = {"1": ("Male", "m", "1", "boy"), "2": ("Female", "F", "2", "girl")}
@@ -282,18 +281,18 @@ def _table(chosen: list[tuple[dict[str, Any], date, str | None]]) -> dict[str, A
     }
 
 
-def _population(rows: list[dict[str, Any]], legal: bool) -> dict[str, Any]:
+def _population(rows: list[dict[str, Any]], legal: bool, start: date, end: date) -> dict[str, Any]:
     def status(row: dict[str, Any]) -> str | None:
         return row.get("legal") if legal else None
 
-    on_date = [(r["child"], END, status(r)) for r in rows if _open(r, END)]
+    on_date = [(r["child"], end, status(r)) for r in rows if _open(r, end)]
     first: dict[str, dict[str, Any]] = {}
     last: dict[str, dict[str, Any]] = {}
     for row in sorted(rows, key=lambda r: r["start"]):
         ref = row["child"]["case_ref"]
-        if START <= row["start"] <= END and ref not in first:
+        if start <= row["start"] <= end and ref not in first:
             first[ref] = row
-        if row["end"] is not None and START <= row["end"] <= END:
+        if row["end"] is not None and start <= row["end"] <= end:
             last[ref] = row
     return {
         "on_date": _table(on_date),
@@ -311,10 +310,10 @@ def _over(start: date, until: date, months: int) -> bool:
     return (until.year, until.month, until.day) > (counted // 12, counted % 12 + 1, start.day)
 
 
-def _plans(plans: list[dict[str, Any]]) -> dict[str, Any]:
-    started = [p for p in plans if START <= p["start"] <= END]
-    open_on = [p for p in plans if _open(p, END)]
-    ended = [p for p in plans if p["end"] is not None and START <= p["end"] <= END]
+def _plans(plans: list[dict[str, Any]], start: date, end: date) -> dict[str, Any]:
+    started = [p for p in plans if start <= p["start"] <= end]
+    open_on = [p for p in plans if _open(p, end)]
+    ended = [p for p in plans if p["end"] is not None and start <= p["end"] <= end]
     repeat = [
         p
         for p in started
@@ -336,19 +335,22 @@ def _plans(plans: list[dict[str, Any]]) -> dict[str, Any]:
             for m in (15, 18, 24)
         },
         "open_lasting_over": {
-            str(m): _rate(sum(_over(p["start"], END, m) for p in open_on), len(open_on))
+            str(m): _rate(sum(_over(p["start"], end, m) for p in open_on), len(open_on))
             for m in (15, 18, 24)
         },
     }
 
 
-def _caseloads(allocations: list[dict[str, Any]], names: dict[str, str]) -> dict[str, Any]:
-    now = Counter(a["iro"] for a in allocations if _open(a, END))
-    then = Counter(a["iro"] for a in allocations if _open(a, YEAR_BEFORE))
+def _caseloads(
+    allocations: list[dict[str, Any]], names: dict[str, str], end: date
+) -> dict[str, Any]:
+    before = end.replace(year=end.year - 1)
+    now = Counter(a["iro"] for a in allocations if _open(a, end))
+    then = Counter(a["iro"] for a in allocations if _open(a, before))
     iros = sorted(set(now) | set(then), key=lambda iro: names[iro])
     return {
-        "on": END.isoformat(),
-        "year_before_on": YEAR_BEFORE.isoformat(),
+        "on": end.isoformat(),
+        "year_before_on": before.isoformat(),
         "per_iro": [{"iro": names[i], "children": now[i], "year_before": then[i]} for i in iros],
         "children": sum(now.values()),
         "year_before": sum(then.values()),
@@ -357,8 +359,8 @@ def _caseloads(allocations: list[dict[str, Any]], names: dict[str, str]) -> dict
     }
 
 
-def _challenges(challenges: list[dict[str, Any]]) -> dict[str, Any]:
-    raised = [c for c in challenges if START <= c["raised"] <= END]
+def _challenges(challenges: list[dict[str, Any]], start: date, end: date) -> dict[str, Any]:
+    raised = [c for c in challenges if start <= c["raised"] <= end]
     resolved = [c for c in raised if c["resolved"] is not None]
     allowed = {s: 20 * (i + 1) for i, s in enumerate(CHALLENGE_STAGES)}
     in_time = [c for c in resolved if (c["resolved"] - c["raised"]).days <= allowed[c["stage"]]]
@@ -372,13 +374,15 @@ def _challenges(challenges: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def expected(year: Year, iro_names: dict[str, str]) -> dict[str, Any]:
-    """The report's `children` section for START to END, nothing withheld."""
+def expected(
+    year: Year, iro_names: dict[str, str], start: date = START, end: date = END
+) -> dict[str, Any]:
+    """The report's `children` section for `start` to `end`, nothing withheld."""
     return {
-        "snapshot_on": END.isoformat(),
-        "in_care": _population(year.care, legal=True),
-        "on_plan": _population(year.plans, legal=False),
-        "plans": _plans(year.plans),
-        "caseloads": _caseloads(year.allocations, iro_names),
-        "challenges": _challenges(year.challenges),
+        "snapshot_on": end.isoformat(),
+        "in_care": _population(year.care, True, start, end),
+        "on_plan": _population(year.plans, False, start, end),
+        "plans": _plans(year.plans, start, end),
+        "caseloads": _caseloads(year.allocations, iro_names, end),
+        "challenges": _challenges(year.challenges, start, end),
     }

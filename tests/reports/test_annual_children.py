@@ -4,6 +4,7 @@ comes back in every table exactly, on SQLite and PostgreSQL, and small numbers a
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from openpyxl import load_workbook
 
 from bot.settings import Settings
 from tests.reports import annual_year
-from tests.reports.helpers import cli_env
+from tests.reports.helpers import cli_env, exposed
 from tests.reports.test_participation import _participation
 from tests.reports.test_printing import (
     A4_HEIGHT,
@@ -57,6 +58,12 @@ def test_every_childrens_table_of_a_generated_year_round_trips_exactly(
     found = data["children"]
     for section in wanted:
         assert found[section] == wanted[section], section
+    # The year before, counted the same way for the report's "a year before" column.
+    before = annual_year.expected(
+        year, IRO_NAMES, date(2024, 4, 1), annual_year.START - timedelta(days=1)
+    )
+    assert data["previous"]["children"] == before
+    assert before["in_care"]["on_date"]["children"] > 10
     # The year is big enough that every table has something in it to get wrong.
     assert wanted["in_care"]["on_date"]["children"] > 20
     assert wanted["on_plan"]["started"]["children"] > 5
@@ -99,6 +106,16 @@ def test_small_numbers_are_withheld_in_every_childrens_table(
     children.pop("challenges").pop("stage_days")  # the setting, not a count
     assert _small_counts(children) == []
     assert "[c]" in json.dumps(children)
+    # No withheld cell can be worked out from a published total and its other groups.
+    for population in ("in_care", "on_plan"):
+        for flow in ("on_date", "started", "ended"):
+            table = children[population][flow]
+            cells: dict[str, object] = {"children": table["children"]}
+            sums = []
+            for dimension in ("gender", "ethnicity", "legal_status", "age_band"):
+                cells |= {f"{dimension}/{g}": n for g, n in table[dimension].items()}
+                sums.append(("children", [f"{dimension}/{g}" for g in table[dimension]]))
+            assert exposed(cells, sums) == set(), (population, flow)
     # Zeros are shown: "none" identifies nobody.
     assert children["in_care"]["on_date"]["age_band"]["unknown"] in (0, "[c]")
     assert caseloads["children"] > 0
@@ -121,6 +138,18 @@ def test_every_childrens_table_is_a_sheet_with_the_figures_of_the_json(
         ]
         ages = {row[1]: row[2:] for row in rows if row[0] == "Age"}
         assert ages["10 to 15"] == [flow["age_band"]["10_15"] for flow in flows]
+    before = json.loads(_participation(env, *PERIOD, "--suppress-below", "1"))["previous"]
+    yearly = {row[0]: row[1:] for row in sheets["Children, year on year"][2:]}
+    assert yearly["Children in care on the last day"] == [
+        children["in_care"]["on_date"]["children"],
+        None,
+        None,
+        before["children"]["in_care"]["on_date"]["children"],
+        None,
+        None,
+    ]
+    timely = before["children"]["challenges"]["resolved_in_timescale"]
+    assert yearly["Resolved within the local timescale"][3:] == list(timely.values())
     plans = {(row[0], row[1]): row[2:] for row in sheets["Protection plans"][2:]}
     repeat = children["plans"]["repeat"]
     assert plans[("Repeat plans (second or later)", None)] == list(repeat.values())
@@ -237,7 +266,7 @@ def test_the_childrens_tables_print_on_a4(
     out = tmp_path / "annual.html"
     _participation(env, *PERIOD, "--format", "html", "--out", str(out))
     html = out.read_text(encoding="utf-8")
-    for words in ("Children in care", "Child protection plans", "IRO caseloads", "Cara Lee"):
+    for words in ("Children in care", "Child protection plans", "IRO caseloads", "A year before"):
         assert words in html, words
     assert "WBRI" not in html and "formal2" not in html  # readers see words, not codes
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -258,9 +287,9 @@ def test_the_childrens_tables_print_on_a4(
             pdf = page.pdf(format="A4", print_background=True)
         finally:
             browser.close()
-    # Per population: all children, then gender, ethnicity, legal status and age; then two
-    # tables of plans, the caseloads and two of challenges.
-    assert len(tables) == 2 * 5 + 5
+    # The year on year; per population: all children, then gender, ethnicity, legal status
+    # and age; then two tables of plans, the caseloads and two of challenges.
+    assert len(tables) == 1 + 2 * 5 + 5
     for table in tables:
         assert table["rows"] >= 2 and table["height"] > 0, table
         assert table["right"] <= PRINTABLE_WIDTH, table

@@ -52,6 +52,7 @@ def test_every_table_is_a_sheet_with_the_figures_of_the_json(
         "By gender, ICPCs",
         "By age, RCPCs",
         "By gender, RCPCs",
+        "Children, year on year",
         "Children in care",
         "Children on a plan",
         "Protection plans",
