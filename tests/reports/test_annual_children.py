@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pydantic import ValidationError
 
 from bot.settings import Settings
 from tests.reports import annual_year
@@ -294,3 +295,26 @@ def test_the_childrens_tables_print_on_a4(
         assert table["rows"] >= 2 and table["height"] > 0, table
         assert table["right"] <= PRINTABLE_WIDTH, table
     assert pdf.startswith(b"%PDF") and shot.stat().st_size > 0
+
+
+def test_the_local_timescale_is_read_from_the_environment_and_checked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(
+        "MYSAY_CHALLENGE_STAGE_DAYS", "informal=5, formal1=10,formal2=15,formal3=25"
+    )
+    settings = Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+    assert settings.challenge_stage_days == {
+        "informal": 5,
+        "formal1": 10,
+        "formal2": 15,
+        "formal3": 25,
+    }
+    for wrong, words in (
+        ("informal=5,formal1=10", "for each of"),
+        ("informal=5,formal1=ten,formal2=1,formal3=1", "expected stage=days"),
+        ("informal=0,formal1=1,formal2=1,formal3=1", "1 or more"),
+    ):
+        monkeypatch.setenv("MYSAY_CHALLENGE_STAGE_DAYS", wrong)
+        with pytest.raises(ValidationError, match=words):
+            Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
