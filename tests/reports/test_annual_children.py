@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from matplotlib.patches import Rectangle
 from openpyxl import load_workbook
 from pydantic import ValidationError
 
 from bot.settings import Settings
+from feedback_reports import charts
+from feedback_reports.participation_model import ParticipationReport
 from tests.reports import annual_year
 from tests.reports.helpers import cli_env, exposed
 from tests.reports.test_participation import _participation
@@ -284,6 +287,10 @@ def test_the_childrens_tables_print_on_a4(
                     rows: t.rows.length, right: t.getBoundingClientRect().right,
                     height: t.getBoundingClientRect().height}))"""
             )
+            chart = section.locator("img.chart").evaluate(
+                """i => ({loaded: i.complete && i.naturalWidth > 0,
+                    right: i.getBoundingClientRect().right})"""
+            )
             section.screenshot(path=str(shot))
             pdf = page.pdf(format="A4", print_background=True)
         finally:
@@ -294,7 +301,26 @@ def test_the_childrens_tables_print_on_a4(
     for table in tables:
         assert table["rows"] >= 2 and table["height"] > 0, table
         assert table["right"] <= PRINTABLE_WIDTH, table
+    assert chart["loaded"] and chart["right"] <= PRINTABLE_WIDTH
     assert pdf.startswith(b"%PDF") and shot.stat().st_size > 0
+
+
+def test_the_childrens_chart_draws_each_count_beside_a_year_before(
+    children_year: tuple[dict[str, str], annual_year.Year],
+) -> None:
+    env, _ = children_year
+    data = json.loads(_participation(env, *PERIOD, "--suppress-below", "1"))
+    report = ParticipationReport.model_validate(data)
+    axes = charts.children(report).axes[0]
+    low, high = axes.get_ylim()
+    heights = [bar.get_height() for bar in axes.patches if isinstance(bar, Rectangle)]
+    now, before = data["children"], data["previous"]["children"]
+    wanted = [
+        source[population][flow]["children"]
+        for source in (now, before)
+        for population, flow, _ in charts.CHILDREN_BARS
+    ]
+    assert heights == wanted and low == 0 and max(heights) <= high
 
 
 def test_the_local_timescale_is_read_from_the_environment_and_checked(
