@@ -91,7 +91,7 @@ async def children_figures(
     return ChildrenFigures(
         snapshot_on=end,
         **populations,
-        plans=await _plans(uow, start, end, below),
+        plans=await _plans(uow, start, end, dialect, below),
         caseloads=await _caseloads(uow, end),
         challenges=await _challenges(uow, start, end, stage_days, dialect, below),
     )
@@ -143,13 +143,15 @@ def _rate(table: Table, count: str, of: str) -> Rate:
     return Rate.of_counts(table.value(count), table.value(of))
 
 
-async def _plans(uow: UnitOfWork, start: date, end: date, below: int) -> PlanFigures:
+async def _plans(uow: UnitOfWork, start: date, end: date, dialect: str, below: int) -> PlanFigures:
     session = uow.session
     started = {
         str(r.category): r for r in await session.execute(cq.plans_started_query(start, end))
     }
-    open_on = {str(r.category): r for r in await session.execute(cq.plans_open_query(end))}
-    ended = (await session.execute(cq.plans_ended_query(start, end))).one()
+    open_on = {
+        str(r.category): r for r in await session.execute(cq.plans_open_query(end, dialect))
+    }
+    ended = (await session.execute(cq.plans_ended_query(start, end, dialect))).one()
     table = Table(below)
     for key, rows in (("started", started), ("open", open_on)):
         table.add(key, sum(int(r.plans) for r in rows.values()), protect=True)
