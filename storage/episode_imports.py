@@ -16,10 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import pairwise
-from typing import Protocol, cast
-
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import Protocol
 
 from storage import codes
 from storage.import_rules import Findings, RowProblem, parse_date, repeated
@@ -41,16 +38,18 @@ from storage.models import (
     IroAllocation,
     PlanEpisode,
 )
-from storage.repositories import ChildRepository, StaffRepository
+from storage.repositories import ChildRepository, EpisodeRepository, StaffRepository
+from storage.repositories.episodes import Episode
 
-Episode = CareEpisode | PlanEpisode | IroAllocation | Challenge
 Fields = dict[str, object]
 
 
 class UnitOfWork(Protocol):
-    session: AsyncSession
+    """What these imports need of a unit of work (the storage one, or the use cases' port)."""
+
     staff: StaffRepository
     children: ChildRepository
+    episodes: EpisodeRepository
 
     async def flush(self) -> None: ...
 
@@ -277,7 +276,7 @@ async def import_rows(
             fields[kind.iro_column] = iros[username] if username else None
         existing = stored.get((child_id, *(fields[column] for column in kind.key)))
         if existing is None:
-            uow.session.add(kind.model(child_id=child_id, created_at=now, **fields))
+            uow.episodes.add(kind.model(child_id=child_id, created_at=now, **fields))
             counts["created"] += 1
         else:
             counts[_apply(existing, fields)] += 1
@@ -304,13 +303,10 @@ async def _stored(
     uow: UnitOfWork, kind: RowKind, child_ids: set[int]
 ) -> dict[tuple[object, ...], Episode]:
     """The rows of `kind` already kept for these children, by child and key."""
-    model = kind.model
-    query = select(model).where(model.child_id.in_(child_ids))
-    found: dict[tuple[object, ...], Episode] = {}
-    for row in await uow.session.scalars(query):
-        episode = cast(Episode, row)
-        found[(episode.child_id, *(getattr(episode, c) for c in kind.key))] = episode
-    return found
+    return {
+        (row.child_id, *(getattr(row, column) for column in kind.key)): row
+        for row in await uow.episodes.of_children(kind.model, child_ids)
+    }
 
 
 def _spans(

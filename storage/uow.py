@@ -13,6 +13,7 @@ from storage.repositories import (
     ChallengeRepository,
     ChildRecords,
     ChildRepository,
+    EpisodeRepository,
     ErasureRepository,
     FlagRepository,
     Housekeeping,
@@ -70,6 +71,7 @@ class UnitOfWork:
         self.web_chats = WebChatRepository(*args)
         self.web = WebAccessRepository(*args)
         self.challenges = ChallengeRepository(*args)
+        self.episodes = EpisodeRepository(*args)
         return self
 
     async def __aexit__(

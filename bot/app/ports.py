@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ChallengeRepository,
         ChildRecords,
         ChildRepository,
+        EpisodeRepository,
         ErasureRepository,
         FlagRepository,
         Housekeeping,
@@ -87,6 +88,7 @@ class UnitOfWork(Protocol):
     web_chats: WebChatRepository
     web: WebAccessRepository
     challenges: ChallengeRepository
+    episodes: EpisodeRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

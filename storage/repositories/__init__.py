@@ -3,6 +3,7 @@
 from storage.repositories.challenges import ChallengeRepository
 from storage.repositories.child_records import ChildRecords
 from storage.repositories.delivery import OutboxRepository, UpdateLog
+from storage.repositories.episodes import EpisodeRepository
 from storage.repositories.erasure import ErasureRepository
 from storage.repositories.housekeeping import Housekeeping
 from storage.repositories.inbound import InboundUpdates, WaitingUpdate
@@ -29,6 +30,7 @@ __all__ = [
     "ChallengeRepository",
     "ChildRecords",
     "ChildRepository",
+    "EpisodeRepository",
     "ErasureRepository",
     "FlagRepository",
     "Housekeeping",
