@@ -24,9 +24,9 @@ from storage.imports import (
     DATE_HINT,
     ImportRejected,
     ImportResult,
-    _apply,
-    _key,
-    _Row,
+    RowReader,
+    apply_changes,
+    case_key,
 )
 from storage.models import (
     CHALLENGE_CATEGORIES,
@@ -109,7 +109,7 @@ class RowKind:
 
     model: type[Episode]
     columns: tuple[str, ...]
-    read: Callable[[_Row], Fields]
+    read: Callable[[RowReader], Fields]
     # With the child, what identifies a row: importing it again updates it.
     key: tuple[str, ...]
     # The first and last day it covers (the last may be blank: still open).
@@ -122,7 +122,7 @@ class RowKind:
     iro_required: bool = False
 
 
-def _dates(row: _Row, start: str, end: str) -> Fields:
+def _dates(row: RowReader, start: str, end: str) -> Fields:
     return {
         start: row.parsed(start, parse_date, DATE_HINT, required=True),
         end: row.parsed(end, parse_date, DATE_HINT),
@@ -230,7 +230,7 @@ async def import_rows(
     found = Findings()
     parsed: list[tuple[int, str | None, str | None, Fields]] = []
     for line, values in rows:
-        row = _Row(line, values, found.problems)
+        row = RowReader(line, values, found.problems)
         case_ref = row.text("case_ref", required=True)
         username = row.text("iro_username", required=kind.iro_required)
         parsed.append((line, case_ref, username, kind.read(row)))
@@ -239,13 +239,13 @@ async def import_rows(
     iros = await _staff_ids(uow, [(line, name) for line, _, name, _ in parsed], found)
     keyed = []
     for line, case_ref, _, fields in parsed:
-        if case_ref and _key(case_ref) not in children:
+        if case_ref and case_key(case_ref) not in children:
             found.problems.append(
                 RowProblem(line, "case_ref", "no such child; import children first")
             )
         elif line not in unreadable:
             _check_dates(line, fields, kind, now.date(), found)
-            birth, start = children[_key(case_ref)].birth_date, fields[kind.span[0]]
+            birth, start = children[case_key(case_ref)].birth_date, fields[kind.span[0]]
             if (
                 not kind.before_birth_allowed
                 and birth
@@ -256,10 +256,12 @@ async def import_rows(
                     RowProblem(line, kind.span[0], f"is before the child was born ({birth})")
                 )
             key = tuple(fields[column] for column in kind.key)
-            keyed.append((line, (_key(case_ref), *key)))
+            keyed.append((line, (case_key(case_ref), *key)))
     repeated(keyed, "case_ref", kind.what, found)
     child_ids = {
-        _key(r): children[_key(r)].id for _, r, _, _ in parsed if r and _key(r) in children
+        case_key(r): children[case_key(r)].id
+        for _, r, _, _ in parsed
+        if r and case_key(r) in children
     }
     stored = await _stored(uow, kind, set(child_ids.values()))
     if not kind.overlap_allowed:
@@ -271,7 +273,7 @@ async def import_rows(
         raise ImportRejected(sorted(found.problems, key=lambda p: p.line))
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for _, case_ref, username, fields in parsed:
-        child_id = child_ids[_key(case_ref)]
+        child_id = child_ids[case_key(case_ref)]
         if kind.iro_column is not None:
             fields[kind.iro_column] = iros[username] if username else None
         existing = stored.get((child_id, *(fields[column] for column in kind.key)))
@@ -279,7 +281,7 @@ async def import_rows(
             uow.episodes.add(kind.model(child_id=child_id, created_at=now, **fields))
             counts["created"] += 1
         else:
-            counts[_apply(existing, fields)] += 1
+            counts[apply_changes(existing, fields)] += 1
     await uow.flush()
     return ImportResult(**counts, warnings=found.warnings)
 
@@ -320,7 +322,7 @@ def _spans(
     spans: dict[int, list[tuple[date, date | None, int | None]]] = defaultdict(list)
     replaced = set()
     for line, case_ref, _, fields in parsed:
-        child_id = child_ids[_key(case_ref)]
+        child_id = child_ids[case_key(case_ref)]
         start, end = fields[start_column], fields[end_column]
         assert isinstance(start, date) and (end is None or isinstance(end, date))
         spans[child_id].append((start, end, line))
