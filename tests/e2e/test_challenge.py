@@ -10,7 +10,7 @@ from sqlalchemy import select
 from feedback_reports.participation import build_participation_report
 from feedback_reports.participation_model import ReportOptions
 from storage.models import AuditEvent, Challenge
-from tests.e2e.conftest import OTHER_IRO_ID, RunningBot
+from tests.e2e.conftest import MANAGER_ID, OTHER_IRO_ID, RunningBot
 from tests.e2e.driver import Person, labels
 from tests.e2e.test_iro_tools import _linked_iro
 
@@ -65,3 +65,29 @@ async def test_a_challenge_about_a_child_not_allocated_is_refused(bot: RunningBo
     assert "can't see that, or it doesn't exist" in (await other.read()).text
     await other.type("/challenge")
     assert "/challenge CASE_REF" in (await other.read()).text
+
+
+async def test_a_challenge_left_open_for_one_child_never_lands_on_another(
+    bot: RunningBot,
+) -> None:
+    manager = await _linked_iro(bot, MANAGER_ID, "manager1")
+    await manager.type("/challenge C001")
+    await manager.read_until("When did you raise the issue")
+    await manager.type("03/11/2026")
+    await manager.question()  # left on the category, about C001
+    await manager.type("/challenge C002")
+    fresh = await manager.read_until("A challenge about C002")
+    assert "When did you raise the issue" in fresh.text  # a new run, not C001's resumed
+    await manager.type("04/11/2026")
+    await manager.press("Health", await manager.question())
+    await manager.press("Informal", await manager.question())
+    await manager.press("No", await manager.question())
+    await manager.press("Send", await manager.read_until("Please check the challenge"))
+    await manager.read_until("Challenge recorded")
+    async with bot.services.uow() as uow:
+        found = (await uow.session.scalars(select(Challenge))).all()
+        c002 = await uow.children.by_case_ref("C002")
+        assert c002 is not None
+        assert [(c.child_id, c.raised_on, c.category) for c in found] == [
+            (c002.id, date(2026, 11, 4), "health")
+        ]
