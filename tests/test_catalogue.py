@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import texts
 from conversations import messages
-from conversations.catalogue import Catalogue, CatalogueError
+from conversations.catalogue import DEFAULT_LOCALE, Catalogue, CatalogueError
 
 ROOT = Path(__file__).resolve().parents[1]
 # A dotted key as the bot's code writes one ("welcome.child").
@@ -73,7 +73,9 @@ def lookups_in(source: str, where: str, functions: frozenset[str]) -> list[Looku
         if not node.args:
             continue
         splat = any(keyword.arg is None for keyword in node.keywords)
-        names = None if splat else frozenset(str(keyword.arg) for keyword in node.keywords)
+        # `web=` picks a variant (texts.WEB_VARIANT); it fills nothing in.
+        filled = (str(keyword.arg) for keyword in node.keywords if keyword.arg != "web")
+        names = None if splat else frozenset(filled)
         keys: list[str | None] = list(_literal_keys(node.args[0]) or [None])
         found.extend(Lookup(f"{where}:{node.lineno}", key, names) for key in keys)
     return found
@@ -144,6 +146,8 @@ def unknown_keys_in_tables(package: Package, catalogue: Catalogue) -> list[str]:
 def unused_keys(package: Package, catalogue: Catalogue) -> list[str]:
     written = set().union(*(constants_in(source) for source in sources(package).values()))
     written |= {lookup.key for lookup in template_lookups(package) if lookup.key is not None}
+    # A web chat variant is looked up with its key's own lookup (`web=True`).
+    written |= {key + texts.WEB_VARIANT for key in written}
     return sorted(catalogue.keys() - written)
 
 
@@ -159,6 +163,61 @@ def test_every_key_looked_up_exists_in_english_and_fills_in_its_placeholders(nam
 def test_every_english_key_is_used_by_the_code(name: str) -> None:
     package = PACKAGES[name]
     assert unused_keys(package, Catalogue.load(package.locales)) == []
+
+
+def translation_files() -> list[tuple[str, str]]:
+    """Each (package, locale) with a translation file, so a new language is checked at once."""
+    return [
+        (name, path.stem)
+        for name, package in sorted(PACKAGES.items())
+        for path in sorted(package.locales.glob("*.yaml"))
+        if path.stem != DEFAULT_LOCALE
+    ]
+
+
+# What a reader types or dials must survive translation: /commands and numbers (999, 0800 1111).
+COMMAND = re.compile(r"(?<![\w/])/[a-z]+")
+NUMBER = re.compile(r"\d+")
+
+
+def untranslatable_differences(catalogue: Catalogue, locale: str) -> list[str]:
+    """Keys whose translation drops or adds a /command or a number the English has."""
+    wrong = []
+    for key in sorted(catalogue.keys()):
+        texts_by_locale = catalogue.by_locale(key)
+        if locale not in texts_by_locale:
+            continue
+        english, translated = texts_by_locale[DEFAULT_LOCALE], texts_by_locale[locale]
+        for pattern in (COMMAND, NUMBER):
+            if sorted(pattern.findall(english)) != sorted(pattern.findall(translated)):
+                wrong.append(f"{locale}.yaml, {key}: {pattern.findall(translated)}")
+    return wrong
+
+
+@pytest.mark.parametrize(("name", "locale"), translation_files())
+def test_every_translation_has_every_key_with_its_placeholders_commands_and_numbers(
+    name: str, locale: str
+) -> None:
+    # Loading refuses a key English lacks and placeholders other than the English ones.
+    catalogue = Catalogue.load(PACKAGES[name].locales)
+    assert catalogue.coverage(locale).missing == ()
+    for key in sorted(catalogue.keys()):
+        translated = catalogue.by_locale(key)[locale]
+        assert translated.strip() == translated, f"{locale}.yaml, {key}: stray spaces"
+    assert untranslatable_differences(catalogue, locale) == []
+
+
+def test_the_translation_check_would_catch_a_lost_command_or_number(tmp_path: Path) -> None:
+    catalogue = _catalogue(
+        tmp_path,
+        en='messages:\n  help: "Call 999 or type /helpnow."\n  hi: "Hello"\n',
+        cy='messages:\n  help: {text: "Ffoniwch 99 neu teipiwch /helpu.", status: machine}\n',
+    )
+    assert untranslatable_differences(catalogue, "cy") == [
+        "cy.yaml, help: ['/helpu']",
+        "cy.yaml, help: ['99']",
+    ]
+    assert catalogue.coverage("cy").missing == ("hi",)
 
 
 def test_the_checks_would_catch_a_wrong_key_a_wrong_placeholder_and_an_unused_key(
@@ -231,8 +290,9 @@ def test_the_bots_words_fall_back_to_english_for_a_language_it_lacks(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     catalogue = Catalogue.load(texts.LOCALES)
+    assert "fr" not in catalogue.locales()
     with caplog.at_level(logging.WARNING, logger="conversations.catalogue"):
-        twice = [catalogue.text("button.change", "cy", number=2) for _ in range(2)]
+        twice = [catalogue.text("button.change", "fr", number=2) for _ in range(2)]
     assert twice == ["Change 2", "Change 2"]
     assert len(caplog.records) == 1
 
@@ -298,3 +358,15 @@ def test_coverage_counts_reviewed_machine_and_missing_translations(tmp_path: Pat
     assert (polish.translated, polish.reviewed, polish.missing) == (2, 1, ())
     assert catalogue.coverage("en").reviewed == 2
     assert catalogue.coverage("uk").missing == ("farewell", "greeting")
+
+
+def test_each_web_chat_variant_names_no_command_and_fills_in_what_its_key_does() -> None:
+    catalogue = texts.catalogue()
+    keys = catalogue.keys()
+    variants = sorted(key for key in keys if key.endswith(texts.WEB_VARIANT))
+    assert variants, "the web chat has variants of the texts that name commands"
+    for variant in variants:
+        key = variant.removesuffix(texts.WEB_VARIANT)
+        assert catalogue.has(key), variant
+        assert catalogue.placeholders_of(variant) == catalogue.placeholders_of(key), variant
+        assert not re.search(r"(^|\s)/[a-z]", catalogue.by_locale(variant)["en"]), variant
