@@ -29,6 +29,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+# Re-exported where they have always been read from.
+from storage.roles import PARTICIPANT_ROLES as PARTICIPANT_ROLES
+from storage.roles import STAFF_ROLES as STAFF_ROLES
+
 # Stable constraint names let Alembic migrate SQLite (batch mode) and PostgreSQL alike.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -38,8 +42,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-STAFF_ROLES = ("iro", "manager", "admin")
-PARTICIPANT_ROLES = ("child", "parent", "carer", "staff")
 # The kinds of meeting, as `conversations.review_kinds` defines them (storage may not import
 # it; tests/conversations/test_vocabularies.py checks the two agree).
 REVIEW_KINDS = ("cla_review", "icpc", "rcpc")

@@ -121,3 +121,27 @@ def test_the_web_pages_import_no_other_channel() -> None:
         for path in (ROOT / "bot" / "web").rglob("*.py")
     }
     assert {file: names for file, names in offending.items() if names} == {}
+
+
+# Libraries only a report, a download or training needs: the running bot must start without
+# them (matplotlib alone is about 35 MB and a second of start-up).
+NOT_FOR_RUNNING = {"matplotlib", "openpyxl", "segno", "PIL", "sklearn", "alembic"}
+
+
+@pytest.mark.parametrize(
+    ("mode", "module", "also_not"),
+    [
+        ("mysay run", "bot.telegram.runtime", {"aiohttp", "jinja2"}),
+        ("mysay serve", "bot.telegram.webhook", set()),
+    ],
+)
+def test_running_the_bot_loads_no_report_or_training_library(
+    mode: str, module: str, also_not: set[str]
+) -> None:
+    probe = f"import sys, {module}\nprint(sorted({{m.split('.')[0] for m in sys.modules}}))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    top_level = set(ast.literal_eval(loaded.stdout))
+    assert "telegram" in top_level, "the probe must load the bot"
+    assert top_level & (NOT_FOR_RUNNING | also_not) == set(), mode

@@ -10,14 +10,15 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from bot.app import admin
 from bot.cli.options import iso_date
 from conversations.review_kinds import REVIEW_KINDS
-from storage.models import STAFF_ROLES
+from storage.roles import STAFF_ROLES
 
-# Each command imports the rest of what it uses: the bot's Telegram library, the settings
-# and the CSV importer cost seconds that `--help` and the other commands need not pay.
+# Each command imports the rest of what it uses: the use cases (SQLAlchemy and the models),
+# the bot's Telegram library, the settings and the CSV importer cost seconds that `--help`
+# and the other commands need not pay.
 if TYPE_CHECKING:
+    from bot.app import admin
     from bot.bootstrap import Services
     from storage.imports import Importer, ImportResult
     from storage.uow import UnitOfWork
@@ -51,6 +52,7 @@ def staff() -> None:
 @click.option("--telegram-id", type=int, help="Numeric Telegram user id, if known.")
 def staff_add(username: str, name: str, role: str, telegram_id: int | None) -> None:
     """Add a staff member."""
+    from bot.app import admin
 
     async def action(uow: UnitOfWork, services: Services) -> None:
         await admin.add_staff(uow, username, name, role, telegram_id, services.clock())
@@ -94,6 +96,7 @@ def child_add(
     iro_username: str | None,
 ) -> None:
     """Add a child."""
+    from bot.app import admin
 
     async def action(uow: UnitOfWork, services: Services) -> None:
         await admin.add_child(
@@ -123,6 +126,7 @@ def review() -> None:
 @click.option("--held", callback=iso_date, help="YYYY-MM-DD, if already held.")
 def review_add(case_ref: str, kind: str, due: date, held: date | None) -> None:
     """Add a review or conference for a child."""
+    from bot.app import admin
 
     async def action(uow: UnitOfWork, services: Services) -> None:
         await admin.add_review(uow, case_ref, kind, due, held, services.clock())
@@ -238,6 +242,7 @@ def invite(
     move: bool,
 ) -> None:
     """Create a one-time invitation and print its links (a child's opens in a browser too)."""
+    from bot.app import admin
     from bot.app.joining import telegram_link
     from bot.app.web_chat import WEB_ROLE, browser_link
     from bot.settings import load_settings

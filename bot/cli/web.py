@@ -6,8 +6,6 @@ import asyncio
 
 import click
 
-from bot.settings import load_settings
-
 
 @click.group(invoke_without_command=True)
 @click.pass_context
@@ -15,6 +13,8 @@ def web(ctx: click.Context) -> None:
     """Run the staff web workspace (stop with Ctrl+C or SIGTERM); see `mysay web link`."""
     if ctx.invoked_subcommand is not None:
         return
+    # Imported here, as in every command: `mysay web --help` loads none of the bot.
+    from bot.settings import load_settings
     from bot.telegram.runtime import configure_logging, until_stopped
     from bot.web.server import serve_workspace
 
@@ -28,6 +28,7 @@ def link(username: str) -> None:
     """Print a one-time sign-in link for a staff member (10 minutes, works once)."""
     from bot.app.web_access import issue_sign_in_link_for, sign_in_link
     from bot.bootstrap import open_services
+    from bot.settings import load_settings
 
     settings = load_settings()
 

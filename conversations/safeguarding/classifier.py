@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import json
 import math
+from array import array
 from dataclasses import dataclass, field, replace
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from conversations.safeguarding.features import author_feature, pair_features, word_features
 from conversations.safeguarding.model import Level, ScreeningContext
+from conversations.safeguarding.model_file import read_object
 
 MODEL_FORMAT = "mysay-safeguarding-linear"
 MODEL_VERSION = 1
@@ -169,38 +172,82 @@ def _worry(verdict: Verdict) -> tuple[int, float]:
 
 
 def load_classifier(source: Traversable | Path) -> LinearClassifier:
-    """Read a model file written by `training.write_model`.
+    """Read a model file written by `training.write_model`, one feature row at a time.
 
     Raises:
         ModelError: The file is missing, not JSON, or not a model of this format.
     """
     name = source.name
     try:
-        data = json.loads(source.read_text(encoding="utf-8"))
+        text = source.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ModelError(f"{name}: file not found; run `mysay safeguarding train`") from exc
-    except json.JSONDecodeError as exc:
-        raise ModelError(f"{name}: not valid JSON: {exc}") from exc
-    if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
-        raise ModelError(f"{name}: not a {MODEL_FORMAT} file")
-    if data.get("version") != MODEL_VERSION:
-        raise ModelError(f"{name}: version must be {MODEL_VERSION}")
+    table = _FeatureTable(name)
     try:
+        data = read_object(text, "features", table.add)
+        del text  # 7 MB the classifier no longer needs
+        _check_format(data, name)
         levels = tuple(Level(level) for level in data["levels"])
         if levels != LEVEL_ORDER:
             raise ModelError(f"{name}: levels must be {[str(x) for x in LEVEL_ORDER]}")
-        rows = data["features"]
         categories = tuple(data["categories"])
-        width = len(LEVEL_ORDER) + len(categories)
         return LinearClassifier(
-            index={row[0]: i for i, row in enumerate(rows)},
-            idf=np.array([row[1] for row in rows], dtype=float),
-            weights=np.array([row[2] + row[3] for row in rows], dtype=float).reshape(-1, width),
+            index=table.index,
+            idf=np.frombuffer(table.idf, dtype=np.float64),
+            weights=table.weights_with(len(LEVEL_ORDER) + len(categories)),
             bias=np.array(data["level_bias"] + data["category_bias"], dtype=float),
             categories=categories,
             thresholds=Thresholds(**data["thresholds"]),
         )
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"{name}: not valid JSON: {exc}") from exc
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         if isinstance(exc, ModelError):
             raise
         raise ModelError(f"{name}: malformed model: {exc!r}") from exc
+
+
+def _check_format(data: Any, name: str) -> None:
+    if not isinstance(data, dict) or data.get("format") != MODEL_FORMAT:
+        raise ModelError(f"{name}: not a {MODEL_FORMAT} file")
+    if data.get("version") != MODEL_VERSION:
+        raise ModelError(f"{name}: version must be {MODEL_VERSION}")
+
+
+class _FeatureTable:
+    """The model's feature rows, gathered into compact arrays as the file is read.
+
+    The weights are kept as 32-bit floats: the file writes them with six significant
+    digits, which a 32-bit float holds, and they take half the memory of 64-bit ones.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.index: dict[str, int] = {}
+        self.idf = array("d")
+        self.weights = array("f")
+        self.rows = 0
+        self.width: int | None = None
+
+    def add(self, header: dict[str, Any], row: Any) -> None:
+        """Add one row `[feature, idf, level weights, category weights]`."""
+        if self.rows == 0:
+            _check_format(header, self.name)  # the header comes first: fail before the rows
+        feature, idf, levels, categories = row
+        if not isinstance(feature, str):
+            raise TypeError(f"feature {self.rows} is not a string")
+        width = len(levels) + len(categories)
+        if self.width not in (None, width):
+            raise ValueError(f"feature {feature!r} has {width} weights, not {self.width}")
+        self.width = width
+        self.idf.append(idf)
+        self.weights.extend(levels)
+        self.weights.extend(categories)
+        self.index[feature] = self.rows
+        self.rows += 1
+
+    def weights_with(self, width: int) -> np.ndarray:
+        """The weights as one row per feature, checked to hold `width` weights each."""
+        if self.width not in (None, width):
+            raise ValueError(f"rows have {self.width} weights, not {width}")
+        return np.frombuffer(self.weights, dtype=np.float32).reshape(self.rows, width)

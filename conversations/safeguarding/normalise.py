@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache, lru_cache
+from functools import lru_cache
 from importlib.resources import files
 
 import emoji
@@ -30,6 +30,7 @@ _STRETCHED = re.compile(r"([a-z])\1{2,}")
 _NOT_LETTER = re.compile("[^a-z]+")
 # symspellpy ships an English frequency dictionary: every word in it counts as spelt right.
 _DICTIONARY = "frequency_dictionary_en_82_765.txt"
+_FIRST_ON_LINE = re.compile(r"^[^ \n]+", re.MULTILINE)
 # Shorter words are too close to too many others to mend safely ("hit" vs "hat").
 MEND_MIN_LENGTH = 4
 
@@ -39,11 +40,15 @@ def emoji_word(_: str, data: dict[str, str]) -> str:
     return f" emoji{_NOT_LETTER.sub('', data['en'].lower())} "
 
 
-@cache
 def english_words() -> frozenset[str]:
-    """The words of symspellpy's shipped English dictionary, read once."""
+    """The words of symspellpy's shipped English dictionary.
+
+    Not cached: the rules keep these words only inside a larger set of known words, and a
+    second copy of 80,000 words would cost several megabytes for good. The words are found
+    in the text directly, so no list of whole lines is made and dropped around them.
+    """
     text = (files("symspellpy") / _DICTIONARY).read_text(encoding="utf-8")
-    return frozenset(line.split(" ", 1)[0] for line in text.splitlines())
+    return frozenset(_FIRST_ON_LINE.findall(text))
 
 
 class SpellingMender:

@@ -71,6 +71,27 @@ def test_a_broken_model_file_is_named_in_the_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="file not found"):
         load_classifier(tmp_path / "missing.json")
 
+    truncated = tmp_path / "truncated.json"
+    truncated.write_text(MODEL.read_text(encoding="utf-8")[:5000], encoding="utf-8")
+    with pytest.raises(ModelError, match=r"truncated\.json: not valid JSON"):
+        load_classifier(truncated)
+    ragged = tmp_path / "ragged.json"
+    header = json.loads(MODEL.read_text(encoding="utf-8"))
+    header["features"] = [["w:hit", 1.0, [0, 0, 1], [0] * 17], ["w:kick", 1.0, [0, 0, 1], [0]]]
+    ragged.write_text(json.dumps(header), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"ragged\.json: malformed model"):
+        load_classifier(ragged)
+
+
+def test_the_model_read_row_by_row_is_the_whole_file() -> None:
+    whole = json.loads(MODEL.read_text(encoding="utf-8"))
+    model = load_classifier(MODEL)
+    assert list(model.index) == [row[0] for row in whole["features"]]
+    assert model.idf.tolist() == [row[1] for row in whole["features"]]
+    weights = [weight for row in whole["features"] for weight in row[2] + row[3]]
+    # Six significant digits in the file; a 32-bit float holds about seven.
+    assert model.weights.ravel().tolist() == pytest.approx(weights, rel=1e-6)
+
 
 def test_training_reproduces_the_shipped_model(tmp_path: Path) -> None:
     retrained_path = tmp_path / "retrained.json"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import segno
 from aiohttp import web
 from markupsafe import Markup
 
@@ -172,6 +171,8 @@ async def show_invite(request: web.Request) -> web.Response:
 
 async def make_invitation(request: web.Request) -> web.Response:
     """Make a one-time joining link, shown as text and as a QR code."""
+    import segno  # only this page draws QR codes: `mysay serve` starts without it
+
     ws = workspace(request)
     case_ref = request.match_info["case_ref"]
     role = str((await request.post()).get("role", ""))

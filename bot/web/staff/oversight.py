@@ -11,7 +11,7 @@ from aiohttp import web
 from bot.app import caseload, oversight
 from bot.web.staff.app import Route, page, signed_in, workspace
 from conversations.review_kinds import REVIEW_KINDS
-from feedback_reports import charts, labels, render_participation, render_workbook
+from feedback_reports import labels
 from feedback_reports.participation_model import ParticipationReport, ReportOptions
 
 MANAGERS = ("manager",)
@@ -92,6 +92,10 @@ async def _asked_report(
 
 async def show_report(request: web.Request) -> web.Response:
     """The participation report of a period, one kind of meeting or all, with charts."""
+    # The report's formats are imported where they are used: matplotlib alone is about
+    # 35 MB and half a second of start-up that `mysay serve` would carry for a page few open.
+    from feedback_reports import charts
+
     asked, iros, report = await _asked_report(request)
     context = {
         "asked": asked,
@@ -116,18 +120,24 @@ def _download(
 
 async def download_csv(request: web.Request) -> web.Response:
     """The report's figures as CSV (the same measures and values as the JSON)."""
+    from feedback_reports import render_participation
+
     asked, _, report = await _asked_report(request)
     return _download(render_participation.render_csv(report), "text/csv", asked, "csv")
 
 
 async def download_xlsx(request: web.Request) -> web.Response:
     """The report as a workbook, one sheet per table, as `mysay report` writes it."""
+    from feedback_reports import render_workbook
+
     asked, _, report = await _asked_report(request)
     return _download(render_workbook.render_xlsx(report), XLSX, asked, "xlsx")
 
 
 async def download_json(request: web.Request) -> web.Response:
     """The report as JSON, as `mysay report participation` writes it."""
+    from feedback_reports import render_participation
+
     asked, _, report = await _asked_report(request)
     return _download(render_participation.render_json(report), "application/json", asked, "json")
 
