@@ -149,7 +149,9 @@ class Conversations:
                 review_kind=review.kind if review else None,
                 locale=participant.locale,
                 iro_name=iro.name.split()[0] if iro and iro.name.strip() else None,
-                meeting_day=day_words(review.held_on or review.due_date) if review else None,
+                meeting_day=day_words(review.held_on or review.due_date, participant.locale)
+                if review
+                else None,
             )
             started = await self.store.start_or_resume(uow, participant, flow, review, context)
             notices = [Notice.other_paused] if started.others_open else []

@@ -52,7 +52,7 @@ def meeting_words(review: Review | None, locale: str = DEFAULT_LOCALE) -> str:
     if review is None:
         return message("meeting.none", locale)
     kind = meeting_kind(review.kind, locale)
-    return message("meeting.on", locale, kind=kind, day=day_words(review.due_date))
+    return message("meeting.on", locale, kind=kind, day=day_words(review.due_date, locale))
 
 
 async def raise_requests(
@@ -126,7 +126,7 @@ def _alert_text(
         case_ref=child.case_ref,
         about=request.about,
         where=flow_title or message("alert.their_answers", locale),
-        sent=moment_words(request.created_at, zone),
+        sent=moment_words(request.created_at, zone, locale),
         meeting=meeting_words(review, locale),
         request_id=request.id,
     )

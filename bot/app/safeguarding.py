@@ -198,7 +198,7 @@ def _deadline(flag: Flag, zone: ZoneInfo, locale: str) -> str:
     if flag.respond_by is None:
         return ""
     key = "alert.acknowledge_by" if flag.level == "urgent" else "alert.respond_by"
-    return message(key, locale, moment=moment_words(flag.respond_by, zone)) + "\n"
+    return message(key, locale, moment=moment_words(flag.respond_by, zone, locale)) + "\n"
 
 
 async def escalate_overdue(
