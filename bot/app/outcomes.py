@@ -11,6 +11,7 @@ from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.run_store import RunStore
 from bot.app.staff_access import child_for, staff_member
 from bot.app.texts import message
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_spec import Flow
 from conversations.runs import AnswerValue, RunContext, age_on
 from conversations.runs import Run as EngineRun
@@ -60,9 +61,9 @@ async def begin_outcome(
         if review is None:
             await uow.commit()
             notice = Notice.no_review if due is None else Notice.no_meeting_that_day
-            return Outcome(notices=(notice,))
+            return Outcome(notices=(notice,), locale=staff.locale)
         participant = await _staff_link(uow, staff, telegram_id, now)
-        context = outcome_context(child, review)
+        context = outcome_context(child, review, staff.locale)
         started = await store.start_or_resume(uow, participant, flow, review, context)
         await uow.commit()
         notices = [Notice.resumed] if started.resumed else []
@@ -77,12 +78,13 @@ async def begin_outcome(
         return Outcome(started.events, started.run_id, tuple(notices), lines=lines)
 
 
-def outcome_context(child: Child, review: Review) -> RunContext:
+def outcome_context(child: Child, review: Review, locale: str = DEFAULT_LOCALE) -> RunContext:
     """What the outcome flow's conditions and words need: the meeting, the child's age."""
     return RunContext(
         audience="iro",
         review_kind=review.kind,
-        meeting_day=f"{day_words(review.due_date)} ({meeting_kind(review.kind)})",
+        meeting_day=f"{day_words(review.due_date, locale)} ({meeting_kind(review.kind, locale)})",
+        locale=locale,
         meeting_due=review.due_date.isoformat(),
         child_age=age_on(child.birth_date, review.due_date),
     )

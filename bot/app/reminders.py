@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from bot.app.dates import MEETING_KEYS
+from bot.app.dates import MEETING_KEYS, day_words
 from bot.app.ports import Services
 from bot.app.texts import message
 from conversations.catalogue import DEFAULT_LOCALE
@@ -140,7 +140,9 @@ async def _family_pages(services: Services, today: date) -> AsyncIterator[list[D
             days = offset_due((member.due_date - today).days, offsets)
             if days is not None:
                 key = f"review:{member.review_id}:participant:{member.participant_id}:days:{days}"
-                text = reminder_text(member.role, member.kind, member.due_date, today)
+                text = reminder_text(
+                    member.role, member.kind, member.due_date, today, member.locale
+                )
                 due.append(DueMessage(key, member.telegram_id, "reminder", text))
         yield due
         await asyncio.sleep(0)  # let updates in between pages
@@ -155,7 +157,7 @@ async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[D
             if not iros:
                 return
             waiting = await uow.due_reminders.waiting_reviews(
-                [iro_id for iro_id, _ in iros],
+                [iro_id for iro_id, _, _ in iros],
                 today,
                 today + timedelta(days=DIGEST_DAYS),
                 VIEWS_FLOWS,
@@ -169,9 +171,9 @@ async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[D
                 f"digest:{iro_id}:{today.isoformat()}",
                 telegram_id,
                 "digest",
-                digest_text(by_iro[iro_id]),
+                digest_text(by_iro[iro_id], locale),
             )
-            for iro_id, telegram_id in iros
+            for iro_id, telegram_id, locale in iros
             if iro_id in by_iro
         ]
         await asyncio.sleep(0)
@@ -222,7 +224,7 @@ def _digest_line(review: WaitingReview, locale: str) -> str:
 
 
 def _when(due: date, today: date, locale: str) -> str:
-    day = f"{due:%A} {due.day} {due:%B}"
+    day = day_words(due, locale)
     key = "reminder.tomorrow" if (due - today).days == 1 else "reminder.on"
     return message(key, locale, day=day)
 

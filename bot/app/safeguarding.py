@@ -128,7 +128,7 @@ async def raise_flag(
         uow.outbox.add(
             staff.telegram_id,
             "flag_alert",
-            alert_text(flag, child, participant.role, zone, escalated=False),
+            alert_text(flag, child, participant.role, zone, escalated=False, locale=staff.locale),
             now,
             flag_id=flag.id,
         )
@@ -218,7 +218,9 @@ async def escalate_overdue(
             uow.outbox.add(
                 manager.telegram_id,
                 "flag_escalation",
-                alert_text(flag, child, "participant", zone, escalated=True),
+                alert_text(
+                    flag, child, "participant", zone, escalated=True, locale=manager.locale
+                ),
                 now,
                 flag_id=flag.id,
             )

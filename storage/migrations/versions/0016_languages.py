@@ -20,7 +20,9 @@ def upgrade() -> None:
     # Everything before this was said and answered in English. Plain ALTER TABLE, not a
     # batch copy: copying `run` would cascade-delete the rows that point at it.
     for table in ("run", "staff"):
-        op.add_column(table, sa.Column("locale", sa.String(8), nullable=False, server_default="en"))
+        op.add_column(
+            table, sa.Column("locale", sa.String(8), nullable=False, server_default="en")
+        )
 
 
 def downgrade() -> None:
