@@ -82,6 +82,7 @@ async def raise_flag(
         author=participant.role,
         age_band=age_band_for(age) if age is not None else None,
         question=question,
+        language=run.locale if run is not None else participant.locale,
     )
     assessment = screen(text, context)
     screened = Screened(assessment, participant.role)
