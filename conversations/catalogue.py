@@ -105,6 +105,10 @@ class Catalogue:
         """Every key, as English has them."""
         return frozenset(self._source)
 
+    def has(self, key: str) -> bool:
+        """English has this key (so every language can show it)."""
+        return key in self._source
+
     def locales(self) -> tuple[str, ...]:
         """The languages with a file, English first."""
         return (DEFAULT_LOCALE, *sorted(set(self._languages) - {DEFAULT_LOCALE}))

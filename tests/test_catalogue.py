@@ -73,7 +73,9 @@ def lookups_in(source: str, where: str, functions: frozenset[str]) -> list[Looku
         if not node.args:
             continue
         splat = any(keyword.arg is None for keyword in node.keywords)
-        names = None if splat else frozenset(str(keyword.arg) for keyword in node.keywords)
+        # `web=` picks a variant (texts.WEB_VARIANT); it fills nothing in.
+        filled = (str(keyword.arg) for keyword in node.keywords if keyword.arg != "web")
+        names = None if splat else frozenset(filled)
         keys: list[str | None] = list(_literal_keys(node.args[0]) or [None])
         found.extend(Lookup(f"{where}:{node.lineno}", key, names) for key in keys)
     return found
@@ -144,6 +146,8 @@ def unknown_keys_in_tables(package: Package, catalogue: Catalogue) -> list[str]:
 def unused_keys(package: Package, catalogue: Catalogue) -> list[str]:
     written = set().union(*(constants_in(source) for source in sources(package).values()))
     written |= {lookup.key for lookup in template_lookups(package) if lookup.key is not None}
+    # A web chat variant is looked up with its key's own lookup (`web=True`).
+    written |= {key + texts.WEB_VARIANT for key in written}
     return sorted(catalogue.keys() - written)
 
 
@@ -298,3 +302,15 @@ def test_coverage_counts_reviewed_machine_and_missing_translations(tmp_path: Pat
     assert (polish.translated, polish.reviewed, polish.missing) == (2, 1, ())
     assert catalogue.coverage("en").reviewed == 2
     assert catalogue.coverage("uk").missing == ("farewell", "greeting")
+
+
+def test_each_web_chat_variant_names_no_command_and_fills_in_what_its_key_does() -> None:
+    catalogue = texts.catalogue()
+    keys = catalogue.keys()
+    variants = sorted(key for key in keys if key.endswith(texts.WEB_VARIANT))
+    assert variants, "the web chat has variants of the texts that name commands"
+    for variant in variants:
+        key = variant.removesuffix(texts.WEB_VARIANT)
+        assert catalogue.has(key), variant
+        assert catalogue.placeholders_of(variant) == catalogue.placeholders_of(key), variant
+        assert not re.search(r"(^|\s)/[a-z]", catalogue.by_locale(variant)["en"]), variant

@@ -11,6 +11,7 @@ from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.run_store import RunStore
 from bot.app.staff_access import child_for, staff_member
 from bot.app.texts import message
+from bot.app.web_chat import is_web_chat
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_spec import Flow
 from conversations.runs import AnswerValue, RunContext, age_on
@@ -144,7 +145,12 @@ async def apply_outcome(
                 uow.outbox.add(
                     participant.telegram_id,
                     "meeting_note",
-                    message("outcome.note", participant.locale, note=note_text),
+                    message(
+                        "outcome.note",
+                        participant.locale,
+                        web=is_web_chat(participant.telegram_id),
+                        note=note_text,
+                    ),
                     now,
                 )
     uow.audit.record(

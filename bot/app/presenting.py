@@ -89,9 +89,14 @@ class Shown:
 
 
 def present(
-    events: Iterable[Event], run_id: int | None, locale: str = DEFAULT_LOCALE
+    events: Iterable[Event],
+    run_id: int | None,
+    locale: str = DEFAULT_LOCALE,
+    *,
+    web: bool = False,
 ) -> list[Shown]:
-    """The messages that show these events, in order, with the bot's words in `locale`."""
+    """The messages that show these events, in order, with the bot's words in `locale`
+    (for the web chat, with `web`)."""
     shown: list[Shown] = []
     for event in events:
         if isinstance(event, Said):
@@ -103,7 +108,7 @@ def present(
         elif isinstance(event, Submitted):
             shown.append(Shown(event.text))
         elif isinstance(event, Saved):
-            shown.append(Shown(message("flow.saved", locale)))
+            shown.append(Shown(message("flow.saved", locale, web=web)))
         elif isinstance(event, Cancelled):
             shown.append(Shown(message("flow.cancelled", locale)))
         elif isinstance(event, Rejected):

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 from bot.app.dates import MEETING_KEYS, day_words
 from bot.app.ports import Services
 from bot.app.texts import message
+from bot.app.web_chat import is_web_chat
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_ids import FlowId
 from conversations.review_kinds import VIEWS_FLOWS
@@ -141,7 +142,12 @@ async def _family_pages(services: Services, today: date) -> AsyncIterator[list[D
             if days is not None:
                 key = f"review:{member.review_id}:participant:{member.participant_id}:days:{days}"
                 text = reminder_text(
-                    member.role, member.kind, member.due_date, today, member.locale
+                    member.role,
+                    member.kind,
+                    member.due_date,
+                    today,
+                    member.locale,
+                    web=is_web_chat(member.telegram_id),
                 )
                 due.append(DueMessage(key, member.telegram_id, "reminder", text))
         yield due
@@ -180,14 +186,21 @@ async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[D
 
 
 def reminder_text(
-    role: str, kind: str, due: date, today: date, locale: str = DEFAULT_LOCALE
+    role: str,
+    kind: str,
+    due: date,
+    today: date,
+    locale: str = DEFAULT_LOCALE,
+    *,
+    web: bool = False,
 ) -> str:
     """A short, warm reminder that names neither the child nor the kind of meeting."""
     when = _when(due, today, locale)
     if role == "child":
         keys = MEETING_KEYS.get(kind)
-        return message(keys.reminder if keys else "reminder.child_meeting", locale, when=when)
-    return message("reminder.family", locale, when=when)
+        key = keys.reminder if keys else "reminder.child_meeting"
+        return message(key, locale, web=web, when=when)
+    return message("reminder.family", locale, web=web, when=when)
 
 
 def digest_text(reviews: Sequence[WaitingReview], locale: str = DEFAULT_LOCALE) -> str:

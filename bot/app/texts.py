@@ -73,8 +73,18 @@ def catalogue() -> Catalogue:
     return Catalogue.load(LOCALES)
 
 
-def message(key: str, locale: str = DEFAULT_LOCALE, /, **values: object) -> str:
-    """The message `key` in `locale` (English where it has none), with `values` filled in."""
+# The web chat has no commands to type. Where a text names one, the catalogue keeps a
+# variant for the web chat (`KEY.web_chat`) that names the chat's own button instead.
+WEB_VARIANT = ".web_chat"
+
+
+def message(
+    key: str, locale: str = DEFAULT_LOCALE, /, *, web: bool = False, **values: object
+) -> str:
+    """The message `key` in `locale` (English where it has none), with `values` filled in;
+    `web` picks its web chat variant where it has one."""
+    if web and catalogue().has(key + WEB_VARIANT):
+        key += WEB_VARIANT
     return catalogue().text(key, locale, **values)
 
 
@@ -99,13 +109,15 @@ def refusal(result: str, locale: str = DEFAULT_LOCALE) -> str:
     return message(REFUSAL_KEYS[result], locale)
 
 
-def notice(name: str, locale: str = DEFAULT_LOCALE) -> str | None:
+def notice(name: str, locale: str = DEFAULT_LOCALE, *, web: bool = False) -> str | None:
     """A notice's words, or None for one that is not said (a duplicate update)."""
     key = NOTICE_KEYS[name]
-    return message(key, locale) if key else None
+    return message(key, locale, web=web) if key else None
 
 
-def support_reply(screened: Screened, locale: str = DEFAULT_LOCALE) -> str | None:
+def support_reply(
+    screened: Screened, locale: str = DEFAULT_LOCALE, *, web: bool = False
+) -> str | None:
     """The words to send back first when screening found something, by who wrote it.
 
     A parent's or carer's words get replies written for adults: their own crisis lines,
@@ -115,7 +127,7 @@ def support_reply(screened: Screened, locale: str = DEFAULT_LOCALE) -> str | Non
     if screened.level is Level.URGENT:
         return message("safety.urgent_family" if family else "safety.urgent", locale)
     if screened.level is Level.CONCERN:
-        return message("safety.concern_family" if family else "safety.concern", locale)
+        return message("safety.concern_family" if family else "safety.concern", locale, web=web)
     if family and set(screened.assessment.categories) & PARENT_CATEGORIES:
         return message("safety.family_worry", locale)
     return None

@@ -14,7 +14,7 @@ import logging
 import signal
 import sys
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,10 @@ from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
 from bot.app import admin
+from bot.app.ports import UnitOfWork
 from bot.app.web_access import issue_sign_in_link_for, sign_in_link
-from bot.bootstrap import Services, build_core, open_services
+from bot.app.web_chat import browser_link
+from bot.bootstrap import Core, Services, build_core, open_services
 from bot.emulator import BotApiEmulator, SentMessage
 from bot.playground.chat import Persona, ReadLine, TerminalChat, Write, banner
 from bot.settings import Settings
@@ -39,6 +41,8 @@ from storage.database import alembic_config
 logger = logging.getLogger(__name__)
 
 DEMO_CASE = "DEMO-001"
+# A younger child who has no Telegram (its terms need 16 in the UK): they use the web chat.
+BROWSER_CASE, BROWSER_AGE = "DEMO-002", 9
 DEMO_IRO, DEMO_MANAGER = "demo_iro", "demo_manager"
 PERSONAS = (
     Persona("child", 7001, f"the child (case {DEMO_CASE}, aged 13)"),
@@ -152,18 +156,8 @@ async def seed_demo(services: Services) -> list[tuple[int, str]]:
             if await uow.staff.by_username(username) is None:
                 await admin.add_staff(uow, username, name, role, None, now)
         await uow.flush()
-        child = await uow.children.by_case_ref(DEMO_CASE)
-        if child is None:
-            birth = _years_before(today, 13) - timedelta(days=120)
-            child = await admin.add_child(
-                uow, DEMO_CASE, now, birth_date=birth, iro_username=DEMO_IRO
-            )
-            await uow.flush()
-        if await uow.reviews.next_for_child(child.id, today) is None:
-            await admin.add_review(uow, DEMO_CASE, "cla_review", today + timedelta(7), None, now)
-        if await uow.reviews.latest_held(child.id) is None:
-            held = today - timedelta(days=91)
-            await admin.add_review(uow, DEMO_CASE, "cla_review", held, held, now)
+        for case_ref, age in ((DEMO_CASE, 13), (BROWSER_CASE, BROWSER_AGE)):
+            await _seed_child(uow, case_ref, age, now, today)
         child_id, parent_id, iro_id = (persona.user_id for persona in PERSONAS)
         wanted: list[tuple[int, dict[str, Any]]] = [
             (child_id, {"case_ref": DEMO_CASE, "role": "child"}),
@@ -177,6 +171,36 @@ async def seed_demo(services: Services) -> list[tuple[int, str]]:
         ]
         await uow.commit()
     return codes
+
+
+async def _seed_child(
+    uow: UnitOfWork, case_ref: str, age: int, now: datetime, today: date
+) -> None:
+    """Add a demo child with a review next week and one held three months ago, if missing."""
+    child = await uow.children.by_case_ref(case_ref)
+    if child is None:
+        birth = _years_before(today, age) - timedelta(days=120)
+        child = await admin.add_child(uow, case_ref, now, birth_date=birth, iro_username=DEMO_IRO)
+        await uow.flush()
+    if await uow.reviews.next_for_child(child.id, today) is None:
+        await admin.add_review(uow, case_ref, "cla_review", today + timedelta(7), None, now)
+    if await uow.reviews.latest_held(child.id) is None:
+        held = today - timedelta(days=91)
+        await admin.add_review(uow, case_ref, "cla_review", held, held, now)
+
+
+async def browser_invitation(services: Services) -> str:
+    """A new invitation for the browser child (each run's link replaces the last one's)."""
+    async with services.uow() as uow:
+        issued = await admin.create_invitation(
+            uow,
+            services.clock(),
+            services.settings.invitation_days,
+            case_ref=BROWSER_CASE,
+            role="child",
+        )
+        await uow.commit()
+    return issued.code
 
 
 async def play(settings: Settings, read_line: ReadLine, write: Write) -> None:
@@ -193,21 +217,22 @@ async def play(settings: Settings, read_line: ReadLine, write: Write) -> None:
             update={"telegram_token": emulator.token, "telegram_api_url": emulator.base_url}
         )
         async with open_services(bot_settings) as services:
-            application = build_application(build_core(services))
+            core = build_core(services)
+            application = build_application(core)
             handled = HandledUpdates()
             # A later group runs after the bot's own handlers are done with each update.
             application.add_handler(TypeHandler(Update, handled.note), group=1)
             async with application:
                 # Short long polls: stopping waits for the one in flight.
                 await start_polling(application, long_poll_seconds=1)
-                workspace = await _open_workspace(services, bot_settings, application, write)
+                workspace = await _open_web(core, bot_settings, application, write)
                 try:
                     backend = EmulatorBackend(emulator, handled, write)
                     for user_id, code in await seed_demo(services):
                         await backend.send_text(user_id, f"/start {code}")
                     write(banner(PERSONAS))
                     if workspace is not None:
-                        write(await _workspace_words(services, workspace[1]))
+                        write(await _web_words(services, workspace[1]))
                     await TerminalChat(backend, PERSONAS, read_line, write).run()
                 finally:
                     if workspace is not None:
@@ -217,23 +242,31 @@ async def play(settings: Settings, read_line: ReadLine, write: Write) -> None:
                     await application.stop()
 
 
-async def _open_workspace(
-    services: Services, settings: Settings, application: PTBApplication, write: Write
+async def _open_web(
+    core: Core, settings: Settings, application: PTBApplication, write: Write
 ) -> tuple[web.AppRunner, str] | None:
-    """The staff workspace beside the bot (what its pages queue shows in this chat at once)."""
+    """The staff workspace and the children's web chat beside the bot.
+
+    What their pages queue (a read receipt, an alert) shows in this chat at once.
+    """
     try:
-        return await start_workspace(services, settings, bot_deps(application).deliver_outbox)
+        return await start_workspace(
+            core.services, settings, bot_deps(application).deliver_outbox, chat=core
+        )
     except OSError as error:
-        write(f"(The staff workspace could not start on port {settings.web_port}: {error}.)\n")
+        write(f"(The web pages could not start on port {settings.web_port}: {error}.)\n")
         return None
 
 
-async def _workspace_words(services: Services, base: str) -> str:
-    """Where to open the workspace, with a one-time sign-in link for the demo IRO."""
+async def _web_words(services: Services, base: str) -> str:
+    """Where to open the workspace and the web chat, with a one-time link for each."""
     token = await issue_sign_in_link_for(services, DEMO_IRO)
+    code = await browser_invitation(services)
     return (
         "The staff web workspace is open too. Sign in as the demo IRO (the link works once,\n"
-        f"for 10 minutes; as the IRO, /web gives a new one):\n  {sign_in_link(base, token)}\n\n"
+        f"for 10 minutes; as the IRO, /web gives a new one):\n  {sign_in_link(base, token)}\n"
+        f"A younger child ({BROWSER_CASE}, aged {BROWSER_AGE}) uses the web chat instead of "
+        f"Telegram:\n  {browser_link(base, code)}\n\n"
     )
 
 

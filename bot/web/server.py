@@ -13,8 +13,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.bootstrap import Services, open_services
+from bot.bootstrap import Core, Services, open_services
 from bot.settings import Settings
+from bot.web.chat.app import mount_chat
 from bot.web.common.site import mount
 from bot.web.staff.app import PREFIX, Deliver, Workspace
 from bot.web.staff.routes import build_workspace
@@ -41,11 +42,20 @@ def mount_workspace(
 
 
 async def start_workspace(
-    services: Services, settings: Settings, deliver_outbox: Deliver | None = None
+    services: Services,
+    settings: Settings,
+    deliver_outbox: Deliver | None = None,
+    *,
+    chat: Core | None = None,
 ) -> tuple[web.AppRunner, str]:
-    """Start the workspace on web_host:web_port; give its runner (to clean up) and base URL."""
+    """Start the workspace on web_host:web_port; give its runner (to clean up) and base URL.
+
+    Given the bot's core, the children's web chat is served beside it, at /c.
+    """
     root = web.Application()
     mount_workspace(root, services, settings, deliver_outbox)
+    if chat is not None:
+        mount_chat(root, chat, deliver_outbox)
     runner = web.AppRunner(root, access_log=None, shutdown_timeout=5)
     await runner.setup()
     try:

@@ -166,3 +166,20 @@ def test_a_second_playground_session_answers_too(tmp_path: Path) -> None:
         second.expect(pexpect.EOF)
     finally:
         second.close(force=True)
+
+
+def test_the_playground_prints_a_web_chat_link_for_a_child_without_telegram(
+    playground: pexpect.spawn,
+) -> None:
+    playground.expect(r"(http://127\.0\.0\.1:\d+/c/[A-Za-z0-9_-]+)")
+    link = playground.match.group(1)
+    playground.expect("child> ")
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with browser.open(link, timeout=TIMEOUT) as response:
+        page = response.read().decode()
+        landed = response.geturl()
+    # The link binds the chat to this browser and leads into it, Help now always showing.
+    assert response.status == 200 and landed.rstrip("/").endswith("/c")
+    assert "Childline" in page
+    playground.sendline("/quit")
+    playground.expect(pexpect.EOF)

@@ -8,6 +8,7 @@ from dataclasses import replace
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import select
 
+from bot.app.reminders import queue_due_reminders
 from bot.app.texts import message
 from bot.bootstrap import Services, build_core
 from bot.web.chat.app import PREFIX
@@ -166,3 +167,17 @@ async def test_help_now_gives_the_local_out_of_hours_number_from_settings(
         child = ChildBrowser(client)
         page = await child.open(code)
     assert "Out of hours: 0300 123 4567" in page and 'href="tel:03001234567"' in page
+
+
+async def test_saving_for_later_and_a_reminder_name_the_chats_buttons_not_commands(
+    services: Services, child_in_chat: OpenChat
+) -> None:
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    await answer_until_summary(child)
+    page = await child.press("Save for later")
+    assert message("flow.saved", web=True) in page and "/review" not in page
+    # The review is a week away: the reminder is left for the chat, worded for it.
+    assert await queue_due_reminders(services) >= 1
+    page = await child.get(f"{PREFIX}/note")
+    assert '"Get ready for my meeting"' in page.replace("&#34;", '"') and "/review" not in page

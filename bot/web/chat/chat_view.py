@@ -66,9 +66,9 @@ def chat_page(position: Position, last: Outcome | None = None) -> ChatPage:
         conversation.append(Bubble(item.question))
         conversation.append(Bubble(item.answer_text, mine=True))
     locale = position.locale
-    latest = present(last.events, last.run_id, locale) if last is not None else []
+    latest = present(last.events, last.run_id, locale, web=True) if last is not None else []
     prompt = _prompt_in(latest) or _prompt_in(
-        present(position.outcome.events, position.outcome.run_id, locale)
+        present(position.outcome.events, position.outcome.run_id, locale, web=True)
     )
     return ChatPage(
         conversation=tuple(conversation),
@@ -93,11 +93,11 @@ def _said(last: Outcome | None, latest: list[Shown], locale: str) -> list[Bubble
         return []
     said = []
     screening = last.screening
-    support = texts.support_reply(screening, locale) if screening is not None else None
+    support = texts.support_reply(screening, locale, web=True) if screening else None
     if support:
         said.append(Bubble(support, urgent=True))
     for notice in last.notices:
-        words = texts.notice(notice, locale) if notice is not Notice.not_linked else None
+        words = texts.notice(notice, locale, web=True) if notice is not Notice.not_linked else None
         if words:
             said.append(Bubble(words))
     said.extend(Bubble(line) for line in last.lines)

@@ -46,7 +46,7 @@ def _words(locale: str) -> Callable[..., str]:
     """The templates' `t(key, **values)`: the catalogue's words in `locale`."""
 
     def t(key: str, **values: object) -> str:
-        return texts.message(key, locale, **values)
+        return texts.catalogue().text(key, locale, **values)
 
     return t
 
