@@ -55,10 +55,9 @@ async def reader(services: Services, telegram_id: int) -> Reader:
     """The account's role (a child link wins over others) and language."""
     async with services.uow() as uow:
         links = await uow.participants.for_telegram_id(telegram_id)
-    found = next((p for p in links if p.child_id is not None), links[0] if links else None)
-    if found is None:
-        return Reader(None, DEFAULT_LOCALE)
-    return Reader(found.role, found.locale)
+        found = next((p for p in links if p.child_id is not None), links[0] if links else None)
+        # Read before the unit of work ends: its rollback expires what it loaded.
+        return Reader(found.role, found.locale) if found else Reader(None, DEFAULT_LOCALE)
 
 
 async def choose_language(
