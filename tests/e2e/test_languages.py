@@ -23,7 +23,8 @@ from conversations.flow_check import load_flows
 from conversations.flow_ids import FlowId
 from conversations.languages import SUPPORTED, native_name
 from conversations.messages import localise
-from storage.models import Flag, Participant, Run
+from feedback_reports.render_record import render_html, render_text
+from storage.models import Flag, Participant, Review, Run
 from tests.e2e.conftest import CHILD_ID, IRO_ID, PARENT_ID, RunningBot, StartBot, seed_case
 from tests.e2e.driver import Person, join, labels
 from tests.support import MutableClock
@@ -31,6 +32,8 @@ from tests.support import MutableClock
 pytestmark = pytest.mark.e2e
 
 FLOWS = load_flows()
+# "The meeting was good and the IRO listened to us": words the screener cannot read.
+WORDS = "كان الاجتماع جيدا واستمع إلينا"
 NOTE = "You will stay with your foster family and see your brother every week."
 
 
@@ -81,6 +84,13 @@ async def _locales(bot: RunningBot, flow_id: str) -> tuple[list[str], list[str]]
         runs = (await uow.session.scalars(select(Run).where(Run.flow_id == flow_id))).all()
         people = (await uow.session.scalars(select(Participant))).all()
         return [run.locale for run in runs], [p.locale for p in people]
+
+
+async def _review_ids(bot: RunningBot) -> list[int]:
+    """The child's meetings, held ones first."""
+    async with bot.services.uow() as uow:
+        reviews = (await uow.session.scalars(select(Review).order_by(Review.due_date))).all()
+        return [review.id for review in reviews]
 
 
 async def _outcome_question(iro: Person) -> SentMessage:
@@ -174,8 +184,7 @@ async def test_an_arabic_speaking_parent_gives_feedback_and_a_person_reads_their
     first = await _question(parent, "ar")
     flow = FLOWS[FlowId.family_feedback]
     assert localise(flow.steps[0].text, "ar").split("{")[0].strip() in (first.text or "")
-    # "The meeting was good and the IRO listened to us": words the screener cannot read.
-    summary = await _answer_all(parent, first, "ar", "كان الاجتماع جيدا واستمع إلينا")
+    summary = await _answer_all(parent, first, "ar", WORDS)
     await parent.press(engine.message("send", "ar"), summary)
     assert flow.thanks is not None
     await parent.read_until(localise(flow.thanks, "ar"))
@@ -185,6 +194,12 @@ async def test_an_arabic_speaking_parent_gives_feedback_and_a_person_reads_their
         flags = (await uow.session.scalars(select(Flag))).all()
         assert flags and {flag.level for flag in flags} == {"concern"}
         assert all("not screened: language" in flag.rules for flag in flags)
+
+    # The IRO reads the parent's words as written, labelled with their language.
+    held = (await _review_ids(bot))[0]
+    record = await bot.services.review_record("C001", reader="iro", actor="test", review_id=held)
+    assert f'"{WORDS}"\n   (answered in Arabic)' in render_text(record)
+    assert f'lang="ar" dir="auto">{WORDS}</blockquote>' in render_html(record)
 
 
 async def test_language_mid_flow_asks_the_current_question_again_in_the_new_language(
