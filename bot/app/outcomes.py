@@ -70,13 +70,17 @@ async def begin_outcome(
         notices = [Notice.resumed] if started.resumed else []
         if review.held_on is not None or review.participation is not None:
             notices.append(Notice.outcome_replaces)
+        locale = staff.locale
         others = [
-            f"/outcome {child.case_ref} {r.due_date:%d/%m/%Y} ({meeting_kind(r.kind)})"
+            f"/outcome {child.case_ref} {r.due_date:%d/%m/%Y} ({meeting_kind(r.kind, locale)})"
             for r in recent
             if r.id != review.id
         ]
-        lines = (message("outcome.others", meetings="\n".join(others)),) if others else ()
-        return Outcome(started.events, started.run_id, tuple(notices), lines=lines)
+        listed = "\n".join(others)
+        lines = (message("outcome.others", staff.locale, meetings=listed),) if others else ()
+        return Outcome(
+            started.events, started.run_id, tuple(notices), lines=lines, locale=staff.locale
+        )
 
 
 def outcome_context(child: Child, review: Review, locale: str = DEFAULT_LOCALE) -> RunContext:
