@@ -24,7 +24,7 @@ from conversations.flow_ids import FlowId
 from conversations.languages import SUPPORTED, native_name
 from conversations.messages import localise
 from feedback_reports.render_record import render_html, render_text
-from storage.models import Flag, Participant, Review, Run
+from storage.models import Answer, Flag, Participant, Review, Run
 from tests.e2e.conftest import CHILD_ID, IRO_ID, PARENT_ID, RunningBot, StartBot, seed_case
 from tests.e2e.driver import Person, join, labels
 from tests.support import MutableClock
@@ -228,3 +228,25 @@ async def test_language_mid_flow_asks_the_current_question_again_in_the_new_lang
     summary = await _answer_all(child, again, "pl", "W domu jest dobrze")
     assert engine.message("send", "pl") in labels(summary)
     assert await _locales(bot, FlowId.before_review) == (["pl"], ["pl"])
+
+
+async def test_an_urgent_disclosure_in_ukrainian_with_half_an_emoji_is_flagged_and_kept(
+    bot: RunningBot,
+) -> None:
+    child = bot.person(CHILD_ID)
+    bot.emulator.state.register_user(CHILD_ID, language_code="uk")
+    await join(child, await bot.invite("C001", "child"))
+    await _choose(child, "uk")
+    await child.type("/review")
+    first = await _question(child, "uk")
+    await child.press(labels(first)[2], first)
+    await _question(child, "uk")
+    # "My stepfather hits me", ending in half of a UTF-16 pair, as a client may send it.
+    await child.type("Вітчим б'є мене \ud83d")
+
+    await child.read_until(message("safety.urgent", "uk"))
+    async with bot.services.uow() as uow:
+        flag = (await uow.session.scalars(select(Flag))).one()
+        assert (flag.level, flag.rules) == ("urgent", "lexicon.uk.hurt_by_someone")
+        answers = (await uow.session.scalars(select(Answer).where(Answer.kind == "text"))).all()
+        assert [uow.runs.answer_text(a) for a in answers] == ["Вітчим б'є мене \ufffd"]
