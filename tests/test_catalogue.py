@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import texts
 from conversations import messages
-from conversations.catalogue import Catalogue, CatalogueError
+from conversations.catalogue import DEFAULT_LOCALE, Catalogue, CatalogueError
 
 ROOT = Path(__file__).resolve().parents[1]
 # A dotted key as the bot's code writes one ("welcome.child").
@@ -165,6 +165,61 @@ def test_every_english_key_is_used_by_the_code(name: str) -> None:
     assert unused_keys(package, Catalogue.load(package.locales)) == []
 
 
+def translation_files() -> list[tuple[str, str]]:
+    """Each (package, locale) with a translation file, so a new language is checked at once."""
+    return [
+        (name, path.stem)
+        for name, package in sorted(PACKAGES.items())
+        for path in sorted(package.locales.glob("*.yaml"))
+        if path.stem != DEFAULT_LOCALE
+    ]
+
+
+# What a reader types or dials must survive translation: /commands and numbers (999, 0800 1111).
+COMMAND = re.compile(r"(?<![\w/])/[a-z]+")
+NUMBER = re.compile(r"\d+")
+
+
+def untranslatable_differences(catalogue: Catalogue, locale: str) -> list[str]:
+    """Keys whose translation drops or adds a /command or a number the English has."""
+    wrong = []
+    for key in sorted(catalogue.keys()):
+        texts_by_locale = catalogue.by_locale(key)
+        if locale not in texts_by_locale:
+            continue
+        english, translated = texts_by_locale[DEFAULT_LOCALE], texts_by_locale[locale]
+        for pattern in (COMMAND, NUMBER):
+            if sorted(pattern.findall(english)) != sorted(pattern.findall(translated)):
+                wrong.append(f"{locale}.yaml, {key}: {pattern.findall(translated)}")
+    return wrong
+
+
+@pytest.mark.parametrize(("name", "locale"), translation_files())
+def test_every_translation_has_every_key_with_its_placeholders_commands_and_numbers(
+    name: str, locale: str
+) -> None:
+    # Loading refuses a key English lacks and placeholders other than the English ones.
+    catalogue = Catalogue.load(PACKAGES[name].locales)
+    assert catalogue.coverage(locale).missing == ()
+    for key in sorted(catalogue.keys()):
+        translated = catalogue.by_locale(key)[locale]
+        assert translated.strip() == translated, f"{locale}.yaml, {key}: stray spaces"
+    assert untranslatable_differences(catalogue, locale) == []
+
+
+def test_the_translation_check_would_catch_a_lost_command_or_number(tmp_path: Path) -> None:
+    catalogue = _catalogue(
+        tmp_path,
+        en='messages:\n  help: "Call 999 or type /helpnow."\n  hi: "Hello"\n',
+        cy='messages:\n  help: {text: "Ffoniwch 99 neu teipiwch /helpu.", status: machine}\n',
+    )
+    assert untranslatable_differences(catalogue, "cy") == [
+        "cy.yaml, help: ['/helpu']",
+        "cy.yaml, help: ['99']",
+    ]
+    assert catalogue.coverage("cy").missing == ("hi",)
+
+
 def test_the_checks_would_catch_a_wrong_key_a_wrong_placeholder_and_an_unused_key(
     tmp_path: Path,
 ) -> None:
@@ -235,8 +290,9 @@ def test_the_bots_words_fall_back_to_english_for_a_language_it_lacks(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     catalogue = Catalogue.load(texts.LOCALES)
+    assert "fr" not in catalogue.locales()
     with caplog.at_level(logging.WARNING, logger="conversations.catalogue"):
-        twice = [catalogue.text("button.change", "cy", number=2) for _ in range(2)]
+        twice = [catalogue.text("button.change", "fr", number=2) for _ in range(2)]
     assert twice == ["Change 2", "Change 2"]
     assert len(caplog.records) == 1
 

@@ -105,3 +105,19 @@ def test_loading_the_use_cases_loads_no_telegram_or_web_library() -> None:
         [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert loaded.stdout.strip() == "[]"
+
+
+# Channels are adapters side by side: the web pages never reach into another channel.
+WEB_FORBIDDEN = ("telegram", "bot.telegram", "bot.cli", "bot.playground", "bot.emulator")
+
+
+def test_the_web_pages_import_no_other_channel() -> None:
+    offending = {
+        str(path.relative_to(ROOT)): sorted(
+            module
+            for module in imported_modules(path)
+            if any(module == bad or module.startswith(bad + ".") for bad in WEB_FORBIDDEN)
+        )
+        for path in (ROOT / "bot" / "web").rglob("*.py")
+    }
+    assert {file: names for file, names in offending.items() if names} == {}

@@ -19,6 +19,8 @@ from bot.app.ports import Services, UnitOfWork
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
+# Deletes one batch of rows older than the moment given, and says how many it deleted.
+Pruning = Callable[[UnitOfWork, datetime], Awaitable[int]]
 
 
 @dataclass(frozen=True)
@@ -44,41 +46,37 @@ class Pruned:
 async def prune_old_records(services: Services, batch: int = BATCH) -> Pruned:
     """Delete what is past its keeping period, a batch per transaction."""
     now = services.clock()
-    settings = services.settings
+    keeping = services.settings
+    # Each `Pruned` field: how a batch of its rows is deleted, and how many days they are kept.
+    prunings: dict[str, tuple[Pruning, int]] = {
+        "processed_updates": (
+            lambda uow, before: uow.housekeeping.prune_processed_updates(before, batch),
+            keeping.keep_processed_updates_days,
+        ),
+        "received_updates": (
+            lambda uow, before: uow.housekeeping.prune_received_updates(before, batch),
+            keeping.keep_processed_updates_days,
+        ),
+        "sent_messages": (
+            lambda uow, before: uow.housekeeping.prune_sent_messages(before, batch),
+            keeping.keep_sent_messages_days,
+        ),
+        "expired_invitations": (
+            lambda uow, before: uow.housekeeping.prune_expired_invitations(before, batch),
+            keeping.keep_expired_invitations_days,
+        ),
+    }
+    deleted = {}
+    for field, (prune, days) in prunings.items():
+        before = now - timedelta(days=days)
 
-    def days_ago(days: int) -> datetime:
-        return now - timedelta(days=days)
+        def older(
+            uow: UnitOfWork, prune: Pruning = prune, before: datetime = before
+        ) -> Awaitable[int]:
+            return prune(uow, before)
 
-    pruned = Pruned(
-        processed_updates=await delete_in_batches(
-            services,
-            lambda uow: uow.housekeeping.prune_processed_updates(
-                days_ago(settings.keep_processed_updates_days), batch
-            ),
-            batch,
-        ),
-        received_updates=await delete_in_batches(
-            services,
-            lambda uow: uow.housekeeping.prune_received_updates(
-                days_ago(settings.keep_processed_updates_days), batch
-            ),
-            batch,
-        ),
-        sent_messages=await delete_in_batches(
-            services,
-            lambda uow: uow.housekeeping.prune_sent_messages(
-                days_ago(settings.keep_sent_messages_days), batch
-            ),
-            batch,
-        ),
-        expired_invitations=await delete_in_batches(
-            services,
-            lambda uow: uow.housekeeping.prune_expired_invitations(
-                days_ago(settings.keep_expired_invitations_days), batch
-            ),
-            batch,
-        ),
-    )
+        deleted[field] = await delete_in_batches(services, older, batch)
+    pruned = Pruned(**deleted)
     if pruned.total:
         logger.info(
             "housekeeping deleted %d update ids, %d sent messages, %d expired invitations",

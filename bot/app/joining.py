@@ -17,6 +17,11 @@ MAX_BAD_CODES = 5
 BAD_CODE_WINDOW = timedelta(minutes=15)
 
 
+def telegram_link(bot_username: str, code: str) -> str:
+    """The 'Open in Telegram' link of an invitation: a deep link carrying it to /start."""
+    return f"https://t.me/{bot_username.lstrip('@')}?start={code}"
+
+
 class JoinResult(StrEnum):
     joined = "joined"
     already_joined = "already_joined"

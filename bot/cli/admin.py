@@ -199,9 +199,10 @@ def invite(
     move: bool,
 ) -> None:
     """Create a one-time invitation and print its links (a child's opens in a browser too)."""
+    from bot.app.joining import telegram_link
     from bot.app.web_chat import WEB_ROLE, browser_link
     from bot.settings import load_settings
-    from bot.telegram.deep_links import bot_username, deep_link
+    from bot.telegram.deep_links import bot_username
 
     if case_ref is not None and role is None:
         raise click.UsageError("--case-ref needs --role child|parent|carer")
@@ -223,7 +224,7 @@ def invite(
     click.echo(f"Expires: {issued.expires_at:%Y-%m-%d %H:%M} UTC")
     username = asyncio.run(bot_username(settings))
     if username:
-        click.echo(f"Link: {deep_link(username, issued.code)}")
+        click.echo(f"Link: {telegram_link(username, issued.code)}")
     else:
         click.echo(
             "No bot username known (set MYSAY_TELEGRAM_TOKEN or MYSAY_BOT_USERNAME); "

@@ -1,4 +1,4 @@
-"""Telegram deep links that carry an invitation code to `/start`."""
+"""The bot's username, which the invitation's Telegram link (`joining.telegram_link`) needs."""
 
 from __future__ import annotations
 
@@ -10,10 +10,6 @@ from telegram.error import TelegramError
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-
-def deep_link(bot_username: str, code: str) -> str:
-    return f"https://t.me/{bot_username.lstrip('@')}?start={code}"
 
 
 async def bot_username(settings: Settings) -> str | None:

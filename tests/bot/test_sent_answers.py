@@ -36,7 +36,7 @@ def _conversations(services: Services, folder: Path) -> Conversations:
 
 
 async def _joined_child(services: Services, tmp_path: Path) -> Path:
-    """Child C001 joined, and a folder with the check-in flow's version 1 kept."""
+    """Child C001 joined, and a folder with the check-in flow's current version kept."""
     await seed_case(services)
     code = await issue_invitation(services, "C001", "child")
     assert (await redeem(services, CHILD_ID, code, UpdateKey(999_001))).result is JoinResult.joined
@@ -81,7 +81,9 @@ async def test_a_run_carried_on_under_a_new_version_reads_as_the_summary_it_was_
     folder = await _joined_child(services, tmp_path)
     await _check_in(_conversations(services, folder), 1, Choose("happy"))
     # The flow changes while the check-in waits on its second question.
-    change_flow(folder, "checkin", reword={"mood": MOOD_NOW}, rename={("mood", "happy"): "Good"})
+    newer = change_flow(
+        folder, "checkin", reword={"mood": MOOD_NOW}, rename={("mood", "happy"): "Good"}
+    )
     keep_versions(folder)
     after = _conversations(services, folder)
     await after.act(CHILD_ID, UpdateKey(10), Text("fine"))
@@ -92,4 +94,4 @@ async def test_a_run_carried_on_under_a_new_version_reads_as_the_summary_it_was_
     assert sent.answers == tuple((item.question, item.answer_text) for item in summary.items)
     assert sent.answers[0] == (MOOD_NOW, "Good")
     async with services.uow() as uow:
-        assert list(await uow.session.scalars(select(Run.flow_version))) == [2]
+        assert list(await uow.session.scalars(select(Run.flow_version))) == [newer]

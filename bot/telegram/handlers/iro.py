@@ -10,9 +10,9 @@ from telegram.ext import ContextTypes
 
 from bot.app import iro_tools, texts
 from bot.app.dates import meeting_kind
+from bot.app.joining import telegram_link
 from bot.app.outcomes import begin_outcome
 from bot.app.web_chat import WEB_ROLE, browser_link
-from bot.telegram.deep_links import deep_link
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.refusals import staff_only
 from bot.telegram.handlers.sending import present, say, with_retries
@@ -107,7 +107,7 @@ async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     )
     username = context.bot.username
     where = (
-        deep_link(username, made.code)
+        telegram_link(username, made.code)
         if username
         else texts.message("invite.code", code=made.code)
     )

@@ -10,8 +10,8 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.app import caseload, flags, iro_tools, requests
+from bot.app.joining import telegram_link
 from bot.app.outcome_form import NoMeeting, outcome_form, submit_outcome_form
-from bot.telegram.deep_links import deep_link
 from bot.web.staff.app import CASEWORK, Route, page, see_other, signed_in, url, workspace
 from conversations.flow_ids import FlowId
 
@@ -179,7 +179,7 @@ async def make_invitation(request: web.Request) -> web.Response:
         return page(request, "invite", {"case_ref": case_ref, "made": None, "bad_role": True}, 400)
     made = await iro_tools.invite(ws.services, signed_in(request), case_ref, role)
     username = ws.services.settings.bot_username
-    link = deep_link(username, made.code) if username else None
+    link = telegram_link(username, made.code) if username else None
     qr = Markup(
         segno.make(link or made.code, error="m").svg_inline(scale=6, title="QR code of the link")
     )
