@@ -17,7 +17,7 @@ from bot.web.chat.app import PREFIX
 from conversations.languages import SUPPORTED, native_name
 from tests.browser import Browser, serve
 from tests.e2e.conftest import RunningBot
-from tests.web_chat.pages import press_named, step
+from tests.web_chat.pages import axe_or_skip, press_named, serious_violations, step
 from tests.web_chat.support import chat_site
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -71,3 +71,14 @@ async def test_a_child_switches_the_chat_to_arabic_and_it_reads_right_to_left(
     await page.locator("html[dir=ltr][lang=en]").wait_for()
     assert await step(page)  # the same question, asked again in English
     await browser.screenshot("back-in-english-left-to-right")
+
+
+async def test_the_chat_in_arabic_with_its_language_buttons_passes_the_accessibility_check(
+    browser: Browser, bot: RunningBot, chat: str
+) -> None:
+    axe_or_skip()
+    page = browser.page
+    await page.goto(f"{chat}/{await bot.invite('C001', 'child')}")
+    await press_named(page, native_name("ar"))
+    await press_named(page, message("web.start_review", "ar"))
+    assert await serious_violations(page) == []
