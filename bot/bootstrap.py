@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from bot.app.challenges import record_challenge
 from bot.app.conversation import Conversations
 from bot.app.outcomes import record_outcome
 from bot.app.ports import Clock, UnitOfWork
@@ -107,6 +108,9 @@ def build_core(services: Services) -> Core:
         return await raise_requests(uow, row, flow, run, services.clock(), services.settings.zone)
 
     store = RunStore(
-        find_themes, services.clock, {FlowId.outcome: record_outcome}, [raise_child_requests]
+        find_themes,
+        services.clock,
+        {FlowId.outcome: record_outcome, FlowId.challenge: record_challenge},
+        [raise_child_requests],
     )
     return Core(services, flows, store, Conversations(services, flows, assess, store))

@@ -131,6 +131,11 @@ class Settings(BaseSettings):
         description="The service's targets, drawn on the participation report's charts: "
         "figure=percentage pairs separated by commas, like in_timescale=95,attended=80.",
     )
+    challenge_stage_days: Annotated[dict[str, int], NoDecode] = Field(
+        default_factory=lambda: ReportOptions().challenge_stage_days,
+        description="The local timescale for resolving an IRO's challenge, in days per stage: "
+        "stage=days pairs separated by commas, like informal=20,formal1=20,formal2=20,formal3=20.",
+    )
     reminder_days: Annotated[tuple[int, ...], NoDecode] = Field(
         default=(10, 3),
         description="Days before a review when children and families get a reminder.",
@@ -219,6 +224,21 @@ class Settings(BaseSettings):
                 raise ValueError(f"expected figure=percentage, like in_timescale=95; got {pair!r}")
         # The report's own rules (known figures, 0 to 100), checked now rather than at report time.
         return ReportOptions(targets=targets).targets
+
+    @field_validator("challenge_stage_days", mode="before")
+    @classmethod
+    def _stage_days(cls, value: Any) -> dict[str, int]:
+        """Read "informal=20,formal1=20,formal2=20,formal3=20" as days per stage."""
+        if not isinstance(value, str):
+            return dict(value)
+        days = {}
+        for pair in filter(None, (part.strip() for part in value.split(","))):
+            stage, _, number = pair.partition("=")
+            try:
+                days[stage.strip()] = int(number)
+            except ValueError:
+                raise ValueError(f"expected stage=days, like formal1=20; got {pair!r}") from None
+        return ReportOptions(challenge_stage_days=days).challenge_stage_days
 
     @field_validator("database_url")
     @classmethod

@@ -17,3 +17,4 @@ class FlowId(StrEnum):
     checkin = "checkin"  # a child between meetings
     family_feedback = "parent_feedback"  # a parent or carer on the IRO service
     outcome = "iro_outcome"  # an IRO records how a meeting went
+    challenge = "iro_challenge"  # an IRO records an issue raised about a child's plan

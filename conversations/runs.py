@@ -49,6 +49,8 @@ class RunContext:
     # For the IRO's outcome: the child's age at the meeting and the day it was due (ISO).
     child_age: int | None = None
     meeting_due: str | None = None
+    # For a staff flow about a child but no meeting (the IRO's challenge): whose case it is.
+    case_ref: str | None = None
 
 
 class RunStatus(StrEnum):
@@ -103,6 +105,8 @@ class Run:
                 "meeting_day": self.context.meeting_day,
                 "child_age": self.context.child_age,
                 "meeting_due": self.context.meeting_due,
+                # Only staff flows about a child have one; other runs keep their old shape.
+                **({"case_ref": self.context.case_ref} if self.context.case_ref else {}),
             },
             "started_at": self.started_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),

@@ -12,6 +12,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, get_args
 
+from conversations.challenge_codes import (
+    CHALLENGE_CATEGORIES,
+    CHALLENGE_OUTCOMES,
+    CHALLENGE_STAGES,
+)
 from conversations.flow_ids import FlowId
 from conversations.review_kinds import VIEWS_FLOWS
 from conversations.sharing import SHARE_CHOICES
@@ -31,6 +36,11 @@ StepRole = Literal[
     "participation",
     "seen_before",
     "note_to_child",
+    "challenge_raised_on",  # an IRO's challenge, copied into the annual report's log
+    "challenge_category",
+    "challenge_stage",
+    "challenge_resolved_on",
+    "challenge_outcome",
 ]
 STEP_ROLES: tuple[str, ...] = get_args(StepRole)
 
@@ -69,6 +79,11 @@ FITS: dict[StepRole, RoleFit] = {
     "participation": RoleFit(("choice",)),
     "seen_before": _YES_NO,
     "note_to_child": RoleFit(("text",)),
+    "challenge_raised_on": RoleFit(("date",)),
+    "challenge_category": RoleFit(("choice",), CHALLENGE_CATEGORIES),
+    "challenge_stage": RoleFit(("choice",), CHALLENGE_STAGES),
+    "challenge_resolved_on": RoleFit(("date",)),
+    "challenge_outcome": RoleFit(("choice",), CHALLENGE_OUTCOMES),
 }
 # The roles each flow the bot starts must mark: without them an outcome would not reach the
 # meeting, a child could not choose who reads, or a report would quietly lose a figure.
@@ -78,6 +93,9 @@ NEEDED: dict[str, frozenset[StepRole]] = {
     FlowId.family_feedback: frozenset({"rating", "quote_consent"}),
     FlowId.outcome: frozenset(
         {"held_on", "in_timescale", "participation", "seen_before", "note_to_child"}
+    ),
+    FlowId.challenge: frozenset(
+        {"challenge_raised_on", "challenge_category", "challenge_stage", "challenge_resolved_on"}
     ),
 }
 

@@ -32,6 +32,15 @@ HEADLINE = (
     ("conveyed_without_attending", "conveyed,\nnot there"),
     ("views_via_bot", "views via\nMy Say"),
 )
+# The children's counts charted: which population, which table, and their words.
+CHILDREN_BARS = (
+    ("in_care", "on_date", "in care\non the day"),
+    ("in_care", "started", "started\nin care"),
+    ("in_care", "ended", "left\ncare"),
+    ("on_plan", "on_date", "on a plan\non the day"),
+    ("on_plan", "started", "plan\nstarted"),
+    ("on_plan", "ended", "plan\nended"),
+)
 # Where a line starts and ends on the x axis.
 Span = tuple[float, float]
 
@@ -202,15 +211,43 @@ def ratings(report: ParticipationReport) -> Figure:
     return figure
 
 
+def children(report: ParticipationReport) -> Figure:
+    """Return bars of children in care and on a plan (on the day, started, ended), this
+    period beside a year before."""
+    figure, axes = _axes(8, 3)
+    width = 0.38
+    sources = [("this period", report.children)]
+    if report.previous is not None and report.previous.children is not None:
+        sources.append(("a year before", report.previous.children))
+    counted: list[Count] = []
+    for offset, (label, found) in enumerate(sources):
+        assert found is not None
+        counts = [
+            getattr(getattr(found, population), flow).children
+            for population, flow, _ in CHILDREN_BARS
+        ]
+        positions = [i + (offset - 0.5) * width for i in range(len(CHILDREN_BARS))]
+        _bars(axes, positions, counts, width, label)
+        counted += counts
+    axes.set_xticks(range(len(CHILDREN_BARS)), [words for *_, words in CHILDREN_BARS], fontsize=7)
+    _count_axis(axes, counted, "children")
+    axes.set_title("Children in care and on a child protection plan")
+    axes.legend()
+    return figure
+
+
 def figures(report: ParticipationReport) -> dict[str, Figure]:
     """Return every chart, keyed by a short name used in the template."""
-    return {
+    found = {
         "codes": participation_codes(report),
         "year_on_year": year_on_year(report),
         "trend": quarterly_trend(report),
         "funnel": funnel(report),
         "ratings": ratings(report),
     }
+    if report.children is not None:
+        found["children"] = children(report)
+    return found
 
 
 def all_charts(report: ParticipationReport) -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
+from feedback_reports.children_words import children_definitions
 from feedback_reports.labels import FIGURE_WORDS
 from feedback_reports.metrics_queries import quarters
 from feedback_reports.participation_model import Definition, ReportOptions
@@ -47,7 +48,7 @@ def _withheld(options: ReportOptions) -> str:
         f"A count from 1 to {options.suppress_below - 1} is withheld and shown as [c], and so "
         "is any other count that would let a withheld one be worked out from the totals, and "
         "any percentage built on a withheld count. Zeros are always shown. This applies to the "
-        "meetings, the trend, the breakdowns and the invitations."
+        "meetings, the trend, the breakdowns, the invitations and the children's tables."
     )
 
 
@@ -114,6 +115,8 @@ def definitions(options: ReportOptions) -> list[Definition]:
             "several. These counts are of answers, not of children, and are shown in full.",
         ),
     ]
+    if options.chaired_by is None:
+        entries += children_definitions(options)
     if options.compare:
         entries.append(
             (

@@ -14,6 +14,8 @@ from conversations.review_kinds import REVIEW_KINDS
 from feedback_reports import feedback_queries as fq
 from feedback_reports import labels
 from feedback_reports import metrics_queries as q
+from feedback_reports.children_figures import children_figures
+from feedback_reports.children_model import ChildrenFigures
 from feedback_reports.definitions import definitions
 from feedback_reports.meeting_figures import AGE_BANDS, KindFigures, kind_figures
 from feedback_reports.participation_model import (
@@ -65,6 +67,7 @@ async def build_participation_report(
         children_quotes=await _quotes(uow, start, end, ("child",)),
         breakdowns={kind: found.breakdowns for kind, found in figures.items()},
         trend={kind: found.trend for kind, found in figures.items()},
+        children=await _children(uow, start, end, options),
         definitions=definitions(options),
     )
     uow.audit.record(
@@ -115,7 +118,22 @@ async def _previous(
         {"from": q.years_before(start, 1), "to": q.years_before(end, 1)}
     )
     figures = await _meeting_figures(uow, before.start, before.end, now, [], options)
-    return PreviousPeriod(period=before, **{kind: f.metrics for kind, f in figures.items()})
+    return PreviousPeriod(
+        period=before,
+        **{kind: f.metrics for kind, f in figures.items()},
+        children=await _children(uow, before.start, before.end, options),
+    )
+
+
+async def _children(
+    uow: UnitOfWork, start: date, end: date, options: ReportOptions
+) -> ChildrenFigures | None:
+    """The children's tables, unless the report is one IRO's meetings (they are the service's)."""
+    if options.chaired_by is not None:
+        return None
+    return await children_figures(
+        uow, start, end, options.challenge_stage_days, options.suppress_below
+    )
 
 
 async def _funnel(

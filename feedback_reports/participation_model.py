@@ -8,17 +8,22 @@ its count or its denominator is withheld.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from conversations.review_kinds import REVIEW_KINDS
+from feedback_reports.children_model import ChildrenFigures
+from feedback_reports.figures import Count as Count
+from feedback_reports.figures import Rate as Rate
+from feedback_reports.figures import Share as Share
+from feedback_reports.figures import _Model
+from feedback_reports.figures import pct as pct
 from feedback_reports.metrics_queries import FINANCIAL_YEAR_START
-from feedback_reports.suppression import SUPPRESS_BELOW, WITHHELD
-from storage.models import PARTICIPATION_CODES
+from feedback_reports.suppression import SUPPRESS_BELOW
+from storage.models import CHALLENGE_STAGES, PARTICIPATION_CODES
 
-Count = int | Literal["[c]"]
-Share = float | Literal["[c]"] | None
+# Days allowed for each stage of a challenge unless the service sets its own.
+CHALLENGE_DAYS_PER_STAGE = 20
 # The percentages of the main table a service may set a target for.
 TARGETABLE = (
     "in_timescale",
@@ -30,17 +35,6 @@ TARGETABLE = (
     "seen_before",
     "views_via_bot",
 )
-
-
-def pct(part: int | None, whole: int | None) -> float | None:
-    """Return part/whole as a percentage to one place, or None if either is unknown or 0 whole."""
-    if part is None or not whole:
-        return None
-    return round(100 * part / whole, 1)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True)
 
 
 class Period(_Model):
@@ -79,6 +73,10 @@ class ReportOptions(_Model):
         default_factory=dict,
         description="the service's targets, as percentages, drawn on the charts",
     )
+    challenge_stage_days: dict[str, int] = Field(
+        default_factory=lambda: dict.fromkeys(CHALLENGE_STAGES, CHALLENGE_DAYS_PER_STAGE),
+        description="the local timescale for resolving a challenge: days allowed per stage",
+    )
 
     @field_validator("targets")
     @classmethod
@@ -90,26 +88,17 @@ class ReportOptions(_Model):
             raise ValueError("a target is a percentage from 0 to 100")
         return value
 
+    @field_validator("challenge_stage_days")
+    @classmethod
+    def _every_stage(cls, value: dict[str, int]) -> dict[str, int]:
+        if set(value) != set(CHALLENGE_STAGES) or any(days < 1 for days in value.values()):
+            raise ValueError(f"give a number of days (1 or more) for each of {CHALLENGE_STAGES}")
+        return {stage: value[stage] for stage in CHALLENGE_STAGES}
+
     @property
     def rated_codes(self) -> tuple[str, ...]:
         """The codes the participation rates are out of."""
         return tuple(c for c in PARTICIPATION_CODES if not (self.exclude_pn0 and c == "PN0"))
-
-
-class Rate(_Model):
-    """A count, the denominator it is out of, and the percentage they make."""
-
-    count: Count
-    of: Count
-    pct: Share
-
-    @classmethod
-    def of_counts(cls, count: Count, of: Count) -> Rate:
-        """The rate of two printed counts; withheld if either is."""
-        if count == WITHHELD or of == WITHHELD:
-            return cls(count=count, of=of, pct=WITHHELD)
-        assert isinstance(count, int) and isinstance(of, int)
-        return cls(count=count, of=of, pct=pct(count, of))
 
 
 class KindMetrics(_Model):
@@ -203,6 +192,9 @@ class PreviousPeriod(_Model, _ByKind):
     cla_review: KindMetrics
     icpc: KindMetrics
     rcpc: KindMetrics
+    children: ChildrenFigures | None = Field(
+        default=None, description="the children's tables of the year before"
+    )
 
 
 class ParticipationReport(_Model, _ByKind):
@@ -222,4 +214,9 @@ class ParticipationReport(_Model, _ByKind):
     )
     breakdowns: dict[str, Breakdowns] = Field(description="per kind of meeting")
     trend: dict[str, list[QuarterMetrics]] = Field(description="per kind of meeting")
+    children: ChildrenFigures | None = Field(
+        default=None,
+        description="children in care and on a plan, plans, IRO caseloads and challenges; "
+        "none when the meetings are limited to one IRO",
+    )
     definitions: list[Definition]

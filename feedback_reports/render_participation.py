@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from feedback_reports import charts, labels
+from feedback_reports import charts, children_words, labels
 from feedback_reports.participation_model import ParticipationReport, Rate
 from feedback_reports.spreadsheet import text_cell
 from feedback_reports.suppression import WITHHELD
@@ -74,6 +74,10 @@ def render_html(report: ParticipationReport) -> str:
             return f"{shown(value.pct)} {parts}"
         return f"{value.pct}% {parts}"
 
+    def figure(value: Rate | int | str) -> str:
+        """A count as it is, a rate as its percentage with count and denominator."""
+        return rate(value) if isinstance(value, Rate) else str(value)
+
     def target_words(field: str) -> str:
         target = report.options.targets.get(field)
         return "" if target is None else f" (target {target:g}%)"
@@ -89,6 +93,8 @@ def render_html(report: ParticipationReport) -> str:
         audience_words=labels.AUDIENCE_WORDS,
         theme_words=labels.THEME_WORDS,
         group_words=labels.group_words,
+        words=children_words,
+        figure=figure,
         shown=shown,
         rate=rate,
     )

@@ -15,6 +15,10 @@ from feedback_reports.templating import clean, environment
 # Section titles, in the order the page shows them; keys not listed follow, titled as keys.
 TITLES = {
     "reviews": "Meetings",
+    "care_episodes": "Periods in care",
+    "plans": "Child protection plans",
+    "allocations": "IROs allocated",
+    "challenges": "Issues the IRO raised about the plan",
     "participants": "Telegram accounts linked",
     "invitations": "Invitations",
     "runs": "Questionnaires and answers",

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from feedback_reports import labels
+from feedback_reports.children_workbook import children_tables
 from feedback_reports.participation_model import (
     Count,
     GroupMetrics,
@@ -153,6 +154,8 @@ def tables(report: ParticipationReport) -> Iterator[tuple[str, Table]]:
     for kind in report.kinds():
         yield f"By age, {SHORT_KIND[kind]}", breakdown_table(report, kind, "age_band")
         yield f"By gender, {SHORT_KIND[kind]}", breakdown_table(report, kind, "gender")
+    before = report.previous.children if report.previous else None
+    yield from children_tables(report.children, before)
     yield "Invitations", funnel_table(report)
     yield "Feedback", feedback_table(report)
     yield "Quotes", quotes_table(report)

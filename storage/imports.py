@@ -77,7 +77,7 @@ Importer = Callable[
 ]
 
 
-class _Row:
+class RowReader:
     """One CSV line being read; each field parser records a problem instead of raising."""
 
     def __init__(self, line: int, values: dict[str, str], problems: list[RowProblem]) -> None:
@@ -172,7 +172,7 @@ async def _iro_ids(
     return found
 
 
-def _key(case_ref: object) -> str:
+def case_key(case_ref: object) -> str:
     """A case reference as it is matched: whatever its capitals."""
     return str(case_ref).strip().lower()
 
@@ -184,7 +184,7 @@ async def import_children(
     found = Findings()
     parsed: list[tuple[int, dict[str, object]]] = []
     for line, values in rows:
-        row = _Row(line, values, found.problems)
+        row = RowReader(line, values, found.problems)
         parsed.append(
             (
                 line,
@@ -201,7 +201,7 @@ async def import_children(
     for line, fields in parsed:
         birth = fields["birth_date"]
         check_child(line, birth if isinstance(birth, date) else None, now.date(), found)
-    keyed = [(line, _key(f["case_ref"])) for line, f in parsed if f["case_ref"]]
+    keyed = [(line, case_key(f["case_ref"])) for line, f in parsed if f["case_ref"]]
     repeated(keyed, "case_ref", "child", found)
     iros = await _iro_ids(uow, parsed, found.problems)
     if found.problems:
@@ -211,14 +211,14 @@ async def import_children(
     for _, fields in parsed:
         iro_username = fields.pop("iro_username")
         fields["iro_id"] = iros.get(str(iro_username)) if iro_username else None
-        child = existing.get(_key(fields["case_ref"]))
+        child = existing.get(case_key(fields["case_ref"]))
         if child is None:
             child = uow.children.add(Child(created_at=now, **fields))
             counts["created"] += 1
         else:
             # The reference stays as first written; only its capitals may differ here.
             fields.pop("case_ref")
-            counts[_apply(child, fields)] += 1
+            counts[apply_changes(child, fields)] += 1
     return ImportResult(**counts, warnings=found.warnings)
 
 
@@ -230,7 +230,7 @@ async def import_reviews(
     parsed: list[tuple[int, dict[str, object]]] = []
     kind_hint = "one of " + ", ".join(REVIEW_KINDS)
     for line, values in rows:
-        row = _Row(line, values, found.problems)
+        row = RowReader(line, values, found.problems)
         parsed.append(
             (
                 line,
@@ -255,7 +255,7 @@ async def import_reviews(
     unreadable = {problem.line for problem in found.problems}
     children = await uow.children.by_case_refs([str(f["case_ref"]) for _, f in parsed])
     for line, fields in parsed:
-        child = children.get(_key(fields["case_ref"]))
+        child = children.get(case_key(fields["case_ref"]))
         if fields["case_ref"] and child is None:
             found.problems.append(
                 RowProblem(line, "case_ref", "no such child; import children first")
@@ -263,7 +263,7 @@ async def import_reviews(
         elif child is not None and line not in unreadable:
             check_review(line, fields, child.birth_date, now.date(), found)
     meetings = [
-        (line, (_key(f["case_ref"]), f["kind"], f["due_date"]))
+        (line, (case_key(f["case_ref"]), f["kind"], f["due_date"]))
         for line, f in parsed
         if line not in unreadable
     ]
@@ -273,7 +273,7 @@ async def import_reviews(
         raise ImportRejected(sorted(found.problems, key=lambda p: p.line))
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for _, fields in parsed:
-        child = children[_key(fields.pop("case_ref"))]
+        child = children[case_key(fields.pop("case_ref"))]
         iro_username = fields.pop("iro_username")
         fields["chair_id"] = iros[str(iro_username)] if iro_username else child.iro_id
         due = fields["due_date"]
@@ -284,11 +284,11 @@ async def import_reviews(
             await uow.flush()
             counts["created"] += 1
         else:
-            counts[_apply(review, fields)] += 1
+            counts[apply_changes(review, fields)] += 1
     return ImportResult(**counts, warnings=found.warnings)
 
 
-def _apply(row: object, fields: dict[str, object]) -> str:
+def apply_changes(row: object, fields: dict[str, object]) -> str:
     changed = False
     for name, value in fields.items():
         if getattr(row, name) != value:

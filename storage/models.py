@@ -129,6 +129,86 @@ class Child(Base):
     created_at: Mapped[datetime]
 
 
+# The annual report's vocabularies (storage/episode_imports.py reads them, with their words);
+# the challenge's are `conversations.challenge_codes`' (tests/conversations/test_vocabularies.py).
+PLAN_CATEGORIES = ("neglect", "emotional", "physical", "sexual", "multiple")
+CHALLENGE_CATEGORIES = (
+    "drift_and_delay",
+    "procedures",
+    "plan",
+    "placement",
+    "health",
+    "education",
+    "contact",
+    "other",
+)
+# The issue resolution stages in the order a challenge climbs them.
+CHALLENGE_STAGES = ("informal", "formal1", "formal2", "formal3")
+CHALLENGE_OUTCOMES = ("resolved", "partly_resolved", "not_resolved", "withdrawn")
+
+
+class CareEpisode(Base):
+    """A period a child was looked after, with their legal status in it (SSDA903 code)."""
+
+    __tablename__ = "care_episode"
+    __table_args__ = (UniqueConstraint("child_id", "started_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
+    started_on: Mapped[date] = mapped_column(Date, index=True)
+    ended_on: Mapped[date | None] = mapped_column(Date, index=True)
+    legal_status: Mapped[str | None] = mapped_column(String(8))
+    created_at: Mapped[datetime]
+
+
+class PlanEpisode(Base):
+    """A child protection plan: its category of abuse and its dates."""
+
+    __tablename__ = "plan_episode"
+    __table_args__ = (UniqueConstraint("child_id", "started_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
+    started_on: Mapped[date] = mapped_column(Date, index=True)
+    ended_on: Mapped[date | None] = mapped_column(Date, index=True)
+    category: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class IroAllocation(Base):
+    """An IRO allocated to a child from one day to another (open while `ended_on` is None)."""
+
+    __tablename__ = "iro_allocation"
+    __table_args__ = (UniqueConstraint("child_id", "started_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
+    iro_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    started_on: Mapped[date] = mapped_column(Date, index=True)
+    ended_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+
+
+class Challenge(Base):
+    """One issue an IRO raised about a child's plan (the issue resolution process).
+
+    `stage` is the highest stage it reached; `outcome` is a code, never free text.
+    """
+
+    __tablename__ = "challenge"
+    __table_args__ = (UniqueConstraint("child_id", "raised_on", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    raised_on: Mapped[date] = mapped_column(Date, index=True)
+    category: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(8))
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
 class Participant(Base):
     """A Telegram account linked to a child (as child, parent or carer) or to a staff member."""
 

@@ -10,8 +10,10 @@ from storage.crypto import TextCipher
 from storage.database import Database
 from storage.repositories import (
     AuditRepository,
+    ChallengeRepository,
     ChildRecords,
     ChildRepository,
+    EpisodeRepository,
     ErasureRepository,
     FlagRepository,
     Housekeeping,
@@ -68,6 +70,8 @@ class UnitOfWork:
         self.telegram_prompts = TelegramPromptRepository(*args)
         self.web_chats = WebChatRepository(*args)
         self.web = WebAccessRepository(*args)
+        self.challenges = ChallengeRepository(*args)
+        self.episodes = EpisodeRepository(*args)
         return self
 
     async def __aexit__(

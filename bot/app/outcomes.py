@@ -63,7 +63,7 @@ async def begin_outcome(
             await uow.commit()
             notice = Notice.no_review if due is None else Notice.no_meeting_that_day
             return Outcome(notices=(notice,), locale=staff.locale)
-        participant = await _staff_link(uow, staff, telegram_id, now)
+        participant = await staff_link(uow, staff, telegram_id, now)
         context = outcome_context(child, review, staff.locale)
         started = await store.start_or_resume(uow, participant, flow, review, context)
         await uow.commit()
@@ -95,7 +95,7 @@ def outcome_context(child: Child, review: Review, locale: str = DEFAULT_LOCALE) 
     )
 
 
-async def _staff_link(
+async def staff_link(
     uow: UnitOfWork, staff: Staff, telegram_id: int, now: datetime
 ) -> Participant:
     """The staff member's own participant row (made here if they were linked by the CLI)."""

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from storage.crypto import TextCipher
     from storage.repositories import (
         AuditRepository,
+        ChallengeRepository,
         ChildRecords,
         ChildRepository,
+        EpisodeRepository,
         ErasureRepository,
         FlagRepository,
         Housekeeping,
@@ -85,6 +87,8 @@ class UnitOfWork(Protocol):
     report_counts: ReportCounts
     web_chats: WebChatRepository
     web: WebAccessRepository
+    challenges: ChallengeRepository
+    episodes: EpisodeRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

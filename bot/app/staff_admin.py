@@ -1,4 +1,5 @@
-"""Admins' work in the workspace: staff accounts, and importing children and meetings.
+"""Admins' work in the workspace: staff accounts, and importing children, meetings and what
+the annual report counts of children (care episodes, plans, allocations, challenges).
 
 Only admins may do these (the command line, run on the server, may too). An admin cannot
 deactivate or demote themselves, so a service always keeps one. Deactivating an account or
@@ -8,21 +9,35 @@ full first (`preview`): nothing is written until the admin confirms the same fil
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from datetime import datetime
+from functools import partial
 
 from bot.app import admin
 from bot.app.admin import AdminError
 from bot.app.ports import Services, UnitOfWork
 from bot.app.staff_access import NotAllowed, StaffKey, staff_member
-from storage import imports
+from storage import episode_imports, imports
 from storage.import_rules import RowProblem
 from storage.models import STAFF_ROLES, Staff
 
-ImportKind = Literal["children", "reviews"]
-IMPORTERS: dict[str, tuple[tuple[str, ...], imports.Importer]] = {
+# An importer as the workspace calls it, with the use cases' unit of work.
+Importer = Callable[
+    [UnitOfWork, Iterable[tuple[int, dict[str, str]]], datetime], Awaitable[imports.ImportResult]
+]
+IMPORTERS: dict[str, tuple[tuple[str, ...], Importer]] = {
     "children": (imports.CHILD_COLUMNS, imports.import_children),
     "reviews": (imports.REVIEW_COLUMNS, imports.import_reviews),
+    **{
+        name: (kind.columns, partial(episode_imports.import_rows, kind))
+        for name, kind in (
+            ("care-episodes", episode_imports.CARE_EPISODES),
+            ("plans", episode_imports.PLANS),
+            ("allocations", episode_imports.ALLOCATIONS),
+            ("challenges", episode_imports.CHALLENGES),
+        )
+    },
 }
 
 

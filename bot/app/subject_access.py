@@ -56,6 +56,7 @@ async def export_child(services: Services, case_ref: str, actor: str = "cli") ->
             "generated_at": _plain(now),
             "child": await _child(uow, child),
             "reviews": await _reviews(uow, child.id),
+            **await _episodes(uow, child.id),
             "participants": [
                 _row(p, "id", "role", "telegram_id", "locale", "created_at") for p in participants
             ],
@@ -110,6 +111,30 @@ async def _reviews(uow: UnitOfWork, child_id: int) -> list[JsonDict]:
         }
         for review in await uow.child_records.reviews(child_id)
     ]
+
+
+async def _episodes(uow: UnitOfWork, child_id: int) -> JsonDict:
+    """What the annual report counts of the child: care, plans, IROs and challenges."""
+    records = uow.child_records
+    span = ("started_on", "ended_on")
+    iros = {s.id: s.username for s in await uow.staff.list()}
+    return {
+        "care_episodes": [
+            _row(e, *span, "legal_status") for e in await records.care_episodes(child_id)
+        ],
+        "plans": [_row(p, *span, "category") for p in await records.plans(child_id)],
+        "allocations": [
+            {**_row(a, *span), "iro": iros.get(a.iro_id)}
+            for a in await records.allocations(child_id)
+        ],
+        "challenges": [
+            {
+                **_row(c, "raised_on", "category", "stage", "resolved_on", "outcome"),
+                "raised_by": iros.get(c.raised_by_id) if c.raised_by_id else None,
+            }
+            for c in await records.challenges(child_id)
+        ],
+    }
 
 
 async def _runs(uow: UnitOfWork, child_id: int, participants: list[Participant]) -> list[JsonDict]:

@@ -133,7 +133,8 @@ def review_add(case_ref: str, kind: str, due: date, held: date | None) -> None:
 
 @click.group("import")
 def import_() -> None:
-    """Import children or reviews from CSV (all or nothing; safe to repeat)."""
+    """Import children, reviews, episodes, allocations or challenges from CSV (all or nothing;
+    safe to repeat)."""
 
 
 def _import(path: Path, columns: tuple[str, ...], importer: Importer) -> None:
@@ -178,6 +179,44 @@ def import_reviews(file: Path) -> None:
     from storage import imports
 
     _import(file, imports.REVIEW_COLUMNS, imports.import_reviews)
+
+
+def _import_kind(file: Path, kind_name: str) -> None:
+    """Import one of `storage.episode_imports`' kinds of row."""
+    from functools import partial
+
+    from storage import episode_imports
+
+    kind: episode_imports.RowKind = getattr(episode_imports, kind_name)
+    _import(file, kind.columns, partial(episode_imports.import_rows, kind))
+
+
+@import_.command("care-episodes")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_care_episodes(file: Path) -> None:
+    """Import care episodes: case_ref,started_on,ended_on,legal_status."""
+    _import_kind(file, "CARE_EPISODES")
+
+
+@import_.command("plans")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_plans(file: Path) -> None:
+    """Import child protection plans: case_ref,started_on,ended_on,category."""
+    _import_kind(file, "PLANS")
+
+
+@import_.command("allocations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_allocations(file: Path) -> None:
+    """Import IRO allocations: case_ref,iro_username,started_on,ended_on."""
+    _import_kind(file, "ALLOCATIONS")
+
+
+@import_.command("challenges")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_challenges(file: Path) -> None:
+    """Import challenges: case_ref,iro_username,raised_on,category,stage,resolved_on,outcome."""
+    _import_kind(file, "CHALLENGES")
 
 
 @click.command()

@@ -137,6 +137,7 @@ def participation(
         options = ReportOptions(
             year_start_month=settings.report_year_start_month,
             targets=settings.report_targets,
+            challenge_stage_days=settings.challenge_stage_days,
             exclude_pn0=exclude_pn0,
             suppress_below=suppress_below,
             compare=compare,

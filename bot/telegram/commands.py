@@ -78,6 +78,12 @@ COMMANDS = CommandRegistry(
         args="CASE_REF",
     ),
     Command(
+        "challenge",
+        iro.record_challenge,
+        {"staff": Words("menu.challenge", "help_line.challenge")},
+        args="CASE_REF",
+    ),
+    Command(
         "flags", staff.list_flags, {"staff": Words("menu.flags", "help_line.flags", welcome=True)}
     ),
     Command(

@@ -1,7 +1,9 @@
 """Repositories, one module per area; import them from here."""
 
+from storage.repositories.challenges import ChallengeRepository
 from storage.repositories.child_records import ChildRecords
 from storage.repositories.delivery import OutboxRepository, UpdateLog
+from storage.repositories.episodes import EpisodeRepository
 from storage.repositories.erasure import ErasureRepository
 from storage.repositories.housekeeping import Housekeeping
 from storage.repositories.inbound import InboundUpdates, WaitingUpdate
@@ -25,8 +27,10 @@ from storage.repositories.web_chats import WebChatRepository
 
 __all__ = [
     "AuditRepository",
+    "ChallengeRepository",
     "ChildRecords",
     "ChildRepository",
+    "EpisodeRepository",
     "ErasureRepository",
     "FlagRepository",
     "Housekeeping",

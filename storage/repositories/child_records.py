@@ -9,11 +9,15 @@ from sqlalchemy import select
 from storage.models import (
     AnswerSummary,
     AuditEvent,
+    CareEpisode,
+    Challenge,
     ChildRequest,
     Flag,
     Invitation,
     InvitationSummary,
+    IroAllocation,
     Participant,
+    PlanEpisode,
     Review,
     Run,
     RunSummary,
@@ -32,6 +36,22 @@ class ChildRecords(Repository):
     async def reviews(self, child_id: int) -> Sequence[Review]:
         query = select(Review).where(Review.child_id == child_id)
         return (await self.session.scalars(query.order_by(Review.due_date, Review.id))).all()
+
+    async def care_episodes(self, child_id: int) -> Sequence[CareEpisode]:
+        query = select(CareEpisode).where(CareEpisode.child_id == child_id)
+        return (await self.session.scalars(query.order_by(CareEpisode.started_on))).all()
+
+    async def plans(self, child_id: int) -> Sequence[PlanEpisode]:
+        query = select(PlanEpisode).where(PlanEpisode.child_id == child_id)
+        return (await self.session.scalars(query.order_by(PlanEpisode.started_on))).all()
+
+    async def allocations(self, child_id: int) -> Sequence[IroAllocation]:
+        query = select(IroAllocation).where(IroAllocation.child_id == child_id)
+        return (await self.session.scalars(query.order_by(IroAllocation.started_on))).all()
+
+    async def challenges(self, child_id: int) -> Sequence[Challenge]:
+        query = select(Challenge).where(Challenge.child_id == child_id)
+        return (await self.session.scalars(query.order_by(Challenge.raised_on))).all()
 
     async def invitations(self, child_id: int) -> Sequence[Invitation]:
         query = select(Invitation).where(Invitation.child_id == child_id)

@@ -209,7 +209,7 @@ def test_yes_no_and_age_bands_stay_text_without_quotes(tmp_path: Path) -> None:
 def test_the_packaged_flows_pass_the_check() -> None:
     result = CliRunner().invoke(flows, ["check"])
     assert result.exit_code == 0, result.output
-    assert result.output == "6 flows OK\n"
+    assert result.output == "7 flows OK\n"
 
 
 def test_the_packaged_flows_mark_the_roles_the_bot_relies_on(
@@ -227,6 +227,13 @@ def test_the_packaged_flows_mark_the_roles_the_bot_relies_on(
             "participation",
             "seen_before",
             "note_to_child",
+        },
+        "iro_challenge": {
+            "challenge_raised_on",
+            "challenge_category",
+            "challenge_stage",
+            "challenge_resolved_on",
+            "challenge_outcome",
         },
     }
     assert set(packaged_flows) == set(expected)
@@ -255,7 +262,7 @@ def test_two_files_with_one_flow_id_are_refused(tmp_path: Path) -> None:
 def test_check_accepts_a_folder(tmp_path: Path) -> None:
     write(tmp_path, "fine", WORRIES)
     result = CliRunner().invoke(flows, ["check", str(tmp_path), str(FLOWS_DIR)])
-    assert (result.exit_code, result.output) == (0, "7 flows OK\n")
+    assert (result.exit_code, result.output) == (0, "8 flows OK\n")
 
 
 def test_a_flow_the_bot_starts_must_mark_the_roles_it_relies_on(tmp_path: Path) -> None:

@@ -134,6 +134,20 @@ change 1
 send
 """,
     ),
+    "iro_challenge": (
+        RunContext("iro", case_ref="C001"),
+        """\
+02/11/2024
+1
+2
+yes
+20/11/2024
+2
+change 3
+4
+send
+""",
+    ),
 }
 
 

@@ -6,10 +6,12 @@ from itertools import pairwise
 
 from bot.app.dates import MEETING_KEYS
 from bot.app.texts import SHARE_KEYS
+from conversations import challenge_codes
 from conversations.flow_check import load_flows
 from conversations.flow_ids import FlowId
 from conversations.review_kinds import REVIEW_KINDS, VIEWS_FLOW, VIEWS_FLOWS
 from conversations.sharing import IRO_ONLY, READERS, SHARE_CHOICES, choices_shown_to, share_choice
+from feedback_reports.children_words import CHALLENGE_CATEGORY_WORDS, STAGE_WORDS
 from feedback_reports.labels import KIND_WORDS
 from feedback_reports.participation_model import ParticipationReport
 from feedback_reports.record import READER_WORDS
@@ -50,3 +52,20 @@ def test_a_run_sent_without_a_known_choice_is_the_iros_alone() -> None:
     assert share_choice(None) is share_choice("shared_by_an_old_flow") is IRO_ONLY
     assert share_choice("iro_and_social_worker") is SHARE_CHOICES["iro_and_social_worker"]
     assert set(SHARE_KEYS) == set(SHARE_CHOICES)  # the bot has words for each choice
+
+
+def test_every_layer_knows_the_same_challenge_codes() -> None:
+    assert models.CHALLENGE_CATEGORIES == challenge_codes.CHALLENGE_CATEGORIES
+    assert models.CHALLENGE_STAGES == challenge_codes.CHALLENGE_STAGES
+    assert models.CHALLENGE_OUTCOMES == challenge_codes.CHALLENGE_OUTCOMES
+    assert tuple(CHALLENGE_CATEGORY_WORDS) == models.CHALLENGE_CATEGORIES
+    assert tuple(STAGE_WORDS) == models.CHALLENGE_STAGES
+    flow = load_flows()[FlowId.challenge]
+    for role, codes in (
+        ("challenge_category", models.CHALLENGE_CATEGORIES),
+        ("challenge_stage", models.CHALLENGE_STAGES),
+        ("challenge_outcome", models.CHALLENGE_OUTCOMES),
+    ):
+        step = flow.step_with_role(role)
+        assert step is not None and step.option_ids == codes, role
+    assert flow.audience == ("iro",)

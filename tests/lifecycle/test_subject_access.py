@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import stat
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from bot.app.retention import enforce_retention
 from bot.bootstrap import open_services
 from bot.settings import Settings
+from storage.models import CareEpisode, Challenge
 from storage.repositories.child_records import participant_actor
 from tests.lifecycle.helpers import add_child, add_event, add_flag, add_request, add_run, link
 from tests.reports.helpers import cli_env, parse_strict
@@ -51,6 +53,24 @@ async def _seed(settings: Settings) -> dict[str, Any]:
             await add_request(uow, child, me, run, words[4])
             add_event(uow, "2025-09-25", "views_read", child.child_id, actor="staff:1")
             add_event(uow, "2025-09-26", "language_set", None, actor=participant_actor(me))
+            started = date(2024, 3, 1) if key == "mine" else date(2024, 5, 9)
+            uow.session.add_all(
+                [
+                    CareEpisode(
+                        child_id=child.child_id,
+                        started_on=started,
+                        legal_status="C2",
+                        created_at=FIXED_NOW,
+                    ),
+                    Challenge(
+                        child_id=child.child_id,
+                        raised_on=started,
+                        category="contact",
+                        stage="formal1",
+                        created_at=FIXED_NOW,
+                    ),
+                ]
+            )
             ids[key] = child
         await uow.commit()
     return ids
@@ -90,6 +110,13 @@ def test_an_export_holds_one_childs_data_decrypted_in_private_files(
         ("language_set", participant_actor(mine.participant_ids[0])),
     ]
     assert set(theirs.run_ids).isdisjoint(r["id"] for r in data["runs"])
+    assert data["care_episodes"] == [
+        {"started_on": "2024-03-01", "ended_on": None, "legal_status": "C2"}
+    ]
+    assert [(c["raised_on"], c["category"], c["stage"]) for c in data["challenges"]] == [
+        ("2024-03-01", "contact", "formal1")
+    ]
+    assert data["plans"] == data["allocations"] == []
     html = files[0].read_text(encoding="utf-8")
     parsed = parse_strict(html)
     assert "b" not in parsed.tags  # the child's words are shown, not run as markup

@@ -12,7 +12,7 @@ from feedback_reports.participation import build_participation_report
 from feedback_reports.participation_model import FunnelCounts, ParticipationReport
 from tests.support import FIXED_NOW
 
-COUNT_CHARTS = ("codes", "funnel", "ratings")
+COUNT_CHARTS = ("codes", "funnel", "ratings", "children")
 
 
 async def _empty_report(services: Services) -> ParticipationReport:
@@ -29,7 +29,7 @@ def _ticks(axes: Axes) -> list[float]:
 
 def _check(report: ParticipationReport) -> None:
     drawn = charts.figures(report)
-    assert set(drawn) == {"codes", "year_on_year", "trend", "funnel", "ratings"}
+    assert set(drawn) == {"codes", "year_on_year", "trend", "funnel", "ratings", "children"}
     for name, figure in drawn.items():
         for axes in figure.axes:
             low, high = axes.get_ylim()
@@ -57,4 +57,4 @@ async def test_small_counts_get_whole_number_ticks(services: Services) -> None:
         }
     )
     _check(report)
-    assert len(charts.all_charts(report)) == 5
+    assert len(charts.all_charts(report)) == 6

@@ -105,8 +105,8 @@ ANSWER_BEFORE_0015 = table(
     column("answered_at", UtcDateTime()),
 )
 
-# The run table as it was before runs noted their language (0016).
-RUN_BEFORE_0016 = table(
+# The run table as it was before runs noted their language (migration "languages").
+RUN_BEFORE_LANGUAGES = table(
     "run",
     *map(column, ["id", "participant_id", "review_id", "flow_id", "flow_version", "status"]),
     *map(column, ["state_cipher", "version"]),
@@ -153,7 +153,7 @@ async def _seed_sent_runs(database_url: str) -> None:
                 ],
             )
             await connection.execute(
-                insert(RUN_BEFORE_0016),
+                insert(RUN_BEFORE_LANGUAGES),
                 [
                     {"id": n, "participant_id": n, "review_id": 1, "flow_id": flow}
                     | {"status": "submitted", "started_at": at, "updated_at": at}

@@ -13,6 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.app import admin
+from storage.models import PlanEpisode
 from tests.support import mysay
 from tests.web.conftest import Site, add_child_activity
 
@@ -148,6 +149,31 @@ async def test_an_import_is_previewed_line_by_line_then_confirmed(site: Site) ->
     assert "Imported (children): 1 new" in await confirmed.text()
     async with site.services.uow() as uow:
         assert await uow.children.by_case_ref("C101") is not None
+
+
+async def test_plans_are_imported_in_the_workspace_like_children(site: Site) -> None:
+    await site.sign_in_as("admin1")
+    page = await (await site.client.get("/staff/import")).text()
+    assert 'value="plans"' in page and "case_ref,started_on,ended_on,category" in page
+    plans = "case_ref,started_on,ended_on,category\nc001,01/02/2026,,Neglect\n"
+    preview = await site.post("/staff/import", {"kind": "plans", "text": plans})
+    assert "Ready to import" in await preview.text()
+    confirmed = await site.post(
+        "/staff/import", {"kind": "plans", "text": plans, "confirm": "yes"}
+    )
+    assert "Imported (plans): 1 new" in await confirmed.text()
+    async with site.services.uow() as uow:
+        child = await uow.children.by_case_ref("C001")
+        assert child is not None
+        (plan,) = await uow.episodes.of_children(PlanEpisode, [child.id])
+        assert isinstance(plan, PlanEpisode)
+        assert (plan.started_on, plan.ended_on, plan.category) == (
+            date(2026, 2, 1),
+            None,
+            "neglect",
+        )
+    refused = await site.post("/staff/import", {"kind": "plans", "text": plans[:-8] + "x\n"})
+    assert refused.status == 400 and "nothing was imported" in await refused.text()
 
 
 def test_the_command_line_report_takes_the_same_iro_filter(

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.app import iro_tools, texts
+from bot.app.challenges import begin_challenge
 from bot.app.dates import meeting_kind
 from bot.app.joining import telegram_link
 from bot.app.outcomes import begin_outcome
@@ -141,5 +142,25 @@ async def record_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         key_of(update),
         case_ref,
         due,
+    )
+    await present(context.bot, chat_id, bot_deps, outcome)
+
+
+@staff_only
+async def record_challenge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start recording a challenge about the child (the issue resolution process)."""
+    chat_id, user_id = _ids(update)
+    case_ref = _case_ref(context)
+    if case_ref is None or len(context.args or []) != 1:
+        await say(context.bot, chat_id, texts.message("challenge.usage"))
+        return
+    bot_deps = deps(context)
+    outcome = await begin_challenge(
+        bot_deps.services,
+        bot_deps.flows[FlowId.challenge],
+        bot_deps.store,
+        user_id,
+        key_of(update),
+        case_ref,
     )
     await present(context.bot, chat_id, bot_deps, outcome)

@@ -81,6 +81,7 @@ async def _asked_report(
     options = ReportOptions(
         year_start_month=services.settings.report_year_start_month,
         targets=services.settings.report_targets,
+        challenge_stage_days=services.settings.challenge_stage_days,
         chaired_by=asked.iro or None,
     )
     report = await oversight.participation_report(

@@ -1,0 +1,218 @@
+"""Aggregate SQL for the children's figures: episodes, plans, allocations and challenges.
+
+Each query groups in the database and returns one row per combination of characteristics
+(a few hundred at most, however many children there are). A child is counted once per
+table: on a day a child is in at most one care episode and one plan (imports refuse
+overlaps), and the flows keep each child's first episode started, or last ended, in the
+period (`ROW_NUMBER`). An episode ending on the snapshot day is over by then, as in the
+DfE's "at 31 March" counts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Integer, case, cast, extract, func, literal, literal_column, or_, select
+from sqlalchemy.sql import Subquery
+from sqlalchemy.sql.elements import ColumnElement
+
+from feedback_reports.children_model import PLAN_MONTHS
+from feedback_reports.metrics_queries import Expr, Query
+from feedback_reports.metrics_queries import _days_between as days_between
+from feedback_reports.metrics_queries import _younger_than as younger_than
+from storage.models import (
+    CHALLENGE_STAGES,
+    CareEpisode,
+    Challenge,
+    Child,
+    IroAllocation,
+    PlanEpisode,
+    Staff,
+)
+
+Episodes = type[CareEpisode] | type[PlanEpisode]
+
+
+def dfe_age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
+    """The DfE's age bands: under 1, 1 to 4, 5 to 9, 10 to 15, 16 and over."""
+    return case(
+        (birth.is_(None), literal_column("'unknown'")),
+        (younger_than(1, birth, on, dialect), literal_column("'under_1'")),
+        (younger_than(5, birth, on, dialect), literal_column("'1_4'")),
+        (younger_than(10, birth, on, dialect), literal_column("'5_9'")),
+        (younger_than(16, birth, on, dialect), literal_column("'10_15'")),
+        else_=literal_column("'16_plus'"),
+    )
+
+
+def _ymd(day: Expr | date, dialect: str) -> ColumnElement[int]:
+    """A day as the integer YYYYMMDD, alike on both databases (SQLite keeps dates as text,
+    so dropping the dashes is far cheaper there than taking them apart)."""
+    if isinstance(day, date):
+        return literal(day.year * 10000 + day.month * 100 + day.day)
+    if dialect != "postgresql":
+        return cast(func.replace(day, "-", ""), Integer)
+    parts = [cast(extract(part, day), Integer) for part in ("year", "month", "day")]
+    return parts[0] * 10000 + parts[1] * 100 + parts[2]
+
+
+def _months_after(day: Expr, months: int, dialect: str) -> ColumnElement[int]:
+    """`day` plus whole months as YYYYMMDD; a day the month lacks (31 June) sorts after its
+    last day, so "over 15 months" means the same on SQLite and PostgreSQL."""
+    ymd = _ymd(day, dialect)
+    counted = (ymd // 10000) * 12 + (ymd // 100) % 100 - 1 + months
+    return (counted // 12) * 10000 + (counted % 12 + 1) * 100 + ymd % 100
+
+
+def lasted_over(
+    started: Expr, until: Expr | date, months: int, dialect: str
+) -> ColumnElement[bool]:
+    return _ymd(until, dialect) > _months_after(started, months, dialect)
+
+
+def _open_on(model: Episodes | type[IroAllocation], day: date) -> ColumnElement[bool]:
+    return (model.started_on <= day) & or_(model.ended_on.is_(None), model.ended_on > day)
+
+
+def _legal_status(model: Episodes) -> Expr:
+    """A care episode's legal status, else the child's; a plan's is the child's."""
+    if model is CareEpisode:
+        return func.coalesce(CareEpisode.legal_status, Child.legal_status)
+    return Child.legal_status
+
+
+def _grouped(episodes: Subquery) -> Query:
+    """Children per combination of characteristics, from one row per child."""
+    e = episodes.c
+    return select(
+        e.gender, e.ethnicity, e.legal_status, e.band, func.count().label("children")
+    ).group_by(e.gender, e.ethnicity, e.legal_status, e.band)
+
+
+def _characteristics(model: Episodes, on: Expr | date, dialect: str) -> list[Any]:
+    return [
+        Child.gender.label("gender"),
+        Child.ethnicity.label("ethnicity"),
+        _legal_status(model).label("legal_status"),
+        dfe_age_band(Child.birth_date, on, dialect).label("band"),
+    ]
+
+
+def on_date_query(model: Episodes, day: date, dialect: str) -> Query:
+    """Children in an episode open on `day`, by characteristics."""
+    rows = (
+        select(*_characteristics(model, day, dialect))
+        .select_from(model)
+        .join(Child, Child.id == model.child_id)
+        .where(_open_on(model, day))
+        .subquery("open_on_day")
+    )
+    return _grouped(rows)
+
+
+def flow_query(model: Episodes, start: date, end: date, column: str, dialect: str) -> Query:
+    """Children with an episode starting (`started_on`) or ending (`ended_on`) in the period,
+    by characteristics then: each child's first start, or last end, in the period."""
+    day = getattr(model, column)
+    order = day.asc() if column == "started_on" else day.desc()
+    ranked = (
+        select(
+            *_characteristics(model, day, dialect),
+            func.row_number().over(partition_by=model.child_id, order_by=order).label("nth"),
+        )
+        .select_from(model)
+        .join(Child, Child.id == model.child_id)
+        .where(day.between(start, end))
+        .subquery("ranked")
+    )
+    first = select(ranked).where(ranked.c.nth == 1).subquery("per_child")
+    return _grouped(first)
+
+
+def plans_started_query(start: date, end: date) -> Query:
+    """Plans started in the period by category, and how many were a child's second or later."""
+    numbered = select(
+        PlanEpisode.started_on,
+        PlanEpisode.category,
+        func.row_number()
+        .over(partition_by=PlanEpisode.child_id, order_by=PlanEpisode.started_on)
+        .label("nth"),
+    ).subquery("numbered")
+    n = numbered.c
+    return (
+        select(
+            n.category,
+            func.count().label("plans"),
+            func.sum(case((n.nth > 1, 1), else_=0)).label("repeat"),
+        )
+        .where(n.started_on.between(start, end))
+        .group_by(n.category)
+    )
+
+
+def plans_open_query(day: date, dialect: str) -> Query:
+    """Plans open on `day` by category, with how many had lasted over each reported length."""
+    return (
+        select(
+            PlanEpisode.category,
+            func.count().label("plans"),
+            *_lasting(PlanEpisode.started_on, day, dialect),
+        )
+        .where(_open_on(PlanEpisode, day))
+        .group_by(PlanEpisode.category)
+    )
+
+
+def plans_ended_query(start: date, end: date, dialect: str) -> Query:
+    """Plans ended in the period, with how many had lasted over each reported length."""
+    return select(
+        func.count().label("plans"),
+        *_lasting(PlanEpisode.started_on, PlanEpisode.ended_on, dialect),
+    ).where(PlanEpisode.ended_on.between(start, end))
+
+
+def _lasting(started: Expr, until: Expr | date, dialect: str) -> list[Any]:
+    return [
+        func.coalesce(
+            func.sum(case((lasted_over(started, until, months, dialect), 1), else_=0)), 0
+        ).label(f"over_{months}")
+        for months in PLAN_MONTHS
+    ]
+
+
+def caseload_query(day: date) -> Query:
+    """Children allocated to each IRO on `day`."""
+    return (
+        select(Staff.id, Staff.name, func.count(func.distinct(IroAllocation.child_id)))
+        .join(Staff, Staff.id == IroAllocation.iro_id)
+        .where(_open_on(IroAllocation, day))
+        .group_by(Staff.id, Staff.name)
+    )
+
+
+def challenges_query(start: date, end: date, stage_days: dict[str, int], dialect: str) -> Query:
+    """Challenges raised in the period by category and stage reached, with how many were
+    resolved and resolved within the days allowed up to the stage they reached."""
+    allowed = case(
+        *(
+            (Challenge.stage == stage, sum(stage_days[s] for s in CHALLENGE_STAGES[: i + 1]))
+            for i, stage in enumerate(CHALLENGE_STAGES)
+        ),
+        else_=0,
+    )
+    resolved = Challenge.resolved_on.is_not(None)
+    in_time = resolved & (
+        days_between(Challenge.raised_on, Challenge.resolved_on, dialect) <= allowed
+    )
+    return (
+        select(
+            Challenge.category,
+            Challenge.stage,
+            func.count().label("raised"),
+            func.sum(case((resolved, 1), else_=0)).label("resolved"),
+            func.sum(case((in_time, 1), else_=0)).label("in_time"),
+        )
+        .where(Challenge.raised_on.between(start, end))
+        .group_by(Challenge.category, Challenge.stage)
+    )

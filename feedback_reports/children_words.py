@@ -1,0 +1,141 @@
+"""The words readers see for the children's tables: headings, group names and definitions.
+
+Kept apart from the figures (children_model) so a renderer reads one place for its words,
+and the definitions are data printed with every report, like the meetings' (definitions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from feedback_reports.children_model import PLAN_MONTHS, ChildrenFigures
+from feedback_reports.figures import Count, Rate
+from feedback_reports.participation_model import ReportOptions
+from storage import codes
+
+POPULATION_WORDS = {"in_care": "Children in care", "on_plan": "Children on a protection plan"}
+TABLE_WORDS = {
+    "on_date": "On the last day of the period",
+    "started": "Started in the period",
+    "ended": "Ended in the period",
+}
+DIMENSION_WORDS = {
+    "gender": "Gender",
+    "ethnicity": "Ethnicity",
+    "legal_status": "Legal status",
+    "age_band": "Age",
+}
+_GROUP_WORDS = {
+    "gender": {"1": "Male", "2": "Female"},
+    "ethnicity": codes.ETHNICITY,
+    "legal_status": {code: f"{code}: {words}" for code, words in codes.LEGAL_STATUS.items()},
+    "age_band": {
+        "under_1": "Under 1",
+        "1_4": "1 to 4",
+        "5_9": "5 to 9",
+        "10_15": "10 to 15",
+        "16_plus": "16 and over",
+    },
+}
+_COMMON = {"unknown": "Not recorded", "unrecognised": "Recorded, not a DfE code"}
+PLAN_CATEGORY_WORDS = {
+    "neglect": "Neglect",
+    "emotional": "Emotional abuse",
+    "physical": "Physical abuse",
+    "sexual": "Sexual abuse",
+    "multiple": "Multiple categories",
+}
+CHALLENGE_CATEGORY_WORDS = {
+    "drift_and_delay": "Drift and delay",
+    "procedures": "Procedures",
+    "plan": "The care plan",
+    "placement": "Placement",
+    "health": "Health",
+    "education": "Education",
+    "contact": "Contact",
+    "other": "Other",
+}
+STAGE_WORDS = {
+    "informal": "Informal",
+    "formal1": "Formal stage 1",
+    "formal2": "Formal stage 2",
+    "formal3": "Formal stage 3",
+}
+
+
+# The figures shown beside the same figures a year before, in reading order.
+HEADLINES: tuple[tuple[str, Callable[[ChildrenFigures], Count | Rate]], ...] = (
+    ("Children in care on the last day", lambda c: c.in_care.on_date.children),
+    ("Children who started to be in care", lambda c: c.in_care.started.children),
+    ("Children who stopped being in care", lambda c: c.in_care.ended.children),
+    ("Children on a plan on the last day", lambda c: c.on_plan.on_date.children),
+    ("Children who became subject to a plan", lambda c: c.on_plan.started.children),
+    ("Children whose plan ended", lambda c: c.on_plan.ended.children),
+    ("Repeat plans (of plans started)", lambda c: c.plans.repeat),
+    ("Plans ended after over 24 months", lambda c: c.plans.ended_lasting_over["24"]),
+    ("Children allocated to IROs on the last day", lambda c: c.caseloads.children),
+    ("Challenges raised", lambda c: c.challenges.raised),
+    ("Resolved within the local timescale", lambda c: c.challenges.resolved_in_timescale),
+)
+
+
+def headlines(
+    now: ChildrenFigures, before: ChildrenFigures | None
+) -> list[tuple[str, Count | Rate, Count | Rate | None]]:
+    """Each headline figure of this period and of the year before (None when not asked for)."""
+    return [
+        (title, figure(now), None if before is None else figure(before))
+        for title, figure in HEADLINES
+    ]
+
+
+def group_words(dimension: str, group: str) -> str:
+    """A group as readers see it: the DfE's words, never a stored code alone."""
+    return _GROUP_WORDS[dimension].get(group) or _COMMON.get(group, group)
+
+
+def children_definitions(options: ReportOptions) -> list[tuple[str, str]]:
+    """What the children's tables count, in reading order."""
+    months = ", ".join(str(m) for m in PLAN_MONTHS)
+    days = ", ".join(
+        f"{STAGE_WORDS[stage].lower()} {n}" for stage, n in options.challenge_stage_days.items()
+    )
+    return [
+        (
+            "Children in care, on a plan",
+            "Children, each counted once, from the care episodes and child protection plans "
+            "imported. On the last day of the period: an episode that ended that day is over. "
+            "Started and ended: children with an episode that started (or ended) in the period; "
+            "a child with two is counted once, with their age and legal status at the first "
+            "start (or the last end).",
+        ),
+        (
+            "Age bands of children",
+            "The DfE's: under 1, 1 to 4, 5 to 9, 10 to 15, 16 and over, on the day counted.",
+        ),
+        (
+            "Legal status",
+            "A care episode's own legal status, else the child's. Plans have none of their "
+            "own: theirs is the child's.",
+        ),
+        (
+            "Repeat plans",
+            "Plans started in the period that were the child's second or later plan.",
+        ),
+        (
+            "Plans over 15, 18 and 24 months",
+            f"Plans that had lasted longer than {months} months: of those that ended in the "
+            "period (to their end), and of those open on the last day (to that day).",
+        ),
+        (
+            "IRO caseloads",
+            "Children allocated to each IRO on the last day of the period and on the same day a "
+            "year before. They are not withheld: an IRO's number says nothing about a child.",
+        ),
+        (
+            "Challenges",
+            "Issues IROs raised in the period, by category and the highest stage they reached. "
+            f"Resolved within the local timescale: within the days allowed for every stage up to "
+            f"the one reached ({days} days).",
+        ),
+    ]
