@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from conversations.catalogue import DEFAULT_LOCALE
+from conversations.languages import SUPPORTED
 from feedback_reports.participation_model import ReportOptions
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
@@ -138,6 +140,12 @@ class Settings(BaseSettings):
         default=(10, 3),
         description="Days before a review when children and families get a reminder.",
     )
+    languages: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(DEFAULT_LOCALE,),
+        description="Languages offered to children and families, separated by commas, like "
+        "en,cy. English is always offered; list another once a fluent speaker has reviewed "
+        f"its translation. Known: {', '.join(SUPPORTED)}.",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -185,6 +193,19 @@ class Settings(BaseSettings):
         if len(set(days)) != len(days):
             raise ValueError(f"a number of days is repeated in {value!r}")
         return tuple(sorted(days, reverse=True))
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _offered_languages(cls, value: Any) -> tuple[str, ...]:
+        """Read "en,cy,pl" as the languages offered, English first and always there."""
+        parts = value.split(",") if isinstance(value, str) else list(value)
+        codes = [str(part).strip().lower() for part in parts if str(part).strip()]
+        unknown = [code for code in codes if code not in SUPPORTED]
+        if unknown:
+            raise ValueError(
+                f"unknown language {', '.join(unknown)}; known: {', '.join(SUPPORTED)}"
+            )
+        return tuple(code for code in SUPPORTED if code in {DEFAULT_LOCALE, *codes})
 
     @field_validator("report_targets", mode="before")
     @classmethod

@@ -34,9 +34,18 @@ class Done:
 
 @dataclass(frozen=True)
 class Text:
-    """Type an answer to a text or date step."""
+    """Type an answer to a text or date step.
+
+    The words are always text that can be stored: a client may send half of a UTF-16 pair
+    (a "lone surrogate") in its JSON, which could be screened but never encrypted, so the
+    answer would fail after screening; such a half becomes U+FFFD, the rest stays as sent.
+    """
 
     text: str
+
+    def __post_init__(self) -> None:
+        whole = self.text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        object.__setattr__(self, "text", whole)
 
 
 @dataclass(frozen=True)

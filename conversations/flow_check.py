@@ -18,6 +18,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.conditions import can_hold, referenced_steps
 from conversations.flow_spec import (
     AUDIENCES,
@@ -29,6 +30,7 @@ from conversations.flow_spec import (
 )
 from conversations.runs import AnswerValue
 from conversations.step_roles import role_problems
+from conversations.translations import missing_translations
 
 FLOWS_DIR = Path(__file__).parent / "flows"
 
@@ -157,7 +159,14 @@ def _read(path: Path, *, runs: bool = True) -> tuple[Flow | None, list[FlowProbl
         problems.extend(FlowProblem(name, at, "role", message) for at, message in roles)
     if problems:
         return None, problems
-    return Flow.model_validate({**header_data, "steps": steps}), []
+    flow = Flow.model_validate({**header_data, "steps": steps})
+    untranslated = [
+        FlowProblem(name, step, field, message)
+        for locale in flow.languages
+        if locale != DEFAULT_LOCALE
+        for step, field, message in missing_translations(flow, locale)
+    ]
+    return (None, untranslated) if untranslated else (flow, [])
 
 
 def _step_name(raw_step: object, index: int) -> str:

@@ -7,6 +7,7 @@ A flow file, in short (see conversations/flows/ for full examples)::
     version: 1                 # raise it when words change, then `mysay flows keep`
     title: {en: "Quick check-in"}
     audience: child            # or a list: [parent, carer]
+    languages: [en, cy]        # optional (default [en]): every text is in each of these
     summary: {en: "..."}       # optional: words above the summary
     thanks: {en: "..."}        # optional: words after sending
     steps:
@@ -57,6 +58,7 @@ from conversations.runs import AnswerValue
 from conversations.step_roles import StepRole
 
 ID_PATTERN = r"^[a-z0-9_]{1,24}$"
+LANGUAGE_PATTERN = r"^[a-z]{2,3}$"
 
 Audience = Literal["child", "parent", "carer", "iro"]
 AgeBand = Literal["under_8", "8_12", "13_plus"]
@@ -220,6 +222,15 @@ class FlowHeader(_Spec):
     audience: tuple[Audience, ...] = Field(min_length=1)
     summary: LocalText | None = None
     thanks: LocalText | None = None
+    # The languages every text of the flow is in (`mysay flows check` holds it to that);
+    # English, the source, is always one of them.
+    languages: tuple[Annotated[str, Field(pattern=LANGUAGE_PATTERN)], ...] = (DEFAULT_LOCALE,)
+
+    @model_validator(mode="after")
+    def _english_listed(self) -> FlowHeader:
+        if DEFAULT_LOCALE not in self.languages:
+            raise ValueError(f"languages must include '{DEFAULT_LOCALE}', the source")
+        return self
 
     @model_validator(mode="before")
     @classmethod

@@ -7,11 +7,16 @@ catalogue `conversations/locales/` (one YAML file per language).
 from __future__ import annotations
 
 import functools
+import logging
 from pathlib import Path
 
 from conversations.catalogue import DEFAULT_LOCALE, Catalogue
 
 LOCALES = Path(__file__).parent / "locales"
+
+logger = logging.getLogger(__name__)
+# (locale, English text) pairs already logged as shown in English: once each, not per message.
+_fell_back: set[tuple[str, str]] = set()
 
 
 @functools.cache
@@ -21,8 +26,19 @@ def catalogue() -> Catalogue:
 
 
 def localise(texts: dict[str, str], locale: str) -> str:
-    """Pick the text for `locale`, falling back to English (which flow checks guarantee)."""
-    return texts.get(locale) or texts[DEFAULT_LOCALE]
+    """Pick the text for `locale`, falling back to English (which flow checks guarantee).
+
+    A fallback is logged once per language and text, naming the text by its opening words
+    (flow words, never a person's).
+    """
+    found = texts.get(locale)
+    if found:
+        return found
+    english = texts[DEFAULT_LOCALE]
+    if locale != DEFAULT_LOCALE and (locale, english) not in _fell_back:
+        _fell_back.add((locale, english))
+        logger.warning("no '%s' text for %r: shown in English", locale, english[:40])
+    return english
 
 
 def message(key: str, locale: str, /, **values: object) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_versions import FlowLibrary
+from conversations.languages import language_name
 from conversations.sharing import READERS, Reader
 from conversations.step_roles import StepRole
 from feedback_reports import labels, queries
@@ -59,6 +61,15 @@ class AnswerLine:
     own_words: bool = False
     # Other themes the words mention, in words ("family time"); a hint, never a judgement.
     mentions: tuple[str, ...] = ()
+    # The language the words were written in: shown as written, labelled when not English.
+    locale: str = DEFAULT_LOCALE
+
+    @property
+    def answered_in(self) -> str | None:
+        """'answered in Polish' for own words in another language than English, else None."""
+        if not self.own_words or self.locale == DEFAULT_LOCALE:
+            return None
+        return f"answered in {language_name(self.locale)}"
 
 
 @dataclass(frozen=True)
@@ -276,7 +287,7 @@ def _line(uow: UnitOfWork, words: AnswerWords, run: Run, answer: Answer) -> Answ
         for theme in (uow.runs.answer_themes(answer) or "").split(",")
         if theme and theme != answer.theme
     )
-    return AnswerLine(asked, own, own_words=True, mentions=mentions)
+    return AnswerLine(asked, own, own_words=True, mentions=mentions, locale=run.locale)
 
 
 def _lines(

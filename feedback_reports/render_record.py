@@ -78,6 +78,8 @@ def render_text(record: ReviewRecord) -> str:
         for line in group.answers:
             para(f"Q: {line.question}")
             para(f'"{line.answer}"' if line.own_words else line.answer, "   ")
+            if line.answered_in:
+                para(f"({line.answered_in})", "   ")
             if line.mentions:
                 para(_mentions(line), "   ")
     if record.moods:
@@ -101,6 +103,8 @@ def render_text(record: ReviewRecord) -> str:
         for line in feedback.answers:
             para(f"Q: {line.question}")
             para(f'"{line.answer}"' if line.own_words else line.answer, "   ")
+            if line.answered_in:
+                para(f"({line.answered_in})", "   ")
     if record.outcome:
         heading("Outcome recorded by the IRO")
         outcome = record.outcome
@@ -135,6 +139,8 @@ def render_markdown(record: ReviewRecord) -> str:
             out.extend([f"**{md(line.question)}**", ""])
             if line.own_words:
                 quote(line.answer)
+                if line.answered_in:
+                    out.extend([f"*{md(line.answered_in)}*", ""])
                 if line.mentions:
                     out.extend([f"*{md(_mentions(line))}*", ""])
             else:
@@ -166,6 +172,8 @@ def render_markdown(record: ReviewRecord) -> str:
             out.extend([f"**{md(line.question)}**", ""])
             if line.own_words:
                 quote(line.answer)
+                if line.answered_in:
+                    out.extend([f"*{md(line.answered_in)}*", ""])
             else:
                 out.extend([md(line.answer), ""])
     if record.outcome:

@@ -88,6 +88,8 @@ class Staff(Base):
     created_at: Mapped[datetime]
     # Set when an admin deactivates the account: it then opens nothing, in any channel.
     deactivated_at: Mapped[datetime | None]
+    # The staff member's own language: their questions (the outcome flow) and labels.
+    locale: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
 
 class WebSignIn(Base):
@@ -320,6 +322,8 @@ class Run(Base):
     updated_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
     read_by_iro_at: Mapped[datetime | None]
+    # The language the run was last answered in, so staff read "answered in Polish".
+    locale: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     # Optimistic lock: two workers writing the same run cannot both win.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

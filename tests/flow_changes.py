@@ -38,10 +38,12 @@ def change_flow(
     data["steps"] = [step for step in data["steps"] if step["id"] not in remove]
     for step in data["steps"]:
         if step["id"] in (reword or {}):
-            step["text"] = {"en": (reword or {})[step["id"]]}
+            # English is reworded; the other languages stay as they were, as when a writer
+            # changes the source before the translators catch up.
+            step["text"] = {**step["text"], "en": (reword or {})[step["id"]]}
         for option in step["options"]:
             label = (rename or {}).get((step["id"], option["id"]))
-            option["label"] = {"en": label} if label else option["label"]
+            option["label"] = {**option["label"], "en": label} if label else option["label"]
     data["version"] += int(new_version)
     # JSON is YAML, and every id in it stays text.
     (folder / f"{flow_id}.yaml").write_text(json.dumps(data, ensure_ascii=False), "utf-8")

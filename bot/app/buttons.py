@@ -27,6 +27,13 @@ class FlagButton:
 
 
 @dataclass(frozen=True)
+class LanguageButton:
+    """A language in the chooser; the use case checks the service offers it."""
+
+    locale: str
+
+
+@dataclass(frozen=True)
 class RequestButton:
     """'Done' under a child's request in /requests."""
 

@@ -41,12 +41,13 @@ async def begin_challenge(
         child = await child_for(uow, staff, case_ref)
         participant = await staff_link(uow, staff, telegram_id, now)
         await _close_another_childs(uow, store, participant, flow, child.case_ref)
-        context = RunContext(audience="iro", case_ref=child.case_ref)
+        locale = staff.locale
+        context = RunContext(audience="iro", case_ref=child.case_ref, locale=locale)
         started = await store.start_or_resume(uow, participant, flow, None, context)
         await uow.commit()
     notices = (Notice.resumed,) if started.resumed else ()
-    lines = (message("challenge.about", case_ref=child.case_ref),)
-    return Outcome(started.events, started.run_id, notices, lines=lines)
+    lines = (message("challenge.about", locale, case_ref=child.case_ref),)
+    return Outcome(started.events, started.run_id, notices, lines=lines, locale=locale)
 
 
 async def _close_another_childs(

@@ -69,6 +69,7 @@ class Notice(StrEnum):
     no_meeting_that_day = "no_meeting_that_day"
     outcome_replaces = "outcome_replaces"
     already_sent = "already_sent"
+    language_changed = "language_changed"
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,8 @@ class Outcome:
     tidy: bool = False
     # Said before the events, after the notices (for example other meetings to pick from).
     lines: tuple[str, ...] = ()
+    # The language the person reads: the bot's words around the events are in it too.
+    locale: str = DEFAULT_LOCALE
 
 
 @dataclass(frozen=True)
@@ -133,14 +136,14 @@ class Conversations:
             participant = await _participant(uow, telegram_id)
             if participant is None or participant.child_id is None:
                 notice = Notice.staff_only if participant else Notice.not_linked
-                return Outcome(notices=(notice,))
+                return Outcome(notices=(notice,), locale=_locale_of(participant))
             child = await uow.children.get(participant.child_id)
             assert child is not None
             today = self.services.today().date()
             choice = await self._choose_flow(uow, participant, child, purpose, today)
             if isinstance(choice, Notice):
                 await uow.commit()
-                return Outcome(notices=(choice,))
+                return Outcome(notices=(choice,), locale=participant.locale)
             flow, review = choice
             iro = await uow.staff.get(child.iro_id) if child.iro_id else None
             context = RunContext(
@@ -149,7 +152,9 @@ class Conversations:
                 review_kind=review.kind if review else None,
                 locale=participant.locale,
                 iro_name=iro.name.split()[0] if iro and iro.name.strip() else None,
-                meeting_day=day_words(review.held_on or review.due_date) if review else None,
+                meeting_day=day_words(review.held_on or review.due_date, participant.locale)
+                if review
+                else None,
             )
             started = await self.store.start_or_resume(uow, participant, flow, review, context)
             notices = [Notice.other_paused] if started.others_open else []
@@ -162,7 +167,9 @@ class Conversations:
             ):
                 notices.append(Notice.already_sent)
             await uow.commit()
-            return Outcome(started.events, started.run_id, tuple(notices))
+            return Outcome(
+                started.events, started.run_id, tuple(notices), locale=participant.locale
+            )
 
     async def act(
         self,
@@ -194,7 +201,7 @@ class Conversations:
                     screening = await self._screen(uow, writer, update.update_id, text, now)
                 outcome = await self._apply(uow, writer, action, button, now)
                 await uow.commit()
-                return replace(outcome, screening=screening)
+                return replace(outcome, screening=screening, locale=writer.locale)
         except Exception:
             if text is not None and screening is not None and screening.level is not Level.NONE:
                 await self._keep_flag(telegram_id, update.update_id, run_id, text, now)
@@ -285,7 +292,8 @@ class Conversations:
             if row is None:
                 return Outcome()
             state = EngineRun.from_dict(uow.runs.read_state(row))
-            return Outcome(tuple(current_prompt(self.flows[row.flow_id], state)), row.id)
+            events = tuple(current_prompt(self.flows[row.flow_id], state))
+            return Outcome(events, row.id, locale=row.locale)
 
     async def position(self, telegram_id: int) -> Position:
         """Where this person's open run is, with what it has answered on the way (as the
@@ -299,14 +307,8 @@ class Conversations:
             answered = tuple(
                 item for item in _summary_items(flow, state) if item.step_id != state.current_step
             )
-            prompt = Outcome(tuple(current_prompt(flow, state)), row.id)
+            prompt = Outcome(tuple(current_prompt(flow, state)), row.id, locale=row.locale)
             return Position(prompt, answered, state.context.age_band, state.context.locale)
-
-    async def role_of(self, telegram_id: int) -> str | None:
-        """The role this account has (a child link wins over others), or None."""
-        async with self.services.uow() as uow:
-            participant = await _participant(uow, telegram_id)
-            return participant.role if participant else None
 
     async def sent_runs(self, telegram_id: int) -> list[SentRun]:
         """What this person sent, newest first, in their own words."""
@@ -366,6 +368,10 @@ def _age_band(child: Child, today: date) -> str | None:
     return age_band_for(age) if age is not None else None
 
 
+def _locale_of(participant: Participant | None) -> str:
+    return participant.locale if participant is not None else DEFAULT_LOCALE
+
+
 async def _participant(uow: UnitOfWork, telegram_id: int) -> Participant | None:
     """The account's newest link, preferring a link to a child over a staff link."""
     links = await uow.participants.for_telegram_id(telegram_id)
@@ -391,6 +397,13 @@ class _Writer:
         else:
             found = next((link for link in self.links if link[0].child_id is not None), None)
         return found or (None, None)
+
+    @property
+    def locale(self) -> str:
+        """The language to answer in: the run's, else the account's."""
+        if self.run is not None:
+            return self.run.locale
+        return _locale_of(self.links[0][0] if self.links else None)
 
 
 async def _writer(uow: UnitOfWork, telegram_id: int, run_id: int | None) -> _Writer:

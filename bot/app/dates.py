@@ -7,20 +7,18 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.app.texts import message
+from conversations import languages
 from conversations.catalogue import DEFAULT_LOCALE
 
 
-def moment_words(moment: datetime, zone: ZoneInfo) -> str:
+def moment_words(moment: datetime, zone: ZoneInfo, locale: str = DEFAULT_LOCALE) -> str:
     """'Fri 4 Dec, 6:42 pm' in the service's zone: what an alert's deadline reads like."""
-    local = moment.astimezone(zone)
-    hour = local.hour % 12 or 12
-    half = "am" if local.hour < 12 else "pm"
-    return f"{local:%a} {local.day} {local:%b}, {hour}:{local:%M} {half}"
+    return languages.moment_words(moment.astimezone(zone), locale)
 
 
-def day_words(day: date) -> str:
-    """'Monday 7 December': a meeting's day as a child reads it."""
-    return f"{day:%A} {day.day} {day:%B}"
+def day_words(day: date, locale: str = DEFAULT_LOCALE) -> str:
+    """'Monday 7 December': a meeting's day as a child reads it, in their language."""
+    return languages.day_words(day, locale)
 
 
 @dataclass(frozen=True)

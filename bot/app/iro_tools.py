@@ -24,6 +24,7 @@ from bot.app.staff_access import (
     visible_child_ids,
 )
 from bot.app.texts import message
+from conversations import languages
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_ids import FlowId
 from feedback_reports.record import ReviewRecord
@@ -182,10 +183,10 @@ def _read_receipt(run: Run, review: Review | None, zone: ZoneInfo, locale: str) 
     """
     if run.flow_id == FlowId.checkin and run.submitted_at is not None:
         sent = run.submitted_at.astimezone(zone)
-        return message("receipt.checkin", locale, day=f"{sent.day} {sent:%B}")
+        return message("receipt.checkin", locale, day=languages.date_words(sent, locale))
     if review is None:
         return message("receipt.sent", locale)
-    return message("receipt.meeting", locale, day=day_words(review.due_date))
+    return message("receipt.meeting", locale, day=day_words(review.due_date, locale))
 
 
 async def invite(services: Services, who: StaffKey, case_ref: str, role: str) -> NewInvitation:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from bot.app.admin import STAFF_MOVE
 from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.texts import message
+from conversations.catalogue import DEFAULT_LOCALE
 from storage.models import Participant
 
 # Guessing codes is pointless (192 random bits), but a flood of bad codes is still refused.
@@ -43,8 +44,17 @@ def actor_for(telegram_id: int) -> str:
     return f"telegram:{telegram_id}"
 
 
-async def redeem(services: Services, telegram_id: int, code: str, update: UpdateKey) -> Joined:
+async def redeem(
+    services: Services,
+    telegram_id: int,
+    code: str,
+    update: UpdateKey,
+    locale: str = DEFAULT_LOCALE,
+) -> Joined:
     """Use an invitation code; a failed attempt changes nothing but the attempt count.
+
+    A new link starts in `locale` (the language the person's device suggests), which they
+    can change at once or later with /language.
 
     The same /start resent by Telegram is recognised by its update key and changes nothing;
     a code this same account already used is "already joined", not a bad guess.
@@ -99,6 +109,7 @@ async def redeem(services: Services, telegram_id: int, code: str, update: Update
                     role=role,
                     child_id=invitation.child_id,
                     staff_id=invitation.staff_id,
+                    locale=locale,
                     created_at=now,
                 )
             )

@@ -12,6 +12,7 @@ from bot.app.run_store import RunStore
 from bot.app.staff_access import child_for, staff_member
 from bot.app.texts import message
 from bot.app.web_chat import is_web_chat
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_spec import Flow
 from conversations.runs import AnswerValue, RunContext, age_on
 from conversations.runs import Run as EngineRun
@@ -61,29 +62,34 @@ async def begin_outcome(
         if review is None:
             await uow.commit()
             notice = Notice.no_review if due is None else Notice.no_meeting_that_day
-            return Outcome(notices=(notice,))
+            return Outcome(notices=(notice,), locale=staff.locale)
         participant = await staff_link(uow, staff, telegram_id, now)
-        context = outcome_context(child, review)
+        context = outcome_context(child, review, staff.locale)
         started = await store.start_or_resume(uow, participant, flow, review, context)
         await uow.commit()
         notices = [Notice.resumed] if started.resumed else []
         if review.held_on is not None or review.participation is not None:
             notices.append(Notice.outcome_replaces)
+        locale = staff.locale
         others = [
-            f"/outcome {child.case_ref} {r.due_date:%d/%m/%Y} ({meeting_kind(r.kind)})"
+            f"/outcome {child.case_ref} {r.due_date:%d/%m/%Y} ({meeting_kind(r.kind, locale)})"
             for r in recent
             if r.id != review.id
         ]
-        lines = (message("outcome.others", meetings="\n".join(others)),) if others else ()
-        return Outcome(started.events, started.run_id, tuple(notices), lines=lines)
+        listed = "\n".join(others)
+        lines = (message("outcome.others", staff.locale, meetings=listed),) if others else ()
+        return Outcome(
+            started.events, started.run_id, tuple(notices), lines=lines, locale=staff.locale
+        )
 
 
-def outcome_context(child: Child, review: Review) -> RunContext:
+def outcome_context(child: Child, review: Review, locale: str = DEFAULT_LOCALE) -> RunContext:
     """What the outcome flow's conditions and words need: the meeting, the child's age."""
     return RunContext(
         audience="iro",
         review_kind=review.kind,
-        meeting_day=f"{day_words(review.due_date)} ({meeting_kind(review.kind)})",
+        meeting_day=f"{day_words(review.due_date, locale)} ({meeting_kind(review.kind, locale)})",
+        locale=locale,
         meeting_due=review.due_date.isoformat(),
         child_age=age_on(child.birth_date, review.due_date),
     )

@@ -37,6 +37,7 @@ from conversations.events import (
     SummaryShown,
     Toggle,
 )
+from conversations.languages import number_words
 
 # The summary's actions, by the option ids the engine offers them with.
 SUMMARY_ACTIONS: dict[str, Input] = {
@@ -154,7 +155,7 @@ def _question(event: Asked, run_id: int, locale: str) -> Shown:
 def _summary(event: SummaryShown, run_id: int, locale: str) -> Shown:
     changes = tuple(
         Offer(
-            message("button.change", locale, number=number),
+            message("button.change", locale, number=number_words(number, locale)),
             RunButton(run_id, None, Change(item.step_id)),
         )
         for number, item in enumerate(event.items, start=1)

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from bot.app.dates import MEETING_KEYS
+from bot.app.dates import MEETING_KEYS, day_words
 from bot.app.ports import Services
 from bot.app.texts import message
 from bot.app.web_chat import is_web_chat
@@ -146,6 +146,7 @@ async def _family_pages(services: Services, today: date) -> AsyncIterator[list[D
                     member.kind,
                     member.due_date,
                     today,
+                    member.locale,
                     web=is_web_chat(member.telegram_id),
                 )
                 due.append(DueMessage(key, member.telegram_id, "reminder", text))
@@ -162,7 +163,7 @@ async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[D
             if not iros:
                 return
             waiting = await uow.due_reminders.waiting_reviews(
-                [iro_id for iro_id, _ in iros],
+                [iro_id for iro_id, _, _ in iros],
                 today,
                 today + timedelta(days=DIGEST_DAYS),
                 VIEWS_FLOWS,
@@ -176,9 +177,9 @@ async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[D
                 f"digest:{iro_id}:{today.isoformat()}",
                 telegram_id,
                 "digest",
-                digest_text(by_iro[iro_id]),
+                digest_text(by_iro[iro_id], locale),
             )
-            for iro_id, telegram_id in iros
+            for iro_id, telegram_id, locale in iros
             if iro_id in by_iro
         ]
         await asyncio.sleep(0)
@@ -236,7 +237,7 @@ def _digest_line(review: WaitingReview, locale: str) -> str:
 
 
 def _when(due: date, today: date, locale: str) -> str:
-    day = f"{due:%A} {due.day} {due:%B}"
+    day = day_words(due, locale)
     key = "reminder.tomorrow" if (due - today).days == 1 else "reminder.on"
     return message(key, locale, day=day)
 

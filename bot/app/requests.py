@@ -7,7 +7,7 @@ IRO hears of it through the outbox, and a manager does if nobody has seen it wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -26,6 +26,7 @@ from bot.app.staff_access import (
 from bot.app.texts import message
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_spec import Flow
+from conversations.messages import localise
 from conversations.requests import requests_raised
 from conversations.runs import Run as EngineRun
 from storage.models import Child, ChildRequest, Review, Run, Staff
@@ -52,7 +53,7 @@ def meeting_words(review: Review | None, locale: str = DEFAULT_LOCALE) -> str:
     if review is None:
         return message("meeting.none", locale)
     kind = meeting_kind(review.kind, locale)
-    return message("meeting.on", locale, kind=kind, day=day_words(review.due_date))
+    return message("meeting.on", locale, kind=kind, day=day_words(review.due_date, locale))
 
 
 async def raise_requests(
@@ -90,9 +91,10 @@ async def raise_requests(
     await uow.flush()
     recipients = await alert_recipients(uow, child, managers_too=False)
     for request in stored:
-        text = _alert_text(request, child, review, zone, flow.title["en"])
         for staff in recipients:
             assert staff.telegram_id is not None
+            title = localise(flow.title, staff.locale)
+            text = _alert_text(request, child, review, zone, title, staff.locale)
             uow.outbox.add(staff.telegram_id, "request_alert", text, now)
         uow.audit.record(
             now,
@@ -126,7 +128,7 @@ def _alert_text(
         case_ref=child.case_ref,
         about=request.about,
         where=flow_title or message("alert.their_answers", locale),
-        sent=moment_words(request.created_at, zone),
+        sent=moment_words(request.created_at, zone, locale),
         meeting=meeting_words(review, locale),
         request_id=request.id,
     )
@@ -142,9 +144,9 @@ async def escalate_unseen(
         child = await uow.children.get(request.child_id)
         assert child is not None
         review = await uow.reviews.get(request.review_id) if request.review_id else None
-        text = _alert_text(request, child, review, zone, None)
         for manager in managers:
             assert manager.telegram_id is not None
+            text = _alert_text(request, child, review, zone, None, manager.locale)
             uow.outbox.add(manager.telegram_id, "request_escalation", text, now)
         request.escalated_at = now
         uow.audit.record(now, "system", "request_escalated", child.id, request_id=request.id)
@@ -180,7 +182,9 @@ async def _mark_seen(
     uow: UnitOfWork, flows: Mapping[str, Flow], request: ChildRequest, staff: Staff, now: datetime
 ) -> None:
     request.status, request.seen_at = "seen", now
-    await _tell_child(uow, request, _seen_words(flows, request), "request_seen", now)
+    await _tell_child(
+        uow, request, lambda locale: _seen_words(flows, request, locale), "request_seen", now
+    )
     uow.audit.record(
         now, f"staff:{staff.id}", "request_seen", request.child_id, request_id=request.id
     )
@@ -207,8 +211,13 @@ async def mark_done(
             request.status, request.done_at, request.done_by_id = "done", now, staff.id
             uow.requests.set_note(request, note)
             if note:
-                note_words = message("request.note_from_iro", note=note)
-                await _tell_child(uow, request, note_words, "request_done", now)
+                await _tell_child(
+                    uow,
+                    request,
+                    lambda locale: message("request.note_from_iro", locale, note=note),
+                    "request_done",
+                    now,
+                )
             uow.audit.record(
                 now,
                 f"staff:{staff.id}",
@@ -222,21 +231,26 @@ async def mark_done(
         return line
 
 
-def _seen_words(flows: Mapping[str, Flow], request: ChildRequest) -> str:
+def _seen_words(flows: Mapping[str, Flow], request: ChildRequest, locale: str) -> str:
     """What the child is told once their IRO has seen the request, in the flow's words."""
     flow = flows.get(request.flow_id)
     step = flow.step(request.step_id) if flow else None
     if step is None or step.request is None:
-        return message("request.seen")
-    return step.request.seen["en"]
+        return message("request.seen", locale)
+    return localise(step.request.seen, locale)
 
 
 async def _tell_child(
-    uow: UnitOfWork, request: ChildRequest, text: str, purpose: str, now: datetime
+    uow: UnitOfWork,
+    request: ChildRequest,
+    words: Callable[[str], str],
+    purpose: str,
+    now: datetime,
 ) -> None:
+    """Queue words for the child who raised the request, in the child's language."""
     participant = await uow.participants.get(request.participant_id)
     if participant is not None and participant.telegram_id is not None:
-        uow.outbox.add(participant.telegram_id, purpose, text, now)
+        uow.outbox.add(participant.telegram_id, purpose, words(participant.locale), now)
 
 
 async def request_line(

@@ -127,6 +127,7 @@ class RunStore:
         row.status = run.status.value
         row.flow_version = run.flow_version
         row.current_step = run.current_step
+        row.locale = run.context.locale
         row.updated_at = run.updated_at
         share_with = flow.answer_for("share_with", run.answers)
         row.share_with = share_with if isinstance(share_with, str) else None

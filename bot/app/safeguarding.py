@@ -82,6 +82,7 @@ async def raise_flag(
         author=participant.role,
         age_band=age_band_for(age) if age is not None else None,
         question=question,
+        language=run.locale if run is not None else participant.locale,
     )
     assessment = screen(text, context)
     screened = Screened(assessment, participant.role)
@@ -128,7 +129,7 @@ async def raise_flag(
         uow.outbox.add(
             staff.telegram_id,
             "flag_alert",
-            alert_text(flag, child, participant.role, zone, escalated=False),
+            alert_text(flag, child, participant.role, zone, escalated=False, locale=staff.locale),
             now,
             flag_id=flag.id,
         )
@@ -198,7 +199,7 @@ def _deadline(flag: Flag, zone: ZoneInfo, locale: str) -> str:
     if flag.respond_by is None:
         return ""
     key = "alert.acknowledge_by" if flag.level == "urgent" else "alert.respond_by"
-    return message(key, locale, moment=moment_words(flag.respond_by, zone)) + "\n"
+    return message(key, locale, moment=moment_words(flag.respond_by, zone, locale)) + "\n"
 
 
 async def escalate_overdue(
@@ -218,7 +219,9 @@ async def escalate_overdue(
             uow.outbox.add(
                 manager.telegram_id,
                 "flag_escalation",
-                alert_text(flag, child, "participant", zone, escalated=True),
+                alert_text(
+                    flag, child, "participant", zone, escalated=True, locale=manager.locale
+                ),
                 now,
                 flag_id=flag.id,
             )

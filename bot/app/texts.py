@@ -55,6 +55,7 @@ NOTICE_KEYS: dict[str, str | None] = {
     "checkin_for_children": "notice.checkin_for_children",
     "other_paused": "notice.other_paused",
     "already_sent": "notice.already_sent",
+    "language_changed": "notice.language_changed",
 }
 
 

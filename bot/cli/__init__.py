@@ -26,6 +26,7 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "import": ("admin", "Import children or reviews from CSV (all or nothing; safe to repeat)."),
     "invite": ("admin", "Create a one-time invitation and print its Telegram link."),
     "flows": ("flows", "Check and try the questionnaires (flows)."),
+    "i18n": ("i18n", "See how far each language is translated (`mysay i18n status`)."),
     "report": ("report", "Make review-record summaries and participation reports."),
     "screen": ("screen", "Screen lines of text for safeguarding concerns, or measure screening."),
     "safeguarding": ("safeguarding", "Look after safeguarding screening's learned layer."),

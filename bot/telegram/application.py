@@ -30,9 +30,16 @@ from bot.app.requests import escalate_unseen
 from bot.app.retention import enforce_retention
 from bot.app.safeguarding import escalate_overdue
 from bot.bootstrap import Core
-from bot.telegram.callbacks import FlagButton, RequestButton, RunButton, flag_actions, parse
+from bot.telegram.callbacks import (
+    FlagButton,
+    LanguageButton,
+    RequestButton,
+    RunButton,
+    flag_actions,
+    parse,
+)
 from bot.telegram.commands import COMMANDS
-from bot.telegram.handlers import fallbacks, participants, staff
+from bot.telegram.handlers import fallbacks, languages, participants, staff
 from bot.telegram.handlers.context import BotDeps, deps, install
 from bot.telegram.handlers.outage import hold_for_later, replay_spool
 from bot.telegram.handlers.sending import keyboard, say, with_retries
@@ -173,6 +180,8 @@ async def press_any_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await staff.press_flag_button(update, context, button)
     elif isinstance(button, RequestButton):
         await staff.press_request_done(update, context, button)
+    elif isinstance(button, LanguageButton):
+        await languages.press_language(update, context, button)
     else:
         await fallbacks.refuse_stale_button(update, context)
 

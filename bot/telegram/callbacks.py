@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.app.buttons import FlagButton, RequestButton, RunButton
+from bot.app.buttons import FlagButton, LanguageButton, RequestButton, RunButton
 from bot.app.texts import message
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.events import (
@@ -50,6 +50,7 @@ _RUN_BUTTON = re.compile(
 )
 _FLAG_BUTTON = re.compile(r"^f1\|(\d{1,12})\|(open|ack)$")
 _REQUEST_BUTTON = re.compile(r"^q1\|(\d{1,12})\|done$")
+_LANGUAGE_BUTTON = re.compile(r"^l1\|([a-z]{2,3})$")
 
 
 class CallbackTooLong(ValueError):
@@ -86,11 +87,15 @@ def request_button(request_id: int) -> str:
     return f"q1|{request_id}|done"
 
 
+def language_button(locale: str) -> str:
+    return f"l1|{locale}"
+
+
 def _step(step_id: str) -> str | None:
     return None if step_id == SUMMARY else step_id
 
 
-def parse(data: str | None) -> RunButton | FlagButton | RequestButton | None:
+def parse(data: str | None) -> RunButton | FlagButton | RequestButton | LanguageButton | None:
     """The button's claim, or None for anything malformed, old or foreign."""
     if not data:
         return None
@@ -112,4 +117,6 @@ def parse(data: str | None) -> RunButton | FlagButton | RequestButton | None:
         return FlagButton(int(match.group(1)), match.group(2))
     if match := _REQUEST_BUTTON.match(data):
         return RequestButton(int(match.group(1)))
+    if match := _LANGUAGE_BUTTON.match(data):
+        return LanguageButton(match.group(1))
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.telegram.command_registry import Audience, Command, CommandRegistry, Words
-from bot.telegram.handlers import iro, participants, staff
+from bot.telegram.handlers import iro, languages, participants, staff
 
 
 def _everyone(
@@ -118,5 +118,10 @@ COMMANDS = CommandRegistry(
         "privacy",
         participants.show_privacy,
         _everyone(Words("menu.privacy", "help_line.privacy")),
+    ),
+    Command(
+        "language",
+        languages.show_languages,
+        _everyone(Words("menu.language", "help_line.language")),
     ),
 )

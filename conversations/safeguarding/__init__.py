@@ -21,6 +21,7 @@ from functools import cache
 from importlib.resources import files
 
 from conversations.safeguarding.classifier import ModelError, load_classifier
+from conversations.safeguarding.lexicons import load_lexicons
 from conversations.safeguarding.model import (
     CATEGORIES,
     PARENT_CATEGORIES,
@@ -60,7 +61,7 @@ def default_rules() -> RuleSet:
 def default_screener() -> Screener:
     """Load the packaged rules and classifier once, on first use, and keep them."""
     model = files("conversations") / "safeguarding_model" / MODEL_FILE
-    return Screener(default_rules(), load_classifier(model))
+    return Screener(default_rules(), load_classifier(model), load_lexicons())
 
 
 def assess(text: str, context: ScreeningContext | None = None) -> Assessment:

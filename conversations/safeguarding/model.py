@@ -95,11 +95,14 @@ class ScreeningContext:
         age_band: The child's age band (`under_8`, `8_to_12`, `13_plus`), when known.
         question: The wording of the question being answered, when there is one; it
             goes into the alert so the reader knows what the child was asked.
+        language: The language the person was answering in (their run's); the English
+            layers cannot read another, so its lexicon screens it (`lexicons`).
     """
 
     author: str = "child"
     age_band: str | None = None
     question: str | None = None
+    language: str = "en"
 
     @property
     def is_parent(self) -> bool:

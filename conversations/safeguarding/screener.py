@@ -12,7 +12,10 @@ How the layers combine, so that a disclosure is never lost between them:
   an idiom and matched nothing, the classifier's level is lowered by one step (urgent to
   concern, so a person still reads it; concern to none). Nothing lowers what a rule found;
 - a parent's or carer's own worry about the plan, or conflict with the service, is named as
-  a category but is not a risk to the child, so it never raises the level.
+  a category but is not a risk to the child, so it never raises the level;
+- words in another language are matched against every language's urgent lexicon, and words
+  the English layers cannot read and no lexicon matched are a concern ("not screened:
+  language"), so a person reads them (see `lexicons.py`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conversations.safeguarding.classifier import LinearClassifier
+from conversations.safeguarding.lexicons import NOT_SCREENED, Lexicons
 from conversations.safeguarding.model import (
     PARENT_CATEGORIES,
     Assessment,
@@ -38,10 +42,22 @@ class Screener:
 
     ruleset: RuleSet
     classifier: LinearClassifier | None
+    lexicons: Lexicons | None = None
 
     def assess(self, text: str, context: ScreeningContext | None = None) -> Assessment:
         """Return the level, categories and reasons for one message written in `context`."""
         context = context or ScreeningContext()
+        in_english = self._assess_english(text, context)
+        if self.lexicons is None:
+            return in_english
+        other = self.lexicons.assess(text, context.language)
+        return Assessment(
+            level=max(in_english.level, other.level),
+            categories=tuple(sorted({*in_english.categories, *other.categories})),
+            rules=tuple(sorted({*in_english.rules, *other.rules})),
+        )
+
+    def _assess_english(self, text: str, context: ScreeningContext) -> Assessment:
         normalised = self.ruleset.normalise(text)
         findings = self.ruleset.match(normalised, context.author)
         by_rules = findings.assessment
@@ -80,7 +96,9 @@ def describe_reasons(reasons: tuple[str, ...] | list[str]) -> str:
     'rule neglect.no_food; classifier (sexual abuse)'
     """
     rules = [
-        reason for reason in reasons if not reason.startswith((CLASSIFIER_REASON, "uncertain."))
+        reason
+        for reason in reasons
+        if not reason.startswith((CLASSIFIER_REASON, "uncertain.")) and reason != NOT_SCREENED
     ]
     learned = [
         reason.split(".", 1)[1].replace("_", " ")
@@ -88,6 +106,8 @@ def describe_reasons(reasons: tuple[str, ...] | list[str]) -> str:
         if reason.startswith(f"{CLASSIFIER_REASON}.")
     ]
     parts = [f"rule {rule}" for rule in rules]
+    if NOT_SCREENED in reasons:
+        parts.append(NOT_SCREENED)
     if learned:
         unsure = ", unsure: please read" if UNSURE_REASON in reasons else ""
         parts.append(f"classifier ({', '.join(learned)}{unsure})")

@@ -28,6 +28,7 @@ class FamilyMember:
     participant_id: int
     role: str
     telegram_id: int
+    locale: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class ReminderQueries(Repository):
                 Participant.id,
                 Participant.role,
                 Participant.telegram_id,
+                Participant.locale,
             )
             .join(Participant, Participant.child_id == Review.child_id)
             .where(
@@ -93,17 +95,19 @@ class ReminderQueries(Repository):
         )
         return [FamilyMember(*row) for row in await self.session.execute(query)]
 
-    async def iro_page(self, after: int, limit: int) -> list[tuple[int, int]]:
-        """(staff id, Telegram id) of IROs linked in Telegram, after staff id `after`."""
+    async def iro_page(self, after: int, limit: int) -> list[tuple[int, int, str]]:
+        """(staff id, Telegram id, language) of IROs linked in Telegram, after staff id `after`."""
         query = (
-            select(Staff.id, Staff.telegram_id)
+            select(Staff.id, Staff.telegram_id, Staff.locale)
             .where(Staff.role == "iro", Staff.telegram_id.is_not(None), Staff.id > after)
             .order_by(Staff.id)
             .limit(limit)
         )
         rows = await self.session.execute(query)
         return [
-            (staff_id, telegram_id) for staff_id, telegram_id in rows if telegram_id is not None
+            (staff_id, telegram_id, locale)
+            for staff_id, telegram_id, locale in rows
+            if telegram_id is not None
         ]
 
     async def waiting_reviews(

@@ -6,12 +6,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conversations.safeguarding import CATEGORIES, Level, assess, default_rules
+from conversations.safeguarding.lexicons import load_lexicons
 
 # Why a message was flagged: a rule's id, the classifier and a category, or its doubt.
 KNOWN_REASONS = (
     {rule.id for rule in default_rules().rules}
     | {f"classifier.{category}" for category in (*CATEGORIES, "unspecified")}
     | {"uncertain.classifier"}
+    | load_lexicons().reasons()
 )
 # Words the rules care about, so generated text reaches deep into the patterns.
 RULE_WORDS = [

@@ -28,7 +28,6 @@ from storage.models import (
     FeedbackCount,
     Participant,
     Review,
-    Run,
     RunSummary,
     UtcDateTime,
 )
@@ -106,6 +105,14 @@ ANSWER_BEFORE_0015 = table(
     column("answered_at", UtcDateTime()),
 )
 
+# The run table as it was before runs noted their language (migration "languages").
+RUN_BEFORE_LANGUAGES = table(
+    "run",
+    *map(column, ["id", "participant_id", "review_id", "flow_id", "flow_version", "status"]),
+    *map(column, ["state_cipher", "version"]),
+    *(column(name, UtcDateTime()) for name in ("started_at", "updated_at", "submitted_at")),
+)
+
 
 def _revision_before(name: str) -> str:
     """The revision before the migration named `name` (whatever its number)."""
@@ -146,7 +153,7 @@ async def _seed_sent_runs(database_url: str) -> None:
                 ],
             )
             await connection.execute(
-                insert(Run.__table__),
+                insert(RUN_BEFORE_LANGUAGES),
                 [
                     {"id": n, "participant_id": n, "review_id": 1, "flow_id": flow}
                     | {"status": "submitted", "started_at": at, "updated_at": at}

@@ -6,8 +6,15 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.app import texts
+from bot.app.languages import reader
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.sending import present, say, with_retries
+
+
+async def _locale(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The language of the person writing (English until they are known)."""
+    assert update.effective_user is not None
+    return (await reader(deps(context).services, update.effective_user.id)).locale
 
 
 async def _show_where_we_are(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -20,14 +27,16 @@ async def _show_where_we_are(update: Update, context: ContextTypes.DEFAULT_TYPE)
 async def refuse_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say that only words and buttons work, then show the current question again."""
     assert update.effective_chat is not None
-    await say(context.bot, update.effective_chat.id, texts.message("refusal.media"))
+    locale = await _locale(update, context)
+    await say(context.bot, update.effective_chat.id, texts.message("refusal.media", locale))
     await _show_where_we_are(update, context)
 
 
 async def refuse_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain that edits do not change a stored answer."""
     assert update.effective_chat is not None
-    await say(context.bot, update.effective_chat.id, texts.message("refusal.edited"))
+    locale = await _locale(update, context)
+    await say(context.bot, update.effective_chat.id, texts.message("refusal.edited", locale))
 
 
 async def refuse_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -36,13 +45,14 @@ async def refuse_unknown_command(update: Update, context: ContextTypes.DEFAULT_T
     word = (update.effective_message.text or "/").split()[0].lstrip("/").split("@")[0].lower()
     staff_command = deps(context).commands.only_for_staff(word)
     key = "refusal.staff_command" if staff_command else "refusal.unknown_command"
-    await say(context.bot, update.effective_chat.id, texts.message(key))
+    locale = await _locale(update, context)
+    await say(context.bot, update.effective_chat.id, texts.message(key, locale))
 
 
 async def refuse_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answer a button that no longer means anything, and show where we are."""
     query = update.callback_query
     assert query is not None
-    stale = texts.message("notice.stale_button")
+    stale = texts.message("notice.stale_button", await _locale(update, context))
     await with_retries(lambda: query.answer(stale[:190]))
     await _show_where_we_are(update, context)

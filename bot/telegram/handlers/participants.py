@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import BotCommandScopeChat, CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.app import texts
 from bot.app.conversation import Notice, Outcome, Purpose
 from bot.app.joining import JoinResult, redeem
+from bot.app.languages import reader, suggested
 from bot.telegram.callbacks import RunButton
 from bot.telegram.handlers.context import deps
-from bot.telegram.handlers.sending import Pressed, keyboard, present, say, with_retries
+from bot.telegram.handlers.languages import chooser
+from bot.telegram.handlers.sending import Pressed, keyboard, present, say, send, with_retries
 from bot.telegram.render import render, split_text
 from bot.telegram.update_keys import key_of
+from conversations.catalogue import DEFAULT_LOCALE
 from conversations.events import Asked, Cancel, Resume, Text
+
+logger = logging.getLogger(__name__)
 
 
 def _ids(update: Update) -> tuple[int, int]:
@@ -22,24 +29,31 @@ def _ids(update: Update) -> tuple[int, int]:
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Redeem the invitation in a deep link, or explain how to get one."""
+    """Redeem the invitation in a deep link, or explain how to get one, in the language the
+    person's device suggests; someone who joins is offered the other languages too."""
     user_id, chat_id = _ids(update)
-    commands = deps(context).commands
+    bot_deps = deps(context)
+    commands = bot_deps.commands
+    assert update.effective_user is not None
+    offered = bot_deps.services.settings.languages
+    locale = suggested(offered, update.effective_user.language_code)
     if not context.args:
-        await say(context.bot, chat_id, commands.help(None))
+        await say(context.bot, chat_id, commands.help(None, locale))
         return
-    joined = await redeem(deps(context).services, user_id, context.args[0][:64], key_of(update))
+    joined = await redeem(bot_deps.services, user_id, context.args[0][:64], key_of(update), locale)
     if joined.result is JoinResult.duplicate:
         return  # Telegram resent a /start already answered
     if joined.result is JoinResult.joined and joined.role is not None:
         await with_retries(
             lambda: context.bot.set_my_commands(
-                commands.menu(joined.role), scope=BotCommandScopeChat(chat_id)
+                commands.menu(joined.role, locale), scope=BotCommandScopeChat(chat_id)
             )
         )
-        await say(context.bot, chat_id, commands.welcome(joined.role))
+        await say(context.bot, chat_id, commands.welcome(joined.role, locale))
+        if len(offered) > 1:
+            await send(context.bot, chat_id, chooser(bot_deps, locale))
     else:
-        await say(context.bot, chat_id, texts.refusal(joined.result.value))
+        await say(context.bot, chat_id, texts.refusal(joined.result.value, locale))
 
 
 async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, purpose: Purpose) -> None:
@@ -116,7 +130,7 @@ async def _redraw(
 ) -> None:
     assert query.message is not None
     message_id = query.message.message_id
-    rendered = render(outcome.events[:1], outcome.run_id)[0]
+    rendered = render(outcome.events[:1], outcome.run_id, outcome.locale)[0]
     await with_retries(
         lambda: context.bot.edit_message_reply_markup(
             chat_id, message_id, reply_markup=keyboard(rendered.buttons)
@@ -130,7 +144,7 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     bot_deps = deps(context)
     outcome = await bot_deps.conversations.act(user_id, key_of(update), Cancel())
     if Notice.no_open_run in outcome.notices:
-        await say(context.bot, chat_id, texts.message("notice.cancelled_nothing"))
+        await say(context.bot, chat_id, texts.message("notice.cancelled_nothing", outcome.locale))
         return
     await present(context.bot, chat_id, bot_deps, outcome)
 
@@ -138,15 +152,17 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def show_my_answers(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List what this person sent, and who can see it."""
     user_id, chat_id = _ids(update)
-    sent = await deps(context).conversations.sent_runs(user_id)
+    bot_deps = deps(context)
+    sent = await bot_deps.conversations.sent_runs(user_id)
+    locale = (await reader(bot_deps.services, user_id)).locale
     if not sent:
-        await say(context.bot, chat_id, texts.message("answers.none"))
+        await say(context.bot, chat_id, texts.message("answers.none", locale))
         return
     for run in sent:
         day = f"{run.submitted_on:%d/%m/%Y}"
-        lines = [texts.message("answers.heading", title=run.flow_title, day=day)]
-        who = texts.who_can_see(run.share_with)
-        lines.append(texts.message("answers.who", who=who))
+        lines = [texts.message("answers.heading", locale, title=run.flow_title, day=day)]
+        who = texts.who_can_see(run.share_with, locale)
+        lines.append(texts.message("answers.who", locale, who=who))
         lines.extend(f"- {question}\n  {answer}" for question, answer in run.answers)
         for chunk in split_text("\n".join(lines)):
             await say(context.bot, chat_id, chunk.text)
@@ -156,17 +172,25 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what this person can do, by who they are."""
     user_id, chat_id = _ids(update)
     bot_deps = deps(context)
-    role = await bot_deps.conversations.role_of(user_id)
-    await say(context.bot, chat_id, bot_deps.commands.help(role))
+    who = await reader(bot_deps.services, user_id)
+    await say(context.bot, chat_id, bot_deps.commands.help(who.role, who.locale))
 
 
 async def show_privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say what is kept, who sees it and for how long, in words for who is asking."""
     user_id, chat_id = _ids(update)
-    role = await deps(context).conversations.role_of(user_id)
-    await say(context.bot, chat_id, texts.privacy_for(role))
+    who = await reader(deps(context).services, user_id)
+    await say(context.bot, chat_id, texts.privacy_for(who.role, who.locale))
 
 
 async def show_help_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say who to contact now; works at any moment, in or out of a flow."""
-    await say(context.bot, _ids(update)[1], texts.message("safety.help_now"), urgent=True)
+    user_id, chat_id = _ids(update)
+    try:
+        locale = (await reader(deps(context).services, user_id)).locale
+    except Exception:
+        # The numbers to call matter more than their language: a database outage must not
+        # stand between a child and them.
+        logger.warning("could not read the language for /helpnow; answering in English")
+        locale = DEFAULT_LOCALE
+    await say(context.bot, chat_id, texts.message("safety.help_now", locale), urgent=True)

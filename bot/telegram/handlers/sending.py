@@ -23,7 +23,6 @@ from bot.telegram.handlers.context import BotDeps
 from bot.telegram.handlers.questions import replace_question
 from bot.telegram.limiter import retry_seconds, urgently
 from bot.telegram.render import TELEGRAM_LIMIT, ChatMessage, render
-from conversations.catalogue import DEFAULT_LOCALE
 from conversations.events import Submitted
 from conversations.safeguarding.model import Level
 
@@ -150,7 +149,6 @@ async def present(
     deps: BotDeps,
     outcome: Outcome,
     pressed: Pressed | None = None,
-    locale: str = DEFAULT_LOCALE,
 ) -> None:
     """Show an outcome: support first if the words were worrying, then the flow, then tidy
     the buttons off a question that is asked again below.
@@ -159,6 +157,7 @@ async def present(
     for the next outbox sweep, so a failure here loses nothing. With `pressed`, the message
     whose button was pressed becomes the first message to show.
     """
+    locale = outcome.locale
     screening = outcome.screening
     support = texts.support_reply(screening, locale) if screening is not None else None
     if support:

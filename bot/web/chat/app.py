@@ -42,6 +42,7 @@ def create_chat(
     pages.router.add_get("/", views.show_chat, name="chat")
     pages.router.add_post("/answer", views.answer, name="answer")
     pages.router.add_post("/start", views.start, name="start")
+    pages.router.add_post("/language", views.choose, name="language")
     pages.router.add_get("/answers", views.my_answers, name="answers")
     pages.router.add_get("/note", views.meeting_note, name="note")
     pages.router.add_route("*", "/pin", views.pin, name="pin")

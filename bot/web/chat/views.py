@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.app import texts, web_chat
 from bot.app.conversation import Outcome, Purpose
+from bot.app.languages import choose_language, offered, reader
 from bot.app.ports import UpdateKey
 from bot.app.web_chat import Door, Opened
 from bot.web.chat.chat_view import chat_page
@@ -24,6 +25,7 @@ from bot.web.common.cookies import read_cookie, set_cookie
 from bot.web.common.templates import render
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.events import Submitted, Text
+from conversations.languages import direction
 from conversations.safeguarding import Level
 
 # The cookie holding the token of the chat open in this browser.
@@ -64,6 +66,9 @@ def _page(
     common = {
         "t": _words(locale),
         "locale": locale,
+        "direction": direction(locale),
+        "languages": offered(settings.languages, locale),
+        "language_input_id": web_chat.new_input_id(),
         "url": lambda name, **parts: str(request.app.router[name].url_for(**parts)),
         "exit_url": settings.quick_exit_url,
         "local_phone": settings.out_of_hours_phone,
@@ -152,6 +157,7 @@ async def _chat(
     """The chat page: the conversation so far, what was just said, the question waiting."""
     core = request.config_dict[CHAT_CORE]
     position = await core.conversations.position(chat_id)
+    locale = await _locale(request, chat_id)
     context = {
         "page": chat_page(position, last),
         "run_id": position.outcome.run_id,
@@ -161,7 +167,12 @@ async def _chat(
         "step_value": step_value,
         "chat_open": True,
     }
-    return _page(request, "chat.html.j2", context, status=status, locale=position.locale)
+    return _page(request, "chat.html.j2", context, status=status, locale=locale)
+
+
+async def _locale(request: web.Request, chat_id: int) -> str:
+    """The language the child chose (English until they choose)."""
+    return (await reader(request.config_dict[CHAT_CORE].services, chat_id)).locale
 
 
 async def show_chat(request: web.Request) -> web.Response:
@@ -245,6 +256,19 @@ async def start(request: web.Request) -> web.Response:
     return await _chat(request, chat_id, outcome)
 
 
+async def choose(request: web.Request) -> web.Response:
+    """Keep the language the child chose, and show the chat (its question too) in it."""
+    posted = await _posted(request)
+    if isinstance(posted, web.Response):
+        return posted
+    chat_id, input_id, form = posted
+    core = request.config_dict[CHAT_CORE]
+    key = UpdateKey(input_id, chat_id)
+    locale = form.get("locale", "")[:8]
+    outcome = await choose_language(core.services, core.conversations.flows, chat_id, key, locale)
+    return await _chat(request, chat_id, outcome)
+
+
 async def my_answers(request: web.Request) -> web.Response:
     """List what the child sent, and who can see it (the read is audited)."""
     chat_id = await _chat_in(request)
@@ -254,7 +278,7 @@ async def my_answers(request: web.Request) -> web.Response:
     sent = await core.conversations.sent_runs(chat_id)
     await web_chat.note_answers_read(core.services, chat_id)
     context = {"sent": sent, "who_can_see": texts.who_can_see, "chat_open": True}
-    return _page(request, "sent.html.j2", context)
+    return _page(request, "sent.html.j2", context, locale=await _locale(request, chat_id))
 
 
 async def meeting_note(request: web.Request) -> web.Response:
@@ -266,7 +290,7 @@ async def meeting_note(request: web.Request) -> web.Response:
     note = await web_chat.note_from_meeting(services, chat_id)
     letters = await web_chat.letters_for(services, chat_id)
     context = {"note": note, "letters": letters, "chat_open": True}
-    return _page(request, "note.html.j2", context)
+    return _page(request, "note.html.j2", context, locale=await _locale(request, chat_id))
 
 
 async def pin(request: web.Request) -> web.Response:
@@ -288,4 +312,5 @@ async def pin(request: web.Request) -> web.Response:
         "has_pin": await web_chat.has_pin(services, chat_id),
         "chat_open": True,
     }
-    return _page(request, "pin.html.j2", context, status=400 if bad else 200)
+    locale = await _locale(request, chat_id)
+    return _page(request, "pin.html.j2", context, status=400 if bad else 200, locale=locale)
