@@ -20,8 +20,9 @@ from conversations.safeguarding.model import AUTHORS
 
 EVALUATE_HELP = (
     "Measure screening on a labelled TSV file (columns level, text, and optionally "
-    "categories, audience, age) and print recall, false flags, the confusion matrix and "
-    "recall per category. May be given more than once."
+    "categories, audience, age, language) and print recall, false flags, the confusion "
+    "matrix and recall per category; a set in several languages is measured per language "
+    "too. May be given more than once."
 )
 
 
@@ -40,6 +41,12 @@ EVALUATE_HELP = (
     help="Who wrote the lines: a parent's words are read as a parent's.",
 )
 @click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    help="The language the lines were written in, as a run's language (cy, pl, uk, ar...).",
+)
+@click.option(
     "--evaluate",
     "labelled",
     multiple=True,
@@ -50,13 +57,18 @@ EVALUATE_HELP = (
     "--show-misses", is_flag=True, help="With --evaluate: also print the messages screened wrong."
 )
 def screen_command(
-    source: TextIO, show_rules: bool, author: str, labelled: tuple[Path, ...], show_misses: bool
+    source: TextIO,
+    show_rules: bool,
+    author: str,
+    language: str,
+    labelled: tuple[Path, ...],
+    show_misses: bool,
 ) -> None:
     """Screen each line of SOURCE (stdin by default) and print one JSON line for it."""
     if labelled:
         _evaluate(labelled, show_misses)
         return
-    context = ScreeningContext(author=author)
+    context = ScreeningContext(author=author, language=language)
     for line in source:
         assessment = assess(line.rstrip("\r\n"), context)
         result = assessment.to_json_dict()
@@ -70,9 +82,15 @@ def _evaluate(paths: tuple[Path, ...], show_misses: bool) -> None:
     from conversations.safeguarding.evaluation import evaluate, report_lines
 
     for path in paths:
-        result = evaluate(read_labelled(path), assess)
+        messages = read_labelled(path)
+        result = evaluate(messages, assess)
         for line in report_lines(path.name, result):
             click.echo(line)
+        languages = sorted({message.language for message in messages})
+        for language in languages if len(languages) > 1 else ():
+            written_in = [message for message in messages if message.language == language]
+            for line in report_lines(f"{path.name} [{language}]", evaluate(written_in, assess)):
+                click.echo(line)
         if show_misses:
             for message, got in result.misses:
                 click.echo(

@@ -8,6 +8,7 @@ are optional, so the shared dev set (`level`, `text`) reads as well as the corpu
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from conversations.safeguarding.model import (
 )
 
 KNOWN_CATEGORIES = CATEGORIES | PARENT_CATEGORIES
+# A language as the bot's settings name one: "en", "cy", "uk".
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 
 
 class LabelledFileError(ValueError):
@@ -41,12 +44,15 @@ class LabelledMessage:
     # Who wrote it, as the file's name up to its first "_" (`part3_variants.tsv` is part3):
     # training chooses its thresholds on writers it did not learn from.
     writer: str = ""
+    # The language it was written in (an optional `language` column): what the person's
+    # run would have been in, so screening reads it as it would in the bot.
+    language: str = "en"
 
     @property
     def context(self) -> ScreeningContext:
         """The screening context this message was written in."""
         band = age_band_for(self.age) if self.age is not None else None
-        return ScreeningContext(author=self.author, age_band=band)
+        return ScreeningContext(author=self.author, age_band=band, language=self.language)
 
 
 def read_labelled(path: Path) -> list[LabelledMessage]:
@@ -88,6 +94,9 @@ def _message(file_name: str, line: int, row: dict[str, str | None]) -> LabelledM
     age_text = (row.get("age") or "").strip()
     if age_text and not age_text.isdigit():
         raise LabelledFileError(f"{where}, column age: {age_text!r} is not a whole number")
+    language = (row.get("language") or "en").strip().lower()
+    if not LANGUAGE_CODE.fullmatch(language):
+        raise LabelledFileError(f"{where}, column language: {language!r} is not a language code")
     text = row.get("text")
     if text is None:
         raise LabelledFileError(f"{where}: too few columns")
@@ -99,4 +108,5 @@ def _message(file_name: str, line: int, row: dict[str, str | None]) -> LabelledM
         age=int(age_text) if age_text else None,
         shape=(row.get("shape") or "").strip(),
         writer=file_name.split("_", 1)[0].removesuffix(".tsv"),
+        language=language,
     )

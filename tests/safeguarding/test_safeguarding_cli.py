@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli import screen
+from conversations.safeguarding.labelled import LabelledFileError, read_labelled
 
 
 def test_screen_is_registered_as_a_command_named_screen() -> None:
@@ -38,3 +41,35 @@ def test_screen_with_no_input_prints_nothing() -> None:
     result = CliRunner().invoke(screen.screen_command, input="")
     assert result.exit_code == 0
     assert result.output == ""
+
+
+def test_a_set_in_several_languages_is_measured_per_language_too(tmp_path: Path) -> None:
+    labelled = tmp_path / "mixed.tsv"
+    labelled.write_text(
+        "language\tlevel\ttext\n"
+        "en\turgent\ti am going to kill myself tonight\n"
+        "en\tnone\tI like my room\n"
+        "pl\tnone\tLubię mój pokój i mojego kota\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(screen.screen_command, ["--evaluate", str(labelled)])
+    assert result.exit_code == 0, result.output
+    assert "mixed.tsv: 3 messages" in result.output
+    assert "mixed.tsv [en]: 2 messages" in result.output
+    # Polish is not read by the English layers: a person reads it instead.
+    assert "mixed.tsv [pl]: 1 messages" in result.output
+
+
+def test_a_bad_language_code_is_named_by_line_and_column(tmp_path: Path) -> None:
+    labelled = tmp_path / "bad.tsv"
+    labelled.write_text("language\tlevel\ttext\nPolish!\tnone\tDzień dobry\n", encoding="utf-8")
+    with pytest.raises(LabelledFileError, match="line 2, column language"):
+        read_labelled(labelled)
+
+
+def test_lines_are_screened_in_the_language_given() -> None:
+    polish = CliRunner().invoke(
+        screen.screen_command, ["--language", "pl", "--show-rules"], input="chcę zabić się\n"
+    )
+    answer = json.loads(polish.output)
+    assert answer["level"] == "urgent" and "self_harm_suicide" in answer["categories"]

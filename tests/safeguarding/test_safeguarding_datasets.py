@@ -25,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 DEV_SET = HERE.parents[1].parent / "shared" / "data" / "safeguarding_dev.tsv"
 HELD_OUT_SET = HERE / "heldout.tsv"
 BLIND_SETS = sorted((HERE / "blind").glob("*.tsv"))
+# Written blind in Welsh, Polish, Ukrainian and Arabic, with a `language` column.
+LANGUAGE_SETS = sorted((HERE / "blind" / "languages").glob("*.tsv"))
 
 
 def measured(path: Path) -> Evaluation:
@@ -75,3 +77,14 @@ def test_blind_sets_stay_above_their_floors(path: Path) -> None:
 
 def test_there_are_at_least_two_blind_sets() -> None:
     assert len(BLIND_SETS) >= 2
+
+
+@pytest.mark.parametrize("path", LANGUAGE_SETS, ids=[path.stem for path in LANGUAGE_SETS])
+def test_no_worrying_message_in_another_language_goes_unread(path: Path) -> None:
+    # The English layers cannot read these: a lexicon hit raises urgent, and every other
+    # typed answer is flagged "not screened: language" for a person to read. So the
+    # floor is on flagging at any level, not on the level (blind/README.md has both).
+    result = measured(path)
+    assert result.total >= 300
+    assert result.urgent_flagged is not None and result.urgent_flagged >= 0.99
+    assert result.concern_flagged is not None and result.concern_flagged >= 0.90

@@ -28,7 +28,7 @@ from conversations.safeguarding.training import cross_validate
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = sorted((ROOT / "conversations" / "safeguarding_corpus").glob("*.tsv"))
 MODEL = ROOT / "conversations" / "safeguarding_model" / "classifier.json"
-BLIND = sorted((Path(__file__).parent / "blind").glob("*.tsv"))
+BLIND = sorted((Path(__file__).parent / "blind").rglob("*.tsv"))
 MYSAY = Path(sys.executable).with_name("mysay")
 TOLERANCE = 0.01
 
