@@ -8,11 +8,14 @@ child's review record, and prints the medians and the ratios to the GROUP BY.
 
     .venv/bin/python -m benchmarks.reports                      # 400k meetings, 5M answers
     .venv/bin/python -m benchmarks.reports --meetings 20000 --answers 250000
+    .venv/bin/python -m benchmarks.reports --scale 0.05         # a twentieth of that, quickly
+    .venv/bin/python -m benchmarks.reports --postgres postgresql+asyncpg://u@host/postgres
     .venv/bin/python -m benchmarks.reports --database-url postgresql+asyncpg://u@host/db
     .venv/bin/python -m benchmarks.reports --reuse              # time the last data again
 
-The SQLite file goes under benchmarks/out/ (git-ignored) and is replaced on every run; a
-PostgreSQL database is emptied first, so point it at a scratch database.
+The SQLite file goes under benchmarks/out/ (git-ignored) and is replaced on every run.
+`--postgres` takes a server's admin URL, makes a database of its own there and drops it
+afterwards; a database given by `--database-url` is emptied first, so point it at a scratch one.
 """
 
 from __future__ import annotations
@@ -53,6 +56,8 @@ FACES = ["very_unhappy", "unhappy", "ok", "happy", "very_happy", "not_sure"]
 THEMES = ["home", "school", "family_contact", "health", "feelings", "plan", "meeting", "iro"]
 # A child with meetings, runs and answers in every generated year (ids are dealt in turn).
 RECORD_CASE = "C0000001"
+# The database `--postgres` makes on the server it is given, and drops when it is done.
+SCRATCH_DATABASE = "mysay_benchmark_reports"
 HAND_WRITTEN = """
 SELECT kind, participation, COUNT(*) FROM review
 WHERE held_on BETWEEN :start AND :end GROUP BY kind, participation
@@ -286,6 +291,22 @@ async def load_postgres(url: str, tables: dict[str, tuple[list[str], Iterator[Ro
         await connection.close()
 
 
+async def _postgres_admin(url: str, statement: str) -> None:
+    """Run one statement that cannot run in a transaction (CREATE/DROP DATABASE)."""
+    parsed = make_url(url)
+    connection = await asyncpg.connect(
+        host=parsed.host,
+        port=parsed.port,
+        user=parsed.username,
+        password=parsed.password,
+        database=parsed.database,
+    )
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
 async def reset_postgres(url: str) -> None:
     database = Database.connect(url)
     async with database.engine.begin() as connection:
@@ -309,6 +330,21 @@ async def count_feedback(url: str, cipher: TextCipher) -> float:
             return time.perf_counter() - started
     finally:
         await database.dispose()
+
+
+async def sizes(url: str) -> str:
+    """The sizes timed, counted in the database (a reused one too)."""
+    database = Database.connect(url)
+    try:
+        async with database.engine.connect() as connection:
+            held = await connection.scalar(
+                text("SELECT COUNT(*) FROM review WHERE held_on BETWEEN :start AND :end"),
+                {"start": YEAR_START, "end": YEAR_END},
+            )
+            answers = await connection.scalar(text("SELECT COUNT(*) FROM answer"))
+    finally:
+        await database.dispose()
+    return f"{held:,} meetings held in the year, {answers:,} answers"
 
 
 async def _seconds(action: Callable[[], Awaitable[object]]) -> float:
@@ -390,21 +426,47 @@ def _fill(url: str, args: argparse.Namespace, cipher: TextCipher) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--database-url", default=f"sqlite+aiosqlite:///{OUT / 'reports.db'}")
+    parser.add_argument(
+        "--postgres",
+        metavar="ADMIN_URL",
+        help="a PostgreSQL server's admin URL: the benchmark makes its own database and drops it",
+    )
     parser.add_argument("--meetings", type=int, default=400_000)
     parser.add_argument("--answers", type=int, default=5_000_000)
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="multiply --meetings and --answers (0.05: quick)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds (median printed)")
     parser.add_argument(
         "--reuse", action="store_true", help="time the data a previous run with this seed left"
     )
     args = parser.parse_args(argv)
-    url: str = args.database_url
+    args.meetings = max(1, round(args.meetings * args.scale))
+    args.answers = max(1, round(args.answers * args.scale))
+    if args.postgres is None:
+        _benchmark(args.database_url, args)
+        return
+    # A database of the benchmark's own, so nobody's data is emptied, dropped afterwards.
+    url = make_url(args.postgres).set(database=SCRATCH_DATABASE)
+    asyncio.run(_postgres_admin(args.postgres, f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}"'))
+    asyncio.run(_postgres_admin(args.postgres, f'CREATE DATABASE "{SCRATCH_DATABASE}"'))
+    try:
+        _benchmark(url.render_as_string(hide_password=False), args)
+    finally:
+        drop = f'DROP DATABASE IF EXISTS "{SCRATCH_DATABASE}" WITH (FORCE)'
+        asyncio.run(_postgres_admin(args.postgres, drop))
+
+
+def _benchmark(url: str, args: argparse.Namespace) -> None:
+    """Fill (unless reused) and time the database at `url`, and print what was found."""
     cipher = _cipher(args.seed)
     if args.reuse:
         command.upgrade(alembic_config(url), "head")
     else:
         _fill(url, args, cipher)
     found = asyncio.run(time_reports(url, args.rounds, cipher))
+    print(f"{make_url(url).get_backend_name()}: {asyncio.run(sizes(url))}")
     print(f"median of {args.rounds} rounds, taking turns:")
     print(f"  hand-written GROUP BY over the meetings: {found['hand']:.3f}s")
     print(f"  participation report, one year: {found['one_year']:.3f}s")
