@@ -113,6 +113,8 @@ async def _meetings(services: Services) -> list[Meeting]:
             .where(Participant.role == "child", Run.status == "submitted")
         )
         for review_id, submitted_at in await session.execute(query):
+            if review_id is None or submitted_at is None:
+                continue  # a check-in, or never sent
             day = _utc_day(submitted_at)
             sent[review_id] = min(day, sent.get(review_id, day))
         return [
@@ -142,8 +144,10 @@ async def _days_sent_before(services: Services) -> list[int]:
         )
         found = []
         for submitted_at, held in await uow.session.execute(query):
+            if submitted_at is None or held is None:
+                continue
             day = _utc_day(submitted_at)
-            if held is not None and START <= held <= END and day <= held:
+            if START <= held <= END and day <= held:
                 found.append((held - day).days)
         return found
 
