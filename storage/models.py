@@ -189,6 +189,20 @@ class Review(Base):
         UniqueConstraint("child_id", "kind", "due_date"),
         # Reminders and digests read reviews not yet held, due in the next days.
         Index("ix_review_not_held_due", "held_on", "due_date"),
+        # The participation report counts meetings held, and those due and not held, from
+        # these alone, never reading a meeting's row (migration 0018).
+        Index(
+            "ix_review_held_counted",
+            "held_on",
+            "kind",
+            "participation",
+            "child_id",
+            "due_date",
+            "in_timescale",
+            "seen_before",
+            "views_sent_on",
+        ),
+        Index("ix_review_due_held_kind", "due_date", "held_on", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
