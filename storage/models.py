@@ -49,6 +49,8 @@ OPEN_RUN = ("waiting", "reviewing")
 # The answer to "may we quote your words?": the id every flow gives its `quote_consent` step
 # (tests/conversations/test_flow_check.py checks it), so one small partial index serves them all.
 MAY_QUOTE = "step_id = 'may_quote'"
+# Answers in someone's own words: the report reads a quoted run's words without its choices.
+OWN_WORDS = "kind = 'text'"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -286,6 +288,12 @@ class Answer(Base):
             "choice",
             sqlite_where=text(MAY_QUOTE),
             postgresql_where=text(MAY_QUOTE),
+        ),
+        Index(
+            "ix_answer_own_words",
+            "run_id",
+            sqlite_where=text(OWN_WORDS),
+            postgresql_where=text(OWN_WORDS),
         ),
     )
 
