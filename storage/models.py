@@ -289,9 +289,17 @@ class Answer(Base):
             sqlite_where=text(MAY_QUOTE),
             postgresql_where=text(MAY_QUOTE),
         ),
+        # The words of consenting runs (SQLite finds them by run, PostgreSQL the earliest first).
         Index(
             "ix_answer_own_words",
             "run_id",
+            sqlite_where=text(OWN_WORDS),
+            postgresql_where=text(OWN_WORDS),
+        ),
+        Index(
+            "ix_answer_words_in_order",
+            "answered_at",
+            "id",
             sqlite_where=text(OWN_WORDS),
             postgresql_where=text(OWN_WORDS),
         ),

@@ -5,9 +5,10 @@ At national scale (400,000 meetings a year) the report's meetings query read eac
 row after finding it in the held_on index; the index below holds every column the query
 groups or counts, so the rows are never read. Meetings due and not held are found alike.
 Quotes came from every answer of each consenting run (twenty rows read for one in words);
-the partial index below holds only the answers in words. PostgreSQL took "may_quote" and
-"yes" for independent, guessed a twentieth of the consenting runs and looked their people up
-one by one; statistics on the two columns together tell it otherwise.
+the partial indexes below hold only the answers in words, by run (which SQLite reads) and
+earliest first (which PostgreSQL walks, stopping at the fifty quoted). PostgreSQL took
+"may_quote" and "yes" for independent and looked up a consenting run's people one by one;
+statistics on the two columns together tell it otherwise.
 
 Revision ID: 0018
 Revises: 0015
@@ -53,6 +54,13 @@ def upgrade() -> None:
         sqlite_where=sa.text(OWN_WORDS),
         postgresql_where=sa.text(OWN_WORDS),
     )
+    op.create_index(
+        "ix_answer_words_in_order",
+        "answer",
+        ["answered_at", "id"],
+        sqlite_where=sa.text(OWN_WORDS),
+        postgresql_where=sa.text(OWN_WORDS),
+    )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(
             f"CREATE STATISTICS {STEP_CHOICE} (dependencies, mcv) ON step_id, choice FROM answer"
@@ -62,6 +70,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP STATISTICS IF EXISTS {STEP_CHOICE}")
+    op.drop_index("ix_answer_words_in_order", table_name="answer")
     op.drop_index("ix_answer_own_words", table_name="answer")
     op.drop_index("ix_review_due_held_kind", table_name="review")
     op.drop_index("ix_review_held_counted", table_name="review")
