@@ -29,6 +29,7 @@ from tests.reports.helpers import participant, run
 START, END = date(2026, 1, 1), date(2026, 12, 31)
 NOW = datetime(2027, 1, 10, 12, tzinfo=UTC)
 CHILDREN = 90
+FIRST_DUE = date(2025, 10, 1)
 CODES = [*PARTICIPATION_CODES, None]
 GENDERS = ["1", "2", "male", "Female", None]
 
@@ -38,7 +39,8 @@ def _day(rng: random.Random, first: date, last: date) -> date:
 
 
 async def _generate(services: Services, seed: int) -> None:
-    """Children, meetings over three years around the period, and children's runs."""
+    """Children, meetings due from October before the period to January after, and
+    children's runs."""
     rng = random.Random(seed)
     async with services.uow() as uow:
         children = [
@@ -54,8 +56,8 @@ async def _generate(services: Services, seed: int) -> None:
         await uow.flush()
         reviews = []
         for child in children:
-            for slot in range(4):  # one due date per slot: (child, kind, due) stays unique
-                due = _day(rng, date(2025, 10, 1), date(2027, 2, 1)) + timedelta(days=slot)
+            for slot in range(4):  # slots of 120 days apart: (child, kind, due) stays unique
+                due = FIRST_DUE + timedelta(days=slot * 120 + rng.randrange(115))
                 held = due + timedelta(days=rng.choice([-3, 0, 0, 2, 20]))
                 never = rng.random() < 0.15 or held > NOW.date()
                 reviews.append(
