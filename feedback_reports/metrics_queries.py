@@ -24,6 +24,7 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
+    String,
     case,
     cast,
     func,
@@ -97,10 +98,12 @@ def _month(months: int) -> date:
     return date(months // 12, months % 12 + 1, 1)
 
 
-def _sqlite_ymd(column: Expr) -> ColumnElement[int]:
-    """A date SQLite keeps as the text YYYY-MM-DD, as the integer YYYYMMDD (cheaper than
-    strftime), so ages compare without date arithmetic."""
-    return cast(func.replace(column, "-", ""), Integer)
+def _sqlite_years_before(day: Expr, years: int) -> ColumnElement[str]:
+    """A date SQLite keeps as the text YYYY-MM-DD, `years` earlier by its year digits alone
+    (2028-02-29 less 13 is '2015-02-29'): cheaper than date arithmetic, row by row."""
+    earlier = cast(func.substr(day, 1, 4), Integer) - years
+    # Above subtraction, so the year is worked out before it is joined (SQLite binds || first).
+    return earlier.op("||", precedence=100, return_type=String)(func.substr(day, 5))
 
 
 def _utc_day(column: Expr, dialect: str) -> ColumnElement[date]:
@@ -132,8 +135,10 @@ def _younger_than(years: int, birth: Expr, on: Expr | date, dialect: str) -> Col
         # Date arithmetic is cheaper than formatting both dates, row by row; PostgreSQL takes
         # 29 February back to the 28th, which agrees with the YYYYMMDD comparison below.
         return birth > on - literal_column(f"interval '{years} years'")
-    # YYYYMMDD differences compare like ages: 8 years old <=> difference >= 80000.
-    return _sqlite_ymd(on) - _sqlite_ymd(birth) < years * 10000
+    # Texts YYYY-MM-DD compare like the numbers YYYYMMDD, whose differences compare like
+    # ages (8 years old <=> difference >= 80000): younger <=> born after that text, which
+    # need not be a real day (29 February) and agrees with PostgreSQL's.
+    return birth > _sqlite_years_before(on, years)
 
 
 def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:

@@ -51,6 +51,8 @@ OPEN_RUN = ("waiting", "reviewing")
 # The answer to "may we quote your words?": the id every flow gives its `quote_consent` step
 # (tests/conversations/test_flow_check.py checks it), so one small partial index serves them all.
 MAY_QUOTE = "step_id = 'may_quote'"
+# Answers in someone's own words: the report reads a quoted run's words without its choices.
+OWN_WORDS = "kind = 'text'"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -273,6 +275,20 @@ class Review(Base):
         UniqueConstraint("child_id", "kind", "due_date"),
         # Reminders and digests read reviews not yet held, due in the next days.
         Index("ix_review_not_held_due", "held_on", "due_date"),
+        # The participation report counts meetings held, and those due and not held, from
+        # these alone, never reading a meeting's row (migration 0019).
+        Index(
+            "ix_review_held_counted",
+            "held_on",
+            "kind",
+            "participation",
+            "child_id",
+            "due_date",
+            "in_timescale",
+            "seen_before",
+            "views_sent_on",
+        ),
+        Index("ix_review_due_held_kind", "due_date", "held_on", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -358,6 +374,20 @@ class Answer(Base):
             "choice",
             sqlite_where=text(MAY_QUOTE),
             postgresql_where=text(MAY_QUOTE),
+        ),
+        # The words of consenting runs (SQLite finds them by run, PostgreSQL the earliest first).
+        Index(
+            "ix_answer_own_words",
+            "run_id",
+            sqlite_where=text(OWN_WORDS),
+            postgresql_where=text(OWN_WORDS),
+        ),
+        Index(
+            "ix_answer_words_in_order",
+            "answered_at",
+            "id",
+            sqlite_where=text(OWN_WORDS),
+            postgresql_where=text(OWN_WORDS),
         ),
     )
 
