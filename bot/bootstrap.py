@@ -26,7 +26,8 @@ from conversations.safeguarding import assess
 from conversations.sharing import Reader
 from feedback_reports.participation import build_participation_report
 from feedback_reports.participation_model import ParticipationReport, ReportOptions
-from feedback_reports.record import ReviewRecord, build_review_record
+from feedback_reports.record import build_review_record
+from feedback_reports.record_model import ReviewRecord
 from feedback_reports.text_signals import find_themes
 from storage.crypto import TextCipher, cipher_from_settings
 from storage.database import Database

@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 
-from feedback_reports.record import AnswerLine, ReviewRecord
+from feedback_reports.record_model import AnswerLine, ReviewRecord
 from feedback_reports.templating import clean, environment, escape_markdown
 
 WIDTH = 80

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.app.conversation import Notice, Outcome
 from bot.app.outcomes import staff_link
 from bot.app.ports import Services, UnitOfWork, UpdateKey
+from bot.app.replies import Notice, Outcome
 from bot.app.run_store import RunStore
 from bot.app.staff_access import child_for, staff_member
 from bot.app.texts import message

@@ -15,13 +15,13 @@ from enum import StrEnum
 from bot.app.buttons import RunButton
 from bot.app.dates import day_words
 from bot.app.ports import Services, UnitOfWork, UpdateKey
+from bot.app.replies import Notice, Outcome, Position, SentRun
 from bot.app.run_store import RunStore
 from bot.app.safeguarding import Screened, Screening, raise_flag
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.engine import current_prompt, handle
 from conversations.events import (
     Asked,
-    Event,
     Input,
     Rejected,
     SummaryItem,
@@ -50,63 +50,6 @@ class Purpose(StrEnum):
     review = "review"
     feedback = "feedback"
     checkin = "checkin"
-
-
-class Notice(StrEnum):
-    """Things the bot tells a participant that are not part of a flow."""
-
-    not_linked = "not_linked"
-    staff_only = "staff_only"
-    no_review = "no_review"
-    no_meeting_yet = "no_meeting_yet"
-    no_open_run = "no_open_run"
-    stale_button = "stale_button"
-    resumed = "resumed"
-    duplicate = "duplicate"
-    cancelled_nothing = "cancelled_nothing"
-    other_paused = "other_paused"
-    checkin_for_children = "checkin_for_children"
-    no_meeting_that_day = "no_meeting_that_day"
-    outcome_replaces = "outcome_replaces"
-    already_sent = "already_sent"
-    language_changed = "language_changed"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What to show after one action; `events` come from the engine."""
-
-    events: tuple[Event, ...] = ()
-    run_id: int | None = None
-    notices: tuple[Notice, ...] = ()
-    screening: Screened | None = None
-    # The question the run was on is dealt with (answered, or offered again below): a
-    # channel that shows buttons under it takes them away.
-    tidy: bool = False
-    # Said before the events, after the notices (for example other meetings to pick from).
-    lines: tuple[str, ...] = ()
-    # The language the person reads: the bot's words around the events are in it too.
-    locale: str = DEFAULT_LOCALE
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where a person's open run is: its prompt, what it answered before, and for whom."""
-
-    outcome: Outcome
-    answered: tuple[SummaryItem, ...] = ()
-    age_band: str | None = None
-    locale: str = DEFAULT_LOCALE
-
-
-@dataclass(frozen=True)
-class SentRun:
-    """One run the participant sent, for /myanswers."""
-
-    flow_title: str
-    submitted_on: date
-    share_with: str | None
-    answers: tuple[tuple[str, str], ...]
 
 
 class Conversations:

@@ -27,7 +27,7 @@ from bot.app.texts import message
 from conversations import languages
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_ids import FlowId
-from feedback_reports.record import ReviewRecord
+from feedback_reports.record_model import ReviewRecord
 
 if TYPE_CHECKING:
     from storage.models import Participant, Review, Run

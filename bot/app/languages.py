@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.app.conversation import Notice, Outcome
 from bot.app.dates import day_words
 from bot.app.ports import Services, UnitOfWork, UpdateKey
+from bot.app.replies import Notice, Outcome
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.engine import current_prompt
 from conversations.events import Event

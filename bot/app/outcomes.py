@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from bot.app.conversation import Notice, Outcome
 from bot.app.dates import day_words, meeting_kind
 from bot.app.ports import Services, UnitOfWork, UpdateKey
+from bot.app.replies import Notice, Outcome
 from bot.app.run_store import RunStore
 from bot.app.staff_access import child_for, staff_member
 from bot.app.texts import message

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from conversations.sharing import Reader
     from feedback_reports.participation_model import ParticipationReport, ReportOptions
-    from feedback_reports.record import ReviewRecord
+    from feedback_reports.record_model import ReviewRecord
     from storage.crypto import TextCipher
     from storage.repositories import (
         AuditRepository,

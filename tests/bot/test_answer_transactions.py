@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import event, func, select
 
-from bot.app.conversation import Conversations, Notice, Purpose
+from bot.app.conversation import Conversations, Purpose
 from bot.app.joining import JoinResult, redeem
 from bot.app.ports import UpdateKey
+from bot.app.replies import Notice
 from bot.app.run_store import RunStore
 from bot.bootstrap import Services
 from conversations.events import Back, Cancel, Choose, Send, Skip, Submitted, Text

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.app.conversation import Conversations, Notice, Purpose
+from bot.app.conversation import Conversations, Purpose
 from bot.app.housekeeping import prune_old_records
 from bot.app.joining import JoinResult, redeem
 from bot.app.ports import UpdateKey
+from bot.app.replies import Notice
 from bot.app.run_store import RunStore
 from bot.bootstrap import Services
 from bot.telegram.callbacks import RunButton

@@ -8,7 +8,8 @@ from bot.bootstrap import Services
 from conversations.flow_check import FLOWS_DIR, load_flows
 from conversations.flow_versions import FlowLibrary, keep_versions, load_library
 from feedback_reports.labels import AnswerWords
-from feedback_reports.record import ReviewRecord, build_review_record
+from feedback_reports.record import build_review_record
+from feedback_reports.record_model import ReviewRecord
 from feedback_reports.render_record import render_text
 from tests.e2e.conftest import seed_case
 from tests.flow_changes import change_flow, kept_flows

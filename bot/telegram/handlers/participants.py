@@ -8,9 +8,10 @@ from telegram import BotCommandScopeChat, CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.app import texts
-from bot.app.conversation import Notice, Outcome, Purpose
+from bot.app.conversation import Purpose
 from bot.app.joining import JoinResult, redeem
 from bot.app.languages import reader, suggested
+from bot.app.replies import Notice, Outcome
 from bot.telegram.callbacks import RunButton
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.languages import chooser

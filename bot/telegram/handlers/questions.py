@@ -10,7 +10,7 @@ after replying.
 
 from __future__ import annotations
 
-from bot.app.conversation import Outcome
+from bot.app.replies import Outcome
 from bot.bootstrap import Services
 from conversations.events import Rejected
 

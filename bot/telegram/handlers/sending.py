@@ -18,7 +18,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.app import texts
-from bot.app.conversation import Notice, Outcome
+from bot.app.replies import Notice, Outcome
 from bot.telegram.handlers.context import BotDeps
 from bot.telegram.handlers.questions import replace_question
 from bot.telegram.limiter import retry_seconds, urgently

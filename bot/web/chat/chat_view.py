@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.app import texts
-from bot.app.conversation import Notice, Outcome, Position
 from bot.app.presenting import Offer, Shown, present
+from bot.app.replies import Notice, Outcome, Position
 from conversations.runs import age_band_for
 
 # The youngest children's faces are shown larger still.

@@ -14,9 +14,10 @@ from typing import Any, NoReturn
 from aiohttp import web
 
 from bot.app import texts, web_chat
-from bot.app.conversation import Outcome, Purpose
+from bot.app.conversation import Purpose
 from bot.app.languages import choose_language, offered, reader
 from bot.app.ports import UpdateKey
+from bot.app.replies import Outcome
 from bot.app.web_chat import Door, Opened
 from bot.web.chat.chat_view import chat_page
 from bot.web.chat.forms import button_value, claim_from, step_value

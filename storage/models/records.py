@@ -1,0 +1,131 @@
+"""What stays on record: the audit trail, erased children's tombstones, the report's
+summaries of deleted runs and invitations, its daily counts, and the data key's check."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base
+
+
+class AuditEvent(Base):
+    """Who read or changed what; details never carry a child's words."""
+
+    __tablename__ = "audit_event"
+    # The invitation-guessing limit counts one actor's recent refusals at every /start.
+    __table_args__ = (Index("ix_audit_event_actor_action_at", "actor", "action", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(64))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ErasedChild(Base):
+    """A tombstone: a child's data was erased on request. Only the case reference's hash stays.
+
+    The child row itself is kept without its case reference (its meetings still count in the
+    participation report); this row lets an operator tell that a reference was erased, and when.
+    """
+
+    __tablename__ = "erased_child"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_ref_hash: Mapped[str] = mapped_column(String(64), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"))
+    erased_at: Mapped[datetime]
+
+
+class RunSummary(Base):
+    """What the participation report counts about a run since deleted: no words, no account.
+
+    Written when retention or an erasure deletes a child's, parent's or carer's run, so the
+    report's figures for past periods do not change when the words go.
+    """
+
+    __tablename__ = "run_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"), index=True)
+    # Counts people once: the participant's id while the link exists; once the participant
+    # is erased, minus the smallest id of their summaries, a number nobody else can have.
+    participant_key: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16))
+    flow_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+
+
+class AnswerSummary(Base):
+    """A parent's or carer's chosen option, or the themes of their words, from a deleted run."""
+
+    __tablename__ = "answer_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_summary_id: Mapped[int] = mapped_column(
+        ForeignKey("run_summary.id", ondelete="CASCADE"), index=True
+    )
+    step_id: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16))
+    choice: Mapped[str | None] = mapped_column(String(400))
+    # Copied from the answer as it was: still encrypted.
+    text_themes_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class FeedbackCount(Base):
+    """How many of parents' and carers' sent runs, chosen options and theme lists fell on a day.
+
+    Counted as each run is sent and never changed by deleting runs, so the report adds up a
+    few rows a day instead of reading every answer (`measure`: `respondent` with empty step
+    and value; `choice` with the option id(s) as stored; `themes` with the comma-joined list).
+    """
+
+    __tablename__ = "feedback_count"
+    __table_args__ = (UniqueConstraint("day", "role", "flow_id", "step_id", "measure", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    role: Mapped[str] = mapped_column(String(16))
+    flow_id: Mapped[str] = mapped_column(String(64))
+    step_id: Mapped[str] = mapped_column(String(32))
+    measure: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(400))
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class InvitationSummary(Base):
+    """When an invitation deleted by an erasure was made and used, for the report's funnel."""
+
+    __tablename__ = "invitation_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class KeyCheck(Base):
+    """A known word encrypted with the data key, so a lost or swapped key is noticed at start."""
+
+    __tablename__ = "key_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
