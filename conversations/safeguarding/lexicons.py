@@ -245,7 +245,8 @@ def _around(folded: str, found: re.Match[str]) -> str:
 
 def _term_pattern(term: str, whole_words: bool, mutates: bool) -> str:
     """A term as a pattern: "a ~ b" for two parts in either order within `PAIR_GAP`
-    words; a word ending in "$" must end there ("lladd$" is not "ladder")."""
+    words; a word ending in "$" must end there ("lladd$" is not "ladder"); a part
+    starting "*" may start inside a word ("*drabni" is "bidrabni", "yedrabni")."""
     parts = [_part_pattern(fold(part), whole_words, mutates) for part in term.split("~")]
     if len(parts) == 1:
         return parts[0]
@@ -259,15 +260,17 @@ def _term_pattern(term: str, whole_words: bool, mutates: bool) -> str:
 
 
 def _part_pattern(part: str, whole_words: bool, mutates: bool) -> str:
+    # A part starting "*" may start inside a word, as may a part in a prefix lexicon's
+    # script (Arabic و، ب، ال); a Latin one there (Arabizi) otherwise starts a word, so
+    # "mout" does not match inside "mouth".
+    anywhere = part.startswith("*") or (not whole_words and not part.isascii())
+    part = part.removeprefix("*")
     words = []
     for word in part.split():
         ends = word.endswith("$") and len(word) > 1
         word = word.removesuffix("$") if ends else word
         forms = _mutated(word) if mutates else (word,)
         words.append("(?:" + "|".join(map(re.escape, forms)) + ")" + (r"(?!\w)" if ends else ""))
-    # A word may carry a prefix (Arabic و، ب، ال) only where the lexicon says so, and a
-    # word in Latin letters (Arabizi) never: "mout" must not match inside "mouth".
-    anywhere = not whole_words and not part.isascii()
     return ("" if anywhere else r"(?<!\w)") + r"\s+".join(words)
 
 

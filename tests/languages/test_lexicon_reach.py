@@ -51,9 +51,7 @@ def test_idioms_and_games_match_no_lexicon(language: str) -> None:
     # may guess at words it does not know; that is its own layer's concern.
     lexicons = load_lexicons()
     harmless = [text for expected, text in examples(language) if expected == "harmless"]
-    raised = [
-        text for text in harmless if lexicons.assess(text, language).level is Level.URGENT
-    ]
+    raised = [text for text in harmless if lexicons.assess(text, language).level is Level.URGENT]
     assert len(harmless) >= 5
     assert raised == []
 
