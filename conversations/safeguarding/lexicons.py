@@ -39,7 +39,46 @@ _ARABIC_LETTERS = str.maketrans(
         "\u0671": "\u0627",
         "\u0649": "\u064a",
         "\u0629": "\u0647",
+        # Hamza on a seat as its seat ("خائف" and "خايف", "اؤذي" and "اوذي"), a lone hamza
+        # dropped, and the Persian keyboard's yeh and kaf as Arabic's.
+        "\u0624": "\u0648",
+        "\u0626": "\u064a",
+        "\u0621": None,
+        "\u06cc": "\u064a",
+        "\u06a9": "\u0643",
+        # Ukrainian and Russian letters that stand for near the same sound, so one term
+        # covers both languages and surzhyk, their mix: the i and y letters (Ukrainian i,
+        # yi, y; Russian i, yery) as one, the e letters (Ukrainian ye, Russian e, yo) as
+        # one, ghe with upturn as ghe, and the hard sign dropped.
+        "\u0456": "\u0438",
+        "\u0457": "\u0438",
+        "\u044b": "\u0438",
+        "\u0454": "\u0435",
+        "\u044d": "\u0435",
+        "\u0451": "\u0435",
+        "\u0491": "\u0433",
+        "\u044a": None,
     }
+)
+# An apostrophe inside a Cyrillic word (Ukrainian "he beats") is often left out: drop it.
+_CYRILLIC_APOSTROPHE = re.compile("(?<=[\u0400-\u04ff])'(?=[\u0400-\u04ff])")
+# A letter typed three times or more ("moooot", "موووت") is the letter once.
+_STRETCHED = re.compile(r"(\w)\1{2,}")
+# A pair term ("zabi ~ sie") matches its two parts in either order with at most this many
+# words between them: "chcę się zabić", "zabiję się", "zabić się chcę".
+PAIR_GAP = 3
+# Welsh first-letter mutations (soft, nasal, aspirate) of a term's words, longest first:
+# "lladd" is also "ladd", "taro" also "daro", "nharo" and "tharo".
+_MUTATIONS = (
+    ("ll", ("l",)),
+    ("rh", ("r",)),
+    ("p", ("b", "mh", "ph")),
+    ("t", ("d", "nh", "th")),
+    ("c", ("g", "ngh", "ch")),
+    ("b", ("f", "m")),
+    ("d", ("dd", "n")),
+    ("g", ("", "ng")),
+    ("m", ("f",)),
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 # Letters no English word has: a Latin-script message with them is in another language.
@@ -48,9 +87,11 @@ _FOREIGN_LATIN = frozenset("ąćęłńśźżŵŷ")
 
 def fold(text: str) -> str:
     """The plain form terms are written in: lower case, one apostrophe, no accents on
-    Latin letters ("ł" as "l"), Arabic without vowel marks and with one alef."""
+    Latin letters ("ł" as "l"), Arabic without vowel marks and with one alef, Ukrainian
+    and Russian letters of one sound as one, no letter typed three times in a row."""
     text = _APOSTROPHES.sub("'", text.casefold()).replace("ł", "l")
     text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
+    text = _STRETCHED.sub(r"\1", _CYRILLIC_APOSTROPHE.sub("", text))
     decomposed = unicodedata.normalize("NFKD", text)
     # Only Latin letters lose their marks: Cyrillic й and ї keep theirs.
     kept = "".join(
@@ -77,6 +118,16 @@ class Lexicon:
     language: str
     common: frozenset[str]
     signals: tuple[Signal, ...]
+    # Idioms and games ("zabiłem się ze śmiechu", "in Minecraft"): one within `PAIR_GAP`
+    # words of a match cancels that match only, so a disclosure elsewhere still counts.
+    unless: re.Pattern[str] | None = None
+
+    def matches(self, signal: Signal, folded: str) -> bool:
+        """Whether `signal` matches `folded` text anywhere an idiom does not explain."""
+        return any(
+            self.unless is None or not self.unless.search(_around(folded, found))
+            for found in signal.pattern.finditer(folded)
+        )
 
 
 class Lexicons:
@@ -113,7 +164,7 @@ class Lexicons:
             (lexicon.language, signal)
             for lexicon in self._lexicons.values()
             for signal in lexicon.signals
-            if signal.pattern.search(folded)
+            if lexicon.matches(signal, folded)
         ]
         if hits:
             return Assessment(
@@ -164,16 +215,68 @@ def _lexicon(name: str, data: object) -> Lexicon:
     if not isinstance(data, Mapping) or not isinstance(data.get("language"), str):
         raise RulesError(f"{name}: needs 'language', 'common' and 'urgent'")
     whole_words = data.get("whole_words", True)
+    mutates = bool(data.get("mutates", False))
     signals = []
     for entry in data.get("urgent") or []:
         where = f"{name}, {entry.get('id') if isinstance(entry, Mapping) else entry!r}"
         if not isinstance(entry, Mapping) or entry.get("category") not in CATEGORIES:
             raise RulesError(f"{where}: needs an id, a known category and terms")
-        terms = [fold(str(term)) for term in entry.get("terms") or [] if str(term).strip()]
+        terms = [str(term) for term in entry.get("terms") or [] if str(term).strip()]
         if not terms:
             raise RulesError(f"{where}: needs at least one term")
-        start = r"(?<!\w)" if whole_words else ""
-        pattern = re.compile(start + "(?:" + "|".join(map(re.escape, terms)) + ")")
+        pattern = re.compile("|".join(_term_pattern(term, whole_words, mutates) for term in terms))
         signals.append(Signal(str(entry["id"]), str(entry["category"]), pattern))
     common = frozenset(fold(str(word)) for word in data.get("common") or [])
-    return Lexicon(str(data["language"]), common, tuple(signals))
+    idioms = [str(term) for term in data.get("unless") or [] if str(term).strip()]
+    unless = (
+        re.compile("|".join(_term_pattern(term, whole_words, mutates) for term in idioms))
+        if idioms
+        else None
+    )
+    return Lexicon(str(data["language"]), common, tuple(signals), unless)
+
+
+def _around(folded: str, found: re.Match[str]) -> str:
+    """The words of a match and up to `PAIR_GAP` words either side of it in its sentence."""
+    before = re.search(rf"(?:[^\s.!?]+\s+){{0,{PAIR_GAP}}}$", folded[: found.start()])
+    after = re.match(rf"(?:\s*[^\s.!?]+){{0,{PAIR_GAP}}}", folded[found.end() :])
+    return (before.group() if before else "") + found.group() + (after.group() if after else "")
+
+
+def _term_pattern(term: str, whole_words: bool, mutates: bool) -> str:
+    """A term as a pattern: "a ~ b" for two parts in either order within `PAIR_GAP`
+    words; a word ending in "$" must end there ("lladd$" is not "ladder"); a part
+    starting "*" may start inside a word ("*drabni" is "bidrabni", "yedrabni")."""
+    parts = [_part_pattern(fold(part), whole_words, mutates) for part in term.split("~")]
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) != 2 or not all(part.strip() for part in term.split("~")):
+        raise RulesError(f"{term!r}: a pair term is two parts either side of one '~'")
+    # The rest of the first word, the words between, and any prefix of the second's word
+    # (none where the second must start a word: its look-behind sees to that).
+    gap = rf"\w*(?:\W+\w+){{0,{PAIR_GAP}}}?\W+\w*?"
+    first, second = parts
+    return f"(?:{first}{gap}{second}|{second}{gap}{first})"
+
+
+def _part_pattern(part: str, whole_words: bool, mutates: bool) -> str:
+    # A part starting "*" may start inside a word, as may a part in a prefix lexicon's
+    # script (Arabic و، ب، ال); a Latin one there (Arabizi) otherwise starts a word, so
+    # "mout" does not match inside "mouth".
+    anywhere = part.startswith("*") or (not whole_words and not part.isascii())
+    part = part.removeprefix("*")
+    words = []
+    for word in part.split():
+        ends = word.endswith("$") and len(word) > 1
+        word = word.removesuffix("$") if ends else word
+        forms = _mutated(word) if mutates else (word,)
+        words.append("(?:" + "|".join(map(re.escape, forms)) + ")" + (r"(?!\w)" if ends else ""))
+    return ("" if anywhere else r"(?<!\w)") + r"\s+".join(words)
+
+
+def _mutated(word: str) -> tuple[str, ...]:
+    """A Welsh word and its mutated forms."""
+    for plain, mutated in _MUTATIONS:
+        if word.startswith(plain):
+            return (word, *(start + word[len(plain) :] for start in mutated))
+    return (word,)
