@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import delete, select
 
 from storage.models import TelegramPrompt
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, Upsert, insert_into, table_of
 
 
 class TelegramPromptRepository(Repository):
@@ -15,13 +17,8 @@ class TelegramPromptRepository(Repository):
         Most answers never need the message noted before (only a question asked again
         takes its old copy's buttons away), so nothing is read first.
         """
-        statement = self.insert(TelegramPrompt).values(run_id=run_id, message_id=message_id)
-        await self.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[TelegramPrompt.run_id],
-                set_={"message_id": statement.excluded.message_id},
-            )
-        )
+        values = {"run_id": run_id, "message_id": message_id}
+        await self.session.execute(_note(self.on_postgres), values)
 
     async def replace(self, run_id: int, message_id: int | None) -> int | None:
         """Note the message now showing the run's question (None: no message does); give
@@ -35,3 +32,12 @@ class TelegramPromptRepository(Repository):
             gone = delete(TelegramPrompt).where(TelegramPrompt.run_id == run_id)
             await self.session.execute(gone)
         return before
+
+
+@cache
+def _note(postgres: bool) -> Upsert:
+    """Built once per database kind (most answers run it); the values come as parameters."""
+    insert = insert_into(table_of(TelegramPrompt), postgres)
+    return insert.on_conflict_do_update(
+        index_elements=["run_id"], set_={"message_id": insert.excluded.message_id}
+    )
