@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,6 +12,22 @@ from storage.models import Base
 Upsert = postgresql.Insert | sqlite.Insert
 
 
+def table_of(model: type[Base]) -> Table:
+    """The model's table: statements on it skip the ORM's per-execution work."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+def insert_into(table: type[Base] | Table, postgres: bool) -> Upsert:
+    """An INSERT that can say what to do ON CONFLICT, in that database's own dialect.
+
+    One statement instead of a look-up and then an insert or update; both backends spell
+    it the same way, only the construct's module differs.
+    """
+    return postgresql.insert(table) if postgres else sqlite.insert(table)
+
+
 class Repository:
     """Repositories are the only code that turns rows into queries, and text into ciphertext."""
 
@@ -18,11 +35,10 @@ class Repository:
         self.session = session
         self.cipher = cipher
 
-    def insert(self, model: type[Base]) -> Upsert:
-        """An INSERT that can say what to do ON CONFLICT, in this database's own dialect.
+    @property
+    def on_postgres(self) -> bool:
+        return self.session.bind is not None and self.session.bind.dialect.name == "postgresql"
 
-        One statement instead of a look-up and then an insert or update; both backends spell
-        it the same way, only the construct's module differs.
-        """
-        postgres = self.session.bind is not None and self.session.bind.dialect.name == "postgresql"
-        return postgresql.insert(model) if postgres else sqlite.insert(model)
+    def insert(self, model: type[Base]) -> Upsert:
+        """An INSERT that can say what to do ON CONFLICT (see `insert_into`)."""
+        return insert_into(model, self.on_postgres)

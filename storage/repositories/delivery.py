@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import func, select, update
 
 from storage.models import OutboxMessage, ProcessedUpdate
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, Upsert, insert_into, table_of
 
 
 class OutboxRepository(Repository):
@@ -89,9 +90,12 @@ class UpdateLog(Repository):
         recording the same key waits for the first, then finds it there.
         """
         update_id, chat_id, item = key
-        result = await self.session.execute(
-            self.insert(ProcessedUpdate)
-            .values(update_id=update_id, chat_id=chat_id, item=item, processed_at=now)
-            .on_conflict_do_nothing()
-        )
+        values = {"update_id": update_id, "chat_id": chat_id, "item": item, "processed_at": now}
+        result = await self.session.execute(_record_update(self.on_postgres), values)
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@cache
+def _record_update(postgres: bool) -> Upsert:
+    """Built once per database kind (every update runs it); the values come as parameters."""
+    return insert_into(table_of(ProcessedUpdate), postgres).on_conflict_do_nothing()

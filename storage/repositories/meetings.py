@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import delete, select, update
 
 from storage.models import OPEN_RUN, Answer, AnswerSummary, Child, Participant, Review, Run
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, Upsert, insert_into, table_of
 
 
 class ReviewRepository(Repository):
@@ -171,6 +172,8 @@ class RunRepository(Repository):
     ) -> None:
         """Insert or replace the answer to one step, in one statement."""
         values = {
+            "run_id": run_id,
+            "step_id": step_id,
             "kind": kind,
             "choice": choice,
             "text_cipher": self.cipher.encrypt(text) if text is not None else None,
@@ -179,11 +182,7 @@ class RunRepository(Repository):
             "text_themes_cipher": self._themes_cipher(text_themes),
             "answered_at": now,
         }
-        await self.session.execute(
-            self.insert(Answer)
-            .values(run_id=run_id, step_id=step_id, **values)
-            .on_conflict_do_update(index_elements=[Answer.run_id, Answer.step_id], set_=values)
-        )
+        await self.session.execute(_put_answer(self.on_postgres), values)
 
     async def drop_answers(self, run_id: int, step_ids: Sequence[str]) -> None:
         await self.session.execute(
@@ -208,3 +207,23 @@ class RunRepository(Repository):
         """The themes a typed answer mentions, comma-joined (None if it mentions none)."""
         found = answer.text_themes_cipher
         return None if found is None else self.cipher.decrypt(found)
+
+
+# What a new answer to a step replaces (its row's id, run and step stay).
+_ANSWER_VALUES = (
+    "kind",
+    "choice",
+    "text_cipher",
+    "theme",
+    "sentiment",
+    "text_themes_cipher",
+    "answered_at",
+)
+
+
+@cache
+def _put_answer(postgres: bool) -> Upsert:
+    """Insert or replace one answer: built once per database kind (every answer runs it)."""
+    insert = insert_into(table_of(Answer), postgres)
+    replaced = {name: insert.excluded[name] for name in _ANSWER_VALUES}
+    return insert.on_conflict_do_update(index_elements=["run_id", "step_id"], set_=replaced)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Select, and_, bindparam, func, select, update
 
 from storage.models import OPEN_RUN, Child, Invitation, Participant, Run, Staff
 from storage.repositories.base import Repository
@@ -121,17 +122,12 @@ class ParticipantRepository(Repository):
 
         A link with no open run comes once, with None for the run.
         """
-        open_run = and_(Run.participant_id == Participant.id, Run.status.in_(OPEN_RUN))
-        if run_id is not None:
-            open_run = and_(open_run, Run.id == run_id)
-        query = (
-            select(Participant, Run, Child)
-            .outerjoin(Run, open_run)
-            .outerjoin(Child, Child.id == Participant.child_id)
-            .where(Participant.telegram_id == telegram_id)
-            .order_by(Participant.id.desc(), Run.updated_at.desc())
-        )
-        return [(link, run, child) for link, run, child in await self.session.execute(query)]
+        if run_id is None:
+            rows = await self.session.execute(_links(False), {"telegram_id": telegram_id})
+        else:
+            values = {"telegram_id": telegram_id, "run_id": run_id}
+            rows = await self.session.execute(_links(True), values)
+        return [(link, run, child) for link, run, child in rows]
 
     async def find_link(
         self, telegram_id: int, role: str, child_id: int | None, staff_id: int | None
@@ -188,3 +184,19 @@ class InvitationRepository(Repository):
         if claimed:
             invitation.used_at = now
         return claimed
+
+
+@cache
+def _links(one_run: bool) -> Select[Participant, Run, Child]:
+    """An account's links with their children and open runs (one named run, if `one_run`):
+    built once, as every input reads it; the account and run come as parameters."""
+    open_run = and_(Run.participant_id == Participant.id, Run.status.in_(OPEN_RUN))
+    if one_run:
+        open_run = and_(open_run, Run.id == bindparam("run_id"))
+    return (
+        select(Participant, Run, Child)
+        .outerjoin(Run, open_run)
+        .outerjoin(Child, Child.id == Participant.child_id)
+        .where(Participant.telegram_id == bindparam("telegram_id"))
+        .order_by(Participant.id.desc(), Run.updated_at.desc())
+    )

@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
+from functools import cache
+
+from sqlalchemy import delete, select
+
 from storage.models import TelegramPrompt
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, Upsert, insert_into, table_of
 
 
 class TelegramPromptRepository(Repository):
+    async def note(self, run_id: int, message_id: int) -> None:
+        """Note the message now showing the run's question, in one statement.
+
+        Most answers never need the message noted before (only a question asked again
+        takes its old copy's buttons away), so nothing is read first.
+        """
+        values = {"run_id": run_id, "message_id": message_id}
+        await self.session.execute(_note(self.on_postgres), values)
+
     async def replace(self, run_id: int, message_id: int | None) -> int | None:
         """Note the message now showing the run's question (None: no message does); give
         the one noted before, if any."""
-        noted = await self.session.get(TelegramPrompt, run_id)
-        before = noted.message_id if noted is not None else None
-        if message_id is None:
-            if noted is not None:
-                await self.session.delete(noted)
-                await self.session.flush()
-        elif noted is None:
-            self.session.add(TelegramPrompt(run_id=run_id, message_id=message_id))
-        else:
-            noted.message_id = message_id
+        before = await self.session.scalar(
+            select(TelegramPrompt.message_id).where(TelegramPrompt.run_id == run_id)
+        )
+        if message_id is not None:
+            await self.note(run_id, message_id)
+        elif before is not None:
+            gone = delete(TelegramPrompt).where(TelegramPrompt.run_id == run_id)
+            await self.session.execute(gone)
         return before
+
+
+@cache
+def _note(postgres: bool) -> Upsert:
+    """Built once per database kind (most answers run it); the values come as parameters."""
+    insert = insert_into(table_of(TelegramPrompt), postgres)
+    return insert.on_conflict_do_update(
+        index_elements=["run_id"], set_={"message_id": insert.excluded.message_id}
+    )

@@ -136,6 +136,12 @@ async def test_the_message_showing_a_question_is_noted_and_goes_with_its_run(
         assert await uow.telegram_prompts.replace(run_id, 13) is None
         await uow.commit()
     async with services.uow() as uow:
+        await uow.telegram_prompts.note(run_id, 14)
+        await uow.commit()
+    async with services.uow() as uow:
+        assert await uow.telegram_prompts.replace(run_id, 15) == 14
+        await uow.commit()
+    async with services.uow() as uow:
         await uow.kept_figures.delete_runs([run_id])
         await uow.commit()
     async with services.uow() as uow:

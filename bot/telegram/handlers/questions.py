@@ -26,6 +26,11 @@ async def replace_question(
     if outcome.run_id is None or (shown is None and not asked_again):
         return None
     async with services.uow() as uow:
-        before = await uow.telegram_prompts.replace(outcome.run_id, shown)
+        if asked_again or shown is None:
+            before = await uow.telegram_prompts.replace(outcome.run_id, shown)
+        else:
+            # Only a question asked again needs the copy noted before: one statement.
+            before = None
+            await uow.telegram_prompts.note(outcome.run_id, shown)
         await uow.commit()
     return before if asked_again and before not in (answered, shown) else None
