@@ -280,15 +280,20 @@ def load_sqlite(path: Path, tables: dict[str, tuple[list[str], Iterator[Row]]]) 
     connection.close()
 
 
-async def load_postgres(url: str, tables: dict[str, tuple[list[str], Iterator[Row]]]) -> None:
+async def _connect(url: str) -> asyncpg.Connection:
+    """A plain asyncpg connection to the database a SQLAlchemy URL names."""
     parsed = make_url(url)
-    connection = await asyncpg.connect(
+    return await asyncpg.connect(
         host=parsed.host,
         port=parsed.port,
         user=parsed.username,
         password=parsed.password,
         database=parsed.database,
     )
+
+
+async def load_postgres(url: str, tables: dict[str, tuple[list[str], Iterator[Row]]]) -> None:
+    connection = await _connect(url)
     try:
         for table, (columns, rows) in tables.items():
             for batch in _batches(rows):
@@ -302,14 +307,7 @@ async def load_postgres(url: str, tables: dict[str, tuple[list[str], Iterator[Ro
 
 async def _postgres_admin(url: str, statement: str) -> None:
     """Run one statement that cannot run in a transaction (CREATE/DROP DATABASE)."""
-    parsed = make_url(url)
-    connection = await asyncpg.connect(
-        host=parsed.host,
-        port=parsed.port,
-        user=parsed.username,
-        password=parsed.password,
-        database=parsed.database,
-    )
+    connection = await _connect(url)
     try:
         await connection.execute(statement)
     finally:
