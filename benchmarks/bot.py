@@ -221,8 +221,8 @@ async def measure_bot(name: str, sizes: list[int], conversations: int, budget: b
             # Ready once polling, with screening loaded (it loads beside the event loop).
             markers = ("My Say is ready", "screening loaded")
             bot = BotProcess([str(MYSAY), "run"], env, OUT / "mysay.log", markers)
-        await bot.start()
         try:
+            await bot.start()  # inside: a bot that never got ready is stopped too
             await asyncio.sleep(2)  # let start-up settle before reading idle memory
             figures.idle_rss = bot.rss_mib()
             # One child walks first, unmeasured: first-use costs are not per-update costs.
