@@ -13,7 +13,6 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.app.buttons import RunButton
-from bot.app.dates import day_words
 from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.replies import Notice, Outcome, Position, SentRun
 from bot.app.run_store import RunStore
@@ -31,6 +30,7 @@ from conversations.events import (
 from conversations.flow_ids import FlowId
 from conversations.flow_spec import Flow
 from conversations.flow_versions import FlowLibrary
+from conversations.messages import on_day
 from conversations.review_kinds import VIEWS_FLOW
 from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, RunStatus, age_band_for, age_on
@@ -95,7 +95,7 @@ class Conversations:
                 review_kind=review.kind if review else None,
                 locale=participant.locale,
                 iro_name=iro.name.split()[0] if iro and iro.name.strip() else None,
-                meeting_day=day_words(review.held_on or review.due_date, participant.locale)
+                meeting_day=on_day(review.held_on or review.due_date, participant.locale)
                 if review
                 else None,
             )

@@ -206,7 +206,7 @@ class TestText:
         self, packaged_flows: dict[str, Flow]
     ) -> None:
         flow = packaged_flows["child_before_review"]
-        known = replace(TEEN, iro_name="Sam", meeting_day="Monday 7 December")
+        known = replace(TEEN, iro_name="Sam", meeting_day="on Monday 7 December")
         welcome = start(flow, known, NOW).events[0]
         assert isinstance(welcome, Said) and "Your review is on Monday 7 December." in welcome.text
         unknown = start(flow, TEEN, NOW).events[0]
