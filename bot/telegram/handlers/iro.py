@@ -39,10 +39,7 @@ async def list_upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     """List my reviews in the next 14 days, and how far each child and family has got."""
     chat_id, user_id = chat_and_user(update)
     reviews = await iro_tools.upcoming(deps(context).services, user_id)
-    if not reviews:
-        await say(context.bot, chat_id, texts.message("upcoming.none"))
-        return
-    lines = [texts.message("upcoming.heading")]
+    lines = [texts.message("upcoming.heading" if reviews else "upcoming.none")]
     for review in reviews:
         block = texts.message(
             "upcoming.review",
