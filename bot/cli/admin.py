@@ -19,8 +19,9 @@ from storage.roles import STAFF_ROLES
 # and the other commands need not pay.
 if TYPE_CHECKING:
     from bot.app import admin
+    from bot.app.staff_admin import Importer
     from bot.bootstrap import Services
-    from storage.imports import Importer, ImportResult
+    from storage.imports import ImportResult
     from storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -167,7 +168,8 @@ def _import(path: Path, columns: tuple[str, ...], importer: Importer) -> None:
     )
 
 
-# `mysay import NAME FILE`, each with its help (which names the CSV's columns).
+# `mysay import NAME FILE`, each with its help (which names the CSV's columns); the names are
+# those of `bot.app.staff_admin.IMPORTERS`, which the workspace's import page offers too.
 CSV_IMPORTS = {
     "children": "Import children: case_ref,birth_date,gender,ethnicity,legal_status,iro_username.",
     "reviews": "Import reviews: case_ref,kind,due_date,held_on,iro_username,participation,"
@@ -180,26 +182,13 @@ CSV_IMPORTS = {
 }
 
 
-def _columns_and_importer(name: str) -> tuple[tuple[str, ...], Importer]:
-    """Give what `mysay import NAME` reads and the importer it hands the rows to."""
-    from functools import partial
-
-    from storage import episode_imports, imports
-
-    if name == "children":
-        return imports.CHILD_COLUMNS, imports.import_children
-    if name == "reviews":
-        return imports.REVIEW_COLUMNS, imports.import_reviews
-    # The episode kinds are named alike: care-episodes is episode_imports.CARE_EPISODES.
-    kind: episode_imports.RowKind = getattr(episode_imports, name.upper().replace("-", "_"))
-    return kind.columns, partial(episode_imports.import_rows, kind)
-
-
 def _add_import_command(name: str, help_text: str) -> None:
     @import_.command(name, help=help_text)
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_csv(file: Path) -> None:
-        _import(file, *_columns_and_importer(name))
+        from bot.app.staff_admin import IMPORTERS
+
+        _import(file, *IMPORTERS[name])
 
 
 for _name, _help in CSV_IMPORTS.items():
