@@ -100,6 +100,18 @@ class Pages:
 
         return declare
 
+    def shows(
+        self, path: str, name: str, key: str, find: Callable[[Services, SignedIn], Awaitable[Any]]
+    ) -> None:
+        """Declare the page `name` at GET `path`: what the use case `find` gives the staff
+        member signed in, as `key` in the page's template."""
+
+        async def show(request: web.Request) -> web.Response:
+            found = await find(workspace(request).services, signed_in(request))
+            return page(request, name, {key: found})
+
+        self.routes.append(Route("GET", path, show, name, self.roles))
+
 
 def workspace(request: web.Request) -> Workspace:
     return request.config_dict[WORKSPACE]

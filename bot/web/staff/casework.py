@@ -17,19 +17,16 @@ from conversations.flow_ids import FlowId
 PAGES = Pages(CASEWORK)
 INVITE_ROLES = ("child", "parent", "carer")
 
+# My children (next meeting, how far each has got, what is open); open flags with deadlines.
+PAGES.shows("/caseload", "caseload", "lines", caseload.caseload)
+PAGES.shows("/flags", "flags", "lines", flags.open_flags)
+
 
 def _day(text: str | None) -> date | None:
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
-
-
-@PAGES.route("GET", "/caseload", "caseload")
-async def show_caseload(request: web.Request) -> web.Response:
-    """List my children: next meeting, how far each has got, what is open."""
-    lines = await caseload.caseload(workspace(request).services, signed_in(request))
-    return page(request, "caseload", {"lines": lines})
 
 
 @PAGES.route("GET", "/children/{case_ref}", "child")
@@ -59,13 +56,6 @@ async def download_record(request: web.Request) -> web.Response:
         content_type="text/html",
         headers={"Content-Disposition": f'attachment; filename="{views.file_name}"'},
     )
-
-
-@PAGES.route("GET", "/flags", "flags")
-async def show_flags(request: web.Request) -> web.Response:
-    """List open flags with their deadlines."""
-    lines = await flags.open_flags(workspace(request).services, signed_in(request))
-    return page(request, "flags", {"lines": lines})
 
 
 def _flag_id(request: web.Request) -> int:

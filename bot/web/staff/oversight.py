@@ -20,6 +20,11 @@ PAGES = Pages(MANAGERS)
 AUDIT_DAYS = 7
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+# How many children each IRO has (and how many have something open); flags and requests past
+# their deadlines, across the service.
+PAGES.shows("/caseloads", "caseloads", "rows", caseload.caseloads_per_iro)
+PAGES.shows("/overdue", "overdue", "overdue", oversight.overdue)
+
 
 @dataclass(frozen=True)
 class ReportQuery:
@@ -138,20 +143,6 @@ async def download_report(request: web.Request) -> web.Response:
     render, content_type = renderers[suffix]
     asked, _, report = await _asked_report(request)
     return _download(render(report), content_type, asked, suffix)
-
-
-@PAGES.route("GET", "/caseloads", "caseloads")
-async def show_caseloads(request: web.Request) -> web.Response:
-    """How many children each IRO has, and how many have something open."""
-    rows = await caseload.caseloads_per_iro(workspace(request).services, signed_in(request))
-    return page(request, "caseloads", {"rows": rows})
-
-
-@PAGES.route("GET", "/overdue", "overdue")
-async def show_overdue(request: web.Request) -> web.Response:
-    """Flags and requests past their deadlines, across the service."""
-    found = await oversight.overdue(workspace(request).services, signed_in(request))
-    return page(request, "overdue", {"overdue": found})
 
 
 @PAGES.route("GET", "/audit", "audit")
