@@ -111,6 +111,11 @@ async def test_a_challenge_is_recorded_and_the_same_issue_moves_on_a_stage(site:
         ({"raised_on": "31/02/2026"}, "raised_on", "like 25/12/2024"),
         ({"category": ""}, "category", ""),
         ({"resolved_on": "20/11/2026"}, "resolved_on", "does not go with your other answers"),
+        (
+            {"resolved": "yes", "resolved_on": "13/10/2026", "outcome": "resolved"},
+            "resolved_on",
+            "before the earlier date you gave (14/10/2026)",
+        ),
     ],
 )
 async def test_the_form_refuses_what_challenge_refuses_and_keeps_every_answer(
