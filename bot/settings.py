@@ -114,6 +114,13 @@ class Settings(BaseSettings):
         description="Months to keep closed safeguarding flags after the child's last meeting.",
     )
     keep_audit_months: KeptMonths = Field(default=72, description="Months to keep audit events.")
+    # Three years: the annual report of a year and its year-before column stay whole when the
+    # report is made up to a year after the period ends.
+    keep_episodes_months: KeptMonths = Field(
+        default=36,
+        description="Months to keep a child's periods in care, plans, IRO allocations and "
+        "challenges after the child's last meeting and the last of them ended or was resolved.",
+    )
     report_year_start_month: int = Field(
         default=4,
         ge=1,
@@ -154,15 +161,16 @@ class Settings(BaseSettings):
             ) from exc
         return value
 
-    @field_validator("keep_flags_months", "keep_audit_months")
+    @field_validator("keep_flags_months", "keep_audit_months", "keep_episodes_months")
     @classmethod
     def _kept_as_long_as_answers(cls, value: int, info: ValidationInfo) -> int:
-        """Refuse keeping flags or audit shorter than answers: a typo must not lose them early."""
+        """Refuse keeping flags, audit or a child's history shorter than answers: a typo must
+        not lose them early."""
         answers = info.data.get("keep_answers_months")
         if answers is not None and value < answers:
             raise ValueError(
-                f"must be at least MYSAY_KEEP_ANSWERS_MONTHS ({answers}): the records of "
-                "what was done are kept at least as long as the answers"
+                f"must be at least MYSAY_KEEP_ANSWERS_MONTHS ({answers}): the service's "
+                "records of what was done are kept at least as long as the answers"
             )
         return value
 

@@ -281,6 +281,9 @@ def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
                 return _refuse("bad_date")
             if step.no_future and draft.today is not None and parsed > draft.today:
                 return _refuse("date_in_future")
+            earlier = draft.answers.get(step.not_before or "")
+            if isinstance(earlier, str) and parsed < date.fromisoformat(earlier):
+                return _refuse("date_before", earlier=date.fromisoformat(earlier))
             if long_before_due(step, draft.context, draft.selection, parsed):
                 # Asked again rather than refused: typing the same date again confirms it.
                 draft.selection = [parsed.isoformat()]

@@ -305,6 +305,18 @@ class TestDates:
         event = refused(sample_flow, self.at_date(sample_flow), Text(typed))
         assert event.message == "Please type the date like 25/12/2024."
 
+    def test_a_date_before_the_one_it_may_not_precede_is_refused(
+        self, packaged_flows: dict[str, Flow]
+    ) -> None:
+        flow = packaged_flows["iro_challenge"]
+        iro = RunContext(audience="iro", case_ref="C1")
+        raised = feed(flow, start(flow, iro, NOW), Text("14/10/2024"), Choose("plan"))
+        resolved = feed(flow, raised, Choose("formal1"), Choose("yes"))
+        event = refused(flow, resolved, Text("13/10/2024"))
+        assert event.reason == "date_before" and "(14/10/2024)" in event.message
+        same_day = feed(flow, resolved, Text("14/10/2024"))
+        assert same_day.run.answers["resolved_on"] == "2024-10-14"
+
 
 class TestConditions:
     def test_an_answer_can_bring_in_a_follow_up(self, sample_flow: Flow) -> None:

@@ -1,5 +1,5 @@
 """The IRO's pages (managers may open them too, as in the bot): caseload, a child's page
-with their views, flags, requests, the outcome form and invitations."""
+with their views, flags, requests, the outcome and challenge forms, and invitations."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.app import caseload, flags, iro_tools, requests
+from bot.app.challenges import challenge_form, submit_challenge_form
 from bot.app.joining import telegram_link
 from bot.app.outcome_form import NoMeeting, outcome_form, submit_outcome_form
 from bot.web.staff.app import CASEWORK, Pages, page, see_other, signed_in, url, workspace
@@ -161,6 +162,32 @@ async def record_outcome(request: web.Request) -> web.Response:
     status = 200 if result.recorded else 400
     context = {"case_ref": case_ref, "form": form, "result": result}
     return page(request, "outcome", context, status)
+
+
+@PAGES.route("GET", "/children/{case_ref}/challenge", "challenge")
+async def show_challenge_form(request: web.Request) -> web.Response:
+    """The challenge form, with the challenges recorded for the child."""
+    ws = workspace(request)
+    form = await challenge_form(
+        ws.services, ws.flows[FlowId.challenge], signed_in(request), request.match_info["case_ref"]
+    )
+    return page(request, "challenge", {"form": form, "result": None})
+
+
+@PAGES.route("POST", "/children/{case_ref}/challenge", "challenge_post")
+async def record_challenge(request: web.Request) -> web.Response:
+    """Check the challenge with the challenge flow; record it, or show the form with the
+    problem beside the answer it is about."""
+    ws = workspace(request)
+    case_ref = request.match_info["case_ref"]
+    posted = await request.post()
+    values = {key: str(value) for key, value in posted.items() if key != "csrf_token"}
+    flow = ws.flows[FlowId.challenge]
+    result = await submit_challenge_form(ws.services, flow, signed_in(request), case_ref, values)
+    form = await challenge_form(ws.services, flow, signed_in(request), case_ref)
+    return page(
+        request, "challenge", {"form": form, "result": result}, 200 if result.recorded else 400
+    )
 
 
 @PAGES.route("GET", "/children/{case_ref}/invite", "invite")
