@@ -15,7 +15,16 @@ from conversations.catalogue import DEFAULT_LOCALE, Catalogue
 from conversations.languages import date_words
 
 LOCALES = Path(__file__).parent / "locales"
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "On <weekday>", Monday first: each language's form of the weekday after "on" differs.
+_ON_DAY_KEYS = (
+    "on_day.monday",
+    "on_day.tuesday",
+    "on_day.wednesday",
+    "on_day.thursday",
+    "on_day.friday",
+    "on_day.saturday",
+    "on_day.sunday",
+)
 
 logger = logging.getLogger(__name__)
 # (locale, English text) pairs already logged as shown in English: once each, not per message.
@@ -52,4 +61,4 @@ def message(key: str, locale: str, /, **values: object) -> str:
 def on_day(day: date, locale: str) -> str:
     """'on Monday 7 December' as the language says it ('w środę 9 grudnia'): the weekday's
     form after "on" differs by language, so each is a catalogue entry of its own."""
-    return message(f"on_day.{_WEEKDAYS[day.weekday()]}", locale, date=date_words(day, locale))
+    return message(_ON_DAY_KEYS[day.weekday()], locale, date=date_words(day, locale))
