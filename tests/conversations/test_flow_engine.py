@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conversations.engine import Transition, current_prompt, handle, start
+from conversations.engine import Transition, current_prompt, handle, reads_as_button, start
 from conversations.events import (
     AnswerRecorded,
     AnswersDropped,
@@ -177,6 +177,39 @@ class TestText:
         flow = packaged_flows["checkin"]
         t = feed(flow, start(flow, CHILD, NOW), Choose("ok"), Text(typed))
         assert "message" not in t.run.answers and t.run.current_step == "contact_me"
+
+    @pytest.mark.parametrize("typed", ["back", "Back!", "go back"])
+    def test_typing_back_goes_back_and_is_never_stored_as_an_answer(
+        self, packaged_flows: dict[str, Flow], typed: str
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        # At a question of buttons: "back" is not words for the buttons to refuse.
+        at_contact = feed(flow, start(flow, CHILD, NOW), Choose("ok"), Text("school was fine"))
+        t = feed(flow, at_contact, Text(typed))
+        assert asked(t).step_id == "message" and t.run.answers["message"] == "school was fine"
+        # At a question of words: "back" is not the answer.
+        t = feed(flow, start(flow, CHILD, NOW), Choose("ok"), Text(typed))
+        assert asked(t).step_id == "mood" and "message" not in t.run.answers
+
+    @pytest.mark.parametrize("typed", ["stop", "Stop.", "save for later"])
+    def test_typing_stop_pauses_the_run_with_nothing_lost(
+        self, packaged_flows: dict[str, Flow], typed: str
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        t = feed(flow, start(flow, CHILD, NOW), Choose("ok"), Text(typed))
+        assert any(isinstance(e, Saved) for e in t.events)
+        assert t.run.status is RunStatus.waiting and t.run.current_step == "message"
+        assert t.run.answers == {"mood": "ok"}
+
+    def test_words_read_as_a_button_are_told_apart_from_the_childs_own(
+        self, packaged_flows: dict[str, Flow]
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        at_faces = start(flow, CHILD, NOW).run
+        assert all(reads_as_button(flow, at_faces, typed) for typed in ("2", "😢", "back", "stop"))
+        assert not reads_as_button(flow, at_faces, "my foster dad shouts at me")
+        at_words = feed(flow, start(flow, CHILD, NOW), Choose("ok")).run
+        assert reads_as_button(flow, at_words, "idk") and not reads_as_button(flow, at_words, "2")
 
     def test_cancel_with_answers_asks_first_and_resume_carries_on(
         self, packaged_flows: dict[str, Flow]
