@@ -155,6 +155,7 @@ async def apply_outcome(
                         participant.locale,
                         web=is_web_chat(participant.telegram_id),
                         note=note_text,
+                        day=on_day(review.held_on or review.due_date, participant.locale),
                     ),
                     now,
                 )
