@@ -20,14 +20,12 @@ from storage.models import Answer, FeedbackCount, Flag, Participant, Run
 FAMILY = ("parent", "carer")
 
 
-def _sent_in_period(
-    run_id: ColumnElement[int], start: date, end: date, roles: tuple[str, ...]
-) -> ColumnElement[bool]:
-    """Whether the run `run_id` was sent in the period by one of these people (live runs only:
+def _run_sent(start: date, end: date, roles: tuple[str, ...]) -> ColumnElement[bool]:
+    """Whether the answer's run was sent in the period by one of these people (live runs only:
     the words are there)."""
     since, until = day_start(start), day_start(end + timedelta(days=1))
     return exists().where(
-        Run.id == run_id,
+        Run.id == Answer.run_id,
         Participant.id == Run.participant_id,
         Participant.role.in_(roles),
         Run.status == "submitted",
@@ -97,7 +95,7 @@ def quotable_query(
             # (storage.models.OWN_WORDS) rather than every answer.
             Answer.kind == literal("text", literal_execute=True),
             Answer.text_cipher.is_not(None),
-            _sent_in_period(Answer.run_id, start, end, roles),
+            _run_sent(start, end, roles),
             consented,
             ~flagged,
         )
