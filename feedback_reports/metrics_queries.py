@@ -14,7 +14,6 @@ runs are sent), so the meetings are counted without reading a single run.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,7 +23,6 @@ from sqlalchemy import (
     Date,
     Integer,
     Select,
-    String,
     case,
     cast,
     func,
@@ -36,33 +34,35 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
-from feedback_reports.timescale import in_timescale_sql
 from storage.models import (
     Child,
     Invitation,
     InvitationSummary,
+    MeetingCount,
     Participant,
     Review,
     Run,
     RunSummary,
+)
+from storage.report_sql import (
+    NO_CODE,
+    Expr,
+    age_band,
+    in_timescale_sql,
 )
 
 ATTENDED = ("PN1", "PN2", "PN3", "PN4")
 CONVEYED = ("PN5", "PN6")
 ADVOCATE = ("PN2", "PN5")
 NOT_CONVEYED = ("PN7",)
-# The `code` of a meeting held with no participation code recorded.
-NO_CODE = "not_recorded"
 AUDIENCES = ("child", "parent", "carer")
 # England's financial year, which councils' annual reports follow, starts in April.
 FINANCIAL_YEAR_START = 4
 
-# Any SQL expression or mapped column; and a select of any row shape (SQLAlchemy 2.1 typing).
-Expr: TypeAlias = ColumnElement[Any] | QueryableAttribute[Any]
+# A select of any row shape (SQLAlchemy 2.1 typing).
 Query: TypeAlias = Select[*tuple[Any, ...]]
 
 
@@ -98,14 +98,6 @@ def _month(months: int) -> date:
     return date(months // 12, months % 12 + 1, 1)
 
 
-def _sqlite_years_before(day: Expr, years: int) -> ColumnElement[str]:
-    """A date SQLite keeps as the text YYYY-MM-DD, `years` earlier by its year digits alone
-    (2028-02-29 less 13 is '2015-02-29'): cheaper than date arithmetic, row by row."""
-    earlier = cast(func.substr(day, 1, 4), Integer) - years
-    # Above subtraction, so the year is worked out before it is joined (SQLite binds || first).
-    return earlier.op("||", precedence=100, return_type=String)(func.substr(day, 5))
-
-
 def _utc_day(column: Expr, dialect: str) -> ColumnElement[date]:
     """The UTC calendar day of a stored timestamp."""
     if dialect == "postgresql":
@@ -117,38 +109,6 @@ def _days_between(earlier: Expr, later: Expr, dialect: str) -> ColumnElement[int
     if dialect == "postgresql":
         return later - earlier
     return cast(func.julianday(later) - func.julianday(earlier), Integer)
-
-
-def years_before(day: date, years: int) -> date:
-    """The same day `years` earlier; 29 February becomes the 28th when that year has none."""
-    if (day.month, day.day) == (2, 29) and not calendar.isleap(day.year - years):
-        return date(day.year - years, 2, 28)
-    return day.replace(year=day.year - years)
-
-
-def _younger_than(years: int, birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[bool]:
-    """Whether someone born on `birth` is under `years` old on the day `on`."""
-    if isinstance(on, date):
-        # One day to compare with, worked out here: the database reads birth dates as they are.
-        return birth > years_before(on, years)
-    if dialect == "postgresql":
-        # Date arithmetic is cheaper than formatting both dates, row by row; PostgreSQL takes
-        # 29 February back to the 28th, which agrees with the YYYYMMDD comparison below.
-        return birth > on - literal_column(f"interval '{years} years'")
-    # Texts YYYY-MM-DD compare like the numbers YYYYMMDD, whose differences compare like
-    # ages (8 years old <=> difference >= 80000): younger <=> born after that text, which
-    # need not be a real day (29 February) and agrees with PostgreSQL's.
-    return birth > _sqlite_years_before(on, years)
-
-
-def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
-    """Under 8, 8 to 12 or 13 and over on a given day; unknown without a birth date."""
-    return case(
-        (birth.is_(None), literal_column("'unknown'")),
-        (_younger_than(8, birth, on, dialect), literal_column("'under_8'")),
-        (_younger_than(13, birth, on, dialect), literal_column("'8_12'")),
-        else_=literal_column("'13_plus'"),
-    )
 
 
 def day_start(day: date) -> datetime:
@@ -220,6 +180,13 @@ def all_invitations() -> Subquery:
     return union_all(live, kept).subquery("all_invitations")
 
 
+def _quarter(held_on: Expr, periods: Sequence[Quarter]) -> ColumnElement[Any]:
+    """The label of the trend's quarter a day falls in (no quarters: NULL)."""
+    if not periods:
+        return null()
+    return case(*((held_on.between(q.start, q.end), q.label) for q in periods))
+
+
 def meetings_query(
     start: date,
     end: date,
@@ -229,23 +196,57 @@ def meetings_query(
 ) -> Query:
     """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender.
 
-    `periods` are the quarters of the trend, as `quarters` returns them (none: no quarter);
-    with `chair_id`, only the meetings that IRO chaired.
+    `periods` are the quarters of the trend, as `quarters` returns them (none: no quarter).
+    Every IRO's meetings are read from the counts kept per day (`MeetingCount`); with
+    `chair_id`, one IRO's from the meetings themselves (`chaired_meetings_query`).
     """
-    quarter: ColumnElement[Any] = (
-        case(*((Review.held_on.between(q.start, q.end), q.label) for q in periods))
-        if periods
-        else null()
+    if chair_id is not None:
+        return chaired_meetings_query(start, end, dialect, periods, chair_id)
+    kept = MeetingCount
+    per_day = (
+        select(
+            kept.kind,
+            kept.code,
+            _quarter(kept.held_on, periods).label("quarter"),
+            kept.band,
+            kept.gender,
+            kept.held,
+            kept.in_timescale,
+            kept.seen_before,
+            kept.seen_no,
+            kept.views,
+        )
+        .where(kept.held_on.between(start, end))
+        .subquery()
     )
-    in_timescale = in_timescale_sql()
+    c = per_day.c
+    return select(
+        c.kind,
+        c.code,
+        c.quarter,
+        c.band,
+        c.gender,
+        func.sum(c.held).label("held"),
+        func.sum(c.in_timescale).label("in_timescale"),
+        func.sum(c.seen_before).label("seen_before"),
+        func.sum(c.seen_no).label("seen_no"),
+        func.sum(c.views).label("views"),
+    ).group_by(c.kind, c.code, c.quarter, c.band, c.gender)
+
+
+def chaired_meetings_query(
+    start: date, end: date, dialect: str, periods: Sequence[Quarter], chair_id: int
+) -> Query:
+    """The meetings one IRO chaired, held in [start, end], grouped as `meetings_query`'s,
+    counted from their rows and children by the definitions the kept counts use."""
     per_meeting = (
         select(
             Review.kind.label("kind"),
             func.coalesce(Review.participation, literal_column(f"'{NO_CODE}'")).label("code"),
-            quarter.label("quarter"),
+            _quarter(Review.held_on, periods).label("quarter"),
             age_band(Child.birth_date, Review.held_on, dialect).label("band"),
             Child.gender.label("gender"),
-            _one_if(in_timescale).label("in_timescale"),
+            _one_if(in_timescale_sql()).label("in_timescale"),
             _one_if(Review.seen_before.is_(True)).label("seen_before"),
             _one_if(Review.seen_before.is_(False)).label("seen_no"),
             _one_if(Review.views_sent_on <= Review.held_on).label("views"),

@@ -31,6 +31,7 @@ from feedback_reports.participation_model import (
     pct,
 )
 from feedback_reports.suppression import Table
+from storage.report_sql import years_before
 from storage.uow import UnitOfWork
 
 QUOTE_LIMIT = 50
@@ -114,9 +115,7 @@ async def _previous(
     uow: UnitOfWork, start: date, end: date, now: datetime, options: ReportOptions
 ) -> PreviousPeriod:
     """The main table of the same period a year before (its trend and breakdowns are not shown)."""
-    before = Period.model_validate(
-        {"from": q.years_before(start, 1), "to": q.years_before(end, 1)}
-    )
+    before = Period.model_validate({"from": years_before(start, 1), "to": years_before(end, 1)})
     figures = await _meeting_figures(uow, before.start, before.end, now, [], options)
     return PreviousPeriod(
         period=before,

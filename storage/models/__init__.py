@@ -44,6 +44,7 @@ from storage.models.records import (
     FeedbackCount,
     InvitationSummary,
     KeyCheck,
+    MeetingCount,
     RunSummary,
 )
 from storage.models.runs import Answer, ChildRequest, Flag, Run
@@ -80,6 +81,7 @@ __all__ = [
     "InvitationSummary",
     "IroAllocation",
     "KeyCheck",
+    "MeetingCount",
     "OutboxMessage",
     "Participant",
     "PlanEpisode",

@@ -31,6 +31,7 @@ from storage.models import (
     RunSummary,
 )
 from storage.repositories.base import Repository
+from storage.repositories.meeting_counts import MeetingCounts, note_review
 from storage.repositories.summaries import CHOICE_KINDS, FEEDBACK_ROLES
 
 # (step, measure, value) for one sent run: the run itself, each option chosen, each theme list.
@@ -74,6 +75,7 @@ class ReportCounts(Repository):
                 )
                 .values(views_sent_on=day)
             )
+            note_review(self.session.sync_session, run.review_id)
         if role in FEEDBACK_ROLES:
             await self._count_feedback(run, role, day)
 
@@ -113,6 +115,8 @@ class ReportCounts(Repository):
     async def recount(self) -> None:
         """Replace every count with one worked out from the runs, answers and summaries."""
         await self._recount_views()
+        # Every meeting's views may have moved: its kept counts too.
+        await MeetingCounts(self.session, self.cipher).recount()
         await self.session.execute(delete(FeedbackCount))
         counted = union_all(*self._feedback(live=True), *self._feedback(live=False)).subquery()
         keys = [counted.c[name] for name in KEY_COLUMNS]

@@ -1,0 +1,172 @@
+"""The meetings' counts the participation report reads, kept as meetings and children are written.
+
+At national scale the report would otherwise read every meeting held in the year, with its
+child, each time. So a write that can move a meeting's figures (a meeting added, held, coded
+or changed; a child's birth date or gender changed; a child's views sent) notes the days it
+touches, and before the transaction commits those days are counted again from their rows
+(`MeetingCounts.refresh`), by the definitions the report's own queries use
+(`storage.report_sql`). Counting a touched day again, rather than adding and taking away,
+cannot drift: a day counted twice is counted the same. `recount` counts every day, for a
+database filled some other way (the benchmark) and to check that the two agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, delete, func, insert, inspect, literal, select
+from sqlalchemy.orm import Session, UOWTransaction
+
+from storage.models import Child, MeetingCount, Review
+from storage.report_sql import NO_CODE, age_band, in_timescale_sql
+from storage.repositories.base import Repository
+
+# What a meeting's counts are made of, on the meeting and on its child.
+COUNTED_REVIEW = (
+    "child_id",
+    "kind",
+    "due_date",
+    "held_on",
+    "participation",
+    "seen_before",
+    "in_timescale",
+    "views_sent_on",
+)
+COUNTED_CHILD = ("birth_date", "gender")
+# Where a session keeps what its transaction touched, until `refresh` counts it.
+PENDING = "meeting_counts_pending"
+# Days per statement, well below SQLite's limit on a statement's parameters.
+DAYS_PER_STATEMENT = 500
+COLUMNS = (
+    "held_on",
+    "kind",
+    "code",
+    "band",
+    "gender",
+    "held",
+    "in_timescale",
+    "seen_before",
+    "seen_no",
+    "views",
+)
+
+
+@dataclass
+class Touched:
+    """Days whose meetings moved, and meetings and children whose days are looked up."""
+
+    days: set[date] = field(default_factory=set)
+    reviews: set[int] = field(default_factory=set)
+    children: set[int] = field(default_factory=set)
+
+
+def touched(session: Session) -> Touched:
+    found = session.info.get(PENDING)
+    if found is None:
+        found = session.info[PENDING] = Touched()
+    return found
+
+
+def note_flushed_changes(session: Session, _context: UOWTransaction, _instances: Any) -> None:
+    """Note the days of the meetings, and the children, this flush adds, changes or deletes.
+
+    A `before_flush` listener (`storage.uow`), so every change made through the ORM is seen,
+    whichever use case or import made it; a statement that updates meetings itself calls
+    `note_review`.
+    """
+    noted = touched(session)
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, Review):
+            state = inspect(instance)
+            if instance in session.dirty and not any(
+                state.attrs[name].history.has_changes() for name in COUNTED_REVIEW
+            ):
+                continue
+            # The day it was held before this flush and the day it is held now.
+            noted.days.update(day for day in state.attrs.held_on.history.sum() if day)
+        elif isinstance(instance, Child) and instance not in session.new:
+            state = inspect(instance)
+            if instance in session.deleted or any(
+                state.attrs[name].history.has_changes() for name in COUNTED_CHILD
+            ):
+                noted.children.add(instance.id)
+
+
+def note_review(session: Session, review_id: int) -> None:
+    """Note a meeting a statement changed without the ORM (its day is looked up later)."""
+    touched(session).reviews.add(review_id)
+
+
+def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+def counted(dialect: str, *where: ColumnElement[bool]) -> Select[Any]:
+    """The meetings held, counted by day, kind, code, age band and gender, from their rows."""
+    per_meeting = (
+        select(
+            Review.held_on.label("held_on"),
+            Review.kind.label("kind"),
+            func.coalesce(Review.participation, literal(NO_CODE)).label("code"),
+            age_band(Child.birth_date, Review.held_on, dialect).label("band"),
+            Child.gender.label("gender"),
+            _one_if(in_timescale_sql()).label("in_timescale"),
+            _one_if(Review.seen_before.is_(True)).label("seen_before"),
+            _one_if(Review.seen_before.is_(False)).label("seen_no"),
+            _one_if(Review.views_sent_on <= Review.held_on).label("views"),
+        )
+        .join(Child, Child.id == Review.child_id)
+        .where(Review.held_on.is_not(None), *where)
+        .subquery()
+    )
+    c = per_meeting.c
+    keys = (c.held_on, c.kind, c.code, c.band, c.gender)
+    return select(
+        *keys,
+        func.count(),
+        func.sum(c.in_timescale),
+        func.sum(c.seen_before),
+        func.sum(c.seen_no),
+        func.sum(c.views),
+    ).group_by(*keys)
+
+
+def _chunks(days: Iterable[date]) -> Iterable[Sequence[date]]:
+    ordered = sorted(days)
+    for first in range(0, len(ordered), DAYS_PER_STATEMENT):
+        yield ordered[first : first + DAYS_PER_STATEMENT]
+
+
+class MeetingCounts(Repository):
+    """Counts again the days this transaction touched; rebuilds every day's counts."""
+
+    @property
+    def _dialect(self) -> str:
+        return "postgresql" if self.on_postgres else "sqlite"
+
+    async def refresh(self) -> None:
+        """Count again the days of the meetings and children written since the last refresh."""
+        await self.session.flush()
+        noted = self.session.sync_session.info.pop(PENDING, None)
+        if noted is None:
+            return
+        days = set(noted.days)
+        for ids, column in ((noted.reviews, Review.id), (noted.children, Review.child_id)):
+            if ids:
+                query = select(Review.held_on).where(column.in_(ids), Review.held_on.is_not(None))
+                days.update(await self.session.scalars(query.distinct()))
+        for chunk in _chunks(days):
+            await self.session.execute(delete(MeetingCount).where(MeetingCount.held_on.in_(chunk)))
+            rows = counted(self._dialect, Review.held_on.in_(chunk))
+            await self.session.execute(insert(MeetingCount).from_select(COLUMNS, rows))
+
+    async def recount(self) -> None:
+        """Replace every count with one worked out from the meetings and children."""
+        self.session.sync_session.info.pop(PENDING, None)
+        await self.session.execute(delete(MeetingCount))
+        await self.session.execute(
+            insert(MeetingCount).from_select(COLUMNS, counted(self._dialect))
+        )
