@@ -3,12 +3,14 @@
 At national scale the report would otherwise read every run and every answer each time. So a
 run, in the transaction that sends it, leaves:
 - for a child's run about a meeting, the first UTC day the child sent views for it
-  (`review.views_sent_on`), so "views sent through My Say" reads the meeting's own row;
+  (`review.views_sent_on`), so "views sent through My Say" reads the meeting's own row (and
+  the meetings' counts kept per day, `meeting_counts`, count that day again);
 - for a parent's or carer's run, its day's counts (`FeedbackCount`): the run, each option
   chosen, each list of themes in their words.
 Deleting the run later (retention, an erasure) leaves both, so past figures stay. `recount`
-builds the same from the runs and answers kept, and the summaries of runs deleted, for a
-database filled some other way (the benchmark) and to check that the two agree.
+builds the same from the runs and answers kept, and the summaries of runs deleted (and the
+meetings' counts from the meetings), for a database filled some other way (the benchmark) and
+to check that the two agree.
 """
 
 from __future__ import annotations
