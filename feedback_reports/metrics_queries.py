@@ -7,9 +7,9 @@ in a subquery and grouped by the outer query, so no bound parameter is repeated 
 the helpers below branch on the dialect explicitly; everything else is portable SQL.
 
 Runs and invitations are read together with the summaries kept of those deleted since (by
-retention or an erasure), so deleting people's words never changes a past figure. Whether a
-child sent views before a meeting is read from the meeting's row (`views_sent_on`, kept as
-runs are sent), so the meetings are counted without reading a single run.
+retention or an erasure), so deleting people's words never changes a past figure. Meetings,
+and children's runs sent before them, are read from the counts kept per day as they are
+written (`storage.repositories.meeting_counts`), except one IRO's meetings, read from the rows.
 """
 
 from __future__ import annotations
@@ -20,11 +20,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeAlias
 
 from sqlalchemy import (
-    Date,
-    Integer,
     Select,
     case,
-    cast,
     func,
     literal_column,
     null,
@@ -46,6 +43,7 @@ from storage.models import (
     Review,
     Run,
     RunSummary,
+    SentBeforeCount,
 )
 from storage.report_sql import (
     NO_CODE,
@@ -98,19 +96,6 @@ def _month(months: int) -> date:
     return date(months // 12, months % 12 + 1, 1)
 
 
-def _utc_day(column: Expr, dialect: str) -> ColumnElement[date]:
-    """The UTC calendar day of a stored timestamp."""
-    if dialect == "postgresql":
-        return cast(func.timezone("UTC", column), Date)
-    return func.date(column)
-
-
-def _days_between(earlier: Expr, later: Expr, dialect: str) -> ColumnElement[int]:
-    if dialect == "postgresql":
-        return later - earlier
-    return cast(func.julianday(later) - func.julianday(earlier), Integer)
-
-
 def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
@@ -135,32 +120,6 @@ def dialect_of(session: AsyncSession) -> str:
 
 def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return case((condition, 1), else_=0)
-
-
-def all_runs() -> Subquery:
-    """Runs as the report counts them: live runs, and the summaries of runs deleted since.
-
-    `person` counts a participant once, whether their runs are live, summarised or both.
-    """
-    live = select(
-        Run.participant_id.label("person"),
-        Participant.role.label("role"),
-        Participant.child_id.label("child_id"),
-        Run.review_id.label("review_id"),
-        Run.status.label("status"),
-        Run.started_at.label("started_at"),
-        Run.submitted_at.label("submitted_at"),
-    ).join(Participant, Participant.id == Run.participant_id)
-    kept = select(
-        RunSummary.participant_key,
-        RunSummary.role,
-        RunSummary.child_id,
-        RunSummary.review_id,
-        RunSummary.status,
-        RunSummary.started_at,
-        RunSummary.submitted_at,
-    )
-    return union_all(live, kept).subquery("all_runs")
 
 
 def all_invitations() -> Subquery:
@@ -379,21 +338,12 @@ def runs_query(start: date, end: date, dialect: str) -> Query:
     ).group_by(b.role, b.band)
 
 
-def days_before_meeting_query(start: date, end: date, dialect: str) -> Query:
-    """How many children's runs were sent each number of days before their meeting."""
-    runs = all_runs()
-    run = runs.c
-    sent_day = _utc_day(run.submitted_at, dialect)
-    per_run = (
-        select(_days_between(sent_day, Review.held_on, dialect).label("days"))
-        .select_from(runs)
-        .join(Review, Review.id == run.review_id)
-        .where(
-            run.role == "child",
-            run.status == "submitted",
-            Review.held_on.between(start, end),
-            sent_day <= Review.held_on,
-        )
-        .subquery()
+def days_before_meeting_query(start: date, end: date) -> Query:
+    """How many children's runs were sent each number of days before their meeting, for the
+    meetings held in the period (counted per meeting day as runs are sent, `SentBeforeCount`)."""
+    kept = SentBeforeCount
+    return (
+        select(kept.days, func.sum(kept.runs).label("runs"))
+        .where(kept.held_on.between(start, end))
+        .group_by(kept.days)
     )
-    return select(per_run.c.days, func.count().label("runs")).group_by(per_run.c.days)

@@ -148,7 +148,7 @@ async def _funnel(
         audience[row["role"]].update(found)
         if row["role"] == "child":
             bands[row["band"]].update(found)
-    days_query = q.days_before_meeting_query(start, end, dialect)
+    days_query = q.days_before_meeting_query(start, end)
     days = Counter({int(d): int(n) for d, n in await session.execute(days_query)})
     # Each audience's counts and the children's age bands under them, withheld together.
     table = Table(options.suppress_below)

@@ -1,4 +1,5 @@
-"""SQL for the definitions the participation report counts meetings by: age band, in timescale.
+"""SQL for the definitions the participation report counts meetings by: age band, in timescale,
+days between a child's views and the meeting.
 
 They live in storage because the meetings' counts are kept here as meetings are written
 (`storage.repositories.meeting_counts`); the report's own queries (`feedback_reports.
@@ -12,7 +13,7 @@ import calendar
 from datetime import date
 from typing import Any, TypeAlias
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal_column, or_
+from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal_column, or_
 from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -63,6 +64,19 @@ def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
         (younger_than(13, birth, on, dialect), literal_column("'8_12'")),
         else_=literal_column("'13_plus'"),
     )
+
+
+def utc_day(column: Expr, dialect: str) -> ColumnElement[date]:
+    """The UTC calendar day of a stored timestamp."""
+    if dialect == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)
+
+
+def days_between(earlier: Expr, later: Expr, dialect: str) -> ColumnElement[int]:
+    if dialect == "postgresql":
+        return later - earlier
+    return cast(func.julianday(later) - func.julianday(earlier), Integer)
 
 
 def in_timescale_sql() -> ColumnElement[Any]:

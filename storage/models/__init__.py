@@ -46,6 +46,7 @@ from storage.models.records import (
     KeyCheck,
     MeetingCount,
     RunSummary,
+    SentBeforeCount,
 )
 from storage.models.runs import Answer, ChildRequest, Flag, Run
 
@@ -90,6 +91,7 @@ __all__ = [
     "Review",
     "Run",
     "RunSummary",
+    "SentBeforeCount",
     "Staff",
     "TelegramPrompt",
     "UtcDateTime",

@@ -134,6 +134,21 @@ class MeetingCount(Base):
     views: Mapped[int] = mapped_column(Integer)
 
 
+class SentBeforeCount(Base):
+    """How many children's runs for meetings held on a day were sent how many days before.
+
+    Kept with `MeetingCount`, day by day, from the runs and the summaries of runs deleted, so
+    the report's "sent before the meeting" reads a few rows a day instead of every run.
+    """
+
+    __tablename__ = "sent_before_count"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    days: Mapped[int] = mapped_column(Integer)
+    runs: Mapped[int] = mapped_column(Integer)
+
+
 class InvitationSummary(Base):
     """When an invitation deleted by an erasure was made and used, for the report's funnel."""
 

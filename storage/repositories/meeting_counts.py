@@ -18,10 +18,18 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, delete, func, insert, inspect, literal, select
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import InstrumentedAttribute, Session, UOWTransaction
 
-from storage.models import Child, MeetingCount, Review
-from storage.report_sql import NO_CODE, age_band, in_timescale_sql
+from storage.models import (
+    Child,
+    MeetingCount,
+    Participant,
+    Review,
+    Run,
+    RunSummary,
+    SentBeforeCount,
+)
+from storage.report_sql import NO_CODE, age_band, days_between, in_timescale_sql, utc_day
 from storage.repositories.base import Repository
 
 # What a meeting's counts are made of, on the meeting and on its child.
@@ -134,6 +142,33 @@ def counted(dialect: str, *where: ColumnElement[bool]) -> Select[Any]:
     ).group_by(*keys)
 
 
+def sent_before(dialect: str, *where: ColumnElement[bool]) -> list[Select[Any]]:
+    """Children's runs sent on or before their meeting's day, by that day and the days between,
+    from the runs and from the summaries of runs deleted since (each read from its meeting)."""
+    live = (
+        select(Run.submitted_at.label("submitted_at"), Review.held_on.label("held_on"))
+        .join(Review, Review.id == Run.review_id)
+        .join(Participant, Participant.id == Run.participant_id)
+        .where(Participant.role == "child", Run.status == "submitted")
+    )
+    kept = (
+        select(RunSummary.submitted_at, Review.held_on)
+        .join(Review, Review.id == RunSummary.review_id)
+        .where(RunSummary.role == "child", RunSummary.status == "submitted")
+    )
+    found = []
+    for runs in (live, kept):
+        per_run = runs.where(Review.held_on.is_not(None), *where).subquery()
+        sent_on = utc_day(per_run.c.submitted_at, dialect)
+        days = days_between(sent_on, per_run.c.held_on, dialect).label("days")
+        counted_runs = (
+            select(per_run.c.held_on, days).where(sent_on <= per_run.c.held_on).subquery()
+        )
+        c = counted_runs.c
+        found.append(select(c.held_on, c.days, func.count()).group_by(c.held_on, c.days))
+    return found
+
+
 def _chunks(days: Iterable[date]) -> Iterable[Sequence[date]]:
     ordered = sorted(days)
     for first in range(0, len(ordered), DAYS_PER_STATEMENT):
@@ -159,14 +194,24 @@ class MeetingCounts(Repository):
                 query = select(Review.held_on).where(column.in_(ids), Review.held_on.is_not(None))
                 days.update(await self.session.scalars(query.distinct()))
         for chunk in _chunks(days):
-            await self.session.execute(delete(MeetingCount).where(MeetingCount.held_on.in_(chunk)))
-            rows = counted(self._dialect, Review.held_on.in_(chunk))
-            await self.session.execute(insert(MeetingCount).from_select(COLUMNS, rows))
+            await self._count_again(chunk)
 
     async def recount(self) -> None:
-        """Replace every count with one worked out from the meetings and children."""
+        """Replace every count with one worked out from the meetings, children and runs."""
         self.session.sync_session.info.pop(PENDING, None)
-        await self.session.execute(delete(MeetingCount))
-        await self.session.execute(
-            insert(MeetingCount).from_select(COLUMNS, counted(self._dialect))
-        )
+        await self._count_again(None)
+
+    async def _count_again(self, days: Sequence[date] | None) -> None:
+        """Replace the counts of these days (None: every day) with counts from the rows."""
+
+        def on(column: InstrumentedAttribute[date | None]) -> list[ColumnElement[bool]]:
+            return [] if days is None else [column.in_(days)]
+
+        meetings = counted(self._dialect, *on(Review.held_on))
+        await self.session.execute(delete(MeetingCount).where(*on(MeetingCount.held_on)))
+        await self.session.execute(insert(MeetingCount).from_select(COLUMNS, meetings))
+        await self.session.execute(delete(SentBeforeCount).where(*on(SentBeforeCount.held_on)))
+        for runs in sent_before(self._dialect, *on(Review.held_on)):
+            await self.session.execute(
+                insert(SentBeforeCount).from_select(("held_on", "days", "runs"), runs)
+            )

@@ -1,10 +1,12 @@
-"""the participation report reads meetings from counts kept per day as meetings are written
+"""the participation report reads meetings, and children's runs sent before them, from counts
+kept per day as they are written
 
 At national scale (400,000 meetings a year) the report read every meeting held in the period
-with its child. `meeting_count` holds, per day, kind, code, age band and gender, how many
-meetings were held and how many were in timescale, seen before or had views sent; the unit of
-work counts a day again whenever a meeting or child on it is written
-(storage.repositories.meeting_counts). Counted here from the meetings already stored.
+with its child, and every run. `meeting_count` holds, per day, kind, code, age band and
+gender, how many meetings were held and how many were in timescale, seen before or had views
+sent; `sent_before_count`, per meeting day, how many children's runs were sent how many days
+before. The unit of work counts a day again whenever a meeting, child or child's run on it is
+written (storage.repositories.meeting_counts). Counted here from the rows already stored.
 
 Revision ID: 0020
 Revises: 0019
@@ -47,6 +49,37 @@ FROM (
 GROUP BY held_on, kind, code, band, gender
 """
 
+# Children's runs, live and summarised, sent on or before their meeting's day.
+_SENT_BEFORE = """
+INSERT INTO sent_before_count (held_on, days, runs)
+SELECT held_on, {days}, COUNT(*) FROM (
+    SELECT review.held_on, {sent_day} AS sent_on
+    FROM run JOIN participant ON participant.id = run.participant_id
+    JOIN review ON review.id = run.review_id
+    WHERE participant.role = 'child' AND run.status = 'submitted'
+    UNION ALL
+    SELECT review.held_on, {kept_sent_day}
+    FROM run_summary JOIN review ON review.id = run_summary.review_id
+    WHERE run_summary.role = 'child' AND run_summary.status = 'submitted'
+) sent
+WHERE held_on IS NOT NULL AND sent_on <= held_on
+GROUP BY held_on, {days}
+"""
+
+
+def _sent_before() -> str:
+    if op.get_bind().dialect.name == "postgresql":
+        day = "CAST(timezone('UTC', {}) AS DATE)"
+        days = "held_on - sent_on"
+    else:
+        day = "date({})"
+        days = "CAST(julianday(held_on) - julianday(sent_on) AS INTEGER)"
+    return _SENT_BEFORE.format(
+        days=days,
+        sent_day=day.format("run.submitted_at"),
+        kept_sent_day=day.format("run_summary.submitted_at"),
+    )
+
 
 def _years_before(years: int) -> str:
     """The meeting's day `years` earlier, as the report compares birth dates with it."""
@@ -75,8 +108,20 @@ def upgrade() -> None:
     )
     op.create_index("ix_meeting_count_held_on", "meeting_count", ["held_on"])
     op.execute(_COUNTED.format(eight_before=_years_before(8), thirteen_before=_years_before(13)))
+    op.create_table(
+        "sent_before_count",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("held_on", sa.Date(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("runs", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sent_before_count")),
+    )
+    op.create_index("ix_sent_before_count_held_on", "sent_before_count", ["held_on"])
+    op.execute(_sent_before())
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sent_before_count_held_on", table_name="sent_before_count")
+    op.drop_table("sent_before_count")
     op.drop_index("ix_meeting_count_held_on", table_name="meeting_count")
     op.drop_table("meeting_count")
