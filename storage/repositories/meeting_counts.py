@@ -64,10 +64,9 @@ COLUMNS = (
 
 @dataclass
 class Touched:
-    """Days whose meetings moved, and meetings and children whose days are looked up."""
+    """Days whose meetings moved, and children whose meetings' days are looked up."""
 
     days: set[date] = field(default_factory=set)
-    reviews: set[int] = field(default_factory=set)
     children: set[int] = field(default_factory=set)
 
 
@@ -82,8 +81,8 @@ def note_flushed_changes(session: Session, _context: UOWTransaction, _instances:
     """Note the days of the meetings, and the children, this flush adds, changes or deletes.
 
     A `before_flush` listener (`storage.uow`), so every change made through the ORM is seen,
-    whichever use case or import made it; a statement that updates meetings itself calls
-    `note_review`.
+    whichever use case or import made it; a statement that changes what a day counts without
+    the ORM (a child's run sent) calls `note_day`.
     """
     noted = touched(session)
     for instance in (*session.new, *session.dirty, *session.deleted):
@@ -103,9 +102,9 @@ def note_flushed_changes(session: Session, _context: UOWTransaction, _instances:
                 noted.children.add(instance.id)
 
 
-def note_review(session: Session, review_id: int) -> None:
-    """Note a meeting a statement changed without the ORM (its day is looked up later)."""
-    touched(session).reviews.add(review_id)
+def note_day(session: Session, held_on: date) -> None:
+    """Note a day whose meetings' counts a statement changed without the ORM."""
+    touched(session).days.add(held_on)
 
 
 def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -189,10 +188,11 @@ class MeetingCounts(Repository):
         if noted is None:
             return
         days = set(noted.days)
-        for ids, column in ((noted.reviews, Review.id), (noted.children, Review.child_id)):
-            if ids:
-                query = select(Review.held_on).where(column.in_(ids), Review.held_on.is_not(None))
-                days.update(await self.session.scalars(query.distinct()))
+        if noted.children:
+            query = select(Review.held_on).where(
+                Review.child_id.in_(noted.children), Review.held_on.is_not(None)
+            )
+            days.update(await self.session.scalars(query.distinct()))
         for chunk in _chunks(days):
             await self._count_again(chunk)
 

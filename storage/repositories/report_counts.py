@@ -33,7 +33,7 @@ from storage.models import (
     RunSummary,
 )
 from storage.repositories.base import Repository
-from storage.repositories.meeting_counts import MeetingCounts, note_review
+from storage.repositories.meeting_counts import MeetingCounts, note_day
 from storage.repositories.summaries import CHOICE_KINDS, FEEDBACK_ROLES
 
 # (step, measure, value) for one sent run: the run itself, each option chosen, each theme list.
@@ -77,7 +77,13 @@ class ReportCounts(Repository):
                 )
                 .values(views_sent_on=day)
             )
-            note_review(self.session.sync_session, run.review_id)
+            held_on = await self.session.scalar(
+                select(Review.held_on).where(Review.id == run.review_id)
+            )
+            # Views sent on or before a meeting already held move its day's counts; sent after
+            # it, or before a meeting not held yet (counted when it is), they move nothing.
+            if held_on is not None and day <= held_on:
+                note_day(self.session.sync_session, held_on)
         if role in FEEDBACK_ROLES:
             await self._count_feedback(run, role, day)
 
