@@ -23,7 +23,6 @@ from sqlalchemy import (
     Select,
     case,
     func,
-    literal_column,
     null,
     or_,
     select,
@@ -45,12 +44,7 @@ from storage.models import (
     RunSummary,
     SentBeforeCount,
 )
-from storage.report_sql import (
-    NO_CODE,
-    Expr,
-    age_band,
-    in_timescale_sql,
-)
+from storage.report_sql import Expr, age_band, one_if, per_meeting
 
 ATTENDED = ("PN1", "PN2", "PN3", "PN4")
 CONVEYED = ("PN5", "PN6")
@@ -116,10 +110,6 @@ def dialect_of(session: AsyncSession) -> str:
     bind = session.bind
     assert bind is not None, "the unit of work's session has no engine"
     return bind.dialect.name
-
-
-def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
 
 
 def all_invitations() -> Subquery:
@@ -197,24 +187,14 @@ def chaired_meetings_query(
     start: date, end: date, dialect: str, periods: Sequence[Quarter], chair_id: int
 ) -> Query:
     """The meetings one IRO chaired, held in [start, end], grouped as `meetings_query`'s,
-    counted from their rows and children by the definitions the kept counts use."""
-    per_meeting = (
-        select(
-            Review.kind.label("kind"),
-            func.coalesce(Review.participation, literal_column(f"'{NO_CODE}'")).label("code"),
-            _quarter(Review.held_on, periods).label("quarter"),
-            age_band(Child.birth_date, Review.held_on, dialect).label("band"),
-            Child.gender.label("gender"),
-            _one_if(in_timescale_sql()).label("in_timescale"),
-            _one_if(Review.seen_before.is_(True)).label("seen_before"),
-            _one_if(Review.seen_before.is_(False)).label("seen_no"),
-            _one_if(Review.views_sent_on <= Review.held_on).label("views"),
-        )
-        .join(Child, Child.id == Review.child_id)
-        .where(Review.held_on.between(start, end), *_chaired(chair_id))
-        .subquery()
-    )
-    c = per_meeting.c
+    counted from their rows by the definitions the kept counts use (`per_meeting`)."""
+    m = per_meeting(dialect, Review.held_on.between(start, end), *_chaired(chair_id)).c
+    flags = (m.in_timescale, m.seen_before, m.seen_no, m.views)
+    # The quarter is worked out in a subquery, so no bound parameter is repeated in GROUP BY.
+    dated = select(
+        m.kind, m.code, _quarter(m.held_on, periods).label("quarter"), m.band, m.gender, *flags
+    ).subquery()
+    c = dated.c
     return select(
         c.kind,
         c.code,
@@ -261,8 +241,8 @@ def invitations_query(start: date, end: date, dialect: str) -> Query:
         select(
             invitation.role.label("role"),
             age_band(Child.birth_date, end, dialect).label("band"),
-            _one_if(created).label("invited"),
-            _one_if(used).label("joined"),
+            one_if(created).label("invited"),
+            one_if(used).label("joined"),
         )
         .outerjoin(Child, Child.id == invitation.child_id)
         .where(invitation.role.in_(AUDIENCES), or_(created, used))
@@ -287,8 +267,8 @@ def runs_query(start: date, end: date, dialect: str) -> Query:
         started = (started_at >= since) & (started_at < until)
         sent = (status == "submitted") & (submitted_at >= since) & (submitted_at < until)
         return [
-            func.max(_one_if(started)).label("started"),
-            func.max(_one_if(sent)).label("sent"),
+            func.max(one_if(started)).label("started"),
+            func.max(one_if(sent)).label("sent"),
             or_(started, sent),
         ]
 

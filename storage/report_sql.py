@@ -13,11 +13,24 @@ import calendar
 from datetime import date
 from typing import Any, TypeAlias
 
-from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal_column, or_
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.models import Review
+from storage.models import Child, Review
 
 # The `code` of a meeting held with no participation code recorded.
 NO_CODE = "not_recorded"
@@ -85,4 +98,31 @@ def in_timescale_sql() -> ColumnElement[Any]:
     return or_(
         Review.in_timescale.is_(True),
         and_(Review.in_timescale.is_(None), Review.held_on <= Review.due_date),
+    )
+
+
+def one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """1 where the condition holds, else 0: summed, how many rows it holds for."""
+    return case((condition, 1), else_=0)
+
+
+def per_meeting(dialect: str, *where: ColumnElement[bool]) -> Subquery:
+    """Each meeting held (and matching `where`), with its day and what it is counted by: kind,
+    code (or `not_recorded`), age band on the day, gender, and 1 or 0 for in timescale, seen
+    before, not seen before and views sent on or before the day."""
+    return (
+        select(
+            Review.held_on.label("held_on"),
+            Review.kind.label("kind"),
+            func.coalesce(Review.participation, literal(NO_CODE)).label("code"),
+            age_band(Child.birth_date, Review.held_on, dialect).label("band"),
+            Child.gender.label("gender"),
+            one_if(in_timescale_sql()).label("in_timescale"),
+            one_if(Review.seen_before.is_(True)).label("seen_before"),
+            one_if(Review.seen_before.is_(False)).label("seen_no"),
+            one_if(Review.views_sent_on <= Review.held_on).label("views"),
+        )
+        .join(Child, Child.id == Review.child_id)
+        .where(Review.held_on.is_not(None), *where)
+        .subquery()
     )

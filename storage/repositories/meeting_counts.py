@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, delete, func, insert, inspect, literal, select
+from sqlalchemy import ColumnElement, Select, delete, func, insert, inspect, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, UOWTransaction
 
 from storage.models import (
@@ -29,7 +29,7 @@ from storage.models import (
     RunSummary,
     SentBeforeCount,
 )
-from storage.report_sql import NO_CODE, age_band, days_between, in_timescale_sql, utc_day
+from storage.report_sql import days_between, per_meeting, utc_day
 from storage.repositories.base import Repository
 
 # What a meeting's counts are made of, on the meeting and on its child.
@@ -107,29 +107,9 @@ def note_day(session: Session, held_on: date) -> None:
     touched(session).days.add(held_on)
 
 
-def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
-
-
 def counted(dialect: str, *where: ColumnElement[bool]) -> Select[Any]:
     """The meetings held, counted by day, kind, code, age band and gender, from their rows."""
-    per_meeting = (
-        select(
-            Review.held_on.label("held_on"),
-            Review.kind.label("kind"),
-            func.coalesce(Review.participation, literal(NO_CODE)).label("code"),
-            age_band(Child.birth_date, Review.held_on, dialect).label("band"),
-            Child.gender.label("gender"),
-            _one_if(in_timescale_sql()).label("in_timescale"),
-            _one_if(Review.seen_before.is_(True)).label("seen_before"),
-            _one_if(Review.seen_before.is_(False)).label("seen_no"),
-            _one_if(Review.views_sent_on <= Review.held_on).label("views"),
-        )
-        .join(Child, Child.id == Review.child_id)
-        .where(Review.held_on.is_not(None), *where)
-        .subquery()
-    )
-    c = per_meeting.c
+    c = per_meeting(dialect, *where).c
     keys = (c.held_on, c.kind, c.code, c.band, c.gender)
     return select(
         *keys,
