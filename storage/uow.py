@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import TextCipher
@@ -20,6 +21,7 @@ from storage.repositories import (
     InboundUpdates,
     InvitationRepository,
     KeptFigures,
+    MeetingCounts,
     OutboxRepository,
     ParticipantRepository,
     ReminderQueries,
@@ -34,6 +36,7 @@ from storage.repositories import (
     WebAccessRepository,
     WebChatRepository,
 )
+from storage.repositories.meeting_counts import note_flushed_changes
 
 
 class UnitOfWork:
@@ -47,6 +50,9 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._database.sessions()
+        # Every meeting or child written in this transaction notes the days it touches, and
+        # `commit` counts them again (storage.repositories.meeting_counts).
+        event.listen(self.session.sync_session, "before_flush", note_flushed_changes)
         args = (self.session, self.cipher)
         self.staff = StaffRepository(*args)
         self.children = ChildRepository(*args)
@@ -64,6 +70,7 @@ class UnitOfWork:
         self.housekeeping = Housekeeping(*args)
         self.kept_figures = KeptFigures(*args)
         self.report_counts = ReportCounts(*args)
+        self.meeting_counts = MeetingCounts(*args)
         self.retention = RetentionQueries(*args)
         self.child_records = ChildRecords(*args)
         self.erasure = ErasureRepository(*args)
@@ -84,6 +91,7 @@ class UnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
+        await self.meeting_counts.refresh()
         await self.session.commit()
 
     async def flush(self) -> None:
