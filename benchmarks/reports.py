@@ -1,10 +1,11 @@
 """Benchmark the participation report on a synthetic national year.
 
 Generates children, meetings, runs, answers and invitations with bulk inserts (executemany
-on SQLite, COPY on PostgreSQL) and counts them as the bot counts runs it sends, outside the
-timings. Then times, in turns, one hand-written GROUP BY over the meetings,
-`build_participation_report` (one year, and beside the year before as by default) and a
-child's review record, and prints the medians and the ratios to the GROUP BY.
+on SQLite, COPY on PostgreSQL) and counts them as the bot counts runs it sends and meetings
+it writes, outside the timings. Then times, in turns, one hand-written GROUP BY over the
+meetings, `build_participation_report` (one year, and beside the year before as by default), a
+child's review record and what writing a meeting adds (its day's counts kept), and prints the
+medians and the ratios to the GROUP BY.
 
     .venv/bin/python -m benchmarks.reports                      # 400k meetings, 5M answers
     .venv/bin/python -m benchmarks.reports --meetings 20000 --answers 250000
@@ -46,6 +47,7 @@ from feedback_reports.participation_model import ReportOptions
 from feedback_reports.record import build_review_record
 from storage.crypto import TextCipher
 from storage.database import Database, alembic_config
+from storage.repositories.meeting_counts import touched
 from storage.uow import UnitOfWork
 
 OUT = Path(__file__).parent / "out"
@@ -58,6 +60,8 @@ FACES = ["very_unhappy", "unhappy", "ok", "happy", "very_happy", "not_sure"]
 THEMES = ["home", "school", "family_contact", "health", "feelings", "plan", "meeting", "iro"]
 # A child with meetings, runs and answers in every generated year (ids are dealt in turn).
 RECORD_CASE = "C0000001"
+# A day in the middle of the year, whose meetings' kept counts are timed being counted again.
+WRITTEN_DAY = date(2026, 7, 1)
 # The database `--postgres` makes on the server it is given, and drops when it is done.
 SCRATCH_DATABASE = "mysay_benchmark_reports"
 HAND_WRITTEN = """
@@ -323,10 +327,12 @@ async def reset_postgres(url: str) -> None:
 
 
 async def count_feedback(url: str, cipher: TextCipher) -> float:
-    """Count the loaded feedback as the bot counts each run it sends; return the seconds.
+    """Count the loaded feedback and meetings as the bot counts each run it sends and each
+    meeting it writes; return the seconds.
 
-    The bot adds a run to `feedback_count` as it is sent; rows loaded in bulk were never sent
-    through it, so they are counted here, from the answers, before anything is timed.
+    The bot adds a run to `feedback_count` as it is sent, and counts a meeting's day again in
+    `meeting_count` as the meeting is written; rows loaded in bulk went through neither, so
+    they are counted here (`recount` does both), before anything is timed.
     """
     database = Database.connect(url)
     try:
@@ -349,9 +355,16 @@ async def sizes(url: str) -> str:
                 {"start": YEAR_START, "end": YEAR_END},
             )
             answers = await connection.scalar(text("SELECT COUNT(*) FROM answer"))
+            kept = await connection.scalar(
+                text("SELECT COUNT(*) FROM meeting_count WHERE held_on BETWEEN :start AND :end"),
+                {"start": YEAR_START, "end": YEAR_END},
+            )
     finally:
         await database.dispose()
-    return f"{held:,} meetings held in the year, {answers:,} answers"
+    return (
+        f"{held:,} meetings held in the year, {answers:,} answers; "
+        f"the report reads {kept:,} rows of meetings' counts kept per day"
+    )
 
 
 async def _seconds(action: Callable[[], Awaitable[object]]) -> tuple[float, float]:
@@ -386,6 +399,13 @@ async def time_reports(url: str, rounds: int, cipher: TextCipher) -> dict[str, f
         async with UnitOfWork(database, cipher) as uow:
             await build_review_record(uow, RECORD_CASE, None, "iro", "benchmark", now=_now())
 
+    async def meeting_written() -> None:
+        """What writing one meeting adds to its transaction: its day counted again (rolled
+        back, so the data stays as generated)."""
+        async with UnitOfWork(database, cipher) as uow:
+            touched(uow.session.sync_session).days.add(WRITTEN_DAY)
+            await uow.meeting_counts.refresh()
+
     try:
         for round_number in range(rounds + 1):
             for name, action in (
@@ -393,6 +413,7 @@ async def time_reports(url: str, rounds: int, cipher: TextCipher) -> dict[str, f
                 ("report", partial(report, ReportOptions())),
                 ("one_year", partial(report, ReportOptions(compare=False))),
                 ("record", record),
+                ("written", meeting_written),
             ):
                 seconds, cpu = await _seconds(action)
                 if round_number:
@@ -430,7 +451,7 @@ def _fill(url: str, args: argparse.Namespace, cipher: TextCipher) -> None:
         f"in {time.perf_counter() - started:.1f}s"
     )
     counting = asyncio.run(count_feedback(url, cipher))
-    print(f"counted what the bot counts as runs are sent in {counting:.1f}s")
+    print(f"counted what the bot counts as runs are sent and meetings written in {counting:.1f}s")
 
 
 def _both(found: dict[str, float], name: str) -> str:
@@ -490,6 +511,7 @@ def _benchmark(url: str, args: argparse.Namespace) -> None:
     print("  participation report, one year: " + _both(found, "one_year"))
     print("  participation report beside the year before (the default): " + _both(found, "report"))
     print(f"  a child's review record: {found['record'] * 1000:.0f} ms")
+    print(f"  a meeting written, its day's counts kept: {found['written'] * 1000:.0f} ms")
     print(f"ratio, one year's report to the GROUP BY: {found['one_year'] / found['hand']:.2f}x")
     print(f"ratio, the default report to the GROUP BY: {found['report'] / found['hand']:.2f}x")
     cpu = found["one_year_cpu"] / found["hand_cpu"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
@@ -15,6 +16,9 @@ from feedback_reports.participation_model import ReportOptions
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 MAX_REMINDER_DAYS = 60
+# How long something is kept: at least one day (or month), at most ten years (a hundred).
+KeptDays = Annotated[int, Field(ge=1, le=3650)]
+KeptMonths = Annotated[int, Field(ge=1, le=1200)]
 
 
 class SettingsError(Exception):
@@ -89,35 +93,33 @@ class Settings(BaseSettings):
     listen_port: int = Field(default=8080, ge=0, le=65535, description="Port `mysay serve` binds.")
     web_host: str = Field(default="127.0.0.1", description="Address `mysay web` binds.")
     web_port: int = Field(default=8081, ge=0, le=65535, description="Port `mysay web` binds.")
-    # NoDecode: operators write "10,3", not the JSON list pydantic-settings expects by default.
-    keep_processed_updates_days: int = Field(
+    keep_processed_updates_days: Annotated[int, Field(ge=1, le=365)] = Field(
         default=3,
-        ge=1,
-        le=365,
         description="Days to remember handled update ids (Telegram resends within a day).",
     )
-    keep_sent_messages_days: int = Field(
-        default=30, ge=1, le=3650, description="Days to keep delivered outbox messages."
+    keep_sent_messages_days: KeptDays = Field(
+        default=30, description="Days to keep delivered outbox messages."
     )
-    keep_expired_invitations_days: int = Field(
-        default=30, ge=1, le=3650, description="Days to keep unused invitations after expiry."
+    keep_expired_invitations_days: KeptDays = Field(
+        default=30, description="Days to keep unused invitations after expiry."
     )
     # Retention (`mysay retention run`, and daily in the bot): months after a child's last
     # meeting. Flags and the audit log are the service's own records and are kept longer.
-    keep_answers_months: int = Field(
+    keep_answers_months: KeptMonths = Field(
         default=24,
-        ge=1,
-        le=1200,
         description="Months to keep answers, runs and notes after the child's last meeting.",
     )
-    keep_flags_months: int = Field(
+    keep_flags_months: KeptMonths = Field(
         default=72,
-        ge=1,
-        le=1200,
         description="Months to keep closed safeguarding flags after the child's last meeting.",
     )
-    keep_audit_months: int = Field(
-        default=72, ge=1, le=1200, description="Months to keep audit events."
+    keep_audit_months: KeptMonths = Field(default=72, description="Months to keep audit events.")
+    # Three years: the annual report of a year and its year-before column stay whole when the
+    # report is made up to a year after the period ends.
+    keep_episodes_months: KeptMonths = Field(
+        default=36,
+        description="Months to keep a child's periods in care, plans, IRO allocations and "
+        "challenges after the child's last meeting and the last of them ended or was resolved.",
     )
     report_year_start_month: int = Field(
         default=4,
@@ -126,6 +128,7 @@ class Settings(BaseSettings):
         description="Month (1-12) the service's reporting year starts; 4 is April, "
         "the financial year. The participation report's quarters count from it.",
     )
+    # NoDecode: operators write "10,3", not the JSON list pydantic-settings expects by default.
     report_targets: Annotated[dict[str, float], NoDecode] = Field(
         default_factory=dict,
         description="The service's targets, drawn on the participation report's charts: "
@@ -158,15 +161,16 @@ class Settings(BaseSettings):
             ) from exc
         return value
 
-    @field_validator("keep_flags_months", "keep_audit_months")
+    @field_validator("keep_flags_months", "keep_audit_months", "keep_episodes_months")
     @classmethod
     def _kept_as_long_as_answers(cls, value: int, info: ValidationInfo) -> int:
-        """Refuse keeping flags or audit shorter than answers: a typo must not lose them early."""
+        """Refuse keeping flags, audit or a child's history shorter than answers: a typo must
+        not lose them early."""
         answers = info.data.get("keep_answers_months")
         if answers is not None and value < answers:
             raise ValueError(
-                f"must be at least MYSAY_KEEP_ANSWERS_MONTHS ({answers}): the records of "
-                "what was done are kept at least as long as the answers"
+                f"must be at least MYSAY_KEEP_ANSWERS_MONTHS ({answers}): the service's "
+                "records of what was done are kept at least as long as the answers"
             )
         return value
 
@@ -213,15 +217,7 @@ class Settings(BaseSettings):
         """Read "in_timescale=95,attended=80" as figure names and percentages."""
         if not isinstance(value, str):
             return dict(value)
-        targets = {}
-        for pair in filter(None, (part.strip() for part in value.split(","))):
-            name, equals, number = pair.partition("=")
-            try:
-                targets[name.strip()] = float(number)
-            except ValueError:
-                equals = ""
-            if not equals:
-                raise ValueError(f"expected figure=percentage, like in_timescale=95; got {pair!r}")
+        targets = _named_numbers(value, float, "figure=percentage, like in_timescale=95")
         # The report's own rules (known figures, 0 to 100), checked now rather than at report time.
         return ReportOptions(targets=targets).targets
 
@@ -231,13 +227,7 @@ class Settings(BaseSettings):
         """Read "informal=20,formal1=20,formal2=20,formal3=20" as days per stage."""
         if not isinstance(value, str):
             return dict(value)
-        days = {}
-        for pair in filter(None, (part.strip() for part in value.split(","))):
-            stage, _, number = pair.partition("=")
-            try:
-                days[stage.strip()] = int(number)
-            except ValueError:
-                raise ValueError(f"expected stage=days, like formal1=20; got {pair!r}") from None
+        days = _named_numbers(value, int, "stage=days, like formal1=20")
         return ReportOptions(challenge_stage_days=days).challenge_stage_days
 
     @field_validator("database_url")
@@ -270,6 +260,23 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+
+Number = TypeVar("Number", int, float)
+
+
+def _named_numbers(text: str, number: Callable[[str], Number], example: str) -> dict[str, Number]:
+    """Read "name=number" pairs separated by commas; refuse one that is not, with `example`."""
+    found: dict[str, Number] = {}
+    for pair in filter(None, (part.strip() for part in text.split(","))):
+        name, equals, value = pair.partition("=")
+        try:
+            found[name.strip()] = number(value)
+        except ValueError:
+            equals = ""
+        if not equals:
+            raise ValueError(f"expected {example}; got {pair!r}")
+    return found
 
 
 def load_settings() -> Settings:

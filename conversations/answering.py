@@ -8,11 +8,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 from conversations import prompts
-from conversations.events import Choose, Input, Skip, Text, Toggle
+from conversations.events import Back, Choose, Input, SaveForLater, Skip, Text, Toggle
 from conversations.flow_spec import Step
 from conversations.messages import localise
 from conversations.runs import AnswerValue, RunContext
-from conversations.typed_answers import is_skip_word, typed_option
+from conversations.typed_answers import BACK_WORDS, PAUSE_WORDS, is_skip_word, plain, typed_option
 
 _DATE_FORMATS = (
     (re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$"), "%d/%m/%Y"),
@@ -23,10 +23,14 @@ _DATE_FORMATS = (
 def as_typed(
     step: Step, context: RunContext, answers: Mapping[str, AnswerValue], action: Input
 ) -> Input:
-    """Words typed where a button was expected, or 'idk' to an optional question, read as
-    the button they name; any other input as it is."""
+    """Words typed where a button was expected, 'idk' to an optional question, or "back"
+    and "stop" anywhere, read as the button they name; any other input as it is."""
     if not isinstance(action, Text):
         return action
+    if plain(action.text) in BACK_WORDS:
+        return Back()
+    if plain(action.text) in PAUSE_WORDS:
+        return SaveForLater()
     if step.kind in ("choice", "scale", "yesno", "multi"):
         labels = [
             (option.id, localise(option.label, context.locale))

@@ -152,6 +152,14 @@ def handle(flow: Flow, run: Run, action: Input, now: datetime) -> Transition:
     return Transition(run, [Rejected(reason, text), *again])
 
 
+def reads_as_button(flow: Flow, run: Run, text: str) -> bool:
+    """Whether words typed now would be read as a button ("2", "😢", "skip", "back"): a
+    button press, which is an answer chosen from the flow's own words, not the child's."""
+    if run.flow_id != flow.id or run.status is not RunStatus.waiting:
+        return False
+    return not isinstance(_read_typed(_Draft.of(flow, run), Text(text)), Text)
+
+
 def current_prompt(flow: Flow, run: Run) -> list[Event]:
     """Show again where the run is (after a restart, a save for later or /review)."""
     draft = _Draft.of(flow, run)
@@ -178,6 +186,7 @@ def _apply(draft: _Draft, action: Input) -> _Outcome:
         return _refuse("finished")
     if not _position_is_valid(draft):
         return _refuse("flow_changed")
+    action = _read_typed(draft, action)
     match action:
         case Cancel(confirmed=False) if draft.answers:
             draft.events.append(
@@ -238,8 +247,15 @@ def _position_is_valid(draft: _Draft) -> bool:
     return step is not None and step.is_question
 
 
+def _read_typed(draft: _Draft, action: Input) -> Input:
+    """Typed words at a question, read as the button they name (see `as_typed`)."""
+    step = draft.flow.step(draft.current_step)
+    if draft.status is RunStatus.waiting and step is not None:
+        return as_typed(step, draft.context, draft.answers, action)
+    return action
+
+
 def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
-    action = as_typed(step, draft.context, draft.answers, action)
     match action:
         case Skip():
             if not step.optional:
@@ -281,6 +297,9 @@ def _answer(draft: _Draft, step: Step, action: Input) -> _Outcome:
                 return _refuse("bad_date")
             if step.no_future and draft.today is not None and parsed > draft.today:
                 return _refuse("date_in_future")
+            earlier = draft.answers.get(step.not_before or "")
+            if isinstance(earlier, str) and parsed < date.fromisoformat(earlier):
+                return _refuse("date_before", earlier=date.fromisoformat(earlier))
             if long_before_due(step, draft.context, draft.selection, parsed):
                 # Asked again rather than refused: typing the same date again confirms it.
                 draft.selection = [parsed.isoformat()]

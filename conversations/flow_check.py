@@ -204,6 +204,11 @@ def _check_steps(
         problems.extend(
             FlowProblem(file, step.id, field, message) for field, message in _kind_problems(step)
         )
+        before = valid.get(step.not_before or "")
+        if step.not_before and (
+            step.not_before not in names[:position] or before is None or before.kind != "date"
+        ):
+            problems.append(FlowProblem(file, step.id, "not_before", "names no earlier date step"))
         conditions = [("when", step.when)] + [
             (f"variants.{i}.when", variant.when) for i, variant in enumerate(step.variants)
         ]
@@ -235,7 +240,8 @@ def _kind_problems(step: Step) -> Iterable[tuple[str, str]]:
         yield "min", "only multi steps have a minimum, and it cannot exceed the options"
     if step.optional and step.kind == "info":
         yield "optional", "an info step asks nothing, so it cannot be optional"
-    if (step.no_future or step.max_days_before_due is not None) and step.kind != "date":
+    limited = step.no_future or step.max_days_before_due is not None or step.not_before
+    if limited and step.kind != "date":
         yield "no_future", "only date steps have date limits"
     unknown_replies = [option for option in step.replies if option not in ids]
     if unknown_replies:

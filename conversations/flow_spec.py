@@ -183,6 +183,9 @@ class Step(_Spec):
     # meeting was due (a typo is likelier than a meeting held a month early).
     no_future: bool = False
     max_days_before_due: int | None = Field(default=None, ge=0)
+    # Date steps: refuse a date before the answer to this earlier date step (the day an issue
+    # was resolved may not come before the day it was raised).
+    not_before: Id | None = None
     # What the bot says back when an option is picked ("I'm sorry things feel hard"), by id.
     replies: dict[Id, LocalText] = Field(default_factory=dict)
     # What Python relies on this step for (see `conversations.step_roles`).

@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import functools
 import logging
+from datetime import date
 from pathlib import Path
 
 from conversations.catalogue import DEFAULT_LOCALE, Catalogue
+from conversations.languages import date_words
 
 LOCALES = Path(__file__).parent / "locales"
+# "On <weekday>", Monday first: each language's form of the weekday after "on" differs.
+_ON_DAY_KEYS = (
+    "on_day.monday",
+    "on_day.tuesday",
+    "on_day.wednesday",
+    "on_day.thursday",
+    "on_day.friday",
+    "on_day.saturday",
+    "on_day.sunday",
+)
 
 logger = logging.getLogger(__name__)
 # (locale, English text) pairs already logged as shown in English: once each, not per message.
@@ -44,3 +56,9 @@ def localise(texts: dict[str, str], locale: str) -> str:
 def message(key: str, locale: str, /, **values: object) -> str:
     """Return the engine message `key` in `locale`, with `values` filled in."""
     return catalogue().text(key, locale, **values)
+
+
+def on_day(day: date, locale: str) -> str:
+    """'on Monday 7 December' as the language says it ('w środę 9 grudnia'): the weekday's
+    form after "on" differs by language, so each is a catalogue entry of its own."""
+    return message(_ON_DAY_KEYS[day.weekday()], locale, date=date_words(day, locale))

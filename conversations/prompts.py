@@ -32,7 +32,7 @@ def personal(text: str, context: RunContext) -> str:
         if context.iro_name
         else message("your_iro", locale)
     )
-    day = message("on_day", locale, day=context.meeting_day) if context.meeting_day else ""
+    day = context.meeting_day or ""
     meeting = day or message("soon", locale)
     filled = text.replace("{iro}", iro).replace("{meeting}", meeting).replace("{held}", day)
     # An unknown {held} leaves "about you ." or "child  went" behind.

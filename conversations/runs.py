@@ -43,7 +43,8 @@ class RunContext:
     review_kind: str | None = None
     locale: str = "en"
     # Words a flow's text may name with {iro} and {meeting}: the IRO's first name and the
-    # meeting's day ("Tuesday 8 December"); without them, "your IRO" and "your meeting".
+    # meeting's day as the language says "on" it ("on Tuesday 8 December", `on_day`);
+    # without them, "your IRO" and "soon".
     iro_name: str | None = None
     meeting_day: str | None = None
     # For the IRO's outcome: the child's age at the meeting and the day it was due (ISO).

@@ -25,6 +25,13 @@ def plain(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
+# Typed at any question, these go back a question, or pause the run with nothing lost, as
+# the Back button and "Save for later" do: a child who types "back" means the button, and
+# should find neither the word stored as their answer nor read as a disclosure.
+BACK_WORDS = frozenset({"back", "go back", "previous", "previous question"})
+PAUSE_WORDS = frozenset({"stop", "pause", "later", "save for later", "finish later"})
+
+
 def is_skip_word(text: str) -> bool:
     return plain(text) in SKIP_WORDS
 

@@ -9,14 +9,17 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from feedback_reports.children_model import TARGETABLE_RATES
 from feedback_reports.labels import AUDIENCE_WORDS, KIND_WORDS
 from feedback_reports.participation_model import (
+    MEETING_TARGETS,
     Count,
     ParticipationReport,
     PreviousPeriod,
@@ -32,6 +35,23 @@ HEADLINE = (
     ("conveyed_without_attending", "conveyed,\nnot there"),
     ("views_via_bot", "views via\nMy Say"),
 )
+# Any other percentage of the main table is charted beside them when it has a target.
+FIGURE_CHART_WORDS = {
+    "in_timescale_with_due_not_held": "in timescale,\nwith due",
+    "advocate": "advocate",
+    "not_conveyed": "not\nconveyed",
+    "seen_before": "seen\nbefore",
+}
+# The children's percentages charted, each a figure a target may be set for.
+PLAN_BARS = (
+    ("repeat_plans", "repeat plans\n(of those started)"),
+    ("plans_ended_over_24_months", "over 24 months\n(of those ended)"),
+)
+CHALLENGE_BARS = (
+    ("challenges_resolved", "resolved\n(of those raised)"),
+    ("challenges_resolved_in_timescale", "in the timescale\n(of those resolved)"),
+)
+THIS_PERIOD, YEAR_BEFORE = "#37a", "#aaa"
 # The children's counts charted: which population, which table, and their words.
 CHILDREN_BARS = (
     ("in_care", "on_date", "in care\non the day"),
@@ -107,41 +127,8 @@ def _target_line(axes: Axes, report: ParticipationReport, figure_name: str, span
         axes.hlines(target, *span, colors="#c22", linestyles="dashed", label="target", zorder=3)
 
 
-def year_on_year(report: ParticipationReport) -> Figure:
-    """Return bars of the headline percentages, this period beside a year before, per kind.
-
-    A withheld percentage gets no bar but "[c]", one with nothing to divide by "n/a"; the
-    service's targets are dashed lines over their figure.
-    """
-    figure = Figure(figsize=(8, 3.4), layout="constrained")
-    FigureCanvasAgg(figure)
-    panels = figure.subplots(1, len(report.kinds()), sharey=True)
-    width = 0.38
-    periods: list[tuple[str, ParticipationReport | PreviousPeriod, str]] = [
-        ("this period", report, "#37a")
-    ]
-    if report.previous is not None:
-        periods.append(("a year before", report.previous, "#aaa"))
-    for axes, kind in zip(panels, report.kinds(), strict=True):
-        for offset, (label, source, colour) in enumerate(periods):
-            positions = [i + (offset - 0.5) * width for i in range(len(HEADLINE))]
-            shares = [getattr(source.kinds()[kind], name).pct for name, _ in HEADLINE]
-            _percent_bars(axes, positions, shares, width, label, colour)
-        for i, (name, _) in enumerate(HEADLINE):
-            _target_line(axes, report, name, (i - width, i + width))
-        axes.set_xticks(range(len(HEADLINE)), [words for _, words in HEADLINE], fontsize=7)
-        axes.set_ylim(0, 100)
-        axes.set_title(f"{KIND_WORDS[kind]}s", fontsize=8, pad=3)
-    panels[0].set_ylabel("%")
-    handles, names = panels[0].get_legend_handles_labels()
-    for axes in panels[1:]:  # a target set only for conferences still gets a key
-        more, more_names = axes.get_legend_handles_labels()
-        handles, names = handles + more, names + more_names
-    unique = dict(zip(names, handles, strict=True))
-    figure.legend(
-        list(unique.values()), list(unique), loc="outside upper center", ncol=3, fontsize=7
-    )
-    return figure
+# One bar's worth of a percentage chart: the period's label, its shares, its colour.
+Series = tuple[str, Sequence[Share], str]
 
 
 def _percent_bars(
@@ -152,12 +139,117 @@ def _percent_bars(
     label: str,
     colour: str,
 ) -> None:
+    """Draw percentages as bars; a withheld one gets "[c]" instead, one of nothing "n/a"."""
     shown = [share if isinstance(share, float) else 0.0 for share in shares]
     axes.bar(positions, shown, width, label=label, color=colour)
     for position, share in zip(positions, shares, strict=True):
         if not isinstance(share, float):
             mark = WITHHELD if share == WITHHELD else "n/a"
             axes.annotate(mark, (position, 0), ha="center", va="bottom", fontsize=6, rotation=90)
+
+
+def _percent_panel(
+    axes: Axes,
+    report: ParticipationReport,
+    bars: Sequence[tuple[str, str]],
+    series: Sequence[Series],
+) -> None:
+    """Draw percentages (each period's bar side by side) on a 0-100 axis, with the targets.
+
+    `bars` are (figure name, words) pairs: a figure the service set a target for gets its
+    dashed line over its bars.
+    """
+    width = 0.76 / len(series)
+    for offset, (label, shares, colour) in enumerate(series):
+        positions = [i + (offset - (len(series) - 1) / 2) * width for i in range(len(bars))]
+        _percent_bars(axes, positions, shares, width, label, colour)
+    half = width * len(series) / 2
+    for i, (name, _) in enumerate(bars):
+        _target_line(axes, report, name, (i - half, i + half))
+    axes.set_xticks(range(len(bars)), [words for _, words in bars], fontsize=7)
+    axes.set_ylim(0, 100)
+
+
+def _legend_above(figure: Figure, panels: Sequence[Axes]) -> None:
+    """One key for every panel: a target set only for one panel's figure still gets a key."""
+    handles: list[Any] = []
+    names: list[str] = []
+    for axes in panels:
+        more, more_names = axes.get_legend_handles_labels()
+        handles, names = handles + more, names + more_names
+    unique = dict(zip(names, handles, strict=True))
+    figure.legend(
+        list(unique.values()), list(unique), loc="outside upper center", ncol=3, fontsize=7
+    )
+
+
+def _headline_bars(report: ParticipationReport) -> list[tuple[str, str]]:
+    """The headline percentages, and after them any other the service set a target for."""
+    targeted = [
+        (name, FIGURE_CHART_WORDS[name])
+        for name in MEETING_TARGETS
+        if name in report.options.targets and name not in dict(HEADLINE)
+    ]
+    return [*HEADLINE, *targeted]
+
+
+def year_on_year(report: ParticipationReport) -> Figure:
+    """Return bars of the headline percentages, this period beside a year before, per kind.
+
+    A withheld percentage gets no bar but "[c]", one with nothing to divide by "n/a"; the
+    service's targets are dashed lines over their figure.
+    """
+    figure = Figure(figsize=(8, 3.4), layout="constrained")
+    FigureCanvasAgg(figure)
+    panels = figure.subplots(1, len(report.kinds()), sharey=True)
+    bars = _headline_bars(report)
+    periods: list[tuple[str, ParticipationReport | PreviousPeriod, str]] = [
+        ("this period", report, THIS_PERIOD)
+    ]
+    if report.previous is not None:
+        periods.append(("a year before", report.previous, YEAR_BEFORE))
+    for axes, kind in zip(panels, report.kinds(), strict=True):
+        series = [
+            (label, [getattr(source.kinds()[kind], name).pct for name, _ in bars], colour)
+            for label, source, colour in periods
+        ]
+        _percent_panel(axes, report, bars, series)
+        axes.set_title(f"{KIND_WORDS[kind]}s", fontsize=8, pad=3)
+    panels[0].set_ylabel("%")
+    _legend_above(figure, panels)
+    return figure
+
+
+def _children_percentages(
+    report: ParticipationReport, title: str, bars: Sequence[tuple[str, str]]
+) -> Figure:
+    """Return bars of children's percentages (read by figure name), beside a year before."""
+    figure = Figure(figsize=(8, 3), layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots()
+    sources = [("this period", report.children, THIS_PERIOD)]
+    if report.previous is not None and report.previous.children is not None:
+        sources.append(("a year before", report.previous.children, YEAR_BEFORE))
+    series = [
+        (label, [TARGETABLE_RATES[name](found).pct for name, _ in bars], colour)
+        for label, found, colour in sources
+        if found is not None
+    ]
+    _percent_panel(axes, report, bars, series)
+    axes.set_ylabel("%")
+    axes.set_title(title, fontsize=9)
+    _legend_above(figure, [axes])
+    return figure
+
+
+def plans(report: ParticipationReport) -> Figure:
+    """Return bars of repeat plans and plans ended after over 24 months, with their targets."""
+    return _children_percentages(report, "Child protection plans", PLAN_BARS)
+
+
+def challenges(report: ParticipationReport) -> Figure:
+    """Return bars of challenges resolved and resolved within the timescale, with targets."""
+    return _children_percentages(report, "Challenges (issue resolution)", CHALLENGE_BARS)
 
 
 def quarterly_trend(report: ParticipationReport) -> Figure:
@@ -247,6 +339,8 @@ def figures(report: ParticipationReport) -> dict[str, Figure]:
     }
     if report.children is not None:
         found["children"] = children(report)
+        found["plans"] = plans(report)
+        found["challenges"] = challenges(report)
     return found
 
 

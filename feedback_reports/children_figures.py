@@ -36,6 +36,7 @@ from storage.models import (
     CareEpisode,
     PlanEpisode,
 )
+from storage.report_sql import years_before
 from storage.uow import UnitOfWork
 
 UNKNOWN, UNRECOGNISED = "unknown", "unrecognised"
@@ -184,7 +185,7 @@ async def _plans(uow: UnitOfWork, start: date, end: date, dialect: str, below: i
 
 
 async def _caseloads(uow: UnitOfWork, day: date) -> Caseloads:
-    before = q.years_before(day, 1)
+    before = years_before(day, 1)
     now = {(i, str(n)): int(c) for i, n, c in await uow.session.execute(cq.caseload_query(day))}
     then = {
         (i, str(n)): int(c) for i, n, c in await uow.session.execute(cq.caseload_query(before))

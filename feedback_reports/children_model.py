@@ -6,6 +6,7 @@ whole number or "[c]" where withheld (see `suppression`); a percentage is a `Rat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from pydantic import Field
@@ -95,3 +96,13 @@ class ChildrenFigures(_Model):
     plans: PlanFigures
     caseloads: Caseloads
     challenges: Challenges
+
+
+# The children's percentages a service may set a target for (drawn on the plans' and the
+# challenges' charts, named beside the figure in the tables), and where each is read.
+TARGETABLE_RATES: dict[str, Callable[[ChildrenFigures], Rate]] = {
+    "repeat_plans": lambda c: c.plans.repeat,
+    "plans_ended_over_24_months": lambda c: c.plans.ended_lasting_over["24"],
+    "challenges_resolved": lambda c: c.challenges.resolved,
+    "challenges_resolved_in_timescale": lambda c: c.challenges.resolved_in_timescale,
+}

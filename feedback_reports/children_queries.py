@@ -19,8 +19,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from feedback_reports.children_model import PLAN_MONTHS
 from feedback_reports.metrics_queries import Expr, Query
-from feedback_reports.metrics_queries import _days_between as days_between
-from feedback_reports.metrics_queries import _younger_than as younger_than
 from storage.models import (
     CHALLENGE_STAGES,
     CareEpisode,
@@ -30,6 +28,7 @@ from storage.models import (
     PlanEpisode,
     Staff,
 )
+from storage.report_sql import days_between, younger_than
 
 Episodes = type[CareEpisode] | type[PlanEpisode]
 

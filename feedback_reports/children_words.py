@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from feedback_reports.children_model import PLAN_MONTHS, ChildrenFigures
+from feedback_reports.children_model import PLAN_MONTHS, TARGETABLE_RATES, ChildrenFigures
 from feedback_reports.figures import Count, Rate
 from feedback_reports.participation_model import ReportOptions
 from storage import codes
@@ -63,30 +63,34 @@ STAGE_WORDS = {
 }
 
 
-# The figures shown beside the same figures a year before, in reading order.
-HEADLINES: tuple[tuple[str, Callable[[ChildrenFigures], Count | Rate]], ...] = (
+# The figures shown beside the same figures a year before, in reading order; a percentage
+# a service may set a target for is read through its target's name (TARGETABLE_RATES).
+HEADLINES: tuple[tuple[str, Callable[[ChildrenFigures], Count | Rate] | str], ...] = (
     ("Children in care on the last day", lambda c: c.in_care.on_date.children),
     ("Children who started to be in care", lambda c: c.in_care.started.children),
     ("Children who stopped being in care", lambda c: c.in_care.ended.children),
     ("Children on a plan on the last day", lambda c: c.on_plan.on_date.children),
     ("Children who became subject to a plan", lambda c: c.on_plan.started.children),
     ("Children whose plan ended", lambda c: c.on_plan.ended.children),
-    ("Repeat plans (of plans started)", lambda c: c.plans.repeat),
-    ("Plans ended after over 24 months", lambda c: c.plans.ended_lasting_over["24"]),
+    ("Repeat plans (of plans started)", "repeat_plans"),
+    ("Plans ended after over 24 months", "plans_ended_over_24_months"),
     ("Children allocated to IROs on the last day", lambda c: c.caseloads.children),
     ("Challenges raised", lambda c: c.challenges.raised),
-    ("Resolved within the local timescale", lambda c: c.challenges.resolved_in_timescale),
+    ("Resolved (of challenges raised)", "challenges_resolved"),
+    ("Resolved within the local timescale", "challenges_resolved_in_timescale"),
 )
 
 
 def headlines(
     now: ChildrenFigures, before: ChildrenFigures | None
-) -> list[tuple[str, Count | Rate, Count | Rate | None]]:
-    """Each headline figure of this period and of the year before (None when not asked for)."""
-    return [
-        (title, figure(now), None if before is None else figure(before))
-        for title, figure in HEADLINES
-    ]
+) -> list[tuple[str, str | None, Count | Rate, Count | Rate | None]]:
+    """Each headline figure: its title, the name a target for it has (None when it cannot
+    have one), this period's value and the year before's (None when not asked for)."""
+    found = []
+    for title, read in HEADLINES:
+        target, figure = (read, TARGETABLE_RATES[read]) if isinstance(read, str) else (None, read)
+        found.append((title, target, figure(now), None if before is None else figure(before)))
+    return found
 
 
 def group_words(dimension: str, group: str) -> str:

@@ -101,7 +101,7 @@ def year_on_year_table(children: ChildrenFigures, before: ChildrenFigures | None
     if before is not None:
         heading += ["A year before", "Out of", "%"]
     rows = []
-    for title, now, then in words.headlines(children, before):
+    for title, _target, now, then in words.headlines(children, before):
         row = [title, *_cells(now)]
         if then is not None:
             row += _cells(then)

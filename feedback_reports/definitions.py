@@ -11,7 +11,7 @@ import calendar
 from datetime import date
 
 from feedback_reports.children_words import children_definitions
-from feedback_reports.labels import FIGURE_WORDS
+from feedback_reports.labels import TARGET_WORDS
 from feedback_reports.metrics_queries import quarters
 from feedback_reports.participation_model import Definition, ReportOptions
 from feedback_reports.timescale import IN_TIMESCALE
@@ -54,7 +54,7 @@ def _withheld(options: ReportOptions) -> str:
 
 def _targets(options: ReportOptions) -> str:
     named = "; ".join(
-        f"{FIGURE_WORDS[name]}: {target:g}%" for name, target in options.targets.items()
+        f"{TARGET_WORDS[name]}: {target:g}%" for name, target in options.targets.items()
     )
     return f"The service's own targets, drawn as dashed lines on the charts: {named}."
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from feedback_reports.metrics_queries import Query, day_start
 from storage.models import Answer, FeedbackCount, Flag, Participant, Run
@@ -19,18 +20,17 @@ from storage.models import Answer, FeedbackCount, Flag, Participant, Run
 FAMILY = ("parent", "carer")
 
 
-def _sent_runs(start: date, end: date, roles: tuple[str, ...]) -> Query:
-    """Runs these people sent in the period (live runs only: the words are there)."""
+def _run_sent(start: date, end: date, roles: tuple[str, ...]) -> ColumnElement[bool]:
+    """Whether the answer's run was sent in the period by one of these people (live runs only:
+    the words are there)."""
     since, until = day_start(start), day_start(end + timedelta(days=1))
-    return (
-        select(Run.id)
-        .join(Participant, Participant.id == Run.participant_id)
-        .where(
-            Participant.role.in_(roles),
-            Run.status == "submitted",
-            Run.submitted_at >= since,
-            Run.submitted_at < until,
-        )
+    return exists().where(
+        Run.id == Answer.run_id,
+        Participant.id == Run.participant_id,
+        Participant.role.in_(roles),
+        Run.status == "submitted",
+        Run.submitted_at >= since,
+        Run.submitted_at < until,
     )
 
 
@@ -75,23 +75,28 @@ def quotable_query(
 ) -> Select[Answer]:
     """Words from runs whose author said yes on a consent step to being quoted, none that
     raised a flag."""
-    # The step ids are written into the SQL, not bound, so that SQLite can read the small
-    # partial index on the consent step (storage.models.MAY_QUOTE) instead of every answer.
-    consent = select(Answer.run_id).where(
-        or_(*(Answer.step_id == literal(step, literal_execute=True) for step in consent_steps)),
-        Answer.choice == "yes",
+    # Each answer in words is looked at earliest first (the partial index of words in order,
+    # storage.models.OWN_WORDS) and its run checked by key, so the walk stops at the fiftieth
+    # quote instead of first listing every consenting run of the period (on SQLite, a list of
+    # tens of thousands at national scale). The step ids are written into the SQL, not bound,
+    # so the consent is found by the run's unique (run, step) key.
+    consent = aliased(Answer)
+    consented = exists().where(
+        consent.run_id == Answer.run_id,
+        or_(*(consent.step_id == literal(step, literal_execute=True) for step in consent_steps)),
+        consent.choice == "yes",
     )
-    consenting = _sent_runs(start, end, roles).where(Run.id.in_(consent))
     # Words that worried the screening are for the IRO, never for a report.
     flagged = exists().where(Flag.run_id == Answer.run_id, Flag.step_id == Answer.step_id)
     return (
         select(Answer)
         .where(
-            Answer.run_id.in_(consenting),
             # Written into the SQL, so both databases read the partial index of words
-            # (storage.models.OWN_WORDS) rather than every answer of each consenting run.
+            # (storage.models.OWN_WORDS) rather than every answer.
             Answer.kind == literal("text", literal_execute=True),
             Answer.text_cipher.is_not(None),
+            _run_sent(start, end, roles),
+            consented,
             ~flagged,
         )
         .order_by(Answer.answered_at, Answer.id)

@@ -49,6 +49,16 @@ FIGURE_WORDS = {
     "seen_before": "Seen by the IRO before",
     "views_via_bot": "Views sent through My Say",
 }
+# The children's percentages a target may be set for (see children_model.TARGETABLE_RATES).
+CHILDREN_FIGURE_WORDS = {
+    "repeat_plans": "Repeat plans (of plans started)",
+    "plans_ended_over_24_months": "Plans ended after over 24 months (of plans ended)",
+    "challenges_resolved": "Challenges resolved (of those raised)",
+    "challenges_resolved_in_timescale": "Challenges resolved within the local timescale "
+    "(of those resolved)",
+}
+# Every figure a target may be set for, as the definitions name it.
+TARGET_WORDS = FIGURE_WORDS | CHILDREN_FIGURE_WORDS
 
 AGE_BAND_WORDS = {
     "under_8": "Under 8",

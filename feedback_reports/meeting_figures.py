@@ -25,6 +25,7 @@ from feedback_reports.participation_model import (
 from feedback_reports.suppression import Table
 from storage import codes
 from storage.models import PARTICIPATION_CODES
+from storage.report_sql import NO_CODE
 
 AGE_BANDS = ("under_8", "8_12", "13_plus", "unknown")
 GENDERS = (*codes.GENDER, "unknown")
@@ -64,7 +65,7 @@ def _group_figures(rows: Sequence[Row], options: ReportOptions) -> dict[str, int
     held, views = _sum(rows, "held"), _sum(rows, "views")
     return {
         "held": held,
-        "not_recorded": _sum(rows, "held", (q.NO_CODE,)),
+        "not_recorded": _sum(rows, "held", (NO_CODE,)),
         "rated": _sum(rows, "held", options.rated_codes),
         "attended": _sum(rows, "held", q.ATTENDED),
         "conveyed": _sum(rows, "held", q.CONVEYED),
@@ -87,7 +88,7 @@ def _add_main(
     table.add("held_or_due", held + due_not_held)
     table.add("in_timescale", in_timescale)
     table.add("late", held - in_timescale, shown=False)
-    for code in (*PARTICIPATION_CODES, q.NO_CODE):
+    for code in (*PARTICIPATION_CODES, NO_CODE):
         table.add(code, _sum(rows, "held", (code,)))
     table.add("rated", _sum(rows, "held", options.rated_codes))
     table.add("attended", _sum(rows, "held", q.ATTENDED))
@@ -99,7 +100,7 @@ def _add_main(
     table.add("seen_none", held - seen - not_seen)
     table.add("views", views)
     table.add("no_views", held - views, shown=False)
-    table.total("held", [*PARTICIPATION_CODES, q.NO_CODE])
+    table.total("held", [*PARTICIPATION_CODES, NO_CODE])
     table.total("rated", options.rated_codes)
     table.total("attended", q.ATTENDED)
     table.total("conveyed", q.CONVEYED)
@@ -156,7 +157,7 @@ def _kind_metrics(table: Table) -> KindMetrics:
         due_not_held=table.value("due_not_held"),
         in_timescale=rate("in_timescale", "held"),
         in_timescale_with_due_not_held=rate("in_timescale", "held_or_due"),
-        pn={code: table.value(code) for code in (*PARTICIPATION_CODES, q.NO_CODE)},
+        pn={code: table.value(code) for code in (*PARTICIPATION_CODES, NO_CODE)},
         attended=rate("attended", "rated"),
         conveyed_without_attending=rate("conveyed", "rated"),
         advocate=rate("advocate", "rated"),

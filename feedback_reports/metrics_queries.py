@@ -7,28 +7,22 @@ in a subquery and grouped by the outer query, so no bound parameter is repeated 
 the helpers below branch on the dialect explicitly; everything else is portable SQL.
 
 Runs and invitations are read together with the summaries kept of those deleted since (by
-retention or an erasure), so deleting people's words never changes a past figure. Whether a
-child sent views before a meeting is read from the meeting's row (`views_sent_on`, kept as
-runs are sent), so the meetings are counted without reading a single run.
+retention or an erasure), so deleting people's words never changes a past figure. Meetings,
+and children's runs sent before them, are read from the counts kept per day as they are
+written (`storage.repositories.meeting_counts`), except one IRO's meetings, read from the rows.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeAlias
 
 from sqlalchemy import (
-    Date,
-    Integer,
     Select,
-    String,
     case,
-    cast,
     func,
-    literal_column,
     null,
     or_,
     select,
@@ -36,33 +30,31 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
-from feedback_reports.timescale import in_timescale_sql
 from storage.models import (
     Child,
     Invitation,
     InvitationSummary,
+    MeetingCount,
     Participant,
     Review,
     Run,
     RunSummary,
+    SentBeforeCount,
 )
+from storage.report_sql import Expr, age_band, one_if, per_meeting
 
 ATTENDED = ("PN1", "PN2", "PN3", "PN4")
 CONVEYED = ("PN5", "PN6")
 ADVOCATE = ("PN2", "PN5")
 NOT_CONVEYED = ("PN7",)
-# The `code` of a meeting held with no participation code recorded.
-NO_CODE = "not_recorded"
 AUDIENCES = ("child", "parent", "carer")
 # England's financial year, which councils' annual reports follow, starts in April.
 FINANCIAL_YEAR_START = 4
 
-# Any SQL expression or mapped column; and a select of any row shape (SQLAlchemy 2.1 typing).
-Expr: TypeAlias = ColumnElement[Any] | QueryableAttribute[Any]
+# A select of any row shape (SQLAlchemy 2.1 typing).
 Query: TypeAlias = Select[*tuple[Any, ...]]
 
 
@@ -98,59 +90,6 @@ def _month(months: int) -> date:
     return date(months // 12, months % 12 + 1, 1)
 
 
-def _sqlite_years_before(day: Expr, years: int) -> ColumnElement[str]:
-    """A date SQLite keeps as the text YYYY-MM-DD, `years` earlier by its year digits alone
-    (2028-02-29 less 13 is '2015-02-29'): cheaper than date arithmetic, row by row."""
-    earlier = cast(func.substr(day, 1, 4), Integer) - years
-    # Above subtraction, so the year is worked out before it is joined (SQLite binds || first).
-    return earlier.op("||", precedence=100, return_type=String)(func.substr(day, 5))
-
-
-def _utc_day(column: Expr, dialect: str) -> ColumnElement[date]:
-    """The UTC calendar day of a stored timestamp."""
-    if dialect == "postgresql":
-        return cast(func.timezone("UTC", column), Date)
-    return func.date(column)
-
-
-def _days_between(earlier: Expr, later: Expr, dialect: str) -> ColumnElement[int]:
-    if dialect == "postgresql":
-        return later - earlier
-    return cast(func.julianday(later) - func.julianday(earlier), Integer)
-
-
-def years_before(day: date, years: int) -> date:
-    """The same day `years` earlier; 29 February becomes the 28th when that year has none."""
-    if (day.month, day.day) == (2, 29) and not calendar.isleap(day.year - years):
-        return date(day.year - years, 2, 28)
-    return day.replace(year=day.year - years)
-
-
-def _younger_than(years: int, birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[bool]:
-    """Whether someone born on `birth` is under `years` old on the day `on`."""
-    if isinstance(on, date):
-        # One day to compare with, worked out here: the database reads birth dates as they are.
-        return birth > years_before(on, years)
-    if dialect == "postgresql":
-        # Date arithmetic is cheaper than formatting both dates, row by row; PostgreSQL takes
-        # 29 February back to the 28th, which agrees with the YYYYMMDD comparison below.
-        return birth > on - literal_column(f"interval '{years} years'")
-    # Texts YYYY-MM-DD compare like the numbers YYYYMMDD, whose differences compare like
-    # ages (8 years old <=> difference >= 80000): younger <=> born after that text, which
-    # need not be a real day (29 February) and agrees with PostgreSQL's.
-    return birth > _sqlite_years_before(on, years)
-
-
-def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
-    """Under 8, 8 to 12 or 13 and over on a given day; unknown without a birth date."""
-    return case(
-        (birth.is_(None), literal_column("'unknown'")),
-        (_younger_than(8, birth, on, dialect), literal_column("'under_8'")),
-        (_younger_than(13, birth, on, dialect), literal_column("'8_12'")),
-        else_=literal_column("'13_plus'"),
-    )
-
-
 def day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
@@ -173,36 +112,6 @@ def dialect_of(session: AsyncSession) -> str:
     return bind.dialect.name
 
 
-def _one_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return case((condition, 1), else_=0)
-
-
-def all_runs() -> Subquery:
-    """Runs as the report counts them: live runs, and the summaries of runs deleted since.
-
-    `person` counts a participant once, whether their runs are live, summarised or both.
-    """
-    live = select(
-        Run.participant_id.label("person"),
-        Participant.role.label("role"),
-        Participant.child_id.label("child_id"),
-        Run.review_id.label("review_id"),
-        Run.status.label("status"),
-        Run.started_at.label("started_at"),
-        Run.submitted_at.label("submitted_at"),
-    ).join(Participant, Participant.id == Run.participant_id)
-    kept = select(
-        RunSummary.participant_key,
-        RunSummary.role,
-        RunSummary.child_id,
-        RunSummary.review_id,
-        RunSummary.status,
-        RunSummary.started_at,
-        RunSummary.submitted_at,
-    )
-    return union_all(live, kept).subquery("all_runs")
-
-
 def all_invitations() -> Subquery:
     """Invitations the report counts: live ones, and those an erasure deleted."""
     live = select(
@@ -220,6 +129,13 @@ def all_invitations() -> Subquery:
     return union_all(live, kept).subquery("all_invitations")
 
 
+def _quarter(held_on: Expr, periods: Sequence[Quarter]) -> ColumnElement[Any]:
+    """The label of the trend's quarter a day falls in (no quarters: NULL)."""
+    if not periods:
+        return null()
+    return case(*((held_on.between(q.start, q.end), q.label) for q in periods))
+
+
 def meetings_query(
     start: date,
     end: date,
@@ -229,32 +145,56 @@ def meetings_query(
 ) -> Query:
     """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender.
 
-    `periods` are the quarters of the trend, as `quarters` returns them (none: no quarter);
-    with `chair_id`, only the meetings that IRO chaired.
+    `periods` are the quarters of the trend, as `quarters` returns them (none: no quarter).
+    Every IRO's meetings are read from the counts kept per day (`MeetingCount`); with
+    `chair_id`, one IRO's from the meetings themselves (`chaired_meetings_query`).
     """
-    quarter: ColumnElement[Any] = (
-        case(*((Review.held_on.between(q.start, q.end), q.label) for q in periods))
-        if periods
-        else null()
-    )
-    in_timescale = in_timescale_sql()
-    per_meeting = (
+    if chair_id is not None:
+        return chaired_meetings_query(start, end, dialect, periods, chair_id)
+    kept = MeetingCount
+    per_day = (
         select(
-            Review.kind.label("kind"),
-            func.coalesce(Review.participation, literal_column(f"'{NO_CODE}'")).label("code"),
-            quarter.label("quarter"),
-            age_band(Child.birth_date, Review.held_on, dialect).label("band"),
-            Child.gender.label("gender"),
-            _one_if(in_timescale).label("in_timescale"),
-            _one_if(Review.seen_before.is_(True)).label("seen_before"),
-            _one_if(Review.seen_before.is_(False)).label("seen_no"),
-            _one_if(Review.views_sent_on <= Review.held_on).label("views"),
+            kept.kind,
+            kept.code,
+            _quarter(kept.held_on, periods).label("quarter"),
+            kept.band,
+            kept.gender,
+            kept.held,
+            kept.in_timescale,
+            kept.seen_before,
+            kept.seen_no,
+            kept.views,
         )
-        .join(Child, Child.id == Review.child_id)
-        .where(Review.held_on.between(start, end), *_chaired(chair_id))
+        .where(kept.held_on.between(start, end))
         .subquery()
     )
-    c = per_meeting.c
+    c = per_day.c
+    return select(
+        c.kind,
+        c.code,
+        c.quarter,
+        c.band,
+        c.gender,
+        func.sum(c.held).label("held"),
+        func.sum(c.in_timescale).label("in_timescale"),
+        func.sum(c.seen_before).label("seen_before"),
+        func.sum(c.seen_no).label("seen_no"),
+        func.sum(c.views).label("views"),
+    ).group_by(c.kind, c.code, c.quarter, c.band, c.gender)
+
+
+def chaired_meetings_query(
+    start: date, end: date, dialect: str, periods: Sequence[Quarter], chair_id: int
+) -> Query:
+    """The meetings one IRO chaired, held in [start, end], grouped as `meetings_query`'s,
+    counted from their rows by the definitions the kept counts use (`per_meeting`)."""
+    m = per_meeting(dialect, Review.held_on.between(start, end), *_chaired(chair_id)).c
+    flags = (m.in_timescale, m.seen_before, m.seen_no, m.views)
+    # The quarter is worked out in a subquery, so no bound parameter is repeated in GROUP BY.
+    dated = select(
+        m.kind, m.code, _quarter(m.held_on, periods).label("quarter"), m.band, m.gender, *flags
+    ).subquery()
+    c = dated.c
     return select(
         c.kind,
         c.code,
@@ -301,8 +241,8 @@ def invitations_query(start: date, end: date, dialect: str) -> Query:
         select(
             invitation.role.label("role"),
             age_band(Child.birth_date, end, dialect).label("band"),
-            _one_if(created).label("invited"),
-            _one_if(used).label("joined"),
+            one_if(created).label("invited"),
+            one_if(used).label("joined"),
         )
         .outerjoin(Child, Child.id == invitation.child_id)
         .where(invitation.role.in_(AUDIENCES), or_(created, used))
@@ -327,8 +267,8 @@ def runs_query(start: date, end: date, dialect: str) -> Query:
         started = (started_at >= since) & (started_at < until)
         sent = (status == "submitted") & (submitted_at >= since) & (submitted_at < until)
         return [
-            func.max(_one_if(started)).label("started"),
-            func.max(_one_if(sent)).label("sent"),
+            func.max(one_if(started)).label("started"),
+            func.max(one_if(sent)).label("sent"),
             or_(started, sent),
         ]
 
@@ -378,21 +318,12 @@ def runs_query(start: date, end: date, dialect: str) -> Query:
     ).group_by(b.role, b.band)
 
 
-def days_before_meeting_query(start: date, end: date, dialect: str) -> Query:
-    """How many children's runs were sent each number of days before their meeting."""
-    runs = all_runs()
-    run = runs.c
-    sent_day = _utc_day(run.submitted_at, dialect)
-    per_run = (
-        select(_days_between(sent_day, Review.held_on, dialect).label("days"))
-        .select_from(runs)
-        .join(Review, Review.id == run.review_id)
-        .where(
-            run.role == "child",
-            run.status == "submitted",
-            Review.held_on.between(start, end),
-            sent_day <= Review.held_on,
-        )
-        .subquery()
+def days_before_meeting_query(start: date, end: date) -> Query:
+    """How many children's runs were sent each number of days before their meeting, for the
+    meetings held in the period (counted per meeting day as runs are sent, `SentBeforeCount`)."""
+    kept = SentBeforeCount
+    return (
+        select(kept.days, func.sum(kept.runs).label("runs"))
+        .where(kept.held_on.between(start, end))
+        .group_by(kept.days)
     )
-    return select(per_run.c.days, func.count().label("runs")).group_by(per_run.c.days)

@@ -31,6 +31,7 @@ from feedback_reports.participation_model import (
     pct,
 )
 from feedback_reports.suppression import Table
+from storage.report_sql import years_before
 from storage.uow import UnitOfWork
 
 QUOTE_LIMIT = 50
@@ -114,9 +115,7 @@ async def _previous(
     uow: UnitOfWork, start: date, end: date, now: datetime, options: ReportOptions
 ) -> PreviousPeriod:
     """The main table of the same period a year before (its trend and breakdowns are not shown)."""
-    before = Period.model_validate(
-        {"from": q.years_before(start, 1), "to": q.years_before(end, 1)}
-    )
+    before = Period.model_validate({"from": years_before(start, 1), "to": years_before(end, 1)})
     figures = await _meeting_figures(uow, before.start, before.end, now, [], options)
     return PreviousPeriod(
         period=before,
@@ -149,7 +148,7 @@ async def _funnel(
         audience[row["role"]].update(found)
         if row["role"] == "child":
             bands[row["band"]].update(found)
-    days_query = q.days_before_meeting_query(start, end, dialect)
+    days_query = q.days_before_meeting_query(start, end)
     days = Counter({int(d): int(n) for d, n in await session.execute(days_query)})
     # Each audience's counts and the children's age bands under them, withheld together.
     table = Table(options.suppress_below)

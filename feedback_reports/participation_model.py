@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pydantic import Field, field_validator
 
 from conversations.review_kinds import REVIEW_KINDS
-from feedback_reports.children_model import ChildrenFigures
+from feedback_reports.children_model import TARGETABLE_RATES, ChildrenFigures
 from feedback_reports.figures import Count as Count
 from feedback_reports.figures import Rate as Rate
 from feedback_reports.figures import Share as Share
@@ -24,8 +24,8 @@ from storage.models import CHALLENGE_STAGES, PARTICIPATION_CODES
 
 # Days allowed for each stage of a challenge unless the service sets its own.
 CHALLENGE_DAYS_PER_STAGE = 20
-# The percentages of the main table a service may set a target for.
-TARGETABLE = (
+# The percentages of the main table a service may set a target for (per kind of meeting).
+MEETING_TARGETS = (
     "in_timescale",
     "in_timescale_with_due_not_held",
     "attended",
@@ -35,6 +35,8 @@ TARGETABLE = (
     "seen_before",
     "views_via_bot",
 )
+# Every percentage a service may set a target for: the meetings' and the children's.
+TARGETABLE = (*MEETING_TARGETS, *TARGETABLE_RATES)
 
 
 class Period(_Model):

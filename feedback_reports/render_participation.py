@@ -78,8 +78,8 @@ def render_html(report: ParticipationReport) -> str:
         """A count as it is, a rate as its percentage with count and denominator."""
         return rate(value) if isinstance(value, Rate) else str(value)
 
-    def target_words(field: str) -> str:
-        target = report.options.targets.get(field)
+    def target_words(field: str | None) -> str:
+        target = None if field is None else report.options.targets.get(field)
         return "" if target is None else f" (target {target:g}%)"
 
     return template.render(

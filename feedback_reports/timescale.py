@@ -2,18 +2,13 @@
 
 A meeting is in timescale when the local authority says so: what it recorded (the IRO's
 outcome, or the `in_timescale` column of an import) wins. When nothing is recorded, a meeting
-is in timescale when it was held on or before its due date. Not held yet: unknown.
+is in timescale when it was held on or before its due date. Not held yet: unknown. The same
+condition in SQL is `storage.report_sql.in_timescale_sql` (the meetings' kept counts use it).
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-
-from sqlalchemy import and_, or_
-from sqlalchemy.sql.elements import ColumnElement
-
-from storage.models import Review
 
 IN_TIMESCALE = (
     "The local authority's own record of whether the meeting was in timescale where there is "
@@ -37,11 +32,3 @@ def in_timescale_words(recorded: bool | None, due: date, held: date | None) -> s
     if recorded is not None:
         return f"{answer} (as recorded)"
     return f"{answer} (held {'on or before' if found else 'after'} its due date)"
-
-
-def in_timescale_sql() -> ColumnElement[Any]:
-    """The definition as a SQL condition on `review` (true, or false/null when not)."""
-    return or_(
-        Review.in_timescale.is_(True),
-        and_(Review.in_timescale.is_(None), Review.held_on <= Review.due_date),
-    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Generic, TypeVar, overload
 
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.crypto import TextCipher
@@ -21,6 +22,7 @@ from storage.repositories import (
     InboundUpdates,
     InvitationRepository,
     KeptFigures,
+    MeetingCounts,
     OutboxRepository,
     ParticipantRepository,
     ReminderQueries,
@@ -36,6 +38,7 @@ from storage.repositories import (
     WebChatRepository,
 )
 from storage.repositories.base import Repository
+from storage.repositories.meeting_counts import note_flushed_changes
 
 R = TypeVar("R", bound=Repository)
 
@@ -87,6 +90,7 @@ class UnitOfWork:
     housekeeping = _Repository(Housekeeping)
     kept_figures = _Repository(KeptFigures)
     report_counts = _Repository(ReportCounts)
+    meeting_counts = _Repository(MeetingCounts)
     retention = _Repository(RetentionQueries)
     child_records = _Repository(ChildRecords)
     erasure = _Repository(ErasureRepository)
@@ -102,6 +106,9 @@ class UnitOfWork:
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._database.sessions()
+        # Every meeting or child written in this transaction notes the days it touches, and
+        # `commit` counts them again (storage.repositories.meeting_counts).
+        event.listen(self.session.sync_session, "before_flush", note_flushed_changes)
         return self
 
     async def __aexit__(
@@ -114,6 +121,7 @@ class UnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
+        await self.meeting_counts.refresh()
         await self.session.commit()
 
     async def flush(self) -> None:

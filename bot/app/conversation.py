@@ -13,13 +13,12 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.app.buttons import RunButton
-from bot.app.dates import day_words
 from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.replies import Notice, Outcome, Position, SentRun
 from bot.app.run_store import RunStore
 from bot.app.safeguarding import Screened, Screening, raise_flag
 from conversations.catalogue import DEFAULT_LOCALE
-from conversations.engine import current_prompt, handle
+from conversations.engine import current_prompt, handle, reads_as_button
 from conversations.events import (
     Asked,
     Input,
@@ -31,6 +30,7 @@ from conversations.events import (
 from conversations.flow_ids import FlowId
 from conversations.flow_spec import Flow
 from conversations.flow_versions import FlowLibrary
+from conversations.messages import on_day
 from conversations.review_kinds import VIEWS_FLOW
 from conversations.runs import Run as EngineRun
 from conversations.runs import RunContext, RunStatus, age_band_for, age_on
@@ -95,7 +95,7 @@ class Conversations:
                 review_kind=review.kind if review else None,
                 locale=participant.locale,
                 iro_name=iro.name.split()[0] if iro and iro.name.strip() else None,
-                meeting_day=day_words(review.held_on or review.due_date, participant.locale)
+                meeting_day=on_day(review.held_on or review.due_date, participant.locale)
                 if review
                 else None,
             )
@@ -140,9 +140,11 @@ class Conversations:
                 if not await uow.updates.first_time(update, now):
                     return Outcome(notices=(Notice.duplicate,))
                 writer = await _writer(uow, telegram_id, run_id)
-                if text is not None:
+                row = writer.run
+                state = EngineRun.from_dict(uow.runs.read_state(row)) if row else None
+                if text is not None and not self._picks_a_button(writer.run, state, text):
                     screening = await self._screen(uow, writer, update.update_id, text, now)
-                outcome = await self._apply(uow, writer, action, button, now)
+                outcome = await self._apply(uow, writer, state, action, button, now)
                 await uow.commit()
                 return replace(outcome, screening=screening, locale=writer.locale)
         except Exception:
@@ -154,17 +156,17 @@ class Conversations:
         self,
         uow: UnitOfWork,
         writer: _Writer,
+        state: EngineRun | None,
         action: Input,
         button: RunButton | None,
         now: datetime,
     ) -> Outcome:
         """Give the input to the engine and store what it did; the caller commits."""
         row = writer.run
-        if row is None:
+        if row is None or state is None:
             notice = Notice.no_open_run if writer.links else Notice.not_linked
             return Outcome(notices=(Notice.stale_button if button else notice,))
         flow = self.flows[row.flow_id]
-        state = EngineRun.from_dict(uow.runs.read_state(row))
         if button is not None and button.step_id != state.current_step:
             return Outcome(tuple(current_prompt(flow, state)), row.id, (Notice.stale_button,))
         transition = handle(flow, state, action, now)
@@ -209,6 +211,11 @@ class Conversations:
             await self._screen(uow, writer, update_id, text, now)
             await uow.commit()
         logger.warning("update %d failed after screening; its flag was kept", update_id)
+
+    def _picks_a_button(self, row: Run | None, state: EngineRun | None, text: str) -> bool:
+        """Typed words the engine reads as a button are a press, and a press is not screened."""
+        flow = self.flows.get(row.flow_id) if row is not None else None
+        return flow is not None and state is not None and reads_as_button(flow, state, text)
 
     def _question(self, row: Run | None) -> str | None:
         """The default wording of the question a run is waiting on, if it is on one."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.app.dates import day_words
 from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.replies import Notice, Outcome
 from conversations.catalogue import DEFAULT_LOCALE
@@ -18,6 +17,7 @@ from conversations.engine import current_prompt
 from conversations.events import Event
 from conversations.flow_versions import FlowLibrary
 from conversations.languages import native_name, supported
+from conversations.messages import on_day
 from conversations.runs import Run as EngineRun
 from storage.models import Participant, Run
 
@@ -106,9 +106,7 @@ async def _reword(uow: UnitOfWork, flows: FlowLibrary, row: Run, locale: str) ->
     context = replace(state.context, locale=locale)
     if review is not None and state.context.meeting_day and state.context.audience != "iro":
         # The day was put in words when the run started: word it again in the new language.
-        context = replace(
-            context, meeting_day=day_words(review.held_on or review.due_date, locale)
-        )
+        context = replace(context, meeting_day=on_day(review.held_on or review.due_date, locale))
     state = replace(state, context=context)
     uow.runs.write_state(row, state.to_dict())
     row.locale = locale

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from bot.app.dates import day_words, meeting_kind
+from bot.app.dates import meeting_kind
 from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.replies import Notice, Outcome
 from bot.app.run_store import RunStore
@@ -14,6 +14,7 @@ from bot.app.texts import message
 from bot.app.web_chat import is_web_chat
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_spec import Flow
+from conversations.messages import on_day
 from conversations.runs import AnswerValue, RunContext, age_on
 from conversations.runs import Run as EngineRun
 from storage.models import Child, Participant, Review, Run, Staff
@@ -88,7 +89,7 @@ def outcome_context(child: Child, review: Review, locale: str = DEFAULT_LOCALE) 
     return RunContext(
         audience="iro",
         review_kind=review.kind,
-        meeting_day=f"{day_words(review.due_date, locale)} ({meeting_kind(review.kind, locale)})",
+        meeting_day=f"{on_day(review.due_date, locale)} ({meeting_kind(review.kind, locale)})",
         locale=locale,
         meeting_due=review.due_date.isoformat(),
         child_age=age_on(child.birth_date, review.due_date),
@@ -154,6 +155,7 @@ async def apply_outcome(
                         participant.locale,
                         web=is_web_chat(participant.telegram_id),
                         note=note_text,
+                        day=on_day(review.held_on or review.due_date, participant.locale),
                     ),
                     now,
                 )

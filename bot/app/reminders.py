@@ -47,6 +47,7 @@ from bot.app.texts import message
 from bot.app.web_chat import is_web_chat
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.flow_ids import FlowId
+from conversations.messages import on_day
 from conversations.review_kinds import VIEWS_FLOWS
 
 if TYPE_CHECKING:
@@ -237,9 +238,9 @@ def _digest_line(review: WaitingReview, locale: str) -> str:
 
 
 def _when(due: date, today: date, locale: str) -> str:
-    day = day_words(due, locale)
-    key = "reminder.tomorrow" if (due - today).days == 1 else "reminder.on"
-    return message(key, locale, day=day)
+    if (due - today).days == 1:
+        return message("reminder.tomorrow", locale, day=day_words(due, locale))
+    return on_day(due, locale)
 
 
 def _short_day(day: date) -> str:

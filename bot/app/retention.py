@@ -3,8 +3,12 @@
 Children's and families' answers, runs and the IRO's notes to the child go
 `MYSAY_KEEP_ANSWERS_MONTHS` after the child's last meeting; closed safeguarding flags
 `MYSAY_KEEP_FLAGS_MONTHS` after it; audit events `MYSAY_KEEP_AUDIT_MONTHS` after they
-happened. Meetings (with their participation codes) stay, and a deleted run leaves a summary
-the participation report counts, so the report's figures do not change. `mysay retention run`
+happened. A child's history for the annual report (periods in care, plans, IRO allocations,
+challenges) goes as a whole `MYSAY_KEEP_EPISODES_MONTHS` after the last of the child's
+meetings, of its ends and of its challenges' resolutions, and never while one is open: a
+later plan can then still be told a repeat, and a child's record is never left in part.
+Meetings (with their participation codes) stay, and a deleted run leaves a summary the
+participation report counts, so the meetings' figures do not change. `mysay retention run`
 calls this, and the bot runs it daily.
 """
 
@@ -13,7 +17,7 @@ from __future__ import annotations
 import calendar
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
 from bot.app.housekeeping import delete_in_batches
@@ -41,6 +45,7 @@ class Limits:
     answers: datetime
     flags: datetime
     audit: datetime
+    episodes: datetime
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,10 @@ class RetentionCounts:
     notes: int = 0
     flags: int = 0
     audit_events: int = 0
+    care_episodes: int = 0
+    plans: int = 0
+    iro_allocations: int = 0
+    challenges: int = 0
 
     @property
     def total(self) -> int:
@@ -70,6 +79,7 @@ def limits_for(services: Services) -> Limits:
         answers=months_before(now, settings.keep_answers_months),
         flags=months_before(now, settings.keep_flags_months),
         audit=months_before(now, settings.keep_audit_months),
+        episodes=months_before(now, settings.keep_episodes_months),
     )
 
 
@@ -84,6 +94,7 @@ async def count_past_retention(services: Services) -> RetentionCounts:
             notes=await uow.retention.count_notes_past(limits.answers),
             flags=await uow.retention.count_flags_past(limits.flags),
             audit_events=await uow.retention.count_audit_before(limits.audit),
+            **await uow.retention.count_histories_past(limits.episodes),
         )
 
 
@@ -122,6 +133,14 @@ async def enforce_retention(
     async def audit(uow: UnitOfWork) -> int:
         return await uow.retention.delete_audit_before(limits.audit, batch)
 
+    history: dict[str, int] = {}
+
+    async def histories(uow: UnitOfWork) -> int:
+        children = await uow.retention.histories_past(limits.episodes, batch)
+        for kind, deleted in (await uow.retention.delete_histories(children)).items():
+            history[kind] = history.get(kind, 0) + deleted
+        return len(children)
+
     deleted_runs = await delete_in_batches(services, runs, batch, _told(tell, "runs"))
     done = RetentionCounts(
         runs=deleted_runs,
@@ -130,6 +149,8 @@ async def enforce_retention(
         flags=await delete_in_batches(services, flags, batch, _told(tell, "flags")),
         audit_events=await delete_in_batches(services, audit, batch, _told(tell, "audit_events")),
     )
+    await delete_in_batches(services, histories, batch, _told(tell, "child_histories"))
+    done = replace(done, **history)
     if done.total:
         async with services.uow() as uow:
             uow.audit.record(services.clock(), actor, "retention_enforced", **done.as_dict())

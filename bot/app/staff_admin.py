@@ -71,6 +71,14 @@ class StaffRow:
     active: bool
 
 
+async def _someone_else(uow: UnitOfWork, acting: Staff, username: str, refusal: str) -> Staff:
+    """The staff member `username`, if not the admin acting (who would lock themselves out)."""
+    staff = await admin.staff_by_username(uow, username)
+    if staff.id == acting.id:
+        raise AdminError(refusal)
+    return staff
+
+
 async def staff_list(services: Services, who: StaffKey) -> list[StaffRow]:
     async with services.uow() as uow:
         await _admin(uow, who)
@@ -106,9 +114,7 @@ async def change_role(services: Services, who: StaffKey, username: str, role: st
         raise AdminError(f"role must be one of {', '.join(STAFF_ROLES)}")
     async with services.uow() as uow:
         acting = await _admin(uow, who)
-        staff = await admin.staff_by_username(uow, username)
-        if staff.id == acting.id:
-            raise AdminError("you cannot change your own role")
+        staff = await _someone_else(uow, acting, username, "you cannot change your own role")
         now = services.clock()
         staff.role = role
         await uow.web.end_sessions_of(staff.id, now)
@@ -121,9 +127,7 @@ async def change_role(services: Services, who: StaffKey, username: str, role: st
 async def deactivate(services: Services, who: StaffKey, username: str) -> None:
     async with services.uow() as uow:
         acting = await _admin(uow, who)
-        staff = await admin.staff_by_username(uow, username)
-        if staff.id == acting.id:
-            raise AdminError("you cannot deactivate yourself")
+        staff = await _someone_else(uow, acting, username, "you cannot deactivate yourself")
         now = services.clock()
         if staff.deactivated_at is None:
             staff.deactivated_at = now

@@ -19,8 +19,9 @@ from storage.roles import STAFF_ROLES
 # and the other commands need not pay.
 if TYPE_CHECKING:
     from bot.app import admin
+    from bot.app.staff_admin import Importer
     from bot.bootstrap import Services
-    from storage.imports import Importer, ImportResult
+    from storage.imports import ImportResult
     from storage.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -167,60 +168,31 @@ def _import(path: Path, columns: tuple[str, ...], importer: Importer) -> None:
     )
 
 
-@import_.command("children")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_children(file: Path) -> None:
-    """Import children: case_ref,birth_date,gender,ethnicity,legal_status,iro_username."""
-    from storage import imports
-
-    _import(file, imports.CHILD_COLUMNS, imports.import_children)
-
-
-@import_.command("reviews")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_reviews(file: Path) -> None:
-    """Import reviews: case_ref,kind,due_date,held_on,iro_username,participation,seen_before."""
-    from storage import imports
-
-    _import(file, imports.REVIEW_COLUMNS, imports.import_reviews)
+# `mysay import NAME FILE`, each with its help (which names the CSV's columns); the names are
+# those of `bot.app.staff_admin.IMPORTERS`, which the workspace's import page offers too.
+CSV_IMPORTS = {
+    "children": "Import children: case_ref,birth_date,gender,ethnicity,legal_status,iro_username.",
+    "reviews": "Import reviews: case_ref,kind,due_date,held_on,iro_username,participation,"
+    "seen_before.",
+    "care-episodes": "Import care episodes: case_ref,started_on,ended_on,legal_status.",
+    "plans": "Import child protection plans: case_ref,started_on,ended_on,category.",
+    "allocations": "Import IRO allocations: case_ref,iro_username,started_on,ended_on.",
+    "challenges": "Import challenges: case_ref,iro_username,raised_on,category,stage,"
+    "resolved_on,outcome.",
+}
 
 
-def _import_kind(file: Path, kind_name: str) -> None:
-    """Import one of `storage.episode_imports`' kinds of row."""
-    from functools import partial
+def _add_import_command(name: str, help_text: str) -> None:
+    @import_.command(name, help=help_text)
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_csv(file: Path) -> None:
+        from bot.app.staff_admin import IMPORTERS
 
-    from storage import episode_imports
-
-    kind: episode_imports.RowKind = getattr(episode_imports, kind_name)
-    _import(file, kind.columns, partial(episode_imports.import_rows, kind))
-
-
-@import_.command("care-episodes")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_care_episodes(file: Path) -> None:
-    """Import care episodes: case_ref,started_on,ended_on,legal_status."""
-    _import_kind(file, "CARE_EPISODES")
+        _import(file, *IMPORTERS[name])
 
 
-@import_.command("plans")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_plans(file: Path) -> None:
-    """Import child protection plans: case_ref,started_on,ended_on,category."""
-    _import_kind(file, "PLANS")
-
-
-@import_.command("allocations")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_allocations(file: Path) -> None:
-    """Import IRO allocations: case_ref,iro_username,started_on,ended_on."""
-    _import_kind(file, "ALLOCATIONS")
-
-
-@import_.command("challenges")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_challenges(file: Path) -> None:
-    """Import challenges: case_ref,iro_username,raised_on,category,stage,resolved_on,outcome."""
-    _import_kind(file, "CHALLENGES")
+for _name, _help in CSV_IMPORTS.items():
+    _add_import_command(_name, _help)
 
 
 @click.command()

@@ -52,7 +52,8 @@ def retention() -> None:
 @retention.command("run")
 @click.option("--dry-run", is_flag=True, help="Only count what would be deleted.")
 def retention_run(dry_run: bool) -> None:
-    """Delete answers, runs, notes, closed flags and audit events past their time.
+    """Delete answers, runs, notes, closed flags, audit events and children's histories
+    (periods in care, plans, IRO allocations, challenges) past their time.
 
     Deletes a batch per transaction, printing progress; safe to stop and run again. Meetings
     and the participation report's figures stay. The bot does this daily as well.
@@ -67,7 +68,9 @@ def retention_run(dry_run: bool) -> None:
         click.echo(
             f"Answers, runs and notes of children whose last meeting was before "
             f"{limits.answers:%Y-%m-%d}; closed flags before {limits.flags:%Y-%m-%d}; "
-            f"audit events before {limits.audit:%Y-%m-%d}."
+            f"audit events before {limits.audit:%Y-%m-%d}; periods in care, plans, IRO "
+            f"allocations and challenges of children with none open and nothing since "
+            f"{limits.episodes:%Y-%m-%d}."
         )
         if dry_run:
             return await count_past_retention(services)

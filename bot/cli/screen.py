@@ -15,7 +15,7 @@ from typing import TextIO
 import click
 
 from conversations.safeguarding import ScreeningContext, assess
-from conversations.safeguarding.labelled import read_labelled
+from conversations.safeguarding.labelled import LabelledFileError, read_labelled
 from conversations.safeguarding.model import AUTHORS
 
 EVALUATE_HELP = (
@@ -82,7 +82,10 @@ def _evaluate(paths: tuple[Path, ...], show_misses: bool) -> None:
     from conversations.safeguarding.evaluation import evaluate, report_lines
 
     for path in paths:
-        messages = read_labelled(path)
+        try:
+            messages = read_labelled(path)
+        except LabelledFileError as error:
+            raise click.ClickException(f"cannot evaluate {error}") from None
         result = evaluate(messages, assess)
         for line in report_lines(path.name, result):
             click.echo(line)

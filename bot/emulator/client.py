@@ -6,24 +6,24 @@ that runs `mysay run` as a subprocess reads like one that runs the bot in-proces
 
 from __future__ import annotations
 
-import asyncio
 import base64
+import dataclasses
 import json
-from types import TracebackType
 from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 
-from bot.emulator.models import JSON, CallbackAnswer, MessagePredicate, SentMessage
-from bot.emulator.state import describe_timeout
+from bot.emulator.models import JSON, CallbackAnswer, SentMessage
+from bot.emulator.state import Fault
+from bot.emulator.surface import ControlSurface
 
 
 class EmulatorError(RuntimeError):
     """The emulator refused a control request."""
 
 
-class EmulatorClient:
+class EmulatorClient(ControlSurface):
     """Drive a running emulator: `async with EmulatorClient("http://127.0.0.1:8081") as emu:`.
 
     `url` is the server root; a base URL ending in /bot or /_emulator is accepted too.
@@ -36,17 +36,6 @@ class EmulatorClient:
         self.control_url = f"{root}/_emulator"
         self._session = session
         self._owns_session = session is None
-
-    async def __aenter__(self) -> EmulatorClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def close(self) -> None:
         """Close the HTTP session if this client opened it."""
@@ -77,39 +66,11 @@ class EmulatorClient:
         body = {"message_id": message_id, "data": callback_data}
         return await self._update(f"/users/{user_id}/callbacks", body)
 
-    async def send_sticker(self, user_id: int, emoji: str = "🙂") -> int:
-        """Inject a sticker."""
-        return await self._update(f"/users/{user_id}/media/sticker", {"emoji": emoji})
-
-    async def send_photo(self, user_id: int, caption: str | None = None) -> int:
-        """Inject a photo, optionally with a caption."""
-        return await self._update(f"/users/{user_id}/media/photo", {"caption": caption})
-
-    async def send_voice(self, user_id: int, duration: int = 3) -> int:
-        """Inject a voice note."""
-        return await self._update(f"/users/{user_id}/media/voice", {"duration": duration})
-
-    async def send_document(
-        self,
-        user_id: int,
-        file_name: str = "notes.txt",
-        content: bytes = b"hello",
-        mime_type: str = "text/plain",
-    ) -> int:
-        """Inject a document."""
-        body = {
-            "file_name": file_name,
-            "content_base64": base64.b64encode(content).decode("ascii"),
-            "mime_type": mime_type,
-        }
-        return await self._update(f"/users/{user_id}/media/document", body)
-
-    async def send_location(
-        self, user_id: int, latitude: float = 51.5072, longitude: float = -0.1276
-    ) -> int:
-        """Inject a location."""
-        body = {"latitude": latitude, "longitude": longitude}
-        return await self._update(f"/users/{user_id}/media/location", body)
+    async def send_media(self, user_id: int, kind: str, **options: Any) -> int:
+        """Inject a sticker, photo, voice note, document or location (see `users.MEDIA_KINDS`)."""
+        if "content" in options:
+            options["content_base64"] = base64.b64encode(options.pop("content")).decode("ascii")
+        return await self._update(f"/users/{user_id}/media/{kind}", options)
 
     async def edit_user_message(self, user_id: int, message_id: int, new_text: str) -> int:
         """Inject an edited_message for a text the user sent."""
@@ -121,31 +82,11 @@ class EmulatorClient:
         _, data = await self._call("GET", f"/chats/{chat_id}/messages")
         return [SentMessage.from_json(m) for m in data["messages"]]
 
-    async def last_message(self, chat_id: int) -> SentMessage | None:
-        """Give the bot's latest message to a chat, if any."""
-        messages = await self.sent_messages(chat_id)
-        return messages[-1] if messages else None
-
-    async def wait_for_message(
-        self,
-        chat_id: int,
-        predicate: MessagePredicate | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the brief's test API; a deadline, not a guard
-    ) -> SentMessage:
-        """Wait for the bot's next send or edit in a chat that matches; raise TimeoutError."""
-        # The server hands out sends and edits one by one; the predicate runs here.
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while (remaining := deadline - loop.time()) > 0:
-            status, data = await self._call(
-                "POST", f"/chats/{chat_id}/next", {"timeout": remaining}, ok=(200, 408)
-            )
-            if status == 408:
-                break
-            message = SentMessage.from_json(data["message"])
-            if predicate is None or predicate(message):
-                return message
-        raise TimeoutError(describe_timeout(chat_id, timeout, await self.sent_messages(chat_id)))
+    async def next_message(self, chat_id: int, seconds: float) -> SentMessage | None:
+        """Hand out the chat's next send or edit not handed out yet, waiting up to `seconds`."""
+        body = {"timeout": max(seconds, 0.0)}
+        status, data = await self._call("POST", f"/chats/{chat_id}/next", body, ok=(200, 408))
+        return SentMessage.from_json(data["message"]) if status == 200 else None
 
     async def commands(self, scope: JSON | None = None, language_code: str = "") -> list[JSON]:
         """Give the commands registered for a scope (default scope when None)."""
@@ -165,29 +106,10 @@ class EmulatorClient:
         """Make the user block (or unblock) the bot."""
         await self._call("PUT", f"/users/{user_id}/blocked", {"blocked": blocked})
 
-    async def fail_next(
-        self,
-        method: str,
-        count: int = 1,
-        status: int = 429,
-        retry_after: int = 1,
-        chat_id: int | None = None,
-    ) -> None:
-        """Make the next `count` calls of a method ("*" for any) fail with `status`."""
-        body: dict[str, Any] = {"method": method, "kind": "fail", "count": count}
-        body.update(status=status, retry_after=retry_after, chat_id=chat_id)
+    async def plan_fault(self, method: str, fault: Fault, count: int) -> None:
+        """Make the next `count` calls of a method ("*" for any) misbehave as `fault` says."""
+        body = {"method": method, "count": count, **dataclasses.asdict(fault)}
         await self._call("POST", "/faults", body)
-
-    async def delay(
-        self, method: str, seconds: float, count: int = 1, chat_id: int | None = None
-    ) -> None:
-        """Make the next `count` calls of a method (to `chat_id` only, if given) answer late."""
-        body = {"method": method, "kind": "delay", "seconds": seconds, "count": count}
-        await self._call("POST", "/faults", {**body, "chat_id": chat_id})
-
-    async def drop_next(self, method: str, count: int = 1) -> None:
-        """Make the next `count` calls of a method lose their connection."""
-        await self._call("POST", "/faults", {"method": method, "kind": "drop", "count": count})
 
     async def clear_faults(self) -> None:
         """Forget every planned fault."""

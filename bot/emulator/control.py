@@ -17,13 +17,16 @@ from aiohttp.typedefs import Handler
 
 from bot.emulator import users
 from bot.emulator.methods import scope_key
-from bot.emulator.models import JSON, ApiError, CallbackAnswer, MessagePredicate, SentMessage
+from bot.emulator.models import JSON, ApiError, CallbackAnswer, SentMessage
 from bot.emulator.state import EmulatorState, Fault
+from bot.emulator.surface import ControlSurface
 
 PREFIX = "/_emulator"
+FAULT_KINDS = ("fail", "delay", "drop")
+ROUTES = web.RouteTableDef()  # each handler below declares its own route
 
 
-class EmulatorController:
+class EmulatorController(ControlSurface):
     """The operations tests use on an `EmulatorState`, all async (see `EmulatorControl`)."""
 
     def __init__(self, state: EmulatorState) -> None:
@@ -37,42 +40,9 @@ class EmulatorController:
         """Inject a button press; the data is not checked, so stale or forged data works."""
         return users.callback_query(self.state, user_id, message_id, callback_data)
 
-    async def send_sticker(self, user_id: int, emoji: str = "🙂") -> int:
-        """Inject a sticker."""
-        return users.media_message(self.state, user_id, "sticker", emoji=emoji)
-
-    async def send_photo(self, user_id: int, caption: str | None = None) -> int:
-        """Inject a photo (two sizes), optionally with a caption."""
-        return users.media_message(self.state, user_id, "photo", caption=caption)
-
-    async def send_voice(self, user_id: int, duration: int = 3) -> int:
-        """Inject a voice note."""
-        return users.media_message(self.state, user_id, "voice", duration=duration)
-
-    async def send_document(
-        self,
-        user_id: int,
-        file_name: str = "notes.txt",
-        content: bytes = b"hello",
-        mime_type: str = "text/plain",
-    ) -> int:
-        """Inject a document; its bytes can be downloaded through getFile."""
-        return users.media_message(
-            self.state,
-            user_id,
-            "document",
-            file_name=file_name,
-            content=content,
-            mime_type=mime_type,
-        )
-
-    async def send_location(
-        self, user_id: int, latitude: float = 51.5072, longitude: float = -0.1276
-    ) -> int:
-        """Inject a location."""
-        return users.media_message(
-            self.state, user_id, "location", latitude=latitude, longitude=longitude
-        )
+    async def send_media(self, user_id: int, kind: str, **options: Any) -> int:
+        """Inject a sticker, photo, voice note, document or location (see `users.MEDIA_KINDS`)."""
+        return users.media_message(self.state, user_id, kind, **options)
 
     async def edit_user_message(self, user_id: int, message_id: int, new_text: str) -> int:
         """Inject an edited_message for a text the user sent."""
@@ -82,23 +52,9 @@ class EmulatorController:
         """Give the bot's messages to a chat in their current state, oldest first."""
         return self.state.transcript(chat_id)
 
-    async def last_message(self, chat_id: int) -> SentMessage | None:
-        """Give the bot's latest message to a chat, if any."""
-        messages = self.state.transcript(chat_id)
-        return messages[-1] if messages else None
-
-    async def wait_for_message(
-        self,
-        chat_id: int,
-        predicate: MessagePredicate | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the brief's test API; a deadline, not a guard
-    ) -> SentMessage:
-        """Wait for the bot's next send or edit in a chat that matches; raise TimeoutError.
-
-        Each send and each edit is handed out once, oldest first, so successive calls read the
-        conversation in order; ones that do not match the predicate are passed over for good.
-        """
-        return await self.state.wait_for_message(chat_id, predicate, timeout)
+    async def next_message(self, chat_id: int, seconds: float) -> SentMessage | None:
+        """Hand out the chat's next send or edit not handed out yet, waiting up to `seconds`."""
+        return await self.state.next_message(chat_id, seconds)
 
     async def commands(self, scope: JSON | None = None, language_code: str = "") -> list[JSON]:
         """Give the commands registered for a scope (default scope when None)."""
@@ -112,30 +68,12 @@ class EmulatorController:
         """Make the user block (or unblock) the bot: sends then fail with 403."""
         self.state.chat(user_id).blocked = blocked
 
-    async def fail_next(
-        self,
-        method: str,
-        count: int = 1,
-        status: int = 429,
-        retry_after: int = 1,
-        chat_id: int | None = None,
-    ) -> None:
-        """Make the next `count` calls of a method ("*" for any) fail with `status`.
-
-        With `chat_id`, only calls to that chat fail (Telegram's 429s are often per chat).
-        """
-        fault = Fault("fail", status=status, retry_after=retry_after, chat_id=chat_id)
+    async def plan_fault(self, method: str, fault: Fault, count: int) -> None:
+        """Make the next `count` calls of a method ("*" for any) misbehave as `fault` says."""
         self.state.add_fault(method, fault, count)
 
-    async def delay(
-        self, method: str, seconds: float, count: int = 1, chat_id: int | None = None
-    ) -> None:
-        """Make the next `count` calls of a method (to `chat_id` only, if given) answer late."""
-        self.state.add_fault(method, Fault("delay", seconds=seconds, chat_id=chat_id), count)
-
-    async def drop_next(self, method: str, count: int = 1) -> None:
-        """Make the next `count` calls of a method lose their connection with no response."""
-        self.state.add_fault(method, Fault("drop"), count)
+    async def close(self) -> None:
+        """Hold nothing to let go of: the state lives as long as its owner."""
 
     async def clear_faults(self) -> None:
         """Forget every planned fault."""
@@ -149,21 +87,7 @@ def add_control_routes(app: web.Application, controller: EmulatorController) -> 
     """Mount the HTTP control interface under /_emulator."""
     app[CONTROLLER] = controller
     app.middlewares.append(_bad_control_requests)
-    routes = [
-        web.get(f"{PREFIX}/health", health),
-        web.post(f"{PREFIX}/users/{{user_id}}/messages", user_sends_text),
-        web.post(f"{PREFIX}/users/{{user_id}}/callbacks", user_presses_button),
-        web.post(f"{PREFIX}/users/{{user_id}}/edits", user_edits_message),
-        web.post(f"{PREFIX}/users/{{user_id}}/media/{{kind}}", user_sends_media),
-        web.put(f"{PREFIX}/users/{{user_id}}/blocked", user_blocks_bot),
-        web.get(f"{PREFIX}/chats/{{chat_id}}/messages", list_messages),
-        web.post(f"{PREFIX}/chats/{{chat_id}}/next", next_message),
-        web.get(f"{PREFIX}/commands", list_commands),
-        web.get(f"{PREFIX}/callback-answers", list_callback_answers),
-        web.post(f"{PREFIX}/faults", add_fault),
-        web.delete(f"{PREFIX}/faults", clear_faults),
-    ]
-    app.router.add_routes(routes)
+    app.router.add_routes(ROUTES)
 
 
 @web.middleware
@@ -204,17 +128,20 @@ def _update(update_id: int) -> web.Response:
     return web.json_response({"update_id": update_id})
 
 
+@ROUTES.get(PREFIX + "/health")
 async def health(request: web.Request) -> web.Response:
     """Say the emulator is up."""
     return web.json_response({"ok": True})
 
 
+@ROUTES.post(PREFIX + "/users/{user_id}/messages")
 async def user_sends_text(request: web.Request) -> web.Response:
     """Inject a text from a user."""
     body = await _body(request)
     return _update(await _controller(request).send_text(_int(request, "user_id"), body["text"]))
 
 
+@ROUTES.post(PREFIX + "/users/{user_id}/callbacks")
 async def user_presses_button(request: web.Request) -> web.Response:
     """Inject a button press."""
     body = await _body(request)
@@ -223,6 +150,7 @@ async def user_presses_button(request: web.Request) -> web.Response:
     return _update(await controller.press_button(user_id, int(body["message_id"]), body["data"]))
 
 
+@ROUTES.post(PREFIX + "/users/{user_id}/edits")
 async def user_edits_message(request: web.Request) -> web.Response:
     """Inject an edit of a text the user sent."""
     body = await _body(request)
@@ -236,6 +164,7 @@ async def user_edits_message(request: web.Request) -> web.Response:
     return _update(update_id)
 
 
+@ROUTES.post(PREFIX + "/users/{user_id}/media/{kind}")
 async def user_sends_media(request: web.Request) -> web.Response:
     """Inject a sticker, photo, voice note, document or location."""
     options: dict[str, Any] = await _body(request)
@@ -244,10 +173,11 @@ async def user_sends_media(request: web.Request) -> web.Response:
     kind = request.match_info["kind"]
     if kind not in users.MEDIA_KINDS:
         raise web.HTTPNotFound(text=f"unknown media kind {kind}")
-    state = _controller(request).state
-    return _update(users.media_message(state, _int(request, "user_id"), kind, **options))
+    controller = _controller(request)
+    return _update(await controller.send_media(_int(request, "user_id"), kind, **options))
 
 
+@ROUTES.put(PREFIX + "/users/{user_id}/blocked")
 async def user_blocks_bot(request: web.Request) -> web.Response:
     """Make a user block or unblock the bot."""
     body = await _body(request)
@@ -255,23 +185,26 @@ async def user_blocks_bot(request: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+@ROUTES.get(PREFIX + "/chats/{chat_id}/messages")
 async def list_messages(request: web.Request) -> web.Response:
     """Give the bot's messages to a chat."""
     messages = await _controller(request).sent_messages(_int(request, "chat_id"))
     return web.json_response({"messages": [m.to_json() for m in messages]})
 
 
+@ROUTES.post(PREFIX + "/chats/{chat_id}/next")
 async def next_message(request: web.Request) -> web.Response:
     """Hand out the chat's next send or edit, waiting up to "timeout" seconds (408 if none)."""
     body = await _body(request)
     chat_id = _int(request, "chat_id")
     seconds = float(body.get("timeout", 5.0))
-    message = await _controller(request).state.next_message(chat_id, seconds)
+    message = await _controller(request).next_message(chat_id, seconds)
     if message is None:
         return web.json_response({"error": "timeout"}, status=408)
     return web.json_response({"message": message.to_json()})
 
 
+@ROUTES.get(PREFIX + "/commands")
 async def list_commands(request: web.Request) -> web.Response:
     """Give the commands registered for ?scope=<JSON>&language_code=."""
     scope = json.loads(request.query["scope"]) if request.query.get("scope") else None
@@ -284,30 +217,32 @@ async def list_commands(request: web.Request) -> web.Response:
     return web.json_response({"commands": commands})
 
 
+@ROUTES.get(PREFIX + "/callback-answers")
 async def list_callback_answers(request: web.Request) -> web.Response:
     """Give every button press and how the bot answered it."""
     answers = await _controller(request).callback_answers()
     return web.json_response({"answers": [a.to_json() for a in answers]})
 
 
+@ROUTES.post(PREFIX + "/faults")
 async def add_fault(request: web.Request) -> web.Response:
     """Plan a fault: {"method", "kind": "fail"|"delay"|"drop", "count", "chat_id", ...}."""
     body = await _body(request)
-    controller, method, count = _controller(request), body["method"], int(body.get("count", 1))
     kind = body.get("kind", "fail")
-    chat_id = int(body["chat_id"]) if body.get("chat_id") is not None else None
-    if kind == "fail":
-        status, retry_after = int(body.get("status", 429)), int(body.get("retry_after", 1))
-        await controller.fail_next(method, count, status, retry_after, chat_id)
-    elif kind == "delay":
-        await controller.delay(method, float(body["seconds"]), count, chat_id)
-    elif kind == "drop":
-        await controller.drop_next(method, count)
-    else:
+    if kind not in FAULT_KINDS:
         raise web.HTTPBadRequest(text=f"unknown fault kind {kind}")
+    fault = Fault(
+        kind,
+        status=int(body.get("status", 429)),
+        retry_after=int(body.get("retry_after", 1)),
+        seconds=float(body["seconds"]) if kind == "delay" else 0.0,
+        chat_id=int(body["chat_id"]) if body.get("chat_id") is not None else None,
+    )
+    await _controller(request).plan_fault(body["method"], fault, int(body.get("count", 1)))
     return web.json_response({"ok": True})
 
 
+@ROUTES.delete(PREFIX + "/faults")
 async def clear_faults(request: web.Request) -> web.Response:
     """Forget every planned fault."""
     await _controller(request).clear_faults()

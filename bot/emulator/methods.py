@@ -71,6 +71,19 @@ def _reply(state: EmulatorState, chat: Chat, message: SentMessage) -> JSON:
     return message.to_api(state.bot_user, chat.api())
 
 
+def _send_new(state: EmulatorState, chat: Chat, params: Params, **content: Any) -> JSON:
+    """Record a new bot message with the call's keyboard; give Telegram's answer to the send."""
+    message = SentMessage(
+        chat_id=chat.id,
+        message_id=chat.take_message_id(),
+        date=state.now(),
+        reply_markup=normalise_markup(params.obj("reply_markup")),
+        **content,
+    )
+    state.record_sent(chat, message)
+    return _reply(state, chat, message)
+
+
 def _sent(state: EmulatorState, params: Params) -> tuple[Chat, SentMessage]:
     """Find the bot message an edit targets, as Telegram reports a missing one."""
     if params.raw("inline_message_id") is not None:
@@ -140,17 +153,7 @@ async def get_webhook_info(state: EmulatorState, params: Params) -> JSON:
 async def send_message(state: EmulatorState, params: Params) -> JSON:
     chat = state.writable_chat(params.raw("chat_id"))
     shown, raw, parse_mode = _message_text(params, "text", MAX_TEXT, "message text is empty")
-    message = SentMessage(
-        chat_id=chat.id,
-        message_id=chat.take_message_id(),
-        date=state.now(),
-        text=shown,
-        raw_text=raw,
-        parse_mode=parse_mode,
-        reply_markup=normalise_markup(params.obj("reply_markup")),
-    )
-    state.record_sent(chat, message)
-    return _reply(state, chat, message)
+    return _send_new(state, chat, params, text=shown, raw_text=raw, parse_mode=parse_mode)
 
 
 @method("editMessageText")
@@ -198,18 +201,15 @@ async def send_document(state: EmulatorState, params: Params) -> JSON:
     chat = state.writable_chat(params.raw("chat_id"))
     document = _document(state, params.upload("document"))
     caption, raw, parse_mode = _message_text(params, "caption", MAX_CAPTION, None)
-    message = SentMessage(
-        chat_id=chat.id,
-        message_id=chat.take_message_id(),
-        date=state.now(),
+    return _send_new(
+        state,
+        chat,
+        params,
         caption=caption,
         raw_text=raw,
         parse_mode=parse_mode,
-        reply_markup=normalise_markup(params.obj("reply_markup")),
         documents=[document],
     )
-    state.record_sent(chat, message)
-    return _reply(state, chat, message)
 
 
 def _document(state: EmulatorState, source: Upload | str | None) -> SentDocument:

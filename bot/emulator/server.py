@@ -10,10 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import AsyncIterator, Iterable
-from types import TracebackType
-from typing import Any
+from typing import Any, Self, Unpack
 
 import aiohttp
 from aiohttp import web
@@ -22,7 +20,7 @@ from bot.emulator.control import EmulatorController, add_control_routes
 from bot.emulator.methods import METHODS
 from bot.emulator.models import JSON, ApiError
 from bot.emulator.params import Params, Upload
-from bot.emulator.state import DEFAULT_TOKEN, Clock, EmulatorState, Fault, wait_event
+from bot.emulator.state import DEFAULT_TOKEN, EmulatorState, Fault, StateOptions, wait_event
 
 logger = logging.getLogger(__name__)
 
@@ -196,20 +194,13 @@ class BotApiEmulator(EmulatorController):
         host: str = "127.0.0.1",
         port: int = 0,
         token: str | Iterable[str] = DEFAULT_TOKEN,
-        *,
-        clock: Clock = time.time,
-        first_update_id: int = 1,
-        bot_username: str = "mysay_test_bot",
+        **options: Unpack[StateOptions],
     ) -> None:
         tokens = [token] if isinstance(token, str) else list(token)
         self.token = tokens[0]
         self.host = host
         self.port = port
-        super().__init__(
-            EmulatorState(
-                tokens, clock=clock, first_update_id=first_update_id, bot_username=bot_username
-            )
-        )
+        super().__init__(EmulatorState(tokens, **options))
         self._runner: web.AppRunner | None = None
 
     @property
@@ -247,20 +238,12 @@ class BotApiEmulator(EmulatorController):
         self.port = int(self._runner.addresses[0][1])
         logger.info("Bot API emulator listening on %s", self.url)
 
-    async def stop(self) -> None:
+    async def close(self) -> None:
         """Stop serving; pending long polls return empty at once."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> BotApiEmulator:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()

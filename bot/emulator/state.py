@@ -1,7 +1,7 @@
 """In-memory state of the emulated Bot API: users, chats, transcripts, updates, faults.
 
 Everything is deterministic: update, message, file and callback ids come from counters, and
-`date` fields from an injectable clock. Waiting (long polling, `wait_for_message`, webhook
+`date` fields from an injectable clock. Waiting (long polling, `next_message`, webhook
 delivery) uses one `Signal` that is pulsed on every change.
 """
 
@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from bot.emulator.models import (
     JSON,
     ApiError,
     CallbackAnswer,
-    MessagePredicate,
     SentMessage,
     forbidden,
 )
@@ -69,7 +67,7 @@ class Chat:
     user_messages: dict[int, JSON] = field(default_factory=dict)
     sent: dict[int, SentMessage] = field(default_factory=dict)
     events: list[SentMessage] = field(default_factory=list)  # snapshots of sends and edits
-    cursor: int = 0  # events already handed out by wait_for_message
+    cursor: int = 0  # events already handed out by next_message
 
     @property
     def id(self) -> int:
@@ -87,6 +85,14 @@ class Chat:
         message_id = self.next_message_id
         self.next_message_id += 1
         return message_id
+
+
+class StateOptions(TypedDict, total=False):
+    """What `EmulatorState` takes besides its tokens, for a caller that passes them on."""
+
+    clock: Clock
+    first_update_id: int
+    bot_username: str
 
 
 class EmulatorState:
@@ -238,22 +244,6 @@ class EmulatorState:
                 return None
             await wait_event(event, remaining)
 
-    async def wait_for_message(
-        self,
-        chat_id: int,
-        predicate: MessagePredicate | None = None,
-        timeout: float = 5.0,  # noqa: ASYNC109 - the brief's test API; a deadline, not a guard
-    ) -> SentMessage:
-        """Wait for the next matching send or edit; earlier non-matching ones are consumed."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            remaining = deadline - asyncio.get_running_loop().time()
-            message = await self.next_message(chat_id, remaining)
-            if message is None:
-                raise TimeoutError(describe_timeout(chat_id, timeout, self.transcript(chat_id)))
-            if predicate is None or predicate(message):
-                return message
-
     # getUpdates
 
     async def get_updates(
@@ -291,12 +281,3 @@ class EmulatorState:
 
 def _kind(update: JSON) -> str:
     return next(k for k in update if k != "update_id")
-
-
-def describe_timeout(chat_id: int, timeout: float, sent: list[SentMessage]) -> str:
-    """Explain a wait that timed out; tests read this, logs never do."""
-    tail = [json.dumps(m.text if m.text is not None else m.caption) for m in sent[-3:]]
-    return (
-        f"no matching message in chat {chat_id} within {timeout:.1f}s; "
-        f"{len(sent)} sent, last: {', '.join(tail) or 'none'}"
-    )

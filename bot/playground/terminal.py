@@ -127,7 +127,7 @@ class EmulatorBackend:
     async def unread(self, user_id: int) -> list[SentMessage]:
         """Give the sends and edits this user has not seen yet, oldest first."""
         messages = []
-        while (message := await self.emulator.state.next_message(user_id, 0)) is not None:
+        while (message := await self.emulator.next_message(user_id, 0)) is not None:
             messages.append(message)
         return messages
 

@@ -9,45 +9,24 @@ from __future__ import annotations
 
 import re
 
-from bot.app.buttons import FlagButton, LanguageButton, RequestButton, RunButton
+from bot.app.buttons import (
+    BUTTON_VERBS,
+    FlagButton,
+    LanguageButton,
+    RequestButton,
+    RunButton,
+    claimed_input,
+    verb_of,
+)
 from bot.app.texts import message
 from conversations.catalogue import DEFAULT_LOCALE
-from conversations.events import (
-    Back,
-    Cancel,
-    Change,
-    Choose,
-    Done,
-    Input,
-    Resume,
-    SaveForLater,
-    Send,
-    Skip,
-    Toggle,
-)
+from conversations.events import Input
 
 MAX_BYTES = 64
 SUMMARY = "-"
 
-# One letter per engine input, so ids keep as much of the 64 bytes as possible.
-_VERBS: dict[str, type] = {
-    "c": Choose,
-    "t": Toggle,
-    "d": Done,
-    "s": Skip,
-    "b": Back,
-    "g": Change,
-    "S": Send,
-    "L": SaveForLater,
-    "X": Cancel,
-    "R": Resume,
-}
-# Confirming a cancel is its own letter, so an old Cancel button never throws answers away.
-_CONFIRMED_CANCEL = "Y"
-_LETTERS = {kind: letter for letter, kind in _VERBS.items()}
-_RUN_BUTTON = re.compile(
-    r"^r1\|(\d{1,12})\|([a-z0-9_]{1,24}|-)\|([ctdsbgSLXRY])\|([a-z0-9_]{0,24})$"
-)
+_BY_LETTER = {verb.letter: verb for verb in BUTTON_VERBS}
+_RUN_BUTTON = re.compile(r"^r1\|(\d{1,12})\|([a-z0-9_]{1,24}|-)\|([A-Za-z])\|([a-z0-9_]{0,24})$")
 _FLAG_BUTTON = re.compile(r"^f1\|(\d{1,12})\|(open|ack)$")
 _REQUEST_BUTTON = re.compile(r"^q1\|(\d{1,12})\|done$")
 _LANGUAGE_BUTTON = re.compile(r"^l1\|([a-z]{2,3})$")
@@ -58,10 +37,8 @@ class CallbackTooLong(ValueError):
 
 
 def run_button(run_id: int, step_id: str | None, action: Input) -> str:
-    arg = getattr(action, "option_id", None) or getattr(action, "step_id", None) or ""
-    confirmed = isinstance(action, Cancel) and action.confirmed
-    letter = _CONFIRMED_CANCEL if confirmed else _LETTERS[type(action)]
-    data = f"r1|{run_id}|{step_id or SUMMARY}|{letter}|{arg}"
+    verb, arg = verb_of(action)
+    data = f"r1|{run_id}|{step_id or SUMMARY}|{verb.letter}|{arg}"
     if len(data.encode()) > MAX_BYTES:
         raise CallbackTooLong(data)
     return data
@@ -101,18 +78,9 @@ def parse(data: str | None) -> RunButton | FlagButton | RequestButton | Language
         return None
     if match := _RUN_BUTTON.match(data):
         run_id, step_id, letter, arg = match.groups()
-        if letter == _CONFIRMED_CANCEL:
-            return None if arg else RunButton(int(run_id), _step(step_id), Cancel(confirmed=True))
-        kind = _VERBS[letter]
-        if kind in (Choose, Toggle, Change):
-            if not arg:
-                return None
-            action: Input = kind(arg)
-        elif arg:
-            return None
-        else:
-            action = kind()
-        return RunButton(int(run_id), _step(step_id), action)
+        verb = _BY_LETTER.get(letter)
+        action = claimed_input(verb, arg) if verb else None
+        return None if action is None else RunButton(int(run_id), _step(step_id), action)
     if match := _FLAG_BUTTON.match(data):
         return FlagButton(int(match.group(1)), match.group(2))
     if match := _REQUEST_BUTTON.match(data):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.telegram.command_registry import Audience, Command, CommandRegistry, Words
+from bot.telegram.command_registry import Audience, Command, CommandRegistry, Handler, Words
 from bot.telegram.handlers import iro, languages, participants, staff
 
 
@@ -24,6 +24,20 @@ def _everyone(
         "family": family or words,
         "staff": staff or Words(menu=words.menu),
     }
+
+
+def _for_staff(
+    name: str,
+    handler: Handler,
+    args: str = "",
+    *,
+    menu: bool = True,
+    welcome: str | bool = False,
+) -> Command:
+    """A command for staff only, its words under the catalogue's usual keys: menu.NAME (unless
+    it stays out of the menu) and help_line.NAME."""
+    words = Words(f"menu.{name}" if menu else None, f"help_line.{name}", welcome)
+    return Command(name, handler, {"staff": words}, args)
 
 
 _WHAT_I_CAN_DO = Words(menu="menu.help")
@@ -57,53 +71,16 @@ COMMANDS = CommandRegistry(
         },
     ),
     Command("cancel", participants.cancel, {"child": _CANCEL, "family": _CANCEL}),
-    Command(
-        "upcoming",
-        iro.list_upcoming,
-        {"staff": Words("menu.upcoming", "help_line.upcoming", welcome=True)},
-    ),
-    Command(
-        "views", iro.read_views, {"staff": Words("menu.views", "help_line.views")}, args="CASE_REF"
-    ),
-    Command(
-        "invite",
-        iro.invite_someone,
-        {"staff": Words("menu.invite", "help_line.invite")},
-        args="CASE_REF child|parent|carer",
-    ),
-    Command(
-        "outcome",
-        iro.record_outcome,
-        {"staff": Words("menu.outcome", "help_line.outcome")},
-        args="CASE_REF",
-    ),
-    Command(
-        "challenge",
-        iro.record_challenge,
-        {"staff": Words("menu.challenge", "help_line.challenge")},
-        args="CASE_REF",
-    ),
-    Command(
-        "flags", staff.list_flags, {"staff": Words("menu.flags", "help_line.flags", welcome=True)}
-    ),
-    Command(
-        "close",
-        staff.close_flag,
-        {"staff": Words(help="help_line.close")},
-        args="FLAG_NUMBER NOTE",
-    ),
-    Command(
-        "requests",
-        staff.list_requests,
-        {"staff": Words("menu.requests", "help_line.requests", welcome="welcome_line.requests")},
-    ),
-    Command(
-        "done",
-        staff.close_request,
-        {"staff": Words(help="help_line.done")},
-        args="REQUEST_NUMBER NOTE",
-    ),
-    Command("web", staff.send_web_link, {"staff": Words("menu.web", "help_line.web")}),
+    _for_staff("upcoming", iro.list_upcoming, welcome=True),
+    _for_staff("views", iro.read_views, "CASE_REF"),
+    _for_staff("invite", iro.invite_someone, "CASE_REF child|parent|carer"),
+    _for_staff("outcome", iro.record_outcome, "CASE_REF"),
+    _for_staff("challenge", iro.record_challenge, "CASE_REF"),
+    _for_staff("flags", staff.list_flags, welcome=True),
+    _for_staff("close", staff.close_flag, "FLAG_NUMBER NOTE", menu=False),
+    _for_staff("requests", staff.list_requests, welcome="welcome_line.requests"),
+    _for_staff("done", staff.close_request, "REQUEST_NUMBER NOTE", menu=False),
+    _for_staff("web", staff.send_web_link),
     Command(
         "help",
         participants.show_help,

@@ -91,7 +91,9 @@ def _message(file_name: str, line: int, row: dict[str, str | None]) -> LabelledM
     author = (row.get("audience") or "child").strip()
     if author not in AUTHORS:
         raise LabelledFileError(f"{where}, column audience: {author!r}")
+    # "-" marks no age (a parent's or carer's message), as it marks no categories.
     age_text = (row.get("age") or "").strip()
+    age_text = "" if age_text == "-" else age_text
     if age_text and not age_text.isdigit():
         raise LabelledFileError(f"{where}, column age: {age_text!r} is not a whole number")
     language = (row.get("language") or "en").strip().lower()

@@ -44,7 +44,9 @@ from storage.models.records import (
     FeedbackCount,
     InvitationSummary,
     KeyCheck,
+    MeetingCount,
     RunSummary,
+    SentBeforeCount,
 )
 from storage.models.runs import Answer, ChildRequest, Flag, Run
 
@@ -80,6 +82,7 @@ __all__ = [
     "InvitationSummary",
     "IroAllocation",
     "KeyCheck",
+    "MeetingCount",
     "OutboxMessage",
     "Participant",
     "PlanEpisode",
@@ -88,6 +91,7 @@ __all__ = [
     "Review",
     "Run",
     "RunSummary",
+    "SentBeforeCount",
     "Staff",
     "TelegramPrompt",
     "UtcDateTime",

@@ -109,6 +109,46 @@ class FeedbackCount(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
+class MeetingCount(Base):
+    """How many meetings held on a day, of a kind, code, age band and gender, and how many of
+    them were in timescale, seen before, or had the child's views sent before them.
+
+    Kept in the transaction that writes a meeting or a child (`storage.repositories.
+    meeting_counts`), by counting that day's meetings again from their rows, so the report
+    reads a few hundred rows a day instead of every meeting. `code` is the participation
+    code, or `not_recorded`; `band` the child's age band on the day.
+    """
+
+    __tablename__ = "meeting_count"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(16))
+    band: Mapped[str] = mapped_column(String(8))
+    gender: Mapped[str | None] = mapped_column(String(32))
+    held: Mapped[int] = mapped_column(Integer)
+    in_timescale: Mapped[int] = mapped_column(Integer)
+    seen_before: Mapped[int] = mapped_column(Integer)
+    seen_no: Mapped[int] = mapped_column(Integer)
+    views: Mapped[int] = mapped_column(Integer)
+
+
+class SentBeforeCount(Base):
+    """How many children's runs for meetings held on a day were sent how many days before.
+
+    Kept with `MeetingCount`, day by day, from the runs and the summaries of runs deleted, so
+    the report's "sent before the meeting" reads a few rows a day instead of every run.
+    """
+
+    __tablename__ = "sent_before_count"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    days: Mapped[int] = mapped_column(Integer)
+    runs: Mapped[int] = mapped_column(Integer)
+
+
 class InvitationSummary(Base):
     """When an invitation deleted by an erasure was made and used, for the report's funnel."""
 

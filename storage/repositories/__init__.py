@@ -7,6 +7,7 @@ from storage.repositories.episodes import EpisodeRepository
 from storage.repositories.erasure import ErasureRepository
 from storage.repositories.housekeeping import Housekeeping
 from storage.repositories.inbound import InboundUpdates, WaitingUpdate
+from storage.repositories.meeting_counts import MeetingCounts
 from storage.repositories.meetings import ReviewRepository, RunRepository
 from storage.repositories.people import (
     ChildRepository,
@@ -37,6 +38,7 @@ __all__ = [
     "InboundUpdates",
     "InvitationRepository",
     "KeptFigures",
+    "MeetingCounts",
     "OutboxRepository",
     "ParticipantRepository",
     "ReminderQueries",

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 
 from storage.models import (
+    CareEpisode,
     Child,
     ErasedChild,
     Flag,
@@ -101,7 +102,9 @@ class ErasureRepository(Repository):
         """Take the case reference and what the report does not count off the child row.
 
         Birth date and gender stay (the report's breakdowns by age band and gender count
-        past meetings by them); the meetings stay, without the IRO's notes to the child.
+        past meetings by them); the meetings stay, without the IRO's notes to the child; so
+        do the periods in care (without their legal status, as the child row loses its own),
+        plans, allocations and challenges, which hold dates and codes, never words.
         """
         tombstone = ErasedChild(
             case_ref_hash=case_ref_hash(child.case_ref), child_id=child.id, erased_at=now
@@ -113,6 +116,9 @@ class ErasureRepository(Repository):
         child.iro_id = None
         await self.session.execute(
             update(Review).where(Review.child_id == child.id).values(note_to_child_cipher=None)
+        )
+        await self.session.execute(
+            update(CareEpisode).where(CareEpisode.child_id == child.id).values(legal_status=None)
         )
         await self.session.flush()
         return tombstone

@@ -3,12 +3,14 @@
 At national scale the report would otherwise read every run and every answer each time. So a
 run, in the transaction that sends it, leaves:
 - for a child's run about a meeting, the first UTC day the child sent views for it
-  (`review.views_sent_on`), so "views sent through My Say" reads the meeting's own row;
+  (`review.views_sent_on`), so "views sent through My Say" reads the meeting's own row (and
+  the meetings' counts kept per day, `meeting_counts`, count that day again);
 - for a parent's or carer's run, its day's counts (`FeedbackCount`): the run, each option
   chosen, each list of themes in their words.
 Deleting the run later (retention, an erasure) leaves both, so past figures stay. `recount`
-builds the same from the runs and answers kept, and the summaries of runs deleted, for a
-database filled some other way (the benchmark) and to check that the two agree.
+builds the same from the runs and answers kept, and the summaries of runs deleted (and the
+meetings' counts from the meetings), for a database filled some other way (the benchmark) and
+to check that the two agree.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from storage.models import (
     RunSummary,
 )
 from storage.repositories.base import Repository
+from storage.repositories.meeting_counts import MeetingCounts, note_day
 from storage.repositories.summaries import CHOICE_KINDS, FEEDBACK_ROLES
 
 # (step, measure, value) for one sent run: the run itself, each option chosen, each theme list.
@@ -74,6 +77,13 @@ class ReportCounts(Repository):
                 )
                 .values(views_sent_on=day)
             )
+            held_on = await self.session.scalar(
+                select(Review.held_on).where(Review.id == run.review_id)
+            )
+            # Views sent on or before a meeting already held move its day's counts; sent after
+            # it, or before a meeting not held yet (counted when it is), they move nothing.
+            if held_on is not None and day <= held_on:
+                note_day(self.session.sync_session, held_on)
         if role in FEEDBACK_ROLES:
             await self._count_feedback(run, role, day)
 
@@ -113,6 +123,8 @@ class ReportCounts(Repository):
     async def recount(self) -> None:
         """Replace every count with one worked out from the runs, answers and summaries."""
         await self._recount_views()
+        # Every meeting's views may have moved: its kept counts too.
+        await MeetingCounts(self.session, self.cipher).recount()
         await self.session.execute(delete(FeedbackCount))
         counted = union_all(*self._feedback(live=True), *self._feedback(live=False)).subquery()
         keys = [counted.c[name] for name in KEY_COLUMNS]

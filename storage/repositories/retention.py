@@ -4,18 +4,34 @@ A child's answers, runs and notes are past their time when the child's last meet
 or due if not held yet; when the child was added if no meeting is recorded) is older than
 the limit, and the run itself was last touched before it too. Closed flags follow the same
 rule with their own limit; an open flag is never deleted. Audit events go by their own date.
+A child's history (periods in care, plans, IRO allocations, challenges) goes as a whole once
+the child's last meeting, the end of the last of them and the last challenge's raising and
+resolution are all older than its limit; never while one is open or unresolved.
 Each `*_past` query returns ids oldest first, at most `limit`, so a caller deletes in short
 transactions.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
 
-from storage.models import Answer, AuditEvent, Child, Flag, OutboxMessage, Participant, Review, Run
+from storage.models import (
+    Answer,
+    AuditEvent,
+    CareEpisode,
+    Challenge,
+    Child,
+    Flag,
+    IroAllocation,
+    OutboxMessage,
+    Participant,
+    PlanEpisode,
+    Review,
+    Run,
+)
 from storage.repositories.base import Repository
 
 
@@ -27,6 +43,45 @@ def children_past(before: datetime) -> Select[int]:
     )
     ever_met = exists().where(Review.child_id == Child.id)
     return select(Child.id).where(~met_since, ever_met | (Child.created_at < before))
+
+
+# A child's history, by the name its count goes by; the periods first, then the challenges.
+Period = type[CareEpisode] | type[PlanEpisode] | type[IroAllocation]
+PERIODS: dict[str, Period] = {
+    "care_episodes": CareEpisode,
+    "plans": PlanEpisode,
+    "iro_allocations": IroAllocation,
+}
+HISTORY: dict[str, Period | type[Challenge]] = {**PERIODS, "challenges": Challenge}
+
+
+def _history_live_since(day: date) -> ColumnElement[bool]:
+    """Whether a child's history has anything open, unresolved, or dated on or after `day`."""
+    periods = [
+        exists().where(
+            period.child_id == Child.id, or_(period.ended_on.is_(None), period.ended_on >= day)
+        )
+        for period in PERIODS.values()
+    ]
+    challenges = exists().where(
+        Challenge.child_id == Child.id,
+        or_(
+            Challenge.resolved_on.is_(None),
+            Challenge.resolved_on >= day,
+            Challenge.raised_on >= day,
+        ),
+    )
+    return or_(*periods, challenges)
+
+
+def _histories_past(before: datetime) -> Select[int]:
+    """Ids of children with a history, all of it (and their last meeting) before `before`."""
+    day = before.date()
+    met_since = exists().where(
+        Review.child_id == Child.id, func.coalesce(Review.held_on, Review.due_date) >= day
+    )
+    has_history = or_(*(exists().where(row.child_id == Child.id) for row in HISTORY.values()))
+    return select(Child.id).where(has_history, ~met_since, ~_history_live_since(day))
 
 
 def _runs_past(before: datetime) -> Select[int]:
@@ -94,6 +149,27 @@ class RetentionQueries(Repository):
             delete(OutboxMessage).where(OutboxMessage.flag_id.in_(flag_ids))
         )
         await self.session.execute(delete(Flag).where(Flag.id.in_(flag_ids)))
+
+    async def histories_past(self, before: datetime, limit: int) -> list[int]:
+        """Children whose whole history is past the limit for it, lowest id first."""
+        return await self._first(_histories_past(before), Child.id, limit)
+
+    async def count_histories_past(self, before: datetime) -> dict[str, int]:
+        """How many rows of each kind of history are past the limit, by kind."""
+        children = _histories_past(before)
+        return {
+            kind: await self._count(select(row.id).where(row.child_id.in_(children)))
+            for kind, row in HISTORY.items()
+        }
+
+    async def delete_histories(self, child_ids: list[int]) -> dict[str, int]:
+        """Delete these children's periods in care, plans, allocations and challenges;
+        return how many rows of each kind went."""
+        deleted = {}
+        for kind, row in HISTORY.items():
+            result = await self.session.execute(delete(row).where(row.child_id.in_(child_ids)))
+            deleted[kind] = int(result.rowcount)  # type: ignore[attr-defined]
+        return deleted
 
     async def count_audit_before(self, before: datetime) -> int:
         return await self._count(select(AuditEvent.id).where(AuditEvent.at < before))

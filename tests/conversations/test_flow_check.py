@@ -110,6 +110,15 @@ BROKEN = {
         WORRIES.replace("kind: text", "kind: text\n    role: mood"),
         ("worries", "role", "Input should be 'share_with', 'attendance'"),
     ),
+    "not_before_a_step_that_is_no_date": (
+        ATTEND + '  - id: held\n    kind: date\n    not_before: attend\n    text: {en: "When?"}\n',
+        ("held", "not_before", "names no earlier date step"),
+    ),
+    "not_before_on_a_text_step": (
+        '  - id: held\n    kind: date\n    text: {en: "When?"}\n'
+        + WORRIES.replace("kind: text", "kind: text\n    not_before: held"),
+        ("worries", "no_future", "only date steps have date limits"),
+    ),
     "role_on_the_wrong_kind": (
         WORRIES.replace("kind: text", "kind: text\n    role: rating"),
         ("worries", "role", "role 'rating' is a scale step with options from: 1, 2, 3, 4, 5"),

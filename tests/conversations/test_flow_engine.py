@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conversations.engine import Transition, current_prompt, handle, start
+from conversations.engine import Transition, current_prompt, handle, reads_as_button, start
 from conversations.events import (
     AnswerRecorded,
     AnswersDropped,
@@ -178,6 +178,39 @@ class TestText:
         t = feed(flow, start(flow, CHILD, NOW), Choose("ok"), Text(typed))
         assert "message" not in t.run.answers and t.run.current_step == "contact_me"
 
+    @pytest.mark.parametrize("typed", ["back", "Back!", "go back"])
+    def test_typing_back_goes_back_and_is_never_stored_as_an_answer(
+        self, packaged_flows: dict[str, Flow], typed: str
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        # At a question of buttons: "back" is not words for the buttons to refuse.
+        at_contact = feed(flow, start(flow, CHILD, NOW), Choose("ok"), Text("school was fine"))
+        t = feed(flow, at_contact, Text(typed))
+        assert asked(t).step_id == "message" and t.run.answers["message"] == "school was fine"
+        # At a question of words: "back" is not the answer.
+        t = feed(flow, start(flow, CHILD, NOW), Choose("ok"), Text(typed))
+        assert asked(t).step_id == "mood" and "message" not in t.run.answers
+
+    @pytest.mark.parametrize("typed", ["stop", "Stop.", "save for later"])
+    def test_typing_stop_pauses_the_run_with_nothing_lost(
+        self, packaged_flows: dict[str, Flow], typed: str
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        t = feed(flow, start(flow, CHILD, NOW), Choose("ok"), Text(typed))
+        assert any(isinstance(e, Saved) for e in t.events)
+        assert t.run.status is RunStatus.waiting and t.run.current_step == "message"
+        assert t.run.answers == {"mood": "ok"}
+
+    def test_words_read_as_a_button_are_told_apart_from_the_childs_own(
+        self, packaged_flows: dict[str, Flow]
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        at_faces = start(flow, CHILD, NOW).run
+        assert all(reads_as_button(flow, at_faces, typed) for typed in ("2", "😢", "back", "stop"))
+        assert not reads_as_button(flow, at_faces, "my foster dad shouts at me")
+        at_words = feed(flow, start(flow, CHILD, NOW), Choose("ok")).run
+        assert reads_as_button(flow, at_words, "idk") and not reads_as_button(flow, at_words, "2")
+
     def test_cancel_with_answers_asks_first_and_resume_carries_on(
         self, packaged_flows: dict[str, Flow]
     ) -> None:
@@ -206,7 +239,7 @@ class TestText:
         self, packaged_flows: dict[str, Flow]
     ) -> None:
         flow = packaged_flows["child_before_review"]
-        known = replace(TEEN, iro_name="Sam", meeting_day="Monday 7 December")
+        known = replace(TEEN, iro_name="Sam", meeting_day="on Monday 7 December")
         welcome = start(flow, known, NOW).events[0]
         assert isinstance(welcome, Said) and "Your review is on Monday 7 December." in welcome.text
         unknown = start(flow, TEEN, NOW).events[0]
@@ -304,6 +337,18 @@ class TestDates:
     def test_other_dates_are_refused(self, sample_flow: Flow, typed: str) -> None:
         event = refused(sample_flow, self.at_date(sample_flow), Text(typed))
         assert event.message == "Please type the date like 25/12/2024."
+
+    def test_a_date_before_the_one_it_may_not_precede_is_refused(
+        self, packaged_flows: dict[str, Flow]
+    ) -> None:
+        flow = packaged_flows["iro_challenge"]
+        iro = RunContext(audience="iro", case_ref="C1")
+        raised = feed(flow, start(flow, iro, NOW), Text("14/10/2024"), Choose("plan"))
+        resolved = feed(flow, raised, Choose("formal1"), Choose("yes"))
+        event = refused(flow, resolved, Text("13/10/2024"))
+        assert event.reason == "date_before" and "(14/10/2024)" in event.message
+        same_day = feed(flow, resolved, Text("14/10/2024"))
+        assert same_day.run.answers["resolved_on"] == "2024-10-14"
 
 
 class TestConditions:

@@ -90,8 +90,11 @@ def answer(flow: Flow, run: Run, finishing: bool) -> st.SearchStrategy[Input]:
         offered = [option.id for option in prompts.offered(step, run.answers, run.context)]
         return st.builds(Choose, st.sampled_from(offered))
     if step.kind == "date":
-        # A held date is never in the future (dates long before a meeting are asked twice).
-        return st.dates(date(2000, 1, 1), NOW.date()).map(lambda d: Text(d.strftime("%d/%m/%Y")))
+        # A held date is never in the future (dates long before a meeting are asked twice),
+        # nor before the date it may not precede.
+        earlier = run.answers.get(step.not_before or "")
+        first = date.fromisoformat(earlier) if isinstance(earlier, str) else date(2000, 1, 1)
+        return st.dates(first, NOW.date()).map(lambda d: Text(d.strftime("%d/%m/%Y")))
     return st.text(min_size=1, max_size=60).filter(str.strip).map(Text)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage.models import Run
+from storage.models import Flag, Run
 from tests.e2e.conftest import CHILD_ID, RunningBot
 from tests.e2e.driver import Person, join
 
@@ -60,3 +60,21 @@ async def test_cancel_asks_before_throwing_answers_away(bot: RunningBot) -> None
     await child.press("Yes, throw them away", asking)
     await child.read_until("Nothing was shared")
     assert await _run_statuses(bot) == [("checkin", "cancelled")]
+
+
+async def test_typed_back_stop_and_a_face_work_as_their_buttons_and_raise_no_flag(
+    bot: RunningBot,
+) -> None:
+    child = await _child_checking_in(bot)
+    await child.type("😢")  # the face that starts "😢 Really unhappy"
+    assert "anything you want your IRO to know" in (await child.question()).text
+    await child.type("back")
+    assert "How are you feeling today?" in (await child.question()).text
+    await child.press("OK")
+    await child.question()
+    await child.type("stop")
+    await child.read_until("Saved. Nothing has been shared")
+    async with bot.services.uow() as uow:
+        assert (await uow.session.scalars(select(Flag))).all() == []
+        run = (await uow.session.scalars(select(Run))).one()
+        assert run.status == "waiting" and run.current_step == "message"

@@ -122,7 +122,7 @@ async def test_five_thousand_mixed_updates_leave_no_exception_unhandled(
     assert state.next_update_id - first == UPDATES
     # Updates are handled in order, one at a time: once this one is answered, all were.
     users.text_message(state, 6999, "/helpnow")
-    reply = await state.wait_for_message(6999, lambda m: "0800 1111" in m.text, 600.0)
+    reply = await bot.emulator.wait_for_message(6999, lambda m: "0800 1111" in m.text, 600.0)
     assert reply is not None
     errors = [f"{r.name}: {r.getMessage()}" for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == []

@@ -74,6 +74,8 @@ async def test_an_iro_sees_upcoming_reads_views_and_records_the_outcome(
     assert "Outcome recorded" in (await iro.read_until("Outcome recorded")).text
 
     note = await child.read_until("What happened at your meeting")
+    # The note names its meeting: a child may have sent views for the next one already.
+    assert note.text.startswith("What happened at your meeting on Monday 7 December")
     assert "see your brother every week" in note.text
     await iro.type("/views C001")
     record = await iro.read_until("Note to the child")

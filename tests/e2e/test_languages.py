@@ -146,7 +146,7 @@ async def test_a_child_chooses_welsh_and_gets_ready_reminded_and_told_the_outcom
     reminder = await child.read()
     today = clock().date()
     assert reminder.text == reminder_text("child", "cla_review", date(2026, 12, 7), today, "cy")
-    assert "Dydd Llun 7 Rhagfyr" in reminder.text
+    assert "ddydd Llun 7 Rhagfyr" in reminder.text
 
     await child.type("/review")
     first = await _question(child, "cy")

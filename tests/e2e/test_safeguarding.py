@@ -196,6 +196,8 @@ async def test_a_parents_fear_of_the_plan_gets_advice_and_raises_no_flag(bot: Ru
     await parent.type("im so scared theyll take my son away from me at this meeting")
     reply = await parent.read(lambda m: "Family Rights Group" in m.text or "0800" in m.text)
     assert "Family Rights Group" in reply.text and "Childline" not in reply.text
+    # Families give feedback after the meeting: the reply promises no reading before it.
+    assert "before the meeting" not in reply.text and "Once you send your feedback" in reply.text
     async with bot.services.uow() as uow:
         assert (await uow.session.scalars(select(Flag))).all() == []
 

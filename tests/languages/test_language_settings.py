@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.app.languages import offered, suggested
 from bot.settings import Settings, SettingsError, load_settings
-from conversations.languages import day_words, direction, language_name, moment_words, supported
+from conversations.languages import (
+    TRANSLATED,
+    day_words,
+    direction,
+    language_name,
+    moment_words,
+    supported,
+)
+from conversations.messages import on_day
 
 
 def _languages(value: str) -> tuple[str, ...]:
@@ -53,3 +61,17 @@ def test_dates_and_names_are_worded_in_the_language() -> None:
     assert moment_words(moment, "uk").endswith("18:42")
     assert language_name("pl") == "Polish" and language_name("pl", "cy") == "Pwyleg"
     assert (direction("ar"), direction("cy")) == ("rtl", "ltr")
+
+
+def test_on_a_day_takes_the_form_each_language_gives_the_weekday_after_on() -> None:
+    # Monday 7 December 2026 onwards: Babel names weekdays in one form only.
+    week = [date(2026, 12, 7) + timedelta(days=n) for n in range(7)]
+    assert on_day(week[0], "en") == "on Monday 7 December"
+    assert on_day(week[0], "cy") == "ddydd Llun 7 Rhagfyr"
+    assert on_day(week[1], "pl") == "we wtorek 8 grudnia"
+    assert on_day(week[2], "pl") == "w środę 9 grudnia"
+    assert on_day(week[4], "uk") == "у п'ятницю 11 грудня"
+    assert on_day(week[6], "ar").startswith("يوم الأحد")
+    for locale in TRANSLATED:
+        phrases = [on_day(day, locale) for day in week]
+        assert len(set(phrases)) == 7 and not any(p.startswith("on ") for p in phrases)

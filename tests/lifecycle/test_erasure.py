@@ -14,6 +14,7 @@ from bot.app.retention import enforce_retention
 from bot.bootstrap import Services, open_services
 from bot.settings import Settings
 from storage.models import (
+    CareEpisode,
     Child,
     ChildRequest,
     ErasedChild,
@@ -146,6 +147,15 @@ async def test_an_erased_child_leaves_a_tombstone_and_flags_without_words(
         uow.outbox.add(900, "flag_alert", "alert with flag words", at("2026-02-20"), flag_id=flag)
         uow.outbox.add(501, "reminder", "to the child", at("2026-02-20"))
         uow.outbox.add(502, "reminder", "to the parent", at("2026-02-20"))
+        uow.session.add(
+            CareEpisode(
+                child_id=child.child_id,
+                started_on=date(2025, 6, 1),
+                ended_on=None,
+                legal_status="C2",
+                created_at=at("2026-02-20"),
+            )
+        )
         await uow.commit()
 
     erased = await erase_child(services, "e-1")
@@ -176,6 +186,12 @@ async def test_an_erased_child_leaves_a_tombstone_and_flags_without_words(
         review = await uow.session.scalar(select(Review).where(Review.child_id == child.child_id))
         assert review is not None and review.note_to_child_cipher is None
         assert review.participation == "PN1"
+        # The period in care still counts in the children's tables, without its legal status.
+        episode = await uow.session.scalar(select(CareEpisode))
+        assert episode is not None and (episode.started_on, episode.legal_status) == (
+            date(2025, 6, 1),
+            None,
+        )
         people = list(await uow.session.scalars(select(Participant.child_id)))
         assert people == [sibling.child_id]
         assert list(await uow.session.scalars(select(Run))) == []

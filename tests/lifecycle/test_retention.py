@@ -47,6 +47,7 @@ from tests.support import mysay
 
 # With the test clock at 2026-11-30: answers before 2024-11-30, flags and audit before 2020-11-30.
 EXPECTED = RetentionCounts(runs=4, answers=5, notes=2, flags=1, audit_events=2)
+NO_HISTORY = "care episodes: 0, plans: 0, iro allocations: 0, challenges: 0"
 
 
 class World:
@@ -182,9 +183,12 @@ def test_keeping_periods_default_to_policy_and_flags_never_shorter_than_answers(
         defaults.keep_answers_months,
         defaults.keep_flags_months,
         defaults.keep_audit_months,
-    ) == (24, 72, 72)
+        defaults.keep_episodes_months,
+    ) == (24, 72, 72, 36)
     with pytest.raises(ValidationError, match="at least MYSAY_KEEP_ANSWERS_MONTHS"):
         Settings(keep_answers_months=36, keep_audit_months=12, _env_file=None)  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match="at least MYSAY_KEEP_ANSWERS_MONTHS"):
+        Settings(keep_episodes_months=12, _env_file=None)  # type: ignore[call-arg]
     monkeypatch.setenv("MYSAY_KEEP_FLAGS_MONTHS", "7")
     with pytest.raises(SettingsError, match="MYSAY_KEEP_FLAGS_MONTHS is invalid"):
         load_settings()
@@ -217,14 +221,19 @@ def test_the_command_prints_counts_on_a_dry_run_and_progress_on_a_real_one(
     dry = mysay("retention", "run", "--dry-run", env=env)
     assert dry.exit_code == 0, dry.output
     assert (
-        "Would delete runs: 1, answers: 1, notes: 0, flags: 0, audit events: 1. "
+        "Would delete runs: 1, answers: 1, notes: 0, flags: 0, audit events: 1, "
+        f"{NO_HISTORY}. "
         "Nothing was deleted (dry run)." in dry.output
     )
     real = mysay("retention", "run", env=env)
     assert real.exit_code == 0, real.output
     assert "runs: deleted 1 (1 so far)" in real.output
     assert "audit events: deleted 1 (1 so far)" in real.output
-    assert "Deleted runs: 1, answers: 1, notes: 0, flags: 0, audit events: 1." in real.output
+    deleted = f"Deleted runs: 1, answers: 1, notes: 0, flags: 0, audit events: 1, {NO_HISTORY}."
+    assert deleted in real.output
     assert "secret" not in dry.output + real.output
     again = mysay("retention", "run", "--dry-run", env=env)
-    assert "Would delete runs: 0, answers: 0, notes: 0, flags: 0, audit events: 0." in again.output
+    nothing = (
+        f"Would delete runs: 0, answers: 0, notes: 0, flags: 0, audit events: 0, {NO_HISTORY}."
+    )
+    assert nothing in again.output

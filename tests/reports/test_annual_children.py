@@ -287,9 +287,9 @@ def test_the_childrens_tables_print_on_a4(
                     rows: t.rows.length, right: t.getBoundingClientRect().right,
                     height: t.getBoundingClientRect().height}))"""
             )
-            chart = section.locator("img.chart").evaluate(
-                """i => ({loaded: i.complete && i.naturalWidth > 0,
-                    right: i.getBoundingClientRect().right})"""
+            drawn = section.locator("img.chart").evaluate_all(
+                """found => found.map(i => ({loaded: i.complete && i.naturalWidth > 0,
+                    right: i.getBoundingClientRect().right}))"""
             )
             section.screenshot(path=str(shot))
             pdf = page.pdf(format="A4", print_background=True)
@@ -301,7 +301,9 @@ def test_the_childrens_tables_print_on_a4(
     for table in tables:
         assert table["rows"] >= 2 and table["height"] > 0, table
         assert table["right"] <= PRINTABLE_WIDTH, table
-    assert chart["loaded"] and chart["right"] <= PRINTABLE_WIDTH
+    assert len(drawn) == 3  # the children, the plans and the challenges
+    for chart in drawn:
+        assert chart["loaded"] and chart["right"] <= PRINTABLE_WIDTH
     assert pdf.startswith(b"%PDF") and shot.stat().st_size > 0
 
 

@@ -29,7 +29,10 @@ def _ticks(axes: Axes) -> list[float]:
 
 def _check(report: ParticipationReport) -> None:
     drawn = charts.figures(report)
-    assert set(drawn) == {"codes", "year_on_year", "trend", "funnel", "ratings", "children"}
+    assert set(drawn) == {
+        *("codes", "year_on_year", "trend", "funnel", "ratings"),
+        *("children", "plans", "challenges"),
+    }
     for name, figure in drawn.items():
         for axes in figure.axes:
             low, high = axes.get_ylim()
@@ -57,4 +60,4 @@ async def test_small_counts_get_whole_number_ticks(services: Services) -> None:
         }
     )
     _check(report)
-    assert len(charts.all_charts(report)) == 6
+    assert len(charts.all_charts(report)) == 8

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from bot.app import admin
 from bot.bootstrap import Services
 from conversations.review_kinds import REVIEW_KINDS
 from feedback_reports.participation import build_participation_report
@@ -281,3 +282,29 @@ async def test_a_generated_years_figures_match_a_recount_from_its_rows(
     assert len(days) > 10
     assert report.funnel.sent_before_meeting == len(days)
     assert report.funnel.median_days_sent_before_meeting == statistics.median(days)
+
+
+async def test_the_meetings_counts_kept_per_day_give_what_counting_the_rows_gives(
+    services: Services,
+) -> None:
+    """Every meeting chaired by one IRO: her report, counted from the meetings' rows, and the
+    service's, read from the counts kept per day, give the same meetings' figures."""
+    await _generate(services, seed=17)
+    async with services.uow() as uow:
+        chair = await admin.add_staff(uow, "chair", "Chair", "iro", None, NOW)
+        await uow.flush()
+        await uow.session.execute(update(Review).values(chair_id=chair.id))
+        await uow.commit()
+    reports = []
+    for chaired_by in (None, "chair"):
+        options = ReportOptions(suppress_below=1, chaired_by=chaired_by)
+        async with services.uow() as uow:
+            reports.append(
+                await build_participation_report(uow, START, END, now=NOW, options=options)
+            )
+    service, chaired = (report.model_dump() for report in reports)
+    for kind in REVIEW_KINDS:
+        assert service[kind] == chaired[kind], kind
+        assert service["breakdowns"][kind] == chaired["breakdowns"][kind], kind
+        assert service["trend"][kind] == chaired["trend"][kind], kind
+    assert service["cla_review"]["held"] > 0

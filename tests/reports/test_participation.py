@@ -618,7 +618,7 @@ def test_csv_and_html_mark_withheld_counts_c(year: dict[str, str], tmp_path: Pat
     parsed = parse_strict(html)
     assert "script" not in parsed.tags
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "[c]" in html and "&lt;5" not in html and html.count("data:image/png;base64,") == 6
+    assert "[c]" in html and "&lt;5" not in html and html.count("data:image/png;base64,") == 8
     assert "http://" not in html and "https://" not in html
 
 

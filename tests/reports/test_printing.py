@@ -97,7 +97,7 @@ def test_the_report_prints_on_a4_with_every_chart_whole(
             pdf = page.pdf(format="A4", print_background=True)
         finally:
             browser.close()
-    assert len(images) == 6  # the children's chart too
+    assert len(images) == 8  # the children's, the plans' and the challenges' too
     for image in images:
         assert image["loaded"] and image["height"] > 0, image["alt"]
         assert image["left"] >= 0 and image["right"] <= PRINTABLE_WIDTH, image["alt"]

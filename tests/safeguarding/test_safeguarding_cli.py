@@ -73,3 +73,21 @@ def test_lines_are_screened_in_the_language_given() -> None:
     )
     answer = json.loads(polish.output)
     assert answer["level"] == "urgent" and "self_harm_suicide" in answer["categories"]
+
+
+def test_a_dash_marks_no_age_and_a_bad_file_is_a_clear_error_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    labelled = tmp_path / "dashes.tsv"
+    labelled.write_text(
+        "level\tcategories\taudience\tage\ttext\n"
+        "none\t-\tparent\t-\tThe meeting was well run\n"
+        "none\t-\tchild\tten\tI like my room\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(screen.screen_command, ["--evaluate", str(labelled)])
+    assert result.exit_code == 1 and result.exception is not None
+    assert isinstance(result.exception, SystemExit)
+    assert "dashes.tsv: line 3, column age: 'ten' is not a whole number" in result.output
+    labelled.write_text(labelled.read_text().replace("\tten\t", "\t10\t"), encoding="utf-8")
+    assert [m.age for m in read_labelled(labelled)] == [None, 10]

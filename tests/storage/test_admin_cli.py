@@ -145,3 +145,10 @@ def test_a_file_missing_a_column_is_refused(env: dict[str, str], tmp_path: Path)
     result = mysay("import", "children", str(path), env=env)
     assert result.exit_code == 1
     assert "line 1, column gender: missing from the header" in result.output
+
+
+def test_the_command_line_imports_what_the_workspace_imports() -> None:
+    from bot.app.staff_admin import IMPORTERS
+    from bot.cli.admin import import_
+
+    assert set(import_.commands) == set(IMPORTERS)

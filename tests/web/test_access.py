@@ -18,6 +18,7 @@ PARTS = {
     "request_id": "999",
     "username": "nobody",
     "token": "not-a-link",
+    "suffix": "csv",
 }
 SIGNED = [route for route in ROUTES if route.roles is not None]
 

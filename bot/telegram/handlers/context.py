@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram import Update
 from telegram.ext import Application, ContextTypes
 
 from bot.app.conversation import Conversations
@@ -31,10 +32,21 @@ class BotDeps:
     spool: UpdateSpool | None = None
     replaying: set[int] = field(default_factory=set)
 
+    async def deliver_now(self) -> None:
+        """Drain the outbox now, when the application gave a way to (alerts, read receipts)."""
+        if self.deliver_outbox is not None:
+            await self.deliver_outbox()
+
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:
     found: BotDeps = context.application.bot_data[KEY]
     return found
+
+
+def chat_and_user(update: Update) -> tuple[int, int]:
+    """The chat an update came from and the person who sent it."""
+    assert update.effective_user is not None and update.effective_chat is not None
+    return update.effective_chat.id, update.effective_user.id
 
 
 def bot_deps(application: Application[Any, Any, Any, Any, Any, Any]) -> BotDeps:

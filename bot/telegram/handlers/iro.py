@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from functools import partial
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -13,37 +15,31 @@ from bot.app.challenges import begin_challenge
 from bot.app.dates import meeting_kind
 from bot.app.joining import telegram_link
 from bot.app.outcomes import begin_outcome
+from bot.app.ports import Services, UpdateKey
+from bot.app.replies import Outcome
+from bot.app.run_store import RunStore
 from bot.app.web_chat import WEB_ROLE, browser_link
-from bot.telegram.handlers.context import deps
+from bot.telegram.handlers.context import chat_and_user, deps
 from bot.telegram.handlers.refusals import staff_only
-from bot.telegram.handlers.sending import present, say, with_retries
-from bot.telegram.render import split_text
+from bot.telegram.handlers.sending import present, say, say_long, with_retries
 from bot.telegram.update_keys import key_of
 from conversations.flow_ids import FlowId
+from conversations.flow_spec import Flow
+
+# A use case starting a staff flow, given services, the flow, the run store, the staff
+# member's Telegram id and the update (what the flow is about is bound in beforehand).
+BeginStaffFlow = Callable[[Services, Flow, RunStore, int, UpdateKey], Awaitable[Outcome]]
 
 # Whether the IRO has seen the child before, as /upcoming says it.
 SEEN_KEYS = {True: "upcoming.seen_yes", False: "upcoming.seen_no", None: "upcoming.seen_unknown"}
 
 
-def _ids(update: Update) -> tuple[int, int]:
-    assert update.effective_user is not None and update.effective_chat is not None
-    return update.effective_chat.id, update.effective_user.id
-
-
-async def _say_long(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str) -> None:
-    for chunk in split_text(text):
-        await say(context.bot, chat_id, chunk.text)
-
-
 @staff_only
 async def list_upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List my reviews in the next 14 days, and how far each child and family has got."""
-    chat_id, user_id = _ids(update)
+    chat_id, user_id = chat_and_user(update)
     reviews = await iro_tools.upcoming(deps(context).services, user_id)
-    if not reviews:
-        await say(context.bot, chat_id, texts.message("upcoming.none"))
-        return
-    lines = [texts.message("upcoming.heading")]
+    lines = [texts.message("upcoming.heading" if reviews else "upcoming.none")]
     for review in reviews:
         block = texts.message(
             "upcoming.review",
@@ -58,7 +54,7 @@ async def list_upcoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         lines.extend(
             "  " + texts.message("upcoming.asked", request=request) for request in review.requests
         )
-    await _say_long(context, chat_id, "\n".join(lines))
+    await say_long(context.bot, chat_id, "\n".join(lines))
 
 
 def _day(text: str) -> date | None:
@@ -76,14 +72,14 @@ def _case_ref(context: ContextTypes.DEFAULT_TYPE) -> str | None:
 @staff_only
 async def read_views(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the child's views for their next meeting, and send them as an HTML file."""
-    chat_id, user_id = _ids(update)
+    chat_id, user_id = chat_and_user(update)
     case_ref = _case_ref(context)
     if case_ref is None:
         await say(context.bot, chat_id, texts.message("views.usage"))
         return
     bot_deps = deps(context)
     views = await iro_tools.read_views(bot_deps.services, user_id, case_ref)
-    await _say_long(context, chat_id, views.text)
+    await say_long(context.bot, chat_id, views.text)
     document = io.BytesIO(views.html.encode("utf-8"))
     caption = texts.message("views.caption")
     await with_retries(
@@ -91,14 +87,13 @@ async def read_views(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
             chat_id, document, filename=views.file_name, caption=caption
         )
     )
-    if bot_deps.deliver_outbox is not None:
-        await bot_deps.deliver_outbox()  # the child's read receipt
+    await bot_deps.deliver_now()  # the child's read receipt
 
 
 @staff_only
 async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Make a one-time joining link for a child, parent or carer on my case."""
-    chat_id, user_id = _ids(update)
+    chat_id, user_id = chat_and_user(update)
     args = context.args or []
     if len(args) != 2 or args[1].lower() not in ("child", "parent", "carer"):
         await say(context.bot, chat_id, texts.message("invite.usage"))
@@ -126,41 +121,38 @@ async def invite_someone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 @staff_only
 async def record_outcome(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Start recording the outcome of the child's latest meeting."""
-    chat_id, user_id = _ids(update)
+    chat_id, _ = chat_and_user(update)
     case_ref = _case_ref(context)
     args = context.args or []
     due = _day(args[1]) if len(args) > 1 else None
     if case_ref is None or (len(args) > 1 and due is None):
         await say(context.bot, chat_id, texts.message("outcome.usage"))
         return
-    bot_deps = deps(context)
-    outcome = await begin_outcome(
-        bot_deps.services,
-        bot_deps.flows[FlowId.outcome],
-        bot_deps.store,
-        user_id,
-        key_of(update),
-        case_ref,
-        due,
-    )
-    await present(context.bot, chat_id, bot_deps, outcome)
+    begin = partial(begin_outcome, case_ref=case_ref, due=due)
+    await _begin_flow(update, context, FlowId.outcome, begin)
 
 
 @staff_only
 async def record_challenge(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Start recording a challenge about the child (the issue resolution process)."""
-    chat_id, user_id = _ids(update)
+    chat_id, _ = chat_and_user(update)
     case_ref = _case_ref(context)
     if case_ref is None or len(context.args or []) != 1:
         await say(context.bot, chat_id, texts.message("challenge.usage"))
         return
+    begin = partial(begin_challenge, case_ref=case_ref)
+    await _begin_flow(update, context, FlowId.challenge, begin)
+
+
+async def _begin_flow(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    flow_id: FlowId,
+    begin: BeginStaffFlow,
+) -> None:
+    """Start (or resume) a staff flow about a child with `begin`, and show its first step."""
+    chat_id, user_id = chat_and_user(update)
     bot_deps = deps(context)
-    outcome = await begin_challenge(
-        bot_deps.services,
-        bot_deps.flows[FlowId.challenge],
-        bot_deps.store,
-        user_id,
-        key_of(update),
-        case_ref,
-    )
-    await present(context.bot, chat_id, bot_deps, outcome)
+    flow = bot_deps.flows[flow_id]
+    started = await begin(bot_deps.services, flow, bot_deps.store, user_id, key_of(update))
+    await present(context.bot, chat_id, bot_deps, started)

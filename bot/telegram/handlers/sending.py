@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.app import texts
@@ -22,7 +22,7 @@ from bot.app.replies import Notice, Outcome
 from bot.telegram.handlers.context import BotDeps
 from bot.telegram.handlers.questions import replace_question
 from bot.telegram.limiter import retry_seconds, urgently
-from bot.telegram.render import TELEGRAM_LIMIT, ChatMessage, render
+from bot.telegram.render import TELEGRAM_LIMIT, ChatMessage, render, split_text
 from conversations.events import Submitted
 from conversations.safeguarding.model import Level
 
@@ -77,6 +77,18 @@ async def say(bot: Bot, chat_id: int, text: str, *, urgent: bool = False) -> Mes
     """Send words; urgent ones (support, /helpnow) go ahead of every other chat's messages."""
     with urgently() if urgent else contextlib.nullcontext():
         return await send(bot, chat_id, ChatMessage(text))
+
+
+async def say_long(bot: Bot, chat_id: int, text: str) -> None:
+    """Say a text that may run past Telegram's limit, in as many messages as it needs."""
+    for chunk in split_text(text):
+        await say(bot, chat_id, chunk.text)
+
+
+async def acknowledge_press(update: Update) -> None:
+    """Answer a pressed button's query, so the person's app stops showing it as loading."""
+    assert update.callback_query is not None
+    await with_retries(update.callback_query.answer)
 
 
 async def remove_buttons(bot: Bot, chat_id: int, message_id: int) -> None:
@@ -162,8 +174,8 @@ async def present(
     support = texts.support_reply(screening, locale) if screening is not None else None
     if support:
         await say(bot, chat_id, support, urgent=True)
-    if screening is not None and screening.level is not Level.NONE and deps.deliver_outbox:
-        await deps.deliver_outbox()
+    if screening is not None and screening.level is not Level.NONE:
+        await deps.deliver_now()
     events = render(outcome.events, outcome.run_id, locale)
     messages = joined(_said_first(deps, outcome, locale) + events)
     shown = None
@@ -177,8 +189,8 @@ async def present(
     if done_with is not None:
         await remove_buttons(bot, chat_id, done_with)
     # A sent run may have queued messages for others (an outcome's note to the child).
-    if any(isinstance(event, Submitted) for event in outcome.events) and deps.deliver_outbox:
-        await deps.deliver_outbox()
+    if any(isinstance(event, Submitted) for event in outcome.events):
+        await deps.deliver_now()
 
 
 async def _show(bot: Bot, chat_id: int, message: ChatMessage, pressed: Pressed | None) -> int:

@@ -11,51 +11,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from bot.app.buttons import RunButton
+from bot.app.buttons import BUTTON_VERBS, RunButton, claimed_input, verb_of
 from bot.app.presenting import Offer
-from conversations.events import (
-    Back,
-    Cancel,
-    Change,
-    Choose,
-    Done,
-    Input,
-    Resume,
-    SaveForLater,
-    Send,
-    Skip,
-    Toggle,
-)
 
 NO_STEP = "-"
 _VERB = re.compile(r"^([a-z]{2,8}):([a-z0-9_]{0,32})$")
 _ID = re.compile(r"^[a-z0-9_]{1,32}$")
-_WITH_ARGUMENT: dict[str, type[Choose | Toggle | Change]] = {
-    "choose": Choose,
-    "toggle": Toggle,
-    "change": Change,
-}
-_PLAIN: dict[str, Input] = {
-    "done": Done(),
-    "skip": Skip(),
-    "back": Back(),
-    "send": Send(),
-    "save": SaveForLater(),
-    "cancel": Cancel(),
-    "confirm": Cancel(confirmed=True),
-    "resume": Resume(),
-}
+_BY_WORD = {verb.word: verb for verb in BUTTON_VERBS}
 
 
 def button_value(offer: Offer) -> str:
     """The `do` value of an offered button."""
-    action = offer.button.action
-    for verb, kind in _WITH_ARGUMENT.items():
-        if isinstance(action, kind):
-            argument = action.step_id if isinstance(action, Change) else action.option_id
-            return f"{verb}:{argument}"
-    verb = next(verb for verb, plain in _PLAIN.items() if plain == action)
-    return f"{verb}:"
+    verb, argument = verb_of(offer.button.action)
+    return f"{verb.word}:{argument}"
 
 
 def step_value(step_id: str | None) -> str:
@@ -71,11 +39,7 @@ def claim_from(form: Mapping[str, str]) -> RunButton | None:
     if step != NO_STEP and not _ID.match(step):
         return None
     name, argument = verb.groups()
-    action: Input | None
-    if name in _WITH_ARGUMENT:
-        action = _WITH_ARGUMENT[name](argument) if argument else None
-    else:
-        action = _PLAIN.get(name) if not argument else None
+    action = claimed_input(_BY_WORD[name], argument) if name in _BY_WORD else None
     if action is None:
         return None
     return RunButton(int(run), None if step == NO_STEP else step, action)

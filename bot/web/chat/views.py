@@ -8,7 +8,9 @@ words goes in a URL or the page title, and no page is stored by the browser (no-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import functools
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from aiohttp import web
@@ -152,6 +154,22 @@ def _closed(request: web.Request) -> web.Response:
     return _page(request, "door.html.j2", {"pin_form": False, "words": words}, status=403)
 
 
+OpenChatPage = Callable[[web.Request, int], Awaitable[web.Response]]
+
+
+def _in_open_chat(page: OpenChatPage) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """Serve `page` for the chat open in this browser, or the closed door where none is."""
+
+    @functools.wraps(page)
+    async def handler(request: web.Request) -> web.Response:
+        chat_id = await _chat_in(request)
+        if chat_id is None:
+            return _closed(request)
+        return await page(request, chat_id)
+
+    return handler
+
+
 async def _chat(
     request: web.Request, chat_id: int, last: Outcome | None = None, *, status: int = 200
 ) -> web.Response:
@@ -176,11 +194,9 @@ async def _locale(request: web.Request, chat_id: int) -> str:
     return (await reader(request.config_dict[CHAT_CORE].services, chat_id)).locale
 
 
-async def show_chat(request: web.Request) -> web.Response:
+@_in_open_chat
+async def show_chat(request: web.Request, chat_id: int) -> web.Response:
     """Show the chat where it is: a child who closed the tab comes back to the same step."""
-    chat_id = await _chat_in(request)
-    if chat_id is None:
-        return _closed(request)
     return await _chat(request, chat_id)
 
 
@@ -192,18 +208,40 @@ def _input_id(form: Mapping[str, Any]) -> int | None:
     return int(value)
 
 
-async def _posted(request: web.Request) -> tuple[int, int, dict[str, str]] | web.Response:
-    """The chat, the input id and the fields of a post, or the page refusing it."""
-    chat_id = await _chat_in(request)
-    if chat_id is None:
-        return _closed(request)
+@dataclass(frozen=True)
+class Posted:
+    """A form posted into an open chat: the input's key and the form's fields."""
+
+    key: UpdateKey
+    form: dict[str, str]
+
+
+async def _posted(request: web.Request, chat_id: int) -> Posted | web.Response:
+    """The input's key and the fields of a post into this chat, or the page refusing it."""
     if not request.config_dict[LIMITS].posts.allow(str(chat_id)):
         return _too_fast(request)
     form = {key: str(value) for key, value in (await request.post()).items()}
     input_id = _input_id(form)
     if input_id is None:
         raise web.HTTPBadRequest(text="This form is not one of ours.")
-    return chat_id, input_id, form
+    # A form carries its own random id where Telegram sends an update id.
+    return Posted(UpdateKey(input_id, chat_id), form)
+
+
+def _posted_into_open_chat(
+    page: Callable[[web.Request, int, Posted], Awaitable[web.Response]],
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """Serve `page` for a form posted into the chat open in this browser, or the page
+    refusing it (the closed door, or too many posts too fast)."""
+
+    @functools.wraps(page)
+    async def in_chat(request: web.Request, chat_id: int) -> web.Response:
+        posted = await _posted(request, chat_id)
+        if isinstance(posted, web.Response):
+            return posted
+        return await page(request, chat_id, posted)
+
+    return _in_open_chat(in_chat)
 
 
 async def _after(request: web.Request, outcome: Outcome) -> None:
@@ -215,15 +253,11 @@ async def _after(request: web.Request, outcome: Outcome) -> None:
         await nudge()
 
 
-async def answer(request: web.Request) -> web.Response:
+@_posted_into_open_chat
+async def answer(request: web.Request, chat_id: int, posted: Posted) -> web.Response:
     """Give a pressed button or typed words to the open run, then show the chat."""
-    posted = await _posted(request)
-    if isinstance(posted, web.Response):
-        return posted
-    chat_id, input_id, form = posted
-    # A form carries its own random id where Telegram sends an update id.
-    key = UpdateKey(input_id, chat_id)
     conversations = request.config_dict[CHAT_CORE].conversations
+    key, form = posted.key, posted.form
     if "text" in form:
         words = form["text"].strip()[:MAX_TEXT]
         if not words:
@@ -240,41 +274,31 @@ async def answer(request: web.Request) -> web.Response:
     return await _chat(request, chat_id, outcome)
 
 
-async def start(request: web.Request) -> web.Response:
+@_posted_into_open_chat
+async def start(request: web.Request, chat_id: int, posted: Posted) -> web.Response:
     """Start (or resume) getting ready, saying how the meeting went, or a check-in."""
-    posted = await _posted(request)
-    if isinstance(posted, web.Response):
-        return posted
-    chat_id, input_id, form = posted
-    # A form carries its own random id where Telegram sends an update id.
-    key = UpdateKey(input_id, chat_id)
     try:
-        purpose = Purpose(form.get("purpose", ""))
+        purpose = Purpose(posted.form.get("purpose", ""))
     except ValueError:
         raise web.HTTPBadRequest(text="There is no such thing to start.") from None
     conversations = request.config_dict[CHAT_CORE].conversations
-    outcome = await conversations.begin(chat_id, key, purpose)
+    outcome = await conversations.begin(chat_id, posted.key, purpose)
     return await _chat(request, chat_id, outcome)
 
 
-async def choose(request: web.Request) -> web.Response:
+@_posted_into_open_chat
+async def choose(request: web.Request, chat_id: int, posted: Posted) -> web.Response:
     """Keep the language the child chose, and show the chat (its question too) in it."""
-    posted = await _posted(request)
-    if isinstance(posted, web.Response):
-        return posted
-    chat_id, input_id, form = posted
     core = request.config_dict[CHAT_CORE]
-    key = UpdateKey(input_id, chat_id)
-    locale = form.get("locale", "")[:8]
-    outcome = await choose_language(core.services, core.conversations.flows, chat_id, key, locale)
+    locale = posted.form.get("locale", "")[:8]
+    flows = core.conversations.flows
+    outcome = await choose_language(core.services, flows, chat_id, posted.key, locale)
     return await _chat(request, chat_id, outcome)
 
 
-async def my_answers(request: web.Request) -> web.Response:
+@_in_open_chat
+async def my_answers(request: web.Request, chat_id: int) -> web.Response:
     """List what the child sent, and who can see it (the read is audited)."""
-    chat_id = await _chat_in(request)
-    if chat_id is None:
-        return _closed(request)
     core = request.config_dict[CHAT_CORE]
     sent = await core.conversations.sent_runs(chat_id)
     await web_chat.note_answers_read(core.services, chat_id)
@@ -282,11 +306,9 @@ async def my_answers(request: web.Request) -> web.Response:
     return _page(request, "sent.html.j2", context, locale=await _locale(request, chat_id))
 
 
-async def meeting_note(request: web.Request) -> web.Response:
+@_in_open_chat
+async def meeting_note(request: web.Request, chat_id: int) -> web.Response:
     """Show the IRO's note after the meeting, and other messages left for the child."""
-    chat_id = await _chat_in(request)
-    if chat_id is None:
-        return _closed(request)
     services = request.config_dict[CHAT_CORE].services
     note = await web_chat.note_from_meeting(services, chat_id)
     letters = await web_chat.letters_for(services, chat_id)
@@ -294,11 +316,9 @@ async def meeting_note(request: web.Request) -> web.Response:
     return _page(request, "note.html.j2", context, locale=await _locale(request, chat_id))
 
 
-async def pin(request: web.Request) -> web.Response:
+@_in_open_chat
+async def pin(request: web.Request, chat_id: int) -> web.Response:
     """Show, or save, the PIN that lets the child carry on in another browser."""
-    chat_id = await _chat_in(request)
-    if chat_id is None:
-        return _closed(request)
     services = request.config_dict[CHAT_CORE].services
     saved = bad = False
     if request.method == "POST":

@@ -6,14 +6,16 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.app import staff_admin
-from bot.web.staff.app import Route, page, see_other, signed_in, url, workspace
+from bot.web.staff.app import Pages, form_fields, page, see_other, signed_in, url, workspace
 from storage.models import STAFF_ROLES
 
 ADMINS = ("admin",)
+PAGES = Pages(ADMINS)
 # An upload is read as UTF-8 (a byte-order mark, as spreadsheets write one, is dropped).
 ENCODING = "utf-8-sig"
 
 
+@PAGES.route("GET", "/staff-members", "staff_members")
 async def show_staff(request: web.Request) -> web.Response:
     """List staff, with forms to add one, change a role or deactivate an account."""
     members = await staff_admin.staff_list(workspace(request).services, signed_in(request))
@@ -21,39 +23,39 @@ async def show_staff(request: web.Request) -> web.Response:
     return page(request, "staff", context)
 
 
+@PAGES.route("POST", "/staff-members", "staff_add")
 async def add_staff(request: web.Request) -> web.Response:
     """Add a staff member (they sign in with a link from `mysay web link` or the bot)."""
-    posted = await request.post()
-    await staff_admin.add_staff_member(
-        workspace(request).services,
-        signed_in(request),
-        str(posted.get("username", "")),
-        str(posted.get("name", "")),
-        str(posted.get("role", "")),
-    )
-    return see_other(url(request, "staff_members", {"done": "added"}))
+    username, name, role = await form_fields(request, "username", "name", "role")
+    services = workspace(request).services
+    await staff_admin.add_staff_member(services, signed_in(request), username, name, role)
+    return _staff_list_saying(request, "added")
 
 
+@PAGES.route("POST", "/staff-members/{username}/role", "staff_role")
 async def change_role(request: web.Request) -> web.Response:
     """Change a staff member's role (their web sessions end)."""
-    posted = await request.post()
-    await staff_admin.change_role(
-        workspace(request).services,
-        signed_in(request),
-        request.match_info["username"],
-        str(posted.get("role", "")),
-    )
-    return see_other(url(request, "staff_members", {"done": "role"}))
+    (role,) = await form_fields(request, "role")
+    username = request.match_info["username"]
+    await staff_admin.change_role(workspace(request).services, signed_in(request), username, role)
+    return _staff_list_saying(request, "role")
 
 
+@PAGES.route("POST", "/staff-members/{username}/deactivate", "staff_deactivate")
 async def deactivate(request: web.Request) -> web.Response:
     """Deactivate an account: it opens nothing any more, in the bot or here."""
     await staff_admin.deactivate(
         workspace(request).services, signed_in(request), request.match_info["username"]
     )
-    return see_other(url(request, "staff_members", {"done": "deactivated"}))
+    return _staff_list_saying(request, "deactivated")
 
 
+def _staff_list_saying(request: web.Request, done: str) -> web.Response:
+    """Back to the staff list, which says what was just done."""
+    return see_other(url(request, "staff_members", {"done": done}))
+
+
+@PAGES.route("GET", "/import", "imports")
 async def show_import(request: web.Request) -> web.Response:
     """The upload form."""
     return page(request, "import", {"check": None, "text": ""})
@@ -71,6 +73,7 @@ async def _uploaded(request: web.Request) -> tuple[str, str, bool]:
     return str(posted.get("kind", "")), text, posted.get("confirm") == "yes"
 
 
+@PAGES.route("POST", "/import", "imports_post")
 async def check_import(request: web.Request) -> web.Response:
     """Check the file line by line; import it only when confirmed after a clean preview."""
     kind, text, confirm = await _uploaded(request)
@@ -81,13 +84,3 @@ async def check_import(request: web.Request) -> web.Response:
     )
     status = 400 if check.problems else 200
     return page(request, "import", {"check": check, "text": text}, status)
-
-
-ROUTES = [
-    Route("GET", "/staff-members", show_staff, "staff_members", ADMINS),
-    Route("POST", "/staff-members", add_staff, "staff_add", ADMINS),
-    Route("POST", "/staff-members/{username}/role", change_role, "staff_role", ADMINS),
-    Route("POST", "/staff-members/{username}/deactivate", deactivate, "staff_deactivate", ADMINS),
-    Route("GET", "/import", show_import, "imports", ADMINS),
-    Route("POST", "/import", check_import, "imports_post", ADMINS),
-]

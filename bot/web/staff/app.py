@@ -1,10 +1,11 @@
 """The workspace's aiohttp application: who is signed in, what each role may open, and how
 a refusal looks.
 
-Every route is in `ROUTES` with the roles that may use it; a route missing there is refused
-to everyone (so a new page is closed until someone says who may see it). The roles are a
-first gate only: the use cases check access again, the same way for the bot (an IRO opening
-another IRO's child gets "not found", whatever the page).
+Every route is in `routes.ROUTES` (each declared on its handler with `Pages.route`) with the
+roles that may use it; a route missing there is refused to everyone (so a new page is closed
+until someone says who may see it). The roles are a first gate only: the use cases check
+access again, the same way for the bot (an IRO opening another IRO's child gets "not found",
+whatever the page).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -74,6 +75,44 @@ class Route:
     roles: tuple[str, ...] | None
 
 
+PageHandler = TypeVar("PageHandler", bound=Handler)
+
+
+class Pages:
+    """A group of pages open to the same roles, each declared on its handler:
+
+    PAGES = Pages(CASEWORK)
+
+    @PAGES.route("GET", "/caseload", "caseload")
+    async def show_caseload(request: web.Request) -> web.Response: ...
+    """
+
+    def __init__(self, roles: tuple[str, ...] | None) -> None:
+        self.roles = roles
+        self.routes: list[Route] = []
+
+    def route(self, method: str, path: str, name: str) -> Callable[[PageHandler], PageHandler]:
+        """Declare the handler below as the page `name` at `method path`."""
+
+        def declare(handler: PageHandler) -> PageHandler:
+            self.routes.append(Route(method, path, handler, name, self.roles))
+            return handler
+
+        return declare
+
+    def shows(
+        self, path: str, name: str, key: str, find: Callable[[Services, SignedIn], Awaitable[Any]]
+    ) -> None:
+        """Declare the page `name` at GET `path`: what the use case `find` gives the staff
+        member signed in, as `key` in the page's template."""
+
+        async def show(request: web.Request) -> web.Response:
+            found = await find(workspace(request).services, signed_in(request))
+            return page(request, name, {key: found})
+
+        self.routes.append(Route("GET", path, show, name, self.roles))
+
+
 def workspace(request: web.Request) -> Workspace:
     return request.config_dict[WORKSPACE]
 
@@ -99,6 +138,12 @@ def url(
     """The path of a named workspace route."""
     found = request.app.router[name].url_for(**parts)
     return str(found.with_query(query) if query else found)
+
+
+async def form_fields(request: web.Request, *names: str) -> list[str]:
+    """The posted form's fields `names`, as text ("" for one it lacks)."""
+    posted = await request.post()
+    return [str(posted.get(name, "")) for name in names]
 
 
 def see_other(location: str) -> web.Response:

@@ -1,5 +1,5 @@
 """The IRO's pages (managers may open them too, as in the bot): caseload, a child's page
-with their views, flags, requests, the outcome form and invitations."""
+with their views, flags, requests, the outcome and challenge forms, and invitations."""
 
 from __future__ import annotations
 
@@ -9,12 +9,18 @@ from aiohttp import web
 from markupsafe import Markup
 
 from bot.app import caseload, flags, iro_tools, requests
+from bot.app.challenges import challenge_form, submit_challenge_form
 from bot.app.joining import telegram_link
 from bot.app.outcome_form import NoMeeting, outcome_form, submit_outcome_form
-from bot.web.staff.app import CASEWORK, Route, page, see_other, signed_in, url, workspace
+from bot.web.staff.app import CASEWORK, Pages, page, see_other, signed_in, url, workspace
 from conversations.flow_ids import FlowId
 
+PAGES = Pages(CASEWORK)
 INVITE_ROLES = ("child", "parent", "carer")
+
+# My children (next meeting, how far each has got, what is open); open flags with deadlines.
+PAGES.shows("/caseload", "caseload", "lines", caseload.caseload)
+PAGES.shows("/flags", "flags", "lines", flags.open_flags)
 
 
 def _day(text: str | None) -> date | None:
@@ -24,12 +30,7 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-async def show_caseload(request: web.Request) -> web.Response:
-    """List my children: next meeting, how far each has got, what is open."""
-    lines = await caseload.caseload(workspace(request).services, signed_in(request))
-    return page(request, "caseload", {"lines": lines})
-
-
+@PAGES.route("GET", "/children/{case_ref}", "child")
 async def show_child(request: web.Request) -> web.Response:
     """Show a child's views for one meeting (audited; the child gets a read receipt)."""
     ws = workspace(request)
@@ -43,6 +44,7 @@ async def show_child(request: web.Request) -> web.Response:
     return page(request, "child", {"record": views.record, "history": history})
 
 
+@PAGES.route("GET", "/children/{case_ref}/record.html", "child_record")
 async def download_record(request: web.Request) -> web.Response:
     """The record as an HTML file to keep or print (a read, audited like the page)."""
     ws = workspace(request)
@@ -57,12 +59,6 @@ async def download_record(request: web.Request) -> web.Response:
     )
 
 
-async def show_flags(request: web.Request) -> web.Response:
-    """List open flags with their deadlines."""
-    lines = await flags.open_flags(workspace(request).services, signed_in(request))
-    return page(request, "flags", {"lines": lines})
-
-
 def _flag_id(request: web.Request) -> int:
     text = request.match_info["flag_id"]
     if not text.isdigit():
@@ -70,6 +66,7 @@ def _flag_id(request: web.Request) -> int:
     return int(text)
 
 
+@PAGES.route("GET", "/flags/{flag_id}", "flag")
 async def show_flag(request: web.Request) -> web.Response:
     """Show the words behind a flag (audited)."""
     words = await flags.read_flag(
@@ -78,12 +75,14 @@ async def show_flag(request: web.Request) -> web.Response:
     return page(request, "flag", {"words": words, "note_missing": False})
 
 
+@PAGES.route("POST", "/flags/{flag_id}/acknowledge", "flag_acknowledge")
 async def acknowledge_flag(request: web.Request) -> web.Response:
     """Acknowledge a flag, then go back to the queue."""
     await flags.acknowledge(workspace(request).services, signed_in(request), _flag_id(request))
     return see_other(url(request, "flags", {"done": "acknowledged"}))
 
 
+@PAGES.route("POST", "/flags/{flag_id}/close", "flag_close")
 async def close_flag(request: web.Request) -> web.Response:
     """Close a flag with a note of what was done (a note is required)."""
     flag_id = _flag_id(request)
@@ -95,6 +94,7 @@ async def close_flag(request: web.Request) -> web.Response:
     return see_other(url(request, "flags", {"done": "closed"}))
 
 
+@PAGES.route("GET", "/requests", "requests")
 async def show_requests(request: web.Request) -> web.Response:
     """List what children asked for (the child hears that their IRO has seen it)."""
     ws = workspace(request)
@@ -103,6 +103,7 @@ async def show_requests(request: web.Request) -> web.Response:
     return page(request, "requests", {"lines": lines})
 
 
+@PAGES.route("POST", "/requests/{request_id}/done", "request_done")
 async def mark_request_done(request: web.Request) -> web.Response:
     """Mark a request done, with an optional note the child receives."""
     ws = workspace(request)
@@ -119,6 +120,7 @@ def _no_meeting(request: web.Request, case_ref: str) -> web.Response:
     return page(request, "outcome", {"case_ref": case_ref, "form": None, "result": None}, 404)
 
 
+@PAGES.route("GET", "/children/{case_ref}/outcome", "outcome")
 async def show_outcome_form(request: web.Request) -> web.Response:
     """The outcome form for the child's latest meeting (or the one due on ?due=)."""
     ws = workspace(request)
@@ -133,6 +135,7 @@ async def show_outcome_form(request: web.Request) -> web.Response:
     return page(request, "outcome", {"case_ref": case_ref, "form": form, "result": None})
 
 
+@PAGES.route("POST", "/children/{case_ref}/outcome", "outcome_post")
 async def record_outcome(request: web.Request) -> web.Response:
     """Check the outcome with the outcome flow; record it, or show the form with the problem."""
     ws = workspace(request)
@@ -161,6 +164,33 @@ async def record_outcome(request: web.Request) -> web.Response:
     return page(request, "outcome", context, status)
 
 
+@PAGES.route("GET", "/children/{case_ref}/challenge", "challenge")
+async def show_challenge_form(request: web.Request) -> web.Response:
+    """The challenge form, with the challenges recorded for the child."""
+    ws = workspace(request)
+    form = await challenge_form(
+        ws.services, ws.flows[FlowId.challenge], signed_in(request), request.match_info["case_ref"]
+    )
+    return page(request, "challenge", {"form": form, "result": None})
+
+
+@PAGES.route("POST", "/children/{case_ref}/challenge", "challenge_post")
+async def record_challenge(request: web.Request) -> web.Response:
+    """Check the challenge with the challenge flow; record it, or show the form with the
+    problem beside the answer it is about."""
+    ws = workspace(request)
+    case_ref = request.match_info["case_ref"]
+    posted = await request.post()
+    values = {key: str(value) for key, value in posted.items() if key != "csrf_token"}
+    flow = ws.flows[FlowId.challenge]
+    result = await submit_challenge_form(ws.services, flow, signed_in(request), case_ref, values)
+    form = await challenge_form(ws.services, flow, signed_in(request), case_ref)
+    return page(
+        request, "challenge", {"form": form, "result": result}, 200 if result.recorded else 400
+    )
+
+
+@PAGES.route("GET", "/children/{case_ref}/invite", "invite")
 async def show_invite(request: web.Request) -> web.Response:
     """Ask who the invitation is for."""
     case_ref = await caseload.open_case(
@@ -169,6 +199,7 @@ async def show_invite(request: web.Request) -> web.Response:
     return page(request, "invite", {"case_ref": case_ref, "made": None})
 
 
+@PAGES.route("POST", "/children/{case_ref}/invite", "invite_post")
 async def make_invitation(request: web.Request) -> web.Response:
     """Make a one-time joining link, shown as text and as a QR code."""
     import segno  # only this page draws QR codes: `mysay serve` starts without it
@@ -192,20 +223,3 @@ async def make_invitation(request: web.Request) -> web.Response:
         "days": ws.services.settings.invitation_days,
     }
     return page(request, "invite", context)
-
-
-ROUTES = [
-    Route("GET", "/caseload", show_caseload, "caseload", CASEWORK),
-    Route("GET", "/children/{case_ref}", show_child, "child", CASEWORK),
-    Route("GET", "/children/{case_ref}/record.html", download_record, "child_record", CASEWORK),
-    Route("GET", "/children/{case_ref}/outcome", show_outcome_form, "outcome", CASEWORK),
-    Route("POST", "/children/{case_ref}/outcome", record_outcome, "outcome_post", CASEWORK),
-    Route("GET", "/children/{case_ref}/invite", show_invite, "invite", CASEWORK),
-    Route("POST", "/children/{case_ref}/invite", make_invitation, "invite_post", CASEWORK),
-    Route("GET", "/flags", show_flags, "flags", CASEWORK),
-    Route("GET", "/flags/{flag_id}", show_flag, "flag", CASEWORK),
-    Route("POST", "/flags/{flag_id}/acknowledge", acknowledge_flag, "flag_acknowledge", CASEWORK),
-    Route("POST", "/flags/{flag_id}/close", close_flag, "flag_close", CASEWORK),
-    Route("GET", "/requests", show_requests, "requests", CASEWORK),
-    Route("POST", "/requests/{request_id}/done", mark_request_done, "request_done", CASEWORK),
-]

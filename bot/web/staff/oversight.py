@@ -3,20 +3,27 @@ what is past its deadline, and the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from aiohttp import web
 
 from bot.app import caseload, oversight
-from bot.web.staff.app import Route, page, signed_in, workspace
+from bot.web.staff.app import Pages, page, signed_in, workspace
 from conversations.review_kinds import REVIEW_KINDS
 from feedback_reports import labels
 from feedback_reports.participation_model import ParticipationReport, ReportOptions
 
 MANAGERS = ("manager",)
+PAGES = Pages(MANAGERS)
 AUDIT_DAYS = 7
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# How many children each IRO has (and how many have something open); flags and requests past
+# their deadlines, across the service.
+PAGES.shows("/caseloads", "caseloads", "rows", caseload.caseloads_per_iro)
+PAGES.shows("/overdue", "overdue", "overdue", oversight.overdue)
 
 
 @dataclass(frozen=True)
@@ -90,6 +97,7 @@ async def _asked_report(
     return asked, iros, report
 
 
+@PAGES.route("GET", "/report", "report")
 async def show_report(request: web.Request) -> web.Response:
     """The participation report of a period, one kind of meeting or all, with charts."""
     # The report's formats are imported where they are used: matplotlib alone is about
@@ -118,42 +126,26 @@ def _download(
     return web.Response(body=body, content_type=content_type, headers=headers)
 
 
-async def download_csv(request: web.Request) -> web.Response:
-    """The report's figures as CSV (the same measures and values as the JSON)."""
-    from feedback_reports import render_participation
+@PAGES.route("GET", "/report.{suffix}", "report_file")
+async def download_report(request: web.Request) -> web.Response:
+    """The report as a file, as `mysay report` writes it: CSV (the same measures and values as
+    the JSON), a workbook (one sheet per table) or JSON."""
+    from feedback_reports import render_participation, render_workbook
 
+    suffix = request.match_info["suffix"]
+    renderers: dict[str, tuple[Callable[[ParticipationReport], str | bytes], str]] = {
+        "csv": (render_participation.render_csv, "text/csv"),
+        "xlsx": (render_workbook.render_xlsx, XLSX),
+        "json": (render_participation.render_json, "application/json"),
+    }
+    if suffix not in renderers:
+        raise web.HTTPNotFound()
+    render, content_type = renderers[suffix]
     asked, _, report = await _asked_report(request)
-    return _download(render_participation.render_csv(report), "text/csv", asked, "csv")
+    return _download(render(report), content_type, asked, suffix)
 
 
-async def download_xlsx(request: web.Request) -> web.Response:
-    """The report as a workbook, one sheet per table, as `mysay report` writes it."""
-    from feedback_reports import render_workbook
-
-    asked, _, report = await _asked_report(request)
-    return _download(render_workbook.render_xlsx(report), XLSX, asked, "xlsx")
-
-
-async def download_json(request: web.Request) -> web.Response:
-    """The report as JSON, as `mysay report participation` writes it."""
-    from feedback_reports import render_participation
-
-    asked, _, report = await _asked_report(request)
-    return _download(render_participation.render_json(report), "application/json", asked, "json")
-
-
-async def show_caseloads(request: web.Request) -> web.Response:
-    """How many children each IRO has, and how many have something open."""
-    rows = await caseload.caseloads_per_iro(workspace(request).services, signed_in(request))
-    return page(request, "caseloads", {"rows": rows})
-
-
-async def show_overdue(request: web.Request) -> web.Response:
-    """Flags and requests past their deadlines, across the service."""
-    found = await oversight.overdue(workspace(request).services, signed_in(request))
-    return page(request, "overdue", {"overdue": found})
-
-
+@PAGES.route("GET", "/audit", "audit")
 async def show_audit(request: web.Request) -> web.Response:
     """Who did what, and whose records they read, over some days (the last week by default)."""
     services = workspace(request).services
@@ -169,14 +161,3 @@ async def show_audit(request: web.Request) -> web.Response:
     rows = await oversight.audit_log(services, signed_in(request), start, end, action)
     context = {"rows": rows, "start": start, "end": end, "action": action or ""}
     return page(request, "audit", context)
-
-
-ROUTES = [
-    Route("GET", "/report", show_report, "report", MANAGERS),
-    Route("GET", "/report.csv", download_csv, "report_csv", MANAGERS),
-    Route("GET", "/report.xlsx", download_xlsx, "report_xlsx", MANAGERS),
-    Route("GET", "/report.json", download_json, "report_json", MANAGERS),
-    Route("GET", "/caseloads", show_caseloads, "caseloads", MANAGERS),
-    Route("GET", "/overdue", show_overdue, "overdue", MANAGERS),
-    Route("GET", "/audit", show_audit, "audit", MANAGERS),
-]

@@ -8,10 +8,11 @@ from bot.web.staff import administration, casework, oversight, signing_in
 from bot.web.staff.app import Route, Workspace, create_workspace
 
 ROUTES: list[Route] = [
-    *signing_in.ROUTES,
-    *casework.ROUTES,
-    *oversight.ROUTES,
-    *administration.ROUTES,
+    *signing_in.OPEN.routes,
+    *signing_in.SIGNED_IN.routes,
+    *casework.PAGES.routes,
+    *oversight.PAGES.routes,
+    *administration.PAGES.routes,
 ]
 
 

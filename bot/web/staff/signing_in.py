@@ -15,22 +15,27 @@ from bot.web.staff.app import (
     EVERYONE,
     SESSION_COOKIE,
     STAFF,
-    Route,
+    Pages,
     page,
     see_other,
     url,
     workspace,
 )
 
+OPEN = Pages(None)  # the sign-in pages: no session needed
+SIGNED_IN = Pages(EVERYONE)
+
 # The browser forgets the session when it closes, and the server after 30 idle minutes.
 HOME_BY_ROLE = {"iro": "caseload", "manager": "report", "admin": "staff_members"}
 
 
+@OPEN.route("GET", "/signin/{token}", "sign_in")
 async def show_sign_in(request: web.Request) -> web.Response:
     """Show the sign-in button for a link (the link is spent only when it is pressed)."""
     return page(request, "sign_in", {"problem": None})
 
 
+@OPEN.route("POST", "/signin/{token}", "sign_in_post")
 async def sign_in(request: web.Request) -> web.Response:
     """Spend the link and open a session, or say the link no longer works."""
     ws = workspace(request)
@@ -44,16 +49,19 @@ async def sign_in(request: web.Request) -> web.Response:
     return response
 
 
+@SIGNED_IN.route("GET", "/", "home")
 async def home(request: web.Request) -> web.Response:
     """Go to the first page of the signed-in person's role."""
     return see_other(url(request, HOME_BY_ROLE[request[STAFF].role]))
 
 
+@OPEN.route("GET", "/signed-out", "signed_out")
 async def signed_out(request: web.Request) -> web.Response:
     """Say the session has ended and how to get a new link."""
     return page(request, "signed_out")
 
 
+@SIGNED_IN.route("POST", "/signout", "sign_out")
 async def sign_out(request: web.Request) -> web.Response:
     """End this session, and forget its cookie."""
     token = read_cookie(request, SESSION_COOKIE)
@@ -62,12 +70,3 @@ async def sign_out(request: web.Request) -> web.Response:
     response = see_other(url(request, "signed_out"))
     clear_cookie(request, response, SESSION_COOKIE)
     return response
-
-
-ROUTES = [
-    Route("GET", "/signin/{token}", show_sign_in, "sign_in", None),
-    Route("POST", "/signin/{token}", sign_in, "sign_in_post", None),
-    Route("GET", "/signed-out", signed_out, "signed_out", None),
-    Route("GET", "/", home, "home", EVERYONE),
-    Route("POST", "/signout", sign_out, "sign_out", EVERYONE),
-]

@@ -1,0 +1,197 @@
+"""The meetings' counts the participation report reads, kept as meetings and children are written.
+
+At national scale the report would otherwise read every meeting held in the year, with its
+child, each time. So a write that can move a meeting's figures (a meeting added, held, coded
+or changed; a child's birth date or gender changed; a child's views sent) notes the days it
+touches, and before the transaction commits those days are counted again from their rows
+(`MeetingCounts.refresh`), by the definitions the report's own queries use
+(`storage.report_sql`). Counting a touched day again, rather than adding and taking away,
+cannot drift: a day counted twice is counted the same. `recount` counts every day, for a
+database filled some other way (the benchmark) and to check that the two agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, delete, func, insert, inspect, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, UOWTransaction
+
+from storage.models import (
+    Child,
+    MeetingCount,
+    Participant,
+    Review,
+    Run,
+    RunSummary,
+    SentBeforeCount,
+)
+from storage.report_sql import days_between, per_meeting, utc_day
+from storage.repositories.base import Repository
+
+# What a meeting's counts are made of, on the meeting and on its child.
+COUNTED_REVIEW = (
+    "child_id",
+    "kind",
+    "due_date",
+    "held_on",
+    "participation",
+    "seen_before",
+    "in_timescale",
+    "views_sent_on",
+)
+COUNTED_CHILD = ("birth_date", "gender")
+# Where a session keeps what its transaction touched, until `refresh` counts it.
+PENDING = "meeting_counts_pending"
+# Days per statement, well below SQLite's limit on a statement's parameters.
+DAYS_PER_STATEMENT = 500
+COLUMNS = (
+    "held_on",
+    "kind",
+    "code",
+    "band",
+    "gender",
+    "held",
+    "in_timescale",
+    "seen_before",
+    "seen_no",
+    "views",
+)
+
+
+@dataclass
+class Touched:
+    """Days whose meetings moved, and children whose meetings' days are looked up."""
+
+    days: set[date] = field(default_factory=set)
+    children: set[int] = field(default_factory=set)
+
+
+def touched(session: Session) -> Touched:
+    found = session.info.get(PENDING)
+    if found is None:
+        found = session.info[PENDING] = Touched()
+    return found
+
+
+def note_flushed_changes(session: Session, _context: UOWTransaction, _instances: Any) -> None:
+    """Note the days of the meetings, and the children, this flush adds, changes or deletes.
+
+    A `before_flush` listener (`storage.uow`), so every change made through the ORM is seen,
+    whichever use case or import made it; a statement that changes what a day counts without
+    the ORM (a child's run sent) calls `note_day`.
+    """
+    noted = touched(session)
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(instance, Review):
+            state = inspect(instance)
+            if instance in session.dirty and not any(
+                state.attrs[name].history.has_changes() for name in COUNTED_REVIEW
+            ):
+                continue
+            # The day it was held before this flush and the day it is held now.
+            noted.days.update(day for day in state.attrs.held_on.history.sum() if day)
+        elif isinstance(instance, Child) and instance not in session.new:
+            state = inspect(instance)
+            if instance in session.deleted or any(
+                state.attrs[name].history.has_changes() for name in COUNTED_CHILD
+            ):
+                noted.children.add(instance.id)
+
+
+def note_day(session: Session, held_on: date) -> None:
+    """Note a day whose meetings' counts a statement changed without the ORM."""
+    touched(session).days.add(held_on)
+
+
+def counted(dialect: str, *where: ColumnElement[bool]) -> Select[Any]:
+    """The meetings held, counted by day, kind, code, age band and gender, from their rows."""
+    c = per_meeting(dialect, *where).c
+    keys = (c.held_on, c.kind, c.code, c.band, c.gender)
+    return select(
+        *keys,
+        func.count(),
+        func.sum(c.in_timescale),
+        func.sum(c.seen_before),
+        func.sum(c.seen_no),
+        func.sum(c.views),
+    ).group_by(*keys)
+
+
+def sent_before(dialect: str, *where: ColumnElement[bool]) -> list[Select[Any]]:
+    """Children's runs sent on or before their meeting's day, by that day and the days between,
+    from the runs and from the summaries of runs deleted since (each read from its meeting)."""
+    live = (
+        select(Run.submitted_at.label("submitted_at"), Review.held_on.label("held_on"))
+        .join(Review, Review.id == Run.review_id)
+        .join(Participant, Participant.id == Run.participant_id)
+        .where(Participant.role == "child", Run.status == "submitted")
+    )
+    kept = (
+        select(RunSummary.submitted_at, Review.held_on)
+        .join(Review, Review.id == RunSummary.review_id)
+        .where(RunSummary.role == "child", RunSummary.status == "submitted")
+    )
+    found = []
+    for runs in (live, kept):
+        per_run = runs.where(Review.held_on.is_not(None), *where).subquery()
+        sent_on = utc_day(per_run.c.submitted_at, dialect)
+        days = days_between(sent_on, per_run.c.held_on, dialect).label("days")
+        counted_runs = (
+            select(per_run.c.held_on, days).where(sent_on <= per_run.c.held_on).subquery()
+        )
+        c = counted_runs.c
+        found.append(select(c.held_on, c.days, func.count()).group_by(c.held_on, c.days))
+    return found
+
+
+def _chunks(days: Iterable[date]) -> Iterable[Sequence[date]]:
+    ordered = sorted(days)
+    for first in range(0, len(ordered), DAYS_PER_STATEMENT):
+        yield ordered[first : first + DAYS_PER_STATEMENT]
+
+
+class MeetingCounts(Repository):
+    """Counts again the days this transaction touched; rebuilds every day's counts."""
+
+    @property
+    def _dialect(self) -> str:
+        return "postgresql" if self.on_postgres else "sqlite"
+
+    async def refresh(self) -> None:
+        """Count again the days of the meetings and children written since the last refresh."""
+        await self.session.flush()
+        noted = self.session.sync_session.info.pop(PENDING, None)
+        if noted is None:
+            return
+        days = set(noted.days)
+        if noted.children:
+            query = select(Review.held_on).where(
+                Review.child_id.in_(noted.children), Review.held_on.is_not(None)
+            )
+            days.update(await self.session.scalars(query.distinct()))
+        for chunk in _chunks(days):
+            await self._count_again(chunk)
+
+    async def recount(self) -> None:
+        """Replace every count with one worked out from the meetings, children and runs."""
+        self.session.sync_session.info.pop(PENDING, None)
+        await self._count_again(None)
+
+    async def _count_again(self, days: Sequence[date] | None) -> None:
+        """Replace the counts of these days (None: every day) with counts from the rows."""
+
+        def on(column: InstrumentedAttribute[date | None]) -> list[ColumnElement[bool]]:
+            return [] if days is None else [column.in_(days)]
+
+        meetings = counted(self._dialect, *on(Review.held_on))
+        await self.session.execute(delete(MeetingCount).where(*on(MeetingCount.held_on)))
+        await self.session.execute(insert(MeetingCount).from_select(COLUMNS, meetings))
+        await self.session.execute(delete(SentBeforeCount).where(*on(SentBeforeCount.held_on)))
+        for runs in sent_before(self._dialect, *on(Review.held_on)):
+            await self.session.execute(
+                insert(SentBeforeCount).from_select(("held_on", "days", "runs"), runs)
+            )
