@@ -4,8 +4,9 @@ Starts the local Bot API emulator (in this process), then a bare PTB 22 echo bot
 (`benchmarks/echo_bot.py`) and My Say (`mysay run`), in turn, each in its own process
 pointed at the emulator. For N simulated children at once (50, 200 and 500), every child
 joins with an invitation and walks the whole pre-review flow (child_before_review, aged 13)
-as fast as the replies come; the echo bot gets the same mix of typed messages and button
-presses. Prints, per bot and N:
+as fast as the replies come (with `--pause`, taking about that many seconds over each
+answer); the echo bot gets the same mix of typed messages and button presses. Prints, per
+bot and N:
 
 - CPU time per update of the bot's process only (from /proc), and throughput;
 - p50 and p99 from an update going in to the bot's first message in that chat;
@@ -17,6 +18,7 @@ presses. Prints, per bot and N:
     .venv/bin/python -m benchmarks.bot                 # N = 50, 200, 500; 10,000 conversations
     .venv/bin/python -m benchmarks.bot --quick         # N = 10, 50; 1,000 conversations
     .venv/bin/python -m benchmarks.bot --children 100 --conversations 2000
+    .venv/bin/python -m benchmarks.bot --children 500 --pause 10   # each answering every ~10 s
     .venv/bin/python -m benchmarks.bot --cli           # `mysay --help` and `mysay screen` start-up
 
 My Say runs on a SQLite file under benchmarks/out/ (git-ignored, replaced every run) with
@@ -193,7 +195,9 @@ async def measure_batch(
     return Figures(len(children), updates, seconds, cpu, list(state.latencies), calls)
 
 
-async def measure_bot(name: str, sizes: list[int], conversations: int, budget: bool) -> BotFigures:
+async def measure_bot(
+    name: str, sizes: list[int], conversations: int, budget: bool, pause: float
+) -> BotFigures:
     """Start one bot, run every batch and the memory phase through it, and stop it."""
     from storage.crypto import new_key
 
@@ -221,14 +225,15 @@ async def measure_bot(name: str, sizes: list[int], conversations: int, budget: b
             # Ready once polling, with screening loaded (it loads beside the event loop).
             markers = ("My Say is ready", "screening loaded")
             bot = BotProcess([str(MYSAY), "run"], env, OUT / "mysay.log", markers)
-        await bot.start()
         try:
+            await bot.start()  # inside: a bot that never got ready is stopped too
             await asyncio.sleep(2)  # let start-up settle before reading idle memory
             figures.idle_rss = bot.rss_mib()
             # One child walks first, unmeasured: first-use costs are not per-update costs.
             for number, size in enumerate([1, *sizes]):
                 user_ids = [next(users) for _ in range(size)]
-                children = [Child(emulator, state, user) for user in user_ids]
+                paced = pause if number else 0.0  # the warm-up walks at once
+                children = [Child(emulator, state, user, paced) for user in user_ids]
                 if name == "echo bot":
                     codes, walk = ["x"] * size, walk_echo
                 else:
@@ -259,8 +264,9 @@ def _ratio(mine: float, floor: float) -> str:
     return f"{mine / floor:.1f}x" if floor else "-"
 
 
-def print_table(echo: BotFigures, mysay: BotFigures) -> None:
+def print_table(echo: BotFigures, mysay: BotFigures, pause: float) -> None:
     rows: list[tuple[str, str, str, str]] = []
+    paced = f"answering every {pause:g} s" if pause else "no pause"
     for floor, mine in zip(echo.batches, mysay.batches, strict=True):
         n = mine.children
         rows += [
@@ -271,13 +277,13 @@ def print_table(echo: BotFigures, mysay: BotFigures) -> None:
                 _ratio(mine.per_update(), floor.per_update()),
             ),
             (
-                f"throughput, {n} children, no pause",
+                f"throughput, {n} children, {paced}",
                 f"{floor.throughput():.0f} updates/s",
                 f"{mine.throughput():.0f} updates/s",
                 _ratio(mine.throughput(), floor.throughput()),
             ),
             (
-                f"p50 / p99 update-to-reply, {n} children",
+                f"p50 / p99 update-to-reply, {n} children, {paced}",
                 f"{floor.percentile(0.5) * 1000:.0f} / {floor.percentile(0.99) * 1000:.0f} ms",
                 f"{mine.percentile(0.5) * 1000:.0f} / {mine.percentile(0.99) * 1000:.0f} ms",
                 _ratio(mine.percentile(0.99), floor.percentile(0.99)) + " (p99)",
@@ -332,13 +338,13 @@ def measure_cli() -> None:
         print(f"| `{name}` | {_median_seconds(args, stdin, 5):.2f} s |")
 
 
-async def run_bots(sizes: list[int], conversations: int, budget: bool) -> None:
+async def run_bots(sizes: list[int], conversations: int, budget: bool, pause: float) -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir()
-    echo = await measure_bot("echo bot", sizes, conversations, budget)
-    mysay = await measure_bot("My Say", sizes, conversations, budget)
-    print_table(echo, mysay)
+    echo = await measure_bot("echo bot", sizes, conversations, budget, pause)
+    mysay = await measure_bot("My Say", sizes, conversations, budget, pause)
+    print_table(echo, mysay, pause)
 
 
 def main() -> None:
@@ -348,6 +354,9 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, help="conversations in progress (10,000)")
     parser.add_argument("--quick", action="store_true", help="10 and 50 children; 1,000")
     parser.add_argument("--budget", action="store_true", help="keep My Say's 30 messages/s")
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="seconds a child takes to answer (0: none)"
+    )
     parser.add_argument("--cli", action="store_true", help="measure the command line only")
     args = parser.parse_args()
     if args.cli:
@@ -355,7 +364,7 @@ def main() -> None:
         return
     sizes = args.children or ([10, 50] if args.quick else [50, 200, 500])
     conversations = args.conversations or (1_000 if args.quick else 10_000)
-    asyncio.run(run_bots(sizes, conversations, args.budget))
+    asyncio.run(run_bots(sizes, conversations, args.budget, args.pause))
 
 
 if __name__ == "__main__":

@@ -106,22 +106,34 @@ def timed_emulator() -> tuple[BotApiEmulator, TimedState]:
 class Child:
     """One simulated child in a private chat: types, presses, and reads what comes back."""
 
-    def __init__(self, emulator: BotApiEmulator, state: TimedState, user_id: int) -> None:
+    def __init__(
+        self, emulator: BotApiEmulator, state: TimedState, user_id: int, pause: float = 0.0
+    ) -> None:
         self.emulator = emulator
         self.user_id = user_id
         self.inbox: asyncio.Queue[Shown] = asyncio.Queue()
         state.inboxes[user_id] = self.inbox
         self.choices = random.Random(user_id)
+        # Seconds a child takes to answer, on average (0: as fast as the replies come);
+        # spread out, so that children who start together do not answer together.
+        self.pause = pause
+        self.pauses = random.Random(-user_id)
         self.updates = 0
 
     async def type(self, text: str) -> None:
+        await self._think()
         self.updates += 1
         await self.emulator.send_text(self.user_id, text)
 
     async def press(self, message: Shown, label: str) -> None:
+        await self._think()
         self.updates += 1
         data = next(data for text, data in message.buttons if label in text)
         await self.emulator.press_button(self.user_id, message.message_id, data)
+
+    async def _think(self) -> None:
+        if self.pause:
+            await asyncio.sleep(self.pause * self.pauses.uniform(0.5, 1.5))
 
     async def read(self, wanted: Callable[[Shown], bool]) -> Shown:
         """The next message that `wanted` accepts; others are read past."""

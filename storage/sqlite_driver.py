@@ -105,8 +105,27 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    """A connection whose commit and rollback make no trip when SQLite has nothing to end.
+
+    The pool rolls back every connection it takes back, most of them just committed, and a
+    transaction that only read has nothing to commit: SQLite itself would do nothing.
+    """
+
     __slots__ = ()
     _cursor_cls = OneTripCursor
+
+    def commit(self) -> None:
+        if self._open():
+            super().commit()
+
+    def rollback(self) -> None:
+        if self._open():
+            super().rollback()
+
+    def _open(self) -> bool:
+        """Tell whether SQLite has a transaction open (asked here: no statement is running)."""
+        sqlite = self._connection._connection
+        return sqlite is not None and sqlite.in_transaction
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Generic, TypeVar, overload
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,13 +37,68 @@ from storage.repositories import (
     WebAccessRepository,
     WebChatRepository,
 )
+from storage.repositories.base import Repository
 from storage.repositories.meeting_counts import note_flushed_changes
+
+R = TypeVar("R", bound=Repository)
+
+
+class _Repository(Generic[R]):
+    """A unit of work's repository, made the first time it is asked for.
+
+    Most transactions use two or three of the two dozen repositories; making them all for
+    every input was a measurable share of its cost.
+    """
+
+    def __init__(self, kind: type[R]) -> None:
+        self.kind = kind
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, uow: None, owner: type) -> _Repository[R]: ...
+
+    @overload
+    def __get__(self, uow: UnitOfWork, owner: type) -> R: ...
+
+    def __get__(self, uow: UnitOfWork | None, owner: type) -> R | _Repository[R]:
+        if uow is None:
+            return self
+        repository = self.kind(uow.session, uow.cipher)
+        uow.__dict__[self.name] = repository  # asked again, the attribute answers at once
+        return repository
 
 
 class UnitOfWork:
     """`async with UnitOfWork(db, cipher) as uow: ...; await uow.commit()`."""
 
     session: AsyncSession
+    staff = _Repository(StaffRepository)
+    children = _Repository(ChildRepository)
+    reviews = _Repository(ReviewRepository)
+    invitations = _Repository(InvitationRepository)
+    participants = _Repository(ParticipantRepository)
+    runs = _Repository(RunRepository)
+    audit = _Repository(AuditRepository)
+    outbox = _Repository(OutboxRepository)
+    flags = _Repository(FlagRepository)
+    requests = _Repository(RequestRepository)
+    updates = _Repository(UpdateLog)
+    inbound = _Repository(InboundUpdates)
+    due_reminders = _Repository(ReminderQueries)
+    housekeeping = _Repository(Housekeeping)
+    kept_figures = _Repository(KeptFigures)
+    report_counts = _Repository(ReportCounts)
+    meeting_counts = _Repository(MeetingCounts)
+    retention = _Repository(RetentionQueries)
+    child_records = _Repository(ChildRecords)
+    erasure = _Repository(ErasureRepository)
+    telegram_prompts = _Repository(TelegramPromptRepository)
+    web_chats = _Repository(WebChatRepository)
+    web = _Repository(WebAccessRepository)
+    challenges = _Repository(ChallengeRepository)
+    episodes = _Repository(EpisodeRepository)
 
     def __init__(self, database: Database, cipher: TextCipher) -> None:
         self._database = database
@@ -53,32 +109,6 @@ class UnitOfWork:
         # Every meeting or child written in this transaction notes the days it touches, and
         # `commit` counts them again (storage.repositories.meeting_counts).
         event.listen(self.session.sync_session, "before_flush", note_flushed_changes)
-        args = (self.session, self.cipher)
-        self.staff = StaffRepository(*args)
-        self.children = ChildRepository(*args)
-        self.reviews = ReviewRepository(*args)
-        self.invitations = InvitationRepository(*args)
-        self.participants = ParticipantRepository(*args)
-        self.runs = RunRepository(*args)
-        self.audit = AuditRepository(*args)
-        self.outbox = OutboxRepository(*args)
-        self.flags = FlagRepository(*args)
-        self.requests = RequestRepository(*args)
-        self.updates = UpdateLog(*args)
-        self.inbound = InboundUpdates(*args)
-        self.due_reminders = ReminderQueries(*args)
-        self.housekeeping = Housekeeping(*args)
-        self.kept_figures = KeptFigures(*args)
-        self.report_counts = ReportCounts(*args)
-        self.meeting_counts = MeetingCounts(*args)
-        self.retention = RetentionQueries(*args)
-        self.child_records = ChildRecords(*args)
-        self.erasure = ErasureRepository(*args)
-        self.telegram_prompts = TelegramPromptRepository(*args)
-        self.web_chats = WebChatRepository(*args)
-        self.web = WebAccessRepository(*args)
-        self.challenges = ChallengeRepository(*args)
-        self.episodes = EpisodeRepository(*args)
         return self
 
     async def __aexit__(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.app.ports import Clock, UnitOfWork
 from conversations.engine import Transition, current_prompt, start
@@ -78,10 +79,10 @@ class RunStore:
             participant_id=participant.id,
             review_id=review.id if review else None,
             flow_id=flow.id,
-            flow_version=flow.version,
             started_at=now,
+            **_columns(flow, transition.run),
         )
-        self._set_state(uow, row, flow, transition.run)
+        uow.runs.write_state(row, transition.run.to_dict())
         uow.runs.add(row)
         await uow.flush()
         return Started(tuple(transition.events), row.id, False, others_open)
@@ -101,7 +102,11 @@ class RunStore:
     ) -> None:
         """Store the run after a transition: its state, and the answers its events changed."""
         after = transition.run
-        self._set_state(uow, row, flow, after)
+        columns = _columns(flow, after)
+        sent = after.status is RunStatus.submitted and row.submitted_at is None
+        if sent:
+            columns["submitted_at"] = after.updated_at
+        await uow.runs.save_state(row, after.to_dict(), **columns)
         for event in transition.events:
             if isinstance(event, AnswerRecorded):
                 if before.answers.get(event.step_id) != event.value:
@@ -111,8 +116,7 @@ class RunStore:
                     await uow.runs.drop_answers(row.id, [event.step_id])
             elif isinstance(event, AnswersDropped):
                 await uow.runs.drop_answers(row.id, event.step_ids)
-        if after.status is RunStatus.submitted and row.submitted_at is None:
-            row.submitted_at = after.updated_at
+        if sent:
             await self._note_themes(uow, row.id, flow, after)
             # Counted as it is sent: the report never reads every answer again.
             await uow.report_counts.count_sent(row)
@@ -121,17 +125,6 @@ class RunStore:
                 await hook(uow, row, flow, after)
             for any_hook in self.on_any_submitted:
                 await any_hook(uow, row, flow, after)
-
-    @staticmethod
-    def _set_state(uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun) -> None:
-        row.status = run.status.value
-        row.flow_version = run.flow_version
-        row.current_step = run.current_step
-        row.locale = run.context.locale
-        row.updated_at = run.updated_at
-        share_with = flow.answer_for("share_with", run.answers)
-        row.share_with = share_with if isinstance(share_with, str) else None
-        uow.runs.write_state(row, run.to_dict())
 
     @staticmethod
     async def _put_answer(
@@ -159,3 +152,16 @@ class RunStore:
             themes = self.analyse(str(value)) if step is not None and step.kind == "text" else ()
             if themes:
                 await uow.runs.note_themes(run_id, step_id, ",".join(themes))
+
+
+def _columns(flow: Flow, run: EngineRun) -> dict[str, Any]:
+    """The run's columns that follow from the engine's value (stored beside it)."""
+    share_with = flow.answer_for("share_with", run.answers)
+    return {
+        "status": run.status.value,
+        "flow_version": run.flow_version,
+        "current_step": run.current_step,
+        "locale": run.context.locale,
+        "updated_at": run.updated_at,
+        "share_with": share_with if isinstance(share_with, str) else None,
+    }

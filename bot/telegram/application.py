@@ -92,7 +92,9 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
     install(application, bot_deps)
     _add_handlers(application)
     if application.job_queue is not None:
-        application.job_queue.run_once(_load_screening, 0)
+        # Never skipped as "missed": on a busy machine start-up can take longer than the
+        # scheduler's default grace of a second, and screening would load on a child's answer.
+        application.job_queue.run_once(_load_screening, 0, job_kwargs={"misfire_grace_time": None})
         application.job_queue.run_repeating(_sweep_outbox, OUTBOX_SWEEP_SECONDS, first=1)
         application.job_queue.run_repeating(_escalate, ESCALATION_SWEEP_SECONDS, first=5)
         application.job_queue.run_repeating(_remind, REMINDER_SWEEP_SECONDS, first=10)

@@ -104,11 +104,17 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class Signal:
-    """Urgent words in one language, for one category."""
+    """Urgent words in one language, for one category.
+
+    `clues` holds, for each term, the forms of one of its words: text holding none of them
+    cannot match, which a substring test tells far sooner than the pattern (every message
+    meets every language's signals, and nearly none of them match).
+    """
 
     id: str
     category: str
     pattern: re.Pattern[str]
+    clues: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +130,8 @@ class Lexicon:
 
     def matches(self, signal: Signal, folded: str) -> bool:
         """Whether `signal` matches `folded` text anywhere an idiom does not explain."""
+        if signal.clues and not any(clue in folded for clue in signal.clues):
+            return False
         return any(
             self.unless is None or not self.unless.search(_around(folded, found))
             for found in signal.pattern.finditer(folded)
@@ -225,7 +233,8 @@ def _lexicon(name: str, data: object) -> Lexicon:
         if not terms:
             raise RulesError(f"{where}: needs at least one term")
         pattern = re.compile("|".join(_term_pattern(term, whole_words, mutates) for term in terms))
-        signals.append(Signal(str(entry["id"]), str(entry["category"]), pattern))
+        clues = tuple(clue for term in terms for clue in _clues(term, mutates))
+        signals.append(Signal(str(entry["id"]), str(entry["category"]), pattern, clues))
     common = frozenset(fold(str(word)) for word in data.get("common") or [])
     idioms = [str(term) for term in data.get("unless") or [] if str(term).strip()]
     unless = (
@@ -264,14 +273,29 @@ def _part_pattern(part: str, whole_words: bool, mutates: bool) -> str:
     # script (Arabic و، ب، ال); a Latin one there (Arabizi) otherwise starts a word, so
     # "mout" does not match inside "mouth".
     anywhere = part.startswith("*") or (not whole_words and not part.isascii())
-    part = part.removeprefix("*")
+    words = [
+        "(?:" + "|".join(map(re.escape, forms)) + ")" + (r"(?!\w)" if ends else "")
+        for forms, ends in _part_words(part, mutates)
+    ]
+    return ("" if anywhere else r"(?<!\w)") + r"\s+".join(words)
+
+
+def _part_words(part: str, mutates: bool) -> list[tuple[tuple[str, ...], bool]]:
+    """A folded part's words as the pattern spells them: each word's forms (the Welsh
+    mutations too), and whether the word must end there ("$")."""
     words = []
-    for word in part.split():
+    for word in part.removeprefix("*").split():
         ends = word.endswith("$") and len(word) > 1
         word = word.removesuffix("$") if ends else word
-        forms = _mutated(word) if mutates else (word,)
-        words.append("(?:" + "|".join(map(re.escape, forms)) + ")" + (r"(?!\w)" if ends else ""))
-    return ("" if anywhere else r"(?<!\w)") + r"\s+".join(words)
+        words.append((_mutated(word) if mutates else (word,), ends))
+    return words
+
+
+def _clues(term: str, mutates: bool) -> tuple[str, ...]:
+    """The forms of the term's longest word: any text the term matches holds one of them
+    (a term with no word gives the empty string, which every text holds)."""
+    words = [forms for part in term.split("~") for forms, _ in _part_words(fold(part), mutates)]
+    return max(words, key=lambda forms: min(map(len, forms)), default=("",))
 
 
 def _mutated(word: str) -> tuple[str, ...]:

@@ -8,7 +8,9 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Update, bindparam, delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
 
 from storage.models import OPEN_RUN, Answer, AnswerSummary, Child, Participant, Review, Run
 from storage.repositories.base import Repository, Upsert, insert_into, table_of
@@ -147,7 +149,26 @@ class RunRepository(Repository):
         ]
 
     def write_state(self, run: Run, state: dict[str, Any]) -> None:
-        run.state_cipher = self.cipher.encrypt(json.dumps(state, sort_keys=True))
+        run.state_cipher = self._state_cipher(state)
+
+    async def save_state(self, run: Run, state: dict[str, Any], **columns: Any) -> None:
+        """Write a run's new state and the columns that go with it, in one statement.
+
+        Every input moves a run on, and the ORM's flush of the changed row cost more than
+        the rest of the input's statements together. The row object is left as stored (not
+        dirty), one version on; StaleDataError if another writer moved the run on first, as
+        the ORM's own version check would say.
+        """
+        values = {**columns, "state_cipher": self._state_cipher(state)}
+        where = {"run_id": run.id, "seen_version": run.version}
+        result = await self.session.execute(_save_run(), {**values, **where})
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            raise StaleDataError(f"run {run.id} was changed by another writer")
+        for name, value in {**values, "version": run.version + 1}.items():
+            set_committed_value(run, name, value)
+
+    def _state_cipher(self, state: dict[str, Any]) -> bytes:
+        return self.cipher.encrypt(json.dumps(state, sort_keys=True))
 
     def read_state(self, run: Run) -> dict[str, Any]:
         value: dict[str, Any] = json.loads(self.cipher.decrypt(run.state_cipher))
@@ -219,6 +240,15 @@ _ANSWER_VALUES = (
     "text_themes_cipher",
     "answered_at",
 )
+
+
+@cache
+def _save_run() -> Update:
+    """UPDATE run SET (the columns the parameters name), version + 1 WHERE the id and the
+    version read match: built once (every input runs it)."""
+    run = table_of(Run)
+    seen = run.c.id == bindparam("run_id"), run.c.version == bindparam("seen_version")
+    return update(run).where(*seen).values(version=run.c.version + 1)
 
 
 @cache

@@ -106,6 +106,24 @@ def test_welsh_mutations_are_matched_from_the_plain_form(tmp_path: Path) -> None
     ] * 3
 
 
+def test_a_signal_is_matched_whichever_of_its_terms_and_word_forms_the_text_holds(
+    tmp_path: Path,
+) -> None:
+    """A signal's pattern runs only on text holding a word of one of its terms: the word
+    may be any mutated form, and sit in any term, part or place in the term."""
+    found = lexicon(
+        tmp_path,
+        "mutates: true\nurgent: [{id: a, category: physical_abuse,"
+        " terms: [cicio ~ fi$, '*drabni', mae o'n fy nghuro]}]",
+    )
+
+    assert urgent(found, "mae o'n fy nghicio fi")  # "cicio" mutated, the pair's first part
+    assert urgent(found, "fi mae o'n gicio")  # the parts the other way round
+    assert urgent(found, "mae o'n bidrabni")  # a part that may start inside a word
+    assert urgent(found, "mae o'n fy nghuro")  # the third term, with no word of the others
+    assert not urgent(found, "mae o'n fy ngharu")
+
+
 def test_an_idiom_cancels_only_the_match_near_it(tmp_path: Path) -> None:
     found = lexicon(
         tmp_path,
