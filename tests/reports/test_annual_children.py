@@ -196,7 +196,9 @@ def _workbook(env: dict[str, str], tmp_path: Path, *args: str) -> dict[str, list
             "K3,2024-01-01,,full\n"
             "K1,2019-01-01,2019-02-01,C2\n",
             [
-                "line 3, column started_on: overlaps another care episode",
+                "line 3, column started_on: overlaps another care episode of the same child: "
+                "the one starting 2024-02-01 overlaps the one before it, which ran from "
+                "2024-01-10 to 2024-03-01",
                 "line 4, column ended_on: is before started_on (2024-05-01)",
                 "line 5, column started_on: 2030-01-01 is in the future",
                 "line 6, column legal_status: 'full' is not one of C1",
@@ -220,7 +222,7 @@ def _workbook(env: dict[str, str], tmp_path: Path, *args: str) -> dict[str, list
             "case_ref,iro_username,started_on,ended_on\nK1,,2024-01-10,\nK2,nobody,2024-01-10,\n",
             [
                 "line 2, column iro_username: is required",
-                "line 3, column iro_username: no such staff member",
+                "line 3, column iro_username: no such staff member 'nobody'",
             ],
         ),
         (

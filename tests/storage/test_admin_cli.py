@@ -125,7 +125,7 @@ def test_a_file_with_a_bad_row_writes_nothing_and_names_line_and_column(
     result = mysay("import", "children", str(children), env=env)
     assert result.exit_code == 1
     assert "line 3, column birth_date: '2014-13-45' is not a date" in result.output
-    assert "line 4, column iro_username: no such staff member" in result.output
+    assert "line 4, column iro_username: no such staff member 'nobody'" in result.output
     assert "nothing was imported" in result.output
     reviews = _write(
         tmp_path / "reviews.csv",
@@ -145,6 +145,21 @@ def test_a_file_missing_a_column_is_refused(env: dict[str, str], tmp_path: Path)
     result = mysay("import", "children", str(path), env=env)
     assert result.exit_code == 1
     assert "line 1, column gender: missing from the header" in result.output
+    assert "found 'case_ref', 'birth_date'; expected case_ref,birth_date,gender" in result.output
+
+
+def test_a_header_in_other_words_or_separators_says_what_it_found(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "c.csv", "Case Ref,Birth Date\nC001,2014-03-02\n")
+    result = mysay("import", "children", str(path), env=env)
+    assert result.exit_code == 1
+    assert "line 1, column case_ref: missing from the header" in result.output
+    assert "found 'Case Ref', 'Birth Date'; expected case_ref,birth_date," in result.output
+    path = _write(tmp_path / "c.csv", "case_ref;birth_date\nC001;2014-03-02\n")
+    result = mysay("import", "children", str(path), env=env)
+    assert result.exit_code == 1
+    assert "the file looks separated by semicolons ('case_ref;birth_date')" in result.output
 
 
 def test_the_command_line_imports_what_the_workspace_imports() -> None:
