@@ -121,6 +121,9 @@ async def _previous(
     return PreviousPeriod(
         period=before,
         **{kind: f.metrics for kind, f in figures.items()},
+        has_meetings=any(
+            f.metrics.held != 0 or f.metrics.due_not_held != 0 for f in figures.values()
+        ),
         children=await _children(uow, before.start, before.end, options, caseloads_now=False),
     )
 

@@ -98,8 +98,8 @@ def record(
     type=click.IntRange(1, 100),
     default=SUPPRESS_BELOW,
     show_default=True,
-    help="Withhold counts from 1 up to this (and what would give them away); 1 withholds "
-    "nothing, for figures that stay inside the service.",
+    help="Withhold counts below this: with 5, counts from 1 to 4 (and what would give them "
+    "away); 1 withholds nothing, for figures that stay inside the service.",
 )
 @click.option(
     "--compare/--no-compare",
