@@ -34,6 +34,7 @@ from storage.models import (
     CHALLENGE_STAGES,
     PLAN_CATEGORIES,
     CareEpisode,
+    IroAllocation,
     PlanEpisode,
 )
 from storage.report_sql import years_before
@@ -72,9 +73,18 @@ GROUP_OF: dict[str, Callable[[Any], str]] = {
 
 
 async def children_figures(
-    uow: UnitOfWork, start: date, end: date, stage_days: dict[str, int], below: int
+    uow: UnitOfWork,
+    start: date,
+    end: date,
+    stage_days: dict[str, int],
+    below: int,
+    caseloads_now: bool = True,
 ) -> ChildrenFigures:
-    """Every children's table for the period [start, end], the snapshot taken on `end`."""
+    """Every children's table for the period [start, end], the snapshot taken on `end`.
+
+    With no IRO allocations imported, the caseloads are each child's IRO today when
+    `caseloads_now` (the report's own period), else none (the year before's tables).
+    """
     dialect = q.dialect_of(uow.session)
     populations = {}
     for name, model in (("in_care", CareEpisode), ("on_plan", PlanEpisode)):
@@ -93,7 +103,7 @@ async def children_figures(
         snapshot_on=end,
         **populations,
         plans=await _plans(uow, start, end, dialect, below),
-        caseloads=await _caseloads(uow, end),
+        caseloads=await _caseloads(uow, end, caseloads_now),
         challenges=await _challenges(uow, start, end, stage_days, dialect, below),
     )
 
@@ -184,8 +194,10 @@ async def _plans(uow: UnitOfWork, start: date, end: date, dialect: str, below: i
     )
 
 
-async def _caseloads(uow: UnitOfWork, day: date) -> Caseloads:
+async def _caseloads(uow: UnitOfWork, day: date, now_without_allocations: bool) -> Caseloads:
     before = years_before(day, 1)
+    if not await uow.episodes.any_kept(IroAllocation):
+        return await _caseloads_now(uow, before) if now_without_allocations else _no_caseloads(day)
     now = {(i, str(n)): int(c) for i, n, c in await uow.session.execute(cq.caseload_query(day))}
     then = {
         (i, str(n)): int(c) for i, n, c in await uow.session.execute(cq.caseload_query(before))
@@ -197,6 +209,7 @@ async def _caseloads(uow: UnitOfWork, day: date) -> Caseloads:
         for iro_id, name in sorted(now.keys() | then.keys(), key=lambda key: key[1])
     ]
     return Caseloads(
+        source="allocations",
         on=day,
         year_before_on=before,
         per_iro=per_iro,
@@ -204,6 +217,38 @@ async def _caseloads(uow: UnitOfWork, day: date) -> Caseloads:
         year_before=sum(then.values()),
         mean_per_iro=_mean(now.values()),
         mean_per_iro_year_before=_mean(then.values()),
+    )
+
+
+async def _caseloads_now(uow: UnitOfWork, year_before_on: date) -> Caseloads:
+    """Each IRO's children today, from the IRO each child was imported or added with."""
+    counts = await uow.children.count_by_iro()
+    names = {staff.id: staff.name for staff in await uow.staff.list()}
+    now = {names[iro_id]: n for iro_id, n in counts.items() if iro_id is not None}
+    return Caseloads(
+        source="children_iro_now",
+        on=None,
+        year_before_on=year_before_on,
+        per_iro=[
+            IroCaseload(iro=name, children=n, year_before=None) for name, n in sorted(now.items())
+        ],
+        children=sum(now.values()),
+        year_before=None,
+        mean_per_iro=_mean(now.values()),
+        mean_per_iro_year_before=None,
+    )
+
+
+def _no_caseloads(day: date) -> Caseloads:
+    return Caseloads(
+        source="none",
+        on=day,
+        year_before_on=years_before(day, 1),
+        per_iro=[],
+        children=None,
+        year_before=None,
+        mean_per_iro=None,
+        mean_per_iro_year_before=None,
     )
 
 

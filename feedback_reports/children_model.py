@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Literal
 
 from pydantic import Field
 
@@ -58,7 +59,13 @@ class PlanFigures(_Model):
 class IroCaseload(_Model):
     iro: str = Field(description="the IRO's name")
     children: int
-    year_before: int
+    year_before: int | None = Field(description="None: no allocations to count that day")
+
+
+# Where a caseload comes from: the IRO allocations imported (on the period's last day and a
+# year before), or, when none were ever imported, each child's IRO now (as the workspace's
+# Caseloads page counts them), or nothing (no allocations, for the year before's tables).
+CaseloadSource = Literal["allocations", "children_iro_now", "none"]
 
 
 class Caseloads(_Model):
@@ -67,11 +74,15 @@ class Caseloads(_Model):
     Not withheld: a count of an IRO's children says nothing about any one child.
     """
 
-    on: date
+    source: CaseloadSource = Field(
+        description="allocations: the IRO allocations imported; children_iro_now: none were "
+        "imported, so each child's IRO today (on is then None); none: no figures"
+    )
+    on: date | None
     year_before_on: date
     per_iro: list[IroCaseload]
-    children: int
-    year_before: int
+    children: int | None
+    year_before: int | None
     mean_per_iro: float | None
     mean_per_iro_year_before: float | None
 

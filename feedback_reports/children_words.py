@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from feedback_reports.children_model import PLAN_MONTHS, TARGETABLE_RATES, ChildrenFigures
+from feedback_reports.children_model import (
+    PLAN_MONTHS,
+    TARGETABLE_RATES,
+    Caseloads,
+    ChildrenFigures,
+)
 from feedback_reports.figures import Count, Rate
 from feedback_reports.participation_model import ReportOptions
 from storage import codes
@@ -65,7 +70,7 @@ STAGE_WORDS = {
 
 # The figures shown beside the same figures a year before, in reading order; a percentage
 # a service may set a target for is read through its target's name (TARGETABLE_RATES).
-HEADLINES: tuple[tuple[str, Callable[[ChildrenFigures], Count | Rate] | str], ...] = (
+HEADLINES: tuple[tuple[str, Callable[[ChildrenFigures], Count | Rate | str] | str], ...] = (
     ("Children in care on the last day", lambda c: c.in_care.on_date.children),
     ("Children who started to be in care", lambda c: c.in_care.started.children),
     ("Children who stopped being in care", lambda c: c.in_care.ended.children),
@@ -74,7 +79,7 @@ HEADLINES: tuple[tuple[str, Callable[[ChildrenFigures], Count | Rate] | str], ..
     ("Children whose plan ended", lambda c: c.on_plan.ended.children),
     ("Repeat plans (of plans started)", "repeat_plans"),
     ("Plans ended after over 24 months", "plans_ended_over_24_months"),
-    ("Children allocated to IROs on the last day", lambda c: c.caseloads.children),
+    ("Children allocated to IROs on the last day", lambda c: allocated_on_the_day(c.caseloads)),
     ("Challenges raised", lambda c: c.challenges.raised),
     ("Resolved (of challenges raised)", "challenges_resolved"),
     ("Resolved within the local timescale", "challenges_resolved_in_timescale"),
@@ -83,7 +88,7 @@ HEADLINES: tuple[tuple[str, Callable[[ChildrenFigures], Count | Rate] | str], ..
 
 def headlines(
     now: ChildrenFigures, before: ChildrenFigures | None
-) -> list[tuple[str, str | None, Count | Rate, Count | Rate | None]]:
+) -> list[tuple[str, str | None, Count | Rate | str, Count | Rate | str | None]]:
     """Each headline figure: its title, the name a target for it has (None when it cannot
     have one), this period's value and the year before's (None when not asked for)."""
     found = []
@@ -91,6 +96,40 @@ def headlines(
         target, figure = (read, TARGETABLE_RATES[read]) if isinstance(read, str) else (None, read)
         found.append((title, target, figure(now), None if before is None else figure(before)))
     return found
+
+
+NO_ALLOCATIONS = "no allocations imported"
+NO_DATA = "no data"
+
+
+def allocated_on_the_day(caseloads: Caseloads) -> int | str:
+    """Children allocated on the last day, or words saying there are no allocations to count
+    (never a 0 that would read as IROs with no children)."""
+    if caseloads.source != "allocations" or caseloads.children is None:
+        return NO_ALLOCATIONS
+    return caseloads.children
+
+
+def caseload_source(caseloads: Caseloads) -> str:
+    """Where the caseloads table's figures come from, printed above it."""
+    if caseloads.source == "allocations":
+        return (
+            f"From the IRO allocations imported (mysay import allocations): the children "
+            f"allocated to each IRO on {caseloads.on} and on {caseloads.year_before_on}."
+        )
+    if caseloads.source == "children_iro_now":
+        return (
+            "No IRO allocations have been imported, so these are the children each IRO has "
+            "today, from the IRO each child was imported with (as on the workspace's Caseloads "
+            "page), not on the period's last day; there are none for a year before. Import "
+            "the allocations (mysay import allocations) to count both days."
+        )
+    return "No IRO allocations have been imported, so there are no caseloads to show."
+
+
+def caseload_heading(caseloads: Caseloads) -> str:
+    """The heading of the caseloads' first column of figures."""
+    return "Children today" if caseloads.on is None else f"Children on {caseloads.on}"
 
 
 def group_words(dimension: str, group: str) -> str:
@@ -134,7 +173,8 @@ def children_definitions(options: ReportOptions) -> list[tuple[str, str]]:
         (
             "IRO caseloads",
             "Children allocated to each IRO on the last day of the period and on the same day a "
-            "year before. They are not withheld: an IRO's number says nothing about a child.",
+            "year before, from the IRO allocations imported; with none imported, each child's "
+            "IRO today. They are not withheld: an IRO's number says nothing about a child.",
         ),
         (
             "Challenges",

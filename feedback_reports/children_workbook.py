@@ -64,14 +64,25 @@ def plans_table(children: ChildrenFigures) -> Table:
 
 def caseloads_table(children: ChildrenFigures) -> Table:
     caseloads = children.caseloads
-    rows: list[list[Any]] = [[r.iro, r.children, r.year_before] for r in caseloads.per_iro]
-    rows.append(["All IROs", caseloads.children, caseloads.year_before])
+    if caseloads.source == "none":
+        return ["IRO caseloads"], [[words.caseload_source(caseloads)]]
+
+    def before(value: Any) -> Any:
+        return words.NO_DATA if caseloads.year_before is None else value
+
+    rows: list[list[Any]] = [[r.iro, r.children, before(r.year_before)] for r in caseloads.per_iro]
+    rows.append(["All IROs", caseloads.children, before(caseloads.year_before)])
     rows.append(
-        ["Mean per IRO with children", caseloads.mean_per_iro, caseloads.mean_per_iro_year_before]
+        [
+            "Mean per IRO with children",
+            caseloads.mean_per_iro,
+            before(caseloads.mean_per_iro_year_before),
+        ]
     )
+    rows.append([words.caseload_source(caseloads)])
     return [
         "IRO",
-        f"Children on {caseloads.on}",
+        words.caseload_heading(caseloads),
         f"A year before ({caseloads.year_before_on})",
     ], rows
 
@@ -109,7 +120,7 @@ def year_on_year_table(children: ChildrenFigures, before: ChildrenFigures | None
     return heading, rows
 
 
-def _cells(value: Count | Rate) -> list[Any]:
+def _cells(value: Count | Rate | str) -> list[Any]:
     return _rate(value) if isinstance(value, Rate) else [value, None, None]
 
 

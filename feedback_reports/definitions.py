@@ -107,7 +107,7 @@ def definitions(options: ReportOptions) -> list[Definition]:
             "Invited and joined count invitations made and used in the period; started and "
             "sent count people, each once.",
         ),
-        ("[c]", _withheld(options)),
+        ("[c]" if options.suppress_below > 1 else "Withheld counts", _withheld(options)),
         (
             "Parents' and carers' feedback",
             "Percentages are out of the people who answered that question. Themes are what "

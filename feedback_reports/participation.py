@@ -120,18 +120,21 @@ async def _previous(
     return PreviousPeriod(
         period=before,
         **{kind: f.metrics for kind, f in figures.items()},
-        children=await _children(uow, before.start, before.end, options),
+        has_meetings=any(
+            f.metrics.held != 0 or f.metrics.due_not_held != 0 for f in figures.values()
+        ),
+        children=await _children(uow, before.start, before.end, options, caseloads_now=False),
     )
 
 
 async def _children(
-    uow: UnitOfWork, start: date, end: date, options: ReportOptions
+    uow: UnitOfWork, start: date, end: date, options: ReportOptions, caseloads_now: bool = True
 ) -> ChildrenFigures | None:
     """The children's tables, unless the report is one IRO's meetings (they are the service's)."""
     if options.chaired_by is not None:
         return None
     return await children_figures(
-        uow, start, end, options.challenge_stage_days, options.suppress_below
+        uow, start, end, options.challenge_stage_days, options.suppress_below, caseloads_now
     )
 
 

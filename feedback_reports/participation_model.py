@@ -197,6 +197,11 @@ class PreviousPeriod(_Model, _ByKind):
     children: ChildrenFigures | None = Field(
         default=None, description="the children's tables of the year before"
     )
+    has_meetings: bool = Field(
+        default=True,
+        description="whether any meeting was held or due in it; if not, there is no data for "
+        "that year and its column is shown as such, not as zeros",
+    )
 
 
 class ParticipationReport(_Model, _ByKind):

@@ -62,8 +62,9 @@ def meetings_table(report: ParticipationReport) -> Table:
     for kind, metrics in report.kinds().items():
         columns.append((f"{labels.KIND_WORDS[kind]}s", metrics))
         if report.previous is not None:
+            none = "" if report.previous.has_meetings else " (no data for that year)"
             columns.append(
-                (f"{labels.KIND_WORDS[kind]}s, a year before", report.previous.kinds()[kind])
+                (f"{labels.KIND_WORDS[kind]}s, a year before{none}", report.previous.kinds()[kind])
             )
     heading = ["Measure"]
     for title, _ in columns:

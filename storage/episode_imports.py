@@ -27,6 +27,7 @@ from storage.imports import (
     RowReader,
     apply_changes,
     case_key,
+    staff_ids,
 )
 from storage.models import (
     CHALLENGE_CATEGORIES,
@@ -208,17 +209,22 @@ def _overlaps(
     """Refuse a file line whose span overlaps another of the same child (filed or stored)."""
     for entries in spans.values():
         entries.sort(key=lambda entry: entry[0])
-        for (_, end, line), (start, _, next_line) in pairwise(entries):
+        for (before_start, end, line), (start, _, next_line) in pairwise(entries):
             # One may end on the day the next starts (the snapshot counts the day's new one).
             if end is None or end > start:
                 blamed = next_line if next_line is not None else line
                 if blamed is not None:
+                    before = (
+                        f"ran from {before_start} to {end}"
+                        if end
+                        else f"started {before_start} and has not ended"
+                    )
                     found.problems.append(
                         RowProblem(
                             blamed,
                             kind.span[0],
-                            f"overlaps another {kind.what} of the same child "
-                            f"(one starting {start} while one before it is open)",
+                            f"overlaps another {kind.what} of the same child: the one "
+                            f"starting {start} overlaps the one before it, which {before}",
                         )
                     )
 
@@ -236,7 +242,8 @@ async def import_rows(
         parsed.append((line, case_ref, username, kind.read(row)))
     unreadable = {problem.line for problem in found.problems}
     children = await uow.children.by_case_refs([ref for _, ref, _, _ in parsed if ref])
-    iros = await _staff_ids(uow, [(line, name) for line, _, name, _ in parsed], found)
+    iros, unknown = await staff_ids(uow, [(line, name) for line, _, name, _ in parsed])
+    found.problems.extend(unknown)
     keyed = []
     for line, case_ref, _, fields in parsed:
         if case_ref and case_key(case_ref) not in children:
@@ -284,21 +291,6 @@ async def import_rows(
             counts[apply_changes(existing, fields)] += 1
     await uow.flush()
     return ImportResult(**counts, warnings=found.warnings)
-
-
-async def _staff_ids(
-    uow: UnitOfWork, named: list[tuple[int, str | None]], found: Findings
-) -> dict[str, int]:
-    """Staff ids by the usernames the rows name; an unknown username is a row problem."""
-    ids = {}
-    for username in {name for _, name in named if name}:
-        staff = await uow.staff.by_username(username)
-        if staff is not None:
-            ids[username] = staff.id
-    for line, name in named:
-        if name and name not in ids:
-            found.problems.append(RowProblem(line, "iro_username", "no such staff member"))
-    return ids
 
 
 async def _stored(

@@ -3,14 +3,15 @@
 A file either goes in completely or not at all, and importing the same file twice
 changes nothing, so an operator can safely re-run an import after fixing a bad row.
 Values are read as people write them (dates day first or ISO, DfE codes or their usual
-words, case references in any capitals) and checked against each other by `import_rules`:
-impossible rows are refused, unlikely ones imported with a warning, both by line and column.
+words, case references, staff usernames and kinds in any capitals) and checked against each
+other by `import_rules`: impossible rows are refused, unlikely ones imported with a warning,
+both by line and column.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -27,6 +28,12 @@ from storage.import_rules import (
 )
 from storage.models import PARTICIPATION_CODES, REVIEW_KINDS, Child, Review
 from storage.repositories import ChildRepository, ReviewRepository, StaffRepository
+
+
+class StaffLookup(Protocol):
+    """What finding staff by username needs of a unit of work."""
+
+    staff: StaffRepository
 
 
 class UnitOfWork(Protocol):
@@ -117,13 +124,12 @@ DATE_HINT = "a date (YYYY-MM-DD or DD/MM/YYYY)"
 
 
 def _one_of(choices: Iterable[str]) -> Callable[[str], str]:
-    allowed = tuple(choices)
+    """A reader of one of `choices` written in any capitals (`CLA_Review`, `pn1`)."""
+    allowed = {choice.lower(): choice for choice in choices}
 
     def parse(value: str) -> str:
-        if value.upper() in allowed:
-            return value.upper()
-        if value in allowed:
-            return value
+        if value.lower() in allowed:
+            return allowed[value.lower()]
         raise ValueError(value)
 
     return parse
@@ -150,26 +156,48 @@ def read_lines(
     """Yield (line number, row) of CSV lines (a file, or an upload's text) after checking
     the header names every column."""
     reader = csv.DictReader(lines)
-    missing = [c for c in columns if c not in (reader.fieldnames or [])]
+    found: Sequence[str] = reader.fieldnames or []
+    missing = [c for c in columns if c not in found]
     if missing:
-        raise ImportRejected([RowProblem(1, c, "missing from the header") for c in missing])
+        problems = [RowProblem(1, c, "missing from the header") for c in missing]
+        raise ImportRejected([*problems, _header_found(found, columns)])
     for row in reader:
         yield reader.line_num, row
 
 
-async def _iro_ids(
-    uow: UnitOfWork, parsed: list[tuple[int, dict[str, object]]], problems: list[RowProblem]
-) -> dict[str, int]:
-    """Staff ids by the usernames the rows name; an unknown username is a row problem."""
-    found = {}
-    for username in {str(f["iro_username"]) for _, f in parsed if f["iro_username"]}:
+def _header_found(found: Sequence[str], columns: tuple[str, ...]) -> RowProblem:
+    """What the header did have, so a file with other names or separators can be put right."""
+    expected = ",".join(columns)
+    if len(found) == 1 and ";" in found[0]:
+        return RowProblem(
+            1,
+            "(header)",
+            f"the file looks separated by semicolons ({found[0]!r}); save it as CSV with "
+            f"commas, with the header {expected}",
+        )
+    named = ", ".join(repr(name) for name in found) if found else "nothing (an empty file)"
+    return RowProblem(1, "(header)", f"found {named}; expected {expected}")
+
+
+async def staff_ids(
+    uow: StaffLookup, named: list[tuple[int, str | None]]
+) -> tuple[dict[str, int], list[RowProblem]]:
+    """Staff ids by the usernames lines name (in any capitals), and a problem per unknown one."""
+    ids = {}
+    for username in {name for _, name in named if name}:
         staff = await uow.staff.by_username(username)
         if staff is not None:
-            found[username] = staff.id
-    for line, fields in parsed:
-        if fields["iro_username"] and fields["iro_username"] not in found:
-            problems.append(RowProblem(line, "iro_username", "no such staff member"))
-    return found
+            ids[username] = staff.id
+    problems = [
+        RowProblem(line, "iro_username", f"no such staff member {name!r} (see `mysay staff list`)")
+        for line, name in named
+        if name and name not in ids
+    ]
+    return ids, problems
+
+
+def _iro_usernames(parsed: list[tuple[int, dict[str, object]]]) -> list[tuple[int, str | None]]:
+    return [(line, str(f["iro_username"]) if f["iro_username"] else None) for line, f in parsed]
 
 
 def case_key(case_ref: object) -> str:
@@ -203,7 +231,8 @@ async def import_children(
         check_child(line, birth if isinstance(birth, date) else None, now.date(), found)
     keyed = [(line, case_key(f["case_ref"])) for line, f in parsed if f["case_ref"]]
     repeated(keyed, "case_ref", "child", found)
-    iros = await _iro_ids(uow, parsed, found.problems)
+    iros, unknown = await staff_ids(uow, _iro_usernames(parsed))
+    found.problems.extend(unknown)
     if found.problems:
         raise ImportRejected(sorted(found.problems, key=lambda p: p.line))
     existing = await uow.children.by_case_refs([str(f["case_ref"]) for _, f in parsed])
@@ -268,7 +297,8 @@ async def import_reviews(
         if line not in unreadable
     ]
     repeated(meetings, "case_ref", "meeting (child, kind and due date)", found)
-    iros = await _iro_ids(uow, parsed, found.problems)
+    iros, unknown = await staff_ids(uow, _iro_usernames(parsed))
+    found.problems.extend(unknown)
     if found.problems:
         raise ImportRejected(sorted(found.problems, key=lambda p: p.line))
     counts = {"created": 0, "updated": 0, "unchanged": 0}

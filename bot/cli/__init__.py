@@ -23,7 +23,10 @@ COMMAND_MODULES: dict[str, tuple[str, str]] = {
     "staff": ("admin", "Add and list IROs, managers and admins."),
     "child": ("admin", "Add children by case reference."),
     "review": ("admin", "Add looked-after reviews and child protection conferences."),
-    "import": ("admin", "Import children or reviews from CSV (all or nothing; safe to repeat)."),
+    "import": (
+        "admin",
+        "Import children, reviews, care episodes, plans, IRO allocations or challenges from CSV.",
+    ),
     "invite": ("admin", "Create a one-time invitation and print its Telegram link."),
     "flows": ("flows", "Check and try the questionnaires (flows)."),
     "i18n": ("i18n", "See how far each language is translated (`mysay i18n status`)."),

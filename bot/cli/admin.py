@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from bot.cli.options import iso_date
+from bot.cli.options import DATE_FORMS, written_date
 from conversations.review_kinds import REVIEW_KINDS
 from storage.roles import STAFF_ROLES
 
@@ -83,10 +83,12 @@ def child() -> None:
 
 @child.command("add")
 @click.option("--case-ref", required=True, help="The local authority's case reference.")
-@click.option("--birth-date", callback=iso_date, help="YYYY-MM-DD")
-@click.option("--gender")
-@click.option("--ethnicity")
-@click.option("--legal-status")
+@click.option("--birth-date", callback=written_date, help=DATE_FORMS)
+@click.option("--gender", help="The DfE code (1 male, 2 female) or its word.")
+@click.option("--ethnicity", help="The DfE ethnicity code (WBRI, MWBC, ...) or its words.")
+@click.option(
+    "--legal-status", help="The DfE legal status code (C2, V2, ...) or its words ('Section 20')."
+)
 @click.option("--iro", "iro_username", help="Username of the allocated IRO.")
 def child_add(
     case_ref: str,
@@ -121,10 +123,10 @@ def review() -> None:
 
 
 @review.command("add")
-@click.option("--case-ref", required=True)
+@click.option("--case-ref", required=True, help="The child's case reference (any capitals).")
 @click.option("--kind", required=True, type=click.Choice(REVIEW_KINDS))
-@click.option("--due", required=True, callback=iso_date, help="YYYY-MM-DD")
-@click.option("--held", callback=iso_date, help="YYYY-MM-DD, if already held.")
+@click.option("--due", required=True, callback=written_date, help=DATE_FORMS)
+@click.option("--held", callback=written_date, help=f"{DATE_FORMS}, if already held.")
 def review_add(case_ref: str, kind: str, due: date, held: date | None) -> None:
     """Add a review or conference for a child."""
     from bot.app import admin
@@ -138,8 +140,12 @@ def review_add(case_ref: str, kind: str, due: date, held: date | None) -> None:
 
 @click.group("import")
 def import_() -> None:
-    """Import children, reviews, episodes, allocations or challenges from CSV (all or nothing;
-    safe to repeat)."""
+    """Import children, reviews, care episodes, child protection plans, IRO allocations or
+    challenges from CSV.
+
+    Each file goes in whole or not at all, and importing it again changes nothing. Import
+    children first: the other files name them by case reference.
+    """
 
 
 def _import(path: Path, columns: tuple[str, ...], importer: Importer) -> None:
@@ -148,7 +154,14 @@ def _import(path: Path, columns: tuple[str, ...], importer: Importer) -> None:
     from storage import imports
 
     async def action(uow: UnitOfWork, services: Services) -> ImportResult:
-        rows = tqdm(imports.read_rows(path, columns), desc=path.name, unit=" rows", leave=False)
+        # Progress only on a terminal (disable=None): piped, a bar would run into the result.
+        rows = tqdm(
+            imports.read_rows(path, columns),
+            desc=path.name,
+            unit=" rows",
+            leave=False,
+            disable=None,
+        )
         return await importer(uow, list(rows), services.today())
 
     try:
@@ -183,7 +196,12 @@ CSV_IMPORTS = {
 
 
 def _add_import_command(name: str, help_text: str) -> None:
-    @import_.command(name, help=help_text)
+    # The short help is the whole line (Click would cut it after the colon), its columns
+    # spaced so that a narrow terminal wraps it between them.
+    what = help_text.removeprefix("Import ").replace(",", ", ")
+    short_help = what[0].upper() + what[1:]
+
+    @import_.command(name, help=help_text, short_help=short_help)
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     def import_csv(file: Path) -> None:
         from bot.app.staff_admin import IMPORTERS

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from bot.cli.options import iso_date
+from bot.cli.options import DATE_FORMS, written_date
 from bot.cli.output import open_private, write_private
 
 # Each command imports the use case it runs, so `--help` and the others do not pay for it.
@@ -155,8 +155,8 @@ def audit() -> None:
 
 
 @audit.command("export")
-@click.option("--from", "start", required=True, callback=iso_date, help="YYYY-MM-DD (UTC).")
-@click.option("--to", "end", required=True, callback=iso_date, help="YYYY-MM-DD, included.")
+@click.option("--from", "start", required=True, callback=written_date, help=f"{DATE_FORMS} (UTC).")
+@click.option("--to", "end", required=True, callback=written_date, help=f"{DATE_FORMS}, included.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 def audit_export(start: date, end: date, out: Path | None) -> None:
     """Export audit events of a period as CSV (to standard output, or an owner-only file)."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from bot.cli.options import iso_date
+from bot.cli.options import DATE_FORMS, written_date
 from bot.cli.output import write_private
 from conversations.sharing import READERS, Reader
 from feedback_reports.suppression import SUPPRESS_BELOW
@@ -84,9 +84,16 @@ def record(
 
 
 @report.command("participation")
-@click.option("--from", "start", required=True, callback=iso_date, help="YYYY-MM-DD")
-@click.option("--to", "end", required=True, callback=iso_date, help="YYYY-MM-DD, included.")
-@click.option("--format", "fmt", type=click.Choice(tuple(PARTICIPATION_FORMATS)), default="json")
+@click.option("--from", "start", required=True, callback=written_date, help=DATE_FORMS)
+@click.option("--to", "end", required=True, callback=written_date, help=f"{DATE_FORMS}, included.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(tuple(PARTICIPATION_FORMATS)),
+    default="json",
+    show_default=True,
+    help="xlsx needs --out.",
+)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
 @click.option(
     "--exclude-pn0",
@@ -98,8 +105,8 @@ def record(
     type=click.IntRange(1, 100),
     default=SUPPRESS_BELOW,
     show_default=True,
-    help="Withhold counts from 1 up to this (and what would give them away); 1 withholds "
-    "nothing, for figures that stay inside the service.",
+    help="Withhold counts below this: with 5, counts from 1 to 4 (and what would give them "
+    "away); 1 withholds nothing, for figures that stay inside the service.",
 )
 @click.option(
     "--compare/--no-compare",

@@ -24,3 +24,7 @@ class EpisodeRepository(Repository):
         """The rows of one kind kept for these children."""
         query = select(model).where(model.child_id.in_(child_ids))
         return list(await self.session.scalars(query))
+
+    async def any_kept(self, model: type[Episode]) -> bool:
+        """Whether any row of this kind was ever imported."""
+        return await self.session.scalar(select(model.id).limit(1)) is not None

@@ -24,7 +24,18 @@ class StaffRepository(Repository):
         return staff
 
     async def by_username(self, username: str) -> Staff | None:
-        return await self.session.scalar(select(Staff).where(Staff.username == username))
+        """The staff member with this username, whatever its capitals (as case refs match).
+
+        Usernames stored before they were matched this way may differ only in capitals; the
+        one written exactly so is then the one meant.
+        """
+        wanted = username.strip()
+        query = (
+            select(Staff)
+            .where(func.lower(Staff.username) == wanted.lower())
+            .order_by(Staff.username != wanted, Staff.id)
+        )
+        return (await self.session.scalars(query)).first()
 
     async def by_telegram_id(self, telegram_id: int) -> Staff | None:
         return await self.session.scalar(select(Staff).where(Staff.telegram_id == telegram_id))

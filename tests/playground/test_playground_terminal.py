@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -181,5 +183,41 @@ def test_the_playground_prints_a_web_chat_link_for_a_child_without_telegram(
     # The link binds the chat to this browser and leads into it, Help now always showing.
     assert response.status == 200 and landed.rstrip("/").endswith("/c")
     assert "Childline" in page
+    playground.sendline("/quit")
+    playground.expect(pexpect.EOF)
+
+
+def test_the_readme_shows_how_to_open_the_managers_pages_of_the_playground(
+    playground: pexpect.spawn, tmp_path: Path
+) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    setting = "export MYSAY_DATABASE_URL=sqlite+aiosqlite:///data/playground.db"
+    command = ".venv/bin/mysay web link --staff demo_manager"
+    assert setting in readme and command in readme
+    assert "](../" not in readme and "`../" not in readme  # nothing outside the repository
+    playground.expect(r"http://127\.0\.0\.1:(\d+)/staff/signin/")
+    port = playground.match.group(1)
+    playground.expect("child> ")
+    # The README's commands, typed in the playground's folder beside it.
+    env = {
+        **os.environ,
+        "MYSAY_DATABASE_URL": setting.split("=", 1)[1],
+        "MYSAY_DATA_KEY": "",
+        "PYTHONPATH": str(REPO),
+    }
+    env.pop("MYSAY_DATA_DIR", None)
+    found = subprocess.run(
+        [sys.executable, "-m", "bot.cli", *command.split()[1:]],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=True,
+    )  # fmt: skip
+    # The link names the configured workspace port; the test's playground took a free one.
+    link = re.sub(r":\d+/", f":{port}/", found.stdout.strip(), count=1)
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    with opener.open(link, timeout=TIMEOUT) as response:
+        form = response.read().decode()
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    with opener.open(link, urllib.parse.urlencode(fields).encode(), timeout=TIMEOUT) as response:
+        page = response.read().decode()
+    assert "Participation report" in page and "Caseloads" in page
     playground.sendline("/quit")
     playground.expect(pexpect.EOF)

@@ -349,6 +349,7 @@ def _caseloads(
     then = Counter(a["iro"] for a in allocations if _open(a, before))
     iros = sorted(set(now) | set(then), key=lambda iro: names[iro])
     return {
+        "source": "allocations",
         "on": end.isoformat(),
         "year_before_on": before.isoformat(),
         "per_iro": [{"iro": names[i], "children": now[i], "year_before": then[i]} for i in iros],

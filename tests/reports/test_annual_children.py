@@ -160,7 +160,8 @@ def test_every_childrens_table_is_a_sheet_with_the_figures_of_the_json(
     over = children["plans"]["ended_lasting_over"]["18"]
     assert plans[("Ended in the period, lasting over", "18 months")] == list(over.values())
     caseloads = sheets["IRO caseloads"][2:]
-    assert caseloads[:-2] == [
+    assert caseloads[-1][0].startswith("From the IRO allocations imported")
+    assert caseloads[:-3] == [
         [row["iro"], row["children"], row["year_before"]]
         for row in children["caseloads"]["per_iro"]
     ]
@@ -196,7 +197,9 @@ def _workbook(env: dict[str, str], tmp_path: Path, *args: str) -> dict[str, list
             "K3,2024-01-01,,full\n"
             "K1,2019-01-01,2019-02-01,C2\n",
             [
-                "line 3, column started_on: overlaps another care episode",
+                "line 3, column started_on: overlaps another care episode of the same child: "
+                "the one starting 2024-02-01 overlaps the one before it, which ran from "
+                "2024-01-10 to 2024-03-01",
                 "line 4, column ended_on: is before started_on (2024-05-01)",
                 "line 5, column started_on: 2030-01-01 is in the future",
                 "line 6, column legal_status: 'full' is not one of C1",
@@ -220,7 +223,7 @@ def _workbook(env: dict[str, str], tmp_path: Path, *args: str) -> dict[str, list
             "case_ref,iro_username,started_on,ended_on\nK1,,2024-01-10,\nK2,nobody,2024-01-10,\n",
             [
                 "line 2, column iro_username: is required",
-                "line 3, column iro_username: no such staff member",
+                "line 3, column iro_username: no such staff member 'nobody'",
             ],
         ),
         (
@@ -346,3 +349,40 @@ def test_the_local_timescale_is_read_from_the_environment_and_checked(
         monkeypatch.setenv("MYSAY_CHALLENGE_STAGE_DAYS", wrong)
         with pytest.raises(ValidationError, match=words):
             Settings(data_dir=tmp_path, _env_file=None)  # type: ignore[call-arg]
+
+
+def test_without_allocations_caseloads_are_each_childs_iro_today_and_say_so(
+    settings: Settings, tmp_path: Path
+) -> None:
+    env = cli_env(settings, tmp_path)
+    assert mysay("db", "upgrade", env=env).exit_code == 0
+    for username, name in IRO_NAMES.items():
+        added = mysay(
+            "staff", "add", "--username", username, "--name", name, "--role", "iro", env=env
+        )
+        assert added.exit_code == 0, added.output
+    children = tmp_path / "children.csv"
+    children.write_text(
+        "case_ref,birth_date,gender,ethnicity,legal_status,iro_username\n"
+        "N1,2015-01-01,,,,iro_a\nN2,2015-01-01,,,,iro_a\nN3,2015-01-01,,,,iro_b\nN4,,,,,\n",
+        encoding="utf-8",
+    )
+    assert mysay("import", "children", str(children), env=env).exit_code == 0
+    data = json.loads(_participation(env, *PERIOD))
+    caseloads = data["children"]["caseloads"]
+    assert caseloads["source"] == "children_iro_now" and caseloads["on"] is None
+    assert caseloads["per_iro"] == [
+        {"iro": "Asha Patel", "children": 2, "year_before": None},
+        {"iro": "Ben Jones", "children": 1, "year_before": None},
+    ]
+    assert (caseloads["children"], caseloads["year_before"]) == (3, None)
+    assert data["previous"]["children"]["caseloads"]["source"] == "none"
+    page = _participation(env, *PERIOD, "--format", "html")
+    assert "No IRO allocations have been imported, so these are the children each IRO" in page
+    assert '<th scope="col">Children today</th>' in page
+    headline = 'Children allocated to IROs on the last day</th><td class="num">'
+    assert headline + "no allocations imported</td>" in page
+    book = tmp_path / "annual.xlsx"
+    _participation(env, *PERIOD, "--format", "xlsx", "--out", str(book))
+    sheet = [[c.value for c in row] for row in load_workbook(book)["IRO caseloads"].iter_rows()]
+    assert ["Asha Patel", 2, "no data"] in sheet

@@ -47,7 +47,7 @@ def test_the_definitions_say_how_this_report_was_made() -> None:
     assert "January" in _meaning(other, "Quarters") and "2026 Q1" in _meaning(other, "Quarters")
     assert "from 1 to 4" in _meaning(default, "[c]")
     assert "from 1 to 9" in _meaning(ReportOptions(suppress_below=10), "[c]")
-    assert "Nothing is withheld" in _meaning(ReportOptions(suppress_below=1), "[c]")
+    assert "Nothing is withheld" in _meaning(ReportOptions(suppress_below=1), "Withheld counts")
     assert "counts them as late" in _meaning(default, "Due, not held")
 
 

@@ -765,3 +765,31 @@ def test_the_main_table_shows_the_same_period_a_year_before(year: dict[str, str]
     withheld = json.loads(_participation(year, *args))["previous"]["cla_review"]
     assert withheld["held"] == "[c]" and withheld["pn"]["PN1"] == "[c]"
     assert json.loads(_participation(year, *args, "--no-compare"))["previous"] is None
+
+
+def test_the_html_says_what_is_withheld_as_set_and_when_a_year_has_no_data(
+    year: dict[str, str],
+) -> None:
+    args = ("--from", "2025-01-01", "--to", "2025-12-31", "--format", "html")
+    legend = "[c]: withheld, because the count is from 1 to 4 or would let one be worked out."
+    assert legend in _participation(year, *args)
+    assert "because the count is from 1 to 2 or" in _participation(
+        year, *args, "--suppress-below", "3"
+    )
+    assert "because the count is 1 or" in _participation(year, *args, "--suppress-below", "2")
+    shown = _participation(year, *args, "--suppress-below", "1")
+    assert "Nothing is withheld: every count is shown." in shown and "[c]" not in shown
+    # 2024 had meetings; 2023, the year before 2024, had none: no data, not zeros.
+    assert "for which there is no data" not in shown
+    empty = _participation(year, "--from", "2024-01-01", "--to", "2024-12-31", "--format", "html")
+    assert "for which there is no data: no meeting was held or due then" in empty
+    held = '<th scope="row">Meetings held</th><td class="num">[c]</td><td class="num">no data</td>'
+    assert held in empty
+    assert '<td class="num">n/a (0 of 0)</td></tr>' not in empty.split("Trend by quarter")[0]
+    data = json.loads(_participation(year, "--from", "2024-01-01", "--to", "2024-12-31"))
+    assert data["previous"]["has_meetings"] is False
+
+
+def test_the_help_says_what_the_options_do() -> None:
+    help_text = CliRunner().invoke(report, ["participation", "--help"]).output
+    assert "counts from 1 to 4" in " ".join(help_text.split())

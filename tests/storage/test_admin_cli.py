@@ -44,7 +44,7 @@ def test_a_bad_role_and_a_bad_date_are_refused_before_anything_runs(env: dict[st
     bad_role = mysay("staff", "add", "--username", "x", "--name", "X", "--role", "boss", env=env)
     assert bad_role.exit_code == 2 and "--role" in bad_role.output
     bad_date = mysay("child", "add", "--case-ref", "C1", "--birth-date", "31/02/2014", env=env)
-    assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.output
+    assert bad_date.exit_code == 2 and "YYYY-MM-DD or DD/MM/YYYY" in bad_date.output
 
 
 def test_every_command_has_help(env: dict[str, str]) -> None:
@@ -60,6 +60,46 @@ def test_every_command_has_help(env: dict[str, str]) -> None:
         ["keygen"],
     ):
         assert "Usage:" in _ok(*args, "--help", env=env)
+
+
+def test_help_names_every_import_and_says_what_each_option_is(env: dict[str, str]) -> None:
+    from bot.app.staff_admin import IMPORTERS
+
+    def words(*args: str) -> str:
+        return " ".join(_ok(*args, "--help", env=env).split())
+
+    everything = words()
+    assert "Import children, reviews, care episodes, plans, IRO allocations or challenges" in (
+        everything
+    )
+    imports = words("import")
+    assert "child protection plans" in imports and ":..." not in imports
+    for name in IMPORTERS:
+        assert f" {name} " in imports
+    assert "IRO allocations: case_ref, iro_username, started_on, ended_on." in imports
+    child_add = words("child", "add")
+    for option in ("--gender TEXT The DfE", "--ethnicity TEXT The DfE", "--legal-status TEXT The"):
+        assert option in child_add
+    assert "--case-ref TEXT The child's case reference" in words("review", "add")
+    assert "[default: json]" in words("report", "participation")
+
+
+def test_dates_are_read_day_first_as_imports_read_them(env: dict[str, str]) -> None:
+    _ok("child", "add", "--case-ref", "C1", "--birth-date", "05/03/2014", env=env)
+    _ok(
+        "review", "add", "--case-ref", "C1", "--kind", "cla_review", "--due", "01/04/2025", env=env
+    )
+    report = _ok("report", "participation", "--from", "01/04/2025", "--to", "2025-04-30", env=env)
+    assert '"from": "2025-04-01"' in report
+
+
+def test_piped_imports_print_their_result_with_no_progress_bar(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    children = _write(tmp_path / "children.csv", CHILDREN_HEADER + "C001,2014-03-02,,,,\n")
+    output = _ok("import", "children", str(children), env=env)
+    assert "rows/s" not in output and "\r" not in output
+    assert output == f"{children}: 1 created, 0 updated, 0 unchanged.\n"
 
 
 def test_an_invitation_prints_a_code_and_how_to_form_the_link(env: dict[str, str]) -> None:
@@ -125,7 +165,7 @@ def test_a_file_with_a_bad_row_writes_nothing_and_names_line_and_column(
     result = mysay("import", "children", str(children), env=env)
     assert result.exit_code == 1
     assert "line 3, column birth_date: '2014-13-45' is not a date" in result.output
-    assert "line 4, column iro_username: no such staff member" in result.output
+    assert "line 4, column iro_username: no such staff member 'nobody'" in result.output
     assert "nothing was imported" in result.output
     reviews = _write(
         tmp_path / "reviews.csv",
@@ -145,6 +185,21 @@ def test_a_file_missing_a_column_is_refused(env: dict[str, str], tmp_path: Path)
     result = mysay("import", "children", str(path), env=env)
     assert result.exit_code == 1
     assert "line 1, column gender: missing from the header" in result.output
+    assert "found 'case_ref', 'birth_date'; expected case_ref,birth_date,gender" in result.output
+
+
+def test_a_header_in_other_words_or_separators_says_what_it_found(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    path = _write(tmp_path / "c.csv", "Case Ref,Birth Date\nC001,2014-03-02\n")
+    result = mysay("import", "children", str(path), env=env)
+    assert result.exit_code == 1
+    assert "line 1, column case_ref: missing from the header" in result.output
+    assert "found 'Case Ref', 'Birth Date'; expected case_ref,birth_date," in result.output
+    path = _write(tmp_path / "c.csv", "case_ref;birth_date\nC001;2014-03-02\n")
+    result = mysay("import", "children", str(path), env=env)
+    assert result.exit_code == 1
+    assert "the file looks separated by semicolons ('case_ref;birth_date')" in result.output
 
 
 def test_the_command_line_imports_what_the_workspace_imports() -> None:

@@ -168,3 +168,31 @@ def test_case_refs_match_whatever_their_capitals(
             return [child.case_ref, str(child.birth_date)]
 
     assert asyncio.run(found()) == ["Ab-1", "2014-03-06"]  # stored as first typed
+
+
+def test_kinds_codes_and_usernames_are_read_in_any_capitals(
+    env: dict[str, str], settings: Settings, tmp_path: Path
+) -> None:
+    added = mysay(
+        "staff", "add", "--username", "AMorgan", "--name", "A Morgan", "--role", "iro", env=env
+    )
+    assert added.exit_code == 0, added.output
+    again = mysay("staff", "add", "--username", "amorgan", "--name", "A", "--role", "iro", env=env)
+    assert again.exit_code == 1 and "already exists" in again.output
+    code, output = _import(env, tmp_path, "children", CHILDREN + "D1,2014-03-05,,,,amorgan\n")
+    assert code == 0, output
+    code, output = _import(
+        env, tmp_path, "reviews", REVIEWS + "D1,CLA_Review,2025-04-01,2025-04-01,AMORGAN,pn1,Yes\n"
+    )
+    assert code == 0, output
+    assert _reviews(settings) == [("D1", date(2025, 4, 1), date(2025, 4, 1), "PN1")]
+    report = mysay(
+        "report", "participation", "--from", "2025-04-01", "--to", "2025-04-30",
+        "--chaired-by", "aMORGAN", env=env,
+    )  # fmt: skip
+    assert report.exit_code == 0, report.output
+    link = mysay("web", "link", "--staff", "amorgan", env=env)
+    assert link.exit_code == 0, link.output
+    code, output = _import(env, tmp_path, "children", CHILDREN + "D2,2014-03-05,,,,AMorgen\n")
+    assert code == 1
+    assert "line 2, column iro_username: no such staff member 'AMorgen'" in output

@@ -55,6 +55,25 @@ async def test_the_report_filters_by_kind_and_iro(site: Site) -> None:
     assert wrong.status == 400 and "Choose an IRO" in await wrong.text()
 
 
+async def test_the_report_speaks_readers_words_and_a_wrong_period_shows_no_figures(
+    site: Site,
+) -> None:
+    await _held_meetings(site)
+    await site.sign_in_as("manager1")
+    page = await (await site.client.get("/staff/report", params=PERIOD)).text()
+    assert "No participation code recorded" in page and "PN1: Attended and spoke" in page
+    assert '<th scope="row">Parents</th>' in page
+    for raw in (">not_recorded<", ">child<", ">parent<", ">carer<"):
+        assert raw not in page
+    reversed_period = {"from": "2026-11-30", "to": "2026-01-01"}
+    wrong = await site.client.get("/staff/report", params=reversed_period)
+    text = await wrong.text()
+    assert wrong.status == 400 and "The period ends before it starts." in text
+    assert 'id="from"' in text and "data-measure" not in text and "download>" not in text
+    download = await site.client.get("/staff/report.csv", params=reversed_period)
+    assert download.status == 400 and "The period ends before it starts." in await download.text()
+
+
 async def test_csv_and_xlsx_downloads_hold_the_json_reports_figures(site: Site) -> None:
     await _held_meetings(site)
     await site.sign_in_as("manager1")

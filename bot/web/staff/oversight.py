@@ -80,11 +80,14 @@ async def _iros(request: web.Request) -> list[str]:
 
 async def _asked_report(
     request: web.Request,
-) -> tuple[ReportQuery, list[str], ParticipationReport]:
-    """The query, the IROs to choose from, and the report (made and audited as the CLI does)."""
+) -> tuple[ReportQuery, list[str], ParticipationReport | None]:
+    """The query, the IROs to choose from, and the report (made and audited as the CLI does);
+    no report when the query was wrong, so no figures are shown for a period not asked for."""
     services = workspace(request).services
     iros = await _iros(request)
     asked = _report_query(request, iros)
+    if asked.problem:
+        return asked, iros, None
     options = ReportOptions(
         year_start_month=services.settings.report_year_start_month,
         targets=services.settings.report_targets,
@@ -110,8 +113,10 @@ async def show_report(request: web.Request) -> web.Response:
         "iros": iros,
         "report": report,
         "kind_words": labels.KIND_WORDS,
+        "code_words": labels.CODE_ROW_WORDS,
+        "audience_words": labels.AUDIENCE_WORDS,
         "all_kinds": REVIEW_KINDS,
-        "charts": charts.all_charts(report),
+        "charts": charts.all_charts(report) if report else {},
     }
     return page(request, "report", context, 400 if asked.problem else 200)
 
@@ -142,6 +147,8 @@ async def download_report(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     render, content_type = renderers[suffix]
     asked, _, report = await _asked_report(request)
+    if report is None:
+        raise web.HTTPBadRequest(text=asked.problem)
     return _download(render(report), content_type, asked, suffix)
 
 
