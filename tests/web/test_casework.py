@@ -127,6 +127,23 @@ async def test_an_outcome_long_before_the_due_day_is_confirmed_first(site: Site)
     assert confirmed.status == 200 and "Outcome recorded" in await confirmed.text()
 
 
+async def test_the_meeting_the_form_offers_by_default_can_be_saved_months_later(
+    site: Site,
+) -> None:
+    # 91 days after C001's meeting: the latest one, but outside the list of recent ones.
+    site.clock.now = site.clock.now.replace(year=2027, month=3, day=8)
+    await site.sign_in_as("iro1")
+    form = await (await site.client.get("/staff/children/C001/outcome")).text()
+    assert 'name="due" value="2026-12-07"' in form
+    response = await site.post("/staff/children/C001/outcome", {**OUTCOME, "due": "2026-12-07"})
+    assert response.status == 200 and "Outcome recorded" in await response.text()
+    async with site.services.uow() as uow:
+        child = await uow.children.by_case_ref("C001")
+        assert child is not None
+        review = await uow.reviews.latest_for_child(child.id, date(2027, 3, 8))
+        assert review is not None and review.participation == "PN1"
+
+
 async def test_an_outcome_is_recorded_and_the_note_queued_for_the_child(site: Site) -> None:
     await add_child_activity(site.services)
     site.clock.now = site.clock.now.replace(month=12, day=8)
