@@ -3,6 +3,7 @@ read receipt), flags, requests, the outcome with /outcome's checks, invitations.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -93,6 +94,17 @@ async def test_the_outcome_form_offers_what_the_bot_offers(site: Site) -> None:
     page = await (await site.client.get("/staff/children/C001/outcome")).text()
     assert "How did the child take part?" in page
     assert 'value="pn1"' in page and 'value="pn0"' not in page  # C001 is 13
+
+
+async def test_the_outcome_form_names_the_stored_case_and_gives_one_example_date(
+    site: Site,
+) -> None:
+    await site.sign_in_as("iro1")
+    page = await (await site.client.get("/staff/children/c001/outcome")).text()
+    assert "Record the outcome: case C001" in page and "c001" not in page
+    assert set(re.findall(r"\b\d\d/\d\d/\d{4}\b", page)) == {"25/12/2024"}
+    missing = await site.client.get("/staff/children/c001/outcome?due=2026-01-01")
+    assert missing.status == 404 and "case C001" in await missing.text()
 
 
 @pytest.mark.parametrize(
