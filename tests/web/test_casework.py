@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from bot.app import admin
 from storage.models import OutboxMessage
 from tests.web.conftest import CHILD_TG, Site, add_child_activity
 
@@ -29,6 +30,19 @@ async def test_the_caseload_lists_only_my_children(site: Site) -> None:
     await site.sign_in_as("manager1")
     page = await (await site.client.get("/staff/caseload")).text()
     assert "C001" in page and "C002" in page
+
+
+async def test_the_caseload_sorts_case_references_in_any_capitals(site: Site) -> None:
+    async with site.services.uow() as uow:
+        now = site.services.clock()
+        await admin.add_child(uow, "fx-1002", now, birth_date=date(2014, 2, 3))
+        await admin.add_child(uow, "FX-1003", now, birth_date=date(2014, 2, 3))
+        await admin.add_child(uow, "b-7", now, birth_date=date(2014, 2, 3))
+        await uow.commit()
+    await site.sign_in_as("manager1")
+    page = await (await site.client.get("/staff/caseload")).text()
+    rows = re.findall(r'<th scope="row"><a href="[^"]*">([^<]+)</a>', page)
+    assert rows == ["b-7", "C001", "C002", "fx-1002", "FX-1003"]
 
 
 async def test_reading_a_childs_views_is_audited_and_sends_a_receipt(site: Site) -> None:
