@@ -24,6 +24,11 @@ from bot.app.staff_access import (
 from storage.models import Review
 
 
+def is_overdue(review: Review, today: date) -> bool:
+    """Whether a meeting is overdue: due before today, and no outcome says it was held."""
+    return review.held_on is None and review.due_date < today
+
+
 @dataclass(frozen=True)
 class CaseLine:
     """One child on a caseload."""
@@ -32,6 +37,8 @@ class CaseLine:
     iro_username: str | None
     next_kind: str | None
     next_due: date | None
+    # The meeting shown was due before today and is not recorded as held.
+    overdue: bool
     child: PeopleStatus | None
     family: PeopleStatus | None
     seen_before: bool | None
@@ -52,7 +59,8 @@ class IroCaseload:
 
 
 async def caseload(services: Services, who: StaffKey) -> list[CaseLine]:
-    """The children this person may see (their own, for an IRO), by case reference."""
+    """The children this person may see (their own, for an IRO), by case reference, each
+    with their earliest meeting not held: an overdue one before any booked after it."""
     today = services.today().date()
     async with services.uow() as uow:
         staff = await staff_member(uow, who)
@@ -61,7 +69,7 @@ async def caseload(services: Services, who: StaffKey) -> list[CaseLine]:
         child_ids = [child.id for child in children]
         nexts: dict[int, Review] = {}
         for child in children:
-            review = await uow.reviews.next_for_child(child.id, today)
+            review = await uow.reviews.earliest_not_held(child.id)
             if review is not None:
                 nexts[child.id] = review
         status = await people_status(uow, child_ids, [r.id for r in nexts.values()])
@@ -77,6 +85,7 @@ async def caseload(services: Services, who: StaffKey) -> list[CaseLine]:
                     usernames.get(child.iro_id) if child.iro_id else None,
                     review.kind if review else None,
                     review.due_date if review else None,
+                    review is not None and is_overdue(review, today),
                     status.of(child.id, review.id, ("child",)) if review else None,
                     status.of(child.id, review.id, ("parent", "carer")) if review else None,
                     review.seen_before if review else None,

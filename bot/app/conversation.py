@@ -17,6 +17,7 @@ from bot.app.ports import Services, UnitOfWork, UpdateKey
 from bot.app.replies import Notice, Outcome, Position, SentRun
 from bot.app.run_store import RunStore
 from bot.app.safeguarding import Screened, Screening, raise_flag
+from bot.app.texts import command_in
 from conversations.catalogue import DEFAULT_LOCALE
 from conversations.engine import current_prompt, handle, reads_as_button
 from conversations.events import (
@@ -125,7 +126,8 @@ class Conversations:
 
         The update is recorded first (a resent one changes nothing); then the person and
         their open run are read once, typed words are screened (a flag and its alerts join
-        the transaction), and the engine's answer is stored. Should anything after screening
+        the transaction), and the engine's answer is stored (typed words that are a command
+        are refused instead: `Notice.unknown_command`). Should anything after screening
         fail, the flag is stored on its own before the error goes on, so none is ever lost.
 
         A `button` must name this participant's open run at the step it is on (or at its
@@ -144,7 +146,13 @@ class Conversations:
                 state = EngineRun.from_dict(uow.runs.read_state(row)) if row else None
                 if text is not None and not self._picks_a_button(writer.run, state, text):
                     screening = await self._screen(uow, writer, update.update_id, text, now)
-                outcome = await self._apply(uow, writer, state, action, button, now)
+                if text is not None and command_in(text) is not None:
+                    # A command is never an answer. Telegram routes its own commands before
+                    # they get here; any other (and any at all in the web chat) is refused
+                    # as Telegram refuses one, once its words are screened like any others.
+                    outcome = Outcome(notices=(Notice.unknown_command,))
+                else:
+                    outcome = await self._apply(uow, writer, state, action, button, now)
                 await uow.commit()
                 return replace(outcome, screening=screening, locale=writer.locale)
         except Exception:

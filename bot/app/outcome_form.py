@@ -25,6 +25,10 @@ from storage.models import Child, Review
 class NoMeeting(Exception):
     """The child has no meeting to record (or none due on the day asked)."""
 
+    def __init__(self, case_ref: str) -> None:
+        super().__init__(case_ref)
+        self.case_ref = case_ref  # as stored, whatever capitals the asker typed
+
 
 @dataclass(frozen=True)
 class OutcomeForm:
@@ -47,7 +51,7 @@ async def _meeting(
     child = await child_for(uow, staff, case_ref)
     review, recent = await meeting_to_record(uow, child.id, today, due)
     if review is None:
-        raise NoMeeting(case_ref)
+        raise NoMeeting(child.case_ref)
     return child, review, recent
 
 

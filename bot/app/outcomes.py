@@ -27,7 +27,12 @@ async def meeting_to_record(
     uow: UnitOfWork, child_id: int, today: date, due: date | None
 ) -> tuple[Review | None, list[Review]]:
     """The child's meeting due on `due` (their latest by default), if there is one, and
-    every meeting due within RECENT_DAYS either side of today, to pick from instead."""
+    every meeting due within RECENT_DAYS either side of today, to pick from instead.
+
+    Any of the child's meetings may be recorded, named by its due day: RECENT_DAYS only
+    bounds the list offered. The latest (the default) may be older than that, and the form
+    (or `/outcome`) then names it by its day, which must find it again.
+    """
     recent = list(
         await uow.reviews.recent_for_child(
             child_id, today - timedelta(days=RECENT_DAYS), today + timedelta(days=RECENT_DAYS)
@@ -35,7 +40,8 @@ async def meeting_to_record(
     )
     if due is None:
         return await uow.reviews.latest_for_child(child_id, today), recent
-    return next((r for r in recent if r.due_date == due), None), recent
+    on_the_day = await uow.reviews.recent_for_child(child_id, due, due)
+    return (on_the_day[0] if on_the_day else None), recent
 
 
 async def begin_outcome(

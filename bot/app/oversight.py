@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from bot.app.caseload import is_overdue
 from bot.app.flags import FlagLine, flag_line
 from bot.app.ports import Services, UnitOfWork
 from bot.app.requests import RequestLine, request_line
@@ -19,9 +20,20 @@ AUDIT_PAGE = 500
 
 
 @dataclass(frozen=True)
+class OverdueMeeting:
+    """A meeting due before today with no outcome recorded (`caseload.is_overdue`)."""
+
+    case_ref: str
+    iro_username: str | None
+    kind: str
+    due_date: date
+
+
+@dataclass(frozen=True)
 class Overdue:
     flags: tuple[FlagLine, ...]
     requests: tuple[RequestLine, ...]
+    meetings: tuple[OverdueMeeting, ...]
 
 
 @dataclass(frozen=True)
@@ -41,8 +53,10 @@ async def _manager(uow: UnitOfWork, who: StaffKey) -> Staff:
 
 
 async def overdue(services: Services, who: StaffKey) -> Overdue:
-    """Flags not acknowledged by their deadline, and requests nobody has seen by theirs."""
+    """Flags not acknowledged by their deadline, requests nobody has seen by theirs, and
+    meetings overdue (due before today, not held), longest overdue first."""
     now = services.clock()
+    today = services.today().date()
     async with services.uow() as uow:
         await _manager(uow, who)
         flags = [
@@ -55,7 +69,18 @@ async def overdue(services: Services, who: StaffKey) -> Overdue:
             child = await uow.children.get(request.child_id)
             if request.status == "new" and request.escalate_at <= now and child is not None:
                 requests.append(await request_line(uow, request, child, services.settings.zone))
-        return Overdue(tuple(flags), tuple(requests))
+        usernames = {s.id: s.username for s in await uow.staff.list()}
+        meetings = tuple(
+            OverdueMeeting(
+                child.case_ref,
+                usernames.get(child.iro_id) if child.iro_id else None,
+                review.kind,
+                review.due_date,
+            )
+            for review, child in await uow.reviews.not_held_between(date.min, today, None)
+            if is_overdue(review, today)
+        )
+        return Overdue(tuple(flags), tuple(requests), meetings)
 
 
 def _day_start(day: date) -> datetime:

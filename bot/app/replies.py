@@ -34,6 +34,8 @@ class Notice(StrEnum):
     outcome_replaces = "outcome_replaces"
     already_sent = "already_sent"
     language_changed = "language_changed"
+    # Typed words that are a command there is none of: never taken as an answer.
+    unknown_command = "unknown_command"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ the default until a person's language is known. Plain text only: no Markdown to 
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,7 @@ NOTICE_KEYS: dict[str, str | None] = {
     "other_paused": "notice.other_paused",
     "already_sent": "notice.already_sent",
     "language_changed": "notice.language_changed",
+    "unknown_command": "refusal.unknown_command",
 }
 
 
@@ -86,6 +88,24 @@ def message(
     if web and catalogue().has(key + WEB_VARIANT):
         key += WEB_VARIANT
     return catalogue().text(key, locale, **values)
+
+
+# A command as Telegram reads one at the start of a message: "/", up to 32 letters, digits
+# or underscores, perhaps "@the_bot", then a space or the end ("/5" is one, "1/2" is not).
+COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@\w+)?(?=\s|$)")
+
+
+def command_in(text: str) -> str | None:
+    """The command a message starts with, in lower case ("/Help@my_bot now" -> "help")."""
+    found = COMMAND.match(text.lstrip())
+    return found.group(1).lower() if found else None
+
+
+def command_refusal(locale: str = DEFAULT_LOCALE, *, staff_command: bool = False) -> str:
+    """What to say to a command there is none of (`Notice.unknown_command`'s words, which
+    the web chat says with its buttons for /help), or to one only for staff."""
+    key = "refusal.staff_command" if staff_command else NOTICE_KEYS["unknown_command"]
+    return message(str(key), locale)
 
 
 def welcome(role: str, locale: str = DEFAULT_LOCALE) -> str:

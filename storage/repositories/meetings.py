@@ -42,6 +42,15 @@ class ReviewRepository(Repository):
                 return review
         return None
 
+    async def earliest_not_held(self, child_id: int) -> Review | None:
+        """The child's earliest meeting with no outcome recorded, however long ago it was due."""
+        query = (
+            select(Review)
+            .where(Review.child_id == child_id, Review.held_on.is_(None))
+            .order_by(Review.due_date, Review.id)
+        )
+        return await self.session.scalar(query)
+
     async def latest_held(self, child_id: int) -> Review | None:
         query = (
             select(Review)

@@ -77,8 +77,9 @@ class ChildRepository(Repository):
         return (await self.session.scalars(query.order_by(Child.id))).all()
 
     async def listed(self, child_ids: Sequence[int] | None) -> Sequence[Child]:
-        """These children (every child for None), by case reference."""
-        query = select(Child).order_by(Child.case_ref)
+        """These children (every child for None), by case reference in any capitals (fx-1002
+        between FX-1001 and FX-1003, as people read them, on every database)."""
+        query = select(Child).order_by(func.lower(Child.case_ref), Child.case_ref)
         if child_ids is not None:
             query = query.where(Child.id.in_(child_ids))
         return (await self.session.scalars(query)).all()

@@ -3,11 +3,13 @@ read receipt), flags, requests, the outcome with /outcome's checks, invitations.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
+from bot.app import admin
 from storage.models import OutboxMessage
 from tests.web.conftest import CHILD_TG, Site, add_child_activity
 
@@ -28,6 +30,19 @@ async def test_the_caseload_lists_only_my_children(site: Site) -> None:
     await site.sign_in_as("manager1")
     page = await (await site.client.get("/staff/caseload")).text()
     assert "C001" in page and "C002" in page
+
+
+async def test_the_caseload_sorts_case_references_in_any_capitals(site: Site) -> None:
+    async with site.services.uow() as uow:
+        now = site.services.clock()
+        await admin.add_child(uow, "fx-1002", now, birth_date=date(2014, 2, 3))
+        await admin.add_child(uow, "FX-1003", now, birth_date=date(2014, 2, 3))
+        await admin.add_child(uow, "b-7", now, birth_date=date(2014, 2, 3))
+        await uow.commit()
+    await site.sign_in_as("manager1")
+    page = await (await site.client.get("/staff/caseload")).text()
+    rows = re.findall(r'<th scope="row"><a href="[^"]*">([^<]+)</a>', page)
+    assert rows == ["b-7", "C001", "C002", "fx-1002", "FX-1003"]
 
 
 async def test_reading_a_childs_views_is_audited_and_sends_a_receipt(site: Site) -> None:
@@ -95,6 +110,17 @@ async def test_the_outcome_form_offers_what_the_bot_offers(site: Site) -> None:
     assert 'value="pn1"' in page and 'value="pn0"' not in page  # C001 is 13
 
 
+async def test_the_outcome_form_names_the_stored_case_and_gives_one_example_date(
+    site: Site,
+) -> None:
+    await site.sign_in_as("iro1")
+    page = await (await site.client.get("/staff/children/c001/outcome")).text()
+    assert "Record the outcome: case C001" in page and "c001" not in page
+    assert set(re.findall(r"\b\d\d/\d\d/\d{4}\b", page)) == {"25/12/2024"}
+    missing = await site.client.get("/staff/children/c001/outcome?due=2026-01-01")
+    assert missing.status == 404 and "case C001" in await missing.text()
+
+
 @pytest.mark.parametrize(
     ("held_on", "words"),
     [("01/12/2027", "still to come"), ("31/02/2026", "like 25/12/2024"), ("", "")],
@@ -125,6 +151,23 @@ async def test_an_outcome_long_before_the_due_day_is_confirmed_first(site: Site)
         "/staff/children/C001/outcome", {**early, "confirm_held_on": "yes"}
     )
     assert confirmed.status == 200 and "Outcome recorded" in await confirmed.text()
+
+
+async def test_the_meeting_the_form_offers_by_default_can_be_saved_months_later(
+    site: Site,
+) -> None:
+    # 91 days after C001's meeting: the latest one, but outside the list of recent ones.
+    site.clock.now = site.clock.now.replace(year=2027, month=3, day=8)
+    await site.sign_in_as("iro1")
+    form = await (await site.client.get("/staff/children/C001/outcome")).text()
+    assert 'name="due" value="2026-12-07"' in form
+    response = await site.post("/staff/children/C001/outcome", {**OUTCOME, "due": "2026-12-07"})
+    assert response.status == 200 and "Outcome recorded" in await response.text()
+    async with site.services.uow() as uow:
+        child = await uow.children.by_case_ref("C001")
+        assert child is not None
+        review = await uow.reviews.latest_for_child(child.id, date(2027, 3, 8))
+        assert review is not None and review.participation == "PN1"
 
 
 async def test_an_outcome_is_recorded_and_the_note_queued_for_the_child(site: Site) -> None:

@@ -209,3 +209,30 @@ def test_the_command_line_report_takes_the_same_iro_filter(
     assert json.loads(made.output)["options"]["chaired_by"] == "ana"
     unknown = mysay("report", "participation", *period, "--chaired-by", "nobody")
     assert unknown.exit_code == 2 and "no staff member" in unknown.output
+
+
+def _row(page: str, case_ref: str) -> str:
+    """The table row of one case on a page."""
+    return next(row for row in page.split("<tr>") if f">{case_ref}</a>" in row)
+
+
+async def test_a_meeting_due_before_today_and_not_held_shows_as_overdue(site: Site) -> None:
+    now = site.services.clock()
+    async with site.services.uow() as uow:
+        await admin.add_review(uow, "C001", "cla_review", date(2027, 6, 1), None, now)
+        await admin.add_child(uow, "C003", now, birth_date=date(2012, 3, 4), iro_username="iro1")
+        await uow.flush()
+        await admin.add_review(
+            uow, "C003", "cla_review", date(2026, 11, 2), date(2026, 11, 2), now
+        )
+        await uow.commit()
+    # Two weeks after C001's meeting (07/12), which nobody recorded as held.
+    site.clock.now = site.clock.now.replace(month=12, day=21)
+    await site.sign_in_as("manager1")
+    caseload = await (await site.client.get("/staff/caseload")).text()
+    assert "Overdue" in _row(caseload, "C001") and "Mon 07 Dec 2026" in _row(caseload, "C001")
+    assert "none booked" in _row(caseload, "C003")  # held, nothing else booked
+    overdue = (await (await site.client.get("/staff/overdue")).text()).split("Meetings past")[1]
+    assert "Mon 07 Dec 2026" in _row(overdue, "C001") and "iro1" in _row(overdue, "C001")
+    assert "Wed 09 Dec 2026" in _row(overdue, "C002")
+    assert ">C003<" not in overdue and "2027" not in overdue

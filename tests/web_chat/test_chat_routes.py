@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 
@@ -181,3 +182,66 @@ async def test_saving_for_later_and_a_reminder_name_the_chats_buttons_not_comman
     assert await queue_due_reminders(services) >= 1
     page = await child.get(f"{PREFIX}/note")
     assert '"Get ready for my meeting"' in page.replace("&#34;", '"') and "/review" not in page
+
+
+async def _typed_answers(services: Services) -> dict[str, str | None]:
+    """The typed answers stored, by step."""
+    async with services.uow() as uow:
+        [(run_id, _)] = await _runs(services)
+        answers = await uow.runs.answers(run_id)
+        return {a.step_id: uow.runs.answer_text(a) for a in answers if a.text_cipher}
+
+
+def _box(page: str) -> str:
+    """What the answer box holds."""
+    found = re.search(r'<textarea id="words"[^>]*>(.*?)</textarea>', page, re.S)
+    assert found, "no answer box"
+    return html.unescape(found.group(1))
+
+
+async def test_words_over_the_flows_limit_are_refused_and_kept_whole_in_the_box(
+    services: Services, child_in_chat: OpenChat
+) -> None:
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    await child.press("Really happy")
+    assert child.fields["step"] == "home_more"
+    too_long = " ".join(["wordy"] * 840)  # 5,039 characters: the flow takes 4,096
+    await child.type(too_long)
+    assert "please keep it under 4096 characters" in child.page
+    assert _box(child.page) == too_long and child.fields["step"] == "home_more"
+    assert await _typed_answers(services) == {}
+    # Longer than the browser used to allow (2,000), within the flow's limit: taken whole.
+    long = "x" * 2500 + " & <the end>"
+    await child.type(long)
+    assert await _typed_answers(services) == {"home_more": long}
+    assert _box(child.page) == ""
+
+
+async def test_a_command_typed_in_the_chat_is_answered_as_telegram_answers_it(
+    services: Services, child_in_chat: OpenChat
+) -> None:
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    await child.press("Really happy")
+    await child.type("/foo")
+    assert html.unescape(message("refusal.unknown_command.web_chat")) in html.unescape(child.page)
+    assert _box(child.page) == "/foo" and child.fields["step"] == "home_more"
+    assert await _typed_answers(services) == {}
+    # Words that only contain a slash are an answer.
+    await child.type("1/2 of the time")
+    assert await _typed_answers(services) == {"home_more": "1/2 of the time"}
+
+
+async def test_worrying_words_after_a_command_are_screened_and_kept(
+    services: Services, child_in_chat: OpenChat
+) -> None:
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    await child.press("Really happy")
+    typed = f"/help {DISCLOSURE}"
+    await child.type(typed)
+    assert 'role="alert"' in child.page and "You did the right thing." in child.page
+    assert _box(child.page) == typed and await _typed_answers(services) == {}
+    async with services.uow() as uow:
+        assert (await uow.session.execute(select(Flag.level))).scalars().all() == ["urgent"]

@@ -14,6 +14,7 @@ import pytest
 from playwright.async_api import Page, Route
 
 from bot.app import admin
+from bot.app.texts import message
 from bot.bootstrap import build_core
 from bot.settings import Settings
 from bot.telegram.handlers.context import BotDeps
@@ -222,3 +223,26 @@ async def test_the_chat_pages_have_no_serious_accessibility_violations(
     browser.page = page = other
     await check("unknown-link")
     assert found == {name: [] for name in found}
+
+
+async def test_words_the_chat_does_not_take_stay_whole_in_the_box(
+    browser: Browser, bot: RunningBot, chat: str
+) -> None:
+    page = browser.page
+    await _open(page, chat, bot)
+    await press_named(page, "Get ready for my meeting")
+    await press_named(page, "Really happy")
+    assert await step(page) == "home_more"
+    too_long = " ".join(["wordy"] * 840)  # 5,039 characters: the flow takes 4,096
+    await type_answer(page, too_long)
+    await page.get_by_text("please keep it under 4096 characters").wait_for()
+    assert await page.locator("#words").input_value() == too_long
+    await browser.screenshot("too-long-kept")
+    await type_answer(page, "/foo")
+    await page.get_by_text(message("refusal.unknown_command.web_chat")).wait_for()
+    assert await page.locator("#words").input_value() == "/foo"
+    assert await step(page) == "home_more"
+    await browser.screenshot("command-answered")
+    await type_answer(page, "y" * 2500)
+    assert await step(page) != "home_more"
+    assert await page.locator("#words").input_value() == ""  # taken: the box is empty

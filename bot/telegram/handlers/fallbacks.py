@@ -42,11 +42,11 @@ async def refuse_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def refuse_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point to /help, or say a staff command is not for families."""
     assert update.effective_chat is not None and update.effective_message is not None
-    word = (update.effective_message.text or "/").split()[0].lstrip("/").split("@")[0].lower()
+    word = texts.command_in(update.effective_message.text or "") or ""
     staff_command = deps(context).commands.only_for_staff(word)
-    key = "refusal.staff_command" if staff_command else "refusal.unknown_command"
     locale = await _locale(update, context)
-    await say(context.bot, update.effective_chat.id, texts.message(key, locale))
+    refusal = texts.command_refusal(locale, staff_command=staff_command)
+    await say(context.bot, update.effective_chat.id, refusal)
 
 
 async def refuse_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -19,7 +19,7 @@ from bot.app import texts, web_chat
 from bot.app.conversation import Purpose
 from bot.app.languages import choose_language, offered, reader
 from bot.app.ports import UpdateKey
-from bot.app.replies import Outcome
+from bot.app.replies import Notice, Outcome
 from bot.app.web_chat import Door, Opened
 from bot.web.chat.chat_view import chat_page
 from bot.web.chat.forms import button_value, claim_from, step_value
@@ -27,7 +27,7 @@ from bot.web.chat.keys import CHAT_CORE, LIMITS, NUDGE
 from bot.web.common.cookies import read_cookie, set_cookie
 from bot.web.common.templates import render
 from conversations.catalogue import DEFAULT_LOCALE
-from conversations.events import Submitted, Text
+from conversations.events import Rejected, Submitted, Text
 from conversations.languages import direction
 from conversations.safeguarding import Level
 
@@ -44,7 +44,6 @@ DOOR_KEYS = {
     Door.not_for_browser: "web.door_not_for_browser",
 }
 DOOR_STATUS = {Door.unknown: 404, Door.expired: 410}
-MAX_TEXT = 2000
 
 
 def _words(locale: str) -> Callable[..., str]:
@@ -171,9 +170,15 @@ def _in_open_chat(page: OpenChatPage) -> Callable[[web.Request], Awaitable[web.R
 
 
 async def _chat(
-    request: web.Request, chat_id: int, last: Outcome | None = None, *, status: int = 200
+    request: web.Request,
+    chat_id: int,
+    last: Outcome | None = None,
+    *,
+    status: int = 200,
+    kept: str = "",
 ) -> web.Response:
-    """The chat page: the conversation so far, what was just said, the question waiting."""
+    """The chat page: the conversation so far, what was just said, the question waiting
+    (with `kept`, typed words not taken, back in its box)."""
     core = request.config_dict[CHAT_CORE]
     position = await core.conversations.position(chat_id)
     locale = await _locale(request, chat_id)
@@ -185,6 +190,7 @@ async def _chat(
         "button_value": button_value,
         "step_value": step_value,
         "chat_open": True,
+        "kept": kept,
     }
     return _page(request, "chat.html.j2", context, status=status, locale=locale)
 
@@ -253,25 +259,36 @@ async def _after(request: web.Request, outcome: Outcome) -> None:
         await nudge()
 
 
+def _not_taken(outcome: Outcome) -> bool:
+    """Typed words were refused: by the run (too long, say), or as a command."""
+    refused = any(isinstance(event, Rejected) for event in outcome.events)
+    return refused or Notice.unknown_command in outcome.notices
+
+
 @_posted_into_open_chat
 async def answer(request: web.Request, chat_id: int, posted: Posted) -> web.Response:
-    """Give a pressed button or typed words to the open run, then show the chat."""
+    """Give a pressed button or typed words to the open run, then show the chat; words it
+    does not take are put back in the box, whole, beside the reason."""
     conversations = request.config_dict[CHAT_CORE].conversations
     key, form = posted.key, posted.form
+    kept = ""
     if "text" in form:
-        words = form["text"].strip()[:MAX_TEXT]
+        words = form["text"].strip()
         if not words:
             return await _chat(
                 request, chat_id, Outcome(lines=(texts.message("web.empty_answer"),))
             )
+        # Whole, however long: the run's own limit (the flow's text_limit, as in Telegram)
+        # refuses what is too long, after screening has read every word.
         outcome = await conversations.act(chat_id, key, Text(words))
+        kept = words if _not_taken(outcome) else ""
     else:
         claim = claim_from(form)
         if claim is None:
             raise web.HTTPBadRequest(text="This button is not one of ours.")
         outcome = await conversations.act(chat_id, key, claim.action, claim)
     await _after(request, outcome)
-    return await _chat(request, chat_id, outcome)
+    return await _chat(request, chat_id, outcome, kept=kept)
 
 
 @_posted_into_open_chat

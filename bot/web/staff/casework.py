@@ -116,8 +116,9 @@ async def mark_request_done(request: web.Request) -> web.Response:
     return see_other(url(request, "requests", {"done": request_id}))
 
 
-def _no_meeting(request: web.Request, case_ref: str) -> web.Response:
-    return page(request, "outcome", {"case_ref": case_ref, "form": None, "result": None}, 404)
+def _no_meeting(request: web.Request, missing: NoMeeting) -> web.Response:
+    context = {"case_ref": missing.case_ref, "form": None, "result": None}
+    return page(request, "outcome", context, 404)
 
 
 @PAGES.route("GET", "/children/{case_ref}/outcome", "outcome")
@@ -130,9 +131,9 @@ async def show_outcome_form(request: web.Request) -> web.Response:
         form = await outcome_form(
             ws.services, ws.flows[FlowId.outcome], signed_in(request), case_ref, due
         )
-    except NoMeeting:
-        return _no_meeting(request, case_ref)
-    return page(request, "outcome", {"case_ref": case_ref, "form": form, "result": None})
+    except NoMeeting as missing:
+        return _no_meeting(request, missing)
+    return page(request, "outcome", {"case_ref": form.case_ref, "form": form, "result": None})
 
 
 @PAGES.route("POST", "/children/{case_ref}/outcome", "outcome_post")
@@ -155,12 +156,12 @@ async def record_outcome(request: web.Request) -> web.Response:
             confirmed=values.pop("confirm_held_on", "") == "yes",
         )
         form = await outcome_form(ws.services, flow, signed_in(request), case_ref, due)
-    except NoMeeting:
-        return _no_meeting(request, case_ref)
+    except NoMeeting as missing:
+        return _no_meeting(request, missing)
     if result.recorded:
         await ws.deliver()  # the note to the child
     status = 200 if result.recorded else 400
-    context = {"case_ref": case_ref, "form": form, "result": result}
+    context = {"case_ref": form.case_ref, "form": form, "result": result}
     return page(request, "outcome", context, status)
 
 
