@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.emulator import SentMessage
 from bot.telegram.callbacks import run_button
 from conversations.events import Choose
-from storage.models import Answer, Run
+from storage.models import Answer, Flag, Run
 from tests.e2e.conftest import CHILD_ID, PARENT_ID, RunningBot
 from tests.e2e.driver import Person, join
 
@@ -49,6 +49,17 @@ async def test_media_edits_and_unknown_commands_get_a_friendly_answer(bot: Runni
     await child.type("/views C001")
     assert "only for IROs and managers" in (await child.read()).text
     assert await _stored(bot) == before
+
+
+async def test_words_after_an_unknown_command_are_screened_not_dropped(bot: RunningBot) -> None:
+    child, _ = await _child_at_first_text_question(bot)
+    before = await _stored(bot)
+    await child.type("/help2 my step dad hits me every night")
+    await child.read_until("don't know that command")
+    async with bot.services.uow() as uow:
+        flag = (await uow.session.scalars(select(Flag))).one()
+        assert flag.level == "urgent" and "physical_abuse" in flag.categories
+    assert await _stored(bot) == before  # never an answer
 
 
 async def test_an_edited_message_does_not_change_the_stored_answer(bot: RunningBot) -> None:

@@ -7,6 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.app import texts
 from bot.app.languages import reader
+from bot.telegram.handlers import participants
 from bot.telegram.handlers.context import deps
 from bot.telegram.handlers.sending import present, say, with_retries
 
@@ -40,12 +41,16 @@ async def refuse_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def refuse_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Point to /help, or say a staff command is not for families."""
+    """Say a staff command is not for families; give any other unknown command to the
+    conversation, which screens its words like any others ("/help my dad hits me") and
+    points to /help."""
     assert update.effective_chat is not None and update.effective_message is not None
     word = texts.command_in(update.effective_message.text or "") or ""
-    staff_command = deps(context).commands.only_for_staff(word)
+    if not deps(context).commands.only_for_staff(word):
+        await participants.answer_with_text(update, context)
+        return
     locale = await _locale(update, context)
-    refusal = texts.command_refusal(locale, staff_command=staff_command)
+    refusal = texts.command_refusal(locale, staff_command=True)
     await say(context.bot, update.effective_chat.id, refusal)
 
 
