@@ -165,7 +165,9 @@ async def test_a_child_chooses_welsh_and_gets_ready_reminded_and_told_the_outcom
 
     await _record_outcome(bot, clock)
     note = await child.read_until(NOTE)
-    assert note.text == message("outcome.note", "cy", note=NOTE)
+    on_the_day = engine.on_day(date(2026, 12, 7), "cy")
+    assert note.text == message("outcome.note", "cy", note=NOTE, day=on_the_day)
+    assert "ddydd Llun 7 Rhagfyr" in note.text
 
 
 async def test_an_arabic_speaking_parent_gives_feedback_and_a_person_reads_their_words(
