@@ -17,6 +17,7 @@ stranger's, and children are strangers.
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict, dataclass
@@ -25,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
+from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from conversations.safeguarding.classifier import (
     LEVEL_ORDER,
@@ -37,6 +38,7 @@ from conversations.safeguarding.classifier import (
 from conversations.safeguarding.evaluation import Evaluation, evaluate
 from conversations.safeguarding.features import CHAR_PREFIX, analyse, document
 from conversations.safeguarding.labelled import KNOWN_CATEGORIES, LabelledMessage
+from conversations.safeguarding.model import Level
 from conversations.safeguarding.rules import RuleSet
 from conversations.safeguarding.screener import Screener
 
@@ -56,16 +58,17 @@ CATEGORY_C = 16.0
 MIN_CATEGORY_EXAMPLES = 8
 FOLDS = 5
 SEED = 20261202
-# Out of fold, at most these shares of the corpus's harmless messages (most of them hard
-# negatives, written to look worrying) may be raised to urgent, to concern, and to concern
-# because the model half-believes they are urgent. A person reading a false alarm costs
-# minutes; a missed disclosure can cost a child. Chosen by leaving each writer out and on
-# the no longer blind sets a-i: part 9 of the corpus added easy ordinary answers, which made
-# the earlier 5% / 6% / 8% more generous (sets a-i false flags 0.082); these give 0.061 for
-# about a point of concern recall, and urgent recall is unchanged.
-MAX_NONE_AS_URGENT = 0.04
-MAX_NONE_FLAGGED = 0.045
-MAX_NONE_UNSURE = 0.05
+# Out of fold, the classifier alone must keep at least these shares of the corpus's risks:
+# urgent messages screened urgent, concerns flagged, and urgent messages flagged at any level
+# (a person reads what the model half-believes is urgent). The thresholds are the strictest
+# that do so. They used to be shares of the harmless messages allowed through, which
+# loosened whenever easy harmless messages were added: corpus part 10 (800 of them) let as
+# many false flags through on the blind sets as before. Targets on the risks do not move
+# when harmless messages are added, so what the corpus teaches about them lowers the false
+# flags instead. Chosen by leaving each writer out (blind/README.md, round six).
+MIN_URGENT_AS_URGENT = 0.75
+MIN_CONCERN_FLAGGED = 0.78
+MIN_URGENT_FLAGGED = 0.85
 CATEGORY_THRESHOLD = 0.5
 # Weights are written with this many significant digits: enough to agree with
 # scikit-learn's own predictions to about 1e-6, small enough to review.
@@ -94,15 +97,7 @@ def train(messages: Sequence[LabelledMessage], normalise: Normalise) -> TrainedM
     vectoriser = _weighted_vectoriser(docs)
     matrix = vectoriser.transform(docs)
     level_model = _logistic(LEVEL_C).fit(matrix, labels)
-    writers = np.array([m.writer for m in messages])
-    if len(set(writers)) >= FOLDS:
-        folds: GroupKFold | StratifiedKFold = GroupKFold(len(set(writers)))
-        groups = writers
-    else:
-        folds, groups = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED), None
-    out_of_fold = cross_val_predict(
-        _logistic(LEVEL_C), matrix, labels, cv=folds, groups=groups, method="predict_proba"
-    )
+    out_of_fold = _out_of_fold(docs, labels, np.array([m.writer for m in messages]))
     category_names = sorted(
         name
         for name in KNOWN_CATEGORIES
@@ -129,6 +124,31 @@ def train(messages: Sequence[LabelledMessage], normalise: Normalise) -> TrainedM
     )
 
 
+def _out_of_fold(docs: list[str], labels: np.ndarray, writers: np.ndarray) -> np.ndarray:
+    """P(level) of each message from a model that learnt neither its writer nor its words.
+
+    The vocabulary and idf are learnt inside each fold too: learnt on every message, they
+    gave the held-out writer's own words a share of each message's length, which made its
+    probabilities less sure than a stranger's really are, and thresholds chosen on them
+    came out about 0.03 lower than the shares of risks they promised needed.
+    """
+    if len(set(writers)) >= FOLDS:
+        folds: GroupKFold | StratifiedKFold = GroupKFold(len(set(writers)))
+        groups: np.ndarray | None = writers
+    else:
+        folds, groups = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED), None
+    probabilities = np.zeros((len(docs), len(LEVEL_ORDER)))
+    for learnt, held_out in folds.split(docs, labels, groups):
+        vectoriser = _weighted_vectoriser([docs[i] for i in learnt])
+        model = _logistic(LEVEL_C).fit(
+            vectoriser.transform([docs[i] for i in learnt]), labels[learnt]
+        )
+        probabilities[held_out] = model.predict_proba(
+            vectoriser.transform([docs[i] for i in held_out])
+        )
+    return probabilities
+
+
 def cross_validate(
     messages: Sequence[LabelledMessage], rules: RuleSet, writers: Collection[str] = ()
 ) -> dict[str, Evaluation]:
@@ -150,27 +170,37 @@ def cross_validate(
 
 
 def choose_thresholds(probabilities: np.ndarray, labels: np.ndarray) -> Thresholds:
-    """Pick the lowest thresholds whose out-of-fold false flags stay within the limits."""
-    none = probabilities[labels == 0]
-    p_urgent = none[:, 2]
-    p_flag = none[:, 1] + none[:, 2]
+    """Pick the strictest thresholds that keep the out-of-fold shares of risks flagged."""
+    p_urgent = probabilities[:, 2]
+    p_flag = probabilities[:, 1] + probabilities[:, 2]
+    is_urgent = labels == LEVEL_ORDER.index(Level.URGENT)
+    is_concern = labels == LEVEL_ORDER.index(Level.CONCERN)
+    urgent = _strictest(p_urgent[is_urgent], _share_of(is_urgent, MIN_URGENT_AS_URGENT))
+    concern = _strictest(p_flag[is_concern], _share_of(is_concern, MIN_CONCERN_FLAGGED))
+    # Urgent messages neither threshold flags: the unsure threshold flags just enough of
+    # them (by P(urgent)) to bring urgent flagged at any level up to its share.
+    unflagged = is_urgent & (p_urgent < urgent) & (p_flag < concern)
+    wanted = _share_of(is_urgent, MIN_URGENT_FLAGGED) - int((is_urgent & ~unflagged).sum())
+    unsure = _strictest(p_urgent[unflagged], wanted) if wanted > 0 else urgent
     return Thresholds(
-        urgent=_lowest(p_urgent, MAX_NONE_AS_URGENT),
-        concern=_lowest(p_flag, MAX_NONE_FLAGGED),
-        unsure_urgent=min(
-            _lowest(p_urgent, MAX_NONE_UNSURE), _lowest(p_urgent, MAX_NONE_AS_URGENT)
-        ),
+        urgent=urgent,
+        concern=concern,
+        unsure_urgent=min(unsure, urgent),
         category=CATEGORY_THRESHOLD,
     )
 
 
-def _lowest(scores: np.ndarray, max_share: float) -> float:
-    """The lowest threshold that raises at most `max_share` of `scores` (rounded up)."""
-    allowed = int(max_share * len(scores))
-    ranked = np.sort(scores)[::-1]
-    # Everything strictly above the (allowed+1)-th highest score is raised.
-    cut = float(ranked[allowed]) if allowed < len(ranked) else 0.0
-    return round(min(max(cut + 1e-6, 0.05), 0.95), 4)
+def _share_of(selected: np.ndarray, share: float) -> int:
+    """How many of the selected messages make up `share` of them, rounded up."""
+    return math.ceil(share * int(selected.sum()))
+
+
+def _strictest(scores: np.ndarray, count: int) -> float:
+    """The highest threshold that `count` of `scores` reach, rounded down to four places."""
+    if not len(scores) or count <= 0:
+        return 0.95
+    reached = float(np.sort(scores)[::-1][min(count, len(scores)) - 1])
+    return min(max(math.floor(reached * 10_000) / 10_000, 0.05), 0.95)
 
 
 def write_model(model: TrainedModel, path: Path) -> None:
