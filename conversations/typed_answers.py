@@ -32,8 +32,17 @@ BACK_WORDS = frozenset({"back", "go back", "previous", "previous question"})
 PAUSE_WORDS = frozenset({"stop", "pause", "later", "save for later", "finish later"})
 
 
+# Every word the bot itself offers for moving through a flow, typed alone.
+BUTTON_WORDS = SKIP_WORDS | BACK_WORDS | PAUSE_WORDS | {"cancel", "next", "done", "menu"}
+
+
 def is_skip_word(text: str) -> bool:
     return plain(text) in SKIP_WORDS
+
+
+def is_button_word(text: str) -> bool:
+    """Whether `text` is only one of the bot's own words for moving through a flow."""
+    return plain(text) in BUTTON_WORDS
 
 
 def typed_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:

@@ -31,6 +31,7 @@ from conversations.safeguarding.model import (
     ScreeningContext,
 )
 from conversations.safeguarding.rules import RuleSet
+from conversations.typed_answers import is_button_word
 
 CLASSIFIER_REASON = "classifier"
 UNSURE_REASON = "uncertain.classifier"
@@ -47,6 +48,10 @@ class Screener:
     def assess(self, text: str, context: ScreeningContext | None = None) -> Assessment:
         """Return the level, categories and reasons for one message written in `context`."""
         context = context or ScreeningContext()
+        if is_button_word(text):
+            # The bot's own words typed alone ("back", "stop", "skip") are never a
+            # disclosure, though a classifier reading one word can make "stop" look like one.
+            return Assessment()
         in_english = self._assess_english(text, context)
         if self.lexicons is None:
             return in_english

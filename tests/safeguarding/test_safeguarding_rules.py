@@ -41,6 +41,17 @@ def test_an_empty_message_is_none() -> None:
     assert assess("   \n\t ").level is Level.NONE
 
 
+@pytest.mark.parametrize("typed", ["back", "stop", "Stop!", "go back", "skip", "cancel", "next"])
+def test_the_bots_own_button_words_typed_alone_are_never_a_disclosure(typed: str) -> None:
+    # A new user found "back" screened urgent (running away) and "stop" urgent (suicide).
+    assert assess(typed) == Assessment(Level.NONE, (), ())
+
+
+def test_the_same_words_in_a_sentence_are_still_read() -> None:
+    assert assess("stop hitting me").level is Level.URGENT
+    assert assess("i want to go back to my mums and never come back here").level > Level.NONE
+
+
 @pytest.mark.parametrize(
     ("raw", "normalised"),
     [
