@@ -168,19 +168,7 @@ def meetings_query(
         .where(kept.held_on.between(start, end))
         .subquery()
     )
-    c = per_day.c
-    return select(
-        c.kind,
-        c.code,
-        c.quarter,
-        c.band,
-        c.gender,
-        func.sum(c.held).label("held"),
-        func.sum(c.in_timescale).label("in_timescale"),
-        func.sum(c.seen_before).label("seen_before"),
-        func.sum(c.seen_no).label("seen_no"),
-        func.sum(c.views).label("views"),
-    ).group_by(c.kind, c.code, c.quarter, c.band, c.gender)
+    return _by_group(per_day, func.sum(per_day.c.held))
 
 
 def chaired_meetings_query(
@@ -194,14 +182,19 @@ def chaired_meetings_query(
     dated = select(
         m.kind, m.code, _quarter(m.held_on, periods).label("quarter"), m.band, m.gender, *flags
     ).subquery()
-    c = dated.c
+    return _by_group(dated, func.count())
+
+
+def _by_group(rows: Subquery, held: ColumnElement[Any]) -> Query:
+    """Meetings held and their flags' sums, by kind, code, quarter, age band and gender."""
+    c = rows.c
     return select(
         c.kind,
         c.code,
         c.quarter,
         c.band,
         c.gender,
-        func.count().label("held"),
+        held.label("held"),
         func.sum(c.in_timescale).label("in_timescale"),
         func.sum(c.seen_before).label("seen_before"),
         func.sum(c.seen_no).label("seen_no"),
