@@ -13,7 +13,7 @@ from bot.app.reminders import queue_due_reminders
 from bot.app.texts import message
 from bot.bootstrap import Services, build_core
 from bot.web.chat.app import PREFIX
-from storage.models import Flag, OutboxMessage, Run
+from storage.models import Flag, OutboxMessage, Participant, Run
 from tests.e2e.conftest import IRO_ID, seed_case
 from tests.support import issue_invitation
 from tests.web_chat.conftest import OpenChat
@@ -245,3 +245,17 @@ async def test_worrying_words_after_a_command_are_screened_and_kept(
     assert _box(child.page) == typed and await _typed_answers(services) == {}
     async with services.uow() as uow:
         assert (await uow.session.execute(select(Flag.level))).scalars().all() == ["urgent"]
+
+
+async def test_an_empty_answer_is_refused_in_the_childs_language(
+    services: Services, child_in_chat: OpenChat
+) -> None:
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    await child.press("Really happy")
+    async with services.uow() as uow:
+        for participant in await uow.session.scalars(select(Participant)):
+            participant.locale = "cy"
+        await uow.commit()
+    await child.type("   ")
+    assert html.unescape(message("web.empty_answer", "cy")) in html.unescape(child.page)

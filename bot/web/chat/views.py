@@ -275,9 +275,8 @@ async def answer(request: web.Request, chat_id: int, posted: Posted) -> web.Resp
     if "text" in form:
         words = form["text"].strip()
         if not words:
-            return await _chat(
-                request, chat_id, Outcome(lines=(texts.message("web.empty_answer"),))
-            )
+            empty = texts.message("web.empty_answer", await _locale(request, chat_id))
+            return await _chat(request, chat_id, Outcome(lines=(empty,)))
         # Whole, however long: the run's own limit (the flow's text_limit, as in Telegram)
         # refuses what is too long, after screening has read every word.
         outcome = await conversations.act(chat_id, key, Text(words))
