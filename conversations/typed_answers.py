@@ -32,6 +32,10 @@ BACK_WORDS = frozenset({"back", "go back", "previous", "previous question"})
 PAUSE_WORDS = frozenset({"stop", "pause", "later", "save for later", "finish later"})
 
 
+# An option labelled as one of these is what "idk" typed at its question means.
+UNSURE_LABELS = frozenset(
+    {"not sure", "im not sure", "im not sure yet", "dont know", "i dont know"}
+)
 # Every word the bot itself offers for moving through a flow, typed alone.
 BUTTON_WORDS = SKIP_WORDS | BACK_WORDS | PAUSE_WORDS | {"cancel", "next", "done", "menu"}
 
@@ -46,7 +50,12 @@ def is_button_word(text: str) -> bool:
 
 
 def typed_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
-    """The option (id, label) that typed `text` names, by number, label, id or face."""
+    """The option (id, label) that typed `text` names, by number, label, id or face; "idk"
+    names a "Not sure" option."""
+    if plain(text) in SKIP_WORDS - {"skip", "pass"}:
+        unsure = [option_id for option_id, label in options if plain(label) in UNSURE_LABELS]
+        if unsure:
+            return unsure[0]
     number = _NUMBER.match(text)
     if number:
         index = int(number.group(1)) - 1

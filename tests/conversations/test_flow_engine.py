@@ -36,6 +36,7 @@ from conversations.events import (
 )
 from conversations.flow_spec import Flow
 from conversations.runs import Run, RunContext, RunStatus, age_band_for
+from conversations.typed_answers import typed_option
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 TEEN = RunContext(audience="child", age_band="13_plus", review_kind="cla_review")
@@ -210,6 +211,16 @@ class TestText:
         assert not reads_as_button(flow, at_faces, "my foster dad shouts at me")
         at_words = feed(flow, start(flow, CHILD, NOW), Choose("ok")).run
         assert reads_as_button(flow, at_words, "idk") and not reads_as_button(flow, at_words, "2")
+
+    @pytest.mark.parametrize("typed", ["idk", "dunno", "I don't know"])
+    def test_dont_know_at_a_question_with_a_not_sure_option_chooses_it(
+        self, packaged_flows: dict[str, Flow], typed: str
+    ) -> None:
+        flow = packaged_flows["checkin"]
+        t = feed(flow, start(flow, CHILD, NOW), Text(typed))
+        assert t.run.answers["mood"] == "not_sure"
+        # "skip" is not "not sure": at a question that can be skipped, it skips.
+        assert typed_option("skip", [("not_sure", "🤷 Not sure")]) is None
 
     def test_cancel_with_answers_asks_first_and_resume_carries_on(
         self, packaged_flows: dict[str, Flow]
