@@ -36,6 +36,8 @@ class Notice(StrEnum):
     language_changed = "language_changed"
     # Typed words that are a command there is none of: never taken as an answer.
     unknown_command = "unknown_command"
+    # The same, for a command only staff have, typed by a child or family.
+    staff_command = "staff_command"
 
 
 @dataclass(frozen=True)

@@ -58,6 +58,7 @@ NOTICE_KEYS: dict[str, str | None] = {
     "already_sent": "notice.already_sent",
     "language_changed": "notice.language_changed",
     "unknown_command": "refusal.unknown_command",
+    "staff_command": "refusal.staff_command",
 }
 
 
@@ -99,13 +100,6 @@ def command_in(text: str) -> str | None:
     """The command a message starts with, in lower case ("/Help@my_bot now" -> "help")."""
     found = COMMAND.match(text.lstrip())
     return found.group(1).lower() if found else None
-
-
-def command_refusal(locale: str = DEFAULT_LOCALE, *, staff_command: bool = False) -> str:
-    """What to say to a command there is none of (`Notice.unknown_command`'s words, which
-    the web chat says with its buttons for /help), or to one only for staff."""
-    key = "refusal.staff_command" if staff_command else NOTICE_KEYS["unknown_command"]
-    return message(str(key), locale)
 
 
 def welcome(role: str, locale: str = DEFAULT_LOCALE) -> str:

@@ -125,10 +125,6 @@ class CommandRegistry:
         lines = self._lines(audience_of(role), "welcome", locale)
         return f"{first}\n\n{lines}" if lines else first
 
-    def only_for_staff(self, name: str) -> bool:
-        """Say whether this is a staff command (so a family is told it is not for them)."""
-        return any(c.name == name and c.audiences == {"staff"} for c in self.commands)
-
     def _shown(self, audience: Audience, where: Listing, locale: str) -> list[tuple[Command, str]]:
         found = []
         for command in self.commands:

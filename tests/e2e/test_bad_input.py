@@ -56,9 +56,12 @@ async def test_words_after_an_unknown_command_are_screened_not_dropped(bot: Runn
     before = await _stored(bot)
     await child.type("/help2 my step dad hits me every night")
     await child.read_until("don't know that command")
+    await child.type("/views my step dad hits me every night")  # a staff command
+    await child.read_until("only for IROs and managers")
     async with bot.services.uow() as uow:
-        flag = (await uow.session.scalars(select(Flag))).one()
-        assert flag.level == "urgent" and "physical_abuse" in flag.categories
+        flags = (await uow.session.scalars(select(Flag))).all()
+        assert [flag.level for flag in flags] == ["urgent", "urgent"]
+        assert all("physical_abuse" in flag.categories for flag in flags)
     assert await _stored(bot) == before  # never an answer
 
 

@@ -41,17 +41,9 @@ async def refuse_edit(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def refuse_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Say a staff command is not for families; give any other unknown command to the
-    conversation, which screens its words like any others ("/help my dad hits me") and
-    points to /help."""
-    assert update.effective_chat is not None and update.effective_message is not None
-    word = texts.command_in(update.effective_message.text or "") or ""
-    if not deps(context).commands.only_for_staff(word):
-        await participants.answer_with_text(update, context)
-        return
-    locale = await _locale(update, context)
-    refusal = texts.command_refusal(locale, staff_command=True)
-    await say(context.bot, update.effective_chat.id, refusal)
+    """Give a command there is none of to the conversation, which screens its words like
+    any others ("/help2 my dad hits me") and points to /help."""
+    await participants.answer_with_text(update, context)
 
 
 async def refuse_stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

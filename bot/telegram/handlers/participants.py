@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import BotCommandScopeChat, CallbackQuery, Message, Update
 from telegram.ext import ContextTypes
@@ -79,12 +80,18 @@ async def check_in(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _begin(update, context, Purpose.checkin)
 
 
-async def answer_with_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Screen typed words, then give them to the open run as an answer."""
+async def answer_with_text(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: Notice | None = None
+) -> None:
+    """Screen typed words, then give them to the open run as an answer; a command is
+    refused (with `refusal` instead of "I don't know that command", if given)."""
     user_id, chat_id = _ids(update)
     assert update.message is not None and update.message.text is not None
     bot_deps = deps(context)
     outcome = await bot_deps.conversations.act(user_id, key_of(update), Text(update.message.text))
+    if refusal is not None:
+        notices = (refusal if n is Notice.unknown_command else n for n in outcome.notices)
+        outcome = replace(outcome, notices=tuple(notices))
     await present(context.bot, chat_id, bot_deps, outcome)
 
 

@@ -10,7 +10,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.app import texts
+from bot.app.replies import Notice
 from bot.app.staff_access import NotAllowed, NotStaff
+from bot.telegram.handlers import participants
 from bot.telegram.handlers.sending import say
 from feedback_reports.record import ReportError
 
@@ -29,9 +31,13 @@ def staff_only(handler: Handler[P]) -> Handler[P]:
         try:
             await handler(update, context, *args, **kwargs)
         except NotStaff:
-            await say(
-                context.bot, update.effective_chat.id, texts.message("refusal.staff_command")
-            )
+            if update.message is None or update.message.text is None:
+                refusal = texts.message("refusal.staff_command")
+                await say(context.bot, update.effective_chat.id, refusal)
+                return
+            # A child or family typing a staff command: its words are screened like any
+            # others ("/views my dad hits me"), then it is refused as not theirs.
+            await participants.answer_with_text(update, context, refusal=Notice.staff_command)
         except (NotAllowed, ReportError):
             # The same words whether the case is someone else's or does not exist.
             await say(context.bot, update.effective_chat.id, texts.message("refusal.not_yours"))
