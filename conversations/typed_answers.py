@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-# Typed to an optional question, these skip it rather than becoming the answer.
-SKIP_WORDS = frozenset(
-    {"skip", "pass", "idk", "dunno", "dont know", "i dont know", "i do not know", "no idea"}
+# "I don't know", typed: it chooses a "Not sure" option where a question offers one.
+DONT_KNOW_WORDS = frozenset(
+    {"idk", "dunno", "dont know", "i dont know", "i do not know", "no idea"}
 )
+# Typed to an optional question, these skip it rather than becoming the answer.
+SKIP_WORDS = DONT_KNOW_WORDS | {"skip", "pass"}
 _NOT_WORD = re.compile(r"[^\w\s]")
 # Emoji presentation selectors and joiners: "☹️" and "☹" are the same face.
 _INVISIBLE = dict.fromkeys(map(ord, "\ufe0e\ufe0f\u200d"))
@@ -52,7 +54,7 @@ def is_button_word(text: str) -> bool:
 def typed_option(text: str, options: Sequence[tuple[str, str]]) -> str | None:
     """The option (id, label) that typed `text` names, by number, label, id or face; "idk"
     names a "Not sure" option."""
-    if plain(text) in SKIP_WORDS - {"skip", "pass"}:
+    if plain(text) in DONT_KNOW_WORDS:
         unsure = [option_id for option_id, label in options if plain(label) in UNSURE_LABELS]
         if unsure:
             return unsure[0]

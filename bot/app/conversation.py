@@ -144,7 +144,7 @@ class Conversations:
                 writer = await _writer(uow, telegram_id, run_id)
                 row = writer.run
                 state = EngineRun.from_dict(uow.runs.read_state(row)) if row else None
-                if text is not None and not self._picks_a_button(writer.run, state, text):
+                if text is not None and not self._picks_a_button(row, state, text):
                     screening = await self._screen(uow, writer, update.update_id, text, now)
                 if text is not None and command_in(text) is not None:
                     # A command is never an answer. Telegram routes its own commands before
