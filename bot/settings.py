@@ -20,6 +20,13 @@ MAX_REMINDER_DAYS = 60
 KeptDays = Annotated[int, Field(ge=1, le=3650)]
 KeptMonths = Annotated[int, Field(ge=1, le=1200)]
 
+# Settings written as "name=number" pairs for the participation report: the `ReportOptions`
+# field each fills, the kind of number it holds, and an example for the error message.
+REPORT_PAIRS: dict[str, tuple[str, Callable[[str], float], str]] = {
+    "report_targets": ("targets", float, "figure=percentage, like in_timescale=95"),
+    "challenge_stage_days": ("challenge_stage_days", int, "stage=days, like formal1=20"),
+}
+
 
 class SettingsError(Exception):
     """A setting is missing or malformed; the message names it and says how to fix it."""
@@ -211,24 +218,19 @@ class Settings(BaseSettings):
             )
         return tuple(code for code in SUPPORTED if code in {DEFAULT_LOCALE, *codes})
 
-    @field_validator("report_targets", mode="before")
+    @field_validator(*REPORT_PAIRS, mode="before")
     @classmethod
-    def _targets(cls, value: Any) -> dict[str, float]:
-        """Read "in_timescale=95,attended=80" as figure names and percentages."""
+    def _report_pairs(cls, value: Any, info: ValidationInfo) -> dict[str, float]:
+        """Read "in_timescale=95,attended=80" (or "informal=20,formal1=20,...") as names and
+        numbers, checked by the report's own rules (known names, numbers in range) now rather
+        than at report time."""
         if not isinstance(value, str):
             return dict(value)
-        targets = _named_numbers(value, float, "figure=percentage, like in_timescale=95")
-        # The report's own rules (known figures, 0 to 100), checked now rather than at report time.
-        return ReportOptions(targets=targets).targets
-
-    @field_validator("challenge_stage_days", mode="before")
-    @classmethod
-    def _stage_days(cls, value: Any) -> dict[str, int]:
-        """Read "informal=20,formal1=20,formal2=20,formal3=20" as days per stage."""
-        if not isinstance(value, str):
-            return dict(value)
-        days = _named_numbers(value, int, "stage=days, like formal1=20")
-        return ReportOptions(challenge_stage_days=days).challenge_stage_days
+        assert info.field_name is not None  # always named for a field validator
+        option, number, example = REPORT_PAIRS[info.field_name]
+        pairs = _named_numbers(value, number, example)
+        checked: dict[str, float] = getattr(ReportOptions.model_validate({option: pairs}), option)
+        return checked
 
     @field_validator("database_url")
     @classmethod
