@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.app.flow_forms import FormResult, fill, questions
-from bot.app.outcomes import staff_link
-from bot.app.ports import Services, UnitOfWork, UpdateKey
+from bot.app.ports import Services, UnitOfWork
 from bot.app.replies import Notice, Outcome
 from bot.app.run_store import RunStore
-from bot.app.staff_access import StaffKey, child_for, staff_member
+from bot.app.staff_access import StaffKey, staff_and_child
+from bot.app.staff_flows import StaffFlowStart, staff_link
 from bot.app.texts import message
 from conversations.events import Asked
 from conversations.flow_spec import Flow
@@ -26,29 +26,21 @@ from conversations.runs import RunContext
 from storage.models import Challenge, Participant, Run
 
 
-async def begin_challenge(
-    services: Services,
-    flow: Flow,
-    store: RunStore,
-    telegram_id: int,
-    update: UpdateKey,
-    case_ref: str,
-) -> Outcome:
+async def begin_challenge(start: StaffFlowStart, case_ref: str) -> Outcome:
     """Start (or resume) recording a challenge about the child.
 
     Raises `NotAllowed` unless this person is the child's IRO or a manager.
     """
-    now = services.clock()
-    async with services.uow() as uow:
-        if not await uow.updates.first_time(update, now):
+    now = start.services.clock()
+    async with start.services.uow() as uow:
+        if not await uow.updates.first_time(start.update, now):
             return Outcome(notices=(Notice.duplicate,))
-        staff = await staff_member(uow, telegram_id)
-        child = await child_for(uow, staff, case_ref)
-        participant = await staff_link(uow, staff, telegram_id, now)
-        await _close_another_childs(uow, store, participant, flow, child.case_ref)
+        staff, child = await staff_and_child(uow, start.telegram_id, case_ref)
+        participant = await staff_link(uow, staff, start.telegram_id, now)
+        await _close_another_childs(uow, start.store, participant, start.flow, child.case_ref)
         locale = staff.locale
         context = RunContext(audience="iro", case_ref=child.case_ref, locale=locale)
-        started = await store.start_or_resume(uow, participant, flow, None, context)
+        started = await start.store.start_or_resume(uow, participant, start.flow, None, context)
         await uow.commit()
     notices = (Notice.resumed,) if started.resumed else ()
     lines = (message("challenge.about", locale, case_ref=child.case_ref),)
@@ -140,8 +132,7 @@ async def challenge_form(
     Raises `NotAllowed` unless this person is the child's IRO or a manager.
     """
     async with services.uow() as uow:
-        staff = await staff_member(uow, who)
-        child = await child_for(uow, staff, case_ref)
+        staff, child = await staff_and_child(uow, who, case_ref)
         context = RunContext(audience="iro", case_ref=child.case_ref, locale=staff.locale)
         asked = questions(flow, context, conditional=True)
         words = {q.step_id: {o.id: o.label for o in q.options} for q in asked}
@@ -168,8 +159,7 @@ async def submit_challenge_form(
     """Check the form's answers with the challenge flow and, if it takes them, record them
     as the bot's flow does (the same day raised and category moves a challenge on a stage)."""
     async with services.uow() as uow:
-        staff = await staff_member(uow, who)
-        child = await child_for(uow, staff, case_ref)
+        staff, child = await staff_and_child(uow, who, case_ref)
         context = RunContext(audience="iro", case_ref=child.case_ref, locale=staff.locale)
         filled = fill(flow, context, values, services.clock())
         if isinstance(filled, FormResult):

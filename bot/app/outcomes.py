@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from bot.app.dates import meeting_kind
-from bot.app.ports import Services, UnitOfWork, UpdateKey
+from bot.app.ports import UnitOfWork
 from bot.app.replies import Notice, Outcome
-from bot.app.run_store import RunStore
-from bot.app.staff_access import child_for, staff_member
+from bot.app.staff_access import staff_and_child
+from bot.app.staff_flows import StaffFlowStart, staff_link
 from bot.app.texts import message
 from bot.app.web_chat import is_web_chat
 from conversations.catalogue import DEFAULT_LOCALE
@@ -17,7 +17,7 @@ from conversations.flow_spec import Flow
 from conversations.messages import on_day
 from conversations.runs import AnswerValue, RunContext, age_on
 from conversations.runs import Run as EngineRun
-from storage.models import Child, Participant, Review, Run, Staff
+from storage.models import Child, Review, Run
 
 # Meetings due this many days either side of today are offered to pick from.
 RECENT_DAYS = 90
@@ -44,35 +44,26 @@ async def meeting_to_record(
     return (on_the_day[0] if on_the_day else None), recent
 
 
-async def begin_outcome(
-    services: Services,
-    flow: Flow,
-    store: RunStore,
-    telegram_id: int,
-    update: UpdateKey,
-    case_ref: str,
-    due: date | None = None,
-) -> Outcome:
+async def begin_outcome(start: StaffFlowStart, case_ref: str, due: date | None = None) -> Outcome:
     """Start (or resume) recording the outcome of the child's meeting due on `due`, or of
     their latest one; name the meeting, and the other recent ones to pick from.
 
     Raises `NotAllowed` unless this person is the child's IRO or a manager.
     """
-    now = services.clock()
-    today = services.today().date()
-    async with services.uow() as uow:
-        if not await uow.updates.first_time(update, now):
+    now = start.services.clock()
+    today = start.services.today().date()
+    async with start.services.uow() as uow:
+        if not await uow.updates.first_time(start.update, now):
             return Outcome(notices=(Notice.duplicate,))
-        staff = await staff_member(uow, telegram_id)
-        child = await child_for(uow, staff, case_ref)
+        staff, child = await staff_and_child(uow, start.telegram_id, case_ref)
         review, recent = await meeting_to_record(uow, child.id, today, due)
         if review is None:
             await uow.commit()
             notice = Notice.no_review if due is None else Notice.no_meeting_that_day
             return Outcome(notices=(notice,), locale=staff.locale)
-        participant = await staff_link(uow, staff, telegram_id, now)
+        participant = await staff_link(uow, staff, start.telegram_id, now)
         context = outcome_context(child, review, staff.locale)
-        started = await store.start_or_resume(uow, participant, flow, review, context)
+        started = await start.store.start_or_resume(uow, participant, start.flow, review, context)
         await uow.commit()
         notices = [Notice.resumed] if started.resumed else []
         if review.held_on is not None or review.participation is not None:
@@ -100,19 +91,6 @@ def outcome_context(child: Child, review: Review, locale: str = DEFAULT_LOCALE) 
         meeting_due=review.due_date.isoformat(),
         child_age=age_on(child.birth_date, review.due_date),
     )
-
-
-async def staff_link(
-    uow: UnitOfWork, staff: Staff, telegram_id: int, now: datetime
-) -> Participant:
-    """The staff member's own participant row (made here if they were linked by the CLI)."""
-    link = await uow.participants.find_link(telegram_id, "staff", None, staff.id)
-    if link is None:
-        link = uow.participants.add(
-            Participant(telegram_id=telegram_id, role="staff", staff_id=staff.id, created_at=now)
-        )
-        await uow.flush()
-    return link
 
 
 async def record_outcome(uow: UnitOfWork, row: Run, flow: Flow, state: EngineRun) -> None:

@@ -70,3 +70,9 @@ async def child_for(uow: UnitOfWork, staff: Staff, case_ref: str) -> Child:
     if child is None or not may_see(staff, child):
         raise NotAllowed("not your case")
     return child
+
+
+async def staff_and_child(uow: UnitOfWork, who: StaffKey, case_ref: str) -> tuple[Staff, Child]:
+    """The active staff member asking and the child they ask about, or `NotAllowed`."""
+    staff = await staff_member(uow, who)
+    return staff, await child_for(uow, staff, case_ref)

@@ -15,20 +15,17 @@ from bot.app.challenges import begin_challenge
 from bot.app.dates import meeting_kind
 from bot.app.joining import telegram_link
 from bot.app.outcomes import begin_outcome
-from bot.app.ports import Services, UpdateKey
 from bot.app.replies import Outcome
-from bot.app.run_store import RunStore
+from bot.app.staff_flows import StaffFlowStart
 from bot.app.web_chat import WEB_ROLE, browser_link
 from bot.telegram.handlers.context import chat_and_user, deps
 from bot.telegram.handlers.refusals import staff_only
 from bot.telegram.handlers.sending import present, say, say_long, with_retries
 from bot.telegram.update_keys import key_of
 from conversations.flow_ids import FlowId
-from conversations.flow_spec import Flow
 
-# A use case starting a staff flow, given services, the flow, the run store, the staff
-# member's Telegram id and the update (what the flow is about is bound in beforehand).
-BeginStaffFlow = Callable[[Services, Flow, RunStore, int, UpdateKey], Awaitable[Outcome]]
+# A use case starting a staff flow (what the flow is about is bound in beforehand).
+BeginStaffFlow = Callable[[StaffFlowStart], Awaitable[Outcome]]
 
 # Whether the IRO has seen the child before, as /upcoming says it.
 SEEN_KEYS = {True: "upcoming.seen_yes", False: "upcoming.seen_no", None: "upcoming.seen_unknown"}
@@ -154,5 +151,7 @@ async def _begin_flow(
     chat_id, user_id = chat_and_user(update)
     bot_deps = deps(context)
     flow = bot_deps.flows[flow_id]
-    started = await begin(bot_deps.services, flow, bot_deps.store, user_id, key_of(update))
+    started = await begin(
+        StaffFlowStart(bot_deps.services, flow, bot_deps.store, user_id, key_of(update))
+    )
     await present(context.bot, chat_id, bot_deps, started)
