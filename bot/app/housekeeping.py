@@ -11,16 +11,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.app.ports import Services, UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
-# Deletes one batch of rows older than the moment given, and says how many it deleted.
-Pruning = Callable[[UnitOfWork, datetime], Awaitable[int]]
+# Deletes a batch (at most the number given) of rows older than the moment given, and says
+# how many it deleted.
+DeleteBatch = Callable[[datetime, int], Awaitable[int]]
 
 
 @dataclass(frozen=True)
@@ -43,40 +48,35 @@ class Pruned:
         )
 
 
+def _kept_for_a_while(uow: UnitOfWork, kept: Settings) -> dict[str, tuple[DeleteBatch, int]]:
+    """Each `Pruned` field: how a batch of its rows is deleted in this transaction, and how
+    many days they are kept."""
+    rows = uow.housekeeping
+    return {
+        "processed_updates": (rows.prune_processed_updates, kept.keep_processed_updates_days),
+        # The ids left of updates received by webhook guard against a resend as handled
+        # update ids do, so they are kept as long.
+        "received_updates": (rows.prune_received_updates, kept.keep_processed_updates_days),
+        "sent_messages": (rows.prune_sent_messages, kept.keep_sent_messages_days),
+        "expired_invitations": (
+            rows.prune_expired_invitations,
+            kept.keep_expired_invitations_days,
+        ),
+    }
+
+
 async def prune_old_records(services: Services, batch: int = BATCH) -> Pruned:
     """Delete what is past its keeping period, a batch per transaction."""
     now = services.clock()
-    keeping = services.settings
-    # Each `Pruned` field: how a batch of its rows is deleted, and how many days they are kept.
-    prunings: dict[str, tuple[Pruning, int]] = {
-        "processed_updates": (
-            lambda uow, before: uow.housekeeping.prune_processed_updates(before, batch),
-            keeping.keep_processed_updates_days,
-        ),
-        "received_updates": (
-            lambda uow, before: uow.housekeeping.prune_received_updates(before, batch),
-            keeping.keep_processed_updates_days,
-        ),
-        "sent_messages": (
-            lambda uow, before: uow.housekeeping.prune_sent_messages(before, batch),
-            keeping.keep_sent_messages_days,
-        ),
-        "expired_invitations": (
-            lambda uow, before: uow.housekeeping.prune_expired_invitations(before, batch),
-            keeping.keep_expired_invitations_days,
-        ),
-    }
-    deleted = {}
-    for field, (prune, days) in prunings.items():
-        before = now - timedelta(days=days)
 
-        def older(
-            uow: UnitOfWork, prune: Pruning = prune, before: datetime = before
-        ) -> Awaitable[int]:
-            return prune(uow, before)
+    async def prune(kind: str) -> int:
+        def one_batch(uow: UnitOfWork) -> Awaitable[int]:
+            delete, days = _kept_for_a_while(uow, services.settings)[kind]
+            return delete(now - timedelta(days=days), batch)
 
-        deleted[field] = await delete_in_batches(services, older, batch)
-    pruned = Pruned(**deleted)
+        return await delete_in_batches(services, one_batch, batch)
+
+    pruned = Pruned(**{field.name: await prune(field.name) for field in fields(Pruned)})
     if pruned.total:
         logger.info(
             "housekeeping deleted %d update ids, %d sent messages, %d expired invitations",
