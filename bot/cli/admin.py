@@ -55,10 +55,11 @@ def staff_add(username: str, name: str, role: str, telegram_id: int | None) -> N
     """Add a staff member."""
     from bot.app import admin
 
-    async def action(uow: UnitOfWork, services: Services) -> None:
-        await admin.add_staff(uow, username, name, role, telegram_id, services.clock())
-
-    run_in_uow(action)
+    run_in_uow(
+        lambda uow, services: admin.add_staff(
+            uow, username, name, role, telegram_id, services.clock()
+        )
+    )
     click.echo(f"Added {role} {username}.")
 
 
@@ -101,8 +102,8 @@ def child_add(
     """Add a child."""
     from bot.app import admin
 
-    async def action(uow: UnitOfWork, services: Services) -> None:
-        await admin.add_child(
+    run_in_uow(
+        lambda uow, services: admin.add_child(
             uow,
             case_ref,
             services.clock(),
@@ -112,8 +113,7 @@ def child_add(
             legal_status=legal_status,
             iro_username=iro_username,
         )
-
-    run_in_uow(action)
+    )
     click.echo(f"Added child {case_ref}.")
 
 
@@ -131,10 +131,9 @@ def review_add(case_ref: str, kind: str, due: date, held: date | None) -> None:
     """Add a review or conference for a child."""
     from bot.app import admin
 
-    async def action(uow: UnitOfWork, services: Services) -> None:
-        await admin.add_review(uow, case_ref, kind, due, held, services.clock())
-
-    run_in_uow(action)
+    run_in_uow(
+        lambda uow, services: admin.add_review(uow, case_ref, kind, due, held, services.clock())
+    )
     click.echo(f"Added {kind} for {case_ref} due {due.isoformat()}.")
 
 
