@@ -12,36 +12,45 @@ import sys
 
 import click
 
-# name: (module under bot.cli, one-line help shown by `mysay --help`).
-COMMAND_MODULES: dict[str, tuple[str, str]] = {
-    "db": ("database", "Create, upgrade and inspect the database schema."),
-    "keygen": (
-        "database",
-        "Print a new key for MYSAY_DATA_KEY (to rotate, put it first: NEW,OLD).",
-    ),
-    "key": ("database", "Change the key free text is encrypted with (`mysay key rotate`)."),
-    "staff": ("admin", "Add and list IROs, managers and admins."),
-    "child": ("admin", "Add children by case reference."),
-    "review": ("admin", "Add looked-after reviews and child protection conferences."),
-    "import": (
-        "admin",
-        "Import children, reviews, care episodes, plans, IRO allocations or challenges from CSV.",
-    ),
-    "invite": ("admin", "Create a one-time invitation and print its Telegram link."),
-    "flows": ("flows", "Check and try the questionnaires (flows)."),
-    "i18n": ("i18n", "See how far each language is translated (`mysay i18n status`)."),
-    "report": ("report", "Make review-record summaries and participation reports."),
-    "screen": ("screen", "Screen lines of text for safeguarding concerns, or measure screening."),
-    "safeguarding": ("safeguarding", "Look after safeguarding screening's learned layer."),
-    "flags": ("flags", "See safeguarding flags (IROs act on them in Telegram with /flags)."),
-    "retention": ("lifecycle", "Delete what is past its keeping period (`mysay retention run`)."),
-    "subject-access": ("lifecycle", "Export everything held about one child (JSON and HTML)."),
-    "erase": ("lifecycle", "Erase a child's accounts, runs and answers; keep the figures."),
-    "audit": ("lifecycle", "Export the audit log as CSV (`mysay audit export`)."),
-    "run": ("serving", "Run the bot with long polling (stop with Ctrl+C or SIGTERM)."),
-    "serve": ("serving", "Run the bot behind a web server Telegram posts to."),
-    "web": ("web", "Run the staff web workspace; `mysay web link` prints a sign-in link."),
-    "try": ("playground", "Try My Say without Telegram: play a demo child, parent or IRO."),
+# Each module under bot.cli, and its commands with the one-line help `mysay --help` shows.
+COMMANDS_BY_MODULE: dict[str, dict[str, str]] = {
+    "database": {
+        "db": "Create, upgrade and inspect the database schema.",
+        "keygen": "Print a new key for MYSAY_DATA_KEY (to rotate, put it first: NEW,OLD).",
+        "key": "Change the key free text is encrypted with (`mysay key rotate`).",
+    },
+    "admin": {
+        "staff": "Add and list IROs, managers and admins.",
+        "child": "Add children by case reference.",
+        "review": "Add looked-after reviews and child protection conferences.",
+        "import": "Import children, reviews, care episodes, plans, IRO allocations or "
+        "challenges from CSV.",
+        "invite": "Create a one-time invitation and print its Telegram link.",
+    },
+    "flows": {"flows": "Check and try the questionnaires (flows)."},
+    "i18n": {"i18n": "See how far each language is translated (`mysay i18n status`)."},
+    "report": {"report": "Make review-record summaries and participation reports."},
+    "screen": {"screen": "Screen lines of text for safeguarding concerns, or measure screening."},
+    "safeguarding": {"safeguarding": "Look after safeguarding screening's learned layer."},
+    "flags": {"flags": "See safeguarding flags (IROs act on them in Telegram with /flags)."},
+    "lifecycle": {
+        "retention": "Delete what is past its keeping period (`mysay retention run`).",
+        "subject-access": "Export everything held about one child (JSON and HTML).",
+        "erase": "Erase a child's accounts, runs and answers; keep the figures.",
+        "audit": "Export the audit log as CSV (`mysay audit export`).",
+    },
+    "serving": {
+        "run": "Run the bot with long polling (stop with Ctrl+C or SIGTERM).",
+        "serve": "Run the bot behind a web server Telegram posts to.",
+    },
+    "web": {"web": "Run the staff web workspace; `mysay web link` prints a sign-in link."},
+    "playground": {"try": "Try My Say without Telegram: play a demo child, parent or IRO."},
+}
+# name: (module, one-line help), for the group.
+COMMAND_MODULES = {
+    name: (module, help_line)
+    for module, commands in COMMANDS_BY_MODULE.items()
+    for name, help_line in commands.items()
 }
 
 
