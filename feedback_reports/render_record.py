@@ -73,38 +73,40 @@ def render_text(record: ReviewRecord) -> str:
             para(f"{label}: {value}")
     for note in record.notes:
         para(f"Note: {note}")
+
+    def answer(line: AnswerLine) -> None:
+        para(f"Q: {line.question}")
+        para(f'"{line.answer}"' if line.own_words else line.answer, "   ")
+        if line.answered_in:
+            para(f"({line.answered_in})", "   ")
+
     for group in record.themes:
         heading(group.title)
         for line in group.answers:
-            para(f"Q: {line.question}")
-            para(f'"{line.answer}"' if line.own_words else line.answer, "   ")
-            if line.answered_in:
-                para(f"({line.answered_in})", "   ")
+            answer(line)
             if line.mentions:
                 para(_mentions(line), "   ")
-    if record.moods:
-        heading("How I feel")
-        for mood in record.moods:
-            para(f"{mood.question} {mood.words} ({_date(mood.on)})")
-    if record.changes:
-        heading("Since my last review")
-        for change in record.changes:
-            para(f"{change.question} {change.direction}: was {change.before}, now {change.now}")
-    if record.flags:
-        heading("Safeguarding flags")
-        for flag in record.flags:
-            para(f"Level {flag.level}, {flag.status}, raised {flag.raised_on}")
-    if record.requests:
-        heading("What I asked for")
-        for request in record.requests:
-            para(f"{request.about.capitalize()} ({request.status}, {request.made_on})")
+    lists = {
+        "How I feel": [f"{m.question} {m.words} ({_date(m.on)})" for m in record.moods],
+        "Since my last review": [
+            f"{c.question} {c.direction}: was {c.before}, now {c.now}" for c in record.changes
+        ],
+        "Safeguarding flags": [
+            f"Level {f.level}, {f.status}, raised {f.raised_on}" for f in record.flags
+        ],
+        "What I asked for": [
+            f"{r.about.capitalize()} ({r.status}, {r.made_on})" for r in record.requests
+        ],
+    }
+    for title, items in lists.items():
+        if items:
+            heading(title)
+            for item in items:
+                para(item)
     for feedback in record.family:
         heading(f"Feedback from a {feedback.role}")
         for line in feedback.answers:
-            para(f"Q: {line.question}")
-            para(f'"{line.answer}"' if line.own_words else line.answer, "   ")
-            if line.answered_in:
-                para(f"({line.answered_in})", "   ")
+            answer(line)
     if record.outcome:
         heading("Outcome recorded by the IRO")
         outcome = record.outcome
@@ -133,18 +135,23 @@ def render_markdown(record: ReviewRecord) -> str:
         out.append("")
     out.extend(f"*{md(note)}*" for note in record.notes)
     out.append("")
+
+    def answer(line: AnswerLine) -> None:
+        out.extend([f"**{md(line.question)}**", ""])
+        if line.own_words:
+            quote(line.answer)
+            if line.answered_in:
+                out.extend([f"*{md(line.answered_in)}*", ""])
+        else:
+            out.extend([md(line.answer), ""])
+
     for group in record.themes:
         out.extend([f"## {md(group.title)}", ""])
         for line in group.answers:
-            out.extend([f"**{md(line.question)}**", ""])
-            if line.own_words:
-                quote(line.answer)
-                if line.answered_in:
-                    out.extend([f"*{md(line.answered_in)}*", ""])
-                if line.mentions:
-                    out.extend([f"*{md(_mentions(line))}*", ""])
-            else:
-                out.extend([md(line.answer), ""])
+            answer(line)
+            # Only a person's own words mention other themes.
+            if line.mentions:
+                out.extend([f"*{md(_mentions(line))}*", ""])
     lists = {
         "How I feel": [
             f"{md(m.question)} {m.face or ''} {md(m.words)} \\({md(_date(m.on))}\\)"
@@ -169,13 +176,7 @@ def render_markdown(record: ReviewRecord) -> str:
     for feedback in record.family:
         out.extend([f"## Feedback from a {md(feedback.role)}", ""])
         for line in feedback.answers:
-            out.extend([f"**{md(line.question)}**", ""])
-            if line.own_words:
-                quote(line.answer)
-                if line.answered_in:
-                    out.extend([f"*{md(line.answered_in)}*", ""])
-            else:
-                out.extend([md(line.answer), ""])
+            answer(line)
     if record.outcome:
         o = record.outcome
         code = f"{o.participation} - {o.participation_words}" if o.participation else "none"
