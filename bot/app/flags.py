@@ -21,6 +21,8 @@ from storage.models import Flag, Staff
 
 @dataclass(frozen=True)
 class FlagLine:
+    """A safeguarding flag as staff see it in a list: never the child's words."""
+
     flag_id: int
     case_ref: str
     level: str
@@ -34,12 +36,14 @@ class FlagLine:
 
 @dataclass(frozen=True)
 class FlagWords:
+    """A flag with the words that raised it, for staff allowed to read them."""
+
     line: FlagLine
     text: str
 
 
 async def flag_line(uow: UnitOfWork, flag: Flag) -> FlagLine:
-    """A flag as staff see it: never the words."""
+    """The flag's line for staff: whose it is, how serious, and why; never the words."""
     child = await uow.children.get(flag.child_id) if flag.child_id else None
     return FlagLine(
         flag.id,
