@@ -84,6 +84,11 @@ def lasted_over(
     if isinstance(until, date):
         # Started before one day worked out here: the index is read as it is, not row by row.
         return started < _started_before(until, months)
+    if dialect == "postgresql":
+        # PostgreSQL takes a day the month lacks (31 June) back to its last day: "after it"
+        # then means the same as after the missing day, and date arithmetic is far cheaper
+        # than taking both dates apart row by row.
+        return until > started + literal_column(f"interval '{months} months'")
     return _ymd(until, dialect) > _months_after(started, months, dialect)
 
 
