@@ -20,7 +20,7 @@ import random
 import sqlite3
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -51,48 +51,62 @@ def _day(rng: random.Random, first: date, days: int) -> date:
     return first + timedelta(days=rng.randrange(days))
 
 
+def episodes(
+    rng: random.Random, child: int, birth: date, rate: float = 1.0
+) -> Iterator[tuple[str, tuple[object, ...]]]:
+    """One child's periods in care, plans, IRO allocations and challenges, as (table, row)
+    without ids or creation times; `rate` scales how many children have each (the shares
+    above give national sizes at 250,000 children)."""
+    if rng.random() < 0.45 * rate:
+        start = max(birth, _day(rng, date(2020, 1, 1), 6 * 365))
+        end = start + timedelta(days=rng.randrange(30, 1500))
+        ended = end if end <= date(2026, 11, 1) else None
+        yield "care", (child, start, ended, rng.choice(LEGAL))
+    if rng.random() < 0.3 * rate:
+        start = _day(rng, date(2022, 1, 1), 4 * 365)
+        end = start + timedelta(days=rng.randrange(60, 900))
+        ended = end if end <= date(2026, 11, 1) else None
+        yield "plan", (child, start, ended, rng.choice(PLAN_CATEGORIES))
+    # Above one allocation per child on average, some children have had an IRO before.
+    allocations = int(0.6 * rate) + (rng.random() < 0.6 * rate % 1)
+    ended_on = None
+    for _ in range(allocations):
+        start = _day(rng, date(2023, 1, 1), 3 * 365)
+        if ended_on is not None:
+            start = ended_on - timedelta(days=rng.randrange(1, 400))
+        yield "allocation", (child, rng.randrange(1, IROS + 1), start, ended_on)
+        ended_on = start
+    if rng.random() < 0.05 * rate:
+        raised = _day(rng, date(2025, 1, 1), 500)
+        resolved = raised + timedelta(days=rng.randrange(5, 120))
+        category, stage = rng.choice(CHALLENGE_CATEGORIES), rng.choice(CHALLENGE_STAGES)
+        yield "challenge", (child, raised, category, stage, resolved)
+
+
+# The columns of each table `episodes` fills, in the order of its rows.
+EPISODE_COLUMNS = {
+    "care": ("care_episode", ("child_id", "started_on", "ended_on", "legal_status")),
+    "plan": ("plan_episode", ("child_id", "started_on", "ended_on", "category")),
+    "allocation": ("iro_allocation", ("child_id", "iro_id", "started_on", "ended_on")),
+    "challenge": (
+        "challenge",
+        ("child_id", "raised_on", "category", "stage", "resolved_on"),
+    ),
+}
+
+
 def generate(path: Path, children: int, seed: int = 7) -> dict[str, int]:
     """Fill the database at `path` (already migrated) and return how many rows of each."""
     rng = random.Random(seed)
     now = "2026-11-30 09:00:00.000000+00:00"
-    rows: dict[str, list[tuple[object, ...]]] = {
-        "child": [],
-        "care": [],
-        "plan": [],
-        "allocation": [],
-        "challenge": [],
-    }
+    rows: dict[str, list[tuple[object, ...]]] = {name: [] for name in ("child", *EPISODE_COLUMNS)}
     for child in range(1, children + 1):
         birth = _day(rng, date(2008, 1, 1), 18 * 365)
         rows["child"].append(
             (child, f"N{child:07d}", birth, rng.choice("12"), rng.choice(ETHNICITIES), now)
         )
-        if rng.random() < 0.45:
-            start = max(birth, _day(rng, date(2020, 1, 1), 6 * 365))
-            end = start + timedelta(days=rng.randrange(30, 1500))
-            ended = end if end <= date(2026, 11, 1) else None
-            rows["care"].append((child, start, ended, rng.choice(LEGAL), now))
-        if rng.random() < 0.3:
-            start = _day(rng, date(2022, 1, 1), 4 * 365)
-            end = start + timedelta(days=rng.randrange(60, 900))
-            ended = end if end <= date(2026, 11, 1) else None
-            rows["plan"].append((child, start, ended, rng.choice(PLAN_CATEGORIES), now))
-        if rng.random() < 0.6:
-            start = _day(rng, date(2023, 1, 1), 3 * 365)
-            rows["allocation"].append((child, rng.randrange(1, IROS + 1), start, None, now))
-        if rng.random() < 0.05:
-            raised = _day(rng, date(2025, 1, 1), 500)
-            resolved = raised + timedelta(days=rng.randrange(5, 120))
-            rows["challenge"].append(
-                (
-                    child,
-                    raised,
-                    rng.choice(CHALLENGE_CATEGORIES),
-                    rng.choice(CHALLENGE_STAGES),
-                    resolved,
-                    now,
-                )
-            )
+        for table, row in episodes(rng, child, birth):
+            rows[table].append((*row, now))
     with sqlite3.connect(path) as db:
         db.executemany(
             "INSERT INTO staff (id, username, name, role, created_at) VALUES (?, ?, ?, 'iro', ?)",
@@ -103,23 +117,12 @@ def generate(path: Path, children: int, seed: int = 7) -> dict[str, int]:
             "VALUES (?, ?, ?, ?, ?, ?)",
             rows["child"],
         )
-        for table, extra in (("care_episode", "legal_status"), ("plan_episode", "category")):
-            key = "care" if table == "care_episode" else "plan"
+        for key, (table, columns) in EPISODE_COLUMNS.items():
             db.executemany(
-                f"INSERT INTO {table} (child_id, started_on, ended_on, {extra}, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
+                f"INSERT INTO {table} ({', '.join(columns)}, created_at) "
+                f"VALUES ({', '.join('?' * (len(columns) + 1))})",
                 rows[key],
             )
-        db.executemany(
-            "INSERT INTO iro_allocation (child_id, iro_id, started_on, ended_on, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            rows["allocation"],
-        )
-        db.executemany(
-            "INSERT INTO challenge (child_id, raised_on, category, stage, resolved_on, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            rows["challenge"],
-        )
         db.execute("ANALYZE")
     return {name: len(found) for name, found in rows.items()}
 

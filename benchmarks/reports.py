@@ -1,11 +1,13 @@
 """Benchmark the participation report on a synthetic national year.
 
-Generates children, meetings, runs, answers and invitations with bulk inserts (executemany
-on SQLite, COPY on PostgreSQL) and counts them as the bot counts runs it sends and meetings
-it writes, outside the timings. Then times, in turns, one hand-written GROUP BY over the
-meetings, `build_participation_report` (one year, and beside the year before as by default), a
-child's review record and what writing a meeting adds (its day's counts kept), and prints the
-medians and the ratios to the GROUP BY.
+Generates children, meetings, runs, answers and invitations, and the children's periods in
+care, plans, IRO allocations and challenges at England's sizes (`benchmarks.children`), with
+bulk inserts (executemany on SQLite, COPY on PostgreSQL) and counts them as the bot counts
+runs it sends and meetings it writes, outside the timings. Then times, in turns, one
+hand-written GROUP BY over the meetings, `build_participation_report` (one year, and beside
+the year before as by default, each with its children's tables), a child's review record and
+what writing a meeting adds (its day's counts kept), and prints the medians and the ratios to
+the GROUP BY.
 
     .venv/bin/python -m benchmarks.reports                      # 400k meetings, 5M answers
     .venv/bin/python -m benchmarks.reports --meetings 20000 --answers 250000
@@ -42,6 +44,7 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from benchmarks import children as children_benchmark
 from feedback_reports.participation import build_participation_report
 from feedback_reports.participation_model import ReportOptions
 from feedback_reports.record import build_review_record
@@ -57,6 +60,9 @@ BATCH = 50_000
 CODES = [f"PN{n}" for n in range(8)]
 KINDS = ["cla_review"] * 8 + ["icpc", "rcpc"]
 FACES = ["very_unhappy", "unhappy", "ok", "happy", "very_happy", "not_sure"]
+# Children the shares of `benchmarks.children` are for: England's sizes in care and on a plan.
+NATIONAL_CHILDREN = 250_000
+ETHNICITIES = children_benchmark.ETHNICITIES
 THEMES = ["home", "school", "family_contact", "health", "feelings", "plan", "meeting", "iro"]
 # A child with meetings, runs and answers in every generated year (ids are dealt in turn).
 RECORD_CASE = "C0000001"
@@ -93,19 +99,39 @@ def generate(
     theme_tokens = {themes: cipher.encrypt(themes) for themes in THEMES}
 
     def staff() -> Iterator[Row]:
-        yield from ((i, f"iro{i}", f"IRO {i}", "iro", created) for i in range(1, 201))
+        iros = range(1, children_benchmark.IROS + 1)
+        yield from ((i, f"iro{i}", f"IRO {i}", "iro", created) for i in iros)
+
+    births: list[date] = []
 
     def child() -> Iterator[Row]:
         for i in range(1, children + 1):
             birth = date(2008, 1, 1) + timedelta(days=rng.randrange(18 * 365))
+            births.append(birth)
             yield (
                 i,
                 f"C{i:07d}",
                 birth,
                 rng.choice(["female", "male", "female", "male", None]),
+                children_rng.choice(ETHNICITIES),
                 rng.randrange(1, 201),
                 created,
             )
+
+    # The children's periods in care, plans, IROs and challenges at England's sizes, from a
+    # generator of their own, so the meetings and answers are those generated before them.
+    children_rng = random.Random(seed + 1)
+    per_child: defaultdict[str, list[Row]] = defaultdict(list)
+
+    def episodes(table: str) -> Iterator[Row]:
+        if not per_child:
+            for child_id, birth in enumerate(births, start=1):
+                found = children_benchmark.episodes(
+                    children_rng, child_id, birth, NATIONAL_CHILDREN / children
+                )
+                for name, row in found:
+                    per_child[name].append(row)
+        yield from ((*row, created) for row in per_child[table])
 
     def review() -> Iterator[Row]:
         for i in range(1, meetings + 1):
@@ -192,7 +218,10 @@ def generate(
 
     return {
         "staff": (["id", "username", "name", "role", "created_at"], staff()),
-        "child": (["id", "case_ref", "birth_date", "gender", "iro_id", "created_at"], child()),
+        "child": (
+            ["id", "case_ref", "birth_date", "gender", "ethnicity", "iro_id", "created_at"],
+            child(),
+        ),
         "review": (
             [
                 "id",
@@ -247,6 +276,10 @@ def generate(
             ["id", "code_hash", "role", "child_id", "created_at", "expires_at", "used_at"],
             invitation(),
         ),
+        **{
+            table: ([*columns, "created_at"], episodes(name))
+            for name, (table, columns) in children_benchmark.EPISODE_COLUMNS.items()
+        },
     }
 
 
@@ -359,11 +392,16 @@ async def sizes(url: str) -> str:
                 text("SELECT COUNT(*) FROM meeting_count WHERE held_on BETWEEN :start AND :end"),
                 {"start": YEAR_START, "end": YEAR_END},
             )
+            children = {
+                table: await connection.scalar(text(f"SELECT COUNT(*) FROM {table}"))
+                for table in ("child", "care_episode", "plan_episode", "iro_allocation")
+            }
     finally:
         await database.dispose()
     return (
         f"{held:,} meetings held in the year, {answers:,} answers; "
-        f"the report reads {kept:,} rows of meetings' counts kept per day"
+        f"the report reads {kept:,} rows of meetings' counts kept per day; "
+        + ", ".join(f"{table} {n:,}" for table, n in children.items())
     )
 
 

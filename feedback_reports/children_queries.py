@@ -10,10 +10,24 @@ DfE's "at 31 March" counts.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Integer, case, cast, extract, func, literal, literal_column, or_, select
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -67,7 +81,27 @@ def _months_after(day: Expr, months: int, dialect: str) -> ColumnElement[int]:
 def lasted_over(
     started: Expr, until: Expr | date, months: int, dialect: str
 ) -> ColumnElement[bool]:
+    if isinstance(until, date):
+        # Started before one day worked out here: the index is read as it is, not row by row.
+        return started < _started_before(until, months)
+    if dialect == "postgresql":
+        # PostgreSQL takes a day the month lacks (31 June) back to its last day: "after it"
+        # then means the same as after the missing day, and date arithmetic is far cheaper
+        # than taking both dates apart row by row.
+        return until > started + literal_column(f"interval '{months} months'")
     return _ymd(until, dialect) > _months_after(started, months, dialect)
+
+
+def _started_before(until: date, months: int) -> date:
+    """The first start day that had not lasted over `months` by `until`, as `_months_after`
+    counts: `until`'s day that many months earlier, or, when that month is too short to have
+    it, the first of the month after (every day of the short month had lasted over)."""
+    counted = until.year * 12 + until.month - 1 - months
+    year, month = divmod(counted, 12)
+    if until.day <= calendar.monthrange(year, month + 1)[1]:
+        return date(year, month + 1, until.day)
+    year, month = divmod(counted + 1, 12)
+    return date(year, month + 1, 1)
 
 
 def _open_on(model: Episodes | type[IroAllocation], day: date) -> ColumnElement[bool]:
@@ -131,22 +165,19 @@ def flow_query(model: Episodes, start: date, end: date, column: str, dialect: st
 
 def plans_started_query(start: date, end: date) -> Query:
     """Plans started in the period by category, and how many were a child's second or later."""
-    numbered = select(
-        PlanEpisode.started_on,
-        PlanEpisode.category,
-        func.row_number()
-        .over(partition_by=PlanEpisode.child_id, order_by=PlanEpisode.started_on)
-        .label("nth"),
-    ).subquery("numbered")
-    n = numbered.c
+    earlier = aliased(PlanEpisode)
+    # Looked up by the child's (child, started) key, for the plans of the period alone.
+    repeat = exists().where(
+        and_(earlier.child_id == PlanEpisode.child_id, earlier.started_on < PlanEpisode.started_on)
+    )
     return (
         select(
-            n.category,
+            PlanEpisode.category,
             func.count().label("plans"),
-            func.sum(case((n.nth > 1, 1), else_=0)).label("repeat"),
+            func.sum(case((repeat, 1), else_=0)).label("repeat"),
         )
-        .where(n.started_on.between(start, end))
-        .group_by(n.category)
+        .where(PlanEpisode.started_on.between(start, end))
+        .group_by(PlanEpisode.category)
     )
 
 

@@ -40,12 +40,17 @@ class CareEpisode(Base):
     """A period a child was looked after, with their legal status in it (SSDA903 code)."""
 
     __tablename__ = "care_episode"
-    __table_args__ = (UniqueConstraint("child_id", "started_on"),)
+    # The children's tables read these indexes alone (open on a day; ended in a period).
+    __table_args__ = (
+        UniqueConstraint("child_id", "started_on"),
+        Index("ix_care_episode_open", "started_on", "ended_on", "child_id", "legal_status"),
+        Index("ix_care_episode_ended", "ended_on", "child_id", "legal_status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
-    started_on: Mapped[date] = mapped_column(Date, index=True)
-    ended_on: Mapped[date | None] = mapped_column(Date, index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
     legal_status: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime]
 
@@ -54,12 +59,17 @@ class PlanEpisode(Base):
     """A child protection plan: its category of abuse and its dates."""
 
     __tablename__ = "plan_episode"
-    __table_args__ = (UniqueConstraint("child_id", "started_on"),)
+    # The children's tables read these indexes alone (open on a day; ended in a period).
+    __table_args__ = (
+        UniqueConstraint("child_id", "started_on"),
+        Index("ix_plan_episode_open", "started_on", "ended_on", "category", "child_id"),
+        Index("ix_plan_episode_ended", "ended_on", "started_on", "child_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
-    started_on: Mapped[date] = mapped_column(Date, index=True)
-    ended_on: Mapped[date | None] = mapped_column(Date, index=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    ended_on: Mapped[date | None] = mapped_column(Date)
     category: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
 
@@ -68,11 +78,15 @@ class IroAllocation(Base):
     """An IRO allocated to a child from one day to another (open while `ended_on` is None)."""
 
     __tablename__ = "iro_allocation"
-    __table_args__ = (UniqueConstraint("child_id", "started_on"),)
+    # Caseloads on a day are counted from this index alone.
+    __table_args__ = (
+        UniqueConstraint("child_id", "started_on"),
+        Index("ix_iro_allocation_caseload", "iro_id", "started_on", "ended_on", "child_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"))
-    iro_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    iro_id: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     started_on: Mapped[date] = mapped_column(Date, index=True)
     ended_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
