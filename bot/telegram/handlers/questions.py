@@ -24,13 +24,17 @@ from conversations.events import Rejected
 from storage.uow import UnitOfWork as StorageUnitOfWork
 
 logger = logging.getLogger(__name__)
+# Notes held at most: past this, all are written in one transaction, so chats that never
+# write again cannot make the bot's memory grow without end.
+MAX_HELD = 10_000
 
 
 class QuestionNotes:
     """The message showing each chat's current question, held until it can be written."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, most: int = MAX_HELD) -> None:
         self._services = services
+        self._most = most
         # chat id -> (run id, message id): noted after a reply, not yet written.
         self._held: dict[int, tuple[int, int]] = {}
 
@@ -64,6 +68,8 @@ class QuestionNotes:
         if not asked_again:
             assert shown is not None
             self._held[chat_id] = (outcome.run_id, shown)
+            if len(self._held) >= self._most:
+                await self.write_held()
             return None
         # Only a question asked again needs the copy before, read in a transaction of its own.
         held = self._held.pop(chat_id, None)
@@ -75,7 +81,8 @@ class QuestionNotes:
         return before if before not in (answered, shown) else None
 
     async def write_held(self) -> None:
-        """Write every note still held, in one transaction (the bot is stopping)."""
+        """Write every note still held, in one transaction (the bot is stopping, or holds
+        too many)."""
         if not self._held:
             return
         held, self._held = self._held, {}
