@@ -13,7 +13,8 @@ typed answer that raises an urgent safeguarding flag (its alerts delivered at on
 bot does), and for pressing Send, beside the figures measured the same way before the
 answers moved to one transaction (BEFORE) and their ratio; and which transactions were the
 input's own, which noted the message showing the next question (the Telegram adapter's
-table), and which delivered alerts from the outbox.
+table: now written in the next input's own transaction, so none should be
+counted), and which delivered alerts from the outbox.
 
     .venv/bin/python -m benchmarks.statements
     .venv/bin/python -m benchmarks.statements --show "typed answer"   # and its SQL

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from bot.app import texts
 from bot.app.challenges import record_challenge
 from bot.app.conversation import Conversations
 from bot.app.outcomes import record_outcome
@@ -21,6 +22,9 @@ from bot.settings import Settings
 from conversations.flow_ids import FlowId
 from conversations.flow_spec import Flow
 from conversations.flow_versions import FlowLibrary, packaged_library
+from conversations.languages import native_name
+from conversations.messages import catalogue as engine_words
+from conversations.messages import on_day
 from conversations.runs import Run as EngineRun
 from conversations.safeguarding import assess
 from conversations.sharing import Reader
@@ -99,9 +103,22 @@ class Core:
     conversations: Conversations
 
 
+def _read_words(services: Services) -> None:
+    """Read the message catalogues, and Babel's data for each language offered, now: left to
+    first use, they cost the first update that says something (tens of milliseconds)."""
+    texts.catalogue()
+    engine_words()
+    today = services.today().date()
+    for code in services.settings.languages:
+        native_name(code)
+        on_day(today, code)
+
+
 def build_core(services: Services) -> Core:
-    """Load and check the flows and their kept versions once; wire the use cases over them."""
+    """Load and check the flows and their kept versions once, read the words the bot says;
+    wire the use cases over them."""
     flows = packaged_library()
+    _read_words(services)
 
     async def raise_child_requests(
         uow: UnitOfWork, row: Run, flow: Flow, run: EngineRun

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from conversations.yaml_files import read_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +29,6 @@ DEFAULT_LOCALE = "en"
 # How far a translation can be trusted; English, the source, is neither.
 STATUSES = ("machine", "reviewed")
 SOURCE = "source"
-# libyaml reads a catalogue in 2 ms where pure Python takes 66; both give the same values.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class CatalogueError(ValueError):
@@ -155,7 +153,7 @@ class Catalogue:
 
 def _read(path: Path) -> dict[str, Translation]:
     """One language's file: English as plain strings, others with text and status."""
-    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+    data = read_yaml(path.read_text(encoding="utf-8")) or {}
     messages = data.get("messages") if isinstance(data, dict) else None
     if not isinstance(messages, dict):
         raise CatalogueError(f"{path.name}: needs a 'messages' mapping")

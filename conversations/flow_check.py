@@ -31,14 +31,16 @@ from conversations.flow_spec import (
 from conversations.runs import AnswerValue
 from conversations.step_roles import role_problems
 from conversations.translations import missing_translations
+from conversations.yaml_files import SAFE_LOADER
 
 FLOWS_DIR = Path(__file__).parent / "flows"
 
 M = TypeVar("M", bound=BaseModel)
 
 
-class _FlowLoader(yaml.SafeLoader):
-    """A YAML 1.2-style loader, so ids such as `yes`, `no` and `8_12` stay text.
+class _FlowLoader(SAFE_LOADER):  # type: ignore[valid-type,misc]  # chosen at import
+    """A YAML 1.2-style loader, so ids such as `yes`, `no` and `8_12` stay text (libyaml
+    parses; which words are booleans or numbers is still decided here, in Python).
 
     PyYAML follows YAML 1.1, where `yes` is a boolean and `8_12` the number 812; a flow file
     writer should not have to know that and quote them.

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot.app.buttons import RunButton
-from bot.app.ports import Services, UnitOfWork, UpdateKey
+from bot.app.ports import RunNote, Services, UnitOfWork, UpdateKey
 from bot.app.replies import Notice, Outcome, Position, SentRun
 from bot.app.run_store import RunStore
 from bot.app.safeguarding import Screened, Screening, raise_flag
@@ -71,8 +71,15 @@ class Conversations:
         # a parent from a child. Bounded: an outage needs it only for recent writers.
         self._authors: dict[int, str] = {}
 
-    async def begin(self, telegram_id: int, update: UpdateKey, purpose: Purpose) -> Outcome:
-        """Start (or resume) the flow that fits this participant's next or last meeting."""
+    async def begin(
+        self,
+        telegram_id: int,
+        update: UpdateKey,
+        purpose: Purpose,
+        note: RunNote | None = None,
+    ) -> Outcome:
+        """Start (or resume) the flow that fits this participant's next or last meeting;
+        the channel's `note` about the run joins the transaction."""
         now = self.services.clock()
         async with self.services.uow() as uow:
             if not await uow.updates.first_time(update, now):
@@ -110,6 +117,8 @@ class Conversations:
                 for run in await uow.runs.for_review(review.id)
             ):
                 notices.append(Notice.already_sent)
+            if note is not None:
+                await note(uow, started.run_id)
             await uow.commit()
             return Outcome(
                 started.events, started.run_id, tuple(notices), locale=participant.locale
@@ -121,6 +130,7 @@ class Conversations:
         update: UpdateKey,
         action: Input,
         button: RunButton | None = None,
+        note: RunNote | None = None,
     ) -> Outcome:
         """Apply one input to the participant's open run, in one transaction.
 
@@ -131,7 +141,8 @@ class Conversations:
         fail, the flag is stored on its own before the error goes on, so none is ever lost.
 
         A `button` must name this participant's open run at the step it is on (or at its
-        summary); otherwise it is stale or forged and changes nothing.
+        summary); otherwise it is stale or forged and changes nothing. The channel's `note`
+        about the run the input is for joins the transaction.
         """
         text = action.text if isinstance(action, Text) else None
         run_id = button.run_id if button else None
@@ -153,6 +164,8 @@ class Conversations:
                     outcome = Outcome(notices=(Notice.unknown_command,))
                 else:
                     outcome = await self._apply(uow, writer, state, action, button, now)
+                if note is not None and row is not None:
+                    await note(uow, row.id)
                 await uow.commit()
                 return replace(outcome, screening=screening, locale=writer.locale)
         except Exception:

@@ -152,3 +152,7 @@ class DeliveryFailed(Exception):
 
 # Sends one message through a channel, or raises DeliveryFailed.
 Send = Callable[[Outgoing], Awaitable[None]]
+# A channel's own note about the run an input is for (by its id), written in the input's
+# transaction rather than one of its own: Telegram's note of the message showing the run's
+# question.
+RunNote = Callable[[UnitOfWork, int], Awaitable[None]]

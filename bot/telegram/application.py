@@ -41,7 +41,9 @@ from bot.telegram.callbacks import (
 from bot.telegram.commands import COMMANDS
 from bot.telegram.handlers import fallbacks, languages, participants, staff
 from bot.telegram.handlers.context import BotDeps, deps, install
+from bot.telegram.handlers.context import bot_deps as deps_of
 from bot.telegram.handlers.outage import hold_for_later, replay_spool
+from bot.telegram.handlers.questions import QuestionNotes
 from bot.telegram.handlers.sending import keyboard, say, with_retries
 from bot.telegram.limiter import ChatRateLimiter, retry_seconds
 from bot.telegram.ordering import PerChatUpdateProcessor
@@ -65,12 +67,26 @@ PTBApplication = Application[Any, Any, Any, Any, Any, Any]
 T = TypeVar("T")
 
 
+class MySayApplication(PTBApplication):
+    """PTB's Application, which writes the question notes it still holds as it shuts down.
+
+    Every way the bot stops (polling, the webhook, the playground, the tests) shuts the
+    Application down, after its updates are done and while the database is still open.
+    """
+
+    async def shutdown(self) -> None:
+        if not self.running:
+            await deps_of(self).notes.write_held()
+        await super().shutdown()
+
+
 def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
     """Build the bot on the application core; the Bot API URL and token come from settings."""
     services = core.services
     settings = services.settings
     builder = (
         ApplicationBuilder()
+        .application_class(MySayApplication)
         .token(settings.telegram_token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
@@ -82,7 +98,14 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
     if not polling:
         builder = builder.updater(None)
     application = builder.build()
-    bot_deps = BotDeps(core.services, core.flows, core.conversations, core.store, COMMANDS)
+    bot_deps = BotDeps(
+        core.services,
+        core.flows,
+        core.conversations,
+        core.store,
+        COMMANDS,
+        QuestionNotes(services),
+    )
 
     async def deliver_now() -> DeliveryReport:
         return await deliver_due(services, _sender(application))

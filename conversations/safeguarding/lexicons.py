@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-import yaml
-
 from conversations.safeguarding.model import CATEGORIES, Assessment, Level
 from conversations.safeguarding.rules import RulesError
+from conversations.yaml_files import read_yaml
 
 NOT_SCREENED = "not screened: language"
 ENGLISH = "en"
@@ -212,7 +211,7 @@ def load_lexicons(folder: Traversable | None = None) -> Lexicons:
     """Read every `<code>.yaml` lexicon (the packaged ones by default)."""
     folder = folder or files("conversations") / "safeguarding_lexicons"
     found = [
-        _lexicon(entry.name, yaml.safe_load(entry.read_text(encoding="utf-8")))
+        _lexicon(entry.name, read_yaml(entry.read_text(encoding="utf-8")))
         for entry in sorted(folder.iterdir(), key=lambda entry: entry.name)
         if entry.name.endswith(".yaml")
     ]

@@ -33,6 +33,7 @@ from conversations.safeguarding.patterns import (
     check_repeats,
     word_lists_as_tries,
 )
+from conversations.yaml_files import read_yaml
 
 SPEC_VERSION = 1
 NORMALISATION_FILE = "normalisation.yaml"
@@ -178,7 +179,7 @@ def _read(entry: Traversable, *sections: str) -> dict[str, object]:
     if not entry.is_file():
         raise RulesError(f"{entry.name}: file not found")
     try:
-        data = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        data = read_yaml(entry.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise RulesError(f"{entry.name}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):

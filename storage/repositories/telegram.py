@@ -6,7 +6,7 @@ from functools import cache
 
 from sqlalchemy import delete, select
 
-from storage.models import TelegramPrompt
+from storage.models import Run, TelegramPrompt
 from storage.repositories.base import Repository, Upsert, insert_into, table_of
 
 
@@ -19,6 +19,17 @@ class TelegramPromptRepository(Repository):
         """
         values = {"run_id": run_id, "message_id": message_id}
         await self.session.execute(_note(self.on_postgres), values)
+
+    async def note_all(self, message_ids: dict[int, int]) -> None:
+        """Note the message showing each run's question (run id -> message id), for the runs
+        that still exist (one erased since has nothing to note)."""
+        existing = select(Run.id).where(Run.id.in_(message_ids))
+        values = [
+            {"run_id": run_id, "message_id": message_ids[run_id]}
+            for run_id in await self.session.scalars(existing)
+        ]
+        if values:
+            await self.session.execute(_note(self.on_postgres), values)
 
     async def replace(self, run_id: int, message_id: int | None) -> int | None:
         """Note the message now showing the run's question (None: no message does); give
@@ -36,8 +47,16 @@ class TelegramPromptRepository(Repository):
 
 @cache
 def _note(postgres: bool) -> Upsert:
-    """Built once per database kind (most answers run it); the values come as parameters."""
-    insert = insert_into(table_of(TelegramPrompt), postgres)
+    """Built once per database kind (most answers run it); the values come as parameters.
+
+    A note never goes back to an older message: Telegram numbers a chat's messages in
+    order, and a note held by one worker may be written after another worker noted a newer
+    message for the same run (`bot.telegram.handlers.questions`).
+    """
+    table = table_of(TelegramPrompt)
+    insert = insert_into(table, postgres)
     return insert.on_conflict_do_update(
-        index_elements=["run_id"], set_={"message_id": insert.excluded.message_id}
+        index_elements=["run_id"],
+        set_={"message_id": insert.excluded.message_id},
+        where=table.c.message_id < insert.excluded.message_id,
     )

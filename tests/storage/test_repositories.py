@@ -148,6 +148,31 @@ async def test_the_message_showing_a_question_is_noted_and_goes_with_its_run(
         assert await uow.telegram_prompts.replace(run_id, None) is None
 
 
+async def test_a_question_note_never_goes_back_and_skips_erased_runs(
+    services: Services,
+) -> None:
+    """A note held by one worker, written after another noted a newer message, is ignored."""
+    await _seed(services)
+    async with services.uow() as uow:
+        child = await uow.children.by_case_ref("C001")
+        assert child is not None
+        kept = await add_run(uow, telegram_id=7, child_id=child.id)
+        erased = await add_run(uow, telegram_id=8, child_id=child.id)
+        await uow.commit()
+        kept_id, erased_id = kept.id, erased.id
+    async with services.uow() as uow:
+        await uow.telegram_prompts.note(kept_id, 20)
+        await uow.telegram_prompts.note(kept_id, 18)
+        await uow.kept_figures.delete_runs([erased_id])
+        await uow.commit()
+    async with services.uow() as uow:
+        await uow.telegram_prompts.note_all({kept_id: 19, erased_id: 30})
+        await uow.commit()
+    async with services.uow() as uow:
+        assert await uow.telegram_prompts.replace(kept_id, 21) == 20
+        assert await uow.telegram_prompts.replace(erased_id, None) is None
+
+
 async def test_a_stale_run_write_is_refused(services: Services) -> None:
     """Two workers loading the same run: the second write loses instead of overwriting."""
     await _seed(services)

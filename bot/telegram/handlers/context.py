@@ -13,6 +13,7 @@ from bot.app.conversation import Conversations
 from bot.app.run_store import RunStore
 from bot.bootstrap import Services
 from bot.telegram.command_registry import CommandRegistry
+from bot.telegram.handlers.questions import QuestionNotes
 from bot.telegram.spool import UpdateSpool
 from conversations.flow_spec import Flow
 
@@ -26,6 +27,8 @@ class BotDeps:
     conversations: Conversations
     store: RunStore
     commands: CommandRegistry
+    # The message showing each chat's question, held until the chat's next input writes it.
+    notes: QuestionNotes
     # Set by the application: drains the outbox now (alerts must not wait for the sweep).
     deliver_outbox: Callable[[], Awaitable[Any]] | None = None
     # Where updates wait while the database is down, and the ids being replayed from it.

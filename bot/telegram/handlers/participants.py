@@ -61,7 +61,8 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, purpose: Purpose) -> None:
     user_id, chat_id = _ids(update)
     bot_deps = deps(context)
-    outcome = await bot_deps.conversations.begin(user_id, key_of(update), purpose)
+    note = bot_deps.notes.held_for(chat_id)
+    outcome = await bot_deps.conversations.begin(user_id, key_of(update), purpose, note)
     await present(context.bot, chat_id, bot_deps, outcome)
 
 
@@ -88,7 +89,8 @@ async def answer_with_text(
     user_id, chat_id = _ids(update)
     assert update.message is not None and update.message.text is not None
     bot_deps = deps(context)
-    outcome = await bot_deps.conversations.act(user_id, key_of(update), Text(update.message.text))
+    text, note = Text(update.message.text), bot_deps.notes.held_for(chat_id)
+    outcome = await bot_deps.conversations.act(user_id, key_of(update), text, note=note)
     if refusal is not None:
         notices = (refusal if n is Notice.unknown_command else n for n in outcome.notices)
         outcome = replace(outcome, notices=tuple(notices))
@@ -103,7 +105,10 @@ async def press_button(
     query = update.callback_query
     assert query is not None
     bot_deps = deps(context)
-    outcome = await bot_deps.conversations.act(user_id, key_of(update), button.action, button)
+    note = bot_deps.notes.held_for(chat_id)
+    outcome = await bot_deps.conversations.act(
+        user_id, key_of(update), button.action, button, note
+    )
     await with_retries(query.answer)
     stale = Notice.stale_button in outcome.notices
     first = outcome.events[0] if outcome.events else None
@@ -150,7 +155,8 @@ async def cancel(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop the open run; nothing in it is shared."""
     user_id, chat_id = _ids(update)
     bot_deps = deps(context)
-    outcome = await bot_deps.conversations.act(user_id, key_of(update), Cancel())
+    note = bot_deps.notes.held_for(chat_id)
+    outcome = await bot_deps.conversations.act(user_id, key_of(update), Cancel(), note=note)
     if Notice.no_open_run in outcome.notices:
         await say(context.bot, chat_id, texts.message("notice.cancelled_nothing", outcome.locale))
         return

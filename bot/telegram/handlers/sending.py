@@ -20,7 +20,6 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from bot.app import texts
 from bot.app.replies import Notice, Outcome
 from bot.telegram.handlers.context import BotDeps
-from bot.telegram.handlers.questions import replace_question
 from bot.telegram.limiter import retry_seconds, urgently
 from bot.telegram.render import TELEGRAM_LIMIT, ChatMessage, render, split_text
 from conversations.events import Submitted
@@ -185,7 +184,7 @@ async def present(
             shown = message_id
     # After the sends, so the next question reaches the person one call sooner.
     answered = pressed.message_id if pressed is not None else None
-    done_with = await replace_question(deps.services, outcome, shown, answered)
+    done_with = await deps.notes.replace(chat_id, outcome, shown, answered)
     if done_with is not None:
         await remove_buttons(bot, chat_id, done_with)
     # A sent run may have queued messages for others (an outcome's note to the child).
