@@ -141,7 +141,8 @@ def test_how_children_really_write_is_still_urgent(text: str) -> None:
 
 
 def test_a_classifier_flag_says_so_without_the_words() -> None:
-    found = assess("i have been giving all my stuff away, i wont need it soon")
+    # No rule reads this sign ("giving my stuff away" is a rule of its own now).
+    found = assess("i have been sorting out who gets my things, i wont need them soon")
     assert found.level is not Level.NONE
     assert any(reason.startswith(("classifier.", "uncertain.")) for reason in found.rules)
     assert all(" " not in reason for reason in found.rules)

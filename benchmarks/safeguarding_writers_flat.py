@@ -1,0 +1,138 @@
+"""A quicker out-of-fold measure of the whole screener, each corpus writer left out in turn.
+
+`benchmarks/safeguarding_writers` trains the shipped way once per writer, with its own
+writers left out again inside to choose thresholds: about twelve level models and
+seventeen category models per writer, which took eleven minutes a writer on the loaded
+shared machine in round seven (blind/README.md). This variant fits one level model per
+writer left out, chooses each writer's thresholds (`choose_thresholds`) on the other
+writers' out-of-fold probabilities, and borrows the category models of a given model
+file, so it runs in about a tenth of the time. Its figures compare with each other (before
+and after a change, measured the same way), not with the nested benchmark's.
+
+    .venv/bin/python -m benchmarks.safeguarding_writers_flat \
+        [--rules DIR] [--categories-from MODEL.json] [--without part12 ...] [--apart part12 ...]
+
+`--rules` screens and normalises with another rules folder (a change's "before"),
+`--without` leaves writers out of the corpus altogether, and `--apart` trains on writers
+and prints their rows but keeps them out of the combined figures (so that the writers a
+"before" had can be compared on their own).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from benchmarks.safeguarding_writers import CORPUS, _row
+from conversations.safeguarding.classifier import (
+    LEVEL_ORDER,
+    LinearClassifier,
+    Thresholds,
+    load_classifier,
+)
+from conversations.safeguarding.evaluation import Evaluation, combine, evaluate, report_lines
+from conversations.safeguarding.features import document
+from conversations.safeguarding.labelled import LabelledMessage, read_all
+from conversations.safeguarding.rules import RuleSet, load_rules
+from conversations.safeguarding.screener import Screener
+from conversations.safeguarding.training import (
+    LEVEL_C,
+    TrainedModel,
+    _logistic,
+    _rounded,
+    _weighted_vectoriser,
+    choose_thresholds,
+    write_model,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_RULES = ROOT / "conversations" / "safeguarding_rules"
+SHIPPED_MODEL = ROOT / "conversations" / "safeguarding_model" / "classifier.json"
+# Replaced per writer by `choose_thresholds` before anything is screened.
+UNCHOSEN = Thresholds(urgent=0.5, concern=0.5, unsure_urgent=0.5, category=0.5)
+
+
+def _fold_model(
+    docs: list[str], labels: np.ndarray, learnt: np.ndarray, categories: LinearClassifier
+) -> tuple[TrainedModel, TfidfVectorizer, LogisticRegression]:
+    """A level model fitted on `learnt`, with `categories`' category weights per feature."""
+    vectoriser = _weighted_vectoriser([docs[i] for i in learnt])
+    model = _logistic(LEVEL_C).fit(vectoriser.transform([docs[i] for i in learnt]), labels[learnt])
+    names = vectoriser.get_feature_names_out().tolist()
+    width = len(categories.categories)
+    borrowed = [
+        categories.weights[categories.index[name], 3:]
+        if name in categories.index
+        else np.zeros(width)
+        for name in names
+    ]
+    trained = TrainedModel(
+        features=names,
+        idf=_rounded(vectoriser.idf_),
+        level_weights=[_rounded(row) for row in model.coef_.T],
+        level_bias=_rounded(model.intercept_),
+        categories=list(categories.categories),
+        category_weights=[_rounded(np.asarray(row, dtype=float)) for row in borrowed],
+        category_bias=_rounded(categories.bias[3:]),
+        thresholds=UNCHOSEN,
+        corpus_size=len(learnt),
+    )
+    return trained, vectoriser, model
+
+
+def measure(
+    messages: list[LabelledMessage], rules: RuleSet, categories: LinearClassifier
+) -> dict[str, Evaluation]:
+    """Screen each writer's messages with rules and a level model that never saw them."""
+    docs = [document(rules.normalise(m.text), m.context) for m in messages]
+    labels = np.array([LEVEL_ORDER.index(m.level) for m in messages])
+    writers = np.array([m.writer for m in messages])
+    probabilities = np.zeros((len(docs), len(LEVEL_ORDER)))
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for writer in sorted(set(writers)):
+            held_out = np.where(writers == writer)[0]
+            trained, vectoriser, model = _fold_model(
+                docs, labels, np.where(writers != writer)[0], categories
+            )
+            probabilities[held_out] = model.predict_proba(
+                vectoriser.transform([docs[i] for i in held_out])
+            )
+            write_model(trained, Path(folder) / f"{writer}.json")
+        for writer in sorted(set(writers)):
+            others = writers != writer
+            thresholds = choose_thresholds(probabilities[others], labels[others])
+            classifier = load_classifier(Path(folder) / f"{writer}.json")
+            screener = Screener(rules, replace(classifier, thresholds=thresholds))
+            results[writer] = evaluate(
+                [m for m in messages if m.writer == writer], screener.assess
+            )
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rules", type=Path, default=SHIPPED_RULES)
+    parser.add_argument("--categories-from", type=Path, default=SHIPPED_MODEL)
+    parser.add_argument("--without", nargs="*", default=[])
+    parser.add_argument("--apart", nargs="*", default=[])
+    args = parser.parse_args()
+    files = [f for f in sorted(CORPUS.glob("*.tsv")) if f.name.split("_")[0] not in args.without]
+    results = measure(
+        read_all(files), load_rules(args.rules), load_classifier(args.categories_from)
+    )
+    print(f"{'writer':<10}{'msgs':>6}{'urg rec':>9}{'urg flag':>9}{'con flag':>9}{'false':>9}")
+    for writer, result in results.items():
+        print(_row(writer, result))
+    combined = combine([result for writer, result in results.items() if writer not in args.apart])
+    print("\n".join(report_lines("writers left out in turn", combined)))
+
+
+if __name__ == "__main__":
+    main()
