@@ -153,6 +153,30 @@ def test_disclosures_about_themselves_or_a_sibling_or_friend_are_urgent(
     assert category in assessment.categories
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother can have my xbox when im gone",
+        "you can keep my trainers i wont need them anymore",
+        "i wont be here anymore after tonight",
+    ],
+)
+def test_leaving_things_behind_is_a_suicide_sign_without_the_word(text: str) -> None:
+    assert "self_harm.saying_goodbye" in default_rules().assess(text).rules
+
+
+def test_not_being_there_next_time_is_asked_about_unless_the_child_says_why() -> None:
+    rules = default_rules()
+    assert (
+        "low_mood.not_there_next_time" in rules.assess("i wont be around for my next review").rules
+    )
+    for why in ("im on a school trip", "cos we are moving"):
+        said = rules.assess(f"i wont be there at the next meeting {why}")
+        assert "low_mood.not_there_next_time" not in said.rules
+    trip = rules.assess("you can have my bike when im gone to camp")
+    assert "self_harm.saying_goodbye" not in trip.rules
+
+
 def test_an_idiom_does_not_hide_a_disclosure_in_the_same_message() -> None:
     text = "this homework is killing me. in the film he kills himself. " * 3 + "i want to kms"
     assert assess(text).level is Level.URGENT
