@@ -31,6 +31,8 @@ class OverdueMeeting:
 
 @dataclass(frozen=True)
 class Overdue:
+    """Everything past its deadline that one staff member may see, by kind."""
+
     flags: tuple[FlagLine, ...]
     requests: tuple[RequestLine, ...]
     meetings: tuple[OverdueMeeting, ...]

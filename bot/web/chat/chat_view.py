@@ -41,6 +41,9 @@ class Face:
 
 @dataclass(frozen=True)
 class ChatPage:
+    """What the chat page shows: the answers so far as bubbles, what the last post said,
+    and the prompt with its buttons, in the child's language."""
+
     conversation: tuple[Bubble, ...]
     said: tuple[Bubble, ...]
     prompt: Shown | None
