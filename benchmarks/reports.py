@@ -12,7 +12,7 @@ the GROUP BY.
     .venv/bin/python -m benchmarks.reports                      # 400k meetings, 5M answers
     .venv/bin/python -m benchmarks.reports --meetings 20000 --answers 250000
     .venv/bin/python -m benchmarks.reports --scale 0.05         # a twentieth of that, quickly
-    .venv/bin/python -m benchmarks.reports --postgres postgresql+asyncpg://u@host/postgres
+    .venv/bin/python -m benchmarks.reports --postgres postgresql://u@host/postgres
     .venv/bin/python -m benchmarks.reports --database-url postgresql+asyncpg://u@host/db
     .venv/bin/python -m benchmarks.reports --reuse              # time the last data again
 
@@ -43,6 +43,7 @@ import asyncpg
 from alembic import command
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from benchmarks import children as children_benchmark
 from feedback_reports.participation import build_participation_report
@@ -496,11 +497,31 @@ def _both(found: dict[str, float], name: str) -> str:
     return f"{found[name]:.3f}s (this process's CPU {found[f'{name}_cpu']:.3f}s)"
 
 
+def async_url(value: str) -> str:
+    """A database URL for the async drivers the bot uses: `postgresql://` (as psql and most
+    tools write it) means asyncpg, `sqlite:///` aiosqlite."""
+    try:
+        url = make_url(value)
+    except ArgumentError as error:
+        raise argparse.ArgumentTypeError(f"not a database URL: {value!r}") from error
+    drivers = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
+    drivers |= {"sqlite": "sqlite+aiosqlite"}
+    drivername = drivers.get(url.drivername, url.drivername)
+    if drivername not in ("postgresql+asyncpg", "sqlite+aiosqlite"):
+        raise argparse.ArgumentTypeError(
+            f"{url.drivername}: give a postgresql:// or sqlite:/// URL"
+        )
+    return url.set(drivername=drivername).render_as_string(hide_password=False)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
-    parser.add_argument("--database-url", default=f"sqlite+aiosqlite:///{OUT / 'reports.db'}")
+    parser.add_argument(
+        "--database-url", type=async_url, default=f"sqlite+aiosqlite:///{OUT / 'reports.db'}"
+    )
     parser.add_argument(
         "--postgres",
+        type=async_url,
         metavar="ADMIN_URL",
         help="a PostgreSQL server's admin URL: the benchmark makes its own database and drops it",
     )
