@@ -41,7 +41,7 @@ from typing import Any
 
 import asyncpg
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -379,6 +379,19 @@ async def count_feedback(url: str, cipher: TextCipher) -> float:
         await database.dispose()
 
 
+async def _has_meetings(url: str) -> bool:
+    """Whether an earlier run left meetings in the database at `url`."""
+    database = Database.connect(url)
+    try:
+        async with database.engine.connect() as connection:
+            tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+            return "review" in tables and bool(
+                await connection.scalar(text("SELECT COUNT(*) FROM review"))
+            )
+    finally:
+        await database.dispose()
+
+
 async def sizes(url: str) -> str:
     """The sizes timed, counted in the database (a reused one too)."""
     database = Database.connect(url)
@@ -556,6 +569,14 @@ def _benchmark(url: str, args: argparse.Namespace) -> None:
     """Fill (unless reused) and time the database at `url`, and print what was found."""
     cipher = _cipher(args.seed)
     if args.reuse:
+        parsed = make_url(url)
+        missing = (
+            parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file()
+        )
+        if missing or not asyncio.run(_has_meetings(url)):
+            raise SystemExit(
+                f"--reuse: no meetings left by an earlier run at {url}; run once without it"
+            )
         command.upgrade(alembic_config(url), "head")
     else:
         _fill(url, args, cipher)
