@@ -24,6 +24,17 @@ async def _seed(services: Services) -> None:
         await uow.commit()
 
 
+async def _childs_runs(services: Services, *telegram_ids: int) -> list[int]:
+    """Seed, then give the ids of one run of C001's for each Telegram account."""
+    await _seed(services)
+    async with services.uow() as uow:
+        child = await uow.children.by_case_ref("C001")
+        assert child is not None
+        runs = [await add_run(uow, telegram_id=t, child_id=child.id) for t in telegram_ids]
+        await uow.commit()
+        return [run.id for run in runs]
+
+
 async def test_unit_of_work_rolls_back_unless_committed(services: Services) -> None:
     async with services.uow() as uow:
         await admin.add_staff(uow, "iro1", "Demo IRO", "iro", None, FIXED_NOW)
@@ -120,14 +131,10 @@ async def test_an_answer_given_again_replaces_the_first(services: Services) -> N
 async def test_the_message_showing_a_question_is_noted_and_goes_with_its_run(
     services: Services,
 ) -> None:
-    await _seed(services)
+    [run_id] = await _childs_runs(services, 7)
     async with services.uow() as uow:
-        child = await uow.children.by_case_ref("C001")
-        assert child is not None
-        run = await add_run(uow, telegram_id=7, child_id=child.id)
-        assert await uow.telegram_prompts.replace(run.id, 11) is None
+        assert await uow.telegram_prompts.replace(run_id, 11) is None
         await uow.commit()
-        run_id = run.id
     async with services.uow() as uow:
         assert await uow.telegram_prompts.replace(run_id, 12) == 11
         await uow.commit()
@@ -152,14 +159,7 @@ async def test_a_question_note_never_goes_back_and_skips_erased_runs(
     services: Services,
 ) -> None:
     """A note held by one worker, written after another noted a newer message, is ignored."""
-    await _seed(services)
-    async with services.uow() as uow:
-        child = await uow.children.by_case_ref("C001")
-        assert child is not None
-        kept = await add_run(uow, telegram_id=7, child_id=child.id)
-        erased = await add_run(uow, telegram_id=8, child_id=child.id)
-        await uow.commit()
-        kept_id, erased_id = kept.id, erased.id
+    kept_id, erased_id = await _childs_runs(services, 7, 8)
     async with services.uow() as uow:
         await uow.telegram_prompts.note(kept_id, 20)
         await uow.telegram_prompts.note(kept_id, 18)
