@@ -33,9 +33,8 @@ IMPORTS = ("children", "care-episodes", "plans", "allocations", "challenges")
 IRO_NAMES = {"iro_a": "Asha Patel", "iro_b": "Ben Jones", "iro_c": "Cara Lee"}
 
 
-@pytest.fixture
-def children_year(settings: Settings, tmp_path: Path) -> tuple[dict[str, str], annual_year.Year]:
-    """The generated year imported through the CLI, file by file, as an operator would."""
+def _database_with_iros(settings: Settings, tmp_path: Path) -> dict[str, str]:
+    """A fresh database with the year's IROs added through the CLI; the CLI's environment."""
     env = cli_env(settings, tmp_path)
     assert mysay("db", "upgrade", env=env).exit_code == 0
     for username, name in IRO_NAMES.items():
@@ -43,6 +42,13 @@ def children_year(settings: Settings, tmp_path: Path) -> tuple[dict[str, str], a
             "staff", "add", "--username", username, "--name", name, "--role", "iro", env=env
         )
         assert added.exit_code == 0, added.output
+    return env
+
+
+@pytest.fixture
+def children_year(settings: Settings, tmp_path: Path) -> tuple[dict[str, str], annual_year.Year]:
+    """The generated year imported through the CLI, file by file, as an operator would."""
+    env = _database_with_iros(settings, tmp_path)
     year = annual_year.generate()
     for command, text in annual_year.files(year).items():
         path = tmp_path / f"{command}.csv"
@@ -354,13 +360,7 @@ def test_the_local_timescale_is_read_from_the_environment_and_checked(
 def test_without_allocations_caseloads_are_each_childs_iro_today_and_say_so(
     settings: Settings, tmp_path: Path
 ) -> None:
-    env = cli_env(settings, tmp_path)
-    assert mysay("db", "upgrade", env=env).exit_code == 0
-    for username, name in IRO_NAMES.items():
-        added = mysay(
-            "staff", "add", "--username", username, "--name", name, "--role", "iro", env=env
-        )
-        assert added.exit_code == 0, added.output
+    env = _database_with_iros(settings, tmp_path)
     children = tmp_path / "children.csv"
     children.write_text(
         "case_ref,birth_date,gender,ethnicity,legal_status,iro_username\n"

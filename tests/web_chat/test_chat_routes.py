@@ -31,11 +31,17 @@ async def _runs(services: Services) -> list[tuple[int, str]]:
         return [(run_id, status) for run_id, status in rows]
 
 
+async def _getting_ready(child_in_chat: OpenChat) -> ChildBrowser:
+    """A child in the chat who has pressed "Get ready for my meeting"."""
+    child = await child_in_chat()
+    await child.post(f"{PREFIX}/start", purpose="review")
+    return child
+
+
 async def test_a_child_answers_changes_an_answer_and_sends_by_plain_posts(
     services: Services, child_in_chat: OpenChat
 ) -> None:
-    child = await child_in_chat()
-    await child.post(f"{PREFIX}/start", purpose="review")
+    child = await _getting_ready(child_in_chat)
     assert "How do things feel where you live?" in child.page
     await child.press("Really happy")
     summary = await answer_until_summary(child)
@@ -58,8 +64,7 @@ async def test_a_child_answers_changes_an_answer_and_sends_by_plain_posts(
 async def test_an_urgent_disclosure_gets_the_support_reply_and_alerts_the_iro(
     services: Services, child_in_chat: OpenChat
 ) -> None:
-    child = await child_in_chat()
-    await child.post(f"{PREFIX}/start", purpose="review")
+    child = await _getting_ready(child_in_chat)
     await child.press("OK")
     page = await child.type(DISCLOSURE)
     support = message("safety.urgent")
@@ -81,8 +86,7 @@ async def test_an_urgent_disclosure_gets_the_support_reply_and_alerts_the_iro(
 
 
 async def test_a_form_sent_twice_counts_once(services: Services, child_in_chat: OpenChat) -> None:
-    child = await child_in_chat()
-    await child.post(f"{PREFIX}/start", purpose="review")
+    child = await _getting_ready(child_in_chat)
     form = {**child.fields, "do": button_labels(child.page)["😄 Really happy"]}
     await child.post(f"{PREFIX}/answer", **form)
     step_after = child.fields["step"]
@@ -96,8 +100,7 @@ async def test_a_form_sent_twice_counts_once(services: Services, child_in_chat: 
 async def test_a_forged_or_stale_button_changes_nothing(
     services: Services, child_in_chat: OpenChat
 ) -> None:
-    child = await child_in_chat()
-    await child.post(f"{PREFIX}/start", purpose="review")
+    child = await _getting_ready(child_in_chat)
     stale = dict(child.fields)
     await child.press("Really happy")
     # The same question's button again, and another run's, are both turned away.
@@ -127,8 +130,7 @@ async def test_posts_need_the_form_token_and_pages_the_security_headers(
 async def test_every_page_stays_small_and_shows_help_now_and_quick_exit(
     services: Services, child_in_chat: OpenChat
 ) -> None:
-    child = await child_in_chat()
-    await child.post(f"{PREFIX}/start", purpose="review")
+    child = await _getting_ready(child_in_chat)
     await child.press("Really happy")
     pages = [child.page]
     summary = await answer_until_summary(child)
@@ -173,8 +175,7 @@ async def test_help_now_gives_the_local_out_of_hours_number_from_settings(
 async def test_saving_for_later_and_a_reminder_name_the_chats_buttons_not_commands(
     services: Services, child_in_chat: OpenChat
 ) -> None:
-    child = await child_in_chat()
-    await child.post(f"{PREFIX}/start", purpose="review")
+    child = await _getting_ready(child_in_chat)
     await answer_until_summary(child)
     page = await child.press("Save for later")
     assert message("flow.saved", web=True) in page and "/review" not in page
@@ -202,8 +203,7 @@ def _box(page: str) -> str:
 async def test_words_over_the_flows_limit_are_refused_and_kept_whole_in_the_box(
     services: Services, child_in_chat: OpenChat
 ) -> None:
-    child = await child_in_chat()
-    await child.post(f"{PREFIX}/start", purpose="review")
+    child = await _getting_ready(child_in_chat)
     await child.press("Really happy")
     assert child.fields["step"] == "home_more"
     too_long = " ".join(["wordy"] * 840)  # 5,039 characters: the flow takes 4,096
@@ -221,8 +221,7 @@ async def test_words_over_the_flows_limit_are_refused_and_kept_whole_in_the_box(
 async def test_a_command_typed_in_the_chat_is_answered_as_telegram_answers_it(
     services: Services, child_in_chat: OpenChat
 ) -> None:
-    child = await child_in_chat()
-    await child.post(f"{PREFIX}/start", purpose="review")
+    child = await _getting_ready(child_in_chat)
     await child.press("Really happy")
     await child.type("/foo")
     assert html.unescape(message("refusal.unknown_command.web_chat")) in html.unescape(child.page)
@@ -236,8 +235,7 @@ async def test_a_command_typed_in_the_chat_is_answered_as_telegram_answers_it(
 async def test_worrying_words_after_a_command_are_screened_and_kept(
     services: Services, child_in_chat: OpenChat
 ) -> None:
-    child = await child_in_chat()
-    await child.post(f"{PREFIX}/start", purpose="review")
+    child = await _getting_ready(child_in_chat)
     await child.press("Really happy")
     typed = f"/help {DISCLOSURE}"
     await child.type(typed)
@@ -250,8 +248,7 @@ async def test_worrying_words_after_a_command_are_screened_and_kept(
 async def test_an_empty_answer_is_refused_in_the_childs_language(
     services: Services, child_in_chat: OpenChat
 ) -> None:
-    child = await child_in_chat()
-    await child.post(f"{PREFIX}/start", purpose="review")
+    child = await _getting_ready(child_in_chat)
     await child.press("Really happy")
     async with services.uow() as uow:
         for participant in await uow.session.scalars(select(Participant)):

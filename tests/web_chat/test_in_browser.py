@@ -61,6 +61,12 @@ async def _open(page: Page, chat: str, bot: RunningBot, case_ref: str = "C001") 
     await page.get_by_role("button", name="Get ready for my meeting").wait_for()
 
 
+async def _getting_ready(page: Page, chat: str, bot: RunningBot) -> None:
+    """Open the chat from a new invitation and press "Get ready for my meeting"."""
+    await _open(page, chat, bot)
+    await press_named(page, "Get ready for my meeting")
+
+
 async def _iro(bot: RunningBot) -> Person:
     iro = bot.person(IRO_ID)
     assert "staff account" in (await join(iro, await bot.invite(None, None, "iro1"))).text
@@ -104,8 +110,7 @@ async def test_a_disclosure_gets_the_support_reply_and_the_iro_is_alerted(
 ) -> None:
     page = browser.page
     iro = await _iro(bot)
-    await _open(page, chat, bot)
-    await press_named(page, "Get ready for my meeting")
+    await _getting_ready(page, chat, bot)
     await press_named(page, "OK")
     await type_answer(page, DISCLOSURE)
     support = page.locator(".bubble.urgent")
@@ -122,8 +127,7 @@ async def test_a_tab_closed_halfway_reopens_at_the_same_step(
     browser: Browser, bot: RunningBot, chat: str
 ) -> None:
     page = browser.page
-    await _open(page, chat, bot)
-    await press_named(page, "Get ready for my meeting")
+    await _getting_ready(page, chat, bot)
     await press_named(page, "Really happy")
     await type_answer(page, "my room is nice")
     halfway = await step(page)
@@ -151,8 +155,7 @@ async def test_quick_exit_clears_the_page_and_back_does_not_return(
         )
 
     await page.route(quick_exit_url + "**", neutral)
-    await _open(page, chat, bot)
-    await press_named(page, "Get ready for my meeting")
+    await _getting_ready(page, chat, bot)
     await page.get_by_role("link", name="Quick exit").click()
     await page.get_by_text(NEUTRAL).wait_for()
     await browser.screenshot("after-quick-exit")
@@ -175,8 +178,7 @@ async def test_the_whole_flow_works_with_javascript_off(
     )
     try:
         browser.page = page = await context.new_page()
-        await _open(page, chat, bot)
-        await press_named(page, "Get ready for my meeting")
+        await _getting_ready(page, chat, bot)
         await answer_until_summary(page)
         await browser.screenshot("no-javascript-summary")
         await press_named(page, "Change 1")
@@ -229,8 +231,7 @@ async def test_words_the_chat_does_not_take_stay_whole_in_the_box(
     browser: Browser, bot: RunningBot, chat: str
 ) -> None:
     page = browser.page
-    await _open(page, chat, bot)
-    await press_named(page, "Get ready for my meeting")
+    await _getting_ready(page, chat, bot)
     await press_named(page, "Really happy")
     assert await step(page) == "home_more"
     too_long = " ".join(["wordy"] * 840)  # 5,039 characters: the flow takes 4,096
