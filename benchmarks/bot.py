@@ -165,8 +165,8 @@ class Seeder:
         codes = []
         async with open_services(settings) as services, services.uow() as uow:
             for child_id in child_ids:
-                issued = await admin.create_invitation(
-                    uow, services.clock(), 14, case_ref=f"B{child_id:06d}", role="child"
+                issued = await admin.invite_participant(
+                    uow, services.clock(), 14, f"B{child_id:06d}", "child"
                 )
                 codes.append(issued.code)
             await uow.commit()

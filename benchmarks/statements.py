@@ -165,7 +165,7 @@ async def seed(services: Services) -> str:
         await uow.flush()
         next_week = now.date() + timedelta(days=7)
         await admin.add_review(uow, "C001", "cla_review", next_week, None, now)
-        issued = await admin.create_invitation(uow, now, 14, case_ref="C001", role="child")
+        issued = await admin.invite_participant(uow, now, 14, "C001", "child")
         await uow.commit()
     return issued.code
 

@@ -73,13 +73,17 @@ async def add_run(
     return run
 
 
-async def issue_invitation(
-    services: Services, case_ref: str | None, role: str | None, staff: str | None = None
-) -> str:
-    """A fresh invitation code for a child's participant or a staff member."""
+async def issue_invitation(services: Services, case_ref: str, role: str) -> str:
+    """A fresh invitation code for a child's participant."""
     async with services.uow() as uow:
-        issued = await admin.create_invitation(
-            uow, services.clock(), 14, case_ref=case_ref, role=role, staff_username=staff
-        )
+        issued = await admin.invite_participant(uow, services.clock(), 14, case_ref, role)
+        await uow.commit()
+    return issued.code
+
+
+async def issue_staff_invitation(services: Services, username: str) -> str:
+    """A fresh invitation code for a staff member."""
+    async with services.uow() as uow:
+        issued = await admin.invite_staff(uow, services.clock(), 14, username)
         await uow.commit()
     return issued.code

@@ -28,11 +28,11 @@ class AdminError(Exception):
 
 @dataclass(frozen=True)
 class IssuedInvitation:
+    """A new invitation's code (given out only here), what it makes its user, and its end."""
+
     code: str
     role: str
     expires_at: datetime
-    case_ref: str | None
-    staff_username: str | None
 
 
 def new_invitation_code() -> str:
@@ -129,49 +129,43 @@ async def add_review(
 STAFF_MOVE = "staff_move"
 
 
-async def create_invitation(
-    uow: UnitOfWork,
-    now: datetime,
-    days: int,
-    *,
-    case_ref: str | None = None,
-    role: str | None = None,
-    staff_username: str | None = None,
-    move: bool = False,
+async def invite_participant(
+    uow: UnitOfWork, now: datetime, days: int, case_ref: str, role: str
 ) -> IssuedInvitation:
-    """Create a one-time invitation for a child's participant or for a staff member.
+    """Create a one-time invitation for a child, parent or carer of the child `case_ref`.
+
+    A child's new invitation ends their web chat's binding to a browser (see
+    `bot.app.web_chat`).
+    """
+    if role not in PARTICIPANT_ROLES or role == "staff":
+        raise AdminError("role must be child, parent or carer")
+    child_id = (await child_by_case_ref(uow, case_ref)).id
+    if role == WEB_ROLE:
+        # A new link for the child is a reissue: the browser that had it loses it.
+        await close_for_new_invitation(uow, child_id, now)
+    return _issue(uow, Invitation(role=role, child_id=child_id), now, days)
+
+
+async def invite_staff(
+    uow: UnitOfWork, now: datetime, days: int, username: str, *, move: bool = False
+) -> IssuedInvitation:
+    """Create a one-time invitation for a staff member.
 
     A staff member already linked to a Telegram account can only be linked to another one
     by a move invitation (`move=True`), which an admin makes on purpose: an ordinary staff
-    link cannot take the identity over. A child's new invitation ends their web chat's
-    binding to a browser (see `bot.app.web_chat`).
+    link cannot take the identity over.
     """
-    if (case_ref is None) == (staff_username is None):
-        raise AdminError("give either a case reference with a role, or a staff username")
-    if move and staff_username is None:
-        raise AdminError("only a staff member's link can move an account")
-    child_id = staff_id = None
-    if staff_username is not None:
-        staff_id = (await staff_by_username(uow, staff_username)).id
-        role = STAFF_MOVE if move else "staff"
-    else:
-        assert case_ref is not None
-        if role not in PARTICIPANT_ROLES or role == "staff":
-            raise AdminError("role must be child, parent or carer")
-        child_id = (await child_by_case_ref(uow, case_ref)).id
-        if role == WEB_ROLE:
-            # A new link for the child is a reissue: the browser that had it loses it.
-            await close_for_new_invitation(uow, child_id, now)
+    staff_id = (await staff_by_username(uow, username)).id
+    role = STAFF_MOVE if move else "staff"
+    return _issue(uow, Invitation(role=role, staff_id=staff_id), now, days)
+
+
+def _issue(uow: UnitOfWork, invitation: Invitation, now: datetime, days: int) -> IssuedInvitation:
+    """Store `invitation`, valid for `days`, under a new code's hash: the code itself is
+    handed out once here and never stored."""
     code = new_invitation_code()
-    expires_at = now + timedelta(days=days)
-    uow.invitations.add(
-        Invitation(
-            code_hash=hash_code(code),
-            role=role,
-            child_id=child_id,
-            staff_id=staff_id,
-            created_at=now,
-            expires_at=expires_at,
-        )
-    )
-    return IssuedInvitation(code, role, expires_at, case_ref, staff_username)
+    invitation.code_hash = hash_code(code)
+    invitation.created_at = now
+    invitation.expires_at = now + timedelta(days=days)
+    uow.invitations.add(invitation)
+    return IssuedInvitation(code, invitation.role, invitation.expires_at)

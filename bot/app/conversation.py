@@ -279,7 +279,7 @@ class Conversations:
                 item for item in _summary_items(flow, state) if item.step_id != state.current_step
             )
             prompt = Outcome(tuple(current_prompt(flow, state)), row.id, locale=row.locale)
-            return Position(prompt, answered, state.context.age_band, state.context.locale)
+            return Position(prompt, answered, state.context.age_band)
 
     async def sent_runs(self, telegram_id: int) -> list[SentRun]:
         """What this person sent, newest first, in their own words."""

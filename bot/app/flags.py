@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.app.ports import Services, UnitOfWork
-from bot.app.safeguarding import flag_explanation
+from bot.app.safeguarding import Concern, flag_concern
 from bot.app.staff_access import (
     NotAllowed,
     StaffKey,
@@ -25,13 +25,10 @@ class FlagLine:
 
     flag_id: int
     case_ref: str
-    level: str
-    categories: tuple[str, ...]
+    concern: Concern
     status: str
     created_at: datetime
     respond_by: datetime | None
-    # Which question was answered and why it was flagged; never the words.
-    explanation: str
 
 
 @dataclass(frozen=True)
@@ -48,12 +45,10 @@ async def flag_line(uow: UnitOfWork, flag: Flag) -> FlagLine:
     return FlagLine(
         flag.id,
         child.case_ref if child else "unknown",
-        flag.level,
-        tuple(c for c in flag.categories.split(",") if c),
+        flag_concern(flag),
         flag.status,
         flag.created_at,
         flag.respond_by,
-        flag_explanation(flag),
     )
 
 

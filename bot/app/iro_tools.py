@@ -194,12 +194,8 @@ async def invite(services: Services, who: StaffKey, case_ref: str, role: str) ->
     async with services.uow() as uow:
         staff = await staff_member(uow, who)
         await child_for(uow, staff, case_ref)
-        issued = await admin.create_invitation(
-            uow,
-            services.clock(),
-            services.settings.invitation_days,
-            case_ref=case_ref,
-            role=role,
+        issued = await admin.invite_participant(
+            uow, services.clock(), services.settings.invitation_days, case_ref, role
         )
         uow.audit.record(
             services.clock(), f"staff:{staff.id}", "invitation_created", None, role=role

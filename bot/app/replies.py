@@ -59,12 +59,12 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Position:
-    """Where a person's open run is: its prompt, what it answered before, and for whom."""
+    """Where a person's open run is: its prompt (in the run's language), what it answered
+    before, and for whom."""
 
     outcome: Outcome
     answered: tuple[SummaryItem, ...] = ()
     age_band: str | None = None
-    locale: str = DEFAULT_LOCALE
 
 
 @dataclass(frozen=True)

@@ -170,6 +170,27 @@ def flag_explanation(flag: Flag, locale: str = DEFAULT_LOCALE) -> str:
     return f"{answering}\n\n{message('alert.why', locale, reasons=reasons)}\n"
 
 
+@dataclass(frozen=True)
+class Concern:
+    """What screening found in a flag's words, as staff may read it: never the words."""
+
+    level: str
+    categories: tuple[str, ...]
+    # Which question was answered and why it was flagged (`flag_explanation`).
+    explanation: str
+
+    def about(self, locale: str = DEFAULT_LOCALE) -> str:
+        """The categories in words, as the alert and every list of flags name them."""
+        words = ", ".join(c.replace("_", " ") for c in self.categories)
+        return words or message("flags.unspecified", locale)
+
+
+def flag_concern(flag: Flag, locale: str = DEFAULT_LOCALE) -> Concern:
+    """What the flag is about, explained in `locale`."""
+    categories = tuple(c for c in flag.categories.split(",") if c)
+    return Concern(flag.level, categories, flag_explanation(flag, locale))
+
+
 def alert_text(
     flag: Flag,
     child: Child | None,
@@ -180,16 +201,16 @@ def alert_text(
     locale: str = DEFAULT_LOCALE,
 ) -> str:
     heading = "alert.flag_escalated" if escalated else "alert.flag_heading"
-    categories = ", ".join(c.replace("_", " ") for c in flag.categories.split(",") if c)
+    concern = flag_concern(flag, locale)
     return message(
         "alert.flag",
         locale,
         heading=message(heading, locale),
         case=child.case_ref if child else message("alert.unknown_case", locale),
-        level=flag.level.upper(),
-        categories=categories or message("flags.unspecified", locale),
+        level=concern.level.upper(),
+        categories=concern.about(locale),
         author=raised_by,
-        explanation=flag_explanation(flag, locale),
+        explanation=concern.explanation,
         deadline=_deadline(flag, zone, locale),
         flag_id=flag.id,
     )

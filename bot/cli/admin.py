@@ -237,20 +237,21 @@ def invite(
     from bot.settings import load_settings
     from bot.telegram.deep_links import bot_username
 
+    if (case_ref is None) == (staff_username is None):
+        raise click.UsageError("give either --case-ref with --role, or --staff")
     if case_ref is not None and role is None:
         raise click.UsageError("--case-ref needs --role child|parent|carer")
+    if move and staff_username is None:
+        raise click.UsageError("only a staff member's link can move an account (--staff)")
     settings = load_settings()
+    lasts = days or settings.invitation_days
 
     async def action(uow: UnitOfWork, services: Services) -> admin.IssuedInvitation:
-        return await admin.create_invitation(
-            uow,
-            services.clock(),
-            days or settings.invitation_days,
-            case_ref=case_ref,
-            role=role,
-            staff_username=staff_username,
-            move=move,
-        )
+        now = services.clock()
+        if staff_username is not None:
+            return await admin.invite_staff(uow, now, lasts, staff_username, move=move)
+        assert case_ref is not None and role is not None  # checked above
+        return await admin.invite_participant(uow, now, lasts, case_ref, role)
 
     issued = run_in_uow(action)
     click.echo(f"Code: {issued.code}")

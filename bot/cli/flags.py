@@ -34,8 +34,8 @@ def list_flags() -> None:
     for line in lines:
         due = f"{line.respond_by:%Y-%m-%d %H:%M} UTC" if line.respond_by else "-"
         click.echo(
-            f"#{line.flag_id}\t{line.case_ref}\t{line.level}\t{line.status}\t"
-            f"{','.join(line.categories)}\traised {line.created_at:%Y-%m-%d %H:%M} UTC\t"
+            f"#{line.flag_id}\t{line.case_ref}\t{line.concern.level}\t{line.status}\t"
+            f"{','.join(line.concern.categories)}\traised {line.created_at:%Y-%m-%d %H:%M} UTC\t"
             f"respond by {due}"
         )
 

@@ -16,6 +16,7 @@ from typing import Any, Self, Unpack
 import aiohttp
 from aiohttp import web
 
+from bot.emulator.control import PREFIX as CONTROL_PREFIX
 from bot.emulator.control import EmulatorController, add_control_routes
 from bot.emulator.methods import METHODS
 from bot.emulator.models import JSON, ApiError
@@ -28,14 +29,18 @@ STATE = web.AppKey("state", EmulatorState)
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # Telegram's limit for files bots upload
 WEBHOOK_ATTEMPTS = 3
 WEBHOOK_BACKOFF_SECONDS = 0.05
+# Where the Bot API and its file downloads are served, each followed by the token, as
+# Telegram's are.
+API_PATH = "/bot"
+FILE_PATH = "/file/bot"
 
 
 def create_app(state: EmulatorState) -> web.Application:
     """Build the aiohttp application serving one emulated bot."""
     app = web.Application(client_max_size=MAX_UPLOAD_BYTES)
     app[STATE] = state
-    app.router.add_route("*", "/bot{token}/{method}", bot_api)
-    app.router.add_get("/file/bot{token}/{path:.+}", download_file)
+    app.router.add_route("*", API_PATH + "{token}/{method}", bot_api)
+    app.router.add_get(FILE_PATH + "{token}/{path:.+}", download_file)
     add_control_routes(app, EmulatorController(state))
     app.cleanup_ctx.append(_webhook_sender)
     app.on_shutdown.append(_wake_waiters)
@@ -199,29 +204,19 @@ class BotApiEmulator(EmulatorController):
         tokens = [token] if isinstance(token, str) else list(token)
         self.token = tokens[0]
         self.host = host
-        self.port = port
+        self._listen_on(port)
         super().__init__(EmulatorState(tokens, **options))
         self._runner: web.AppRunner | None = None
 
-    @property
-    def url(self) -> str:
-        """Give the server's root URL, e.g. http://127.0.0.1:PORT."""
-        return f"http://{self.host}:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        """Give the value for `ApplicationBuilder().base_url(...)`."""
-        return f"{self.url}/bot"
-
-    @property
-    def base_file_url(self) -> str:
-        """Give the value for `ApplicationBuilder().base_file_url(...)`."""
-        return f"{self.url}/file/bot"
-
-    @property
-    def control_url(self) -> str:
-        """Give the root of the HTTP control interface (what `EmulatorClient` talks to)."""
-        return f"{self.url}/_emulator"
+    def _listen_on(self, port: int) -> None:
+        """Note the port and the URLs built on it (the bound port once started)."""
+        self.port = port
+        self.url = f"http://{self.host}:{port}"
+        # For `ApplicationBuilder().base_url(...)` and `.base_file_url(...)`.
+        self.base_url = self.url + API_PATH
+        self.base_file_url = self.url + FILE_PATH
+        # The root of the HTTP control interface (what `EmulatorClient` talks to).
+        self.control_url = self.url + CONTROL_PREFIX
 
     async def start(self) -> None:
         """Bind the port and start serving."""
@@ -235,7 +230,7 @@ class BotApiEmulator(EmulatorController):
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        self._listen_on(int(self._runner.addresses[0][1]))
         logger.info("Bot API emulator listening on %s", self.url)
 
     async def close(self) -> None:

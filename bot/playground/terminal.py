@@ -16,7 +16,6 @@ import sys
 import threading
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from aiohttp import web
 from alembic import command
@@ -159,18 +158,14 @@ async def seed_demo(services: Services) -> list[tuple[int, str]]:
         for case_ref, age in ((DEMO_CASE, 13), (BROWSER_CASE, BROWSER_AGE)):
             await _seed_child(uow, case_ref, age, now, today)
         child_id, parent_id, iro_id = (persona.user_id for persona in PERSONAS)
-        wanted: list[tuple[int, dict[str, Any]]] = [
-            (child_id, {"case_ref": DEMO_CASE, "role": "child"}),
-            (parent_id, {"case_ref": DEMO_CASE, "role": "parent"}),
-            (iro_id, {"staff_username": DEMO_IRO}),
-            (MANAGER_ID, {"staff_username": DEMO_MANAGER}),
-        ]
-        codes = [
-            (user_id, (await admin.create_invitation(uow, now, days, **who)).code)
-            for user_id, who in wanted
+        issued = [
+            (child_id, await admin.invite_participant(uow, now, days, DEMO_CASE, "child")),
+            (parent_id, await admin.invite_participant(uow, now, days, DEMO_CASE, "parent")),
+            (iro_id, await admin.invite_staff(uow, now, days, DEMO_IRO)),
+            (MANAGER_ID, await admin.invite_staff(uow, now, days, DEMO_MANAGER)),
         ]
         await uow.commit()
-    return codes
+    return [(user_id, invitation.code) for user_id, invitation in issued]
 
 
 async def _seed_child(
@@ -192,12 +187,8 @@ async def _seed_child(
 async def browser_invitation(services: Services) -> str:
     """A new invitation for the browser child (each run's link replaces the last one's)."""
     async with services.uow() as uow:
-        issued = await admin.create_invitation(
-            uow,
-            services.clock(),
-            services.settings.invitation_days,
-            case_ref=BROWSER_CASE,
-            role="child",
+        issued = await admin.invite_participant(
+            uow, services.clock(), services.settings.invitation_days, BROWSER_CASE, "child"
         )
         await uow.commit()
     return issued.code

@@ -36,9 +36,7 @@ async def test_a_resent_start_and_a_second_press_of_the_link_are_not_bad_guesses
 async def _staff_invite(services: Services, username: str, *, move: bool = False) -> str:
     """A staff link, or with `move` the admin's move link (issue_invitation has no move)."""
     async with services.uow() as uow:
-        issued = await admin.create_invitation(
-            uow, services.clock(), 14, staff_username=username, move=move
-        )
+        issued = await admin.invite_staff(uow, services.clock(), 14, username, move=move)
         await uow.commit()
     return issued.code
 

@@ -22,7 +22,7 @@ from bot.telegram.runtime import (
     start_polling,
 )
 from tests.e2e.driver import Person
-from tests.support import MutableClock, issue_invitation
+from tests.support import MutableClock, issue_invitation, issue_staff_invitation
 
 CHILD_ID, PARENT_ID, IRO_ID, MANAGER_ID, OTHER_IRO_ID = 1001, 1002, 2001, 2002, 2003
 
@@ -67,10 +67,11 @@ class RunningBot:
     def person(self, user_id: int) -> Person:
         return Person(self.emulator, user_id)
 
-    async def invite(
-        self, case_ref: str | None, role: str | None, staff: str | None = None
-    ) -> str:
-        return await issue_invitation(self.services, case_ref, role, staff)
+    async def invite(self, case_ref: str, role: str) -> str:
+        return await issue_invitation(self.services, case_ref, role)
+
+    async def invite_staff(self, username: str) -> str:
+        return await issue_staff_invitation(self.services, username)
 
 
 async def seed_case(services: Services, *, kind: str = "cla_review", held: bool = False) -> None:

@@ -112,7 +112,7 @@ async def test_five_thousand_mixed_updates_leave_no_exception_unhandled(
     caplog.set_level(logging.ERROR)
     await join(bot.person(CHILD_ID), await bot.invite("C001", "child"))
     await join(bot.person(PARENT_ID), await bot.invite("C001", "parent"))
-    await join(bot.person(IRO_ID), await bot.invite(None, None, "iro1"))
+    await join(bot.person(IRO_ID), await bot.invite_staff("iro1"))
     rng = random.Random(SEED)
     people = [CHILD_ID, PARENT_ID, IRO_ID, *STRANGERS]
     state = bot.emulator.state

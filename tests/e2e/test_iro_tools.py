@@ -26,7 +26,7 @@ async def _child_sends_views(bot: RunningBot) -> Person:
 async def _linked_iro(bot: RunningBot, user_id: int = IRO_ID, username: str = "iro1") -> Person:
     iro = bot.person(user_id)
     # The child's sent views may have asked for something: that alert can come first.
-    await iro.type(f"/start {await bot.invite(None, None, username)}")
+    await iro.type(f"/start {await bot.invite_staff(username)}")
     await iro.read_until("staff account")
     return iro
 

@@ -114,7 +114,7 @@ async def _menu(bot: RunningBot, chat_id: int) -> set[str]:
 async def test_each_audience_gets_its_own_command_menu(bot: RunningBot) -> None:
     await join(bot.person(CHILD_ID), await bot.invite("C001", "child"))
     await join(bot.person(PARENT_ID), await bot.invite("C001", "parent"))
-    await join(bot.person(IRO_ID), await bot.invite(None, None, "iro1"))
+    await join(bot.person(IRO_ID), await bot.invite_staff("iro1"))
     staff_commands = {"upcoming", "views", "invite", "outcome", "flags"}
     child_menu, parent_menu = await _menu(bot, CHILD_ID), await _menu(bot, PARENT_ID)
     assert {"review", "feedback", "checkin", "myanswers", "helpnow"} <= child_menu

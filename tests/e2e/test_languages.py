@@ -107,7 +107,7 @@ async def _outcome_question(iro: Person) -> SentMessage:
 async def _record_outcome(bot: RunningBot, clock: MutableClock) -> None:
     """The IRO (in English) records the held meeting, with a note to the child."""
     iro = bot.person(IRO_ID)
-    await join(iro, await bot.invite(None, None, "iro1"))
+    await join(iro, await bot.invite_staff("iro1"))
     clock.advance(days=8)
     await iro.type("/outcome C001")
     await _outcome_question(iro)

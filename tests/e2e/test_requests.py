@@ -28,7 +28,7 @@ async def _child_checks_in_asking_for_contact(bot: RunningBot) -> Person:
 
 async def _staff(bot: RunningBot, user_id: int, username: str) -> Person:
     person = bot.person(user_id)
-    assert "staff account" in (await join(person, await bot.invite(None, None, username))).text
+    assert "staff account" in (await join(person, await bot.invite_staff(username))).text
     return person
 
 

@@ -18,8 +18,8 @@ GROUP_ID = -100200300
 
 async def _linked_staff(bot: RunningBot) -> tuple[Person, Person]:
     iro, manager = bot.person(IRO_ID), bot.person(MANAGER_ID)
-    assert "staff account" in (await join(iro, await bot.invite(None, None, "iro1"))).text
-    assert "staff account" in (await join(manager, await bot.invite(None, None, "manager1"))).text
+    assert "staff account" in (await join(iro, await bot.invite_staff("iro1"))).text
+    assert "staff account" in (await join(manager, await bot.invite_staff("manager1"))).text
     return iro, manager
 
 

@@ -28,7 +28,7 @@ from storage.database import alembic_config
 from storage.models import Flag, Run
 from tests.e2e.conftest import CHILD_ID, IRO_ID, StartBot, seed_case
 from tests.e2e.driver import Person, join
-from tests.support import eventually, issue_invitation
+from tests.support import eventually, issue_invitation, issue_staff_invitation
 from tests.webhook.conftest import WebhookBot
 
 DISCLOSURE = "my stepdad hits me when mum is at work"
@@ -126,8 +126,7 @@ async def disclosure_during_outage(
     """Stop the server as a child types a disclosure; start it again; nothing is lost."""
     iro, child = Person(emulator, IRO_ID), Person(emulator, CHILD_ID)
     assert (
-        "staff account"
-        in (await join(iro, await issue_invitation(services, None, None, "iro1"))).text
+        "staff account" in (await join(iro, await issue_staff_invitation(services, "iro1"))).text
     )
     await join(child, await issue_invitation(services, "C001", "child"))
     await child.type("/review")

@@ -111,9 +111,7 @@ async def _seed_runs_and_invitations(settings: Settings) -> None:
             ("T2", "parent", "2025-01-04", None),
             ("M3", "carer", "2025-03-01", "2025-03-03"),
         ]:
-            issued = await admin.create_invitation(
-                uow, at(created), 14, case_ref=case_ref, role=role
-            )
+            issued = await admin.invite_participant(uow, at(created), 14, case_ref, role)
             await uow.flush()
             if used:
                 invitation = await uow.invitations.by_code(issued.code)

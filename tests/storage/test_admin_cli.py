@@ -115,6 +115,19 @@ def test_an_invitation_prints_a_code_and_how_to_form_the_link(env: dict[str, str
     assert missing.exit_code == 1 and "no child with case reference 'NOPE'" in missing.output
 
 
+def test_an_invitation_for_nobody_or_for_two_is_refused_before_anything_runs(
+    env: dict[str, str],
+) -> None:
+    refusals = {
+        (): "give either --case-ref with --role, or --staff",
+        ("--case-ref", "C001", "--role", "child", "--staff", "iro1"): "give either",
+        ("--case-ref", "C001", "--role", "child", "--move"): "only a staff member's link",
+    }
+    for args, reason in refusals.items():
+        refused = mysay("invite", *args, env=env)
+        assert refused.exit_code == 2 and reason in refused.output, (args, refused.output)
+
+
 def test_a_childs_invitation_also_prints_its_browser_link(env: dict[str, str]) -> None:
     _ok("staff", "add", "--username", "iro1", "--name", "Demo IRO", "--role", "iro", env=env)
     _ok("child", "add", "--case-ref", "C001", "--iro", "iro1", env=env)

@@ -64,7 +64,7 @@ async def test_adding_a_duplicate_case_ref_is_refused_with_a_reason(services: Se
 async def test_an_invitation_can_be_claimed_only_once(services: Services) -> None:
     await _seed(services)
     async with services.uow() as uow:
-        issued = await admin.create_invitation(uow, FIXED_NOW, 14, case_ref="C001", role="child")
+        issued = await admin.invite_participant(uow, FIXED_NOW, 14, "C001", "child")
         await uow.commit()
     assert 32 <= len(issued.code) <= 64
     async with services.uow() as uow:

@@ -204,7 +204,7 @@ async def test_an_iro_asks_the_bot_for_a_link_that_signs_them_in(
     bot: RunningBot, workspace: str, browser: Browser
 ) -> None:
     iro = bot.person(2001)
-    await iro.type(f"/start {await bot.invite(None, None, 'iro1')}")
+    await iro.type(f"/start {await bot.invite_staff('iro1')}")
     await iro.read_until("staff account")
     await iro.type("/web")
     sent = await iro.read_until("/staff/signin/")

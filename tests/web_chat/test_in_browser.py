@@ -69,7 +69,7 @@ async def _getting_ready(page: Page, chat: str, bot: RunningBot) -> None:
 
 async def _iro(bot: RunningBot) -> Person:
     iro = bot.person(IRO_ID)
-    assert "staff account" in (await join(iro, await bot.invite(None, None, "iro1"))).text
+    assert "staff account" in (await join(iro, await bot.invite_staff("iro1"))).text
     return iro
 
 

@@ -68,8 +68,8 @@ async def test_an_expired_or_unknown_link_opens_nothing(
 ) -> None:
     child = browsers[0]
     async with services.uow() as uow:
-        issued = await admin.create_invitation(
-            uow, services.clock() - timedelta(days=20), 14, case_ref="C001", role="child"
+        issued = await admin.invite_participant(
+            uow, services.clock() - timedelta(days=20), 14, "C001", "child"
         )
         await uow.commit()
     page = await child.open(issued.code)

@@ -28,7 +28,7 @@ async def test_invite_prints_the_telegram_and_the_browser_link_for_a_child(
     bot: RunningBot,
 ) -> None:
     iro = bot.person(IRO_ID)
-    await join(iro, await bot.invite(None, None, "iro1"))
+    await join(iro, await bot.invite_staff("iro1"))
     await iro.type("/invite C001 child")
     made = await iro.read_until("Invitation for the child")
     code = made.text.split("?start=", 1)[1].split()[0]

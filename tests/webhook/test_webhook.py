@@ -66,9 +66,7 @@ async def _child_at_second_question(webhook_bot: WebhookBot) -> Person:
     """A child joins, starts /review and answers the first question, all by webhook."""
     services = webhook_bot.services
     async with services.uow() as uow:
-        invitation = await admin.create_invitation(
-            uow, services.clock(), 14, case_ref="C001", role="child"
-        )
+        invitation = await admin.invite_participant(uow, services.clock(), 14, "C001", "child")
         await uow.commit()
     child = Person(webhook_bot.emulator, CHILD_ID)
 

@@ -18,7 +18,6 @@ from bot.telegram.render import ChatMessage
 
 
 def _describe(line: flags.FlagLine, zone: ZoneInfo) -> str:
-    categories = ", ".join(c.replace("_", " ") for c in line.categories)
     due = (
         texts.message("flags.respond_by", moment=moment_words(line.respond_by, zone))
         if line.respond_by
@@ -27,12 +26,12 @@ def _describe(line: flags.FlagLine, zone: ZoneInfo) -> str:
     return texts.message(
         "flags.line",
         flag_id=line.flag_id,
-        level=line.level.upper(),
+        level=line.concern.level.upper(),
         case_ref=line.case_ref,
-        categories=categories or texts.message("flags.unspecified"),
+        categories=line.concern.about(),
         status=line.status,
         respond_by=due,
-        explanation=line.explanation,
+        explanation=line.concern.explanation,
     )
 
 

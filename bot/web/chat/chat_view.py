@@ -68,7 +68,7 @@ def chat_page(position: Position, last: Outcome | None = None) -> ChatPage:
     for item in position.answered:
         conversation.append(Bubble(item.question))
         conversation.append(Bubble(item.answer_text, mine=True))
-    locale = position.locale
+    locale = position.outcome.locale
     latest = present(last.events, last.run_id, locale, web=True) if last is not None else []
     prompt = _prompt_in(latest) or _prompt_in(
         present(position.outcome.events, position.outcome.run_id, locale, web=True)
