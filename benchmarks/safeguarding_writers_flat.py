@@ -88,8 +88,9 @@ def _fold_model(
 
 def measure(
     messages: list[LabelledMessage], rules: RuleSet, categories: LinearClassifier
-) -> dict[str, Evaluation]:
-    """Screen each writer's messages with rules and a level model that never saw them."""
+) -> tuple[dict[str, Evaluation], np.ndarray]:
+    """Screen each writer's messages with rules and a level model that never saw them; the
+    level model's out-of-fold probabilities beside."""
     docs = [document(rules.normalise(m.text), m.context) for m in messages]
     labels = np.array([LEVEL_ORDER.index(m.level) for m in messages])
     writers = np.array([m.writer for m in messages])
@@ -113,7 +114,31 @@ def measure(
             results[writer] = evaluate(
                 [m for m in messages if m.writer == writer], screener.assess
             )
-    return results
+    return results, probabilities
+
+
+def ranking_lines(probabilities: np.ndarray, messages: list[LabelledMessage]) -> list[str]:
+    """How well the level model alone orders risks above harmless messages, whatever the
+    thresholds: the share of harmless messages scored at least as high as the urgent (or
+    flagged) message at each share of recall. Thresholds are chosen from all writers'
+    probabilities, so a change of corpus moves them too; this compares the orderings."""
+    levels = np.array([LEVEL_ORDER.index(m.level) for m in messages])
+    harmless = levels == 0
+    lines = ["level model alone, out of fold, harmless scored as high (lower is better):"]
+    scores = (
+        ("urgent by P(urgent)", probabilities[:, 2], levels == 2),
+        ("risks by P(concern or urgent)", probabilities[:, 1] + probabilities[:, 2], levels > 0),
+    )
+    for name, score, positive in scores:
+        ranked = np.sort(score[positive])[::-1]
+        shares = []
+        for recall in (0.7, 0.8, 0.9):
+            threshold = ranked[int(np.ceil(recall * len(ranked))) - 1]
+            shares.append(
+                f"{recall:.0%} caught: {float((score[harmless] >= threshold).mean()):.3f}"
+            )
+        lines.append(f"  {name:<32}" + "   ".join(shares))
+    return lines
 
 
 def main() -> None:
@@ -124,14 +149,23 @@ def main() -> None:
     parser.add_argument("--apart", nargs="*", default=[])
     args = parser.parse_args()
     files = [f for f in sorted(CORPUS.glob("*.tsv")) if f.name.split("_")[0] not in args.without]
-    results = measure(
-        read_all(files), load_rules(args.rules), load_classifier(args.categories_from)
+    messages = read_all(files)
+    results, probabilities = measure(
+        messages, load_rules(args.rules), load_classifier(args.categories_from)
     )
     print(f"{'writer':<10}{'msgs':>6}{'urg rec':>9}{'urg flag':>9}{'con flag':>9}{'false':>9}")
     for writer, result in results.items():
         print(_row(writer, result))
     combined = combine([result for writer, result in results.items() if writer not in args.apart])
     print("\n".join(report_lines("writers left out in turn", combined)))
+    counted = np.array([m.writer not in args.apart for m in messages])
+    print(
+        "\n".join(
+            ranking_lines(
+                probabilities[counted], [m for m in messages if m.writer not in args.apart]
+            )
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -65,10 +65,14 @@ SEED = 20261202
 # loosened whenever easy harmless messages were added: corpus part 10 (800 of them) let as
 # many false flags through on the blind sets as before. Targets on the risks do not move
 # when harmless messages are added, so what the corpus teaches about them lowers the false
-# flags instead. Chosen by leaving each writer out (blind/README.md, round six).
-MIN_URGENT_AS_URGENT = 0.75
-MIN_CONCERN_FLAGGED = 0.78
-MIN_URGENT_FLAGGED = 0.85
+# flags instead. Chosen by leaving each writer out (blind/README.md, round six), and
+# raised in round nine: the targets are shares of all writers' risks, and corpus part 13's
+# writers' risks are easier to catch out of fold (0.92 against 0.79 screened urgent), so the
+# same targets had let parts 1-12 lose two points of urgent recall. These keep parts 1-12
+# where they were (benchmarks/safeguarding_writers_flat.py --apart part13).
+MIN_URGENT_AS_URGENT = 0.775
+MIN_CONCERN_FLAGGED = 0.795
+MIN_URGENT_FLAGGED = 0.875
 CATEGORY_THRESHOLD = 0.5
 # Weights are written with this many significant digits: enough to agree with
 # scikit-learn's own predictions to about 1e-6, small enough to review.
