@@ -35,7 +35,7 @@ from storage.report_sql import years_before
 from storage.uow import UnitOfWork
 
 QUOTE_LIMIT = 50
-STAGES = ("invited", "joined", "started", "sent")
+STAGES = q.FUNNEL_STAGES
 
 
 async def build_participation_report(
@@ -144,13 +144,15 @@ async def _funnel(
     audience: dict[str, Counter[str]] = {role: Counter() for role in q.AUDIENCES}
     bands: dict[str, Counter[str]] = {band: Counter() for band in AGE_BANDS}
     session = uow.session
-    invitations = await session.execute(q.invitations_query(start, end, dialect))
-    runs = await session.execute(q.runs_query(start, end, dialect))
-    for row in [*invitations.mappings(), *runs.mappings()]:
-        found = {stage: int(row[stage] or 0) for stage in STAGES if stage in row}
-        audience[row["role"]].update(found)
-        if row["role"] == "child":
-            bands[row["band"]].update(found)
+    for row in await session.execute(q.funnel_query(start, end, dialect)):
+        stage, role, n = row.stage, row.role, int(row.n)
+        audience[role][stage] = n
+        if role == "child":
+            # The age bands from their bounds, as `report_sql.age_band` draws them.
+            under_8, under_13, unknown = int(row.under_8), int(row.under_13), int(row.unknown)
+            found = {"under_8": under_8, "8_12": under_13 - under_8, "unknown": unknown}
+            for band, count in (found | {"13_plus": n - unknown - under_13}).items():
+                bands[band][stage] = count
     days_query = q.days_before_meeting_query(start, end)
     days = Counter({int(d): int(n) for d, n in await session.execute(days_query)})
     # Each audience's counts and the children's age bands under them, withheld together.

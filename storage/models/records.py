@@ -149,6 +149,43 @@ class SentBeforeCount(Base):
     runs: Mapped[int] = mapped_column(Integer)
 
 
+class FunnelCount(Base):
+    """The participation funnel's rows for one child's people: invitations made and used on a
+    day, and each person's days of starting and of sending a run.
+
+    Kept in the transaction that writes a run, an invitation or a child (`storage.
+    repositories.funnel_counts`), by counting that child's rows again, so the report adds up
+    rows instead of finding each person's runs. A person is counted once in a period: by the
+    row of their first day in it, the one whose `previous_day` (the same person's day before,
+    None for their first) falls before the period (invitations have none: each counts).
+    `birth_date` is the child's, for the age band on the period's last day.
+    """
+
+    __tablename__ = "funnel_count"
+    # The report reads each stage's and role's rows of the period from this index alone.
+    __table_args__ = (
+        Index(
+            "ix_funnel_count_counted",
+            "stage",
+            "role",
+            "day",
+            "previous_day",
+            "birth_date",
+            "n",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(Integer, index=True)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    # invited, joined (invitations), started, sent (people's runs)
+    stage: Mapped[str] = mapped_column(String(8))
+    role: Mapped[str] = mapped_column(String(16))
+    day: Mapped[date] = mapped_column(Date)
+    previous_day: Mapped[date | None] = mapped_column(Date)
+    n: Mapped[int] = mapped_column(Integer)
+
+
 class InvitationSummary(Base):
     """When an invitation deleted by an erasure was made and used, for the report's funnel."""
 

@@ -5,6 +5,7 @@ from storage.repositories.child_records import ChildRecords
 from storage.repositories.delivery import OutboxRepository, UpdateLog
 from storage.repositories.episodes import EpisodeRepository
 from storage.repositories.erasure import ErasureRepository
+from storage.repositories.funnel_counts import FunnelCounts
 from storage.repositories.housekeeping import Housekeeping
 from storage.repositories.inbound import InboundUpdates, WaitingUpdate
 from storage.repositories.meeting_counts import MeetingCounts
@@ -34,6 +35,7 @@ __all__ = [
     "EpisodeRepository",
     "ErasureRepository",
     "FlagRepository",
+    "FunnelCounts",
     "Housekeeping",
     "InboundUpdates",
     "InvitationRepository",

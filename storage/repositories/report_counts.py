@@ -9,8 +9,8 @@ run, in the transaction that sends it, leaves:
   chosen, each list of themes in their words.
 Deleting the run later (retention, an erasure) leaves both, so past figures stay. `recount`
 builds the same from the runs and answers kept, and the summaries of runs deleted (and the
-meetings' counts from the meetings), for a database filled some other way (the benchmark) and
-to check that the two agree.
+meetings' counts from the meetings, and the funnel's rows, `funnel_counts`), for a database
+filled some other way (the benchmark) and to check that the two agree.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from storage.models import (
     RunSummary,
 )
 from storage.repositories.base import Repository
+from storage.repositories.funnel_counts import FunnelCounts
 from storage.repositories.meeting_counts import MeetingCounts, note_day
 from storage.repositories.summaries import CHOICE_KINDS, FEEDBACK_ROLES
 
@@ -125,6 +126,7 @@ class ReportCounts(Repository):
         await self._recount_views()
         # Every meeting's views may have moved: its kept counts too.
         await MeetingCounts(self.session, self.cipher).recount()
+        await FunnelCounts(self.session, self.cipher).recount()
         await self.session.execute(delete(FeedbackCount))
         counted = union_all(*self._feedback(live=True), *self._feedback(live=False)).subquery()
         keys = [counted.c[name] for name in KEY_COLUMNS]
