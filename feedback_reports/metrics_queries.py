@@ -29,13 +29,21 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
-from storage.models import FunnelCount, MeetingCount, Review, SentBeforeCount
-from storage.report_sql import Expr, per_meeting, younger_than
+from storage.models import (
+    FunnelCount,
+    MeetingCount,
+    MeetingMonthCount,
+    Review,
+    SentBeforeCount,
+)
+from storage.report_sql import Expr, PeriodParts, per_meeting, younger_than
+from storage.repositories.meeting_counts import SUMS
 
 ATTENDED = ("PN1", "PN2", "PN3", "PN4")
 CONVEYED = ("PN5", "PN6")
@@ -128,29 +136,29 @@ def meetings_query(
     """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender.
 
     `periods` are the quarters of the trend, as `quarters` returns them (none: no quarter).
-    Every IRO's meetings are read from the counts kept per day (`MeetingCount`); with
-    `chair_id`, one IRO's from the meetings themselves (`chaired_meetings_query`).
+    Every IRO's meetings are read from the counts kept per month for the period's whole months
+    (`MeetingMonthCount`; a month's first day tells its quarter, as quarters are whole
+    months) and per day for the days around them (`MeetingCount`); with `chair_id`, one
+    IRO's from the meetings themselves (`chaired_meetings_query`).
     """
     if chair_id is not None:
         return chaired_meetings_query(start, end, dialect, periods, chair_id)
-    kept = MeetingCount
-    per_day = (
-        select(
-            kept.kind,
-            kept.code,
-            _quarter(kept.held_on, periods).label("quarter"),
-            kept.band,
-            kept.gender,
-            kept.held,
-            kept.in_timescale,
-            kept.seen_before,
-            kept.seen_no,
-            kept.views,
+    parts = PeriodParts.of(start, end)
+    kept = union_all(
+        *(
+            select(
+                model.kind,
+                model.code,
+                _quarter(day, periods).label("quarter"),
+                *(getattr(model, name) for name in ("band", "gender", *SUMS)),
+            ).where(on(day))
+            for model, day, on in (
+                (MeetingMonthCount, MeetingMonthCount.month, parts.on_months),
+                (MeetingCount, MeetingCount.held_on, parts.on_days),
+            )
         )
-        .where(kept.held_on.between(start, end))
-        .subquery()
-    )
-    return _by_group(per_day, func.sum(per_day.c.held))
+    ).subquery()
+    return _by_group(kept, func.sum(kept.c.held))
 
 
 def chaired_meetings_query(

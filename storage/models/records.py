@@ -88,7 +88,19 @@ class AnswerSummary(Base):
     text_themes_cipher: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
-class FeedbackCount(Base):
+class _FeedbackCounted:
+    """What a feedback count is of, and how many (shared by the day's and the month's)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    flow_id: Mapped[str] = mapped_column(String(64))
+    step_id: Mapped[str] = mapped_column(String(32))
+    measure: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(400))
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class FeedbackCount(_FeedbackCounted, Base):
     """How many of parents' and carers' sent runs, chosen options and theme lists fell on a day.
 
     Counted as each run is sent and never changed by deleting runs, so the report adds up a
@@ -99,17 +111,35 @@ class FeedbackCount(Base):
     __tablename__ = "feedback_count"
     __table_args__ = (UniqueConstraint("day", "role", "flow_id", "step_id", "measure", "value"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    role: Mapped[str] = mapped_column(String(16))
-    flow_id: Mapped[str] = mapped_column(String(64))
-    step_id: Mapped[str] = mapped_column(String(32))
-    measure: Mapped[str] = mapped_column(String(16))
-    value: Mapped[str] = mapped_column(String(400))
-    n: Mapped[int] = mapped_column(Integer)
 
 
-class MeetingCount(Base):
+class FeedbackMonthCount(_FeedbackCounted, Base):
+    """`FeedbackCount`'s rows added up per month (`month`: its first day), kept with them, so
+    a period's whole months are read as one row per key instead of one per day."""
+
+    __tablename__ = "feedback_month_count"
+    __table_args__ = (UniqueConstraint("month", "role", "flow_id", "step_id", "measure", "value"),)
+
+    month: Mapped[date] = mapped_column(Date)
+
+
+class _MeetingCounted:
+    """What meetings are counted by, and the counts (shared by the day's and the month's)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(16))
+    band: Mapped[str] = mapped_column(String(8))
+    gender: Mapped[str | None] = mapped_column(String(32))
+    held: Mapped[int] = mapped_column(Integer)
+    in_timescale: Mapped[int] = mapped_column(Integer)
+    seen_before: Mapped[int] = mapped_column(Integer)
+    seen_no: Mapped[int] = mapped_column(Integer)
+    views: Mapped[int] = mapped_column(Integer)
+
+
+class MeetingCount(_MeetingCounted, Base):
     """How many meetings held on a day, of a kind, code, age band and gender, and how many of
     them were in timescale, seen before, or had the child's views sent before them.
 
@@ -121,17 +151,17 @@ class MeetingCount(Base):
 
     __tablename__ = "meeting_count"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     held_on: Mapped[date] = mapped_column(Date, index=True)
-    kind: Mapped[str] = mapped_column(String(16))
-    code: Mapped[str] = mapped_column(String(16))
-    band: Mapped[str] = mapped_column(String(8))
-    gender: Mapped[str | None] = mapped_column(String(32))
-    held: Mapped[int] = mapped_column(Integer)
-    in_timescale: Mapped[int] = mapped_column(Integer)
-    seen_before: Mapped[int] = mapped_column(Integer)
-    seen_no: Mapped[int] = mapped_column(Integer)
-    views: Mapped[int] = mapped_column(Integer)
+
+
+class MeetingMonthCount(_MeetingCounted, Base):
+    """`MeetingCount`'s rows added up per month (`month`: its first day), counted again from
+    them whenever one of the month's days is, so a period's whole months are read as a few
+    hundred rows each instead of a few hundred a day."""
+
+    __tablename__ = "meeting_month_count"
+
+    month: Mapped[date] = mapped_column(Date, index=True)
 
 
 class SentBeforeCount(Base):

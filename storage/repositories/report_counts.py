@@ -5,7 +5,8 @@ run, in the transaction that sends it, leaves:
 - for a child's run about a meeting, the first UTC day the child sent views for it
   (`review.views_sent_on`), so "views sent through My Say" reads the meeting's own row (and
   the meetings' counts kept per day, `meeting_counts`, count that day again);
-- for a parent's or carer's run, its day's counts (`FeedbackCount`): the run, each option
+- for a parent's or carer's run, its day's counts (`FeedbackCount`), and its month's
+  (`FeedbackMonthCount`, from which a report reads its whole months): the run, each option
   chosen, each list of themes in their words.
 Deleting the run later (retention, an erasure) leaves both, so past figures stay. `recount`
 builds the same from the runs and answers kept, and the summaries of runs deleted (and the
@@ -27,11 +28,13 @@ from storage.models import (
     Answer,
     AnswerSummary,
     FeedbackCount,
+    FeedbackMonthCount,
     Participant,
     Review,
     Run,
     RunSummary,
 )
+from storage.report_sql import month_start
 from storage.repositories.base import Repository
 from storage.repositories.funnel_counts import FunnelCounts
 from storage.repositories.meeting_counts import MeetingCounts, note_day
@@ -51,6 +54,13 @@ def _counted(step_id: str, kind: str, choice: str | None, themes: str | None) ->
         found.append((step_id, "choice", choice))
     if themes is not None:
         found.append((step_id, "themes", themes))
+    return found
+
+
+def _in_month(row: dict[str, Any]) -> dict[str, Any]:
+    """A day's count as its month's."""
+    found = dict(row)
+    found["month"] = found.pop("day").replace(day=1)
     return found
 
 
@@ -110,14 +120,21 @@ class ReportCounts(Repository):
         return None if themes is None else self.cipher.decrypt(themes)
 
     async def _add(self, rows: list[dict[str, Any]]) -> None:
-        """Insert the rows, adding `n` to a row already there for the same key."""
+        """Insert the rows into the days' counts and their months', adding `n` to a row
+        already there for the same key."""
+        await self._upsert(FeedbackCount, "day", rows)
+        await self._upsert(FeedbackMonthCount, "month", [_in_month(row) for row in rows])
+
+    async def _upsert(
+        self, model: type[FeedbackCount | FeedbackMonthCount], period: str, rows: list[Any]
+    ) -> None:
         insert_for = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
         for start in range(0, len(rows), ROWS_PER_INSERT):
-            statement = insert_for(FeedbackCount).values(rows[start : start + ROWS_PER_INSERT])
+            statement = insert_for(model).values(rows[start : start + ROWS_PER_INSERT])
             await self.session.execute(
                 statement.on_conflict_do_update(
-                    index_elements=list(KEY_COLUMNS),
-                    set_={"n": FeedbackCount.n + statement.excluded.n},
+                    index_elements=[period, *KEY_COLUMNS[1:]],
+                    set_={"n": model.n + statement.excluded.n},
                 )
             )
 
@@ -136,6 +153,22 @@ class ReportCounts(Repository):
             )
         )
         await self._recount_themes()
+        await self.session.execute(delete(FeedbackMonthCount))
+        await self.session.execute(
+            insert(FeedbackMonthCount).from_select(
+                ["month", *KEY_COLUMNS[1:], "n"], self._monthly()
+            )
+        )
+
+    def _monthly(self) -> Any:
+        """Every month's counts, added up from its days'."""
+        c = FeedbackCount
+        month = month_start(c.day, self._dialect).label("month")
+        keys = [c.role, c.flow_id, c.step_id, c.measure, c.value]
+        # The month is worked out in a subquery, so no bound parameter is repeated in GROUP BY.
+        per_day = select(month, *keys, c.n).subquery().c
+        grouped = [per_day.month, *(per_day[k.key] for k in keys)]
+        return select(*grouped, func.sum(per_day.n)).group_by(*grouped)
 
     async def _recount_themes(self) -> None:
         """Count the theme lists, which are encrypted, so counted here rather than in SQL."""

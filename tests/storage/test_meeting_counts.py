@@ -23,6 +23,7 @@ from storage.imports import import_children, import_reviews, read_lines
 from storage.models import (
     Child,
     MeetingCount,
+    MeetingMonthCount,
     Participant,
     Review,
     Run,
@@ -56,7 +57,8 @@ Kept = list[tuple[object, ...]]
 
 
 async def _kept(uow: UnitOfWork) -> Kept:
-    """The meetings' counts, then the counts of children's runs sent before their meetings."""
+    """The meetings' counts, then the counts of children's runs sent before their meetings,
+    then the meetings' counts added up per month."""
     c = MeetingCount
     columns = (c.held_on, c.kind, c.code, c.band, c.gender, c.held)
     rows = await uow.session.execute(
@@ -65,14 +67,23 @@ async def _kept(uow: UnitOfWork) -> Kept:
     sent = await uow.session.execute(
         select(SentBeforeCount.held_on, SentBeforeCount.days, SentBeforeCount.runs)
     )
+    m = MeetingMonthCount
+    months = await uow.session.execute(
+        select(m.month, m.kind, m.code, m.band, m.gender, m.held, m.views)
+    )
     return [
         *sorted((tuple(row) for row in rows), key=repr),
         *sorted((("sent", *row) for row in sent), key=repr),
+        *sorted((("month", *row) for row in months), key=repr),
     ]
 
 
+def _months(kept: Kept) -> Kept:
+    return [row for row in kept if row[0] == "month"]
+
+
 def _meetings(kept: Kept) -> Kept:
-    return [row for row in kept if row[0] != "sent"]
+    return [row for row in kept if row[0] not in ("sent", "month")]
 
 
 async def _kept_and_recounted(services: Services) -> tuple[Kept, Kept]:
@@ -103,8 +114,12 @@ async def test_kept_meeting_counts_equal_a_recount_after_every_write(services: S
     await _step(services, children)
     first = await _step(services, lambda uow: imported(uow, REVIEWS))
     assert sum(int(row[5]) for row in _meetings(first)) == 4  # held, of five meetings
+    # Four held in February, March and June 2025 (a month's rows add up its days').
+    assert sum(int(row[6]) for row in _months(first)) == 4
     moved = await _step(services, lambda uow: imported(uow, REVIEWS_AGAIN))
     assert moved != first
+    # One moved from 28 February into March, one held in September.
+    assert {row[1] for row in _months(moved)} == {date(2025, m, 1) for m in (2, 3, 6, 9)}
 
     async def outcome(uow: UnitOfWork) -> None:
         # As an IRO's outcome form sets them (bot.app.outcomes).
@@ -230,4 +245,6 @@ def test_upgrading_counts_the_meetings_stored_as_the_unit_of_work_counts_them(
         (held, "cla_review", "not_recorded", "unknown", None, 1, 1, 0, 0, 1),
         ("sent", held, 6, 1),
         ("sent", held, 9, 1),
+        ("month", date(2025, 3, 1), "cla_review", "PN1", "8_12", "1", 1, 0),
+        ("month", date(2025, 3, 1), "cla_review", "not_recorded", "unknown", None, 1, 1),
     ]
