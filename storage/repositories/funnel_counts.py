@@ -20,8 +20,7 @@ benchmark, migration 0022) and to check that the two agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 from sqlalchemy import (
@@ -49,7 +48,7 @@ from storage.models import (
     RunSummary,
 )
 from storage.report_sql import utc_day
-from storage.repositories.base import Repository
+from storage.repositories.base import Noted, Repository, noted, sorted_chunks
 from storage.repositories.summaries import COUNTED_ROLES
 
 # Where a session keeps the children whose rows its transaction moved, until `refresh`.
@@ -72,19 +71,8 @@ COLUMNS = ("child_id", "birth_date", "stage", "role", "day", "previous_day", "n"
 Rows: TypeAlias = Select[*tuple[Any, ...]]
 
 
-@dataclass
-class Touched:
-    """Children whose rows moved, and participants whose child is looked up."""
-
-    children: set[int] = field(default_factory=set)
-    participants: set[int] = field(default_factory=set)
-
-
-def touched(session: Session) -> Touched:
-    found = session.info.get(PENDING)
-    if found is None:
-        found = session.info[PENDING] = Touched()
-    return found
+def touched(session: Session) -> Noted:
+    return noted(session, PENDING)
 
 
 def _changed(instance: Any, names: Sequence[str]) -> bool:
@@ -120,6 +108,13 @@ def note_flushed_changes(session: Session, _context: UOWTransaction, _instances:
         noted = touched(session)
         noted.children |= children
         noted.participants |= participants
+
+
+def funnel_days(run: dict[str, Any]) -> tuple[Any, Any]:
+    """What the funnel counts of a run's columns: when it started, and when it was sent (a
+    step answered, or the summary shown, moves neither)."""
+    sent = run.get("submitted_at") if run.get("status") == "submitted" else None
+    return run.get("started_at"), sent
 
 
 def note_child(session: Session, child_id: int | None) -> None:
@@ -208,12 +203,6 @@ def counted(dialect: str, children: Sequence[int] | None) -> tuple[Rows, Rows]:
     return per_day, per_person
 
 
-def _chunks(children: Iterable[int]) -> Iterable[Sequence[int]]:
-    ordered = sorted(children)
-    for first in range(0, len(ordered), CHILDREN_PER_STATEMENT):
-        yield ordered[first : first + CHILDREN_PER_STATEMENT]
-
-
 class FunnelCounts(Repository):
     """Counts again the children this transaction touched; rebuilds every child's rows."""
 
@@ -229,7 +218,7 @@ class FunnelCounts(Repository):
                 Participant.id.in_(noted.participants), Participant.child_id.is_not(None)
             )
             children.update(await self.session.scalars(query))
-        for chunk in _chunks(children):
+        for chunk in sorted_chunks(children, CHILDREN_PER_STATEMENT):
             await self._count_again(chunk)
 
     async def recount(self) -> None:

@@ -14,8 +14,7 @@ database filled some other way (the benchmark) and to check that the two agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -33,7 +32,7 @@ from storage.models import (
     SentBeforeCount,
 )
 from storage.report_sql import days_between, month_end, month_start, per_meeting, utc_day
-from storage.repositories.base import Repository
+from storage.repositories.base import Noted, Repository, noted, sorted_chunks
 
 # What a meeting's counts are made of, on the meeting and on its child.
 COUNTED_REVIEW = (
@@ -57,19 +56,8 @@ SUMS = ("held", "in_timescale", "seen_before", "seen_no", "views")
 COLUMNS = ("held_on", *KEYS, *SUMS)
 
 
-@dataclass
-class Touched:
-    """Days whose meetings moved, and children whose meetings' days are looked up."""
-
-    days: set[date] = field(default_factory=set)
-    children: set[int] = field(default_factory=set)
-
-
-def touched(session: Session) -> Touched:
-    found = session.info.get(PENDING)
-    if found is None:
-        found = session.info[PENDING] = Touched()
-    return found
+def touched(session: Session) -> Noted:
+    return noted(session, PENDING)
 
 
 def note_flushed_changes(session: Session, _context: UOWTransaction, _instances: Any) -> None:
@@ -156,12 +144,6 @@ def monthly(dialect: str, months: Sequence[date] | None) -> Select[Any]:
     return select(*keys, *(func.sum(c[name]) for name in SUMS)).group_by(*keys)
 
 
-def _chunks(days: Iterable[date]) -> Iterable[Sequence[date]]:
-    ordered = sorted(days)
-    for first in range(0, len(ordered), DAYS_PER_STATEMENT):
-        yield ordered[first : first + DAYS_PER_STATEMENT]
-
-
 class MeetingCounts(Repository):
     """Counts again the days this transaction touched; rebuilds every day's counts."""
 
@@ -181,7 +163,7 @@ class MeetingCounts(Repository):
                 Review.child_id.in_(noted.children), Review.held_on.is_not(None)
             )
             days.update(await self.session.scalars(query.distinct()))
-        for chunk in _chunks(days):
+        for chunk in sorted_chunks(days, DAYS_PER_STATEMENT):
             await self._count_again(chunk)
 
     async def recount(self) -> None:

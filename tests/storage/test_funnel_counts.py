@@ -10,34 +10,23 @@ way.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date
 
-from alembic import command
 from sqlalchemy import insert, select
 
 from bot.app import admin
 from bot.app.erasure import erase_child
 from bot.bootstrap import Services
 from feedback_reports import metrics_queries as q
-from storage.crypto import TextCipher, new_key
-from storage.database import Database, alembic_config
-from storage.models import (
-    Child,
-    FunnelCount,
-    Invitation,
-    InvitationSummary,
-    Participant,
-    Run,
-    RunSummary,
-)
+from storage import models
+from storage.models import Child, FunnelCount, Run
 from storage.repositories import hash_code
 from storage.uow import UnitOfWork
 from tests.reports.helpers import at, participant, run
+from tests.storage.kept import Kept, upgraded, writing
 from tests.support import FIXED_NOW
 
-Kept = list[tuple[object, ...]]
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
 
 
@@ -73,8 +62,8 @@ async def _funnel(services: Services) -> dict[tuple[str, str], int]:
         return {(row.stage, row.role): int(row.n) for row in rows}
 
 
-def _invitation(child_id: int, role: str, code: str) -> Invitation:
-    return Invitation(
+def _invitation(child_id: int, role: str, code: str) -> models.Invitation:
+    return models.Invitation(
         code_hash=hash_code(code),
         role=role,
         child_id=child_id,
@@ -161,83 +150,66 @@ async def test_kept_funnel_rows_equal_a_recount_after_every_write(services: Serv
 async def _seed_people(database_url: str) -> None:
     """A child, their account and a parent's, runs on three days (one summarised) and
     invitations made and used, live and summarised, as stored before the rows were kept."""
-    database = Database.connect(database_url)
     made = at("2025-02-01")
-    try:
-        async with database.engine.begin() as connection:
-            await connection.execute(
-                insert(Child.__table__).values(
-                    id=1, case_ref="C1", birth_date=date(2017, 3, 10), created_at=made
-                )
+    async with writing(database_url) as connection:
+        await connection.execute(
+            insert(Child.__table__).values(
+                id=1, case_ref="C1", birth_date=date(2017, 3, 10), created_at=made
             )
-            await connection.execute(
-                insert(Participant.__table__),
-                [
-                    {"id": 1, "telegram_id": 1, "role": "child", "child_id": 1}
-                    | {"locale": "en", "created_at": made},
-                    {"id": 2, "telegram_id": 2, "role": "parent", "child_id": 1}
-                    | {"locale": "en", "created_at": made},
-                ],
+        )
+        await connection.execute(
+            insert(models.Participant.__table__),
+            [
+                {"id": 1, "telegram_id": 1, "role": "child", "child_id": 1}
+                | {"locale": "en", "created_at": made},
+                {"id": 2, "telegram_id": 2, "role": "parent", "child_id": 1}
+                | {"locale": "en", "created_at": made},
+            ],
+        )
+        run_row = {"flow_id": "checkin", "flow_version": 1, "state_cipher": b""}
+        run_row |= {"version": 1, "review_id": None}
+        await connection.execute(
+            insert(Run.__table__),
+            [
+                run_row
+                | {"id": 1, "participant_id": 1, "status": "submitted"}
+                | {"started_at": at("2025-03-04T23:30"), "updated_at": made}
+                | {"submitted_at": at("2025-03-04T23:30")},
+                run_row
+                | {"id": 2, "participant_id": 1, "status": "waiting"}
+                | {"started_at": at("2025-03-06"), "updated_at": made, "submitted_at": None},
+            ],
+        )
+        summary = {"child_id": 1, "review_id": None, "flow_id": "checkin"}
+        await connection.execute(
+            insert(models.RunSummary.__table__),
+            [
+                summary
+                | {"id": 1, "participant_key": 1, "role": "child", "status": "submitted"}
+                | {"started_at": at("2025-03-01"), "submitted_at": at("2025-03-02")},
+                summary
+                | {"id": 2, "participant_key": -2, "role": "parent", "status": "waiting"}
+                | {"started_at": at("2025-03-01"), "submitted_at": None},
+            ],
+        )
+        await connection.execute(
+            insert(models.Invitation.__table__)
+            .values(id=1, code_hash="a" * 64, role="child", child_id=1, created_at=made)
+            .values(expires_at=at("2025-02-15"), used_at=at("2025-02-02"))
+        )
+        await connection.execute(
+            insert(models.InvitationSummary.__table__).values(
+                id=1, child_id=1, role="parent", created_at=made, used_at=None
             )
-            run_row = {"flow_id": "checkin", "flow_version": 1, "state_cipher": b""}
-            run_row |= {"version": 1, "review_id": None}
-            await connection.execute(
-                insert(Run.__table__),
-                [
-                    run_row
-                    | {"id": 1, "participant_id": 1, "status": "submitted"}
-                    | {"started_at": at("2025-03-04T23:30"), "updated_at": made}
-                    | {"submitted_at": at("2025-03-04T23:30")},
-                    run_row
-                    | {"id": 2, "participant_id": 1, "status": "waiting"}
-                    | {"started_at": at("2025-03-06"), "updated_at": made, "submitted_at": None},
-                ],
-            )
-            summary = {"child_id": 1, "review_id": None, "flow_id": "checkin"}
-            await connection.execute(
-                insert(RunSummary.__table__),
-                [
-                    summary
-                    | {"id": 1, "participant_key": 1, "role": "child", "status": "submitted"}
-                    | {"started_at": at("2025-03-01"), "submitted_at": at("2025-03-02")},
-                    summary
-                    | {"id": 2, "participant_key": -2, "role": "parent", "status": "waiting"}
-                    | {"started_at": at("2025-03-01"), "submitted_at": None},
-                ],
-            )
-            await connection.execute(
-                insert(Invitation.__table__)
-                .values(id=1, code_hash="a" * 64, role="child", child_id=1, created_at=made)
-                .values(expires_at=at("2025-02-15"), used_at=at("2025-02-02"))
-            )
-            await connection.execute(
-                insert(InvitationSummary.__table__).values(
-                    id=1, child_id=1, role="parent", created_at=made, used_at=None
-                )
-            )
-    finally:
-        await database.dispose()
-
-
-async def _migrated_and_recounted(database_url: str) -> tuple[Kept, Kept]:
-    database = Database.connect(database_url)
-    try:
-        async with UnitOfWork(database, TextCipher([new_key()])) as uow:
-            migrated = await _kept(uow)
-            await uow.funnel_counts.recount()
-            return migrated, await _kept(uow)
-    finally:
-        await database.dispose()
+        )
 
 
 def test_upgrading_keeps_the_funnel_rows_of_what_was_stored_as_the_unit_of_work_does(
     database_url: str,
 ) -> None:
-    config = alembic_config(database_url)
-    command.downgrade(config, "0021")
-    asyncio.run(_seed_people(database_url))
-    command.upgrade(config, "head")
-    migrated, recounted = asyncio.run(_migrated_and_recounted(database_url))
+    migrated, recounted = upgraded(
+        database_url, "0021", _seed_people, _kept, lambda uow: uow.funnel_counts.recount()
+    )
     assert migrated == recounted
     born = date(2017, 3, 10)
     # The child's days of starting: the summary's, then the live runs' (23:30 UTC is the 4th).

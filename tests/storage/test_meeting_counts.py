@@ -8,16 +8,13 @@ that made the counts counts what was stored before it the same way.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
-from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import insert, select
 
 from bot.bootstrap import Services
-from storage.crypto import TextCipher, new_key
 from storage.database import Database, alembic_config
 from storage.imports import import_children, import_reviews, read_lines
 from storage.models import (
@@ -32,6 +29,7 @@ from storage.models import (
 )
 from storage.uow import UnitOfWork
 from tests.reports.helpers import participant, run
+from tests.storage.kept import Kept, upgraded
 from tests.support import FIXED_NOW
 
 CHILDREN = """case_ref,birth_date,gender,ethnicity,legal_status,iro_username
@@ -52,8 +50,6 @@ K1,cla_review,2025-03-01,2025-03-02,,PN1,yes
 K2,cla_review,2025-03-01,2025-03-01,,PN2,yes
 K3,cla_review,2025-09-01,2025-09-01,,PN0,
 """
-
-Kept = list[tuple[object, ...]]
 
 
 async def _kept(uow: UnitOfWork) -> Kept:
@@ -214,17 +210,6 @@ async def _seed_meetings(database_url: str) -> None:
         await database.dispose()
 
 
-async def _migrated_and_recounted(database_url: str) -> tuple[Kept, Kept]:
-    database = Database.connect(database_url)
-    try:
-        async with UnitOfWork(database, TextCipher([new_key()])) as uow:
-            migrated = await _kept(uow)
-            await uow.meeting_counts.recount()
-            return migrated, await _kept(uow)
-    finally:
-        await database.dispose()
-
-
 def test_upgrading_counts_the_meetings_stored_as_the_unit_of_work_counts_them(
     database_url: str,
 ) -> None:
@@ -232,10 +217,13 @@ def test_upgrading_counts_the_meetings_stored_as_the_unit_of_work_counts_them(
     scripts = ScriptDirectory.from_config(config)
     counts = next(s for s in scripts.walk_revisions() if s.path.endswith("_meeting_counts.py"))
     assert isinstance(counts.down_revision, str)
-    command.downgrade(config, counts.down_revision)
-    asyncio.run(_seed_meetings(database_url))
-    command.upgrade(config, "head")
-    migrated, recounted = asyncio.run(_migrated_and_recounted(database_url))
+    migrated, recounted = upgraded(
+        database_url,
+        counts.down_revision,
+        _seed_meetings,
+        _kept,
+        lambda uow: uow.meeting_counts.recount(),
+    )
     assert migrated == recounted
     held = date(2025, 3, 10)
     # C1 is 8 on the day. The run sent at 23:30 UTC on 4 March is six days before; the deleted

@@ -22,22 +22,19 @@ down_revision = "0022"
 branch_labels = None
 depends_on = None
 
-# (table, the day's table, its day column, the key columns, the counted columns)
+# The keys each month's counts are kept by, with their lengths, as the days' tables have them.
+MEETING_KEYS = (("kind", 16), ("code", 16), ("band", 8), ("gender", 32))
+FEEDBACK_KEYS = (("role", 16), ("flow_id", 64), ("step_id", 32), ("measure", 16), ("value", 400))
+# (table, the day's table, its day column, the keys, the counted columns)
 MONTHLY = (
     (
         "meeting_month_count",
         "meeting_count",
         "held_on",
-        ("kind", "code", "band", "gender"),
+        MEETING_KEYS,
         ("held", "in_timescale", "seen_before", "seen_no", "views"),
     ),
-    (
-        "feedback_month_count",
-        "feedback_count",
-        "day",
-        ("role", "flow_id", "step_id", "measure", "value"),
-        ("n",),
-    ),
+    ("feedback_month_count", "feedback_count", "day", FEEDBACK_KEYS, ("n",)),
 )
 
 
@@ -48,41 +45,31 @@ def _month(column: str) -> str:
 
 
 def upgrade() -> None:
-    counted = [sa.Column(name, sa.Integer(), nullable=False) for name in MONTHLY[0][4]]
-    op.create_table(
-        "meeting_month_count",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("code", sa.String(length=16), nullable=False),
-        sa.Column("band", sa.String(length=8), nullable=False),
-        sa.Column("gender", sa.String(length=32), nullable=True),
-        *counted,
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_meeting_month_count")),
-    )
-    op.create_index("ix_meeting_month_count_month", "meeting_month_count", ["month"])
-    unique = ("month", "role", "flow_id", "step_id", "measure", "value")
-    op.create_table(
-        "feedback_month_count",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column("flow_id", sa.String(length=64), nullable=False),
-        sa.Column("step_id", sa.String(length=32), nullable=False),
-        sa.Column("measure", sa.String(length=16), nullable=False),
-        sa.Column("value", sa.String(length=400), nullable=False),
-        sa.Column("n", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback_month_count")),
-        sa.UniqueConstraint(*unique, name=op.f("uq_feedback_month_count_month")),
-    )
     for table, days, day, keys, sums in MONTHLY:
-        columns = ", ".join(keys)
+        names = [name for name, _length in keys]
+        # A meeting's child may have no gender; every other key is always there.
+        op.create_table(
+            table,
+            sa.Column("id", sa.Integer(), nullable=False),
+            sa.Column("month", sa.Date(), nullable=False),
+            *(sa.Column(k, sa.String(length=n), nullable=k == "gender") for k, n in keys),
+            *(sa.Column(name, sa.Integer(), nullable=False) for name in sums),
+            sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+            # The feedback's months are upserted as runs are sent: one row per key.
+            *(
+                [sa.UniqueConstraint("month", *names, name=op.f(f"uq_{table}_month"))]
+                if table == "feedback_month_count"
+                else []
+            ),
+        )
+        columns = ", ".join(names)
         op.execute(
             f"INSERT INTO {table} (month, {columns}, {', '.join(sums)}) "
             f"SELECT month, {columns}, {', '.join(f'SUM({name})' for name in sums)} "
             f"FROM (SELECT {_month(day)} AS month, {columns}, {', '.join(sums)} FROM {days}) d "
             f"GROUP BY month, {columns}"
         )
+    op.create_index("ix_meeting_month_count_month", "meeting_month_count", ["month"])
 
 
 def downgrade() -> None:
