@@ -44,6 +44,7 @@ from storage.repositories.summaries import CHOICE_KINDS, FEEDBACK_ROLES
 Key = tuple[str, str, str]
 RESPONDENT: Key = ("", "respondent", "")
 KEY_COLUMNS = ("day", "role", "flow_id", "step_id", "measure", "value")
+MONTH_KEY_COLUMNS = ("month", *KEY_COLUMNS[1:])
 # Rows per INSERT, well below SQLite's limit on a statement's parameters.
 ROWS_PER_INSERT = 500
 
@@ -57,11 +58,9 @@ def _counted(step_id: str, kind: str, choice: str | None, themes: str | None) ->
     return found
 
 
-def _in_month(row: dict[str, Any]) -> dict[str, Any]:
-    """A day's count as its month's."""
-    found = dict(row)
-    found["month"] = found.pop("day").replace(day=1)
-    return found
+def _month_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    """A day's count's key as its month's."""
+    return (row["day"].replace(day=1), *(row[name] for name in KEY_COLUMNS[1:]))
 
 
 class ReportCounts(Repository):
@@ -123,7 +122,18 @@ class ReportCounts(Repository):
         """Insert the rows into the days' counts and their months', adding `n` to a row
         already there for the same key."""
         await self._upsert(FeedbackCount, "day", rows)
-        await self._upsert(FeedbackMonthCount, "month", [_in_month(row) for row in rows])
+        # One row per month and key: PostgreSQL refuses to upsert one row twice in a statement.
+        months: Counter[tuple[Any, ...]] = Counter()
+        for row in rows:
+            months[_month_key(row)] += row["n"]
+        await self._upsert(
+            FeedbackMonthCount,
+            "month",
+            [
+                dict(zip(MONTH_KEY_COLUMNS, key, strict=True)) | {"n": n}
+                for key, n in months.items()
+            ],
+        )
 
     async def _upsert(
         self, model: type[FeedbackCount | FeedbackMonthCount], period: str, rows: list[Any]

@@ -42,7 +42,11 @@ async def test_feedback_kept_per_month_equals_a_recount_and_reads_like_the_days(
         parent = await participant(uow, 1, "parent", child.id)
         for when, choice in SENT:
             rating = Given("rating", "scale", choice=choice)
-            await run(uow, parent, None, "parent_feedback", rating, started=when, submitted=when)
+            # The same themes on days of one month: one month's row, counted again alike.
+            words = Given("better", "text", text="generated", text_themes="school")
+            await run(
+                uow, parent, None, "parent_feedback", rating, words, started=when, submitted=when
+            )
         await uow.commit()
     async with services.uow() as uow:
         kept = await _months(uow)
@@ -51,6 +55,7 @@ async def test_feedback_kept_per_month_equals_a_recount_and_reads_like_the_days(
     february = [row for row in kept if row[0] == date(2025, 2, 1)]
     assert ("choice", "5", 2) in [row[4:] for row in february]
     assert ("respondent", "", 2) in [row[4:] for row in february]
+    assert ("themes", "school", 2) in [row[4:] for row in february]
     # A day, a whole month and a day; days only; a whole month only.
     assert await _chosen(services, date(2025, 1, 31), date(2025, 3, 1)) == {"4": 1, "5": 2, "3": 1}
     assert await _chosen(services, date(2025, 2, 2), date(2025, 2, 28)) == {"5": 1}
