@@ -21,15 +21,11 @@ benchmark, migration 0022) and to check that the two agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeAlias
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
-    delete,
     func,
-    insert,
-    inspect,
     literal,
     null,
     select,
@@ -48,7 +44,14 @@ from storage.models import (
     RunSummary,
 )
 from storage.report_sql import utc_day
-from storage.repositories.base import Noted, Repository, noted, sorted_chunks
+from storage.repositories.base import Noted, noted
+from storage.repositories.child_rows import (
+    ChildRows,
+    Rows,
+    before_and_now,
+    changed,
+    note_children,
+)
 from storage.repositories.summaries import COUNTED_ROLES
 
 # Where a session keeps the children whose rows its transaction moved, until `refresh`.
@@ -63,26 +66,11 @@ COUNTED_OF: dict[type[Any], tuple[str, ...]] = {
     RunSummary: ("child_id", "participant_key", "role", "status", "started_at", "submitted_at"),
     Participant: ("child_id", "role"),
 }
-# Children per statement, well below SQLite's limit on a statement's parameters.
-CHILDREN_PER_STATEMENT = 500
 COLUMNS = ("child_id", "birth_date", "stage", "role", "day", "previous_day", "n")
-
-# A select of any row shape (SQLAlchemy 2.1 typing).
-Rows: TypeAlias = Select[*tuple[Any, ...]]
 
 
 def touched(session: Session) -> Noted:
     return noted(session, PENDING)
-
-
-def _changed(instance: Any, names: Sequence[str]) -> bool:
-    state = inspect(instance)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
-def _before_and_now(instance: Any, name: str) -> set[int]:
-    """The values an attribute had before this flush and has now (None left out)."""
-    return {value for value in inspect(instance).attrs[name].history.sum() if value is not None}
 
 
 def note_flushed_changes(session: Session, _context: UOWTransaction, _instances: Any) -> None:
@@ -97,17 +85,16 @@ def note_flushed_changes(session: Session, _context: UOWTransaction, _instances:
     for instance in (*session.new, *session.dirty, *session.deleted):
         dirty = instance in session.dirty
         if isinstance(instance, Run):
-            if not dirty or _changed(instance, COUNTED_RUN):
-                participants |= _before_and_now(instance, "participant_id")
+            if not dirty or changed(instance, COUNTED_RUN):
+                participants |= before_and_now(instance, "participant_id")
         elif isinstance(instance, Invitation | InvitationSummary | RunSummary | Participant):
-            if not dirty or _changed(instance, COUNTED_OF[type(instance)]):
-                children |= _before_and_now(instance, "child_id")
-        elif isinstance(instance, Child) and dirty and _changed(instance, COUNTED_CHILD):
+            if not dirty or changed(instance, COUNTED_OF[type(instance)]):
+                children |= before_and_now(instance, "child_id")
+        elif isinstance(instance, Child) and dirty and changed(instance, COUNTED_CHILD):
             children.add(instance.id)
-    if children or participants:
-        noted = touched(session)
-        noted.children |= children
-        noted.participants |= participants
+    note_children(session, PENDING, children)
+    if participants:
+        touched(session).participants |= participants
 
 
 def funnel_days(run: dict[str, Any]) -> tuple[Any, Any]:
@@ -203,33 +190,22 @@ def counted(dialect: str, children: Sequence[int] | None) -> tuple[Rows, Rows]:
     return per_day, per_person
 
 
-class FunnelCounts(Repository):
-    """Counts again the children this transaction touched; rebuilds every child's rows."""
+class FunnelCounts(ChildRows):
+    """The funnel's rows of the children a transaction touched, counted again."""
 
-    async def refresh(self) -> None:
-        """Count again the rows of the children written since the last refresh."""
-        await self.session.flush()
-        noted = self.session.sync_session.info.pop(PENDING, None)
-        if noted is None:
-            return
-        children = set(noted.children)
-        if noted.participants:
+    pending = PENDING
+    model = FunnelCount
+    columns = COLUMNS
+
+    def counted(self, dialect: str, children: Sequence[int] | None) -> Sequence[Rows]:
+        return counted(dialect, children)
+
+    async def children_of(self, found: Noted) -> set[int]:
+        """The children noted, and those of the participants noted."""
+        children = set(found.children)
+        if found.participants:
             query = select(Participant.child_id).where(
-                Participant.id.in_(noted.participants), Participant.child_id.is_not(None)
+                Participant.id.in_(found.participants), Participant.child_id.is_not(None)
             )
             children.update(await self.session.scalars(query))
-        for chunk in sorted_chunks(children, CHILDREN_PER_STATEMENT):
-            await self._count_again(chunk)
-
-    async def recount(self) -> None:
-        """Replace every row with one worked out from the runs, invitations and summaries."""
-        self.session.sync_session.info.pop(PENDING, None)
-        await self._count_again(None)
-
-    async def _count_again(self, children: Sequence[int] | None) -> None:
-        """Replace the rows of these children (None: every child) with rows counted again."""
-        dialect = "postgresql" if self.on_postgres else "sqlite"
-        where = [] if children is None else [FunnelCount.child_id.in_(children)]
-        await self.session.execute(delete(FunnelCount).where(*where))
-        for rows in counted(dialect, children):
-            await self.session.execute(insert(FunnelCount).from_select(COLUMNS, rows))
+        return children
