@@ -90,8 +90,8 @@ async def children_figures(
     for name, model in (("in_care", CareEpisode), ("on_plan", PlanEpisode)):
         queries = {
             "on_date": cq.on_date_query(model, end, dialect),
-            "started": cq.flow_query(model, start, end, "started_on", dialect),
-            "ended": cq.flow_query(model, start, end, "ended_on", dialect),
+            "started": cq.flow_query(model, start, end, "started_on"),
+            "ended": cq.flow_query(model, start, end, "ended_on"),
         }
         populations[name] = Population(
             **{

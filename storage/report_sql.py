@@ -121,6 +121,18 @@ def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
     )
 
 
+def dfe_age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
+    """The DfE's age bands: under 1, 1 to 4, 5 to 9, 10 to 15, 16 and over."""
+    return case(
+        (birth.is_(None), literal_column("'unknown'")),
+        (younger_than(1, birth, on, dialect), literal_column("'under_1'")),
+        (younger_than(5, birth, on, dialect), literal_column("'1_4'")),
+        (younger_than(10, birth, on, dialect), literal_column("'5_9'")),
+        (younger_than(16, birth, on, dialect), literal_column("'10_15'")),
+        else_=literal_column("'16_plus'"),
+    )
+
+
 def utc_day(column: Expr, dialect: str) -> ColumnElement[date]:
     """The UTC calendar day of a stored timestamp."""
     if dialect == "postgresql":

@@ -40,6 +40,7 @@ from storage.models.people import Child, Invitation, Participant, Staff, WebSess
 from storage.models.records import (
     AnswerSummary,
     AuditEvent,
+    EpisodeFlow,
     ErasedChild,
     FeedbackCount,
     FeedbackMonthCount,
@@ -77,6 +78,7 @@ __all__ = [
     "Challenge",
     "Child",
     "ChildRequest",
+    "EpisodeFlow",
     "ErasedChild",
     "FeedbackCount",
     "FeedbackMonthCount",

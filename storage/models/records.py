@@ -216,6 +216,53 @@ class FunnelCount(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
+class EpisodeFlow(Base):
+    """A period in care's or a plan's start (or end), for the children's tables' flows: its
+    day, its child's characteristics then, and the same child's start before (end after);
+    and the period itself (`open`), for the snapshot on a day.
+
+    Kept in the transaction that writes an episode or a child (`storage.repositories.
+    episode_flows`), by counting that child's rows again, so the children's tables add up
+    rows instead of numbering each child's episodes and joining the child. A child's first
+    start in a period is the one row in it whose `other_day` (their start before, None for
+    their first) falls before the period; their last end, the one whose end after falls
+    after it. An `open` row's `day` and `other_day` are the episode's start and end; its
+    band is worked out on the snapshot's day from `birth_date`. `population`: `in_care` or
+    `on_plan`; `legal_status` the episode's or, without one, the child's; `band` the DfE age
+    band on the row's day.
+    """
+
+    __tablename__ = "episode_flow"
+    # The children's tables read each population's and flow's rows of a period from this
+    # index alone.
+    __table_args__ = (
+        Index(
+            "ix_episode_flow_counted",
+            "population",
+            "flow",
+            "day",
+            "other_day",
+            "gender",
+            "ethnicity",
+            "legal_status",
+            "band",
+            "birth_date",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(Integer, index=True)
+    population: Mapped[str] = mapped_column(String(8))
+    flow: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    other_day: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(32))
+    ethnicity: Mapped[str | None] = mapped_column(String(64))
+    legal_status: Mapped[str | None] = mapped_column(String(64))
+    band: Mapped[str | None] = mapped_column(String(8))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+
+
 class InvitationSummary(Base):
     """When an invitation deleted by an erasure was made and used, for the report's funnel."""
 

@@ -3,6 +3,7 @@
 from storage.repositories.challenges import ChallengeRepository
 from storage.repositories.child_records import ChildRecords
 from storage.repositories.delivery import OutboxRepository, UpdateLog
+from storage.repositories.episode_flows import EpisodeFlows
 from storage.repositories.episodes import EpisodeRepository
 from storage.repositories.erasure import ErasureRepository
 from storage.repositories.funnel_counts import FunnelCounts
@@ -32,6 +33,7 @@ __all__ = [
     "ChallengeRepository",
     "ChildRecords",
     "ChildRepository",
+    "EpisodeFlows",
     "EpisodeRepository",
     "ErasureRepository",
     "FlagRepository",
