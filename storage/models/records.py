@@ -216,6 +216,14 @@ class FunnelCount(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
+# What the children's tables read of an episode's flows, in the order they look it up: which
+# rows, then the child's characteristics.
+EPISODE_FLOW_COUNTED = (
+    *("population", "flow", "day", "other_day"),
+    *("gender", "ethnicity", "legal_status", "band", "birth_date"),
+)
+
+
 class EpisodeFlow(Base):
     """A period in care's or a plan's start (or end), for the children's tables' flows: its
     day, its child's characteristics then, and the same child's start before (end after);
@@ -235,20 +243,7 @@ class EpisodeFlow(Base):
     __tablename__ = "episode_flow"
     # The children's tables read each population's and flow's rows of a period from this
     # index alone.
-    __table_args__ = (
-        Index(
-            "ix_episode_flow_counted",
-            "population",
-            "flow",
-            "day",
-            "other_day",
-            "gender",
-            "ethnicity",
-            "legal_status",
-            "band",
-            "birth_date",
-        ),
-    )
+    __table_args__ = (Index("ix_episode_flow_counted", *EPISODE_FLOW_COUNTED),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(Integer, index=True)

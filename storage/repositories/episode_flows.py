@@ -24,6 +24,7 @@ from sqlalchemy import func, literal, null, select
 from sqlalchemy.orm import Session, UOWTransaction
 
 from storage.models import CareEpisode, Child, EpisodeFlow, PlanEpisode
+from storage.models.records import EPISODE_FLOW_COUNTED
 from storage.report_sql import Expr, dfe_age_band
 from storage.repositories.child_rows import (
     ChildRows,
@@ -45,18 +46,8 @@ COUNTED_OF: dict[type[Any], tuple[str, ...]] = {
     PlanEpisode: ("child_id", "started_on", "ended_on"),
 }
 COUNTED_CHILD = ("gender", "ethnicity", "legal_status", "birth_date")
-COLUMNS = (
-    "child_id",
-    "population",
-    "flow",
-    "day",
-    "other_day",
-    "gender",
-    "ethnicity",
-    "legal_status",
-    "band",
-    "birth_date",
-)
+# The columns `counted` fills, in its order.
+COLUMNS = ("child_id", *EPISODE_FLOW_COUNTED)
 
 
 def note_flushed_changes(session: Session, _context: UOWTransaction, _instances: Any) -> None:

@@ -50,11 +50,13 @@ def upgraded(
     seed: Callable[[str], Awaitable[None]],
     read: Callable[[UnitOfWork], Awaitable[Kept]],
     recount: Callable[[UnitOfWork], Awaitable[None]],
-) -> tuple[Kept, Kept]:
+) -> Kept:
     """Rows `seed` stores at revision `before`, upgraded to the newest: what the migrations
-    kept of them, then the same counted again."""
+    kept of them, checked to be what counting them again keeps."""
     config = alembic_config(database_url)
     command.downgrade(config, before)
     asyncio.run(seed(database_url))
     command.upgrade(config, "head")
-    return asyncio.run(kept_and_recounted(database_url, read, recount))
+    migrated, recounted = asyncio.run(kept_and_recounted(database_url, read, recount))
+    assert migrated == recounted
+    return migrated
