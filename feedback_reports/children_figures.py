@@ -41,6 +41,8 @@ from storage.report_sql import years_before
 from storage.uow import UnitOfWork
 
 UNKNOWN, UNRECOGNISED = "unknown", "unrecognised"
+# Children allocated on a day, by IRO (id, name), for the days counted already.
+CountedCaseloads = dict[date, dict[tuple[int, str], int]]
 # Each characteristic's groups, in the order printed, and how a stored value finds its group.
 GROUPS: dict[str, tuple[str, ...]] = {
     "gender": (*codes.GENDER, UNKNOWN, UNRECOGNISED),
@@ -79,19 +81,22 @@ async def children_figures(
     stage_days: dict[str, int],
     below: int,
     caseloads_now: bool = True,
+    caseloads_counted: CountedCaseloads | None = None,
 ) -> ChildrenFigures:
     """Every children's table for the period [start, end], the snapshot taken on `end`.
 
     With no IRO allocations imported, the caseloads are each child's IRO today when
     `caseloads_now` (the report's own period), else none (the year before's tables).
+    `caseloads_counted` holds the caseloads of the days counted already (a report beside
+    the year before counts the day a year before its end twice otherwise).
     """
     dialect = q.dialect_of(uow.session)
     populations = {}
     for name, model in (("in_care", CareEpisode), ("on_plan", PlanEpisode)):
         queries = {
             "on_date": cq.on_date_query(model, end, dialect),
-            "started": cq.flow_query(model, start, end, "started_on", dialect),
-            "ended": cq.flow_query(model, start, end, "ended_on", dialect),
+            "started": cq.flow_query(model, start, end, "started_on"),
+            "ended": cq.flow_query(model, start, end, "ended_on"),
         }
         populations[name] = Population(
             **{
@@ -103,7 +108,7 @@ async def children_figures(
         snapshot_on=end,
         **populations,
         plans=await _plans(uow, start, end, dialect, below),
-        caseloads=await _caseloads(uow, end, caseloads_now),
+        caseloads=await _caseloads(uow, end, caseloads_now, caseloads_counted or {}),
         challenges=await _challenges(uow, start, end, stage_days, dialect, below),
     )
 
@@ -194,14 +199,17 @@ async def _plans(uow: UnitOfWork, start: date, end: date, dialect: str, below: i
     )
 
 
-async def _caseloads(uow: UnitOfWork, day: date, now_without_allocations: bool) -> Caseloads:
+async def _caseloads(
+    uow: UnitOfWork, day: date, now_without_allocations: bool, counted: CountedCaseloads
+) -> Caseloads:
     before = years_before(day, 1)
     if not await uow.episodes.any_kept(IroAllocation):
         return await _caseloads_now(uow, before) if now_without_allocations else _no_caseloads(day)
-    now = {(i, str(n)): int(c) for i, n, c in await uow.session.execute(cq.caseload_query(day))}
-    then = {
-        (i, str(n)): int(c) for i, n, c in await uow.session.execute(cq.caseload_query(before))
-    }
+    for on in (day, before):
+        if on not in counted:
+            rows = await uow.session.execute(cq.caseload_query(on))
+            counted[on] = {(i, str(n)): int(c) for i, n, c in rows}
+    now, then = counted[day], counted[before]
     per_iro = [
         IroCaseload(
             iro=name, children=now.get((iro_id, name), 0), year_before=then.get((iro_id, name), 0)

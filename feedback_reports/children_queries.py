@@ -4,8 +4,8 @@ Each query groups in the database and returns one row per combination of charact
 (a few hundred at most, however many children there are). A child is counted once per
 table: on a day a child is in at most one care episode and one plan (imports refuse
 overlaps), and the flows keep each child's first episode started, or last ended, in the
-period (`ROW_NUMBER`). An episode ending on the snapshot day is over by then, as in the
-DfE's "at 31 March" counts.
+period (kept per child as episodes are written, `storage.repositories.episode_flows`). An
+episode ending on the snapshot day is over by then, as in the DfE's "at 31 March" counts.
 """
 
 from __future__ import annotations
@@ -37,26 +37,15 @@ from storage.models import (
     CHALLENGE_STAGES,
     CareEpisode,
     Challenge,
-    Child,
+    EpisodeFlow,
     IroAllocation,
     PlanEpisode,
     Staff,
 )
-from storage.report_sql import days_between, younger_than
+from storage.report_sql import days_between, dfe_age_band
+from storage.repositories.episode_flows import POPULATIONS
 
 Episodes = type[CareEpisode] | type[PlanEpisode]
-
-
-def dfe_age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
-    """The DfE's age bands: under 1, 1 to 4, 5 to 9, 10 to 15, 16 and over."""
-    return case(
-        (birth.is_(None), literal_column("'unknown'")),
-        (younger_than(1, birth, on, dialect), literal_column("'under_1'")),
-        (younger_than(5, birth, on, dialect), literal_column("'1_4'")),
-        (younger_than(10, birth, on, dialect), literal_column("'5_9'")),
-        (younger_than(16, birth, on, dialect), literal_column("'10_15'")),
-        else_=literal_column("'16_plus'"),
-    )
 
 
 def _ymd(day: Expr | date, dialect: str) -> ColumnElement[int]:
@@ -108,13 +97,6 @@ def _open_on(model: Episodes | type[IroAllocation], day: date) -> ColumnElement[
     return (model.started_on <= day) & or_(model.ended_on.is_(None), model.ended_on > day)
 
 
-def _legal_status(model: Episodes) -> Expr:
-    """A care episode's legal status, else the child's; a plan's is the child's."""
-    if model is CareEpisode:
-        return func.coalesce(CareEpisode.legal_status, Child.legal_status)
-    return Child.legal_status
-
-
 def _grouped(episodes: Subquery) -> Query:
     """Children per combination of characteristics, from one row per child."""
     e = episodes.c
@@ -123,44 +105,55 @@ def _grouped(episodes: Subquery) -> Query:
     ).group_by(e.gender, e.ethnicity, e.legal_status, e.band)
 
 
-def _characteristics(model: Episodes, on: Expr | date, dialect: str) -> list[Any]:
-    return [
-        Child.gender.label("gender"),
-        Child.ethnicity.label("ethnicity"),
-        _legal_status(model).label("legal_status"),
-        dfe_age_band(Child.birth_date, on, dialect).label("band"),
-    ]
+def _kept(model: Episodes, flow: str, *where: ColumnElement[bool]) -> Any:
+    """These rows of the episodes' flows kept per child (`EpisodeFlow`)."""
+    f = EpisodeFlow
+    population = next(name for name, kept in POPULATIONS.items() if kept is model)
+    return (f.population == population, f.flow == flow, *where)
 
 
 def on_date_query(model: Episodes, day: date, dialect: str) -> Query:
-    """Children in an episode open on `day`, by characteristics."""
+    """Children in an episode open on `day`, by characteristics (the age band on the day).
+
+    Read from the spans kept per child (`EpisodeFlow`, `open`), so the child is not joined.
+    """
+    f = EpisodeFlow
     rows = (
-        select(*_characteristics(model, day, dialect))
-        .select_from(model)
-        .join(Child, Child.id == model.child_id)
-        .where(_open_on(model, day))
+        select(
+            f.gender,
+            f.ethnicity,
+            f.legal_status,
+            dfe_age_band(f.birth_date, day, dialect).label("band"),
+        )
+        .where(*_kept(model, "open", f.day <= day, or_(f.other_day.is_(None), f.other_day > day)))
         .subquery("open_on_day")
     )
     return _grouped(rows)
 
 
-def flow_query(model: Episodes, start: date, end: date, column: str, dialect: str) -> Query:
+def flow_query(model: Episodes, start: date, end: date, column: str) -> Query:
     """Children with an episode starting (`started_on`) or ending (`ended_on`) in the period,
-    by characteristics then: each child's first start, or last end, in the period."""
-    day = getattr(model, column)
-    order = day.asc() if column == "started_on" else day.desc()
-    ranked = (
-        select(
-            *_characteristics(model, day, dialect),
-            func.row_number().over(partition_by=model.child_id, order_by=order).label("nth"),
+    by characteristics then: each child's first start, or last end, in the period.
+
+    Read from the flows kept per child (`EpisodeFlow`): a row counts when its day is in the
+    period and the same child's start before (end after) is not.
+    """
+    f = EpisodeFlow
+    started = column == "started_on"
+    outside = f.other_day < start if started else f.other_day > end
+    rows = (
+        select(f.gender, f.ethnicity, f.legal_status, f.band)
+        .where(
+            *_kept(
+                model,
+                "started" if started else "ended",
+                f.day.between(start, end),
+                or_(f.other_day.is_(None), outside),
+            )
         )
-        .select_from(model)
-        .join(Child, Child.id == model.child_id)
-        .where(day.between(start, end))
-        .subquery("ranked")
+        .subquery("per_child")
     )
-    first = select(ranked).where(ranked.c.nth == 1).subquery("per_child")
-    return _grouped(first)
+    return _grouped(rows)
 
 
 def plans_started_query(start: date, end: date) -> Query:

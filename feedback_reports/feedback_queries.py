@@ -1,9 +1,10 @@
 """Aggregate SQL for the feedback parents and carers give: who answered, what they chose.
 
 Counts come from `feedback_count`, kept as each run is sent (`storage.repositories.
-feedback_counts`): a few rows a day rather than every answer, and untouched when runs are
-deleted, so a past figure never changes. Only the quotes need the words, so only live runs
-give quotes.
+report_counts`): a few rows a day rather than every answer, and untouched when runs are
+deleted, so a past figure never changes; a period's whole months are read from the same
+counts added up per month (`feedback_month_count`). Only the quotes need the words, so only
+live runs give quotes.
 """
 
 from __future__ import annotations
@@ -11,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Subquery
 
 from feedback_reports.metrics_queries import Query, day_start
-from storage.models import Answer, FeedbackCount, Flag, Participant, Run
+from storage.models import Answer, FeedbackCount, FeedbackMonthCount, Flag, Participant, Run
+from storage.report_sql import PeriodParts
 
 FAMILY = ("parent", "carer")
 
@@ -34,36 +37,41 @@ def _run_sent(start: date, end: date, roles: tuple[str, ...]) -> ColumnElement[b
     )
 
 
-def _counts(start: date, end: date, measure: str) -> ColumnElement[bool]:
-    return FeedbackCount.day.between(start, end) & (FeedbackCount.measure == measure)
+def _counts(start: date, end: date, measure: str) -> Subquery:
+    """One measure's counts of the period: whole months' from the counts kept per month,
+    the days around them from those kept per day."""
+    parts = PeriodParts.of(start, end)
+    return union_all(
+        *(
+            select(model.role, model.flow_id, model.step_id, model.value, model.n).where(
+                on(period), model.measure == measure
+            )
+            for model, period, on in (
+                (FeedbackMonthCount, FeedbackMonthCount.month, parts.on_months),
+                (FeedbackCount, FeedbackCount.day, parts.on_days),
+            )
+        )
+    ).subquery(measure)
 
 
 def respondents_query(start: date, end: date) -> Query:
     """Parents' and carers' runs sent in the period, by role."""
-    return (
-        select(FeedbackCount.role, func.sum(FeedbackCount.n))
-        .where(_counts(start, end, "respondent"))
-        .group_by(FeedbackCount.role)
-    )
+    c = _counts(start, end, "respondent").c
+    return select(c.role, func.sum(c.n)).group_by(c.role)
 
 
 def feedback_choices_query(start: date, end: date) -> Query:
     """Counts of each option chosen by parents and carers, per flow and step."""
-    count = FeedbackCount
-    return (
-        select(count.flow_id, count.step_id, count.value, func.sum(count.n))
-        .where(_counts(start, end, "choice"))
-        .group_by(count.flow_id, count.step_id, count.value)
+    c = _counts(start, end, "choice").c
+    return select(c.flow_id, c.step_id, c.value, func.sum(c.n)).group_by(
+        c.flow_id, c.step_id, c.value
     )
 
 
 def feedback_themes_query(start: date, end: date) -> Query:
     """Counts of each distinct theme list found in parents' and carers' free text."""
-    return (
-        select(FeedbackCount.value, func.sum(FeedbackCount.n))
-        .where(_counts(start, end, "themes"))
-        .group_by(FeedbackCount.value)
-    )
+    c = _counts(start, end, "themes").c
+    return select(c.value, func.sum(c.n)).group_by(c.value)
 
 
 def quotable_query(

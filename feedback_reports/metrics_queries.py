@@ -6,10 +6,12 @@ in a subquery and grouped by the outer query, so no bound parameter is repeated 
 (PostgreSQL would refuse that). Date arithmetic differs between SQLite and PostgreSQL, so
 the helpers below branch on the dialect explicitly; everything else is portable SQL.
 
-Runs and invitations are read together with the summaries kept of those deleted since (by
+Runs and invitations are counted together with the summaries kept of those deleted since (by
 retention or an erasure), so deleting people's words never changes a past figure. Meetings,
 and children's runs sent before them, are read from the counts kept per day as they are
-written (`storage.repositories.meeting_counts`), except one IRO's meetings, read from the rows.
+written (`storage.repositories.meeting_counts`), except one IRO's meetings, read from the rows;
+the funnel's invitations and people from the rows kept per child as runs and invitations are
+written (`storage.repositories.funnel_counts`).
 """
 
 from __future__ import annotations
@@ -34,23 +36,22 @@ from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from storage.models import (
-    Child,
-    Invitation,
-    InvitationSummary,
+    FunnelCount,
     MeetingCount,
-    Participant,
+    MeetingMonthCount,
     Review,
-    Run,
-    RunSummary,
     SentBeforeCount,
 )
-from storage.report_sql import Expr, age_band, one_if, per_meeting
+from storage.report_sql import Expr, PeriodParts, per_meeting, younger_than
+from storage.repositories.meeting_counts import SUMS
 
 ATTENDED = ("PN1", "PN2", "PN3", "PN4")
 CONVEYED = ("PN5", "PN6")
 ADVOCATE = ("PN2", "PN5")
 NOT_CONVEYED = ("PN7",)
 AUDIENCES = ("child", "parent", "carer")
+# The funnel's stages, in the order people go through them.
+FUNNEL_STAGES = ("invited", "joined", "started", "sent")
 # England's financial year, which councils' annual reports follow, starts in April.
 FINANCIAL_YEAR_START = 4
 
@@ -118,23 +119,6 @@ def dialect_of(session: AsyncSession) -> str:
     return bind.dialect.name
 
 
-def all_invitations() -> Subquery:
-    """Invitations the report counts: live ones, and those an erasure deleted."""
-    live = select(
-        Invitation.role.label("role"),
-        Invitation.child_id.label("child_id"),
-        Invitation.created_at.label("created_at"),
-        Invitation.used_at.label("used_at"),
-    )
-    kept = select(
-        InvitationSummary.role,
-        InvitationSummary.child_id,
-        InvitationSummary.created_at,
-        InvitationSummary.used_at,
-    )
-    return union_all(live, kept).subquery("all_invitations")
-
-
 def _quarter(held_on: Expr, periods: Sequence[Quarter]) -> ColumnElement[Any]:
     """The label of the trend's quarter a day falls in (no quarters: NULL)."""
     if not periods:
@@ -152,29 +136,29 @@ def meetings_query(
     """Meetings held in [start, end], grouped by kind, code, quarter, age band and gender.
 
     `periods` are the quarters of the trend, as `quarters` returns them (none: no quarter).
-    Every IRO's meetings are read from the counts kept per day (`MeetingCount`); with
-    `chair_id`, one IRO's from the meetings themselves (`chaired_meetings_query`).
+    Every IRO's meetings are read from the counts kept per month for the period's whole months
+    (`MeetingMonthCount`; a month's first day tells its quarter, as quarters are whole
+    months) and per day for the days around them (`MeetingCount`); with `chair_id`, one
+    IRO's from the meetings themselves (`chaired_meetings_query`).
     """
     if chair_id is not None:
         return chaired_meetings_query(start, end, dialect, periods, chair_id)
-    kept = MeetingCount
-    per_day = (
-        select(
-            kept.kind,
-            kept.code,
-            _quarter(kept.held_on, periods).label("quarter"),
-            kept.band,
-            kept.gender,
-            kept.held,
-            kept.in_timescale,
-            kept.seen_before,
-            kept.seen_no,
-            kept.views,
+    parts = PeriodParts.of(start, end)
+    kept = union_all(
+        *(
+            select(
+                model.kind,
+                model.code,
+                _quarter(day, periods).label("quarter"),
+                *(getattr(model, name) for name in ("band", "gender", *SUMS)),
+            ).where(on(day))
+            for model, day, on in (
+                (MeetingMonthCount, MeetingMonthCount.month, parts.on_months),
+                (MeetingCount, MeetingCount.held_on, parts.on_days),
+            )
         )
-        .where(kept.held_on.between(start, end))
-        .subquery()
-    )
-    return _by_group(per_day, func.sum(per_day.c.held))
+    ).subquery()
+    return _by_group(kept, func.sum(kept.c.held))
 
 
 def chaired_meetings_query(
@@ -230,91 +214,39 @@ def due_not_held_query(start: date, end: date, today: date, chair_id: int | None
     )
 
 
-def invitations_query(start: date, end: date, dialect: str) -> Query:
-    """Invitations created and used in the period, by role and the child's age at period end."""
-    since, until = day_start(start), day_start(end + timedelta(days=1))
-    invitation = all_invitations().c
-    created = (invitation.created_at >= since) & (invitation.created_at < until)
-    used = (invitation.used_at >= since) & (invitation.used_at < until)
-    per_invitation = (
-        select(
-            invitation.role.label("role"),
-            age_band(Child.birth_date, end, dialect).label("band"),
-            one_if(created).label("invited"),
-            one_if(used).label("joined"),
-        )
-        .outerjoin(Child, Child.id == invitation.child_id)
-        .where(invitation.role.in_(AUDIENCES), or_(created, used))
-        .subquery()
-    )
-    c = per_invitation.c
-    return select(
-        c.role, c.band, func.sum(c.invited).label("invited"), func.sum(c.joined).label("joined")
-    ).group_by(c.role, c.band)
+def funnel_query(start: date, end: date, dialect: str) -> Query:
+    """Invitations made and used in the period, and people who started and who sent a run in
+    it, by stage and role: all of them (`n`), those with no birth date (`unknown`), and those
+    under 8 and under 13 on the period's last day (the age bands' bounds, `age_band`).
 
-
-def runs_query(start: date, end: date, dialect: str) -> Query:
-    """People who started, and who sent, a run in the period, by role and age band.
-
-    Live runs are first grouped per participant straight from the run index (participant,
-    started, status, sent), then joined to the participant; summaries of deleted runs are
-    grouped per person alike. A person with both is one person.
+    Read from the funnel's rows kept per child (`FunnelCount`): a person's row counts when its
+    day is in the period and the same person's day before is not, so each person active in
+    the period counts once; an invitation's rows have no day before and each counts. Grouped
+    in the order of their index (stage, role, day), with a sum per bound rather than a group
+    per age band, as sorting every row of the period into groups first was most of the cost.
     """
-    since, until = day_start(start), day_start(end + timedelta(days=1))
-
-    def flags(started_at: Expr, status: Expr, submitted_at: Expr) -> list[ColumnElement[Any]]:
-        started = (started_at >= since) & (started_at < until)
-        sent = (status == "submitted") & (submitted_at >= since) & (submitted_at < until)
-        return [
-            func.max(one_if(started)).label("started"),
-            func.max(one_if(sent)).label("sent"),
-            or_(started, sent),
-        ]
-
-    *live_flags, live_active = flags(Run.started_at, Run.status, Run.submitted_at)
-    live = (
-        select(Run.participant_id.label("person"), *live_flags)
-        .where(live_active)
-        .group_by(Run.participant_id)
-        .subquery()
-    )
-    *kept_flags, kept_active = flags(
-        RunSummary.started_at, RunSummary.status, RunSummary.submitted_at
-    )
-    people = union_all(
-        select(live.c.person, Participant.role, Participant.child_id, live.c.started, live.c.sent)
-        .join(Participant, Participant.id == live.c.person)
-        .where(Participant.role.in_(AUDIENCES)),
-        select(RunSummary.participant_key, RunSummary.role, RunSummary.child_id, *kept_flags)
-        .where(kept_active, RunSummary.role.in_(AUDIENCES))
-        .group_by(RunSummary.participant_key, RunSummary.role, RunSummary.child_id),
-    ).subquery()
-    p = people.c
-    per_person = (
+    f = FunnelCount
+    return (
         select(
-            p.role.label("role"),
-            p.child_id.label("child_id"),
-            func.max(p.started).label("started"),
-            func.max(p.sent).label("sent"),
+            f.stage,
+            f.role,
+            func.sum(f.n).label("n"),
+            _sum_if(f.birth_date.is_(None)).label("unknown"),
+            _sum_if(younger_than(8, f.birth_date, end, dialect)).label("under_8"),
+            _sum_if(younger_than(13, f.birth_date, end, dialect)).label("under_13"),
         )
-        .group_by(p.person, p.role, p.child_id)
-        .subquery()
-    )
-    c = per_person.c
-    per_band = (
-        select(
-            c.role.label("role"),
-            age_band(Child.birth_date, end, dialect).label("band"),
-            c.started,
-            c.sent,
+        .where(
+            f.stage.in_(FUNNEL_STAGES),
+            f.role.in_(AUDIENCES),
+            f.day.between(start, end),
+            or_(f.previous_day.is_(None), f.previous_day < start),
         )
-        .outerjoin(Child, Child.id == c.child_id)
-        .subquery()
+        .group_by(f.stage, f.role)
     )
-    b = per_band.c
-    return select(
-        b.role, b.band, func.sum(b.started).label("started"), func.sum(b.sent).label("sent")
-    ).group_by(b.role, b.band)
+
+
+def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, FunnelCount.n), else_=0)), 0)
 
 
 def days_before_meeting_query(start: date, end: date) -> Query:

@@ -14,7 +14,7 @@ from conversations.review_kinds import REVIEW_KINDS
 from feedback_reports import feedback_queries as fq
 from feedback_reports import labels
 from feedback_reports import metrics_queries as q
-from feedback_reports.children_figures import children_figures
+from feedback_reports.children_figures import CountedCaseloads, children_figures
 from feedback_reports.children_model import ChildrenFigures
 from feedback_reports.definitions import definitions
 from feedback_reports.meeting_figures import AGE_BANDS, KindFigures, kind_figures
@@ -35,7 +35,7 @@ from storage.report_sql import years_before
 from storage.uow import UnitOfWork
 
 QUOTE_LIMIT = 50
-STAGES = ("invited", "joined", "started", "sent")
+STAGES = q.FUNNEL_STAGES
 
 
 async def build_participation_report(
@@ -57,18 +57,22 @@ async def build_participation_report(
         await uow.session.execute(setting)
     periods = q.quarters(start, end, options.year_start_month)
     figures = await _meeting_figures(uow, start, end, now, periods, options)
+    # The day a year before the end is the year before's snapshot day too: counted once.
+    caseloads: CountedCaseloads = {}
     report = ParticipationReport(
         period=Period.model_validate({"from": start, "to": end}),
         generated_at=now,
         options=options,
         **{kind: found.metrics for kind, found in figures.items()},
-        previous=await _previous(uow, start, end, now, options) if options.compare else None,
+        previous=(
+            await _previous(uow, start, end, now, options, caseloads) if options.compare else None
+        ),
         funnel=await _funnel(uow, start, end, dialect, options),
         feedback=await _feedback(uow, start, end),
         children_quotes=await _quotes(uow, start, end, ("child",)),
         breakdowns={kind: found.breakdowns for kind, found in figures.items()},
         trend={kind: found.trend for kind, found in figures.items()},
-        children=await _children(uow, start, end, options),
+        children=await _children(uow, start, end, options, caseloads=caseloads),
         definitions=definitions(options),
     )
     uow.audit.record(
@@ -112,7 +116,12 @@ async def _chair_id(uow: UnitOfWork, username: str | None) -> int | None:
 
 
 async def _previous(
-    uow: UnitOfWork, start: date, end: date, now: datetime, options: ReportOptions
+    uow: UnitOfWork,
+    start: date,
+    end: date,
+    now: datetime,
+    options: ReportOptions,
+    caseloads: CountedCaseloads,
 ) -> PreviousPeriod:
     """The main table of the same period a year before (its trend and breakdowns are not shown)."""
     before = Period.model_validate({"from": years_before(start, 1), "to": years_before(end, 1)})
@@ -123,18 +132,31 @@ async def _previous(
         has_meetings=any(
             f.metrics.held != 0 or f.metrics.due_not_held != 0 for f in figures.values()
         ),
-        children=await _children(uow, before.start, before.end, options, caseloads_now=False),
+        children=await _children(
+            uow, before.start, before.end, options, caseloads_now=False, caseloads=caseloads
+        ),
     )
 
 
 async def _children(
-    uow: UnitOfWork, start: date, end: date, options: ReportOptions, caseloads_now: bool = True
+    uow: UnitOfWork,
+    start: date,
+    end: date,
+    options: ReportOptions,
+    caseloads_now: bool = True,
+    caseloads: CountedCaseloads | None = None,
 ) -> ChildrenFigures | None:
     """The children's tables, unless the report is one IRO's meetings (they are the service's)."""
     if options.chaired_by is not None:
         return None
     return await children_figures(
-        uow, start, end, options.challenge_stage_days, options.suppress_below, caseloads_now
+        uow,
+        start,
+        end,
+        options.challenge_stage_days,
+        options.suppress_below,
+        caseloads_now,
+        caseloads,
     )
 
 
@@ -144,13 +166,15 @@ async def _funnel(
     audience: dict[str, Counter[str]] = {role: Counter() for role in q.AUDIENCES}
     bands: dict[str, Counter[str]] = {band: Counter() for band in AGE_BANDS}
     session = uow.session
-    invitations = await session.execute(q.invitations_query(start, end, dialect))
-    runs = await session.execute(q.runs_query(start, end, dialect))
-    for row in [*invitations.mappings(), *runs.mappings()]:
-        found = {stage: int(row[stage] or 0) for stage in STAGES if stage in row}
-        audience[row["role"]].update(found)
-        if row["role"] == "child":
-            bands[row["band"]].update(found)
+    for row in await session.execute(q.funnel_query(start, end, dialect)):
+        stage, role, n = row.stage, row.role, int(row.n)
+        audience[role][stage] = n
+        if role == "child":
+            # The age bands from their bounds, as `report_sql.age_band` draws them.
+            under_8, under_13, unknown = int(row.under_8), int(row.under_13), int(row.unknown)
+            found = {"under_8": under_8, "8_12": under_13 - under_8, "unknown": unknown}
+            for band, count in (found | {"13_plus": n - unknown - under_13}).items():
+                bands[band][stage] = count
     days_query = q.days_before_meeting_query(start, end)
     days = Counter({int(d): int(n) for d, n in await session.execute(days_query)})
     # Each audience's counts and the children's age bands under them, withheld together.

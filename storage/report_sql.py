@@ -10,7 +10,8 @@ The words that explain them are `feedback_reports.definitions` and `feedback_rep
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any, TypeAlias
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    false,
     func,
     literal,
     literal_column,
@@ -44,6 +46,46 @@ def years_before(day: date, years: int) -> date:
     if (day.month, day.day) == (2, 29) and not calendar.isleap(day.year - years):
         return date(day.year - years, 2, 28)
     return day.replace(year=day.year - years)
+
+
+def month_start(column: Expr, dialect: str) -> ColumnElement[date]:
+    """The first day of a stored date's month (the key of the counts kept per month)."""
+    if dialect == "postgresql":
+        return cast(func.date_trunc("month", column), Date)
+    return func.date(column, "start of month", type_=Date)
+
+
+def month_end(first: date) -> date:
+    """The last day of a day's month."""
+    return first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+@dataclass(frozen=True)
+class PeriodParts:
+    """A period as its whole months, read from the counts kept per month, and the days before
+    and after them, read from the counts kept per day (most of a year is twelve months' rows
+    instead of 365 days')."""
+
+    months: tuple[date, date] | None  # the first days of its first and last whole months
+    days: tuple[tuple[date, date], ...]
+
+    @classmethod
+    def of(cls, start: date, end: date) -> PeriodParts:
+        first = start if start.day == 1 else month_end(start) + timedelta(days=1)
+        whole_until = end if end == month_end(end) else end.replace(day=1) - timedelta(days=1)
+        last = whole_until.replace(day=1)
+        if first > last:
+            return cls(None, ((start, end),))
+        edges = ((start, first - timedelta(days=1)), (month_end(last) + timedelta(days=1), end))
+        return cls((first, last), tuple((a, b) for a, b in edges if a <= b))
+
+    def on_days(self, day: Expr) -> ColumnElement[bool]:
+        """Whether a day-count's day is one of the days read per day."""
+        return or_(false(), *(day.between(a, b) for a, b in self.days))
+
+    def on_months(self, month: Expr) -> ColumnElement[bool]:
+        """Whether a month-count's month is one of the whole months."""
+        return false() if self.months is None else month.between(*self.months)
 
 
 def _sqlite_years_before(day: Expr, years: int) -> ColumnElement[str]:
@@ -76,6 +118,18 @@ def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
         (younger_than(8, birth, on, dialect), literal_column("'under_8'")),
         (younger_than(13, birth, on, dialect), literal_column("'8_12'")),
         else_=literal_column("'13_plus'"),
+    )
+
+
+def dfe_age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
+    """The DfE's age bands: under 1, 1 to 4, 5 to 9, 10 to 15, 16 and over."""
+    return case(
+        (birth.is_(None), literal_column("'unknown'")),
+        (younger_than(1, birth, on, dialect), literal_column("'under_1'")),
+        (younger_than(5, birth, on, dialect), literal_column("'1_4'")),
+        (younger_than(10, birth, on, dialect), literal_column("'5_9'")),
+        (younger_than(16, birth, on, dialect), literal_column("'10_15'")),
+        else_=literal_column("'16_plus'"),
     )
 
 

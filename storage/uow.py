@@ -16,9 +16,11 @@ from storage.repositories import (
     ChallengeRepository,
     ChildRecords,
     ChildRepository,
+    EpisodeFlows,
     EpisodeRepository,
     ErasureRepository,
     FlagRepository,
+    FunnelCounts,
     Housekeeping,
     InboundUpdates,
     InvitationRepository,
@@ -39,21 +41,31 @@ from storage.repositories import (
     WebChatRepository,
 )
 from storage.repositories.base import Repository
-from storage.repositories.meeting_counts import PENDING, note_flushed_changes
+from storage.repositories.episode_flows import PENDING as FLOWS_PENDING
+from storage.repositories.episode_flows import note_flushed_changes as note_flow_changes
+from storage.repositories.funnel_counts import PENDING as FUNNEL_PENDING
+from storage.repositories.funnel_counts import note_flushed_changes as note_funnel_changes
+from storage.repositories.meeting_counts import PENDING as MEETINGS_PENDING
+from storage.repositories.meeting_counts import note_flushed_changes as note_meeting_changes
 
 R = TypeVar("R", bound=Repository)
 
 
 class _NotingSession(Session):
-    """A session whose flushes note the meeting days they touch, for `commit` to count again
-    (storage.repositories.meeting_counts).
+    """A session whose flushes note the meeting days and the children's funnel and flow rows
+    they touch, for `commit` to count again (storage.repositories.meeting_counts,
+    funnel_counts, episode_flows).
 
     Listening on the class, once, rather than on each unit of work's session: registering a
     listener per transaction was a measurable share of an input's cost.
     """
 
 
-event.listen(_NotingSession, "before_flush", note_flushed_changes)
+event.listen(_NotingSession, "before_flush", note_meeting_changes)
+event.listen(_NotingSession, "before_flush", note_funnel_changes)
+event.listen(_NotingSession, "before_flush", note_flow_changes)
+# What a transaction may have noted without the ORM (a statement), for `commit` to count.
+_PENDING = (MEETINGS_PENDING, FUNNEL_PENDING, FLOWS_PENDING)
 
 
 class _Repository(Generic[R]):
@@ -104,6 +116,8 @@ class UnitOfWork:
     kept_figures = _Repository(KeptFigures)
     report_counts = _Repository(ReportCounts)
     meeting_counts = _Repository(MeetingCounts)
+    funnel_counts = _Repository(FunnelCounts)
+    episode_flows = _Repository(EpisodeFlows)
     retention = _Repository(RetentionQueries)
     child_records = _Repository(ChildRecords)
     erasure = _Repository(ErasureRepository)
@@ -131,12 +145,20 @@ class UnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
-        """Count again the meeting days this transaction touched, if any, and commit."""
+        """Count again the meeting days and the children's kept rows this transaction
+        touched, if any, and commit."""
         session = self.session
-        # Only written rows can touch a day: most inputs write a run and an answer, which
-        # flush with the commit, and no day is noted, so there is nothing to count.
-        if session.new or session.dirty or session.deleted or PENDING in session.info:
+        # Only written rows can touch a day or a child: most inputs write a run's state and
+        # an answer, which touch neither, so there is nothing to count.
+        if (
+            session.new
+            or session.dirty
+            or session.deleted
+            or any(pending in session.info for pending in _PENDING)
+        ):
             await self.meeting_counts.refresh()
+            await self.funnel_counts.refresh()
+            await self.episode_flows.refresh()
         await session.commit()
 
     async def flush(self) -> None:

@@ -3,8 +3,10 @@
 from storage.repositories.challenges import ChallengeRepository
 from storage.repositories.child_records import ChildRecords
 from storage.repositories.delivery import OutboxRepository, UpdateLog
+from storage.repositories.episode_flows import EpisodeFlows
 from storage.repositories.episodes import EpisodeRepository
 from storage.repositories.erasure import ErasureRepository
+from storage.repositories.funnel_counts import FunnelCounts
 from storage.repositories.housekeeping import Housekeeping
 from storage.repositories.inbound import InboundUpdates, WaitingUpdate
 from storage.repositories.meeting_counts import MeetingCounts
@@ -31,9 +33,11 @@ __all__ = [
     "ChallengeRepository",
     "ChildRecords",
     "ChildRepository",
+    "EpisodeFlows",
     "EpisodeRepository",
     "ErasureRepository",
     "FlagRepository",
+    "FunnelCounts",
     "Housekeeping",
     "InboundUpdates",
     "InvitationRepository",

@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from storage.crypto import TextCipher
 from storage.models import Base
 
 Upsert = postgresql.Insert | sqlite.Insert
+
+
+@dataclass
+class Noted:
+    """What a transaction's writes moved, for its commit to count again: meeting days, and
+    children and participants whose rows (or whose meetings' days) are looked up."""
+
+    days: set[date] = field(default_factory=set)
+    children: set[int] = field(default_factory=set)
+    participants: set[int] = field(default_factory=set)
+
+
+def noted(session: Session, key: str) -> Noted:
+    """What this session's transaction noted under `key` (made the first time it is asked
+    for, kept in `session.info` until the commit takes it)."""
+    found: Noted | None = session.info.get(key)
+    if found is None:
+        found = session.info[key] = Noted()
+    return found
+
+
+def sorted_chunks(values: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """The values in order, `size` at a time (a statement's worth of parameters)."""
+    ordered = sorted(values)
+    for first in range(0, len(ordered), size):
+        yield ordered[first : first + size]
 
 
 def table_of(model: type[Base]) -> Table:

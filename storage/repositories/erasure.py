@@ -24,6 +24,7 @@ from storage.models import (
     Review,
 )
 from storage.repositories.base import Repository
+from storage.repositories.episode_flows import note_episode_children
 
 # What a flag shows where the words were, once they are erased.
 ERASED_WORDS = "(deleted when the child's data was erased)"
@@ -120,5 +121,7 @@ class ErasureRepository(Repository):
         await self.session.execute(
             update(CareEpisode).where(CareEpisode.child_id == child.id).values(legal_status=None)
         )
+        # Its periods' legal status goes: the children's tables' flows of it move.
+        note_episode_children(self.session.sync_session, [child.id])
         await self.session.flush()
         return tombstone

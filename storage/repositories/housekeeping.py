@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, delete, select
 
 from storage.models import InboundUpdate, Invitation, OutboxMessage, ProcessedUpdate
 from storage.repositories.base import Repository
+from storage.repositories.funnel_counts import note_child
 
 
 class Housekeeping(Repository):
@@ -35,6 +36,16 @@ class Housekeeping(Repository):
     async def prune_expired_invitations(self, before: datetime, limit: int) -> int:
         """Delete invitations never used that expired before `before`."""
         unused_and_expired = Invitation.used_at.is_(None) & (Invitation.expires_at < before)
+        oldest = (
+            select(Invitation.child_id)
+            .where(unused_and_expired)
+            .order_by(Invitation.id)
+            .limit(limit)
+            .subquery()
+        )
+        # The funnel counts the invitations made: its rows of these children move.
+        for child_id in await self.session.scalars(select(oldest.c.child_id).distinct()):
+            note_child(self.session.sync_session, child_id)
         return await self._delete(Invitation.id, unused_and_expired, limit)
 
     async def _delete(self, key: Any, condition: ColumnElement[bool], limit: int) -> int:

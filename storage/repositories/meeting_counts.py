@@ -5,32 +5,34 @@ child, each time. So a write that can move a meeting's figures (a meeting added,
 or changed; a child's birth date or gender changed; a child's views sent) notes the days it
 touches, and before the transaction commits those days are counted again from their rows
 (`MeetingCounts.refresh`), by the definitions the report's own queries use
-(`storage.report_sql`). Counting a touched day again, rather than adding and taking away,
-cannot drift: a day counted twice is counted the same. `recount` counts every day, for a
+(`storage.report_sql`), and their months added up again from their days' counts
+(`MeetingMonthCount`, from which a report reads its whole months). Counting a touched day
+again, rather than adding and taking away, cannot drift: a day counted twice is counted the
+same. `recount` counts every day, for a
 database filled some other way (the benchmark) and to check that the two agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, insert, inspect, select
+from sqlalchemy import ColumnElement, Select, delete, func, insert, inspect, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, UOWTransaction
 
 from storage.models import (
     Child,
     MeetingCount,
+    MeetingMonthCount,
     Participant,
     Review,
     Run,
     RunSummary,
     SentBeforeCount,
 )
-from storage.report_sql import days_between, per_meeting, utc_day
-from storage.repositories.base import Repository
+from storage.report_sql import days_between, month_end, month_start, per_meeting, utc_day
+from storage.repositories.base import Noted, Repository, noted, sorted_chunks
 
 # What a meeting's counts are made of, on the meeting and on its child.
 COUNTED_REVIEW = (
@@ -48,33 +50,14 @@ COUNTED_CHILD = ("birth_date", "gender")
 PENDING = "meeting_counts_pending"
 # Days per statement, well below SQLite's limit on a statement's parameters.
 DAYS_PER_STATEMENT = 500
-COLUMNS = (
-    "held_on",
-    "kind",
-    "code",
-    "band",
-    "gender",
-    "held",
-    "in_timescale",
-    "seen_before",
-    "seen_no",
-    "views",
-)
+# What a day's (or a month's) counts are of, and the counts.
+KEYS = ("kind", "code", "band", "gender")
+SUMS = ("held", "in_timescale", "seen_before", "seen_no", "views")
+COLUMNS = ("held_on", *KEYS, *SUMS)
 
 
-@dataclass
-class Touched:
-    """Days whose meetings moved, and children whose meetings' days are looked up."""
-
-    days: set[date] = field(default_factory=set)
-    children: set[int] = field(default_factory=set)
-
-
-def touched(session: Session) -> Touched:
-    found = session.info.get(PENDING)
-    if found is None:
-        found = session.info[PENDING] = Touched()
-    return found
+def touched(session: Session) -> Noted:
+    return noted(session, PENDING)
 
 
 def note_flushed_changes(session: Session, _context: UOWTransaction, _instances: Any) -> None:
@@ -148,10 +131,17 @@ def sent_before(dialect: str, *where: ColumnElement[bool]) -> list[Select[Any]]:
     return found
 
 
-def _chunks(days: Iterable[date]) -> Iterable[Sequence[date]]:
-    ordered = sorted(days)
-    for first in range(0, len(ordered), DAYS_PER_STATEMENT):
-        yield ordered[first : first + DAYS_PER_STATEMENT]
+def monthly(dialect: str, months: Sequence[date] | None) -> Select[Any]:
+    """These months' counts (None: every month's), added up from their days' counts."""
+    day = MeetingCount.held_on
+    where = [] if months is None else [or_(*(day.between(m, month_end(m)) for m in months))]
+    # The month is worked out in a subquery, so no bound parameter is repeated in GROUP BY.
+    per_day = select(
+        month_start(day, dialect).label("month"), *(getattr(MeetingCount, c) for c in COLUMNS[1:])
+    ).where(*where)
+    c = per_day.subquery().c
+    keys = (c.month, *(c[name] for name in KEYS))
+    return select(*keys, *(func.sum(c[name]) for name in SUMS)).group_by(*keys)
 
 
 class MeetingCounts(Repository):
@@ -173,7 +163,7 @@ class MeetingCounts(Repository):
                 Review.child_id.in_(noted.children), Review.held_on.is_not(None)
             )
             days.update(await self.session.scalars(query.distinct()))
-        for chunk in _chunks(days):
+        for chunk in sorted_chunks(days, DAYS_PER_STATEMENT):
             await self._count_again(chunk)
 
     async def recount(self) -> None:
@@ -190,6 +180,15 @@ class MeetingCounts(Repository):
         meetings = counted(self._dialect, *on(Review.held_on))
         await self.session.execute(delete(MeetingCount).where(*on(MeetingCount.held_on)))
         await self.session.execute(insert(MeetingCount).from_select(COLUMNS, meetings))
+        # The months of these days, added up again from all their days' counts.
+        months = None if days is None else sorted({day.replace(day=1) for day in days})
+        where = [] if months is None else [MeetingMonthCount.month.in_(months)]
+        await self.session.execute(delete(MeetingMonthCount).where(*where))
+        await self.session.execute(
+            insert(MeetingMonthCount).from_select(
+                ("month", *KEYS, *SUMS), monthly(self._dialect, months)
+            )
+        )
         await self.session.execute(delete(SentBeforeCount).where(*on(SentBeforeCount.held_on)))
         for runs in sent_before(self._dialect, *on(Review.held_on)):
             await self.session.execute(

@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage.models import OPEN_RUN, Answer, AnswerSummary, Child, Participant, Review, Run
 from storage.repositories.base import Repository, Upsert, insert_into, table_of
+from storage.repositories.funnel_counts import funnel_days, note_participant
 
 
 class ReviewRepository(Repository):
@@ -173,6 +174,9 @@ class RunRepository(Repository):
         result = await self.session.execute(_save_run(), {**values, **where})
         if result.rowcount != 1:  # type: ignore[attr-defined]
             raise StaleDataError(f"run {run.id} was changed by another writer")
+        if funnel_days(run.__dict__) != funnel_days({**run.__dict__, **columns}):
+            # Sent (or no longer): the funnel's rows of the run's person move.
+            note_participant(self.session.sync_session, run.participant_id)
         for name, value in {**values, "version": run.version + 1}.items():
             set_committed_value(run, name, value)
 

@@ -11,6 +11,7 @@ from sqlalchemy import Select, and_, bindparam, func, select, update
 
 from storage.models import OPEN_RUN, Child, Invitation, Participant, Run, Staff
 from storage.repositories.base import Repository
+from storage.repositories.funnel_counts import note_child
 
 
 def hash_code(code: str) -> str:
@@ -195,6 +196,8 @@ class InvitationRepository(Repository):
         claimed = bool(result.rowcount)  # type: ignore[attr-defined]
         if claimed:
             invitation.used_at = now
+            # A statement: the funnel's rows of the child move without the ORM seeing it.
+            note_child(self.session.sync_session, invitation.child_id)
         return claimed
 
 

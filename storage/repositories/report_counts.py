@@ -5,12 +5,14 @@ run, in the transaction that sends it, leaves:
 - for a child's run about a meeting, the first UTC day the child sent views for it
   (`review.views_sent_on`), so "views sent through My Say" reads the meeting's own row (and
   the meetings' counts kept per day, `meeting_counts`, count that day again);
-- for a parent's or carer's run, its day's counts (`FeedbackCount`): the run, each option
+- for a parent's or carer's run, its day's counts (`FeedbackCount`), and its month's
+  (`FeedbackMonthCount`, from which a report reads its whole months): the run, each option
   chosen, each list of themes in their words.
 Deleting the run later (retention, an erasure) leaves both, so past figures stay. `recount`
 builds the same from the runs and answers kept, and the summaries of runs deleted (and the
-meetings' counts from the meetings), for a database filled some other way (the benchmark) and
-to check that the two agree.
+meetings' counts from the meetings, the funnel's rows, `funnel_counts`, and the children's
+flows, `episode_flows`), for a database
+filled some other way (the benchmark) and to check that the two agree.
 """
 
 from __future__ import annotations
@@ -27,12 +29,16 @@ from storage.models import (
     Answer,
     AnswerSummary,
     FeedbackCount,
+    FeedbackMonthCount,
     Participant,
     Review,
     Run,
     RunSummary,
 )
+from storage.report_sql import month_start
 from storage.repositories.base import Repository
+from storage.repositories.episode_flows import EpisodeFlows
+from storage.repositories.funnel_counts import FunnelCounts
 from storage.repositories.meeting_counts import MeetingCounts, note_day
 from storage.repositories.summaries import CHOICE_KINDS, FEEDBACK_ROLES
 
@@ -40,6 +46,7 @@ from storage.repositories.summaries import CHOICE_KINDS, FEEDBACK_ROLES
 Key = tuple[str, str, str]
 RESPONDENT: Key = ("", "respondent", "")
 KEY_COLUMNS = ("day", "role", "flow_id", "step_id", "measure", "value")
+MONTH_KEY_COLUMNS = ("month", *KEY_COLUMNS[1:])
 # Rows per INSERT, well below SQLite's limit on a statement's parameters.
 ROWS_PER_INSERT = 500
 
@@ -51,6 +58,11 @@ def _counted(step_id: str, kind: str, choice: str | None, themes: str | None) ->
     if themes is not None:
         found.append((step_id, "themes", themes))
     return found
+
+
+def _month_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    """A day's count's key as its month's."""
+    return (row["day"].replace(day=1), *(row[name] for name in KEY_COLUMNS[1:]))
 
 
 class ReportCounts(Repository):
@@ -109,14 +121,32 @@ class ReportCounts(Repository):
         return None if themes is None else self.cipher.decrypt(themes)
 
     async def _add(self, rows: list[dict[str, Any]]) -> None:
-        """Insert the rows, adding `n` to a row already there for the same key."""
+        """Insert the rows into the days' counts and their months', adding `n` to a row
+        already there for the same key."""
+        await self._upsert(FeedbackCount, "day", rows)
+        # One row per month and key: PostgreSQL refuses to upsert one row twice in a statement.
+        months: Counter[tuple[Any, ...]] = Counter()
+        for row in rows:
+            months[_month_key(row)] += row["n"]
+        await self._upsert(
+            FeedbackMonthCount,
+            "month",
+            [
+                dict(zip(MONTH_KEY_COLUMNS, key, strict=True)) | {"n": n}
+                for key, n in months.items()
+            ],
+        )
+
+    async def _upsert(
+        self, model: type[FeedbackCount | FeedbackMonthCount], period: str, rows: list[Any]
+    ) -> None:
         insert_for = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
         for start in range(0, len(rows), ROWS_PER_INSERT):
-            statement = insert_for(FeedbackCount).values(rows[start : start + ROWS_PER_INSERT])
+            statement = insert_for(model).values(rows[start : start + ROWS_PER_INSERT])
             await self.session.execute(
                 statement.on_conflict_do_update(
-                    index_elements=list(KEY_COLUMNS),
-                    set_={"n": FeedbackCount.n + statement.excluded.n},
+                    index_elements=[period, *KEY_COLUMNS[1:]],
+                    set_={"n": model.n + statement.excluded.n},
                 )
             )
 
@@ -125,6 +155,8 @@ class ReportCounts(Repository):
         await self._recount_views()
         # Every meeting's views may have moved: its kept counts too.
         await MeetingCounts(self.session, self.cipher).recount()
+        await FunnelCounts(self.session, self.cipher).recount()
+        await EpisodeFlows(self.session, self.cipher).recount()
         await self.session.execute(delete(FeedbackCount))
         counted = union_all(*self._feedback(live=True), *self._feedback(live=False)).subquery()
         keys = [counted.c[name] for name in KEY_COLUMNS]
@@ -134,6 +166,22 @@ class ReportCounts(Repository):
             )
         )
         await self._recount_themes()
+        await self.session.execute(delete(FeedbackMonthCount))
+        await self.session.execute(
+            insert(FeedbackMonthCount).from_select(
+                ["month", *KEY_COLUMNS[1:], "n"], self._monthly()
+            )
+        )
+
+    def _monthly(self) -> Any:
+        """Every month's counts, added up from its days'."""
+        c = FeedbackCount
+        month = month_start(c.day, self._dialect).label("month")
+        keys = [c.role, c.flow_id, c.step_id, c.measure, c.value]
+        # The month is worked out in a subquery, so no bound parameter is repeated in GROUP BY.
+        per_day = select(month, *keys, c.n).subquery().c
+        grouped = [per_day.month, *(per_day[k.key] for k in keys)]
+        return select(*grouped, func.sum(per_day.n)).group_by(*grouped)
 
     async def _recount_themes(self) -> None:
         """Count the theme lists, which are encrypted, so counted here rather than in SQL."""

@@ -33,6 +33,7 @@ from storage.models import (
     Run,
 )
 from storage.repositories.base import Repository
+from storage.repositories.episode_flows import note_episode_children
 
 
 def children_past(before: datetime) -> Select[int]:
@@ -166,6 +167,8 @@ class RetentionQueries(Repository):
         """Delete these children's periods in care, plans, allocations and challenges;
         return how many rows of each kind went."""
         deleted = {}
+        # The children's tables' flows of these children go with their histories.
+        note_episode_children(self.session.sync_session, child_ids)
         for kind, row in HISTORY.items():
             result = await self.session.execute(delete(row).where(row.child_id.in_(child_ids)))
             deleted[kind] = int(result.rowcount)  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ from bot.app import admin
 from bot.bootstrap import Services
 from feedback_reports import metrics_queries as q
 from storage.models import Child, Review
+from storage.report_sql import age_band
 from tests.support import FIXED_NOW
 
 
@@ -42,8 +43,8 @@ async def test_age_bands_turn_on_the_birthday_on_both_databases(
         # On the meeting's day as stored, and on a day given (a period's end, for invitations).
         found = await uow.session.execute(
             select(
-                q.age_band(Child.birth_date, Review.held_on, dialect),
-                q.age_band(Child.birth_date, on, dialect),
+                age_band(Child.birth_date, Review.held_on, dialect),
+                age_band(Child.birth_date, on, dialect),
             )
             .select_from(Review)
             .join(Child, Child.id == Review.child_id)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from bot.app import admin
@@ -284,11 +285,21 @@ async def test_a_generated_years_figures_match_a_recount_from_its_rows(
     assert report.funnel.median_days_sent_before_meeting == statistics.median(days)
 
 
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (START, END),  # whole months only
+        (date(2026, 1, 15), date(2026, 11, 20)),  # days before and after the whole months
+        (date(2026, 2, 3), date(2026, 2, 20)),  # days only
+        (date(2025, 12, 31), date(2026, 2, 1)),  # a day, a month, a day
+    ],
+)
 async def test_the_meetings_counts_kept_per_day_give_what_counting_the_rows_gives(
-    services: Services,
+    services: Services, start: date, end: date
 ) -> None:
     """Every meeting chaired by one IRO: her report, counted from the meetings' rows, and the
-    service's, read from the counts kept per day, give the same meetings' figures."""
+    service's, read from the counts kept per month and per day, give the same meetings'
+    figures, for whole months and the days around them."""
     await _generate(services, seed=17)
     async with services.uow() as uow:
         chair = await admin.add_staff(uow, "chair", "Chair", "iro", None, NOW)
@@ -300,7 +311,7 @@ async def test_the_meetings_counts_kept_per_day_give_what_counting_the_rows_give
         options = ReportOptions(suppress_below=1, chaired_by=chaired_by)
         async with services.uow() as uow:
             reports.append(
-                await build_participation_report(uow, START, END, now=NOW, options=options)
+                await build_participation_report(uow, start, end, now=NOW, options=options)
             )
     service, chaired = (report.model_dump() for report in reports)
     for kind in REVIEW_KINDS:

@@ -8,21 +8,19 @@ that made the counts counts what was stored before it the same way.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
-from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import insert, select
 
 from bot.bootstrap import Services
-from storage.crypto import TextCipher, new_key
 from storage.database import Database, alembic_config
 from storage.imports import import_children, import_reviews, read_lines
 from storage.models import (
     Child,
     MeetingCount,
+    MeetingMonthCount,
     Participant,
     Review,
     Run,
@@ -31,6 +29,7 @@ from storage.models import (
 )
 from storage.uow import UnitOfWork
 from tests.reports.helpers import participant, run
+from tests.storage.kept import Kept, upgraded
 from tests.support import FIXED_NOW
 
 CHILDREN = """case_ref,birth_date,gender,ethnicity,legal_status,iro_username
@@ -52,11 +51,10 @@ K2,cla_review,2025-03-01,2025-03-01,,PN2,yes
 K3,cla_review,2025-09-01,2025-09-01,,PN0,
 """
 
-Kept = list[tuple[object, ...]]
-
 
 async def _kept(uow: UnitOfWork) -> Kept:
-    """The meetings' counts, then the counts of children's runs sent before their meetings."""
+    """The meetings' counts, then the counts of children's runs sent before their meetings,
+    then the meetings' counts added up per month."""
     c = MeetingCount
     columns = (c.held_on, c.kind, c.code, c.band, c.gender, c.held)
     rows = await uow.session.execute(
@@ -65,14 +63,23 @@ async def _kept(uow: UnitOfWork) -> Kept:
     sent = await uow.session.execute(
         select(SentBeforeCount.held_on, SentBeforeCount.days, SentBeforeCount.runs)
     )
+    m = MeetingMonthCount
+    months = await uow.session.execute(
+        select(m.month, m.kind, m.code, m.band, m.gender, m.held, m.views)
+    )
     return [
         *sorted((tuple(row) for row in rows), key=repr),
         *sorted((("sent", *row) for row in sent), key=repr),
+        *sorted((("month", *row) for row in months), key=repr),
     ]
 
 
+def _months(kept: Kept) -> Kept:
+    return [row for row in kept if row[0] == "month"]
+
+
 def _meetings(kept: Kept) -> Kept:
-    return [row for row in kept if row[0] != "sent"]
+    return [row for row in kept if row[0] not in ("sent", "month")]
 
 
 async def _kept_and_recounted(services: Services) -> tuple[Kept, Kept]:
@@ -103,8 +110,12 @@ async def test_kept_meeting_counts_equal_a_recount_after_every_write(services: S
     await _step(services, children)
     first = await _step(services, lambda uow: imported(uow, REVIEWS))
     assert sum(int(row[5]) for row in _meetings(first)) == 4  # held, of five meetings
+    # Four held in February, March and June 2025 (a month's rows add up its days').
+    assert sum(int(row[6]) for row in _months(first)) == 4
     moved = await _step(services, lambda uow: imported(uow, REVIEWS_AGAIN))
     assert moved != first
+    # One moved from 28 February into March, one held in September.
+    assert {row[1] for row in _months(moved)} == {date(2025, m, 1) for m in (2, 3, 6, 9)}
 
     async def outcome(uow: UnitOfWork) -> None:
         # As an IRO's outcome form sets them (bot.app.outcomes).
@@ -199,17 +210,6 @@ async def _seed_meetings(database_url: str) -> None:
         await database.dispose()
 
 
-async def _migrated_and_recounted(database_url: str) -> tuple[Kept, Kept]:
-    database = Database.connect(database_url)
-    try:
-        async with UnitOfWork(database, TextCipher([new_key()])) as uow:
-            migrated = await _kept(uow)
-            await uow.meeting_counts.recount()
-            return migrated, await _kept(uow)
-    finally:
-        await database.dispose()
-
-
 def test_upgrading_counts_the_meetings_stored_as_the_unit_of_work_counts_them(
     database_url: str,
 ) -> None:
@@ -217,11 +217,13 @@ def test_upgrading_counts_the_meetings_stored_as_the_unit_of_work_counts_them(
     scripts = ScriptDirectory.from_config(config)
     counts = next(s for s in scripts.walk_revisions() if s.path.endswith("_meeting_counts.py"))
     assert isinstance(counts.down_revision, str)
-    command.downgrade(config, counts.down_revision)
-    asyncio.run(_seed_meetings(database_url))
-    command.upgrade(config, "head")
-    migrated, recounted = asyncio.run(_migrated_and_recounted(database_url))
-    assert migrated == recounted
+    migrated = upgraded(
+        database_url,
+        counts.down_revision,
+        _seed_meetings,
+        _kept,
+        lambda uow: uow.meeting_counts.recount(),
+    )
     held = date(2025, 3, 10)
     # C1 is 8 on the day. The run sent at 23:30 UTC on 4 March is six days before; the deleted
     # run's, three days earlier, nine.
@@ -230,4 +232,6 @@ def test_upgrading_counts_the_meetings_stored_as_the_unit_of_work_counts_them(
         (held, "cla_review", "not_recorded", "unknown", None, 1, 1, 0, 0, 1),
         ("sent", held, 6, 1),
         ("sent", held, 9, 1),
+        ("month", date(2025, 3, 1), "cla_review", "PN1", "8_12", "1", 1, 0),
+        ("month", date(2025, 3, 1), "cla_review", "not_recorded", "unknown", None, 1, 1),
     ]
