@@ -34,7 +34,8 @@ import sqlite3
 import statistics
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -45,6 +46,7 @@ from alembic import command
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from benchmarks import children as children_benchmark
 from feedback_reports.participation import build_participation_report
@@ -407,45 +409,45 @@ async def count_feedback(url: str, cipher: TextCipher) -> float:
         await database.dispose()
 
 
-async def _has_meetings(url: str) -> bool:
-    """Whether an earlier run left meetings in the database at `url`."""
+@asynccontextmanager
+async def _connected(url: str) -> AsyncIterator[AsyncConnection]:
+    """A connection to the database at `url`, its engine disposed of afterwards."""
     database = Database.connect(url)
     try:
         async with database.engine.connect() as connection:
-            tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
-            return "review" in tables and bool(
-                await connection.scalar(text("SELECT COUNT(*) FROM review"))
-            )
+            yield connection
     finally:
         await database.dispose()
+
+
+async def _has_meetings(url: str) -> bool:
+    """Whether an earlier run left meetings in the database at `url`."""
+    async with _connected(url) as connection:
+        tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+        return "review" in tables and bool(
+            await connection.scalar(text("SELECT COUNT(*) FROM review"))
+        )
 
 
 async def sizes(url: str) -> str:
     """The sizes timed, counted in the database (a reused one too)."""
-    database = Database.connect(url)
-    try:
-        async with database.engine.connect() as connection:
-            held = await connection.scalar(
-                text("SELECT COUNT(*) FROM review WHERE held_on BETWEEN :start AND :end"),
-                {"start": YEAR_START, "end": YEAR_END},
-            )
-            answers = await connection.scalar(text("SELECT COUNT(*) FROM answer"))
-            year = {"start": YEAR_START, "end": YEAR_END}
-            kept = await connection.scalar(
-                text(
-                    "SELECT COUNT(*) FROM meeting_month_count WHERE month BETWEEN :start AND :end"
-                ),
-                year,
-            )
-            funnel = await connection.scalar(
-                text("SELECT COUNT(*) FROM funnel_count WHERE day BETWEEN :start AND :end"), year
-            )
-            children = {
-                table: await connection.scalar(text(f"SELECT COUNT(*) FROM {table}"))
-                for table in ("child", "care_episode", "plan_episode", "iro_allocation")
-            }
-    finally:
-        await database.dispose()
+    year = {"start": YEAR_START, "end": YEAR_END}
+    async with _connected(url) as connection:
+        held = await connection.scalar(
+            text("SELECT COUNT(*) FROM review WHERE held_on BETWEEN :start AND :end"), year
+        )
+        answers = await connection.scalar(text("SELECT COUNT(*) FROM answer"))
+        kept = await connection.scalar(
+            text("SELECT COUNT(*) FROM meeting_month_count WHERE month BETWEEN :start AND :end"),
+            year,
+        )
+        funnel = await connection.scalar(
+            text("SELECT COUNT(*) FROM funnel_count WHERE day BETWEEN :start AND :end"), year
+        )
+        children = {
+            table: await connection.scalar(text(f"SELECT COUNT(*) FROM {table}"))
+            for table in ("child", "care_episode", "plan_episode", "iro_allocation")
+        }
     return (
         f"{held:,} meetings held in the year, {answers:,} answers; "
         f"the report reads {kept:,} rows of meetings' counts kept per month and "

@@ -130,7 +130,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
     async def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
         adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
-        if operation.lstrip()[:7].upper().startswith(_TRANSACTION_STARTERS):
+        if operation[:16].lstrip().upper().startswith(_TRANSACTION_STARTERS):
             await adapted.take_writer_turn()
         try:
             async with adapted._execute_mutex:

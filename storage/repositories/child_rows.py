@@ -48,10 +48,8 @@ class ChildRows(Repository):
     pending: ClassVar[str]  # the key of its notes in the session
     model: ClassVar[type[Base]]  # the kept rows, with a `child_id`
     columns: ClassVar[tuple[str, ...]]  # the columns `counted` fills, in its order
-
-    def counted(self, dialect: str, children: Sequence[int] | None) -> Sequence[Rows]:
-        """The rows of these children (None: every child), from the rows they sum up."""
-        raise NotImplementedError
+    # The rows of these children (None: every child) by dialect, from the rows they sum up.
+    counted: ClassVar[staticmethod[[str, Sequence[int] | None], Sequence[Rows]]]
 
     async def children_of(self, found: Noted) -> set[int]:
         """The children the notes name."""

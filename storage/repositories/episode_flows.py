@@ -131,6 +131,4 @@ class EpisodeFlows(ChildRows):
     pending = PENDING
     model = EpisodeFlow
     columns = COLUMNS
-
-    def counted(self, dialect: str, children: Sequence[int] | None) -> Sequence[Rows]:
-        return counted(dialect, children)
+    counted = staticmethod(counted)

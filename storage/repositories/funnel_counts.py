@@ -196,9 +196,7 @@ class FunnelCounts(ChildRows):
     pending = PENDING
     model = FunnelCount
     columns = COLUMNS
-
-    def counted(self, dialect: str, children: Sequence[int] | None) -> Sequence[Rows]:
-        return counted(dialect, children)
+    counted = staticmethod(counted)
 
     async def children_of(self, found: Noted) -> set[int]:
         """The children noted, and those of the participants noted."""
