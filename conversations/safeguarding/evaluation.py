@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from conversations.safeguarding.labelled import LabelledMessage
 from conversations.safeguarding.model import Assessment, Level, ScreeningContext
+from conversations.safeguarding.screener import flagging_layer
 
 Screen = Callable[[str, ScreeningContext], Assessment]
 
@@ -71,6 +72,16 @@ class Evaluation:
     def false_flags(self) -> float | None:
         """Harmless messages screened as concern or urgent."""
         return self.share(Level.NONE, lambda got: got is not Level.NONE)
+
+    @property
+    def false_flag_layers(self) -> Counter[str]:
+        """How many harmless messages each layer flagged (`flagging_layer`'s names): which
+        layer to look at first, without reading a message."""
+        return Counter(
+            flagging_layer(assessment.rules)
+            for message, assessment in self.misses
+            if message.level is Level.NONE
+        )
 
 
 def evaluate(messages: Sequence[LabelledMessage], screen: Screen) -> Evaluation:
@@ -139,12 +150,14 @@ def report_lines(name: str, result: Evaluation) -> list[str]:
         return "n/a" if value is None else f"{value:.3f}"
 
     counts = ", ".join(f"{level}: {result.count(level)}" for level in Level)
+    layers = ", ".join(f"{layer} {n}" for layer, n in sorted(result.false_flag_layers.items()))
     lines = [
         f"{name}: {result.total} messages ({counts})",
         f"  urgent recall (screened urgent)   {pct(result.urgent_recall)}",
         f"  urgent flagged at any level       {pct(result.urgent_flagged)}",
         f"  concern flagged at any level      {pct(result.concern_flagged)}",
         f"  false flags on harmless messages  {pct(result.false_flags)}",
+        f"    by layer: {layers or '-'}",
         "  confusion (rows labelled, columns screened):",
         "    " + " " * 9 + "".join(f"{level:>9}" for level in Level),
     ]

@@ -94,6 +94,26 @@ class Screener:
         )
 
 
+def flagging_layer(reasons: tuple[str, ...] | list[str]) -> str:
+    """Which layer raised a flag, for counting where false flags come from.
+
+    >>> flagging_layer(["classifier.low_mood", "uncertain.classifier"])
+    'classifier unsure'
+    """
+    by_rules = any(
+        not reason.startswith((CLASSIFIER_REASON, "uncertain.")) and reason != NOT_SCREENED
+        for reason in reasons
+    )
+    learned = any(reason.startswith(f"{CLASSIFIER_REASON}.") for reason in reasons)
+    if by_rules and learned:
+        return "both"
+    if by_rules:
+        return "rules"
+    if learned:
+        return "classifier unsure" if UNSURE_REASON in reasons else "classifier"
+    return "language" if NOT_SCREENED in reasons else "unspecified"
+
+
 def describe_reasons(reasons: tuple[str, ...] | list[str]) -> str:
     """Say in words why screening flagged a message, for the person who reads the flag.
 

@@ -91,3 +91,14 @@ def test_a_dash_marks_no_age_and_a_bad_file_is_a_clear_error_not_a_traceback(
     assert "dashes.tsv: line 3, column age: 'ten' is not a whole number" in result.output
     labelled.write_text(labelled.read_text().replace("\tten\t", "\t10\t"), encoding="utf-8")
     assert [m.age for m in read_labelled(labelled)] == [None, 10]
+
+
+def test_false_flags_are_counted_by_the_layer_that_raised_them(tmp_path: Path) -> None:
+    # A message labelled harmless here that a rule flags stands for a rule's false flag.
+    labelled = tmp_path / "flags.tsv"
+    labelled.write_text(
+        "level\ttext\nnone\tmy step dad hits me\nnone\tI like my room\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(screen.screen_command, ["--evaluate", str(labelled)])
+    assert result.exit_code == 0, result.output
+    assert "    by layer: rules 1\n" in result.output
