@@ -69,10 +69,12 @@ SEED = 20261202
 # raised in round nine: the targets are shares of all writers' risks, and corpus part 13's
 # writers' risks are easier to catch out of fold (0.92 against 0.79 screened urgent), so the
 # same targets had let parts 1-12 lose two points of urgent recall. These keep parts 1-12
-# where they were (benchmarks/safeguarding_writers_flat.py --apart part13).
-MIN_URGENT_AS_URGENT = 0.775
-MIN_CONCERN_FLAGGED = 0.795
-MIN_URGENT_FLAGGED = 0.875
+# where they were (benchmarks/safeguarding_writers_flat.py --apart part13). Raised a little
+# again in round ten, for the same reason, so that parts 1-13 keep their recall with part 14
+# beside them (blind/README.md).
+MIN_URGENT_AS_URGENT = 0.785
+MIN_CONCERN_FLAGGED = 0.80
+MIN_URGENT_FLAGGED = 0.89
 CATEGORY_THRESHOLD = 0.5
 # Weights are written with this many significant digits: enough to agree with
 # scikit-learn's own predictions to about 1e-6, small enough to review.
