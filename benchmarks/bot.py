@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import shutil
 import sqlite3
 import statistics
@@ -59,6 +60,9 @@ from bot.emulator import BotApiEmulator
 
 OUT = Path(__file__).parent / "out"
 MYSAY = Path(sys.executable).with_name("mysay")
+# The console script imports the installed package; this puts the checkout's code first, so
+# a worktree measures its own code.
+CHECKOUT = str(OUT.parent.parent)
 BORN = date(2013, 5, 1)  # 13 in December 2026: the flow's longest age version
 FIRST_USER = 10_000_000
 # At most this many conversations are started at once in the memory phase.
@@ -210,11 +214,11 @@ async def measure_bot(
         if name == "echo bot":
             args = [sys.executable, "-m", "benchmarks.echo_bot"]
             args += ["--base-url", emulator.base_url, "--token", emulator.token]
-            env = {"PYTHONPATH": str(OUT.parent.parent)}
-            bot = BotProcess(args, env, OUT / "echo.log", ("ready",))
+            bot = BotProcess(args, {"PYTHONPATH": CHECKOUT}, OUT / "echo.log", ("ready",))
         else:
             await seeder.create()
             env = {
+                "PYTHONPATH": CHECKOUT,
                 "MYSAY_DATABASE_URL": seeder.url,
                 "MYSAY_DATA_DIR": str(OUT / "mysay-data"),
                 "MYSAY_DATA_KEY": key,
@@ -320,7 +324,8 @@ def _median_seconds(args: list[str], stdin: str | None, times: int) -> float:
     timings = []
     for _ in range(times):
         started = time.perf_counter()
-        subprocess.run(args, input=stdin, capture_output=True, text=True, check=True)
+        env = {**os.environ, "PYTHONPATH": CHECKOUT}
+        subprocess.run(args, input=stdin, capture_output=True, text=True, check=True, env=env)
         timings.append(time.perf_counter() - started)
     return statistics.median(timings)
 

@@ -67,9 +67,7 @@ def _fold_model(
     names = vectoriser.get_feature_names_out().tolist()
     width = len(categories.categories)
     borrowed = [
-        categories.weights[categories.index[name], 3:]
-        if name in categories.index
-        else np.zeros(width)
+        categories.weights_of(name)[3:] if name in categories.index else np.zeros(width)
         for name in names
     ]
     trained = TrainedModel(
@@ -79,7 +77,7 @@ def _fold_model(
         level_bias=_rounded(model.intercept_),
         categories=list(categories.categories),
         category_weights=[_rounded(np.asarray(row, dtype=float)) for row in borrowed],
-        category_bias=_rounded(categories.bias[3:]),
+        category_bias=_rounded(np.array(categories.bias[3:])),
         thresholds=UNCHOSEN,
         corpus_size=len(learnt),
     )

@@ -8,7 +8,8 @@ loading it runs no code (unlike a pickle).
 
 Scoring repeats scikit-learn's sums exactly: sublinear term frequency times idf, scaled to
 unit length, then a multinomial logistic model for the level and one-vs-rest logistic
-models for the categories.
+models for the categories. It runs in plain Python over `array`s: a message touches a few
+hundred of the 30,000 rows, and numpy would cost the bot 11 MiB of memory to import.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from __future__ import annotations
 import json
 import math
 from array import array
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib.resources.abc import Traversable
+from itertools import chain
 from pathlib import Path
-from typing import Any
-
-import numpy as np
+from typing import Any, NamedTuple
 
 from conversations.safeguarding.features import author_feature, pair_features, word_features
 from conversations.safeguarding.model import Level, ScreeningContext
@@ -36,8 +37,9 @@ WINDOW_WORDS = 40
 WINDOW_STRIDE = 20
 # Past this many words, windows stop overlapping, to bound the time a huge paste takes.
 OVERLAP_LIMIT = 2000
-# Words whose feature rows are remembered; a child's vocabulary is much smaller than this.
-WORD_CACHE_SIZE = 50_000
+# Words and known pairs of words whose sums are remembered (about 400 bytes each); a
+# child's vocabulary is much smaller than this.
+SUMS_CACHE_SIZE = 20_000
 
 
 class ModelError(ValueError):
@@ -83,14 +85,15 @@ class LinearClassifier:
     """A trained linear model over the features of `features.analyse`."""
 
     index: dict[str, int]
-    idf: np.ndarray
-    # One row per feature: its weights for the three levels, then for each category, so
-    # one lookup and one product score both.
-    weights: np.ndarray
-    bias: np.ndarray
+    idf: array[float]
+    # One column per output (the three levels, then each category), each holding every
+    # feature's weight for it.
+    columns: tuple[array[float], ...]
+    # The bias of each output, in the columns' order.
+    bias: tuple[float, ...]
     categories: tuple[str, ...]
     thresholds: Thresholds
-    _word_cache: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    _sums_cache: dict[str, _Sums] = field(default_factory=dict, repr=False, compare=False)
 
     def predict(self, normalised: str, context: ScreeningContext) -> Verdict:
         """Score normalised text written in `context`: the most worrying of its windows."""
@@ -108,9 +111,42 @@ class LinearClassifier:
             verdicts.append(self._predict_one(normalised, context))
         return max(verdicts, key=_worry)
 
+    def scores(self, normalised: str, context: ScreeningContext) -> list[float]:
+        """The linear scores of one text: the three levels', then each category's.
+
+        Each output's score is its bias plus the sum over the text's features of
+        (1 + log count) x idf x weight, over the length of the (1 + log count) x idf vector.
+        Most features occur once, so both sums are added up from sums remembered per word
+        and per pair of words, then corrected for the features that occur more than once.
+        """
+        words = normalised.split()
+        everything = [
+            *map(self._word_sums, words),
+            *map(self._feature_sums, pair_features(words)),
+            self._feature_sums(author_feature(context.author)),
+        ]
+        groups = [group for group in everything if group.rows]
+        if not groups:
+            return list(self.bias)
+        totals: list[float] = list(map(sum, zip(*(group.sums for group in groups), strict=True)))
+        squares = sum(group.squares for group in groups)
+        counts = Counter(chain.from_iterable(group.rows for group in groups))
+        idf, columns = self.idf, self.columns
+        for row, count in [(row, count) for row, count in counts.items() if count > 1]:
+            weight = 1 + math.log(count)
+            squares += (weight * weight - count) * idf[row] * idf[row]
+            missing = (weight - count) * idf[row]
+            totals = [t + missing * c[row] for t, c in zip(totals, columns, strict=True)]
+        length = math.sqrt(squares)
+        return [bias + total / length for bias, total in zip(self.bias, totals, strict=True)]
+
+    def weights_of(self, feature: str) -> list[float]:
+        """One feature's weights, in the order of `scores`."""
+        row = self.index[feature]
+        return [column[row] for column in self.columns]
+
     def _predict_one(self, normalised: str, context: ScreeningContext) -> Verdict:
-        rows, values = self.vector(normalised, context)
-        scores = (self.bias + values @ self.weights[rows]).tolist()
+        scores = self.scores(normalised, context)
         level_scores = scores[:3]
         top = max(level_scores)
         exp = [math.exp(score - top) for score in level_scores]
@@ -139,30 +175,54 @@ class LinearClassifier:
             return Level.CONCERN, True
         return Level.NONE, False
 
-    def vector(self, normalised: str, context: ScreeningContext) -> tuple[np.ndarray, np.ndarray]:
-        """The TF-IDF vector of `features.analyse`, built from rows cached per word."""
-        index = self.index
-        words = normalised.split()
-        rows: list[int] = [index[f] for f in pair_features(words) if f in index]
-        author = index.get(author_feature(context.author))
-        if author is not None:
-            rows.append(author)
-        for word in words:
-            rows.extend(self._word_rows(word))
-        if not rows:
-            return np.zeros(0, dtype=np.intp), np.zeros(0)
-        found, counts = np.unique(np.array(rows, dtype=np.intp), return_counts=True)
-        values = (1 + np.log(counts)) * self.idf[found]
-        return found, values / np.linalg.norm(values)
+    def _word_sums(self, word: str) -> _Sums:
+        """The sums of one word's features; words repeat, so they are remembered."""
+        found = self._sums_cache.get(word)
+        if found is None:
+            index = self.index
+            found = self._sums_of(tuple(index[f] for f in word_features(word) if f in index))
+            self._remember(word, found)
+        return found
 
-    def _word_rows(self, word: str) -> list[int]:
-        """The model rows of one word's features; words repeat, so they are remembered."""
-        rows = self._word_cache.get(word)
-        if rows is None:
-            rows = [self.index[f] for f in word_features(word) if f in self.index]
-            if len(self._word_cache) < WORD_CACHE_SIZE:
-                self._word_cache[word] = rows
-        return rows
+    def _feature_sums(self, feature: str) -> _Sums:
+        """The sums of one feature; those the model knows are remembered as words are."""
+        found = self._sums_cache.get(feature)
+        if found is None:
+            row = self.index.get(feature)
+            if row is None:  # most pairs of words: not worth remembering
+                return _NO_SUMS
+            found = self._sums_of((row,))
+            self._remember(feature, found)
+        return found
+
+    def _sums_of(self, rows: tuple[int, ...]) -> _Sums:
+        if not rows:
+            return _NO_SUMS
+        idf = self.idf
+        return _Sums(
+            rows,
+            array("d", [sum(idf[r] * column[r] for r in rows) for column in self.columns]),
+            sum(idf[r] * idf[r] for r in rows),
+        )
+
+    def _remember(self, key: str, sums: _Sums) -> None:
+        # A word never holds ":" or "@", so it never meets a feature's name here.
+        if len(self._sums_cache) < SUMS_CACHE_SIZE:
+            self._sums_cache[key] = sums
+
+
+class _Sums(NamedTuple):
+    """A word's or a feature's part of a score.
+
+    Attributes:
+        rows: The model rows of its features, a row twice if its feature occurs twice.
+        sums: Per output, the sum over `rows` of idf x weight.
+        squares: The sum over `rows` of idf squared.
+    """
+
+    rows: tuple[int, ...]
+    sums: array[float]
+    squares: float
 
 
 def _worry(verdict: Verdict) -> tuple[int, float]:
@@ -191,11 +251,12 @@ def load_classifier(source: Traversable | Path) -> LinearClassifier:
         if levels != LEVEL_ORDER:
             raise ModelError(f"{name}: levels must be {[str(x) for x in LEVEL_ORDER]}")
         categories = tuple(data["categories"])
+        bias = tuple(map(float, data["level_bias"] + data["category_bias"]))
         return LinearClassifier(
             index=table.index,
-            idf=np.frombuffer(table.idf, dtype=np.float64),
-            weights=table.weights_with(len(LEVEL_ORDER) + len(categories)),
-            bias=np.array(data["level_bias"] + data["category_bias"], dtype=float),
+            idf=table.idf,
+            columns=table.columns_of(len(bias)),
+            bias=bias,
             categories=categories,
             thresholds=Thresholds(**data["thresholds"]),
         )
@@ -225,9 +286,8 @@ class _FeatureTable:
         self.name = name
         self.index: dict[str, int] = {}
         self.idf = array("d")
-        self.weights = array("f")
+        self.columns: list[array[float]] = []
         self.rows = 0
-        self.width: int | None = None
 
     def add(self, header: dict[str, Any], row: Any) -> None:
         """Add one row `[feature, idf, level weights, category weights]`."""
@@ -236,18 +296,25 @@ class _FeatureTable:
         feature, idf, levels, categories = row
         if not isinstance(feature, str):
             raise TypeError(f"feature {self.rows} is not a string")
-        width = len(levels) + len(categories)
-        if self.width not in (None, width):
-            raise ValueError(f"feature {feature!r} has {width} weights, not {self.width}")
-        self.width = width
+        weights = [*levels, *categories]
+        if self.rows == 0:
+            self.columns = [array("f") for _ in weights]
+        if len(weights) != len(self.columns):
+            raise ValueError(
+                f"feature {feature!r} has {len(weights)} weights, not {len(self.columns)}"
+            )
         self.idf.append(idf)
-        self.weights.extend(levels)
-        self.weights.extend(categories)
+        for column, weight in zip(self.columns, weights, strict=True):
+            column.append(weight)
         self.index[feature] = self.rows
         self.rows += 1
 
-    def weights_with(self, width: int) -> np.ndarray:
-        """The weights as one row per feature, checked to hold `width` weights each."""
-        if self.width not in (None, width):
-            raise ValueError(f"rows have {self.width} weights, not {width}")
-        return np.frombuffer(self.weights, dtype=np.float32).reshape(self.rows, width)
+    def columns_of(self, width: int) -> tuple[array[float], ...]:
+        """The weights column by column, checked to be `width` columns."""
+        if self.rows and len(self.columns) != width:
+            raise ValueError(f"rows have {len(self.columns)} weights, not {width}")
+        return tuple(self.columns) if self.rows else tuple(array("f") for _ in range(width))
+
+
+# The part of a word or pair the model does not know: nothing, shared by every such one.
+_NO_SUMS = _Sums((), array("d"), 0.0)

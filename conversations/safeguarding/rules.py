@@ -22,11 +22,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from importlib.resources.abc import Traversable
+from itertools import chain
 
 import yaml
 
 from conversations.safeguarding.model import AUTHORS, CATEGORIES, Assessment, Level
-from conversations.safeguarding.normalise import Normaliser, SpellingMender, english_words
+from conversations.safeguarding.normalise import (
+    Normaliser,
+    SpellingMender,
+    WordList,
+    english_words,
+)
 from conversations.safeguarding.patterns import (
     PatternError,
     check_pattern,
@@ -209,7 +215,9 @@ def _load_normaliser(entry: Traversable, targets: set[str]) -> Normaliser:
         isinstance(mend_to, list) and all(isinstance(w, str) and w.isalpha() for w in mend_to)
     ):
         raise RulesError(f"{entry.name}: mend_to must be a list of single words")
-    known = english_words() | set(words) | {w for value in words.values() for w in value.split()}
+    known = WordList(
+        chain(english_words(), words, (w for value in words.values() for w in value.split()))
+    )
     return Normaliser(
         words, phrases, frozenset(doubled), SpellingMender(known, targets | set(mend_to)).mend
     )

@@ -2,7 +2,7 @@
 
 `mysay safeguarding train` calls `train()` and `write_model()`. Training is deterministic:
 the same corpus gives the same file. It needs scikit-learn, which screening itself does not
-(the model is applied by `classifier.py` with numpy alone). `cross_validate()` measures the
+(the model is applied by `classifier.py` in plain Python). `cross_validate()` measures the
 whole screener on each writer's messages with a model trained on the others
 (`python -m benchmarks.safeguarding_writers`).
 

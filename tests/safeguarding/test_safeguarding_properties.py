@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from conversations.safeguarding import CATEGORIES, Level, assess, default_rules
 from conversations.safeguarding.lexicons import load_lexicons
+from conversations.safeguarding.normalise import WordList
 
 # Why a message was flagged: a rule's id, the classifier and a category, or its doubt.
 KNOWN_REASONS = (
@@ -48,3 +49,16 @@ def test_screening_any_mix_of_rule_words_never_raises(text: str) -> None:
 @given(st.text(min_size=1, max_size=20).map(lambda piece: (piece * 100_000)[:100_000]))
 def test_screening_a_100k_character_message_never_raises(text: str) -> None:
     check(text)
+
+
+@given(
+    st.lists(st.text("abcz", max_size=6), max_size=30),
+    st.lists(st.text("abcz", max_size=7), max_size=30),
+)
+def test_the_known_word_list_holds_exactly_the_words_it_was_given(
+    words: list[str], others: list[str]
+) -> None:
+    known = WordList(words)
+    assert len(known) == len(set(words))
+    for word in words + others:
+        assert (word in known) == (word in set(words))
