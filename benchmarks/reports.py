@@ -491,10 +491,12 @@ async def time_reports(url: str, rounds: int, cipher: TextCipher) -> dict[str, f
             await build_review_record(uow, RECORD_CASE, None, "iro", "benchmark", now=_now())
 
     async def meeting_written() -> None:
-        """What writing one meeting adds to its transaction: its day counted again (rolled
-        back, so the data stays as generated)."""
+        """What writing one meeting adds to its transaction: the day it was held and the
+        day it was due counted again (rolled back, so the data stays as generated)."""
         async with UnitOfWork(database, cipher) as uow:
-            touched(uow.session.sync_session).days.add(WRITTEN_DAY)
+            noted = touched(uow.session.sync_session)
+            noted.days.add(WRITTEN_DAY)
+            noted.due_days.add(WRITTEN_DAY)
             await uow.meeting_counts.refresh()
 
     try:

@@ -38,9 +38,11 @@ from sqlalchemy.sql.elements import ColumnElement, TextClause
 from storage.models import (
     FunnelCount,
     MeetingCount,
+    MeetingDueCount,
     MeetingMonthCount,
     Review,
     SentBeforeCount,
+    SentBeforeMonthCount,
 )
 from storage.report_sql import Expr, PeriodParts, per_meeting, younger_than
 from storage.repositories.meeting_counts import SUMS
@@ -200,17 +202,21 @@ def due_not_held_query(start: date, end: date, today: date, chair_id: int | None
     """Meetings due in [start, end] and before `today`, not held by the period's end, by kind.
 
     A meeting held before the period started is not counted (it was held, early); one due
-    today or later may still be held on time, so it is not counted yet.
+    today or later may still be held on time, so it is not counted yet. Every IRO's are read
+    from the meetings counted per day due, kind and day held (`MeetingDueCount`); one IRO's
+    from the meetings themselves.
     """
+    rows: type[MeetingDueCount] | type[Review] = MeetingDueCount if chair_id is None else Review
+    n = func.sum(MeetingDueCount.n) if chair_id is None else func.count()
     return (
-        select(Review.kind, func.count().label("due_not_held"))
+        select(rows.kind, n.label("due_not_held"))
         .where(
-            Review.due_date.between(start, end),
-            Review.due_date < today,
-            or_(Review.held_on.is_(None), Review.held_on > end),
+            rows.due_date.between(start, end),
+            rows.due_date < today,
+            or_(rows.held_on.is_(None), rows.held_on > end),
             *_chaired(chair_id),
         )
-        .group_by(Review.kind)
+        .group_by(rows.kind)
     )
 
 
@@ -251,10 +257,15 @@ def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 
 def days_before_meeting_query(start: date, end: date) -> Query:
     """How many children's runs were sent each number of days before their meeting, for the
-    meetings held in the period (counted per meeting day as runs are sent, `SentBeforeCount`)."""
-    kept = SentBeforeCount
-    return (
-        select(kept.days, func.sum(kept.runs).label("runs"))
-        .where(kept.held_on.between(start, end))
-        .group_by(kept.days)
-    )
+    meetings held in the period (counted as runs are sent: per month for the period's whole
+    months, `SentBeforeMonthCount`, and per meeting day around them, `SentBeforeCount`)."""
+    parts = PeriodParts.of(start, end)
+    kept = union_all(
+        select(SentBeforeMonthCount.days, SentBeforeMonthCount.runs).where(
+            parts.on_months(SentBeforeMonthCount.month)
+        ),
+        select(SentBeforeCount.days, SentBeforeCount.runs).where(
+            parts.on_days(SentBeforeCount.held_on)
+        ),
+    ).subquery()
+    return select(kept.c.days, func.sum(kept.c.runs).label("runs")).group_by(kept.c.days)

@@ -25,6 +25,10 @@ from storage.models.delivery import (
     TelegramPrompt,
     WebChat,
 )
+from storage.models.kept_counts import (
+    MeetingDueCount,
+    SentBeforeMonthCount,
+)
 from storage.models.meetings import (
     CHALLENGE_CATEGORIES,
     CHALLENGE_OUTCOMES,
@@ -90,6 +94,7 @@ __all__ = [
     "IroAllocation",
     "KeyCheck",
     "MeetingCount",
+    "MeetingDueCount",
     "MeetingMonthCount",
     "OutboxMessage",
     "Participant",
@@ -100,6 +105,7 @@ __all__ = [
     "Run",
     "RunSummary",
     "SentBeforeCount",
+    "SentBeforeMonthCount",
     "Staff",
     "TelegramPrompt",
     "UtcDateTime",
