@@ -26,6 +26,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
@@ -35,6 +36,7 @@ from feedback_reports.children_model import PLAN_MONTHS
 from feedback_reports.metrics_queries import Expr, Query
 from storage.models import (
     CHALLENGE_STAGES,
+    AllocationMonthCount,
     CareEpisode,
     Challenge,
     EpisodeFlow,
@@ -93,7 +95,7 @@ def _started_before(until: date, months: int) -> date:
     return date(year, month + 1, 1)
 
 
-def _open_on(model: Episodes | type[IroAllocation], day: date) -> ColumnElement[bool]:
+def _open_on(model: Episodes, day: date) -> ColumnElement[bool]:
     return (model.started_on <= day) & or_(model.ended_on.is_(None), model.ended_on > day)
 
 
@@ -205,12 +207,31 @@ def _lasting(started: Expr, until: Expr | date, dialect: str) -> list[Any]:
 
 
 def caseload_query(day: date) -> Query:
-    """Children allocated to each IRO on `day`."""
-    return (
-        select(Staff.id, Staff.name, func.count(func.distinct(IroAllocation.child_id)))
-        .join(Staff, Staff.id == IroAllocation.iro_id)
-        .where(_open_on(IroAllocation, day))
-        .group_by(Staff.id, Staff.name)
+    """Children allocated to each IRO on `day` (IROs with none left out).
+
+    An IRO's allocations started by the day less those ended by then (`storage.repositories.
+    caseload_counts`): the months before the day's from the counts kept per month
+    (`AllocationMonthCount`), the day's month's from the allocations.
+    """
+    first = day.replace(day=1)
+    kept, a = AllocationMonthCount, IroAllocation
+    moves = union_all(
+        select(kept.iro_id.label("iro_id"), (kept.started - kept.ended).label("open")).where(
+            kept.month < first
+        ),
+        select(a.iro_id, literal(1)).where(a.started_on.between(first, day)),
+        select(a.iro_id, literal(-1)).where(a.ended_on.between(first, day)),
+    ).subquery()
+    # Added up per IRO before their names are joined: a few hundred rows, not every month's.
+    children = func.sum(moves.c.open)
+    per_iro = (
+        select(moves.c.iro_id, children.label("children"))
+        .group_by(moves.c.iro_id)
+        .having(children > 0)
+        .subquery()
+    )
+    return select(Staff.id, Staff.name, per_iro.c.children).join(
+        Staff, Staff.id == per_iro.c.iro_id
     )
 
 

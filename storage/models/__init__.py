@@ -26,6 +26,7 @@ from storage.models.delivery import (
     WebChat,
 )
 from storage.models.kept_counts import (
+    AllocationMonthCount,
     MeetingDueCount,
     SentBeforeMonthCount,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "PLAN_CATEGORIES",
     "REVIEW_KINDS",
     "STAFF_ROLES",
+    "AllocationMonthCount",
     "Answer",
     "AnswerSummary",
     "AuditEvent",

@@ -1,16 +1,16 @@
 """Counts the participation report reads instead of the rows they add up, kept as the rows are
-written: meetings due and how they were held, and children's runs sent before their meetings
-per month.
+written: meetings due and how they were held, children's runs sent before their meetings per
+month, and IROs' allocations started and ended per month.
 
-Each is counted again from its rows by `storage.repositories.meeting_counts` in the
-transaction that writes them; `ReportCounts.recount` rebuilds them all.
+Each is counted again from its rows by `storage.repositories` (meeting_counts,
+caseload_counts) in the transaction that writes them; `ReportCounts.recount` rebuilds them all.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Index, Integer, String
+from sqlalchemy import Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
@@ -44,3 +44,25 @@ class SentBeforeMonthCount(Base):
     month: Mapped[date] = mapped_column(Date, index=True)
     days: Mapped[int] = mapped_column(Integer)
     runs: Mapped[int] = mapped_column(Integer)
+
+
+class AllocationMonthCount(Base):
+    """How many of an IRO's allocations started, and how many ended, in a month (`month`: its
+    first day).
+
+    A caseload on a day is the allocations started by then less those ended by then (an
+    allocation ends on or after its start, and a child has one IRO at a time), so the report
+    adds up the months before the day's and reads only that month's allocations.
+    """
+
+    __tablename__ = "allocation_month_count"
+    __table_args__ = (
+        UniqueConstraint("iro_id", "month"),
+        Index("ix_allocation_month_count_counted", "month", "iro_id", "started", "ended"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    iro_id: Mapped[int] = mapped_column(Integer)
+    month: Mapped[date] = mapped_column(Date)
+    started: Mapped[int] = mapped_column(Integer)
+    ended: Mapped[int] = mapped_column(Integer)

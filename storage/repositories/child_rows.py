@@ -31,7 +31,7 @@ def changed(instance: Any, names: Sequence[str]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def before_and_now(instance: Any, name: str) -> set[int]:
+def before_and_now(instance: Any, name: str) -> set[Any]:
     """The values an attribute had before this flush and has now (None left out)."""
     return {value for value in inspect(instance).attrs[name].history.sum() if value is not None}
 
