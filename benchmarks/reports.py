@@ -442,7 +442,8 @@ async def sizes(url: str) -> str:
             year,
         )
         funnel = await connection.scalar(
-            text("SELECT COUNT(*) FROM funnel_count WHERE day BETWEEN :start AND :end"), year
+            text("SELECT COUNT(*) FROM funnel_month_count WHERE month BETWEEN :start AND :end"),
+            year,
         )
         children = {
             table: await connection.scalar(text(f"SELECT COUNT(*) FROM {table}"))
@@ -451,7 +452,7 @@ async def sizes(url: str) -> str:
     return (
         f"{held:,} meetings held in the year, {answers:,} answers; "
         f"the report reads {kept:,} rows of meetings' counts kept per month and "
-        f"{funnel:,} of the funnel's kept per child; "
+        f"{funnel:,} of the funnel's kept per month; "
         + ", ".join(f"{table} {n:,}" for table, n in children.items())
     )
 

@@ -36,7 +36,9 @@ from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from storage.models import (
+    NO_DAY,
     FunnelCount,
+    FunnelMonthCount,
     MeetingCount,
     MeetingDueCount,
     MeetingMonthCount,
@@ -44,7 +46,14 @@ from storage.models import (
     SentBeforeCount,
     SentBeforeMonthCount,
 )
-from storage.report_sql import Expr, PeriodParts, per_meeting, younger_than
+from storage.report_sql import (
+    Expr,
+    PeriodParts,
+    month_end,
+    per_meeting,
+    years_before,
+    younger_than,
+)
 from storage.repositories.meeting_counts import SUMS
 
 ATTENDED = ("PN1", "PN2", "PN3", "PN4")
@@ -227,32 +236,65 @@ def funnel_query(start: date, end: date, dialect: str) -> Query:
 
     Read from the funnel's rows kept per child (`FunnelCount`): a person's row counts when its
     day is in the period and the same person's day before is not, so each person active in
-    the period counts once; an invitation's rows have no day before and each counts. Grouped
-    in the order of their index (stage, role, day), with a sum per bound rather than a group
+    the period counts once; an invitation's rows have no day before and each counts. A period
+    of whole months, whose bounds fall on months' last days, reads them added up per month
+    (`FunnelMonthCount`): a day before falls before the period exactly when its month does,
+    and a birth after a bound exactly when its month does (`_monthly_parts`). Each stage's and
+    role's rows are read in the order of their index, with a sum per bound rather than a group
     per age band, as sorting every row of the period into groups first was most of the cost.
     """
-    f = FunnelCount
-    return (
-        select(
-            f.stage,
-            f.role,
-            func.sum(f.n).label("n"),
-            _sum_if(f.birth_date.is_(None)).label("unknown"),
-            _sum_if(younger_than(8, f.birth_date, end, dialect)).label("under_8"),
-            _sum_if(younger_than(13, f.birth_date, end, dialect)).label("under_13"),
-        )
-        .where(
-            f.stage.in_(FUNNEL_STAGES),
-            f.role.in_(AUDIENCES),
-            f.day.between(start, end),
-            or_(f.previous_day.is_(None), f.previous_day < start),
-        )
-        .group_by(f.stage, f.role)
+    bounds = [years_before(end, years) for years in (8, 13)]
+    parts = _monthly_parts(start, end, bounds)
+    f, m = FunnelCount, FunnelMonthCount
+    per_day = select(
+        f.stage,
+        f.role,
+        f.n,
+        _n_if(f.n, f.birth_date.is_(None)).label("unknown"),
+        _n_if(f.n, younger_than(8, f.birth_date, end, dialect)).label("under_8"),
+        _n_if(f.n, younger_than(13, f.birth_date, end, dialect)).label("under_13"),
+    ).where(
+        f.stage.in_(FUNNEL_STAGES),
+        f.role.in_(AUDIENCES),
+        parts.on_days(f.day),
+        or_(f.previous_day.is_(None), f.previous_day < start),
     )
+    per_month = select(
+        m.stage,
+        m.role,
+        m.n,
+        _n_if(m.n, m.birth_month == NO_DAY).label("unknown"),
+        *(
+            _n_if(m.n, m.birth_month > bound).label(name)
+            for name, bound in zip(("under_8", "under_13"), bounds, strict=True)
+        ),
+    ).where(
+        m.stage.in_(FUNNEL_STAGES),
+        m.role.in_(AUDIENCES),
+        parts.on_months(m.month),
+        m.previous_month < start,
+    )
+    rows = union_all(per_month, per_day).subquery()
+    c = rows.c
+    return select(
+        c.stage,
+        c.role,
+        func.sum(c.n).label("n"),
+        *(func.sum(c[name]).label(name) for name in ("unknown", "under_8", "under_13")),
+    ).group_by(c.stage, c.role)
 
 
-def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, FunnelCount.n), else_=0)), 0)
+def _monthly_parts(start: date, end: date, bounds: Sequence[date]) -> PeriodParts:
+    """The period's whole months and the days around them, when the funnel may read its whole
+    months per month (it starts on a month's first day and the age bands' bounds are months'
+    last days); else all its days."""
+    if start.day == 1 and all(bound == month_end(bound) for bound in bounds):
+        return PeriodParts.of(start, end)
+    return PeriodParts(None, ((start, end),))
+
+
+def _n_if(n: Expr, condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return case((condition, n), else_=0)
 
 
 def days_before_meeting_query(start: date, end: date) -> Query:

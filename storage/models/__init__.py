@@ -26,7 +26,9 @@ from storage.models.delivery import (
     WebChat,
 )
 from storage.models.kept_counts import (
+    NO_DAY,
     AllocationMonthCount,
+    FunnelMonthCount,
     MeetingDueCount,
     SentBeforeMonthCount,
 )
@@ -68,6 +70,7 @@ __all__ = [
     "CHALLENGE_STAGES",
     "MAY_QUOTE",
     "NAMING",
+    "NO_DAY",
     "OPEN_RUN",
     "OWN_WORDS",
     "PARTICIPANT_ROLES",
@@ -90,6 +93,7 @@ __all__ = [
     "FeedbackMonthCount",
     "Flag",
     "FunnelCount",
+    "FunnelMonthCount",
     "InboundUpdate",
     "Invitation",
     "InvitationSummary",

@@ -1,9 +1,10 @@
 """Counts the participation report reads instead of the rows they add up, kept as the rows are
 written: meetings due and how they were held, children's runs sent before their meetings per
-month, and IROs' allocations started and ended per month.
+month, IROs' allocations started and ended per month, and the funnel's rows per month.
 
 Each is counted again from its rows by `storage.repositories` (meeting_counts,
-caseload_counts) in the transaction that writes them; `ReportCounts.recount` rebuilds them all.
+caseload_counts, funnel_counts) in the transaction that writes them; `ReportCounts.recount`
+rebuilds them all.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ from sqlalchemy import Date, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models.base import Base
+
+# Where a kept month's row has no day to name (a person's first day, a child with no birth
+# date): before every real day, so "before the period" holds for it as for a first day.
+NO_DAY = date(1, 1, 1)
 
 
 class MeetingDueCount(Base):
@@ -66,3 +71,38 @@ class AllocationMonthCount(Base):
     month: Mapped[date] = mapped_column(Date)
     started: Mapped[int] = mapped_column(Integer)
     ended: Mapped[int] = mapped_column(Integer)
+
+
+class FunnelMonthCount(Base):
+    """`FunnelCount`'s rows added up per month of their day, by the month of the day before
+    (`NO_DAY` for none) and of the child's birth (`NO_DAY` for unknown).
+
+    A period that starts on a month's first day and ends on a month's last reads its whole
+    months from here: a day before falls before the period exactly when its month does, and
+    an age band's bound (the period's end so many years before) is a month's last day, so a
+    birth falls after it exactly when its month does. Kept with the days' rows, by what a
+    child's rows added and took away (`storage.repositories.funnel_counts`).
+    """
+
+    __tablename__ = "funnel_month_count"
+    __table_args__ = (
+        UniqueConstraint("stage", "role", "month", "previous_month", "birth_month"),
+        # The report reads each stage's and role's months from this index alone.
+        Index(
+            "ix_funnel_month_count_counted",
+            "stage",
+            "role",
+            "month",
+            "previous_month",
+            "birth_month",
+            "n",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage: Mapped[str] = mapped_column(String(8))
+    role: Mapped[str] = mapped_column(String(16))
+    month: Mapped[date] = mapped_column(Date)
+    previous_month: Mapped[date] = mapped_column(Date)
+    birth_month: Mapped[date] = mapped_column(Date)
+    n: Mapped[int] = mapped_column(Integer)
