@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from feedback_reports import children_queries as cq
@@ -53,8 +54,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
 
 
 def _coded(read: Callable[[str], str]) -> Callable[[Any], str]:
-    """The group of a stored code; values stored before imports were checked read alike."""
+    """The group of a stored code; values stored before imports were checked read alike.
 
+    Every grouped row's codes are read, the same few values again and again: each once.
+    """
+
+    @lru_cache(maxsize=1024)
     def group(stored: Any) -> str:
         if stored is None or not str(stored).strip():
             return UNKNOWN
