@@ -30,7 +30,6 @@ from storage.models.kept_counts import (
     AllocationMonthCount,
     FunnelMonthCount,
     MeetingDueCount,
-    SentBeforeMonthCount,
 )
 from storage.models.meetings import (
     CHALLENGE_CATEGORIES,
@@ -58,6 +57,7 @@ from storage.models.records import (
     MeetingMonthCount,
     RunSummary,
     SentBeforeCount,
+    SentBeforeMonthCount,
 )
 from storage.models.runs import Answer, ChildRequest, Flag, Run
 

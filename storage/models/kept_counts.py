@@ -1,6 +1,7 @@
 """Counts the participation report reads instead of the rows they add up, kept as the rows are
-written: meetings due and how they were held, children's runs sent before their meetings per
-month, IROs' allocations started and ended per month, and the funnel's rows per month.
+written: meetings due and how they were held, IROs' allocations started and ended per month,
+and the funnel's rows per month (children's runs sent before their meetings per month are
+`records.SentBeforeMonthCount`, beside their days').
 
 Each is counted again from its rows by `storage.repositories` (meeting_counts,
 caseload_counts, funnel_counts) in the transaction that writes them; `ReportCounts.recount`
@@ -37,18 +38,6 @@ class MeetingDueCount(Base):
     kind: Mapped[str] = mapped_column(String(16))
     held_on: Mapped[date | None] = mapped_column(Date)
     n: Mapped[int] = mapped_column(Integer)
-
-
-class SentBeforeMonthCount(Base):
-    """`SentBeforeCount`'s rows added up per month of the meetings' days (`month`: its first
-    day), counted again with them, so a period's whole months are a few rows each."""
-
-    __tablename__ = "sent_before_month_count"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    month: Mapped[date] = mapped_column(Date, index=True)
-    days: Mapped[int] = mapped_column(Integer)
-    runs: Mapped[int] = mapped_column(Integer)
 
 
 class AllocationMonthCount(Base):

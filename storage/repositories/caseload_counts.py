@@ -12,7 +12,7 @@ A write that adds, moves or deletes an allocation notes the months of its start 
 each IRO it had before and has now; before the transaction commits those IROs' months are
 counted again from the allocations (`CaseloadCounts.refresh`), so they cannot drift.
 `recount` counts every month, for a database filled some other way (the benchmark, migration
-0026) and to check that the two agree.
+0025) and to check that the two agree.
 """
 
 from __future__ import annotations

@@ -144,7 +144,7 @@ async def test_kept_months_equal_a_recount_and_the_caseloads_after_every_write(
 
 def test_upgrading_counts_the_months_of_the_allocations_stored(database_url: str) -> None:
     migrated = upgraded(
-        database_url, "0025", _seed_allocations, _kept, lambda uow: uow.caseload_counts.recount()
+        database_url, "0024", _seed_allocations, _kept, lambda uow: uow.caseload_counts.recount()
     )
     # IRO 1's started in January 2024 and ended in March 2025, IRO 2's both in March.
     assert migrated == [
@@ -156,7 +156,7 @@ def test_upgrading_counts_the_months_of_the_allocations_stored(database_url: str
 
 async def _seed_allocations(database_url: str) -> None:
     """A child allocated to one IRO, then another from the day the first ended, as stored
-    before 0026."""
+    before 0025."""
     made = FIXED_NOW
     async with writing(database_url) as connection:
         await connection.execute(
