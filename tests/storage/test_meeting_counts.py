@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from alembic.script import ScriptDirectory
 from sqlalchemy import insert, select
 
+from bot.app.erasure import erase_child
 from bot.bootstrap import Services
 from storage.database import Database, alembic_config
 from storage.imports import import_children, import_reviews, read_lines
@@ -183,6 +184,11 @@ async def test_kept_meeting_counts_equal_a_recount_after_every_write(services: S
 
     gone = await _step(services, deleted)
     assert [row for row in _labelled(gone, "due") if row[1] == "icpc"] == []
+
+    # Erased: the child's runs deleted into summaries, their meetings' counts unchanged.
+    await erase_child(services, "K3")
+    kept, recounted = await _kept_and_recounted(services)
+    assert kept == recounted == gone
 
 
 def _columns(text: str) -> tuple[str, ...]:
