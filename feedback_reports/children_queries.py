@@ -117,21 +117,19 @@ def _kept(model: Episodes, flow: str, *where: ColumnElement[bool]) -> Any:
 def on_date_query(model: Episodes, day: date, dialect: str) -> Query:
     """Children in an episode open on `day`, by characteristics (the age band on the day).
 
-    Read from the spans kept per child (`EpisodeFlow`, `open`), so the child is not joined:
-    those not ended and those ended after the day, each found by its end through the index
-    that leads with it (most spans ended before the day, so the spans started by then are
-    several times as many).
+    Read from the spans kept per child (`EpisodeFlow`, `open`), so the child is not joined.
     """
     f = EpisodeFlow
-    band = dfe_age_band(f.birth_date, day, dialect).label("band")
-    rows = union_all(
-        *(
-            select(f.gender, f.ethnicity, f.legal_status, band).where(
-                *_kept(model, "open", ended, f.day <= day)
-            )
-            for ended in (f.other_day.is_(None), f.other_day > day)
+    rows = (
+        select(
+            f.gender,
+            f.ethnicity,
+            f.legal_status,
+            dfe_age_band(f.birth_date, day, dialect).label("band"),
         )
-    ).subquery("open_on_day")
+        .where(*_kept(model, "open", f.day <= day, or_(f.other_day.is_(None), f.other_day > day)))
+        .subquery("open_on_day")
+    )
     return _grouped(rows)
 
 

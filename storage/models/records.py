@@ -237,11 +237,6 @@ EPISODE_FLOW_COUNTED = (
     *("population", "flow", "day", "other_day"),
     *("gender", "ethnicity", "legal_status", "band", "birth_date"),
 )
-# What they read of the spans open on a day: which spans, by their end, then the child's.
-EPISODE_FLOW_OPEN = (
-    *("population", "flow", "other_day", "day"),
-    *("gender", "ethnicity", "legal_status", "birth_date"),
-)
 
 
 class EpisodeFlow(Base):
@@ -261,12 +256,9 @@ class EpisodeFlow(Base):
     """
 
     __tablename__ = "episode_flow"
-    # The children's tables read each population's and flow's rows of a period from the
-    # first index alone, and the spans open on a day, by their end, from the second.
-    __table_args__ = (
-        Index("ix_episode_flow_counted", *EPISODE_FLOW_COUNTED),
-        Index("ix_episode_flow_open", *EPISODE_FLOW_OPEN),
-    )
+    # The children's tables read each population's and flow's rows of a period from this
+    # index alone.
+    __table_args__ = (Index("ix_episode_flow_counted", *EPISODE_FLOW_COUNTED),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(Integer, index=True)

@@ -37,8 +37,6 @@ depends_on = None
 # storage.models.NO_DAY, as this migration writes it.
 NO_DAY = "'0001-01-01'"
 FUNNEL_KEYS = ("stage", "role", "month", "previous_month", "birth_month")
-# What the children on a day are counted by, kept with an open span.
-SPAN_CHILD = ("gender", "ethnicity", "legal_status", "birth_date")
 
 
 def _month(column: str) -> str:
@@ -67,12 +65,6 @@ def _days(*names: str) -> list[sa.Column[object]]:
 
 
 def upgrade() -> None:
-    # The children in care or on a plan on a day: the spans open then, found by their end.
-    op.create_index(
-        "ix_episode_flow_open",
-        "episode_flow",
-        ["population", "flow", "other_day", "day", *SPAN_CHILD],
-    )
     _table(
         "meeting_due_count",
         *_days("due_date"),
@@ -144,4 +136,3 @@ def downgrade() -> None:
         op.drop_index(index, table_name=table)
         op.drop_table(table)
     op.drop_index("ix_iro_allocation_ended", table_name="iro_allocation")
-    op.drop_index("ix_episode_flow_open", table_name="episode_flow")
