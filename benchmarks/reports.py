@@ -442,7 +442,8 @@ async def sizes(url: str) -> str:
             year,
         )
         funnel = await connection.scalar(
-            text("SELECT COUNT(*) FROM funnel_count WHERE day BETWEEN :start AND :end"), year
+            text("SELECT COUNT(*) FROM funnel_month_count WHERE month BETWEEN :start AND :end"),
+            year,
         )
         children = {
             table: await connection.scalar(text(f"SELECT COUNT(*) FROM {table}"))
@@ -451,7 +452,7 @@ async def sizes(url: str) -> str:
     return (
         f"{held:,} meetings held in the year, {answers:,} answers; "
         f"the report reads {kept:,} rows of meetings' counts kept per month and "
-        f"{funnel:,} of the funnel's kept per child; "
+        f"{funnel:,} of the funnel's kept per month; "
         + ", ".join(f"{table} {n:,}" for table, n in children.items())
     )
 
@@ -491,10 +492,12 @@ async def time_reports(url: str, rounds: int, cipher: TextCipher) -> dict[str, f
             await build_review_record(uow, RECORD_CASE, None, "iro", "benchmark", now=_now())
 
     async def meeting_written() -> None:
-        """What writing one meeting adds to its transaction: its day counted again (rolled
-        back, so the data stays as generated)."""
+        """What writing one meeting adds to its transaction: the day it was held and the
+        day it was due counted again (rolled back, so the data stays as generated)."""
         async with UnitOfWork(database, cipher) as uow:
-            touched(uow.session.sync_session).days.add(WRITTEN_DAY)
+            noted = touched(uow.session.sync_session)
+            noted.days.add(WRITTEN_DAY)
+            noted.due_days.add(WRITTEN_DAY)
             await uow.meeting_counts.refresh()
 
     try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from feedback_reports import children_queries as cq
@@ -53,8 +54,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
 
 
 def _coded(read: Callable[[str], str]) -> Callable[[Any], str]:
-    """The group of a stored code; values stored before imports were checked read alike."""
+    """The group of a stored code; values stored before imports were checked read alike.
 
+    Every grouped row's codes are read, the same few values again and again: each once.
+    """
+
+    @lru_cache(maxsize=1024)
     def group(stored: Any) -> str:
         if stored is None or not str(stored).strip():
             return UNKNOWN
@@ -167,7 +172,10 @@ async def _plans(uow: UnitOfWork, start: date, end: date, dialect: str, below: i
     open_on = {
         str(r.category): r for r in await session.execute(cq.plans_open_query(end, dialect))
     }
-    ended = (await session.execute(cq.plans_ended_query(start, end, dialect))).one()
+    ended = [
+        (int(row.lasted), int(row.plans))
+        for row in await session.execute(cq.plans_ended_query(start, end, dialect))
+    ]
     table = Table(below)
     for key, rows in (("started", started), ("open", open_on)):
         table.add(key, sum(int(r.plans) for r in rows.values()), protect=True)
@@ -176,9 +184,14 @@ async def _plans(uow: UnitOfWork, start: date, end: date, dialect: str, below: i
             table.add(f"{key}/{category}", int(found.plans) if found else 0)
         table.total(key, [f"{key}/{category}" for category in PLAN_CATEGORIES])
     _add_part(table, "started", "repeat", sum(int(r.repeat or 0) for r in started.values()))
-    table.add("ended", int(ended.plans), protect=True)
+    table.add("ended", sum(plans for _, plans in ended), protect=True)
     _add_nested(
-        table, "ended", {f"ended/{m}": int(getattr(ended, f"over_{m}")) for m in PLAN_MONTHS}
+        table,
+        "ended",
+        {
+            f"ended/{m}": sum(plans for lasted, plans in ended if cq.lasted_months_over(lasted, m))
+            for m in PLAN_MONTHS
+        },
     )
     _add_nested(
         table,

@@ -23,9 +23,9 @@ from sqlalchemy import (
     extract,
     func,
     literal,
-    literal_column,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Subquery
@@ -35,6 +35,7 @@ from feedback_reports.children_model import PLAN_MONTHS
 from feedback_reports.metrics_queries import Expr, Query
 from storage.models import (
     CHALLENGE_STAGES,
+    AllocationMonthCount,
     CareEpisode,
     Challenge,
     EpisodeFlow,
@@ -46,25 +47,30 @@ from storage.report_sql import days_between, dfe_age_band
 from storage.repositories.episode_flows import POPULATIONS
 
 Episodes = type[CareEpisode] | type[PlanEpisode]
+# Where SQLite's text YYYY-MM-DD holds the year, the month and the day: (first, length).
+SQLITE_PARTS = ((1, 4), (6, 2), (9, 2))
 
 
-def _ymd(day: Expr | date, dialect: str) -> ColumnElement[int]:
-    """A day as the integer YYYYMMDD, alike on both databases (SQLite keeps dates as text,
-    so dropping the dashes is far cheaper there than taking them apart)."""
-    if isinstance(day, date):
-        return literal(day.year * 10000 + day.month * 100 + day.day)
-    if dialect != "postgresql":
-        return cast(func.replace(day, "-", ""), Integer)
-    parts = [cast(extract(part, day), Integer) for part in ("year", "month", "day")]
-    return parts[0] * 10000 + parts[1] * 100 + parts[2]
+def months_and_day(day: Expr, dialect: str) -> ColumnElement[int]:
+    """A day as its months since year 0, times 100, plus its day of the month.
+
+    One day is over `n` months after another exactly when the difference is over n * 100:
+    the months between them are the hundreds, and a later day of the month sorts after (one
+    the month lacks too: 31 March and 15 months is "31 June", after 30 June and before 1
+    July), so "over 15 months" means the same on SQLite and PostgreSQL.
+    """
+    if dialect == "postgresql":
+        parts = [cast(extract(part, day), Integer) for part in ("year", "month", "day")]
+    else:
+        # SQLite keeps dates as the text YYYY-MM-DD.
+        parts = [cast(func.substr(day, at, length), Integer) for at, length in SQLITE_PARTS]
+    year, month, day_of_month = parts
+    return (year * 12 + month) * 100 + day_of_month
 
 
-def _months_after(day: Expr, months: int, dialect: str) -> ColumnElement[int]:
-    """`day` plus whole months as YYYYMMDD; a day the month lacks (31 June) sorts after its
-    last day, so "over 15 months" means the same on SQLite and PostgreSQL."""
-    ymd = _ymd(day, dialect)
-    counted = (ymd // 10000) * 12 + (ymd // 100) % 100 - 1 + months
-    return (counted // 12) * 10000 + (counted % 12 + 1) * 100 + ymd % 100
+def lasted_months_over(lasted: int, months: int) -> bool:
+    """Whether a difference of `months_and_day`s is over that many months."""
+    return lasted > months * 100
 
 
 def lasted_over(
@@ -73,16 +79,12 @@ def lasted_over(
     if isinstance(until, date):
         # Started before one day worked out here: the index is read as it is, not row by row.
         return started < _started_before(until, months)
-    if dialect == "postgresql":
-        # PostgreSQL takes a day the month lacks (31 June) back to its last day: "after it"
-        # then means the same as after the missing day, and date arithmetic is far cheaper
-        # than taking both dates apart row by row.
-        return until > started + literal_column(f"interval '{months} months'")
-    return _ymd(until, dialect) > _months_after(started, months, dialect)
+    lasted = months_and_day(until, dialect) - months_and_day(started, dialect)
+    return lasted > months * 100
 
 
 def _started_before(until: date, months: int) -> date:
-    """The first start day that had not lasted over `months` by `until`, as `_months_after`
+    """The first start day that had not lasted over `months` by `until`, as `months_and_day`
     counts: `until`'s day that many months earlier, or, when that month is too short to have
     it, the first of the month after (every day of the short month had lasted over)."""
     counted = until.year * 12 + until.month - 1 - months
@@ -93,7 +95,7 @@ def _started_before(until: date, months: int) -> date:
     return date(year, month + 1, 1)
 
 
-def _open_on(model: Episodes | type[IroAllocation], day: date) -> ColumnElement[bool]:
+def _open_on(model: Episodes, day: date) -> ColumnElement[bool]:
     return (model.started_on <= day) & or_(model.ended_on.is_(None), model.ended_on > day)
 
 
@@ -188,11 +190,14 @@ def plans_open_query(day: date, dialect: str) -> Query:
 
 
 def plans_ended_query(start: date, end: date, dialect: str) -> Query:
-    """Plans ended in the period, with how many had lasted over each reported length."""
-    return select(
-        func.count().label("plans"),
-        *_lasting(PlanEpisode.started_on, PlanEpisode.ended_on, dialect),
-    ).where(PlanEpisode.ended_on.between(start, end))
+    """Plans ended in the period, by how long they lasted (their end's `months_and_day` less
+    their start's): a few hundred rows, added up per reported length by the caller, rather
+    than every plan's dates taken apart once per length."""
+    ended = PlanEpisode.ended_on
+    lasted = months_and_day(ended, dialect) - months_and_day(PlanEpisode.started_on, dialect)
+    # Worked out in a subquery, so no bound parameter is repeated in GROUP BY.
+    rows = select(lasted.label("lasted")).where(ended.between(start, end)).subquery()
+    return select(rows.c.lasted, func.count().label("plans")).group_by(rows.c.lasted)
 
 
 def _lasting(started: Expr, until: Expr | date, dialect: str) -> list[Any]:
@@ -205,12 +210,31 @@ def _lasting(started: Expr, until: Expr | date, dialect: str) -> list[Any]:
 
 
 def caseload_query(day: date) -> Query:
-    """Children allocated to each IRO on `day`."""
-    return (
-        select(Staff.id, Staff.name, func.count(func.distinct(IroAllocation.child_id)))
-        .join(Staff, Staff.id == IroAllocation.iro_id)
-        .where(_open_on(IroAllocation, day))
-        .group_by(Staff.id, Staff.name)
+    """Children allocated to each IRO on `day` (IROs with none left out).
+
+    An IRO's allocations started by the day less those ended by then (`storage.repositories.
+    caseload_counts`): the months before the day's from the counts kept per month
+    (`AllocationMonthCount`), the day's month's from the allocations.
+    """
+    first = day.replace(day=1)
+    kept, a = AllocationMonthCount, IroAllocation
+    moves = union_all(
+        select(kept.iro_id.label("iro_id"), (kept.started - kept.ended).label("open")).where(
+            kept.month < first
+        ),
+        select(a.iro_id, literal(1)).where(a.started_on.between(first, day)),
+        select(a.iro_id, literal(-1)).where(a.ended_on.between(first, day)),
+    ).subquery()
+    # Added up per IRO before their names are joined: a few hundred rows, not every month's.
+    children = func.sum(moves.c.open)
+    per_iro = (
+        select(moves.c.iro_id, children.label("children"))
+        .group_by(moves.c.iro_id)
+        .having(children > 0)
+        .subquery()
+    )
+    return select(Staff.id, Staff.name, per_iro.c.children).join(
+        Staff, Staff.id == per_iro.c.iro_id
     )
 
 

@@ -36,13 +36,24 @@ from sqlalchemy.sql import Subquery
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from storage.models import (
+    NO_DAY,
     FunnelCount,
+    FunnelMonthCount,
     MeetingCount,
+    MeetingDueCount,
     MeetingMonthCount,
     Review,
     SentBeforeCount,
+    SentBeforeMonthCount,
 )
-from storage.report_sql import Expr, PeriodParts, per_meeting, younger_than
+from storage.report_sql import (
+    Expr,
+    PeriodParts,
+    month_end,
+    per_meeting,
+    years_before,
+    younger_than,
+)
 from storage.repositories.meeting_counts import SUMS
 
 ATTENDED = ("PN1", "PN2", "PN3", "PN4")
@@ -200,17 +211,21 @@ def due_not_held_query(start: date, end: date, today: date, chair_id: int | None
     """Meetings due in [start, end] and before `today`, not held by the period's end, by kind.
 
     A meeting held before the period started is not counted (it was held, early); one due
-    today or later may still be held on time, so it is not counted yet.
+    today or later may still be held on time, so it is not counted yet. Every IRO's are read
+    from the meetings counted per day due, kind and day held (`MeetingDueCount`); one IRO's
+    from the meetings themselves.
     """
+    rows: type[MeetingDueCount] | type[Review] = MeetingDueCount if chair_id is None else Review
+    n = func.sum(MeetingDueCount.n) if chair_id is None else func.count()
     return (
-        select(Review.kind, func.count().label("due_not_held"))
+        select(rows.kind, n.label("due_not_held"))
         .where(
-            Review.due_date.between(start, end),
-            Review.due_date < today,
-            or_(Review.held_on.is_(None), Review.held_on > end),
+            rows.due_date.between(start, end),
+            rows.due_date < today,
+            or_(rows.held_on.is_(None), rows.held_on > end),
             *_chaired(chair_id),
         )
-        .group_by(Review.kind)
+        .group_by(rows.kind)
     )
 
 
@@ -221,40 +236,78 @@ def funnel_query(start: date, end: date, dialect: str) -> Query:
 
     Read from the funnel's rows kept per child (`FunnelCount`): a person's row counts when its
     day is in the period and the same person's day before is not, so each person active in
-    the period counts once; an invitation's rows have no day before and each counts. Grouped
-    in the order of their index (stage, role, day), with a sum per bound rather than a group
+    the period counts once; an invitation's rows have no day before and each counts. A period
+    of whole months, whose bounds fall on months' last days, reads them added up per month
+    (`FunnelMonthCount`): a day before falls before the period exactly when its month does,
+    and a birth after a bound exactly when its month does (`_monthly_parts`). Each stage's and
+    role's rows are read in the order of their index, with a sum per bound rather than a group
     per age band, as sorting every row of the period into groups first was most of the cost.
     """
-    f = FunnelCount
-    return (
-        select(
-            f.stage,
-            f.role,
-            func.sum(f.n).label("n"),
-            _sum_if(f.birth_date.is_(None)).label("unknown"),
-            _sum_if(younger_than(8, f.birth_date, end, dialect)).label("under_8"),
-            _sum_if(younger_than(13, f.birth_date, end, dialect)).label("under_13"),
-        )
-        .where(
-            f.stage.in_(FUNNEL_STAGES),
-            f.role.in_(AUDIENCES),
-            f.day.between(start, end),
-            or_(f.previous_day.is_(None), f.previous_day < start),
-        )
-        .group_by(f.stage, f.role)
+    bounds = [years_before(end, years) for years in (8, 13)]
+    parts = _monthly_parts(start, end, bounds)
+    f, m = FunnelCount, FunnelMonthCount
+    per_day = select(
+        f.stage,
+        f.role,
+        f.n,
+        _n_if(f.n, f.birth_date.is_(None)).label("unknown"),
+        _n_if(f.n, younger_than(8, f.birth_date, end, dialect)).label("under_8"),
+        _n_if(f.n, younger_than(13, f.birth_date, end, dialect)).label("under_13"),
+    ).where(
+        f.stage.in_(FUNNEL_STAGES),
+        f.role.in_(AUDIENCES),
+        parts.on_days(f.day),
+        or_(f.previous_day.is_(None), f.previous_day < start),
     )
+    per_month = select(
+        m.stage,
+        m.role,
+        m.n,
+        _n_if(m.n, m.birth_month == NO_DAY).label("unknown"),
+        *(
+            _n_if(m.n, m.birth_month > bound).label(name)
+            for name, bound in zip(("under_8", "under_13"), bounds, strict=True)
+        ),
+    ).where(
+        m.stage.in_(FUNNEL_STAGES),
+        m.role.in_(AUDIENCES),
+        parts.on_months(m.month),
+        m.previous_month < start,
+    )
+    rows = union_all(per_month, per_day).subquery()
+    c = rows.c
+    return select(
+        c.stage,
+        c.role,
+        func.sum(c.n).label("n"),
+        *(func.sum(c[name]).label(name) for name in ("unknown", "under_8", "under_13")),
+    ).group_by(c.stage, c.role)
 
 
-def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, FunnelCount.n), else_=0)), 0)
+def _monthly_parts(start: date, end: date, bounds: Sequence[date]) -> PeriodParts:
+    """The period's whole months and the days around them, when the funnel may read its whole
+    months per month (it starts on a month's first day and the age bands' bounds are months'
+    last days); else all its days."""
+    if start.day == 1 and all(bound == month_end(bound) for bound in bounds):
+        return PeriodParts.of(start, end)
+    return PeriodParts(None, ((start, end),))
+
+
+def _n_if(n: Expr, condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return case((condition, n), else_=0)
 
 
 def days_before_meeting_query(start: date, end: date) -> Query:
     """How many children's runs were sent each number of days before their meeting, for the
-    meetings held in the period (counted per meeting day as runs are sent, `SentBeforeCount`)."""
-    kept = SentBeforeCount
-    return (
-        select(kept.days, func.sum(kept.runs).label("runs"))
-        .where(kept.held_on.between(start, end))
-        .group_by(kept.days)
-    )
+    meetings held in the period (counted as runs are sent: per month for the period's whole
+    months, `SentBeforeMonthCount`, and per meeting day around them, `SentBeforeCount`)."""
+    parts = PeriodParts.of(start, end)
+    kept = union_all(
+        select(SentBeforeMonthCount.days, SentBeforeMonthCount.runs).where(
+            parts.on_months(SentBeforeMonthCount.month)
+        ),
+        select(SentBeforeCount.days, SentBeforeCount.runs).where(
+            parts.on_days(SentBeforeCount.held_on)
+        ),
+    ).subquery()
+    return select(kept.c.days, func.sum(kept.c.runs).label("runs")).group_by(kept.c.days)

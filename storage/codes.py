@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 GENDER = {"1": "Male", "2": "Female"}
 
@@ -151,6 +152,8 @@ ethnicity = _reader("ethnicity", ETHNICITY, _ETHNICITY_WORDS, _ETHNICITY_PREFIXE
 legal_status = _reader("legal status", LEGAL_STATUS, _LEGAL_STATUS_WORDS, ())
 
 
+# The report reads every grouped row's stored gender: the same few values again and again.
+@lru_cache(maxsize=1024)
 def gender_group(stored: str | None) -> str:
     """The report group of a stored gender: its code, or unknown, or unrecognised.
 

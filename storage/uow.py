@@ -13,6 +13,7 @@ from storage.crypto import TextCipher
 from storage.database import Database
 from storage.repositories import (
     AuditRepository,
+    CaseloadCounts,
     ChallengeRepository,
     ChildRecords,
     ChildRepository,
@@ -41,6 +42,8 @@ from storage.repositories import (
     WebChatRepository,
 )
 from storage.repositories.base import Repository
+from storage.repositories.caseload_counts import PENDING as CASELOADS_PENDING
+from storage.repositories.caseload_counts import note_flushed_changes as note_caseload_changes
 from storage.repositories.episode_flows import PENDING as FLOWS_PENDING
 from storage.repositories.episode_flows import note_flushed_changes as note_flow_changes
 from storage.repositories.funnel_counts import PENDING as FUNNEL_PENDING
@@ -52,9 +55,9 @@ R = TypeVar("R", bound=Repository)
 
 
 class _NotingSession(Session):
-    """A session whose flushes note the meeting days and the children's funnel and flow rows
-    they touch, for `commit` to count again (storage.repositories.meeting_counts,
-    funnel_counts, episode_flows).
+    """A session whose flushes note the meeting days, the children's funnel and flow rows and
+    the IROs' months they touch, for `commit` to count again (storage.repositories.
+    meeting_counts, funnel_counts, episode_flows, caseload_counts).
 
     Listening on the class, once, rather than on each unit of work's session: registering a
     listener per transaction was a measurable share of an input's cost.
@@ -64,8 +67,9 @@ class _NotingSession(Session):
 event.listen(_NotingSession, "before_flush", note_meeting_changes)
 event.listen(_NotingSession, "before_flush", note_funnel_changes)
 event.listen(_NotingSession, "before_flush", note_flow_changes)
+event.listen(_NotingSession, "before_flush", note_caseload_changes)
 # What a transaction may have noted without the ORM (a statement), for `commit` to count.
-_PENDING = (MEETINGS_PENDING, FUNNEL_PENDING, FLOWS_PENDING)
+_PENDING = (MEETINGS_PENDING, FUNNEL_PENDING, FLOWS_PENDING, CASELOADS_PENDING)
 
 
 class _Repository(Generic[R]):
@@ -118,6 +122,7 @@ class UnitOfWork:
     meeting_counts = _Repository(MeetingCounts)
     funnel_counts = _Repository(FunnelCounts)
     episode_flows = _Repository(EpisodeFlows)
+    caseload_counts = _Repository(CaseloadCounts)
     retention = _Repository(RetentionQueries)
     child_records = _Repository(ChildRecords)
     erasure = _Repository(ErasureRepository)
@@ -145,8 +150,8 @@ class UnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
-        """Count again the meeting days and the children's kept rows this transaction
-        touched, if any, and commit."""
+        """Count again the meeting days, the children's kept rows and the IROs' months this
+        transaction touched, if any, and commit."""
         session = self.session
         # Only written rows can touch a day or a child: most inputs write a run's state and
         # an answer, which touch neither, so there is nothing to count.
@@ -159,6 +164,7 @@ class UnitOfWork:
             await self.meeting_counts.refresh()
             await self.funnel_counts.refresh()
             await self.episode_flows.refresh()
+            await self.caseload_counts.refresh()
         await session.commit()
 
     async def flush(self) -> None:

@@ -25,6 +25,12 @@ from storage.models.delivery import (
     TelegramPrompt,
     WebChat,
 )
+from storage.models.kept_counts import (
+    NO_DAY,
+    AllocationMonthCount,
+    FunnelMonthCount,
+    MeetingDueCount,
+)
 from storage.models.meetings import (
     CHALLENGE_CATEGORIES,
     CHALLENGE_OUTCOMES,
@@ -51,6 +57,7 @@ from storage.models.records import (
     MeetingMonthCount,
     RunSummary,
     SentBeforeCount,
+    SentBeforeMonthCount,
 )
 from storage.models.runs import Answer, ChildRequest, Flag, Run
 
@@ -63,6 +70,7 @@ __all__ = [
     "CHALLENGE_STAGES",
     "MAY_QUOTE",
     "NAMING",
+    "NO_DAY",
     "OPEN_RUN",
     "OWN_WORDS",
     "PARTICIPANT_ROLES",
@@ -70,6 +78,7 @@ __all__ = [
     "PLAN_CATEGORIES",
     "REVIEW_KINDS",
     "STAFF_ROLES",
+    "AllocationMonthCount",
     "Answer",
     "AnswerSummary",
     "AuditEvent",
@@ -84,12 +93,14 @@ __all__ = [
     "FeedbackMonthCount",
     "Flag",
     "FunnelCount",
+    "FunnelMonthCount",
     "InboundUpdate",
     "Invitation",
     "InvitationSummary",
     "IroAllocation",
     "KeyCheck",
     "MeetingCount",
+    "MeetingDueCount",
     "MeetingMonthCount",
     "OutboxMessage",
     "Participant",
@@ -100,6 +111,7 @@ __all__ = [
     "Run",
     "RunSummary",
     "SentBeforeCount",
+    "SentBeforeMonthCount",
     "Staff",
     "TelegramPrompt",
     "UtcDateTime",

@@ -78,10 +78,12 @@ class IroAllocation(Base):
     """An IRO allocated to a child from one day to another (open while `ended_on` is None)."""
 
     __tablename__ = "iro_allocation"
-    # Caseloads on a day are counted from this index alone.
+    # An IRO's allocations started in a month are counted from the first index, and those
+    # ended from the second; a caseload reads the day's month's from them and `started_on`'s.
     __table_args__ = (
         UniqueConstraint("child_id", "started_on"),
         Index("ix_iro_allocation_caseload", "iro_id", "started_on", "ended_on", "child_id"),
+        Index("ix_iro_allocation_ended", "ended_on", "iro_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -164,7 +164,16 @@ class MeetingMonthCount(_MeetingCounted, Base):
     month: Mapped[date] = mapped_column(Date, index=True)
 
 
-class SentBeforeCount(Base):
+class _SentBeforeCounted:
+    """How many children's runs were sent how many days before their meetings (shared by the
+    meetings' day's and their month's)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    days: Mapped[int] = mapped_column(Integer)
+    runs: Mapped[int] = mapped_column(Integer)
+
+
+class SentBeforeCount(_SentBeforeCounted, Base):
     """How many children's runs for meetings held on a day were sent how many days before.
 
     Kept with `MeetingCount`, day by day, from the runs and the summaries of runs deleted, so
@@ -173,10 +182,16 @@ class SentBeforeCount(Base):
 
     __tablename__ = "sent_before_count"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     held_on: Mapped[date] = mapped_column(Date, index=True)
-    days: Mapped[int] = mapped_column(Integer)
-    runs: Mapped[int] = mapped_column(Integer)
+
+
+class SentBeforeMonthCount(_SentBeforeCounted, Base):
+    """`SentBeforeCount`'s rows added up per month of the meetings' days (`month`: its first
+    day), counted again with them, so a period's whole months are a few rows each."""
+
+    __tablename__ = "sent_before_month_count"
+
+    month: Mapped[date] = mapped_column(Date, index=True)
 
 
 class FunnelCount(Base):

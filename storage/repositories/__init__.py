@@ -1,5 +1,6 @@
 """Repositories, one module per area; import them from here."""
 
+from storage.repositories.caseload_counts import CaseloadCounts
 from storage.repositories.challenges import ChallengeRepository
 from storage.repositories.child_records import ChildRecords
 from storage.repositories.delivery import OutboxRepository, UpdateLog
@@ -30,6 +31,7 @@ from storage.repositories.web_chats import WebChatRepository
 
 __all__ = [
     "AuditRepository",
+    "CaseloadCounts",
     "ChallengeRepository",
     "ChildRecords",
     "ChildRepository",

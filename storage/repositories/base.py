@@ -20,10 +20,13 @@ Upsert = postgresql.Insert | sqlite.Insert
 
 @dataclass
 class Noted:
-    """What a transaction's writes moved, for its commit to count again: meeting days, and
-    children and participants whose rows (or whose meetings' days) are looked up."""
+    """What a transaction's writes moved, for its commit to count again: meeting days, days
+    meetings were due, IROs' months, and children and participants whose rows (or whose
+    meetings' days) are looked up."""
 
     days: set[date] = field(default_factory=set)
+    due_days: set[date] = field(default_factory=set)
+    iro_months: set[tuple[int, date]] = field(default_factory=set)
     children: set[int] = field(default_factory=set)
     participants: set[int] = field(default_factory=set)
 

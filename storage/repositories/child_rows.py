@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar, TypeAlias
 
-from sqlalchemy import Select, delete, insert, inspect
+from sqlalchemy import Delete, Insert, Row, Select, delete, insert, inspect
 from sqlalchemy.orm import Session
 
 from storage.models import Base
-from storage.repositories.base import Noted, Repository, noted, sorted_chunks
+from storage.repositories.base import Noted, Repository, noted, sorted_chunks, table_of
 
 # Children per statement, well below SQLite's limit on a statement's parameters.
 CHILDREN_PER_STATEMENT = 500
@@ -31,7 +31,7 @@ def changed(instance: Any, names: Sequence[str]) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
-def before_and_now(instance: Any, name: str) -> set[int]:
+def before_and_now(instance: Any, name: str) -> set[Any]:
     """The values an attribute had before this flush and has now (None left out)."""
     return {value for value in inspect(instance).attrs[name].history.sum() if value is not None}
 
@@ -50,6 +50,9 @@ class ChildRows(Repository):
     columns: ClassVar[tuple[str, ...]]  # the columns `counted` fills, in its order
     # The rows of these children (None: every child) by dialect, from the rows they sum up.
     counted: ClassVar[staticmethod[[str, Sequence[int] | None], Sequence[Rows]]]
+    # The columns of some children's rows, as replaced and as replacing them, that `replaced`
+    # is given (none: it is not called).
+    returned: ClassVar[tuple[str, ...]] = ()
 
     async def children_of(self, found: Noted) -> set[int]:
         """The children the notes name."""
@@ -69,10 +72,26 @@ class ChildRows(Repository):
         self.session.sync_session.info.pop(self.pending, None)
         await self._count_again(None)
 
+    async def replaced(self, removed: Sequence[Row[Any]], added: Sequence[Row[Any]]) -> None:
+        """Keep what a kind sums up of its rows, from some children's rows replaced (their
+        `returned` columns); nothing by default."""
+
     async def _count_again(self, children: Sequence[int] | None) -> None:
         dialect = "postgresql" if self.on_postgres else "sqlite"
-        child_id = self.model.__table__.c.child_id
-        where = [] if children is None else [child_id.in_(children)]
-        await self.session.execute(delete(self.model).where(*where))
+        table = table_of(self.model)
+        where = [] if children is None else [table.c.child_id.in_(children)]
+        # The rows replaced, and those replacing them, read as they are written.
+        returned = [table.c[name] for name in self.returned] if children is not None else []
+        removed = await self._execute(delete(table).where(*where), returned)
+        added: list[Row[Any]] = []
         for rows in self.counted(dialect, children):
-            await self.session.execute(insert(self.model).from_select(self.columns, rows))
+            added += await self._execute(insert(table).from_select(self.columns, rows), returned)
+        if returned:
+            await self.replaced(removed, added)
+
+    async def _execute(self, statement: Delete | Insert, returned: list[Any]) -> list[Row[Any]]:
+        """Run a statement; the rows it wrote or deleted, read as it does, if asked for."""
+        if not returned:
+            await self.session.execute(statement)
+            return []
+        return list(await self.session.execute(statement.returning(*returned)))

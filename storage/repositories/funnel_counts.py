@@ -16,18 +16,30 @@ invitations and the summaries of those deleted (`FunnelCounts.refresh`), so they
 drift. People are counted only when linked to a child (every child's, parent's and carer's
 link is). `recount` counts every child, for a database filled some other way (the
 benchmark, migration 0022) and to check that the two agree.
+
+The rows are added up per month too (`FunnelMonthCount`, by the month of their day, of the
+day before and of the child's birth), from which a report reads its whole months: there a
+child counted again moves what their rows were before, and takes them back, and adds what
+they are now (a month's rows are a whole country's, too many to count again at each write).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Row,
+    and_,
+    delete,
     func,
+    insert,
     literal,
     null,
+    or_,
     select,
     union,
     union_all,
@@ -35,15 +47,17 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session, UOWTransaction
 
 from storage.models import (
+    NO_DAY,
     Child,
     FunnelCount,
+    FunnelMonthCount,
     Invitation,
     InvitationSummary,
     Participant,
     Run,
     RunSummary,
 )
-from storage.report_sql import utc_day
+from storage.report_sql import month_start, utc_day
 from storage.repositories.base import Noted, noted
 from storage.repositories.child_rows import (
     ChildRows,
@@ -67,6 +81,13 @@ COUNTED_OF: dict[type[Any], tuple[str, ...]] = {
     Participant: ("child_id", "role"),
 }
 COLUMNS = ("child_id", "birth_date", "stage", "role", "day", "previous_day", "n")
+# What a month's rows are kept by, the columns of a child's rows they are made of, and the
+# rows per statement that adds to them.
+MONTH_KEYS = ("stage", "role", "month", "previous_month", "birth_month")
+MONTH_OF = ("stage", "role", "day", "previous_day", "birth_date", "n")
+MONTH_ROWS_PER_STATEMENT = 500
+# A month's rows: (stage, role, month, month of the day before, month of birth) -> n.
+Months = Counter[tuple[str, str, date, date, date]]
 
 
 def touched(session: Session) -> Noted:
@@ -190,6 +211,34 @@ def counted(dialect: str, children: Sequence[int] | None) -> tuple[Rows, Rows]:
     return per_day, per_person
 
 
+def _month(day: date | None) -> date:
+    return NO_DAY if day is None else day.replace(day=1)
+
+
+def monthly(dialect: str) -> Any:
+    """Every month's rows, added up from the days' (as `_months_of` adds up a child's)."""
+    f = FunnelCount
+    # The months are worked out in a subquery, so no bound parameter is repeated in GROUP BY.
+    per_row = select(
+        f.stage,
+        f.role,
+        month_start(f.day, dialect).label("month"),
+        func.coalesce(month_start(f.previous_day, dialect), NO_DAY).label("previous_month"),
+        func.coalesce(month_start(f.birth_date, dialect), NO_DAY).label("birth_month"),
+        f.n,
+    ).subquery()
+    keys = [per_row.c[name] for name in MONTH_KEYS]
+    return select(*keys, func.sum(per_row.c.n)).group_by(*keys)
+
+
+def _months_of(rows: Sequence[Row[Any]]) -> Months:
+    """Rows (`MONTH_OF`'s columns) added up per month."""
+    found: Months = Counter()
+    for stage, role, day, previous_day, birth_date, n in (tuple(row) for row in rows):
+        found[(stage, role, _month(day), _month(previous_day), _month(birth_date))] += n
+    return found
+
+
 class FunnelCounts(ChildRows):
     """The funnel's rows of the children a transaction touched, counted again."""
 
@@ -197,6 +246,7 @@ class FunnelCounts(ChildRows):
     model = FunnelCount
     columns = COLUMNS
     counted = staticmethod(counted)
+    returned = MONTH_OF
 
     async def children_of(self, found: Noted) -> set[int]:
         """The children noted, and those of the participants noted."""
@@ -207,3 +257,54 @@ class FunnelCounts(ChildRows):
             )
             children.update(await self.session.scalars(query))
         return children
+
+    async def recount(self) -> None:
+        """Replace every child's rows with rows counted again, and every month's with theirs
+        added up."""
+        await super().recount()
+        await self.session.execute(delete(FunnelMonthCount))
+        dialect = "postgresql" if self.on_postgres else "sqlite"
+        await self.session.execute(
+            insert(FunnelMonthCount).from_select((*MONTH_KEYS, "n"), monthly(dialect))
+        )
+
+    async def replaced(self, removed: Sequence[Row[Any]], added: Sequence[Row[Any]]) -> None:
+        """Move the months by what the children's rows counted again added and took away."""
+        moved = _months_of(added)
+        moved.subtract(_months_of(removed))
+        await self._move_months(moved)
+
+    async def _move_months(self, moved: Months) -> None:
+        """Add each month's change to its row (made if new), and delete the rows a change
+        took back to none."""
+        k = FunnelMonthCount
+        rows = [
+            dict(zip(MONTH_KEYS, key, strict=True)) | {"n": n} for key, n in moved.items() if n
+        ]
+        for first in range(0, len(rows), MONTH_ROWS_PER_STATEMENT):
+            statement = self.insert(k).values(rows[first : first + MONTH_ROWS_PER_STATEMENT])
+            await self.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=list(MONTH_KEYS), set_={"n": k.n + statement.excluded.n}
+                )
+            )
+        # Only a row something was taken from can be left at none.
+        taken = [key for key, n in moved.items() if n < 0]
+        for first in range(0, len(taken), MONTH_ROWS_PER_STATEMENT):
+            keys = taken[first : first + MONTH_ROWS_PER_STATEMENT]
+            await self.session.execute(
+                delete(k).where(
+                    k.n == 0,
+                    or_(
+                        *(
+                            and_(
+                                *(
+                                    getattr(k, name) == value
+                                    for name, value in zip(MONTH_KEYS, key, strict=True)
+                                )
+                            )
+                            for key in keys
+                        )
+                    ),
+                )
+            )

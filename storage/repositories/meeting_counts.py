@@ -6,10 +6,12 @@ or changed; a child's birth date or gender changed; a child's views sent) notes 
 touches, and before the transaction commits those days are counted again from their rows
 (`MeetingCounts.refresh`), by the definitions the report's own queries use
 (`storage.report_sql`), and their months added up again from their days' counts
-(`MeetingMonthCount`, from which a report reads its whole months). Counting a touched day
-again, rather than adding and taking away, cannot drift: a day counted twice is counted the
-same. `recount` counts every day, for a
-database filled some other way (the benchmark) and to check that the two agree.
+(`MeetingMonthCount`, from which a report reads its whole months); so are children's runs
+sent before their meetings (`SentBeforeCount`, and per month `SentBeforeMonthCount`). The days
+the meetings it writes were due are counted again too, by kind and the day held
+(`MeetingDueCount`), for "due and not held". Counting a touched day again, rather than adding
+and taking away, cannot drift: a day counted twice is counted the same. `recount` counts every
+day, for a database filled some other way (the benchmark) and to check that the two agree.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session, UOWTransaction
 from storage.models import (
     Child,
     MeetingCount,
+    MeetingDueCount,
     MeetingMonthCount,
     Participant,
     Review,
     Run,
     RunSummary,
     SentBeforeCount,
+    SentBeforeMonthCount,
 )
 from storage.report_sql import days_between, month_end, month_start, per_meeting, utc_day
 from storage.repositories.base import Noted, Repository, noted, sorted_chunks
@@ -46,6 +50,8 @@ COUNTED_REVIEW = (
     "views_sent_on",
 )
 COUNTED_CHILD = ("birth_date", "gender")
+# What a meeting's due count is made of.
+COUNTED_DUE = ("kind", "due_date", "held_on")
 # Where a session keeps what its transaction touched, until `refresh` counts it.
 PENDING = "meeting_counts_pending"
 # Days per statement, well below SQLite's limit on a statement's parameters.
@@ -77,6 +83,10 @@ def note_flushed_changes(session: Session, _context: UOWTransaction, _instances:
                 continue
             # The day it was held before this flush and the day it is held now.
             noted.days.update(day for day in state.attrs.held_on.history.sum() if day)
+            if instance not in session.dirty or any(
+                state.attrs[name].history.has_changes() for name in COUNTED_DUE
+            ):
+                noted.due_days.update(day for day in state.attrs.due_date.history.sum() if day)
         elif isinstance(instance, Child) and instance not in session.new:
             state = inspect(instance)
             if instance in session.deleted or any(
@@ -131,17 +141,29 @@ def sent_before(dialect: str, *where: ColumnElement[bool]) -> list[Select[Any]]:
     return found
 
 
-def monthly(dialect: str, months: Sequence[date] | None) -> Select[Any]:
-    """These months' counts (None: every month's), added up from their days' counts."""
-    day = MeetingCount.held_on
+def due(*where: ColumnElement[bool]) -> Select[date, str, date | None, int]:
+    """The meetings due (matching `where`), counted by due day, kind and day held."""
+    keys = (Review.due_date, Review.kind, Review.held_on)
+    return select(*keys, func.count()).where(*where).group_by(*keys)
+
+
+def monthly(
+    dialect: str,
+    months: Sequence[date] | None,
+    model: type[MeetingCount] | type[SentBeforeCount] = MeetingCount,
+) -> Select[Any]:
+    """These months' counts (None: every month's), added up from their days' counts (the
+    meetings', or the runs sent before them)."""
+    day = model.held_on
+    keys, sums = (KEYS, SUMS) if model is MeetingCount else (("days",), ("runs",))
     where = [] if months is None else [or_(*(day.between(m, month_end(m)) for m in months))]
     # The month is worked out in a subquery, so no bound parameter is repeated in GROUP BY.
     per_day = select(
-        month_start(day, dialect).label("month"), *(getattr(MeetingCount, c) for c in COLUMNS[1:])
+        month_start(day, dialect).label("month"), *(getattr(model, c) for c in (*keys, *sums))
     ).where(*where)
     c = per_day.subquery().c
-    keys = (c.month, *(c[name] for name in KEYS))
-    return select(*keys, *(func.sum(c[name]) for name in SUMS)).group_by(*keys)
+    grouped = (c.month, *(c[name] for name in keys))
+    return select(*grouped, *(func.sum(c[name]) for name in sums)).group_by(*grouped)
 
 
 class MeetingCounts(Repository):
@@ -165,11 +187,23 @@ class MeetingCounts(Repository):
             days.update(await self.session.scalars(query.distinct()))
         for chunk in sorted_chunks(days, DAYS_PER_STATEMENT):
             await self._count_again(chunk)
+        for chunk in sorted_chunks(noted.due_days, DAYS_PER_STATEMENT):
+            await self._count_due_again(chunk)
 
     async def recount(self) -> None:
         """Replace every count with one worked out from the meetings, children and runs."""
         self.session.sync_session.info.pop(PENDING, None)
         await self._count_again(None)
+        await self._count_due_again(None)
+
+    async def _count_due_again(self, days: Sequence[date] | None) -> None:
+        """Replace the due counts of these days (None: every day) with counts from the rows."""
+        kept = [] if days is None else [MeetingDueCount.due_date.in_(days)]
+        await self.session.execute(delete(MeetingDueCount).where(*kept))
+        meetings = due(*([] if days is None else [Review.due_date.in_(days)]))
+        await self.session.execute(
+            insert(MeetingDueCount).from_select(("due_date", "kind", "held_on", "n"), meetings)
+        )
 
     async def _count_again(self, days: Sequence[date] | None) -> None:
         """Replace the counts of these days (None: every day) with counts from the rows."""
@@ -182,15 +216,24 @@ class MeetingCounts(Repository):
         await self.session.execute(insert(MeetingCount).from_select(COLUMNS, meetings))
         # The months of these days, added up again from all their days' counts.
         months = None if days is None else sorted({day.replace(day=1) for day in days})
-        where = [] if months is None else [MeetingMonthCount.month.in_(months)]
-        await self.session.execute(delete(MeetingMonthCount).where(*where))
-        await self.session.execute(
-            insert(MeetingMonthCount).from_select(
-                ("month", *KEYS, *SUMS), monthly(self._dialect, months)
-            )
-        )
+        await self._count_months(MeetingMonthCount, ("month", *KEYS, *SUMS), months)
         await self.session.execute(delete(SentBeforeCount).where(*on(SentBeforeCount.held_on)))
         for runs in sent_before(self._dialect, *on(Review.held_on)):
             await self.session.execute(
                 insert(SentBeforeCount).from_select(("held_on", "days", "runs"), runs)
             )
+        await self._count_months(SentBeforeMonthCount, ("month", "days", "runs"), months)
+
+    async def _count_months(
+        self,
+        kept: type[MeetingMonthCount] | type[SentBeforeMonthCount],
+        columns: tuple[str, ...],
+        months: Sequence[date] | None,
+    ) -> None:
+        """Replace these months' counts (None: every month's) with their days' added up."""
+        days = MeetingCount if kept is MeetingMonthCount else SentBeforeCount
+        where = [] if months is None else [kept.month.in_(months)]
+        await self.session.execute(delete(kept).where(*where))
+        await self.session.execute(
+            insert(kept).from_select(columns, monthly(self._dialect, months, days))
+        )

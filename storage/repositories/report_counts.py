@@ -10,8 +10,8 @@ run, in the transaction that sends it, leaves:
   chosen, each list of themes in their words.
 Deleting the run later (retention, an erasure) leaves both, so past figures stay. `recount`
 builds the same from the runs and answers kept, and the summaries of runs deleted (and the
-meetings' counts from the meetings, the funnel's rows, `funnel_counts`, and the children's
-flows, `episode_flows`), for a database
+meetings' counts from the meetings, the funnel's rows, `funnel_counts`, the children's
+flows, `episode_flows`, and the IROs' allocations per month, `caseload_counts`), for a database
 filled some other way (the benchmark) and to check that the two agree.
 """
 
@@ -37,6 +37,7 @@ from storage.models import (
 )
 from storage.report_sql import month_start
 from storage.repositories.base import Repository
+from storage.repositories.caseload_counts import CaseloadCounts
 from storage.repositories.episode_flows import EpisodeFlows
 from storage.repositories.funnel_counts import FunnelCounts
 from storage.repositories.meeting_counts import MeetingCounts, note_day
@@ -157,6 +158,7 @@ class ReportCounts(Repository):
         await MeetingCounts(self.session, self.cipher).recount()
         await FunnelCounts(self.session, self.cipher).recount()
         await EpisodeFlows(self.session, self.cipher).recount()
+        await CaseloadCounts(self.session, self.cipher).recount()
         await self.session.execute(delete(FeedbackCount))
         counted = union_all(*self._feedback(live=True), *self._feedback(live=False)).subquery()
         keys = [counted.c[name] for name in KEY_COLUMNS]

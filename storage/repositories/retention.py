@@ -33,6 +33,7 @@ from storage.models import (
     Run,
 )
 from storage.repositories.base import Repository
+from storage.repositories.caseload_counts import note_allocations
 from storage.repositories.episode_flows import note_episode_children
 
 
@@ -167,8 +168,12 @@ class RetentionQueries(Repository):
         """Delete these children's periods in care, plans, allocations and challenges;
         return how many rows of each kind went."""
         deleted = {}
-        # The children's tables' flows of these children go with their histories.
+        # The children's tables' flows of these children go with their histories, and their
+        # allocations from their IROs' months.
         note_episode_children(self.session.sync_session, child_ids)
+        a = IroAllocation
+        allocations = select(a.iro_id, a.started_on, a.ended_on).where(a.child_id.in_(child_ids))
+        note_allocations(self.session.sync_session, await self.session.execute(allocations))
         for kind, row in HISTORY.items():
             result = await self.session.execute(delete(row).where(row.child_id.in_(child_ids)))
             deleted[kind] = int(result.rowcount)  # type: ignore[attr-defined]

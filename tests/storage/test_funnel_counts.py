@@ -20,7 +20,8 @@ from bot.app.erasure import erase_child
 from bot.bootstrap import Services
 from feedback_reports import metrics_queries as q
 from storage import models
-from storage.models import Child, FunnelCount, Run
+from storage.models import Child, FunnelCount, FunnelMonthCount, Run
+from storage.report_sql import years_before
 from storage.repositories import hash_code
 from storage.uow import UnitOfWork
 from tests.reports.helpers import at, participant, run
@@ -28,14 +29,28 @@ from tests.storage.kept import Kept, upgraded, writing
 from tests.support import FIXED_NOW
 
 YEAR = (date(2025, 1, 1), date(2025, 12, 31))
+# A period the funnel reads day by day: it starts in the middle of a month.
+DAY_BY_DAY = (date(2025, 1, 11), date(2025, 11, 30))
 
 
 async def _kept(uow: UnitOfWork) -> Kept:
+    """Each child's rows, then the rows added up per month."""
     f = FunnelCount
     rows = await uow.session.execute(
         select(f.child_id, f.birth_date, f.stage, f.role, f.day, f.previous_day, f.n)
     )
-    return sorted((tuple(row) for row in rows), key=repr)
+    m = FunnelMonthCount
+    months = await uow.session.execute(
+        select(m.stage, m.role, m.month, m.previous_month, m.birth_month, m.n)
+    )
+    return [
+        *sorted((tuple(row) for row in rows), key=repr),
+        *sorted((("month", *row) for row in months), key=repr),
+    ]
+
+
+def _months(kept: Kept) -> Kept:
+    return [row[1:] for row in kept if row[0] == "month"]
 
 
 async def _step(services: Services, write: Callable[[UnitOfWork], Awaitable[object]]) -> Kept:
@@ -55,11 +70,39 @@ async def _checked(services: Services) -> Kept:
 
 
 async def _funnel(services: Services) -> dict[tuple[str, str], int]:
-    """The year's funnel as the report reads it: people (or invitations) by stage and role."""
+    """The year's funnel as the report reads it: people (or invitations) by stage and role.
+
+    Checked, with a period read day by day (it starts mid-month), against the same added up
+    here from the rows kept per child.
+    """
     async with services.uow() as uow:
         dialect = q.dialect_of(uow.session)
-        rows = await uow.session.execute(q.funnel_query(*YEAR, dialect))
-        return {(row.stage, row.role): int(row.n) for row in rows}
+        found = {}
+        for period in (YEAR, DAY_BY_DAY):
+            rows = await uow.session.execute(q.funnel_query(*period, dialect))
+            counted = ("n", "unknown", "under_8", "under_13")
+            found[period] = {
+                (row.stage, row.role): tuple(int(getattr(row, name)) for name in counted)
+                for row in rows
+            }
+            assert found[period] == await _added_up(uow, *period), period
+        return {key: counts[0] for key, counts in found[YEAR].items()}
+
+
+async def _added_up(
+    uow: UnitOfWork, start: date, end: date
+) -> dict[tuple[str, str], tuple[int, ...]]:
+    """The funnel of [start, end] from the rows kept per child, as the report defines it."""
+    bounds = [years_before(end, years) for years in (8, 13)]
+    found: dict[tuple[str, str], list[int]] = {}
+    for row in await uow.session.scalars(select(FunnelCount)):
+        if start <= row.day <= end and (row.previous_day is None or row.previous_day < start):
+            born = row.birth_date
+            flags = [born is None, *(born is not None and born > bound for bound in bounds)]
+            counts = found.setdefault((row.stage, row.role), [0, 0, 0, 0])
+            for index, counted in enumerate((True, *flags)):
+                counts[index] += row.n if counted else 0
+    return {key: tuple(counts) for key, counts in found.items()}
 
 
 def _invitation(child_id: int, role: str, code: str) -> models.Invitation:
@@ -108,8 +151,14 @@ async def test_kept_funnel_rows_equal_a_recount_after_every_write(services: Serv
         await run(uow, child, None, "checkin", started="2025-02-01T15:00", status="cancelled")
         await run(uow, child, None, "checkin", started="2025-02-02", status="waiting")
 
-    await _step(services, started)
+    started_rows = await _step(services, started)
     assert (await _funnel(services))[("started", "child")] == 1
+    # The child's first day of starting (1 February, none before), then the second (the 1st
+    # before it), both in February; born in March 2017.
+    assert [row for row in _months(started_rows) if row[:2] == ("started", "child")] == [
+        ("started", "child", date(2025, 2, 1), date(1, 1, 1), date(2017, 3, 1), 1),
+        ("started", "child", date(2025, 2, 1), date(2025, 2, 1), date(2017, 3, 1), 1),
+    ]
 
     async def sent(uow: UnitOfWork) -> None:
         # As the run store sends a run: one statement, not the ORM.
@@ -140,7 +189,8 @@ async def test_kept_funnel_rows_equal_a_recount_after_every_write(services: Serv
         child.birth_date = date(2010, 5, 1)
 
     before_erasure = await _step(services, corrected)
-    assert {row[1] for row in before_erasure} == {date(2010, 5, 1)}
+    assert {row[1] for row in before_erasure if row[0] != "month"} == {date(2010, 5, 1)}
+    assert {row[4] for row in _months(before_erasure)} == {date(2010, 5, 1)}
 
     # Erased: runs and invitations deleted into summaries, the accounts renumbered.
     await erase_child(services, "K1")

@@ -14,18 +14,21 @@ from datetime import UTC, date, datetime, timedelta
 from alembic.script import ScriptDirectory
 from sqlalchemy import insert, select
 
+from bot.app.erasure import erase_child
 from bot.bootstrap import Services
 from storage.database import Database, alembic_config
 from storage.imports import import_children, import_reviews, read_lines
 from storage.models import (
     Child,
     MeetingCount,
+    MeetingDueCount,
     MeetingMonthCount,
     Participant,
     Review,
     Run,
     RunSummary,
     SentBeforeCount,
+    SentBeforeMonthCount,
 )
 from storage.uow import UnitOfWork
 from tests.reports.helpers import participant, run
@@ -67,10 +70,16 @@ async def _kept(uow: UnitOfWork) -> Kept:
     months = await uow.session.execute(
         select(m.month, m.kind, m.code, m.band, m.gender, m.held, m.views)
     )
+    s = SentBeforeMonthCount
+    sent_months = await uow.session.execute(select(s.month, s.days, s.runs))
+    d = MeetingDueCount
+    due = await uow.session.execute(select(d.due_date, d.kind, d.held_on, d.n))
     return [
         *sorted((tuple(row) for row in rows), key=repr),
         *sorted((("sent", *row) for row in sent), key=repr),
         *sorted((("month", *row) for row in months), key=repr),
+        *sorted((("sent_month", *row) for row in sent_months), key=repr),
+        *sorted((("due", *row) for row in due), key=repr),
     ]
 
 
@@ -79,7 +88,11 @@ def _months(kept: Kept) -> Kept:
 
 
 def _meetings(kept: Kept) -> Kept:
-    return [row for row in kept if row[0] not in ("sent", "month")]
+    return [row for row in kept if row[0] not in ("sent", "month", "sent_month", "due")]
+
+
+def _labelled(kept: Kept, label: str) -> Kept:
+    return [row[1:] for row in kept if row[0] == label]
 
 
 async def _kept_and_recounted(services: Services) -> tuple[Kept, Kept]:
@@ -114,6 +127,12 @@ async def test_kept_meeting_counts_equal_a_recount_after_every_write(services: S
     assert sum(int(row[6]) for row in _months(first)) == 4
     moved = await _step(services, lambda uow: imported(uow, REVIEWS_AGAIN))
     assert moved != first
+    # Three due on 1 March 2025 were held then, the day after and the day before.
+    assert sorted(row[2] for row in _labelled(moved, "due") if row[0] == date(2025, 3, 1)) == [
+        date(2025, 2, 28),
+        date(2025, 3, 1),
+        date(2025, 3, 2),
+    ]
     # One moved from 28 February into March, one held in September.
     assert {row[1] for row in _months(moved)} == {date(2025, m, 1) for m in (2, 3, 6, 9)}
 
@@ -137,6 +156,7 @@ async def test_kept_meeting_counts_equal_a_recount_after_every_write(services: S
     sent = await _step(services, views)
     assert sum(int(row[9]) for row in _meetings(sent)) == 1
     assert [row for row in sent if row[0] == "sent"] == [("sent", date(2025, 2, 28), 8, 1)]
+    assert _labelled(sent, "sent_month") == [(date(2025, 2, 1), 8, 1)]
 
     async def corrected(uow: UnitOfWork) -> None:
         # A child's birth date and gender corrected: every meeting of theirs moves band.
@@ -153,7 +173,22 @@ async def test_kept_meeting_counts_equal_a_recount_after_every_write(services: S
 
     last = await _step(services, not_held)
     assert sum(int(row[5]) for row in _meetings(last)) == 4
-    assert not [row for row in last if row[0] == "sent"]
+    assert not [row for row in last if row[0] in ("sent", "sent_month")]
+    # The conference due on 1 March 2025 is not held any more.
+    assert (date(2025, 3, 1), "rcpc", None, 1) in _labelled(last, "due")
+
+    async def deleted(uow: UnitOfWork) -> None:
+        meeting = await uow.session.scalar(select(Review).where(Review.kind == "icpc"))
+        assert meeting is not None
+        await uow.session.delete(meeting)
+
+    gone = await _step(services, deleted)
+    assert [row for row in _labelled(gone, "due") if row[1] == "icpc"] == []
+
+    # Erased: the child's runs deleted into summaries, their meetings' counts unchanged.
+    await erase_child(services, "K3")
+    kept, recounted = await _kept_and_recounted(services)
+    assert kept == recounted == gone
 
 
 def _columns(text: str) -> tuple[str, ...]:
@@ -234,4 +269,10 @@ def test_upgrading_counts_the_meetings_stored_as_the_unit_of_work_counts_them(
         ("sent", held, 9, 1),
         ("month", date(2025, 3, 1), "cla_review", "PN1", "8_12", "1", 1, 0),
         ("month", date(2025, 3, 1), "cla_review", "not_recorded", "unknown", None, 1, 1),
+        ("sent_month", date(2025, 3, 1), 6, 1),
+        ("sent_month", date(2025, 3, 1), 9, 1),
+        # Due on the day and the day before, both held then; one due in June, not held.
+        ("due", date(2025, 3, 10), "cla_review", held, 1),
+        ("due", date(2025, 3, 9), "cla_review", held, 1),
+        ("due", date(2025, 6, 1), "cla_review", None, 1),
     ]
