@@ -46,9 +46,9 @@ class OutboxRepository(Repository):
         first: Sequence[str] = (),
         only: Sequence[str] | None = None,
     ) -> Sequence[OutboxMessage]:
-        """Take up to `limit` due messages for sending until `until`, in one statement: those
-        whose purpose is in `first` come first, then oldest first (with `only`, just those
-        purposes). A message another worker took meanwhile is left out."""
+        """Take up to `limit` due messages for sending until `until`, all with one update:
+        those whose purpose is in `first` come first, then oldest first (with `only`, just
+        those purposes). A message another worker took meanwhile is left out."""
         query = select(OutboxMessage.id).where(*_due(now)).limit(limit)
         if only is not None:
             query = query.where(OutboxMessage.purpose.in_(only))

@@ -175,17 +175,12 @@ class FakeOutbox(_Repository):
         return [m for m in self.unsent() if m.next_attempt_at <= now][:limit]
 
     async def lease_due(
-        self,
-        now: datetime,
-        until: datetime,
-        limit: int,
-        *,
-        first: Sequence[str] = (),
-        only: Sequence[str] | None = None,
+        self, now: datetime, until: datetime, limit: int, **purposes: Sequence[str] | None
     ) -> Sequence[OutboxMessage]:
-        due = [
-            m for m in await self.due(now, len(self.unsent())) if only is None or m.purpose in only
-        ]
+        """As the repository's: `first` and `only` purposes, by name."""
+        first, only = purposes.get("first") or (), purposes.get("only")
+        due = list(await self.due(now, limit=len(self.unsent())))
+        due = [m for m in due if only is None or m.purpose in only]
         due.sort(key=lambda m: (m.purpose not in first, m.id))
         for message in due[:limit]:
             message.next_attempt_at = until

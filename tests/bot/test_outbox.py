@@ -93,6 +93,25 @@ async def _queue_reminders(services: Services) -> None:
         await uow.commit()
 
 
+class PurposeRecorder:
+    """A sender that records the purpose of each message it takes."""
+
+    def __init__(self) -> None:
+        self.purposes: list[str] = []
+
+    async def __call__(self, message: Outgoing) -> None:
+        self.purposes.append(message.purpose)
+
+
+async def _reminders_queued_before_an_alert(services: Services) -> PurposeRecorder:
+    services.lanes = Lanes(max_wait=NEVER)
+    await _queue_reminders(services)
+    async with services.uow() as uow:
+        uow.outbox.add(42, "flag_alert", "Safeguarding alert", services.clock())
+        await uow.commit()
+    return PurposeRecorder()
+
+
 async def test_a_sweep_sends_nothing_while_a_childs_answer_is_in_flight(
     settings: Settings,
 ) -> None:
@@ -126,15 +145,8 @@ async def test_a_sweep_sends_nothing_while_a_childs_answer_is_in_flight(
 
 async def test_alerts_go_at_once_while_inputs_are_in_flight(settings: Settings) -> None:
     async with open_services(settings, clock=MutableClock()) as services:
-        services.lanes = Lanes(max_wait=NEVER)
-        await _queue_reminders(services)
-        async with services.uow() as uow:
-            uow.outbox.add(42, "flag_alert", "Safeguarding alert", services.clock())
-            await uow.commit()
-        sent: list[str] = []
-
-        async def send(message: Outgoing) -> None:
-            sent.append(message.purpose)
+        send = await _reminders_queued_before_an_alert(services)
+        sent = send.purposes
 
         async with services.lanes.interactive():
             assert (await deliver_alerts(services, send)).sent == 1
@@ -149,15 +161,8 @@ async def test_alerts_go_at_once_while_inputs_are_in_flight(settings: Settings) 
 
 async def test_a_sweep_sends_alerts_before_anything_queued_earlier(settings: Settings) -> None:
     async with open_services(settings, clock=MutableClock()) as services:
-        services.lanes = Lanes(max_wait=NEVER)
-        await _queue_reminders(services)
-        async with services.uow() as uow:
-            uow.outbox.add(42, "flag_alert", "Safeguarding alert", services.clock())
-            await uow.commit()
-        sent: list[str] = []
-
-        async def send(message: Outgoing) -> None:
-            sent.append(message.purpose)
+        send = await _reminders_queued_before_an_alert(services)
+        sent = send.purposes
 
         input_done = asyncio.Event()
 
