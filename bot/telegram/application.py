@@ -117,8 +117,21 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
 
     bot_deps.deliver_outbox = drain = one_at_a_time(sweep)
     bot_deps.deliver_alerts = one_at_a_time(alerts)
-    # PTB awaits the tasks it made when it stops, and hands their failures to `apologise`.
-    bot_deps.start_delivery = lambda: application.create_task(drain())
+    unowned: set[asyncio.Task[DeliveryReport]] = set()
+
+    def start_delivery() -> None:
+        if application.running:
+            # PTB awaits the tasks it made when it stops, and hands their failures to
+            # `apologise`.
+            application.create_task(drain())
+            return
+        # Updates handled without starting the application (the tests do): held here so
+        # the task is not collected before it ends.
+        task = asyncio.ensure_future(drain())
+        unowned.add(task)
+        task.add_done_callback(unowned.discard)
+
+    bot_deps.start_delivery = start_delivery
     bot_deps.spool = UpdateSpool(services.settings.data_dir, services.cipher)
     install(application, bot_deps)
     _add_handlers(application)
