@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from bot.app import texts
 from bot.app.challenges import record_challenge
 from bot.app.conversation import Conversations
+from bot.app.lanes import Lanes
 from bot.app.outcomes import record_outcome
 from bot.app.ports import Clock, UnitOfWork
 from bot.app.requests import raise_requests
@@ -52,6 +53,8 @@ class Services:
     database: Database
     cipher: TextCipher
     clock: Clock
+    # People's inputs and background work in this process (see bot/app/lanes.py).
+    lanes: Lanes = field(default_factory=Lanes)
 
     def uow(self) -> StorageUnitOfWork:
         return StorageUnitOfWork(self.database, self.cipher)

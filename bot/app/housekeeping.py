@@ -8,7 +8,6 @@ invitations past their expiry are of no further use. How long each is kept is a 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields
@@ -97,6 +96,7 @@ async def delete_in_batches(
     total. `after_batch(deleted, total)` hears of each batch that deleted something."""
     total = 0
     while True:
+        await services.lanes.give_way()  # background work: inputs in flight go first
         async with services.uow() as uow:
             deleted = await delete_batch(uow)
             await uow.commit()
@@ -105,4 +105,3 @@ async def delete_in_batches(
             after_batch(deleted, total)
         if deleted < batch:
             return total
-        await asyncio.sleep(0)  # let updates in between batches

@@ -15,6 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
+    from bot.app.lanes import Lanes
     from bot.settings import Settings
     from conversations.sharing import Reader
     from feedback_reports.participation_model import ParticipationReport, ReportOptions
@@ -105,10 +106,14 @@ class UnitOfWork(Protocol):
 
 
 class Services(Protocol):
-    """What a use case is given: settings, a clock, and transactions."""
+    """What a use case is given: settings, a clock, transactions, and the lanes that let
+    background work give way to people's inputs."""
 
     @property
     def settings(self) -> Settings: ...
+
+    @property
+    def lanes(self) -> Lanes: ...
 
     @property
     def clock(self) -> Clock: ...

@@ -27,14 +27,13 @@ screens: "your review", "your meeting", "the meeting".
 The sweep reads a page at a time (PAGE_SIZE rows, SQL doing the selection: reviews due,
 no answer yet) and queues each page in one transaction with its `reminder_sent` keys, whose
 unique index means a second sweep or a second worker racing this one cannot queue anything
-twice: a page that collides is read again and only what is still unsent is queued. Between
-pages the sweep yields to the event loop, so children's answers never wait long behind it,
-and its memory stays that of one page whatever the caseload.
+twice: a page that collides is read again and only what is still unsent is queued. Before
+each page the sweep gives way to the inputs in flight (`bot.app.lanes`), so children's
+answers never wait behind it, and its memory stays that of one page whatever the caseload.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -126,6 +125,7 @@ async def _family_pages(services: Services, today: date) -> AsyncIterator[list[D
     offsets = services.settings.reminder_days
     after = (0, 0)
     while True:
+        await services.lanes.give_way()  # background work: inputs in flight go first
         async with services.uow() as uow:
             members = await uow.due_reminders.family_page(
                 due_after=today,
@@ -152,13 +152,13 @@ async def _family_pages(services: Services, today: date) -> AsyncIterator[list[D
                 )
                 due.append(DueMessage(key, member.telegram_id, "reminder", text))
         yield due
-        await asyncio.sleep(0)  # let updates in between pages
 
 
 async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[DueMessage]]:
     """Today's digest for each IRO in Telegram with reviews coming up without views."""
     after = 0
     while True:
+        await services.lanes.give_way()
         async with services.uow() as uow:
             iros = await uow.due_reminders.iro_page(after, DIGEST_PAGE_SIZE)
             if not iros:
@@ -183,7 +183,6 @@ async def _digest_pages(services: Services, today: date) -> AsyncIterator[list[D
             for iro_id, telegram_id, locale in iros
             if iro_id in by_iro
         ]
-        await asyncio.sleep(0)
 
 
 def reminder_text(

@@ -242,7 +242,7 @@ async def _open_web(
     """
     try:
         return await start_workspace(
-            core.services, settings, bot_deps(application).deliver_outbox, chat=core
+            core.services, settings, bot_deps(application).deliver_now, chat=core
         )
     except OSError as error:
         write(f"(The web pages could not start on port {settings.web_port}: {error}.)\n")

@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot.app import texts
 from bot.app.housekeeping import prune_old_records
-from bot.app.outbox import DeliveryReport, deliver_due
+from bot.app.outbox import DeliveryReport, deliver_alerts, deliver_due
 from bot.app.ports import DeliveryFailed, Outgoing, Send
 from bot.app.reminders import queue_due_reminders
 from bot.app.requests import escalate_unseen
@@ -92,7 +92,7 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
         .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
         .rate_limiter(ChatRateLimiter(settings.telegram_messages_per_second))
         # Chats at once, each chat's updates in order (see DESIGN principle 1).
-        .concurrent_updates(PerChatUpdateProcessor(urgent=asks_for_help_now))
+        .concurrent_updates(PerChatUpdateProcessor(services.lanes, urgent=asks_for_help_now))
         .post_init(announce_commands)
     )
     if not polling:
@@ -107,10 +107,31 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
         QuestionNotes(services),
     )
 
-    async def deliver_now() -> DeliveryReport:
-        return await deliver_due(services, _sender(application))
+    send = _sender(application)
 
-    bot_deps.deliver_outbox = one_at_a_time(deliver_now)
+    async def sweep() -> DeliveryReport:
+        return await deliver_due(services, send)
+
+    async def alerts() -> DeliveryReport:
+        return await deliver_alerts(services, send)
+
+    bot_deps.deliver_outbox = drain = one_at_a_time(sweep)
+    bot_deps.deliver_alerts = one_at_a_time(alerts)
+    unowned: set[asyncio.Task[DeliveryReport]] = set()
+
+    def start_delivery() -> None:
+        if application.running:
+            # PTB awaits the tasks it made when it stops, and hands their failures to
+            # `apologise`.
+            application.create_task(drain())
+            return
+        # Updates handled without starting the application (the tests do): held here so
+        # the task is not collected before it ends.
+        task = asyncio.ensure_future(drain())
+        unowned.add(task)
+        task.add_done_callback(unowned.discard)
+
+    bot_deps.start_delivery = start_delivery
     bot_deps.spool = UpdateSpool(services.settings.data_dir, services.cipher)
     install(application, bot_deps)
     _add_handlers(application)
@@ -274,7 +295,7 @@ async def _escalate(context: ContextTypes.DEFAULT_TYPE) -> None:
     if unseen:
         logger.info("told managers of %d child request(s) nobody has seen", unseen)
     if escalated or unseen:
-        await _sweep_outbox(context)
+        await deps(context).deliver_now()
 
 
 async def _remind(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -157,7 +157,9 @@ class InboundQueue:
 
     async def _handle(self, received: WaitingUpdate) -> None:
         update = Update.de_json(received.body, self._application.bot)
-        await self._application.process_update(update)
+        # Straight to the Application, past its update processor: marked in flight here.
+        async with self._services.lanes.interactive():
+            await self._application.process_update(update)
         async with self._services.uow() as uow:
             await uow.inbound.mark_handled(received.key, self._services.clock())
             await uow.commit()

@@ -5,6 +5,7 @@ database) held up every other child, /helpnow included. Per chat, order still ma
 child's answers must reach their run in the order they were given. At most `max_at_work`
 updates are handled at once, so a burst waits here, in order, rather than in the database
 pool, where a long wait reads as an outage; urgent updates (/helpnow) never wait for a place.
+An update at work is an input in flight (`bot.app.lanes`): background work gives way to it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
+
+from bot.app.lanes import Lanes
 
 # PTB holds an update's coroutine in a slot until it is done; waiting for the chat's earlier
 # update happens in the slot too, so slots must outnumber updates in progress: each costs a
@@ -46,10 +49,12 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
     def __init__(
         self,
+        lanes: Lanes,
         max_at_work: int = MAX_AT_WORK,
         urgent: Callable[[object], bool] = lambda update: False,
     ) -> None:
         super().__init__(MAX_UPDATES_IN_PROGRESS)
+        self._lanes = lanes
         self._at_work = asyncio.Semaphore(max_at_work)
         self._urgent = urgent
         self._last: dict[Hashable, asyncio.Future[None]] = {}
@@ -65,7 +70,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
                 # Shielded: a cancelled waiter must not cancel the update it waits for.
                 await asyncio.shield(previous)
             place = contextlib.nullcontext() if self._urgent(update) else self._at_work
-            async with place:
+            async with place, self._lanes.interactive():
                 await coroutine
         finally:
             if inspect.iscoroutine(coroutine) and inspect.getcoroutinestate(coroutine) == (

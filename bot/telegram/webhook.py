@@ -78,9 +78,9 @@ def create_web_app(
     # The children's web chat, at /c; the alerts and requests it raises are sent at once.
     conversations = deps.conversations
     core = Core(services, conversations.flows, conversations.store, conversations)
-    mount_chat(app, core, deps.deliver_outbox)
+    mount_chat(app, core, deps.deliver_now)
     # The staff workspace, at /staff; what its pages queue (a read receipt) is sent at once.
-    mount_workspace(app, services, settings, deps.deliver_outbox)
+    mount_workspace(app, services, settings, deps.deliver_now)
     app.cleanup_ctx.append(_running_bot)
     return app
 

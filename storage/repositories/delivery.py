@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, case, func, select, update
 
 from storage.models import OutboxMessage, ProcessedUpdate
 from storage.repositories.base import Repository, Upsert, insert_into, table_of
@@ -34,28 +34,64 @@ class OutboxRepository(Repository):
         return message
 
     async def due(self, now: datetime, limit: int = 50) -> Sequence[OutboxMessage]:
-        query = (
-            select(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
+        query = select(OutboxMessage).where(*_due(now)).order_by(OutboxMessage.id).limit(limit)
         return (await self.session.scalars(query)).all()
 
-    async def lease(self, message_id: int, now: datetime, until: datetime) -> OutboxMessage | None:
-        """Take the message for sending unless another worker has it; None if taken."""
-        result = await self.session.execute(
+    async def lease_due(
+        self,
+        now: datetime,
+        until: datetime,
+        limit: int,
+        *,
+        first: Sequence[str] = (),
+        only: Sequence[str] | None = None,
+    ) -> Sequence[OutboxMessage]:
+        """Take up to `limit` due messages for sending until `until`, all with one update:
+        those whose purpose is in `first` come first, then oldest first (with `only`, just
+        those purposes). A message another worker took meanwhile is left out."""
+        query = select(OutboxMessage.id).where(*_due(now)).limit(limit)
+        if only is not None:
+            query = query.where(OutboxMessage.purpose.in_(only))
+        if first:
+            query = query.order_by(case((OutboxMessage.purpose.in_(first), 0), else_=1))
+        query = query.order_by(OutboxMessage.id)
+        chosen = (await self.session.scalars(query)).all()
+        if not chosen:
+            return []
+        leased = await self.session.scalars(
             update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.sent_at.is_(None),
-                OutboxMessage.next_attempt_at <= now,
-            )
+            .where(OutboxMessage.id.in_(chosen), *_due(now))
             .values(next_attempt_at=until)
+            .returning(OutboxMessage.id)
         )
-        if not result.rowcount:  # type: ignore[attr-defined]
-            return None
-        return await self.session.get(OutboxMessage, message_id, populate_existing=True)
+        taken = set(leased.all())
+        found = await self.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(taken))
+            .execution_options(populate_existing=True)
+        )
+        in_order = {message.id: message for message in found}
+        return [in_order[message_id] for message_id in chosen if message_id in in_order]
+
+    async def delivered(self, message_id: int, at: datetime) -> None:
+        """Mark a leased message sent (one statement: no row read back)."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(sent_at=at, attempts=OutboxMessage.attempts + 1)
+        )
+
+    async def not_delivered(self, message_id: int, retry_at: datetime, error: str) -> None:
+        """Count a failed attempt at a leased message and say when to try it again."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id)
+            .values(
+                next_attempt_at=retry_at,
+                last_error=error[:200],
+                attempts=OutboxMessage.attempts + 1,
+            )
+        )
 
     async def pending(self) -> Sequence[OutboxMessage]:
         query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
@@ -93,6 +129,11 @@ class UpdateLog(Repository):
         values = {"update_id": update_id, "chat_id": chat_id, "item": item, "processed_at": now}
         result = await self.session.execute(_record_update(self.on_postgres), values)
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """What makes a message due: not sent, and its next attempt has come."""
+    return OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now
 
 
 @cache

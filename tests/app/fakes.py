@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from bot.app.lanes import Lanes
 from bot.settings import Settings
 from storage.models import AuditEvent, Child, Flag, OutboxMessage, Participant, Staff
 
@@ -173,12 +174,29 @@ class FakeOutbox(_Repository):
     async def due(self, now: datetime, limit: int = 50) -> Sequence[OutboxMessage]:
         return [m for m in self.unsent() if m.next_attempt_at <= now][:limit]
 
-    async def lease(self, message_id: int, now: datetime, until: datetime) -> OutboxMessage | None:
-        for message in self.unsent():
-            if message.id == message_id and message.next_attempt_at <= now:
-                message.next_attempt_at = until
-                return message
-        return None
+    async def lease_due(
+        self, now: datetime, until: datetime, limit: int, **purposes: Sequence[str] | None
+    ) -> Sequence[OutboxMessage]:
+        """As the repository's: `first` and `only` purposes, by name."""
+        first, only = purposes.get("first") or (), purposes.get("only")
+        due = list(await self.due(now, limit=len(self.unsent())))
+        due = [m for m in due if only is None or m.purpose in only]
+        due.sort(key=lambda m: (m.purpose not in first, m.id))
+        for message in due[:limit]:
+            message.next_attempt_at = until
+        return due[:limit]
+
+    async def delivered(self, message_id: int, at: datetime) -> None:
+        message = self._message(message_id)
+        message.sent_at, message.attempts = at, message.attempts + 1
+
+    async def not_delivered(self, message_id: int, retry_at: datetime, error: str) -> None:
+        message = self._message(message_id)
+        message.next_attempt_at, message.last_error = retry_at, error[:200]
+        message.attempts += 1
+
+    def _message(self, message_id: int) -> OutboxMessage:
+        return next(m for m in self.memory.all(OutboxMessage) if m.id == message_id)
 
     def text(self, message: OutboxMessage) -> str:
         return self.cipher.decrypt(message.text_cipher)
@@ -241,6 +259,7 @@ class FakeServices:
         self.now = now
         self.memory = Memory()
         self.cipher = PlainCipher()
+        self.lanes = Lanes()
 
     def clock(self) -> datetime:
         return self.now

@@ -218,6 +218,33 @@ async def test_outbox_returns_only_due_unsent_messages(services: Services) -> No
         assert due[0].created_at == FIXED_NOW
 
 
+async def test_a_page_is_leased_at_once_alerts_first_and_never_twice(services: Services) -> None:
+    async with services.uow() as uow:
+        reminder = uow.outbox.add(555, "reminder", "Your review is soon", FIXED_NOW)
+        alert = uow.outbox.add(556, "flag_alert", "Flag on C001", FIXED_NOW)
+        digest = uow.outbox.add(557, "digest", "Your week", FIXED_NOW)
+        await uow.commit()
+    until = FIXED_NOW + timedelta(minutes=1)
+    async with services.uow() as uow:
+        only = await uow.outbox.lease_due(FIXED_NOW, until, 10, only=("digest",))
+        assert [m.id for m in only] == [digest.id]
+        page = await uow.outbox.lease_due(FIXED_NOW, until, 10, first=("flag_alert",))
+        assert [m.id for m in page] == [alert.id, reminder.id]
+        assert uow.outbox.text(page[0]) == "Flag on C001"
+        assert {m.next_attempt_at for m in page} == {until}
+        await uow.commit()
+    async with services.uow() as uow:
+        assert await uow.outbox.lease_due(FIXED_NOW, until, 10) == []
+        await uow.outbox.delivered(alert.id, FIXED_NOW)
+        await uow.outbox.not_delivered(reminder.id, FIXED_NOW, "server error")
+        await uow.commit()
+    async with services.uow() as uow:
+        again = await uow.outbox.lease_due(FIXED_NOW, until, 10)
+        assert [(m.id, m.attempts, m.last_error) for m in again] == [
+            (reminder.id, 1, "server error")
+        ]
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(services: Services) -> None:
     async with services.database.engine.connect() as connection:

@@ -29,16 +29,22 @@ class BotDeps:
     commands: CommandRegistry
     # The message showing each chat's question, held until the chat's next input writes it.
     notes: QuestionNotes
-    # Set by the application: drains the outbox now (alerts must not wait for the sweep).
+    # Set by the application: drains the outbox (alerts first, the rest giving way to the
+    # inputs in flight); sends the safeguarding alerts alone; starts a drain in the background.
     deliver_outbox: Callable[[], Awaitable[Any]] | None = None
+    deliver_alerts: Callable[[], Awaitable[Any]] | None = None
+    start_delivery: Callable[[], object] | None = None
     # Where updates wait while the database is down, and the ids being replayed from it.
     spool: UpdateSpool | None = None
     replaying: set[int] = field(default_factory=set)
 
     async def deliver_now(self) -> None:
-        """Drain the outbox now, when the application gave a way to (alerts, read receipts)."""
-        if self.deliver_outbox is not None:
-            await self.deliver_outbox()
+        """Send the safeguarding alerts now, and start the rest (read receipts, requests) on
+        their way without waiting for them: the input in hand must not wait behind a sweep."""
+        if self.deliver_alerts is not None:
+            await self.deliver_alerts()
+        if self.start_delivery is not None:
+            self.start_delivery()
 
 
 def deps(context: ContextTypes.DEFAULT_TYPE) -> BotDeps:

@@ -245,7 +245,9 @@ def _posted_into_open_chat(
         posted = await _posted(request, chat_id)
         if isinstance(posted, web.Response):
             return posted
-        return await page(request, chat_id, posted)
+        # A child's input, as a Telegram update is: background work gives way to it.
+        async with request.config_dict[CHAT_CORE].services.lanes.interactive():
+            return await page(request, chat_id, posted)
 
     return _in_open_chat(in_chat)
 
