@@ -94,20 +94,31 @@ class Screener:
         )
 
 
+def _split_reasons(reasons: tuple[str, ...] | list[str]) -> tuple[list[str], list[str]]:
+    """The rules that matched, and the categories the classifier named, in a flag's reasons."""
+    rules = [
+        reason
+        for reason in reasons
+        if not reason.startswith((CLASSIFIER_REASON, "uncertain.")) and reason != NOT_SCREENED
+    ]
+    learned = [
+        reason.split(".", 1)[1].replace("_", " ")
+        for reason in reasons
+        if reason.startswith(f"{CLASSIFIER_REASON}.")
+    ]
+    return rules, learned
+
+
 def flagging_layer(reasons: tuple[str, ...] | list[str]) -> str:
     """Which layer raised a flag, for counting where false flags come from.
 
     >>> flagging_layer(["classifier.low_mood", "uncertain.classifier"])
     'classifier unsure'
     """
-    by_rules = any(
-        not reason.startswith((CLASSIFIER_REASON, "uncertain.")) and reason != NOT_SCREENED
-        for reason in reasons
-    )
-    learned = any(reason.startswith(f"{CLASSIFIER_REASON}.") for reason in reasons)
-    if by_rules and learned:
+    rules, learned = _split_reasons(reasons)
+    if rules and learned:
         return "both"
-    if by_rules:
+    if rules:
         return "rules"
     if learned:
         return "classifier unsure" if UNSURE_REASON in reasons else "classifier"
@@ -120,16 +131,7 @@ def describe_reasons(reasons: tuple[str, ...] | list[str]) -> str:
     >>> describe_reasons(["classifier.sexual_abuse", "neglect.no_food"])
     'rule neglect.no_food; classifier (sexual abuse)'
     """
-    rules = [
-        reason
-        for reason in reasons
-        if not reason.startswith((CLASSIFIER_REASON, "uncertain.")) and reason != NOT_SCREENED
-    ]
-    learned = [
-        reason.split(".", 1)[1].replace("_", " ")
-        for reason in reasons
-        if reason.startswith(f"{CLASSIFIER_REASON}.")
-    ]
+    rules, learned = _split_reasons(reasons)
     parts = [f"rule {rule}" for rule in rules]
     if NOT_SCREENED in reasons:
         parts.append(NOT_SCREENED)
