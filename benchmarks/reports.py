@@ -445,6 +445,10 @@ async def sizes(url: str) -> str:
             text("SELECT COUNT(*) FROM funnel_month_count WHERE month BETWEEN :start AND :end"),
             year,
         )
+        # The snapshot on the year's last day adds up every month up to it.
+        children_months = await connection.scalar(
+            text("SELECT COUNT(*) FROM episode_month_count WHERE month <= :end"), year
+        )
         children = {
             table: await connection.scalar(text(f"SELECT COUNT(*) FROM {table}"))
             for table in ("child", "care_episode", "plan_episode", "iro_allocation")
@@ -452,7 +456,8 @@ async def sizes(url: str) -> str:
     return (
         f"{held:,} meetings held in the year, {answers:,} answers; "
         f"the report reads {kept:,} rows of meetings' counts kept per month and "
-        f"{funnel:,} of the funnel's kept per month; "
+        f"{funnel:,} of the funnel's kept per month, and up to {children_months:,} of the "
+        "children's tables' kept per month; "
         + ", ".join(f"{table} {n:,}" for table, n in children.items())
     )
 

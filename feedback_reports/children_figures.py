@@ -8,7 +8,7 @@ could use: a total and each breakdown of it, a count and its complement.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -98,16 +98,21 @@ async def children_figures(
     dialect = q.dialect_of(uow.session)
     populations = {}
     for name, model in (("in_care", CareEpisode), ("on_plan", PlanEpisode)):
-        queries = {
-            "on_date": cq.on_date_query(model, end, dialect),
-            "started": cq.flow_query(model, start, end, "started_on"),
-            "ended": cq.flow_query(model, start, end, "ended_on"),
-        }
+        # Read from the counts kept per month where they give the same answers (the usual
+        # periods: years and quarters), else from the rows kept per episode.
+        if cq.reads_month_ends(end):
+            on_date = await _per_value(uow, cq.on_month_end_query(name, end))
+        else:
+            on_date = await _combined(uow, cq.on_date_query(model, end, dialect))
+        flows: dict[str, Values] = {}
+        for flow, column in (("started", "started_on"), ("ended", "ended_on")):
+            if cq.reads_whole_months(start, end):
+                flows[flow] = await _per_value(uow, cq.months_flow_query(name, start, end, flow))
+            else:
+                flows[flow] = await _combined(uow, cq.flow_query(model, start, end, column))
         populations[name] = Population(
-            **{
-                key: _children_table((await uow.session.execute(query)).all(), below)
-                for key, query in queries.items()
-            }
+            on_date=_children_table(on_date, below),
+            **{flow: _children_table(values, below) for flow, values in flows.items()},
         )
     return ChildrenFigures(
         snapshot_on=end,
@@ -118,15 +123,36 @@ async def children_figures(
     )
 
 
-def _children_table(rows: Sequence[Any], below: int) -> ChildrenTable:
-    counts: dict[str, Counter[str]] = {dimension: Counter() for dimension in DIMENSIONS}
-    for row in rows:
+# Children per characteristic (as `DIMENSIONS` names them) and its value as stored.
+Values = dict[str, Counter[Any]]
+
+
+async def _combined(uow: UnitOfWork, query: q.Query) -> Values:
+    """Children per value from rows per combination of characteristics."""
+    found: Values = {dimension: Counter() for dimension in DIMENSIONS}
+    for row in await uow.session.execute(query):
         for dimension in DIMENSIONS:
-            counts[dimension][GROUP_OF[dimension](getattr(row, _column(dimension)))] += int(
-                row.children
-            )
+            found[dimension][getattr(row, _column(dimension))] += int(row.children)
+    return found
+
+
+async def _per_value(uow: UnitOfWork, query: q.Query) -> Values:
+    """Children per value from rows per characteristic's value (`dimension`, `value`)."""
+    found: Values = {dimension: Counter() for dimension in DIMENSIONS}
+    for row in await uow.session.execute(query):
+        dimension = "age_band" if row.dimension == "band" else row.dimension
+        found[dimension][row.value] += int(row.children)
+    return found
+
+
+def _children_table(values: Values, below: int) -> ChildrenTable:
+    counts: dict[str, Counter[str]] = {dimension: Counter() for dimension in DIMENSIONS}
+    for dimension, found in values.items():
+        for value, children in found.items():
+            counts[dimension][GROUP_OF[dimension](value)] += children
     table = Table(below)
-    table.add("children", sum(int(row.children) for row in rows), protect=True)
+    # Every child has one value of each characteristic, recorded or not.
+    table.add("children", sum(values["gender"].values()), protect=True)
     for dimension, groups in GROUPS.items():
         for group in groups:
             table.add(f"{dimension}/{group}", counts[dimension][group])

@@ -6,6 +6,8 @@ table: on a day a child is in at most one care episode and one plan (imports ref
 overlaps), and the flows keep each child's first episode started, or last ended, in the
 period (kept per child as episodes are written, `storage.repositories.episode_flows`). An
 episode ending on the snapshot day is over by then, as in the DfE's "at 31 March" counts.
+Periods of whole months, and months' last days, read those rows added up per month and per
+characteristic's value instead (`EpisodeMonthCount`): a few thousand rows, not one per episode.
 """
 
 from __future__ import annotations
@@ -35,15 +37,23 @@ from feedback_reports.children_model import PLAN_MONTHS
 from feedback_reports.metrics_queries import Expr, Query
 from storage.models import (
     CHALLENGE_STAGES,
+    NO_DAY,
     AllocationMonthCount,
     CareEpisode,
     Challenge,
     EpisodeFlow,
+    EpisodeMonthCount,
     IroAllocation,
     PlanEpisode,
     Staff,
 )
-from storage.report_sql import days_between, dfe_age_band
+from storage.report_sql import (
+    DFE_BANDS_UNDER,
+    days_between,
+    dfe_age_band,
+    month_end,
+    years_before,
+)
 from storage.repositories.episode_flows import POPULATIONS
 
 Episodes = type[CareEpisode] | type[PlanEpisode]
@@ -156,6 +166,55 @@ def flow_query(model: Episodes, start: date, end: date, column: str) -> Query:
         .subquery("per_child")
     )
     return _grouped(rows)
+
+
+def on_month_end_query(population: str, day: date) -> Query:
+    """Children in an episode open on `day`, a month's last day, per characteristic's value
+    (`dimension`, `value`): the changes kept per month (`EpisodeMonthCount`) up to its month
+    added up. Right when `reads_month_ends(day)`."""
+    k = EpisodeMonthCount
+    return _per_value(k.population == population, k.flow == "open", k.month <= day.replace(day=1))
+
+
+def months_flow_query(population: str, start: date, end: date, flow: str) -> Query:
+    """`flow_query` per characteristic's value, for a period of whole months (`reads_whole_
+    months`), from its rows kept per month: a child's first start (last end) in it is the
+    row whose start before (end after) is in a month before (after) it, or none."""
+    k = EpisodeMonthCount
+    if flow == "started":
+        outside = k.other_month < start
+    else:
+        outside = or_(k.other_month == NO_DAY, k.other_month > end)
+    return _per_value(
+        k.population == population,
+        k.flow == flow,
+        k.month.between(start, end.replace(day=1)),
+        outside,
+    )
+
+
+def _per_value(*where: ColumnElement[bool]) -> Query:
+    k = EpisodeMonthCount
+    children = func.sum(k.n)
+    return (
+        select(k.dimension, k.value, children.label("children"))
+        .where(*where)
+        .group_by(k.dimension, k.value)
+    )
+
+
+def reads_whole_months(start: date, end: date) -> bool:
+    """Whether a period's flows can be read per month: it starts on a month's first day and
+    ends on a month's last."""
+    return start.day == 1 and end == month_end(end)
+
+
+def reads_month_ends(day: date) -> bool:
+    """Whether the children on a day can be read per month: it is a month's last day, and so
+    is each age band's bound (the day so many years before; not so for a 28 February when
+    one of those years was a leap year)."""
+    bounds = [years_before(day, years) for _band, years in DFE_BANDS_UNDER]
+    return all(bound == month_end(bound) for bound in (day, *bounds))
 
 
 def plans_started_query(start: date, end: date) -> Query:

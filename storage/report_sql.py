@@ -121,16 +121,29 @@ def age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
     )
 
 
+# The DfE's age bands below 16: each one's name and the age its children are under.
+DFE_BANDS_UNDER = (("under_1", 1), ("1_4", 5), ("5_9", 10), ("10_15", 16))
+DFE_OLDEST, NO_BAND = "16_plus", "unknown"
+
+
 def dfe_age_band(birth: Expr, on: Expr | date, dialect: str) -> ColumnElement[str]:
     """The DfE's age bands: under 1, 1 to 4, 5 to 9, 10 to 15, 16 and over."""
     return case(
-        (birth.is_(None), literal_column("'unknown'")),
-        (younger_than(1, birth, on, dialect), literal_column("'under_1'")),
-        (younger_than(5, birth, on, dialect), literal_column("'1_4'")),
-        (younger_than(10, birth, on, dialect), literal_column("'5_9'")),
-        (younger_than(16, birth, on, dialect), literal_column("'10_15'")),
-        else_=literal_column("'16_plus'"),
+        (birth.is_(None), literal_column(f"'{NO_BAND}'")),
+        *(
+            (younger_than(years, birth, on, dialect), literal_column(f"'{band}'"))
+            for band, years in DFE_BANDS_UNDER
+        ),
+        else_=literal_column(f"'{DFE_OLDEST}'"),
     )
+
+
+def dfe_band_in_month(months_old: int) -> str:
+    """The DfE age band, on a month's last day, of a child born that many months before (in
+    the month itself: 0): what `dfe_age_band` finds on that day whenever its bounds (the day
+    so many years before) are months' last days too, as on every month's last day but a 28
+    February whose year a band's years before was a leap year."""
+    return next((band for band, years in DFE_BANDS_UNDER if months_old < 12 * years), DFE_OLDEST)
 
 
 def utc_day(column: Expr, dialect: str) -> ColumnElement[date]:

@@ -28,6 +28,7 @@ from storage.models.delivery import (
 from storage.models.kept_counts import (
     NO_DAY,
     AllocationMonthCount,
+    EpisodeMonthCount,
     FunnelMonthCount,
     MeetingDueCount,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "Child",
     "ChildRequest",
     "EpisodeFlow",
+    "EpisodeMonthCount",
     "ErasedChild",
     "FeedbackCount",
     "FeedbackMonthCount",

@@ -1,11 +1,11 @@
 """Counts the participation report reads instead of the rows they add up, kept as the rows are
 written: meetings due and how they were held, IROs' allocations started and ended per month,
-and the funnel's rows per month (children's runs sent before their meetings per month are
-`records.SentBeforeMonthCount`, beside their days').
+the funnel's rows per month and the children's tables' rows per month (children's runs sent
+before their meetings per month are `records.SentBeforeMonthCount`, beside their days').
 
 Each is counted again from its rows by `storage.repositories` (meeting_counts,
-caseload_counts, funnel_counts) in the transaction that writes them; `ReportCounts.recount`
-rebuilds them all.
+caseload_counts, funnel_counts, episode_flows) in the transaction that writes them;
+`ReportCounts.recount` rebuilds them all.
 """
 
 from __future__ import annotations
@@ -94,4 +94,42 @@ class FunnelMonthCount(Base):
     month: Mapped[date] = mapped_column(Date)
     previous_month: Mapped[date] = mapped_column(Date)
     birth_month: Mapped[date] = mapped_column(Date)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+# What `EpisodeMonthCount`'s rows are kept by.
+EPISODE_MONTH_KEYS = ("population", "flow", "month", "other_month", "dimension", "value")
+
+
+class EpisodeMonthCount(Base):
+    """`EpisodeFlow`'s rows added up per month of their day, one characteristic at a time:
+    the children's tables print each breakdown (gender, ethnicity, legal status, age band) on
+    its own, never one within another, so a month keeps a row per characteristic's value
+    (`dimension`, `value`: '' for none recorded) rather than per combination.
+
+    A start's or an end's row keeps the month of the same child's start before (end after)
+    in `other_month` (`NO_DAY` for none), so a period of whole months reads its first starts
+    (last ends) from here. A span (`open`) keeps what it adds to the children in care on each
+    month's last day: one more from its start's month, one fewer from its end's, and in
+    between the move from one age band to the next in the month its child's birthday takes
+    them over a band's bound (`other_month` is `NO_DAY`). The children on a month's last day,
+    whose age bands' bounds are months' last days too, are the sum of the months up to it.
+    Kept with the children's rows, by what counting a child's rows again added and took away
+    (`storage.repositories.episode_flows`).
+    """
+
+    __tablename__ = "episode_month_count"
+    __table_args__ = (
+        UniqueConstraint(*EPISODE_MONTH_KEYS),
+        # The children's tables read each population's and flow's months from this index alone.
+        Index("ix_episode_month_count_counted", *EPISODE_MONTH_KEYS, "n"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    population: Mapped[str] = mapped_column(String(8))
+    flow: Mapped[str] = mapped_column(String(8))
+    month: Mapped[date] = mapped_column(Date)
+    other_month: Mapped[date] = mapped_column(Date)
+    dimension: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(64))
     n: Mapped[int] = mapped_column(Integer)

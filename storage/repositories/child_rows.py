@@ -9,17 +9,20 @@ than adding and taking away, cannot drift; `recount` counts every child.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, ClassVar, TypeAlias
 
-from sqlalchemy import Delete, Insert, Row, Select, delete, insert, inspect
+from sqlalchemy import Delete, Insert, Row, Select, and_, delete, insert, inspect, or_
 from sqlalchemy.orm import Session
 
 from storage.models import Base
 from storage.repositories.base import Noted, Repository, noted, sorted_chunks, table_of
 
-# Children per statement, well below SQLite's limit on a statement's parameters.
+# Children per statement, well below SQLite's limit on a statement's parameters; and rows
+# of kept sums per statement that adds to them.
 CHILDREN_PER_STATEMENT = 500
+SUMS_PER_STATEMENT = 500
 
 # A select of any row shape (SQLAlchemy 2.1 typing).
 Rows: TypeAlias = Select[*tuple[Any, ...]]
@@ -95,3 +98,32 @@ class ChildRows(Repository):
             await self.session.execute(statement)
             return []
         return list(await self.session.execute(statement.returning(*returned)))
+
+    async def move_kept(
+        self,
+        model: type[Base],
+        keys: tuple[str, ...],
+        moved: Counter[tuple[Any, ...]],
+        signed: bool = False,
+    ) -> None:
+        """Add each change to a kept sum's row (`keys`, and its count `n`), made if new, and
+        delete the rows a change took back to none: for sums too wide to count again at each
+        write (a month's rows are a whole country's). A sum that is never below none can be
+        taken back to none only by taking away; a `signed` one by adding too."""
+        table = table_of(model)
+        rows = [dict(zip(keys, key, strict=True)) | {"n": n} for key, n in moved.items() if n]
+        for first in range(0, len(rows), SUMS_PER_STATEMENT):
+            statement = self.insert(model).values(rows[first : first + SUMS_PER_STATEMENT])
+            await self.session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=list(keys), set_={"n": table.c.n + statement.excluded.n}
+                )
+            )
+        taken = [
+            and_(*(table.c[name] == value for name, value in zip(keys, key, strict=True)))
+            for key, n in moved.items()
+            if n < 0 or (n and signed)
+        ]
+        for first in range(0, len(taken), SUMS_PER_STATEMENT):
+            rows_taken = or_(*taken[first : first + SUMS_PER_STATEMENT])
+            await self.session.execute(delete(table).where(table.c.n == 0, rows_taken))

@@ -12,18 +12,23 @@ child's characteristics and birth date, for the snapshot on a day without the ch
 
 A write that can move a child's rows (an episode imported, changed or deleted; a child's
 gender, ethnicity, legal status or birth date changed) notes the child, and the unit of work
-counts the child's rows again before it commits (`storage.repositories.child_rows`).
+counts the child's rows again before it commits (`storage.repositories.child_rows`). The
+rows are added up per month too (`EpisodeMonthCount`, `storage.repositories.episode_months`),
+from which a report reads its whole months: there what a child's rows were before is taken
+away and what they are now added.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, literal, null, select
+from sqlalchemy import Row, delete, func, literal, null, select
 from sqlalchemy.orm import Session, UOWTransaction
 
-from storage.models import CareEpisode, Child, EpisodeFlow, PlanEpisode
+from storage.models import CareEpisode, Child, EpisodeFlow, EpisodeMonthCount, PlanEpisode
+from storage.models.kept_counts import EPISODE_MONTH_KEYS
 from storage.models.records import EPISODE_FLOW_COUNTED
 from storage.report_sql import Expr, dfe_age_band
 from storage.repositories.child_rows import (
@@ -33,6 +38,7 @@ from storage.repositories.child_rows import (
     changed,
     note_children,
 )
+from storage.repositories.episode_months import Months, months_of
 
 PENDING = "episode_flows_pending"
 # The episodes each population's rows come from.
@@ -48,6 +54,8 @@ COUNTED_OF: dict[type[Any], tuple[str, ...]] = {
 COUNTED_CHILD = ("gender", "ethnicity", "legal_status", "birth_date")
 # The columns `counted` fills, in its order.
 COLUMNS = ("child_id", *EPISODE_FLOW_COUNTED)
+# Rows read at a time when every child's months are added up again.
+ROWS_PER_READ = 20_000
 
 
 def note_flushed_changes(session: Session, _context: UOWTransaction, _instances: Any) -> None:
@@ -126,9 +134,31 @@ def counted(dialect: str, children: Sequence[int] | None) -> list[Rows]:
 
 
 class EpisodeFlows(ChildRows):
-    """The flows' rows of the children a transaction touched, counted again."""
+    """The flows' rows of the children a transaction touched, counted again, and their months
+    moved by what that added and took away."""
 
     pending = PENDING
     model = EpisodeFlow
     columns = COLUMNS
     counted = staticmethod(counted)
+    returned = EPISODE_FLOW_COUNTED
+
+    async def recount(self) -> None:
+        """Replace every child's rows with rows counted again, and every month's with theirs
+        added up."""
+        await super().recount()
+        await self.session.execute(delete(EpisodeMonthCount))
+        f = EpisodeFlow
+        rows = select(*(getattr(f, name) for name in EPISODE_FLOW_COUNTED))
+        found = await self.session.stream(rows.execution_options(yield_per=ROWS_PER_READ))
+        months: Months = Counter()
+        async for part in found.partitions():
+            months.update(months_of(part))
+        await self.move_kept(EpisodeMonthCount, EPISODE_MONTH_KEYS, months)
+
+    async def replaced(self, removed: Sequence[Row[Any]], added: Sequence[Row[Any]]) -> None:
+        """Move the months by what the children's rows counted again added and took away."""
+        moved = months_of(added)
+        moved.subtract(months_of(removed))
+        # A span's months hold changes, one fewer as often as one more.
+        await self.move_kept(EpisodeMonthCount, EPISODE_MONTH_KEYS, moved, signed=True)

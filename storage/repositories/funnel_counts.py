@@ -33,13 +33,11 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Row,
-    and_,
     delete,
     func,
     insert,
     literal,
     null,
-    or_,
     select,
     union,
     union_all,
@@ -81,11 +79,9 @@ COUNTED_OF: dict[type[Any], tuple[str, ...]] = {
     Participant: ("child_id", "role"),
 }
 COLUMNS = ("child_id", "birth_date", "stage", "role", "day", "previous_day", "n")
-# What a month's rows are kept by, the columns of a child's rows they are made of, and the
-# rows per statement that adds to them.
+# What a month's rows are kept by, and the columns of a child's rows they are made of.
 MONTH_KEYS = ("stage", "role", "month", "previous_month", "birth_month")
 MONTH_OF = ("stage", "role", "day", "previous_day", "birth_date", "n")
-MONTH_ROWS_PER_STATEMENT = 500
 # A month's rows: (stage, role, month, month of the day before, month of birth) -> n.
 Months = Counter[tuple[str, str, date, date, date]]
 
@@ -272,39 +268,4 @@ class FunnelCounts(ChildRows):
         """Move the months by what the children's rows counted again added and took away."""
         moved = _months_of(added)
         moved.subtract(_months_of(removed))
-        await self._move_months(moved)
-
-    async def _move_months(self, moved: Months) -> None:
-        """Add each month's change to its row (made if new), and delete the rows a change
-        took back to none."""
-        k = FunnelMonthCount
-        rows = [
-            dict(zip(MONTH_KEYS, key, strict=True)) | {"n": n} for key, n in moved.items() if n
-        ]
-        for first in range(0, len(rows), MONTH_ROWS_PER_STATEMENT):
-            statement = self.insert(k).values(rows[first : first + MONTH_ROWS_PER_STATEMENT])
-            await self.session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=list(MONTH_KEYS), set_={"n": k.n + statement.excluded.n}
-                )
-            )
-        # Only a row something was taken from can be left at none.
-        taken = [key for key, n in moved.items() if n < 0]
-        for first in range(0, len(taken), MONTH_ROWS_PER_STATEMENT):
-            keys = taken[first : first + MONTH_ROWS_PER_STATEMENT]
-            await self.session.execute(
-                delete(k).where(
-                    k.n == 0,
-                    or_(
-                        *(
-                            and_(
-                                *(
-                                    getattr(k, name) == value
-                                    for name, value in zip(MONTH_KEYS, key, strict=True)
-                                )
-                            )
-                            for key in keys
-                        )
-                    ),
-                )
-            )
+        await self.move_kept(FunnelMonthCount, MONTH_KEYS, moved)

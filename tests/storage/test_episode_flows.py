@@ -2,9 +2,10 @@
 
 Each step writes as an import, an edit or a sweep does (periods in care and plans imported and
 imported again, a child's details corrected, a child erased, a history deleted by retention)
-and commits; the rows kept are then compared with `recount`, which counts every child again
-from the episodes and children, on SQLite and PostgreSQL. The migration that made the rows
-counts what was stored before it the same way.
+and commits; the rows kept, and their sums kept per month, are then compared with `recount`,
+which counts every child again from the episodes and children and adds up their months, on
+SQLite and PostgreSQL. The migrations that made the rows and the months count what was stored
+before them the same way.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from feedback_reports import children_queries as cq
 from feedback_reports import metrics_queries as q
 from storage.episode_imports import CARE_EPISODES, PLANS, RowKind, import_rows
 from storage.imports import read_lines
-from storage.models import CareEpisode, Child, EpisodeFlow, PlanEpisode
+from storage.models import NO_DAY, CareEpisode, Child, EpisodeFlow, EpisodeMonthCount, PlanEpisode
 from storage.uow import UnitOfWork
 from tests.storage.kept import Kept, upgraded, writing
 from tests.support import FIXED_NOW
@@ -52,15 +53,25 @@ async def _kept(uow: UnitOfWork) -> Kept:
     return sorted((tuple(row) for row in rows), key=repr)
 
 
+async def _months(uow: UnitOfWork) -> Kept:
+    m = EpisodeMonthCount
+    columns = (m.population, m.flow, m.month, m.other_month, m.dimension, m.value, m.n)
+    return sorted((tuple(row) for row in await uow.session.execute(select(*columns))), key=repr)
+
+
 async def _step(services: Services, write: Callable[[UnitOfWork], Awaitable[object]]) -> Kept:
-    """Write and commit, then check the rows kept against a recount; return them."""
+    """Write and commit, then check the rows and months kept against a recount; return the
+    rows."""
     async with services.uow() as uow:
         await write(uow)
         await uow.commit()
     async with services.uow() as uow:
-        kept = await _kept(uow)
+        kept, months = await _kept(uow), await _months(uow)
         await uow.episode_flows.recount()
         assert kept == await _kept(uow)
+        assert months == await _months(uow)
+        # Nothing kept that adds up to none.
+        assert all(row[-1] for row in months)
         return kept
 
 
@@ -150,6 +161,28 @@ def test_upgrading_keeps_the_flows_of_what_was_stored_as_the_unit_of_work_does(
             born,
         ),
     ]
+
+
+def test_upgrading_adds_up_the_months_of_what_was_stored_as_the_unit_of_work_does(
+    database_url: str,
+) -> None:
+    migrated = upgraded(
+        database_url, "0023", _seed_episodes, _months, lambda uow: uow.episode_flows.recount()
+    )
+    # Born in March 2016, in care from January 2024 to March 2025 (9 from March 2025), and
+    # again from April 2025, still: 10 in March 2026 and 16 in March 2032.
+    care = [row[2:] for row in migrated if row[:2] == ("in_care", "open") and row[4] == "band"]
+    assert care == [
+        (date(2024, 1, 1), NO_DAY, "band", "5_9", 1),
+        (date(2025, 3, 1), NO_DAY, "band", "5_9", -1),
+        (date(2025, 4, 1), NO_DAY, "band", "5_9", 1),
+        (date(2026, 3, 1), NO_DAY, "band", "10_15", 1),
+        (date(2026, 3, 1), NO_DAY, "band", "5_9", -1),
+        (date(2032, 3, 1), NO_DAY, "band", "10_15", -1),
+        (date(2032, 3, 1), NO_DAY, "band", "16_plus", 1),
+    ]
+    started = [row[2:] for row in migrated if row[:2] == ("in_care", "started")]
+    assert (date(2025, 4, 1), date(2024, 1, 1), "legal_status", "", 1) in started
 
 
 async def _seed_episodes(database_url: str) -> None:
