@@ -32,6 +32,7 @@ from storage.models.kept_counts import EPISODE_MONTH_KEYS
 from storage.models.records import EPISODE_FLOW_COUNTED
 from storage.report_sql import Expr, dfe_age_band
 from storage.repositories.child_rows import (
+    Children,
     ChildRows,
     Rows,
     before_and_now,
@@ -88,7 +89,7 @@ def _legal_status(model: type[CareEpisode] | type[PlanEpisode]) -> Expr:
     return Child.legal_status
 
 
-def counted(dialect: str, children: Sequence[int] | None) -> list[Rows]:
+def counted(dialect: str, children: Children) -> list[Rows]:
     """Each episode's start and end rows for these children (None: every child)."""
     found: list[Rows] = []
     for population, model in POPULATIONS.items():

@@ -58,6 +58,7 @@ from storage.models import (
 from storage.report_sql import month_start, utc_day
 from storage.repositories.base import Noted, noted
 from storage.repositories.child_rows import (
+    Children,
     ChildRows,
     Rows,
     before_and_now,
@@ -178,7 +179,7 @@ def _people(dialect: str, live: list[Any], kept: list[Any]) -> list[Rows]:
     return found
 
 
-def counted(dialect: str, children: Sequence[int] | None) -> tuple[Rows, Rows]:
+def counted(dialect: str, children: Children) -> tuple[Rows, Rows]:
     """The funnel's rows of these children (None: every child) from the invitations, runs and
     summaries: the invitations' counts per day, then each person's days."""
 

@@ -20,8 +20,20 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, insert, inspect, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, UOWTransaction
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Executable,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session, UOWTransaction
 
 from storage.models import (
     Child,
@@ -36,7 +48,7 @@ from storage.models import (
     SentBeforeMonthCount,
 )
 from storage.report_sql import days_between, month_end, month_start, per_meeting, utc_day
-from storage.repositories.base import Noted, Repository, noted, sorted_chunks
+from storage.repositories.base import Noted, Repository, noted, sorted_chunks, table_of
 
 # What a meeting's counts are made of, on the meeting and on its child.
 COUNTED_REVIEW = (
@@ -56,6 +68,8 @@ COUNTED_DUE = ("kind", "due_date", "held_on")
 PENDING = "meeting_counts_pending"
 # Days per statement, well below SQLite's limit on a statement's parameters.
 DAYS_PER_STATEMENT = 500
+# A month's first and last day: dates, or parameters bound as a statement runs.
+Month = tuple[Any, Any]
 # What a day's (or a month's) counts are of, and the counts.
 KEYS = ("kind", "code", "band", "gender")
 SUMS = ("held", "in_timescale", "seen_before", "seen_no", "views")
@@ -149,14 +163,14 @@ def due(*where: ColumnElement[bool]) -> Select[date, str, date | None, int]:
 
 def monthly(
     dialect: str,
-    months: Sequence[date] | None,
+    months: Sequence[Month] | None,
     model: type[MeetingCount] | type[SentBeforeCount] = MeetingCount,
 ) -> Select[Any]:
     """These months' counts (None: every month's), added up from their days' counts (the
     meetings', or the runs sent before them)."""
     day = model.held_on
     keys, sums = (KEYS, SUMS) if model is MeetingCount else (("days",), ("runs",))
-    where = [] if months is None else [or_(*(day.between(m, month_end(m)) for m in months))]
+    where = [] if months is None else [or_(*(day.between(*month) for month in months))]
     # The month is worked out in a subquery, so no bound parameter is repeated in GROUP BY.
     per_day = select(
         month_start(day, dialect).label("month"), *(getattr(model, c) for c in (*keys, *sums))
@@ -207,33 +221,70 @@ class MeetingCounts(Repository):
 
     async def _count_again(self, days: Sequence[date] | None) -> None:
         """Replace the counts of these days (None: every day) with counts from the rows."""
+        parameters: dict[str, Any] = {}
+        if days is None:
+            statements = _counting(self._dialect, None, None)
+        else:
+            # The months of these days, added up again from all their days' counts.
+            months = sorted({day.replace(day=1) for day in days})
+            # Built once per database kind and number of months (a write most often touches
+            # one), the days and months bound as they run: built afresh, they cost each
+            # update that sends a run milliseconds of CPU.
+            key = (self._dialect, len(months))
+            if key not in _SOME_DAYS:
+                bound: list[Month] = [
+                    (bindparam(f"first_{n}"), bindparam(f"last_{n}")) for n in range(len(months))
+                ]
+                _SOME_DAYS[key] = _counting(
+                    self._dialect, bindparam("days", expanding=True), bound
+                )
+            statements = _SOME_DAYS[key]
+            parameters["days"] = list(days)
+            for n, first in enumerate(months):
+                parameters |= {f"first_{n}": first, f"last_{n}": month_end(first)}
+        for statement in statements:
+            await self.session.execute(statement, parameters)
 
-        def on(column: InstrumentedAttribute[date | None]) -> list[ColumnElement[bool]]:
-            return [] if days is None else [column.in_(days)]
 
-        meetings = counted(self._dialect, *on(Review.held_on))
-        await self.session.execute(delete(MeetingCount).where(*on(MeetingCount.held_on)))
-        await self.session.execute(insert(MeetingCount).from_select(COLUMNS, meetings))
-        # The months of these days, added up again from all their days' counts.
-        months = None if days is None else sorted({day.replace(day=1) for day in days})
-        await self._count_months(MeetingMonthCount, ("month", *KEYS, *SUMS), months)
-        await self.session.execute(delete(SentBeforeCount).where(*on(SentBeforeCount.held_on)))
-        for runs in sent_before(self._dialect, *on(Review.held_on)):
-            await self.session.execute(
-                insert(SentBeforeCount).from_select(("held_on", "days", "runs"), runs)
-            )
-        await self._count_months(SentBeforeMonthCount, ("month", "days", "runs"), months)
+def _counting(
+    dialect: str, days: BindParameter[Any] | None, months: Sequence[Month] | None
+) -> list[Executable]:
+    """Delete the counts of these days and months (None: every day's and month's), then insert
+    them counted again from the rows."""
 
-    async def _count_months(
-        self,
-        kept: type[MeetingMonthCount] | type[SentBeforeMonthCount],
-        columns: tuple[str, ...],
-        months: Sequence[date] | None,
-    ) -> None:
-        """Replace these months' counts (None: every month's) with their days' added up."""
-        days = MeetingCount if kept is MeetingMonthCount else SentBeforeCount
-        where = [] if months is None else [kept.month.in_(months)]
-        await self.session.execute(delete(kept).where(*where))
-        await self.session.execute(
-            insert(kept).from_select(columns, monthly(self._dialect, months, days))
-        )
+    def on(column: Any) -> list[ColumnElement[bool]]:
+        return [] if days is None else [column.in_(days)]
+
+    # On the tables: an ORM-enabled INSERT run with parameters would be a bulk insert.
+    meeting_counts, sent_before_counts = table_of(MeetingCount), table_of(SentBeforeCount)
+    return [
+        delete(meeting_counts).where(*on(meeting_counts.c.held_on)),
+        insert(meeting_counts).from_select(COLUMNS, counted(dialect, *on(Review.held_on))),
+        *_months_counting(dialect, MeetingMonthCount, ("month", *KEYS, *SUMS), months),
+        delete(sent_before_counts).where(*on(sent_before_counts.c.held_on)),
+        *(
+            insert(sent_before_counts).from_select(("held_on", "days", "runs"), runs)
+            for runs in sent_before(dialect, *on(Review.held_on))
+        ),
+        *_months_counting(dialect, SentBeforeMonthCount, ("month", "days", "runs"), months),
+    ]
+
+
+def _months_counting(
+    dialect: str,
+    kept: type[MeetingMonthCount] | type[SentBeforeMonthCount],
+    columns: tuple[str, ...],
+    months: Sequence[Month] | None,
+) -> list[Executable]:
+    """Delete these months' counts (None: every month's), then insert their days' added up."""
+    days = MeetingCount if kept is MeetingMonthCount else SentBeforeCount
+    table = table_of(kept)
+    where = [] if months is None else [table.c.month.in_([first for first, _ in months])]
+    return [
+        delete(table).where(*where),
+        insert(table).from_select(columns, monthly(dialect, months, days)),
+    ]
+
+
+# The statements counting some days again, by database kind and number of months.
+_SOME_DAYS: dict[tuple[str, int], list[Executable]] = {}
