@@ -65,7 +65,7 @@ class WordList:
     def __init__(self, words: Iterable[str]) -> None:
         ordered = sorted(set(words))
         self._text = "".join(ordered)
-        self._starts = array("L", accumulate(map(len, ordered), initial=0))
+        self._starts = array("I", accumulate(map(len, ordered), initial=0))
 
     def __len__(self) -> int:
         return len(self._starts) - 1
