@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from bot.app import texts
 from bot.app.challenges import record_challenge
@@ -29,16 +30,16 @@ from conversations.messages import on_day
 from conversations.runs import Run as EngineRun
 from conversations.safeguarding import assess
 from conversations.sharing import Reader
-from feedback_reports.participation import build_participation_report
-from feedback_reports.participation_model import ParticipationReport, ReportOptions
-from feedback_reports.record import build_review_record
-from feedback_reports.record_model import ReviewRecord
 from feedback_reports.text_signals import find_themes
 from storage.crypto import TextCipher, cipher_from_settings
 from storage.database import Database
 from storage.keys import verify_data_key
 from storage.models import Run
 from storage.uow import UnitOfWork as StorageUnitOfWork
+
+if TYPE_CHECKING:
+    from feedback_reports.participation_model import ParticipationReport, ReportOptions
+    from feedback_reports.record_model import ReviewRecord
 
 
 def utc_now() -> datetime:
@@ -66,6 +67,10 @@ class Services:
     async def review_record(
         self, case_ref: str, *, reader: Reader, actor: str, review_id: int | None = None
     ) -> ReviewRecord:
+        # The read side is imported when first asked for: a bot that only talks with
+        # children never holds the record's and the report's queries and models in memory.
+        from feedback_reports.record import build_review_record
+
         async with self.uow() as uow:
             return await build_review_record(
                 uow, case_ref, review_id, reader=reader, actor=actor, now=self.clock()
@@ -74,6 +79,8 @@ class Services:
     async def participation_report(
         self, start: date, end: date, actor: str, options: ReportOptions
     ) -> ParticipationReport:
+        from feedback_reports.participation import build_participation_report
+
         async with self.uow() as uow:
             return await build_participation_report(
                 uow, start, end, actor, now=self.clock(), options=options

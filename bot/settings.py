@@ -11,8 +11,8 @@ from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from conversations.catalogue import DEFAULT_LOCALE
+from conversations.challenge_codes import default_stage_days
 from conversations.languages import SUPPORTED
-from feedback_reports.participation_model import ReportOptions
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 MAX_REMINDER_DAYS = 60
@@ -142,7 +142,7 @@ class Settings(BaseSettings):
         "figure=percentage pairs separated by commas, like in_timescale=95,attended=80.",
     )
     challenge_stage_days: Annotated[dict[str, int], NoDecode] = Field(
-        default_factory=lambda: ReportOptions().challenge_stage_days,
+        default_factory=default_stage_days,
         description="The local timescale for resolving an IRO's challenge, in days per stage: "
         "stage=days pairs separated by commas, like informal=20,formal1=20,formal2=20,formal3=20.",
     )
@@ -227,6 +227,10 @@ class Settings(BaseSettings):
         if not isinstance(value, str):
             return dict(value)
         assert info.field_name is not None  # always named for a field validator
+        # Imported only when the setting is given: the report's model brings the report's
+        # queries with it, which only the report's own command and pages need.
+        from feedback_reports.participation_model import ReportOptions
+
         option, number, example = REPORT_PAIRS[info.field_name]
         pairs = _named_numbers(value, number, example)
         checked: dict[str, float] = getattr(ReportOptions.model_validate({option: pairs}), option)

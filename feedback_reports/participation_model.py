@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from pydantic import Field, field_validator
 
+from conversations.challenge_codes import default_stage_days
 from conversations.review_kinds import REVIEW_KINDS
 from feedback_reports.children_model import TARGETABLE_RATES, ChildrenFigures
 from feedback_reports.figures import Count as Count
@@ -22,8 +23,6 @@ from feedback_reports.metrics_queries import FINANCIAL_YEAR_START
 from feedback_reports.suppression import SUPPRESS_BELOW
 from storage.models import CHALLENGE_STAGES, PARTICIPATION_CODES
 
-# Days allowed for each stage of a challenge unless the service sets its own.
-CHALLENGE_DAYS_PER_STAGE = 20
 # The percentages of the main table a service may set a target for (per kind of meeting).
 MEETING_TARGETS = (
     "in_timescale",
@@ -76,7 +75,7 @@ class ReportOptions(_Model):
         description="the service's targets, as percentages, drawn on the charts",
     )
     challenge_stage_days: dict[str, int] = Field(
-        default_factory=lambda: dict.fromkeys(CHALLENGE_STAGES, CHALLENGE_DAYS_PER_STAGE),
+        default_factory=default_stage_days,
         description="the local timescale for resolving a challenge: days allowed per stage",
     )
 

@@ -21,6 +21,7 @@ from feedback_reports.record_model import (
     FlagLine,
     Mood,
     Outcome,
+    ReportError,
     RequestLine,
     ReviewRecord,
     TakingPart,
@@ -55,10 +56,6 @@ TAKING_PART_ROLES = ("attendance", "talk_first", "advocate")
 NOT_SHOWN_ROLES = frozenset({"share_with"})
 # Each run's answers, by run id.
 Answers = dict[int, list[Answer]]
-
-
-class ReportError(Exception):
-    """A report cannot be made as asked; the message says why."""
 
 
 async def build_review_record(

@@ -11,6 +11,14 @@ from conversations.catalogue import DEFAULT_LOCALE
 from conversations.languages import language_name
 
 
+class ReportError(Exception):
+    """A report cannot be made as asked; the message says why.
+
+    Kept here, with the record's data rather than its queries, so that the channels that
+    catch it do not load the queries before a record is first asked for.
+    """
+
+
 @dataclass(frozen=True)
 class AnswerLine:
     """One answered question: option words, or the participant's own words."""

@@ -68,7 +68,8 @@ def record(
     """Summarise what a child (and their family) said before one review."""
     from bot.bootstrap import open_services
     from bot.settings import load_settings
-    from feedback_reports.record import ReportError, build_review_record
+    from feedback_reports.record import build_review_record
+    from feedback_reports.record_model import ReportError
 
     async def go() -> str | bytes:
         async with open_services(load_settings()) as services, services.uow() as uow:

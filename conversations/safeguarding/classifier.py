@@ -24,6 +24,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from conversations.safeguarding.feature_rows import FeatureRows
 from conversations.safeguarding.features import author_feature, pair_features, word_features
 from conversations.safeguarding.model import Level, ScreeningContext
 from conversations.safeguarding.model_file import read_object
@@ -84,7 +85,7 @@ class Verdict:
 class LinearClassifier:
     """A trained linear model over the features of `features.analyse`."""
 
-    index: dict[str, int]
+    index: FeatureRows
     idf: array[float]
     # One column per output (the three levels, then each category), each holding every
     # feature's weight for it.
@@ -179,8 +180,8 @@ class LinearClassifier:
         """The sums of one word's features; words repeat, so they are remembered."""
         found = self._sums_cache.get(word)
         if found is None:
-            index = self.index
-            found = self._sums_of(tuple(index[f] for f in word_features(word) if f in index))
+            rows = map(self.index.get, word_features(word))
+            found = self._sums_of(tuple(row for row in rows if row is not None))
             self._remember(word, found)
         return found
 
@@ -253,7 +254,7 @@ def load_classifier(source: Traversable | Path) -> LinearClassifier:
         categories = tuple(data["categories"])
         bias = tuple(map(float, data["level_bias"] + data["category_bias"]))
         return LinearClassifier(
-            index=table.index,
+            index=table.index.seal(),
             idf=table.idf,
             columns=table.columns_of(len(bias)),
             bias=bias,
@@ -284,7 +285,7 @@ class _FeatureTable:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.index: dict[str, int] = {}
+        self.index = FeatureRows()
         self.idf = array("d")
         self.columns: list[array[float]] = []
         self.rows = 0
@@ -306,7 +307,7 @@ class _FeatureTable:
         self.idf.append(idf)
         for column, weight in zip(self.columns, weights, strict=True):
             column.append(weight)
-        self.index[feature] = self.rows
+        self.index.add(feature)
         self.rows += 1
 
     def columns_of(self, width: int) -> tuple[array[float], ...]:

@@ -22,7 +22,6 @@ from functools import lru_cache
 from importlib.resources import files
 from itertools import accumulate
 
-import emoji
 from symspellpy import SymSpell, Verbosity
 
 _APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u0060\u00b4\u2032]")
@@ -36,11 +35,27 @@ _DICTIONARY = "frequency_dictionary_en_82_765.txt"
 _FIRST_ON_LINE = re.compile(r"^[^ \n]+", re.MULTILINE)
 # Shorter words are too close to too many others to mend safely ("hit" vs "hat").
 MEND_MIN_LENGTH = 4
+# Every character an emoji is written with beyond ASCII (the pictographs, skin tones, the
+# joiner, variation selectors, keycaps, flags' tags), in ranges wide enough to hold all the
+# emoji package knows (tests/safeguarding checks). Text without one holds no emoji, so the
+# package, whose tables take about 3 MiB of memory once imported and 1.4 MiB more once
+# searched, is loaded only when a message may hold one; letters of other alphabets and
+# typographic quotes and dashes are not in these ranges.
+MAY_HOLD_EMOJI = re.compile(
+    "[\u00a9\u00ae\u200d\u203c-\u3299\ufe0e\ufe0f\U0001f000-\U0001faff\U000e0020-\U000e007f]"
+)
 
 
 def emoji_word(_: str, data: dict[str, str]) -> str:
     """Name one emoji as a single word, so "🔪" and "kitchen knife" stay distinguishable."""
     return f" emoji{_NOT_LETTER.sub('', data['en'].lower())} "
+
+
+def _name_emoji(text: str) -> str:
+    """Replace each emoji in `text` with the word that names it."""
+    import emoji  # see MAY_HOLD_EMOJI
+
+    return emoji.replace_emoji(text, replace=emoji_word)
 
 
 def english_words() -> Iterator[str]:
@@ -65,7 +80,7 @@ class WordList:
     def __init__(self, words: Iterable[str]) -> None:
         ordered = sorted(set(words))
         self._text = "".join(ordered)
-        self._starts = array("L", accumulate(map(len, ordered), initial=0))
+        self._starts = array("I", accumulate(map(len, ordered), initial=0))
 
     def __len__(self) -> int:
         return len(self._starts) - 1
@@ -141,8 +156,8 @@ class Normaliser:
 
     def __call__(self, text: str) -> str:
         """Return the normalised form of `text`."""
-        if not text.isascii():  # emoji's own scan is slow; most messages have none
-            text = emoji.replace_emoji(text, replace=emoji_word)
+        if not text.isascii() and MAY_HOLD_EMOJI.search(text):
+            text = _name_emoji(text)
         text = _APOSTROPHES.sub("", text.casefold())
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
         tokens = _NOT_WORD.sub(" ", text).split()

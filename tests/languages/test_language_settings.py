@@ -10,10 +10,13 @@ from bot.app.languages import offered, suggested
 from bot.settings import Settings, SettingsError, load_settings
 from conversations.languages import (
     TRANSLATED,
+    date_words,
     day_words,
     direction,
     language_name,
     moment_words,
+    native_name,
+    number_words,
     supported,
 )
 from conversations.messages import on_day
@@ -75,3 +78,24 @@ def test_on_a_day_takes_the_form_each_language_gives_the_weekday_after_on() -> N
     for locale in TRANSLATED:
         phrases = [on_day(day, locale) for day in week]
         assert len(set(phrases)) == 7 and not any(p.startswith("on ") for p in phrases)
+
+
+def test_english_written_without_babel_reads_as_babel_writes_it() -> None:
+    from babel import Locale
+    from babel.dates import format_date
+    from babel.numbers import format_decimal
+
+    days = [date(2027, 1, 1) + timedelta(days=n) for n in range(366)]
+    assert [day_words(day, "en") for day in days] == [
+        format_date(day, "EEEE d MMMM", locale="en") for day in days
+    ]
+    assert [date_words(day, "en") for day in days] == [
+        format_date(day, "d MMMM", locale="en") for day in days
+    ]
+    numbers = [0, 7, -42, 999, 1000, -12_345, 1_234_567]
+    assert [number_words(n, "en") for n in numbers] == [
+        format_decimal(n, locale="en") for n in numbers
+    ]
+    english = Locale.parse("en")
+    assert native_name("en") == language_name("en") == english.get_display_name("en")
+    assert direction("en") == "ltr" and english.character_order == "left-to-right"

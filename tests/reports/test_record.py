@@ -14,7 +14,8 @@ from bot.app import admin
 from bot.bootstrap import Services, open_services
 from bot.cli.report import report
 from bot.settings import Settings
-from feedback_reports.record import ReportError, build_review_record
+from feedback_reports.record import build_review_record
+from feedback_reports.record_model import ReportError
 from feedback_reports.render_record import render_html, render_markdown, render_text
 from storage.models import Flag
 from tests.reports.helpers import Given, at, cli_env, parse_strict, participant, run

@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from conversations.safeguarding import CATEGORIES, Level, ScreeningContext, assess, default_rules
 from conversations.safeguarding.classifier import ModelError, load_classifier
 from conversations.safeguarding.evaluation import combine
+from conversations.safeguarding.feature_rows import FeatureRows
 from conversations.safeguarding.features import analyse, document
 from conversations.safeguarding.labelled import (
     KNOWN_CATEGORIES,
@@ -93,6 +94,25 @@ def test_the_model_read_row_by_row_is_the_whole_file() -> None:
     # Six significant digits in the file; a 32-bit float holds about seven.
     read = [weight for feature in model.index for weight in model.weights_of(feature)]
     assert read == pytest.approx(weights, rel=1e-6)
+
+
+def test_a_feature_the_model_does_not_hold_finds_no_row() -> None:
+    model = load_classifier(MODEL)
+    held = list(model.index)
+    assert [model.index.get(name) for name in held[:2000]] == list(range(2000))
+    for unknown in ("w:zzzq", "b:my zzzq", "", held[0] + " ", held[0][:-1]):
+        assert model.index.get(unknown) is None and unknown not in model.index
+        with pytest.raises(KeyError):
+            model.weights_of(unknown)
+
+
+def test_a_feature_written_twice_keeps_its_last_row_as_a_dict_would() -> None:
+    rows = FeatureRows()
+    for name in ["w:hit", "w:kick", "w:hit", *(f"c:{n}" for n in range(100))]:
+        rows.add(name)
+    rows.seal()
+    assert rows["w:hit"] == 2 and rows["w:kick"] == 1 and rows["c:99"] == 102
+    assert rows.get("w:punch") is None and len(rows) == 103
 
 
 def test_training_reproduces_the_shipped_model(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from conversations.safeguarding import (
     default_rules,
     load_rules,
 )
+from conversations.safeguarding.normalise import MAY_HOLD_EMOJI
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "conversations" / "safeguarding_rules"
 
@@ -70,6 +71,18 @@ def test_the_same_words_in_a_sentence_are_still_read() -> None:
 )
 def test_normalisation_handles_how_young_people_write(raw: str, normalised: str) -> None:
     assert default_rules().normalise(raw) == normalised
+
+
+def test_every_emoji_the_emoji_package_knows_is_looked_for() -> None:
+    from emoji.unicode_codes import EMOJI_DATA
+
+    for sequence in EMOJI_DATA:
+        assert not sequence.isascii(), sequence
+        assert all(MAY_HOLD_EMOJI.match(c) for c in sequence if not c.isascii()), sequence
+    # The emoji package also drops the joiner and variation selectors found alone.
+    assert all(MAY_HOLD_EMOJI.match(c) for c in "\u200d\ufe0e\ufe0f")
+    # Other alphabets and typographic punctuation never load the package.
+    assert not MAY_HOLD_EMOJI.search("don\u2019t \u2013 \u201cŵyr\u201d łódź Привіт مرحبا\u2026")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from bot.app.replies import Notice
 from bot.app.staff_access import NotAllowed, NotStaff
 from bot.telegram.handlers import participants
 from bot.telegram.handlers.sending import say
-from feedback_reports.record import ReportError
+from feedback_reports.record_model import ReportError
 
 P = ParamSpec("P")
 Handler = Callable[Concatenate[Update, ContextTypes.DEFAULT_TYPE, P], Coroutine[Any, Any, None]]

@@ -28,7 +28,7 @@ from bot.web.common.site import create_pages
 from bot.web.common.templates import render
 from conversations.flow_spec import Flow
 from feedback_reports.labels import KIND_WORDS
-from feedback_reports.record import ReportError
+from feedback_reports.record_model import ReportError
 from storage.models import Staff
 
 logger = logging.getLogger(__name__)
