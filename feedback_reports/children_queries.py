@@ -52,6 +52,8 @@ from storage.report_sql import (
     days_between,
     dfe_age_band,
     month_end,
+    month_number,
+    month_of_number,
     years_before,
 )
 from storage.repositories.episode_flows import POPULATIONS
@@ -97,12 +99,10 @@ def _started_before(until: date, months: int) -> date:
     """The first start day that had not lasted over `months` by `until`, as `months_and_day`
     counts: `until`'s day that many months earlier, or, when that month is too short to have
     it, the first of the month after (every day of the short month had lasted over)."""
-    counted = until.year * 12 + until.month - 1 - months
-    year, month = divmod(counted, 12)
-    if until.day <= calendar.monthrange(year, month + 1)[1]:
-        return date(year, month + 1, until.day)
-    year, month = divmod(counted + 1, 12)
-    return date(year, month + 1, 1)
+    first = month_of_number(month_number(until) - months)
+    if until.day <= calendar.monthrange(first.year, first.month)[1]:
+        return first.replace(day=until.day)
+    return month_of_number(month_number(first) + 1)
 
 
 def _open_on(model: Episodes, day: date) -> ColumnElement[bool]:

@@ -60,6 +60,17 @@ def month_end(first: date) -> date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
+def month_number(day: date) -> int:
+    """The months since the calendar began to a day's month: months apart subtract."""
+    return day.year * 12 + day.month - 1
+
+
+def month_of_number(number: int) -> date:
+    """The first day of the month `month_number` counted."""
+    year, month = divmod(number, 12)
+    return date(year, month + 1, 1)
+
+
 @dataclass(frozen=True)
 class PeriodParts:
     """A period as its whole months, read from the counts kept per month, and the days before

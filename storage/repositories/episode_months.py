@@ -18,21 +18,18 @@ from datetime import date
 from typing import Any
 
 from storage.models import NO_DAY
-from storage.report_sql import DFE_BANDS_UNDER, NO_BAND, dfe_band_in_month
+from storage.report_sql import (
+    DFE_BANDS_UNDER,
+    NO_BAND,
+    dfe_band_in_month,
+    month_number,
+    month_of_number,
+)
 
 # The characteristics a month's rows are kept under, as `EpisodeFlow` names them; and a
 # change to the months: key (`EPISODE_MONTH_KEYS`) -> how many more (or fewer).
 DIMENSIONS = ("gender", "ethnicity", "legal_status", "band")
 Months = Counter[tuple[str, str, date, date, str, str]]
-
-
-def _month_number(day: date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def _month_of(number: int) -> date:
-    year, month = divmod(number, 12)
-    return date(year, month + 1, 1)
 
 
 def months_of(rows: Iterable[Sequence[Any]]) -> Months:
@@ -55,8 +52,8 @@ def _span_moves(
 ) -> Iterator[tuple[date, date, str, Any, int]]:
     """What a span adds to the children open on months' last days: (month, `NO_DAY`,
     dimension, value, how many)."""
-    first = _month_number(started)
-    after = None if ended is None else _month_number(ended)
+    first = month_number(started)
+    after = None if ended is None else month_number(ended)
     if after is not None and after <= first:
         return
     moves: list[tuple[int, str, Any, int]] = []
@@ -69,7 +66,7 @@ def _span_moves(
         if after is not None:
             moves.append((after, "band", NO_BAND, -1))
     else:
-        born = _month_number(birth)
+        born = month_number(birth)
         moves.append((first, "band", dfe_band_in_month(first - born), 1))
         for _band, years in DFE_BANDS_UNDER:
             bound = born + 12 * years
@@ -79,4 +76,4 @@ def _span_moves(
         if after is not None:
             moves.append((after, "band", dfe_band_in_month(after - 1 - born), -1))
     for number, dimension, value, n in moves:
-        yield _month_of(number), NO_DAY, dimension, value, n
+        yield month_of_number(number), NO_DAY, dimension, value, n

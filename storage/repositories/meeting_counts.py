@@ -16,6 +16,7 @@ day, for a database filled some other way (the benchmark) and to check that the 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -230,15 +231,7 @@ class MeetingCounts(Repository):
             # Built once per database kind and number of months (a write most often touches
             # one), the days and months bound as they run: built afresh, they cost each
             # update that sends a run milliseconds of CPU.
-            key = (self._dialect, len(months))
-            if key not in _SOME_DAYS:
-                bound: list[Month] = [
-                    (bindparam(f"first_{n}"), bindparam(f"last_{n}")) for n in range(len(months))
-                ]
-                _SOME_DAYS[key] = _counting(
-                    self._dialect, bindparam("days", expanding=True), bound
-                )
-            statements = _SOME_DAYS[key]
+            statements = _some_days_counting(self._dialect, len(months))
             parameters["days"] = list(days)
             for n, first in enumerate(months):
                 parameters |= {f"first_{n}": first, f"last_{n}": month_end(first)}
@@ -286,5 +279,8 @@ def _months_counting(
     ]
 
 
-# The statements counting some days again, by database kind and number of months.
-_SOME_DAYS: dict[tuple[str, int], list[Executable]] = {}
+@functools.cache
+def _some_days_counting(dialect: str, months: int) -> list[Executable]:
+    """`_counting` for some days in this many months, the days and months bound as it runs."""
+    bound: list[Month] = [(bindparam(f"first_{n}"), bindparam(f"last_{n}")) for n in range(months)]
+    return _counting(dialect, bindparam("days", expanding=True), bound)
