@@ -1,19 +1,21 @@
-"""Benchmark the bot against a bare python-telegram-bot echo bot, both measured in this run.
+"""Benchmark the bot against two floors, a bare echo bot and one that remembers, in one run.
 
 Starts the local Bot API emulator (in this process), then a bare PTB 22 echo bot
-(`benchmarks/echo_bot.py`) and My Say (`mysay run`), in turn, each in its own process
-pointed at the emulator. For N simulated children at once (50, 200 and 500), every child
-joins with an invitation and walks the whole pre-review flow (child_before_review, aged 13)
-as fast as the replies come (with `--pause`, taking about that many seconds over each
-answer); the echo bot gets the same mix of typed messages and button presses. Prints, per
-bot and N:
+(`benchmarks/echo_bot.py`), the same echo bot reading and writing each chat's row in one
+encrypted SQLite transaction per update on My Say's stack (`benchmarks/remembering_bot.py`:
+the least any bot that must remember can do here), and My Say (`mysay run`), in turn, each
+in its own process pointed at the emulator. For N simulated children at once (50, 200 and
+500), every child joins with an invitation and walks the whole pre-review flow
+(child_before_review, aged 13) as fast as the replies come (with `--pause`, taking about
+that many seconds over each answer); the echo bots get the same mix of typed messages and
+button presses. Prints, per bot and N:
 
 - CPU time per update of the bot's process only (from /proc), and throughput;
 - p50 and p99 from an update going in to the bot's first message in that chat;
 - Bot API message calls (sends and edits, which draw on Telegram's budget of about 30 a
   second) per update, and other calls (button answers, command menus) apart;
 - idle RSS, and the RSS added by 10,000 conversations in progress;
-- My Say's figures as ratios to the echo bot's.
+- My Say's figures as ratios to each floor's.
 
     .venv/bin/python -m benchmarks.bot                 # N = 50, 200, 500; 10,000 conversations
     .venv/bin/python -m benchmarks.bot --quick         # N = 10, 50; 1,000 conversations
@@ -67,6 +69,13 @@ BORN = date(2013, 5, 1)  # 13 in December 2026: the flow's longest age version
 FIRST_USER = 10_000_000
 # At most this many conversations are started at once in the memory phase.
 STARTING_AT_ONCE = 200
+# The bots, in the order they run and are printed: the two floors, then My Say.
+ECHO, REMEMBERING, MY_SAY = "echo bot", "remembering bot", "My Say"
+HEADINGS = {
+    ECHO: "bare PTB echo bot",
+    REMEMBERING: "echo bot that remembers",
+    MY_SAY: "My Say",
+}
 
 
 @dataclass
@@ -211,11 +220,7 @@ async def measure_bot(
     async with emulator:
         seeder = Seeder(OUT / "mysay.db")
         key = new_key()
-        if name == "echo bot":
-            args = [sys.executable, "-m", "benchmarks.echo_bot"]
-            args += ["--base-url", emulator.base_url, "--token", emulator.token]
-            bot = BotProcess(args, {"PYTHONPATH": CHECKOUT}, OUT / "echo.log", ("ready",))
-        else:
+        if name == MY_SAY:
             await seeder.create()
             env = {
                 "PYTHONPATH": CHECKOUT,
@@ -229,6 +234,16 @@ async def measure_bot(
             # Ready once polling, with screening loaded (it loads beside the event loop).
             markers = ("My Say is ready", "screening loaded")
             bot = BotProcess([str(MYSAY), "run"], env, OUT / "mysay.log", markers)
+        else:
+            module = "benchmarks.echo_bot" if name == ECHO else "benchmarks.remembering_bot"
+            args = [sys.executable, "-m", module, "--base-url", emulator.base_url]
+            args += ["--token", emulator.token]
+            env = {
+                "PYTHONPATH": CHECKOUT,
+                "MYSAY_FLOOR_DATABASE": str(OUT / "remembering.db"),
+                "MYSAY_FLOOR_DATA_KEY": key,
+            }
+            bot = BotProcess(args, env, OUT / f"{module}.log", (f"{name} ready",))
         try:
             await bot.start()  # inside: a bot that never got ready is stopped too
             await asyncio.sleep(2)  # let start-up settle before reading idle memory
@@ -238,22 +253,22 @@ async def measure_bot(
                 user_ids = [next(users) for _ in range(size)]
                 paced = pause if number else 0.0  # the warm-up walks at once
                 children = [Child(emulator, state, user, paced) for user in user_ids]
-                if name == "echo bot":
-                    codes, walk = ["x"] * size, walk_echo
-                else:
+                if name == MY_SAY:
                     codes = await seeder.invitations(seeder.children(user_ids, joined=False), key)
                     walk = walk_my_say
+                else:
+                    codes, walk = ["x"] * size, walk_echo
                 batch = await measure_batch(bot, emulator, state, children, codes, walk)
                 if number == 0:
                     continue  # the warm-up
                 figures.batches.append(batch)
                 print(f"  {name}: {size} children done in {batch.seconds:.1f} s", flush=True)
             user_ids = [next(users) for _ in range(conversations)]
-            if name != "echo bot":
+            if name == MY_SAY:
                 seeder.children(user_ids, joined=True)
             await asyncio.sleep(1)
             figures.conversations, figures.rss_before = conversations, bot.rss_mib()
-            start = say_once if name == "echo bot" else start_review
+            start = start_review if name == MY_SAY else say_once
             await run_all(
                 [start(Child(emulator, state, user)) for user in user_ids], STARTING_AT_ONCE
             )
@@ -268,56 +283,79 @@ def _ratio(mine: float, floor: float) -> str:
     return f"{mine / floor:.1f}x" if floor else "-"
 
 
-def print_table(echo: BotFigures, mysay: BotFigures, pause: float) -> None:
-    rows: list[tuple[str, str, str, str]] = []
+def _row(
+    figure: str, bots: list[BotFigures], value: Callable[[BotFigures], float], shown: str
+) -> str:
+    """One table row: each bot's value, then My Say's ratio to each floor."""
+    values = [value(bot) for bot in bots]
+    ratios = [_ratio(values[-1], floor) for floor in values[:-1]]
+    return "| " + " | ".join([figure, *(shown.format(v) for v in values), *ratios]) + " |"
+
+
+def print_table(bots: list[BotFigures], pause: float) -> None:
+    """Print every figure of every bot (My Say last), with My Say's ratios to the others."""
     paced = f"answering every {pause:g} s" if pause else "no pause"
-    for floor, mine in zip(echo.batches, mysay.batches, strict=True):
-        n = mine.children
+    rows = []
+    for number, batch in enumerate(bots[-1].batches):
+        n = batch.children
+
+        def of(bot: BotFigures, number: int = number) -> Figures:
+            return bot.batches[number]
+
         rows += [
-            (
+            _row(
                 f"CPU per update, {n} children",
-                f"{floor.per_update() * 1000:.1f} ms",
-                f"{mine.per_update() * 1000:.1f} ms",
-                _ratio(mine.per_update(), floor.per_update()),
+                bots,
+                lambda b: of(b).per_update() * 1000,
+                "{:.1f} ms",
             ),
-            (
+            _row(
                 f"throughput, {n} children, {paced}",
-                f"{floor.throughput():.0f} updates/s",
-                f"{mine.throughput():.0f} updates/s",
-                _ratio(mine.throughput(), floor.throughput()),
+                bots,
+                lambda b: of(b).throughput(),
+                "{:.0f} updates/s",
             ),
-            (
-                f"p50 / p99 update-to-reply, {n} children, {paced}",
-                f"{floor.percentile(0.5) * 1000:.0f} / {floor.percentile(0.99) * 1000:.0f} ms",
-                f"{mine.percentile(0.5) * 1000:.0f} / {mine.percentile(0.99) * 1000:.0f} ms",
-                _ratio(mine.percentile(0.99), floor.percentile(0.99)) + " (p99)",
+            _row(
+                f"p50 update-to-reply, {n} children, {paced}",
+                bots,
+                lambda b: of(b).percentile(0.5) * 1000,
+                "{:.0f} ms",
             ),
-            (
-                f"message calls per update (other calls), {n} children",
-                f"{floor.message_calls():.2f} ({floor.other_calls():.2f})",
-                f"{mine.message_calls():.2f} ({mine.other_calls():.2f})",
-                _ratio(mine.message_calls(), floor.message_calls()),
+            _row(
+                f"p99 update-to-reply, {n} children, {paced}",
+                bots,
+                lambda b: of(b).percentile(0.99) * 1000,
+                "{:.0f} ms",
+            ),
+            _row(
+                f"message calls per update, {n} children",
+                bots,
+                lambda b: of(b).message_calls(),
+                "{:.2f}",
+            ),
+            _row(
+                f"other calls per update, {n} children",
+                bots,
+                lambda b: of(b).other_calls(),
+                "{:.2f}",
             ),
         ]
+    conversations = bots[-1].conversations
     rows += [
-        (
-            "idle RSS",
-            f"{echo.idle_rss:.0f} MiB",
-            f"{mysay.idle_rss:.0f} MiB",
-            _ratio(mysay.idle_rss, echo.idle_rss),
-        ),
-        (
-            f"RSS added by {mysay.conversations:,} conversations in progress",
-            f"{echo.rss_after - echo.rss_before:+.1f} MiB",
-            f"{mysay.rss_after - mysay.rss_before:+.1f} MiB",
-            "-",
+        _row("idle RSS", bots, lambda b: b.idle_rss, "{:.0f} MiB"),
+        _row(
+            f"RSS added by {conversations:,} conversations in progress",
+            bots,
+            lambda b: b.rss_after - b.rss_before,
+            "{:+.1f} MiB",
         ),
     ]
-    updates = [batch.updates // batch.children for batch in mysay.batches]
-    print(f"\nupdates per child: echo bot {len(ECHO_SCRIPT)}, My Say {updates[0]}")
-    print("| figure | bare PTB echo bot | My Say | ratio |\n| --- | --- | --- | --- |")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    updates = [batch.updates // batch.children for batch in bots[-1].batches]
+    print(f"\nupdates per child: echo bots {len(ECHO_SCRIPT)}, My Say {updates[0]}")
+    floors = [HEADINGS[bot.name] for bot in bots[:-1]]
+    columns = ["figure", *(HEADINGS[bot.name] for bot in bots), *(f"My Say / {f}" for f in floors)]
+    print("| " + " | ".join(columns) + " |\n|" + " --- |" * len(columns))
+    print("\n".join(rows))
 
 
 def _median_seconds(args: list[str], stdin: str | None, times: int) -> float:
@@ -347,9 +385,11 @@ async def run_bots(sizes: list[int], conversations: int, budget: bool, pause: fl
     if OUT.exists():
         shutil.rmtree(OUT)
     OUT.mkdir()
-    echo = await measure_bot("echo bot", sizes, conversations, budget, pause)
-    mysay = await measure_bot("My Say", sizes, conversations, budget, pause)
-    print_table(echo, mysay, pause)
+    bots = [
+        await measure_bot(name, sizes, conversations, budget, pause)
+        for name in (ECHO, REMEMBERING, MY_SAY)
+    ]
+    print_table(bots, pause)
 
 
 def main() -> None:
