@@ -139,6 +139,40 @@ def ranking_lines(probabilities: np.ndarray, messages: list[LabelledMessage]) ->
     return lines
 
 
+# Where the shipped threshold on P(concern or urgent) sits (0.693 in round ten) lies among these.
+TRADE_OFF_POINTS = (0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+
+
+def trade_off_lines(
+    probabilities: np.ndarray, messages: list[LabelledMessage], rules: RuleSet
+) -> list[str]:
+    """What flagging at any level costs in false flags, rules and level model together:
+    a message is flagged when a rule fires or P(concern or urgent) reaches the point. This
+    shows how far apart the goals are (false flags 0.05, urgent flagged 0.97, concern
+    flagged 0.85) for this kind of model, whatever thresholds are chosen."""
+    levels = np.array([LEVEL_ORDER.index(m.level) for m in messages])
+    by_rules = np.array(
+        [
+            bool(rules.match(rules.normalise(m.text), m.context.author).assessment.rules)
+            for m in messages
+        ]
+    )
+    risk = probabilities[:, 1] + probabilities[:, 2]
+    lines = [
+        "rules and level model together, out of fold, flagged at any level:",
+        f"  {'P(concern or urgent) at least':<32}{'false flags':>12}{'urgent':>8}{'concern':>9}",
+        f"  {'(rules alone)':<32}{by_rules[levels == 0].mean():>12.3f}"
+        f"{by_rules[levels == 2].mean():>8.3f}{by_rules[levels == 1].mean():>9.3f}",
+    ]
+    for point in TRADE_OFF_POINTS:
+        flagged = by_rules | (risk >= point)
+        lines.append(
+            f"  {point:<32}{flagged[levels == 0].mean():>12.3f}"
+            f"{flagged[levels == 2].mean():>8.3f}{flagged[levels == 1].mean():>9.3f}"
+        )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rules", type=Path, default=SHIPPED_RULES)
@@ -157,13 +191,9 @@ def main() -> None:
     combined = combine([result for writer, result in results.items() if writer not in args.apart])
     print("\n".join(report_lines("writers left out in turn", combined)))
     counted = np.array([m.writer not in args.apart for m in messages])
-    print(
-        "\n".join(
-            ranking_lines(
-                probabilities[counted], [m for m in messages if m.writer not in args.apart]
-            )
-        )
-    )
+    kept = [m for m in messages if m.writer not in args.apart]
+    print("\n".join(ranking_lines(probabilities[counted], kept)))
+    print("\n".join(trade_off_lines(probabilities[counted], kept, load_rules(args.rules))))
 
 
 if __name__ == "__main__":
