@@ -284,11 +284,15 @@ def _ratio(mine: float, floor: float) -> str:
 
 
 def _row(
-    figure: str, bots: list[BotFigures], value: Callable[[BotFigures], float], shown: str
+    figure: str,
+    bots: list[BotFigures],
+    value: Callable[[BotFigures], float],
+    shown: str,
+    compared: bool = True,
 ) -> str:
-    """One table row: each bot's value, then My Say's ratio to each floor."""
+    """One table row: each bot's value, then My Say's ratio to each floor (if `compared`)."""
     values = [value(bot) for bot in bots]
-    ratios = [_ratio(values[-1], floor) for floor in values[:-1]]
+    ratios = [_ratio(values[-1], floor) if compared else "-" for floor in values[:-1]]
     return "| " + " | ".join([figure, *(shown.format(v) for v in values), *ratios]) + " |"
 
 
@@ -348,6 +352,7 @@ def print_table(bots: list[BotFigures], pause: float) -> None:
             bots,
             lambda b: b.rss_after - b.rss_before,
             "{:+.1f} MiB",
+            compared=False,  # the floors add next to nothing, so a ratio would mislead
         ),
     ]
     updates = [batch.updates // batch.children for batch in bots[-1].batches]

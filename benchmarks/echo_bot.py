@@ -35,11 +35,16 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_text(f"Pressed (update {update.update_id})", reply_markup=AGAIN)
 
 
-async def run(base_url: str, token: str) -> None:
-    """Poll until SIGTERM or SIGINT."""
+def echo_application(base_url: str, token: str) -> Application:
+    """An application with the echo bot's two handlers, on default settings."""
     application = Application.builder().token(token).base_url(base_url).build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.add_handler(CallbackQueryHandler(press))
+    return application
+
+
+async def poll_until_stopped(application: Application, name: str) -> None:
+    """Poll until SIGTERM or SIGINT, saying "NAME ready" on standard output once polling."""
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(sig, stop.set)
@@ -47,7 +52,7 @@ async def run(base_url: str, token: str) -> None:
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(timeout=25, poll_interval=0)
-        print("echo bot ready", flush=True)
+        print(f"{name} ready", flush=True)
         await stop.wait()
         await application.updater.stop()
         await application.stop()
@@ -59,7 +64,7 @@ def main() -> None:
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--token", required=True)
     args = parser.parse_args()
-    asyncio.run(run(args.base_url, args.token))
+    asyncio.run(poll_until_stopped(echo_application(args.base_url, args.token), "echo bot"))
 
 
 if __name__ == "__main__":

@@ -18,23 +18,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import Integer, LargeBinary
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from telegram import Update
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    ContextTypes,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import ContextTypes, TypeHandler
 
-from benchmarks.echo_bot import echo, press
+from benchmarks.echo_bot import echo_application, poll_until_stopped
 from storage.crypto import TextCipher
 from storage.database import create_engine
 
@@ -87,21 +79,9 @@ async def run(base_url: str, token: str, settings: FloorSettings) -> None:
     async with engine.begin() as connection:
         await connection.run_sync(Base.metadata.create_all)
     memory = Memory(engine, TextCipher([settings.data_key]))
-    application = Application.builder().token(token).base_url(base_url).build()
+    application = echo_application(base_url, token)
     application.add_handler(TypeHandler(Update, memory.remember), group=-1)
-    application.add_handler(MessageHandler(filters.TEXT, echo))
-    application.add_handler(CallbackQueryHandler(press))
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(sig, stop.set)
-    async with application:
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(timeout=25, poll_interval=0)
-        print("remembering bot ready", flush=True)
-        await stop.wait()
-        await application.updater.stop()
-        await application.stop()
+    await poll_until_stopped(application, "remembering bot")
     await engine.dispose()
 
 
