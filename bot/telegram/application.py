@@ -30,6 +30,7 @@ from bot.app.requests import escalate_unseen
 from bot.app.retention import enforce_retention
 from bot.app.safeguarding import escalate_overdue
 from bot.bootstrap import Core
+from bot.telegram.aiohttp_request import AiohttpRequest
 from bot.telegram.callbacks import (
     FlagButton,
     LanguageButton,
@@ -90,6 +91,8 @@ def build_application(core: Core, *, polling: bool = True) -> PTBApplication:
         .token(settings.telegram_token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.telegram_api_url.replace("/bot", "/file/bot"))
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connections=1))
         .rate_limiter(ChatRateLimiter(settings.telegram_messages_per_second))
         # Chats at once, each chat's updates in order (see DESIGN principle 1).
         .concurrent_updates(PerChatUpdateProcessor(services.lanes, urgent=asks_for_help_now))
