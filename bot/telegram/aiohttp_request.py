@@ -14,6 +14,7 @@ before.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
@@ -97,19 +98,22 @@ def _sum(first: float | None, second: float | None) -> float | None:
 
 
 def _body(request_data: RequestData | None, files: dict[str, Any]) -> Any:
-    """The form PTB would send: its parameters, with any files as a multipart form."""
-    fields = request_data.json_parameters if request_data is not None else {}
+    """What PTB sends through httpx: the parameters urlencoded, or a multipart form with any
+    files. Encoded here because aiohttp's FormData builds a multipart writer (and a random
+    boundary) even for a plain form, which cost more than the rest of the request."""
+    if request_data is None:
+        return None
     if not files:
-        return fields or None
+        body = urlencode(request_data.json_parameters).encode("ascii")
+        return aiohttp.BytesPayload(body, content_type="application/x-www-form-urlencoded")
     form = aiohttp.FormData()
-    for name, value in fields.items():
+    for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
     for name, upload in files.items():
         if isinstance(upload, tuple):
             filename, content, *content_type = upload
-            form.add_field(
-                name, content, filename=filename, content_type=next(iter(content_type), None)
-            )
+            kind = next(iter(content_type), None)
+            form.add_field(name, content, filename=filename, content_type=kind)
         else:
             form.add_field(name, upload)
     return form

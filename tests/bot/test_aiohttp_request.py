@@ -26,7 +26,7 @@ async def slow_server() -> AsyncIterator[tuple[str, asyncio.Event]]:
         return web.json_response({"ok": True, "result": True})
 
     async def echo(request: web.Request) -> web.Response:
-        form = await request.post()
+        form = await request.post()  # an urlencoded form, as PTB's httpx client sends
         return web.json_response({"ok": True, "result": dict(form)}, status=400)
 
     app = web.Application()
