@@ -9,9 +9,11 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from storage.database import create_engine
-from storage.models import Base, UtcDateTime
+from storage.models import Base, UtcDateTime, add_postgresql_conditions
 
 target_metadata = Base.metadata
+# The models name only SQLite's condition of a partial index (see `partial_index`).
+add_postgresql_conditions(target_metadata)
 
 
 def _render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:

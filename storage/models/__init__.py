@@ -16,6 +16,7 @@ from storage.models.base import (
     REVIEW_KINDS,
     Base,
     UtcDateTime,
+    add_postgresql_conditions,
 )
 from storage.models.delivery import (
     InboundUpdate,
@@ -120,4 +121,5 @@ __all__ = [
     "WebChat",
     "WebSession",
     "WebSignIn",
+    "add_postgresql_conditions",
 ]

@@ -12,11 +12,10 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base
+from storage.models.base import Base, partial_index
 
 
 class WebChat(Base):
@@ -114,12 +113,8 @@ class InboundUpdate(Base):
     __tablename__ = "inbound_update"
     # Workers look for waiting updates chat by chat, oldest first; handled ones are left out.
     __table_args__ = (
-        Index(
-            "ix_inbound_update_waiting",
-            "chat_id",
-            "update_id",
-            postgresql_where=text("handled_at IS NULL"),
-            sqlite_where=text("handled_at IS NULL"),
+        partial_index(
+            "ix_inbound_update_waiting", "chat_id", "update_id", where="handled_at IS NULL"
         ),
     )
 

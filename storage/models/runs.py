@@ -14,11 +14,10 @@ from sqlalchemy import (
     LargeBinary,
     String,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import MAY_QUOTE, OWN_WORDS, Base
+from storage.models.base import MAY_QUOTE, OWN_WORDS, Base, partial_index
 
 
 class Run(Base):
@@ -67,27 +66,10 @@ class Answer(Base):
     __table_args__ = (
         UniqueConstraint("run_id", "step_id"),
         # The report finds the runs whose author agreed to be quoted, among millions of answers.
-        Index(
-            "ix_answer_may_quote",
-            "run_id",
-            "choice",
-            sqlite_where=text(MAY_QUOTE),
-            postgresql_where=text(MAY_QUOTE),
-        ),
+        partial_index("ix_answer_may_quote", "run_id", "choice", where=MAY_QUOTE),
         # The words of consenting runs (SQLite finds them by run, PostgreSQL the earliest first).
-        Index(
-            "ix_answer_own_words",
-            "run_id",
-            sqlite_where=text(OWN_WORDS),
-            postgresql_where=text(OWN_WORDS),
-        ),
-        Index(
-            "ix_answer_words_in_order",
-            "answered_at",
-            "id",
-            sqlite_where=text(OWN_WORDS),
-            postgresql_where=text(OWN_WORDS),
-        ),
+        partial_index("ix_answer_own_words", "run_id", where=OWN_WORDS),
+        partial_index("ix_answer_words_in_order", "answered_at", "id", where=OWN_WORDS),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,7 +22,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Date, cast, delete, func, insert, literal, select, union_all, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import (
@@ -141,9 +140,8 @@ class ReportCounts(Repository):
     async def _upsert(
         self, model: type[FeedbackCount | FeedbackMonthCount], period: str, rows: list[Any]
     ) -> None:
-        insert_for = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
         for start in range(0, len(rows), ROWS_PER_INSERT):
-            statement = insert_for(model).values(rows[start : start + ROWS_PER_INSERT])
+            statement = self.insert(model).values(rows[start : start + ROWS_PER_INSERT])
             await self.session.execute(
                 statement.on_conflict_do_update(
                     index_elements=[period, *KEY_COLUMNS[1:]],

@@ -42,6 +42,7 @@ print(json.dumps(sorted(sys.modules)))
 # Modules, each with what it is for, that a polling bot must not import at start.
 NOT_AT_START = {
     "alembic": "migrations: `mysay db upgrade`",
+    "sqlalchemy.dialects.postgresql": "PostgreSQL, when the database is one",
     # aiohttp's client is the bot's HTTP client (bot/telegram/aiohttp_request.py); its
     # server is not.
     "aiohttp.web": "the webhook and the web pages: `mysay serve`, `mysay web`",

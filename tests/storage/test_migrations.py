@@ -13,8 +13,10 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import column, insert, select, table
+from sqlalchemy import MetaData, column, insert, select, table
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateIndex
 
 from bot.bootstrap import open_services
 from bot.settings import Settings
@@ -30,13 +32,42 @@ from storage.models import (
     Review,
     RunSummary,
     UtcDateTime,
+    add_postgresql_conditions,
 )
 from storage.uow import UnitOfWork
 from tests.support import mysay
 
 
+def _models() -> MetaData:
+    """The models as the migrations' environment sees them: PostgreSQL's conditions added."""
+    models = MetaData(naming_convention=Base.metadata.naming_convention)
+    for model_table in Base.metadata.sorted_tables:
+        model_table.to_metadata(models)
+    add_postgresql_conditions(models)
+    return models
+
+
 def _diff(connection: Connection) -> list[object]:
-    return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+    return list(compare_metadata(MigrationContext.configure(connection), _models()))
+
+
+def test_every_partial_index_holds_the_same_rows_in_postgresql_as_in_sqlite() -> None:
+    indexes = {
+        index.name: index
+        for model_table in _models().tables.values()
+        for index in model_table.indexes
+    }
+    partial = {
+        name
+        for name, index in indexes.items()
+        if index.dialect_options["sqlite"]["where"] is not None
+    }
+    assert {"ix_answer_may_quote", "ix_inbound_update_waiting"} <= partial
+    for name in partial:
+        in_sqlite = str(CreateIndex(indexes[name]).compile(dialect=sqlite.dialect()))
+        in_postgresql = str(CreateIndex(indexes[name]).compile(dialect=postgresql.dialect()))
+        condition = in_sqlite.split(" WHERE ", 1)[1]
+        assert in_postgresql.endswith(f" WHERE {condition}"), name
 
 
 async def test_migrations_build_exactly_the_models(database_url: str) -> None:
