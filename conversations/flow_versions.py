@@ -55,7 +55,13 @@ class FlowLibrary(Mapping[str, Flow]):
         self, current: Mapping[str, Flow], kept: Mapping[tuple[str, int], Flow] | None = None
     ) -> None:
         self._current = dict(current)
-        self._kept = dict(kept or {})
+        # The kept copy of a version people answer now is never handed out (`at` and
+        # `versions` give the current flow for it), so only older versions are held.
+        self._kept = {
+            (flow_id, version): flow
+            for (flow_id, version), flow in (kept or {}).items()
+            if flow_id not in self._current or self._current[flow_id].version != version
+        }
 
     def __getitem__(self, flow_id: str) -> Flow:
         return self._current[flow_id]
