@@ -58,12 +58,17 @@ async def poll_until_stopped(application: Application, name: str) -> None:
         await application.stop()
 
 
-def main() -> None:
-    """Read the Bot API URL and token, then run."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def bot_api_arguments(doc: str) -> argparse.Namespace:
+    """The Bot API URL and token from the command line (a floor bot's only options)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--token", required=True)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    """Read the Bot API URL and token, then run."""
+    args = bot_api_arguments(__doc__)
     asyncio.run(poll_until_stopped(echo_application(args.base_url, args.token), "echo bot"))
 
 

@@ -16,7 +16,6 @@ Prints "remembering bot ready" on standard output once it polls.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -26,7 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
-from benchmarks.echo_bot import echo_application, poll_until_stopped
+from benchmarks.echo_bot import bot_api_arguments, echo_application, poll_until_stopped
 from storage.crypto import TextCipher
 from storage.database import create_engine
 
@@ -87,10 +86,7 @@ async def run(base_url: str, token: str, settings: FloorSettings) -> None:
 
 def main() -> None:
     """Read the Bot API URL and token (and the settings from the environment), then run."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--base-url", required=True)
-    parser.add_argument("--token", required=True)
-    args = parser.parse_args()
+    args = bot_api_arguments(__doc__)
     asyncio.run(run(args.base_url, args.token, FloorSettings()))  # type: ignore[call-arg]
 
 
