@@ -158,19 +158,17 @@ def trade_off_lines(
         ]
     )
     risk = probabilities[:, 1] + probabilities[:, 2]
-    lines = [
+
+    def shares(point: str, flagged: np.ndarray) -> str:
+        harmless, urgent, concern = (flagged[levels == level].mean() for level in (0, 2, 1))
+        return f"  {point:<32}{harmless:>12.3f}{urgent:>8.3f}{concern:>9.3f}"
+
+    return [
         "rules and level model together, out of fold, flagged at any level:",
         f"  {'P(concern or urgent) at least':<32}{'false flags':>12}{'urgent':>8}{'concern':>9}",
-        f"  {'(rules alone)':<32}{by_rules[levels == 0].mean():>12.3f}"
-        f"{by_rules[levels == 2].mean():>8.3f}{by_rules[levels == 1].mean():>9.3f}",
+        shares("(rules alone)", by_rules),
+        *(shares(str(point), by_rules | (risk >= point)) for point in TRADE_OFF_POINTS),
     ]
-    for point in TRADE_OFF_POINTS:
-        flagged = by_rules | (risk >= point)
-        lines.append(
-            f"  {point:<32}{flagged[levels == 0].mean():>12.3f}"
-            f"{flagged[levels == 2].mean():>8.3f}{flagged[levels == 1].mean():>9.3f}"
-        )
-    return lines
 
 
 def main() -> None:
@@ -182,9 +180,8 @@ def main() -> None:
     args = parser.parse_args()
     files = [f for f in sorted(CORPUS.glob("*.tsv")) if f.name.split("_")[0] not in args.without]
     messages = read_all(files)
-    results, probabilities = measure(
-        messages, load_rules(args.rules), load_classifier(args.categories_from)
-    )
+    rules = load_rules(args.rules)
+    results, probabilities = measure(messages, rules, load_classifier(args.categories_from))
     print(f"{'writer':<10}{'msgs':>6}{'urg rec':>9}{'urg flag':>9}{'con flag':>9}{'false':>9}")
     for writer, result in results.items():
         print(_row(writer, result))
@@ -193,7 +190,7 @@ def main() -> None:
     counted = np.array([m.writer not in args.apart for m in messages])
     kept = [m for m in messages if m.writer not in args.apart]
     print("\n".join(ranking_lines(probabilities[counted], kept)))
-    print("\n".join(trade_off_lines(probabilities[counted], kept, load_rules(args.rules))))
+    print("\n".join(trade_off_lines(probabilities[counted], kept, rules)))
 
 
 if __name__ == "__main__":

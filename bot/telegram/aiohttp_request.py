@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
+from telegram._utils.types import ODVInput, UploadFileDict
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -65,7 +65,7 @@ class AiohttpRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized")
-        files = request_data.multipart_data if request_data is not None else {}
+        files: UploadFileDict = request_data.multipart_data if request_data is not None else {}
         read = _seconds(read_timeout, self._read_seconds)
         # aiohttp has no write time-out of its own: a slow upload is bounded as a whole.
         write = _seconds(write_timeout, MEDIA_WRITE_SECONDS if files else WRITE_SECONDS)
@@ -97,7 +97,7 @@ def _sum(first: float | None, second: float | None) -> float | None:
     return None if first is None or second is None else first + second
 
 
-def _body(request_data: RequestData | None, files: dict[str, Any]) -> Any:
+def _body(request_data: RequestData | None, files: UploadFileDict) -> Any:
     """What PTB sends through httpx: the parameters urlencoded, or a multipart form with any
     files. Encoded here because aiohttp's FormData builds a multipart writer (and a random
     boundary) even for a plain form, which cost more than the rest of the request."""
@@ -109,11 +109,6 @@ def _body(request_data: RequestData | None, files: dict[str, Any]) -> Any:
     form = aiohttp.FormData()
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
-    for name, upload in files.items():
-        if isinstance(upload, tuple):
-            filename, content, *content_type = upload
-            kind = next(iter(content_type), None)
-            form.add_field(name, content, filename=filename, content_type=kind)
-        else:
-            form.add_field(name, upload)
+    for name, (filename, content, content_type) in files.items():
+        form.add_field(name, content, filename=filename, content_type=content_type)
     return form
